@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian 12 packages lianfang needs to build, test and run.
+# As root: installs what is missing with apt-get. Otherwise: prints the exact command.
+# Usage: scripts/deps.sh [build|test]   (test adds the fuzzing/test tools)
+set -eu
+PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3"
+if [ "${1:-build}" = "test" ]; then
+  PKGS="$PKGS clang libclang-rt-14-dev"
+fi
+missing=""
+for p in $PKGS; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ]; then
+  echo "deps: installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+else
+  echo "deps: missing Debian packages:$missing"
+  echo "deps: run:  sudo apt-get install -y$missing"
+  exit 1
+fi

@@ -1,0 +1,117 @@
+/*
+ * buf: growable byte buffer (see buf.h).
+ */
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lf_buf_init(lf_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->max = max ? max : SIZE_MAX / 2;
+}
+
+void lf_buf_clear(lf_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void lf_buf_reset(lf_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+int lf_buf_reserve(lf_buf *b, size_t extra)
+{
+    if (extra > b->max || b->len > b->max - extra)
+        return LF_ELIMIT;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return LF_OK;
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < need)
+        nc *= 2;
+    char *p = realloc(b->data, nc);
+    if (!p)
+        return LF_ENOMEM;
+    b->data = p;
+    b->cap = nc;
+    return LF_OK;
+}
+
+int lf_buf_append(lf_buf *b, const void *p, size_t n)
+{
+    int rc = lf_buf_reserve(b, n);
+    if (rc)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return LF_OK;
+}
+
+int lf_buf_puts(lf_buf *b, const char *s)
+{
+    return lf_buf_append(b, s, strlen(s));
+}
+
+int lf_buf_putc(lf_buf *b, char c)
+{
+    return lf_buf_append(b, &c, 1);
+}
+
+int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return LF_EINVAL;
+    }
+    int rc;
+    if ((size_t)n < sizeof(tmp)) {
+        rc = lf_buf_append(b, tmp, (size_t)n);
+    } else {
+        rc = lf_buf_reserve(b, (size_t)n);
+        if (!rc) {
+            vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+            b->len += (size_t)n;
+        }
+    }
+    va_end(ap2);
+    return rc;
+}
+
+int lf_buf_printf(lf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = lf_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+char *lf_buf_detach(lf_buf *b, size_t *len_out)
+{
+    if (!b->data && lf_buf_reserve(b, 0) != LF_OK)
+        return NULL;
+    b->data[b->len] = '\0';
+    char *p = b->data;
+    if (len_out)
+        *len_out = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}

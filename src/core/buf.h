@@ -1,0 +1,33 @@
+/*
+ * buf: a growable byte buffer with a hard maximum, for building output and for
+ * reading input of unknown size without unbounded growth.
+ *
+ * Ownership: lf_buf_init/lf_buf_clear bracket caller-owned storage; `data` is always
+ * NUL-terminated when len > 0 or after any append, so text can be used as a C string.
+ * lf_buf_detach hands the malloc'd block to the caller (free() it).
+ */
+#ifndef LF_CORE_BUF_H
+#define LF_CORE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct lf_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;   /* 0 = no limit beyond SIZE_MAX/2 */
+} lf_buf;
+
+void lf_buf_init(lf_buf *b, size_t max);
+void lf_buf_clear(lf_buf *b);
+void lf_buf_reset(lf_buf *b);   /* len = 0, keeps memory */
+int lf_buf_reserve(lf_buf *b, size_t extra);          /* LF_OK, LF_ENOMEM, LF_ELIMIT */
+int lf_buf_append(lf_buf *b, const void *p, size_t n);
+int lf_buf_puts(lf_buf *b, const char *s);
+int lf_buf_putc(lf_buf *b, char c);
+int lf_buf_printf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap);
+char *lf_buf_detach(lf_buf *b, size_t *len_out);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * json: a fast, bounded JSON (RFC 8259) reader into an arena, plus string escaping for
+ * writers. Built for feed import (hundreds of MB of NVD/CVE 5/OSV JSON), so it parses
+ * without a malloc per node, and for outside data, so every input has limits (depth,
+ * string length, member count) and any bytes give either a tree or a located error.
+ *
+ * Tree: lf_json nodes live in the arena passed in; strings are unescaped, valid UTF-8,
+ * NUL-terminated (embedded \u0000 is kept; use ->n for the length). Numbers keep their
+ * source text (so "10.0" stays exact) and a double.
+ * Ownership: everything returned is borrowed from the arena; lf_arena_clear frees it.
+ */
+#ifndef LF_CORE_JSON_H
+#define LF_CORE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+typedef enum {
+    LF_JSON_NULL = 0,
+    LF_JSON_FALSE,
+    LF_JSON_TRUE,
+    LF_JSON_NUMBER,
+    LF_JSON_STRING,
+    LF_JSON_ARRAY,
+    LF_JSON_OBJECT
+} lf_json_type;
+
+typedef struct lf_json lf_json;
+typedef struct lf_json_member lf_json_member;
+
+struct lf_json {
+    lf_json_type type;
+    uint32_t n;          /* STRING/NUMBER: byte length; ARRAY: items; OBJECT: members */
+    union {
+        const char *str;             /* STRING: unescaped text; NUMBER: source text */
+        lf_json *items;              /* ARRAY: n contiguous values */
+        lf_json_member *members;     /* OBJECT: n contiguous members, source order */
+    } u;
+    double num;          /* NUMBER: value (strtod of the text) */
+};
+
+struct lf_json_member {
+    const char *key;     /* unescaped, NUL-terminated */
+    uint32_t klen;
+    lf_json val;
+};
+
+typedef struct lf_json_limits {
+    unsigned max_depth;      /* nesting; default 64 */
+    size_t max_string;       /* bytes of one string; default 1 MiB */
+    size_t max_items;        /* elements of one array / members of one object; default 1 M */
+} lf_json_limits;
+
+/* Defaults above when lim is NULL or a field is 0. */
+
+/*
+ * Parse exactly one JSON value (surrounding whitespace allowed, a UTF-8 BOM at the start
+ * skipped) from text[0..len). On error: LF_EPARSE (syntax, invalid UTF-8, trailing
+ * data), LF_ELIMIT (a limit hit) or LF_ENOMEM; err->line/err->col locate the byte and
+ * the message says what was expected and what was found (quoted byte).
+ */
+int lf_json_parse(lf_arena *a, const char *text, size_t len, const lf_json_limits *lim,
+                  lf_json **out, lf_err *err);
+
+/*
+ * Streaming over big documents: call fn for each element of the array found at the
+ * top-level object member named `key` (or of the top-level array when key is NULL),
+ * parsing one element at a time into `a`, which is lf_arena_reset() after each call, so
+ * memory stays bounded by the largest element. Other members of the top-level object are
+ * skipped (validated, not built). `index` counts elements from 0; `line` is the 1-based
+ * line where the element starts. fn returns 0 to go on, non-zero to stop (returned).
+ * If the top level is an object without `key`, returns LF_ENOTFOUND.
+ * A syntax error stops the walk (JSON cannot be resynchronised) with err located; the
+ * elements already delivered stay delivered.
+ */
+typedef int (*lf_json_elem_fn)(void *ud, const lf_json *elem, size_t index, long line);
+int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
+                    const lf_json_limits *lim, lf_json_elem_fn fn, void *ud, lf_err *err);
+
+/* Lookups. All NULL-safe: a NULL or wrong-typed node yields NULL / the default. */
+const lf_json *lf_json_get(const lf_json *obj, const char *key);   /* first member named key */
+const lf_json *lf_json_at(const lf_json *arr, size_t i);
+size_t lf_json_len(const lf_json *v);          /* items/members; 0 for scalars */
+const char *lf_json_str(const lf_json *v);     /* STRING text or NULL */
+const char *lf_json_get_str(const lf_json *obj, const char *key);
+double lf_json_num(const lf_json *v, double def);
+bool lf_json_bool(const lf_json *v, bool def);
+bool lf_json_is(const lf_json *v, lf_json_type t);
+
+/* Append s[0..n) as a JSON string literal with quotes, escaping per RFC 8259 (control
+ * characters as \u00XX; invalid UTF-8 bytes replaced by U+FFFD so output stays valid). */
+int lf_json_write_str(lf_buf *out, const char *s, size_t n);
+
+#endif
