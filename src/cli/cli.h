@@ -6,8 +6,38 @@
 #ifndef LF_CLI_CLI_H
 #define LF_CLI_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
 enum { LF_EXIT_OK = 0, LF_EXIT_FINDINGS = 1, LF_EXIT_ERROR = 2 };
 
+typedef struct lf_cli_env {
+    char data_dir[4096];      /* --data, $LIANFANG_DATA, or ~/.local/share/lianfang */
+    char index_path[4200];    /* <data_dir>/vulndb.lfx */
+    bool progress;            /* stderr is a terminal and --quiet not given */
+    bool quiet;
+} lf_cli_env;
+
 int lf_cli_main(int argc, char **argv);
+
+/* Subcommands: argv[0] is the subcommand name. */
+int lf_cli_feed(int argc, char **argv, const lf_cli_env *env);
+int lf_cli_vans(int argc, char **argv, const lf_cli_env *env);
+int lf_cli_cvss(int argc, char **argv, const lf_cli_env *env);
+
+/* Print "lianfang: <located error>" to stderr. */
+void lf_cli_error(const lf_err *e);
+/* Progress line on stderr (only when env->progress): "\r<label> 45% 12,345 rec 80,000 rec/s". */
+typedef struct lf_cli_progress {
+    double start;
+    double last;
+    bool shown;
+} lf_cli_progress;
+double lf_cli_now(void);
+void lf_cli_progress_update(const lf_cli_env *env, lf_cli_progress *p, const char *label,
+                            double fraction, size_t records, size_t bytes);
+void lf_cli_progress_done(const lf_cli_env *env, lf_cli_progress *p);
 
 #endif

@@ -1,0 +1,221 @@
+/*
+ * cli_feed: `lianfang feed import nvd|kev FILE...` and `lianfang feed status`.
+ *
+ * An import opens the current index (if any), seeds a builder from it, reads the new
+ * files and writes the index back atomically, so an interrupted import leaves the old
+ * index intact. Malformed records are reported on stderr as file:line: id: reason and
+ * the rest is imported.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/file.h"
+#include "feeds/feed.h"
+#include "feeds/kev.h"
+#include "feeds/nvd.h"
+#include "vans/vulndb.h"
+
+typedef struct imp {
+    const lf_cli_env *env;
+    lf_cli_progress prog;
+    size_t file_bytes;
+    size_t errors_shown;
+} imp;
+
+#define MAX_ERRORS_SHOWN 200
+
+static void on_error(void *ud, const lf_err *e)
+{
+    imp *im = ud;
+    if (im->errors_shown++ < MAX_ERRORS_SHOWN) {
+        lf_cli_progress_done(im->env, &im->prog);
+        lf_cli_error(e);
+    } else if (im->errors_shown == MAX_ERRORS_SHOWN + 1) {
+        fprintf(stderr, "lianfang: further record errors are counted but not shown\n");
+    }
+}
+
+static void on_progress(void *ud, const char *file, double fraction, size_t records)
+{
+    imp *im = ud;
+    lf_cli_progress_update(im->env, &im->prog, file, fraction, records, (size_t)(fraction * (double)im->file_bytes));
+}
+
+static int feed_import(int argc, char **argv, const lf_cli_env *env)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: lianfang feed import nvd|kev FILE...\n");
+        return LF_EXIT_ERROR;
+    }
+    const char *kind = argv[1];
+    bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev");
+    if (!is_nvd && !is_kev) {
+        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev)\n", kind);
+        return LF_EXIT_ERROR;
+    }
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_mkdirs(env->data_dir, &err) != LF_OK) {
+        lf_cli_error(&err);
+        return LF_EXIT_ERROR;
+    }
+    lf_vdb *old = NULL;
+    lf_vdb_builder *b = lf_vdb_builder_new();
+    if (!b) {
+        fprintf(stderr, "lianfang: out of memory\n");
+        return LF_EXIT_ERROR;
+    }
+    int status = LF_EXIT_OK;
+    double t0 = lf_cli_now();
+    if (lf_file_exists(env->index_path)) {
+        if (lf_vdb_open(env->index_path, &old, &err) != LF_OK ||
+            lf_vdb_builder_load(b, old, &err) != LF_OK) {
+            lf_cli_error(&err);
+            fprintf(stderr, "lianfang: the existing index cannot be read; remove %s to rebuild it\n",
+                    env->index_path);
+            status = LF_EXIT_ERROR;
+            goto out;
+        }
+    }
+    double t_load = lf_cli_now() - t0;
+    imp im = {env, {0, 0, false}, 0, 0};
+    lf_feed_ctx ctx;
+    lf_feed_ctx_init(&ctx, b);
+    ctx.on_error = on_error;
+    ctx.on_progress = on_progress;
+    ctx.ud = &im;
+    double t1 = lf_cli_now();
+    im.prog.start = t1;
+    size_t failed_files = 0;
+    for (int i = 2; i < argc; i++) {
+        lf_err_clear(&err);
+        char *data = NULL;
+        size_t len = 0;
+        int rc = lf_file_read(argv[i], 0, &data, &len, &err);
+        if (rc == LF_OK) {
+            im.file_bytes = len;
+            rc = is_nvd ? lf_nvd_import_buffer(&ctx, argv[i], data, len, &err)
+                        : lf_kev_import_buffer(&ctx, argv[i], data, len, &err);
+            free(data);
+        }
+        if (rc != LF_OK) {
+            lf_cli_progress_done(env, &im.prog);
+            lf_cli_error(&err);
+            failed_files++;
+        }
+    }
+    lf_cli_progress_done(env, &im.prog);
+    double t_parse = lf_cli_now() - t1;
+    double t2 = lf_cli_now();
+    lf_err_clear(&err);
+    if (lf_vdb_builder_write(b, env->index_path, &err) != LF_OK) {
+        lf_cli_error(&err);
+        status = LF_EXIT_ERROR;
+        goto out;
+    }
+    double t_write = lf_cli_now() - t2;
+    const lf_feed_report *r = &ctx.report;
+    if (!env->quiet) {
+        printf("%s: %zu records from %zu file(s), %.1f MB in %.2f s (%.0f MB/s)\n", kind, r->records, r->files,
+               (double)r->bytes / 1e6, t_parse, t_parse > 0 ? (double)r->bytes / 1e6 / t_parse : 0.0);
+        if (is_nvd)
+            printf("  %zu added, %zu replaced (newer lastModified), %zu unchanged, %zu older than stored, "
+                   "%zu removed (Rejected), %zu Rejected not stored\n",
+                   r->added, r->replaced, r->unchanged, r->stale, r->removed, r->rejected_new);
+        else
+            printf("  %zu catalog entries (the catalog replaces the stored one)\n", r->added);
+        printf("  %zu record errors reported, %zu configurations left out, %zu file(s) unreadable\n", r->errors,
+               r->configs_dropped, failed_files);
+        printf("  index %s: %zu documents (load %.2f s, write %.2f s)\n", env->index_path, lf_vdb_builder_ndocs(b),
+               t_load, t_write);
+    }
+    if (failed_files)
+        status = LF_EXIT_ERROR;
+out:
+    lf_vdb_builder_free(b);
+    lf_vdb_close(old);
+    return status;
+}
+
+static int feed_status(int argc, char **argv, const lf_cli_env *env)
+{
+    bool json = argc > 1 && !strcmp(argv[1], "--json");
+    lf_err err;
+    lf_err_clear(&err);
+    lf_vdb *db = NULL;
+    double t0 = lf_cli_now();
+    if (lf_vdb_open(env->index_path, &db, &err) != LF_OK) {
+        lf_cli_error(&err);
+        if (err.code == LF_ENOTFOUND)
+            fprintf(stderr, "lianfang: no index yet: run `lianfang feed import nvd FILE...`\n");
+        return LF_EXIT_ERROR;
+    }
+    double t_open = lf_cli_now() - t0;
+    lf_vdb_stats st;
+    lf_vdb_get_stats(db, &st);
+    /* NVD status breakdown */
+    static const char *const statuses[] = {"Analyzed", "Modified", "Awaiting Analysis", "Undergoing Analysis",
+                                           "Received", "Deferred"};
+    size_t counts[7] = {0};
+    lf_arena a;
+    lf_arena_init(&a, 1 << 16);
+    for (size_t i = 0; i < st.docs; i++) {
+        lf_vdoc d;
+        lf_arena_reset(&a);
+        if (lf_vdb_doc(db, i, &a, &d) != LF_OK)
+            continue;
+        size_t k = 0;
+        for (; k < 6; k++)
+            if (d.status && !strcmp(d.status, statuses[k]))
+                break;
+        counts[k]++;
+    }
+    lf_arena_clear(&a);
+    if (json) {
+        printf("{\"index\":\"%s\",\"bytes\":%zu,\"built\":\"%s\",\"digest\":\"%016llx\",\"documents\":%zu,"
+               "\"vulnerabilities\":%zu,\"criteria\":%zu,\"products\":%zu,\"without_applicability\":%zu,"
+               "\"kev\":%zu,\"kev_version\":\"%s\",\"sources\":{",
+               env->index_path, st.file_bytes, st.built, (unsigned long long)st.digest, st.docs, st.vulns, st.crits,
+               st.products, st.docs_without_config, st.kev, st.kev_version);
+        bool first = true;
+        for (int s = 1; s < LF_SRC_COUNT; s++) {
+            printf("%s\"%s\":%zu", first ? "" : ",", lf_source_name((lf_source)s), st.docs_by_source[s]);
+            first = false;
+        }
+        printf("},\"nvd_status\":{");
+        for (int k = 0; k < 6; k++)
+            printf("%s\"%s\":%zu", k ? "," : "", statuses[k], counts[k]);
+        printf(",\"other\":%zu}}\n", counts[6]);
+    } else {
+        printf("index        %s (%.1f MB, built %s, opened in %.3f s)\n", env->index_path, (double)st.file_bytes / 1e6,
+               st.built, t_open);
+        printf("snapshot     %016llx\n", (unsigned long long)st.digest);
+        printf("documents    %zu for %zu vulnerabilities\n", st.docs, st.vulns);
+        for (int s = 1; s < LF_SRC_COUNT; s++)
+            printf("  %-10s %zu\n", lf_source_name((lf_source)s), st.docs_by_source[s]);
+        printf("criteria     %zu in %zu configurations, %zu products\n", st.crits, st.configs, st.products);
+        printf("no criteria  %zu documents without applicability data (matched by description, low confidence)\n",
+               st.docs_without_config);
+        printf("NVD status  ");
+        for (int k = 0; k < 6; k++)
+            printf(" %s %zu,", statuses[k], counts[k]);
+        printf(" other %zu\n", counts[6]);
+        printf("KEV          %zu entries (catalog %s)\n", st.kev, st.kev_version[0] ? st.kev_version : "not imported");
+    }
+    lf_vdb_close(db);
+    return LF_EXIT_OK;
+}
+
+int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
+{
+    if (argc >= 2 && !strcmp(argv[1], "import"))
+        return feed_import(argc - 1, argv + 1, env);
+    if (argc >= 2 && !strcmp(argv[1], "status"))
+        return feed_status(argc - 1, argv + 1, env);
+    fprintf(stderr, "usage: lianfang feed import nvd|kev FILE...\n       lianfang feed status [--json]\n");
+    return LF_EXIT_ERROR;
+}

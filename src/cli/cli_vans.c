@@ -1,0 +1,401 @@
+/*
+ * cli_vans: `lianfang vans scan [--json|--csv] INVENTORY...`: match inventories against
+ * the index and print one row per host x CVE x installed CPE.
+ *
+ * Output is streamed host by host (sorted within a host: KEV first, then CVSS), so
+ * scanning a bulk inventory of 100,000 hosts keeps memory flat.
+ * Exit status: 0 no findings, 1 findings, 2 error.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "intake/cpelist.h"
+#include "vans/cvss.h"
+#include "vans/finding.h"
+#include "vans/match.h"
+#include "vans/vulndb.h"
+
+enum { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+typedef struct scan {
+    const lf_cli_env *env;
+    const lf_vdb *db;
+    lf_matcher *m;
+    int format;
+    lf_arena a;
+    lf_buf out;
+    size_t hosts, items, findings, reviews, unanalysed, kev, rejected;
+    bool first_json;
+    int fatal;
+} scan;
+
+static void jstr(lf_buf *b, const char *s)
+{
+    if (!s) {
+        lf_buf_puts(b, "null");
+        return;
+    }
+    lf_json_write_str(b, s, strlen(s));
+}
+
+static void csv_field(lf_buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    bool q = strpbrk(s, ",\"\r\n") != NULL;
+    if (!q) {
+        lf_buf_puts(b, s);
+        return;
+    }
+    lf_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            lf_buf_putc(b, '"');
+        lf_buf_putc(b, *s);
+    }
+    lf_buf_putc(b, '"');
+}
+
+static const char *kind_name(lf_hit_kind k)
+{
+    return k == LF_HIT_MATCH ? "affected" : k == LF_HIT_REVIEW ? "needs_review" : "not_yet_analysed";
+}
+
+static void range_text(const lf_finding *f, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!f->has_crit)
+        return;
+    size_t o = 0;
+    if (f->crit.start)
+        o += (size_t)snprintf(out + o, n - o, "%s %s", f->crit.start_incl ? ">=" : ">", f->crit.start);
+    if (f->crit.end && o < n)
+        o += (size_t)snprintf(out + o, n - o, "%s%s %s", o ? ", " : "", f->crit.end_incl ? "<=" : "<",
+                              f->crit.end);
+    if (!o)
+        snprintf(out, n, "version as named in the criterion");
+}
+
+static void emit_json(scan *s, const lf_finding *f)
+{
+    lf_buf *b = &s->out;
+    lf_buf_puts(b, s->first_json ? "\n  {" : ",\n  {");
+    s->first_json = false;
+    lf_buf_puts(b, "\"host\":");
+    jstr(b, f->host);
+    lf_buf_puts(b, ",\"cpe\":");
+    jstr(b, f->item);
+    lf_buf_puts(b, ",\"cve\":");
+    jstr(b, f->vuln_id);
+    lf_buf_printf(b, ",\"status\":\"%s\",\"confidence\":\"%s\"", kind_name(f->kind), f->confidence);
+    if (f->reason) {
+        lf_buf_puts(b, ",\"reason\":");
+        jstr(b, f->reason);
+    }
+    if (f->has_cvss) {
+        lf_buf_printf(b, ",\"cvss\":{\"version\":\"%s\",\"score\":%d.%d,\"severity\":\"%s\",\"vector\":",
+                      lf_cvss_version_name(f->cvss->version), f->cvss->score10 / 10, f->cvss->score10 % 10,
+                      lf_cvss_severity_name(f->cvss->severity));
+        jstr(b, f->cvss->vector);
+        lf_buf_puts(b, ",\"source\":");
+        jstr(b, f->cvss->source);
+        lf_buf_printf(b, ",\"type\":\"%s\"}", f->cvss->primary ? "Primary" : "Secondary");
+    } else {
+        lf_buf_puts(b, ",\"cvss\":null");
+    }
+    lf_buf_puts(b, ",\"metrics\":[");
+    for (size_t i = 0; i < f->nmetric; i++) {
+        const lf_vmetric *m = &f->metrics[i];
+        lf_buf_printf(b, "%s{\"version\":\"%s\",\"score\":%d.%d,\"severity\":\"%s\",\"type\":\"%s\",\"source\":",
+                      i ? "," : "", lf_cvss_version_name(m->version), m->score10 / 10, m->score10 % 10,
+                      lf_cvss_severity_name(m->severity), m->primary ? "Primary" : "Secondary");
+        jstr(b, m->source);
+        lf_buf_puts(b, ",\"vector\":");
+        jstr(b, m->vector);
+        lf_buf_puts(b, "}");
+    }
+    lf_buf_puts(b, "]");
+    if (f->kev) {
+        lf_buf_puts(b, ",\"kev\":{\"date_added\":");
+        jstr(b, f->kev_entry.date_added);
+        lf_buf_puts(b, ",\"due_date\":");
+        jstr(b, f->kev_entry.due_date);
+        lf_buf_puts(b, ",\"required_action\":");
+        jstr(b, f->kev_entry.required_action);
+        lf_buf_puts(b, ",\"known_ransomware_campaign_use\":");
+        jstr(b, f->kev_entry.ransomware);
+        lf_buf_puts(b, "}");
+    } else {
+        lf_buf_puts(b, ",\"kev\":null");
+    }
+    lf_buf_puts(b, ",\"cwe\":");
+    jstr(b, f->cwe);
+    lf_buf_puts(b, ",\"fix_links\":[");
+    for (size_t i = 0; i < f->nfix; i++) {
+        char tags[256];
+        lf_ref_tags_format(f->refs[i].tags, tags, sizeof tags);
+        lf_buf_puts(b, i ? ",{\"url\":" : "{\"url\":");
+        jstr(b, f->refs[i].url);
+        lf_buf_puts(b, ",\"tags\":");
+        jstr(b, tags);
+        lf_buf_puts(b, "}");
+    }
+    lf_buf_puts(b, "],\"references\":[");
+    for (size_t i = f->nfix; i < f->nref; i++) {
+        if (i > f->nfix)
+            lf_buf_putc(b, ',');
+        jstr(b, f->refs[i].url);
+    }
+    lf_buf_puts(b, "],\"why\":{\"source\":");
+    jstr(b, lf_source_name(f->doc.source));
+    lf_buf_puts(b, ",\"record\":");
+    jstr(b, f->doc.doc_id);
+    lf_buf_puts(b, ",\"record_modified\":");
+    jstr(b, f->doc.modified);
+    lf_buf_puts(b, ",\"record_status\":");
+    jstr(b, f->doc.status);
+    if (f->has_crit) {
+        char rt[256];
+        range_text(f, rt, sizeof rt);
+        lf_buf_printf(b, ",\"configuration\":%u,\"node\":%u,\"criterion\":", f->config, f->crit.node_ordinal);
+        jstr(b, f->crit.cpe);
+        lf_buf_puts(b, ",\"match_criteria_id\":");
+        jstr(b, f->crit.match_id);
+        lf_buf_puts(b, ",\"version_rule\":");
+        jstr(b, rt);
+    }
+    lf_buf_puts(b, "}}");
+}
+
+static void emit_csv(scan *s, const lf_finding *f)
+{
+    lf_buf *b = &s->out;
+    char score[16] = "", tags[8];
+    (void)tags;
+    if (f->has_cvss)
+        snprintf(score, sizeof score, "%d.%d", f->cvss->score10 / 10, f->cvss->score10 % 10);
+    csv_field(b, f->host);
+    lf_buf_putc(b, ',');
+    csv_field(b, f->item);
+    lf_buf_putc(b, ',');
+    csv_field(b, f->vuln_id);
+    lf_buf_putc(b, ',');
+    csv_field(b, kind_name(f->kind));
+    lf_buf_putc(b, ',');
+    csv_field(b, f->has_cvss ? lf_cvss_version_name(f->cvss->version) : "");
+    lf_buf_putc(b, ',');
+    csv_field(b, score);
+    lf_buf_putc(b, ',');
+    csv_field(b, f->has_cvss ? lf_cvss_severity_name(f->cvss->severity) : "");
+    lf_buf_putc(b, ',');
+    csv_field(b, f->kev ? "yes" : "no");
+    lf_buf_putc(b, ',');
+    csv_field(b, f->kev ? f->kev_entry.due_date : "");
+    lf_buf_putc(b, ',');
+    lf_buf b2;
+    lf_buf_init(&b2, 0);
+    for (size_t i = 0; i < f->nfix; i++) {
+        if (i)
+            lf_buf_puts(&b2, " ");
+        lf_buf_puts(&b2, f->refs[i].url);
+    }
+    csv_field(b, b2.data ? b2.data : "");
+    lf_buf_clear(&b2);
+    lf_buf_puts(b, "\r\n");
+}
+
+static void emit_table(scan *s, const lf_finding *f)
+{
+    lf_buf *b = &s->out;
+    char score[32] = "-";
+    if (f->has_cvss)
+        snprintf(score, sizeof score, "%s %d.%d %s", lf_cvss_version_name(f->cvss->version), f->cvss->score10 / 10,
+                 f->cvss->score10 % 10, lf_cvss_severity_name(f->cvss->severity));
+    char kev[40] = "-";
+    if (f->kev)
+        snprintf(kev, sizeof kev, "KEV due %s", f->kev_entry.due_date ? f->kev_entry.due_date : "?");
+    const char *tag = f->kind == LF_HIT_MATCH ? "" : f->kind == LF_HIT_REVIEW ? " [needs review]"
+                                                                              : " [not yet analysed, low confidence]";
+    lf_buf_printf(b, "%-16s %-16s %-21s %-18s %s%s\n", f->host, f->vuln_id, score, kev, f->item, tag);
+    if (f->reason)
+        lf_buf_printf(b, "    why: %s\n", f->reason);
+    else if (f->has_crit) {
+        char rt[256];
+        range_text(f, rt, sizeof rt);
+        lf_buf_printf(b, "    why: %s %s, %s\n", lf_source_name(f->doc.source), f->crit.cpe, rt);
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < f->nfix && shown < 3; i++, shown++)
+        lf_buf_printf(b, "    fix: %s\n", f->refs[i].url);
+    if (!f->nfix && f->nref)
+        lf_buf_printf(b, "    ref: %s\n", f->refs[0].url);
+}
+
+static void flush_out(scan *s)
+{
+    if (s->out.len) {
+        fwrite(s->out.data, 1, s->out.len, stdout);
+        lf_buf_reset(&s->out);
+    }
+}
+
+static int cmp_findings(const void *a, const void *b)
+{
+    return lf_finding_cmp(a, b);
+}
+
+static int on_host(void *ud, const lf_inv_host *h)
+{
+    scan *s = ud;
+    s->hosts++;
+    s->items += h->nitems;
+    const lf_hit *hits;
+    size_t nh;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_matcher_run(s->m, h->items, h->nitems, &hits, &nh, &err) != LF_OK) {
+        lf_cli_error(&err);
+        s->fatal = 1;
+        return 1;
+    }
+    lf_arena_reset(&s->a);
+    lf_finding *fs = nh ? lf_arena_alloc(&s->a, nh * sizeof(*fs)) : NULL;
+    if (nh && !fs) {
+        fprintf(stderr, "lianfang: out of memory\n");
+        s->fatal = 1;
+        return 1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nh; i++) {
+        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK)
+            n++;
+    }
+    qsort(fs, n, sizeof(*fs), cmp_findings);
+    for (size_t i = 0; i < n; i++) {
+        const lf_finding *f = &fs[i];
+        if (f->kind == LF_HIT_MATCH)
+            s->findings++;
+        else if (f->kind == LF_HIT_REVIEW)
+            s->reviews++;
+        else
+            s->unanalysed++;
+        if (f->kev && f->kind == LF_HIT_MATCH)
+            s->kev++;
+        if (s->format == OUT_JSON)
+            emit_json(s, f);
+        else if (s->format == OUT_CSV)
+            emit_csv(s, f);
+        else
+            emit_table(s, f);
+    }
+    if (s->out.len > (1 << 16))
+        flush_out(s);
+    return 0;
+}
+
+static void on_inv_error(void *ud, const lf_err *e)
+{
+    scan *s = ud;
+    s->rejected++;
+    lf_cli_error(e);
+}
+
+static int vans_scan(int argc, char **argv, const lf_cli_env *env)
+{
+    scan s;
+    memset(&s, 0, sizeof s);
+    s.env = env;
+    s.format = OUT_TABLE;
+    s.first_json = true;
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            s.format = OUT_JSON;
+        else if (!strcmp(argv[i], "--csv"))
+            s.format = OUT_CSV;
+        else if (!strcmp(argv[i], "--table"))
+            s.format = OUT_TABLE;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "lianfang: vans scan: unknown option '%s'\n", argv[i]);
+            return LF_EXIT_ERROR;
+        } else
+            nfiles++;
+    }
+    if (!nfiles) {
+        fprintf(stderr, "usage: lianfang vans scan [--json|--csv] INVENTORY...\n"
+                        "  INVENTORY: a list of CPE names (one per line, '# host: NAME' optional),\n"
+                        "  {\"host\":...,\"cpes\":[...]} JSON, or JSON Lines of such objects; '-' = stdin\n");
+        return LF_EXIT_ERROR;
+    }
+    lf_err err;
+    lf_err_clear(&err);
+    lf_vdb *db = NULL;
+    if (lf_vdb_open(env->index_path, &db, &err) != LF_OK) {
+        lf_cli_error(&err);
+        if (err.code == LF_ENOTFOUND)
+            fprintf(stderr, "lianfang: no index yet: run `lianfang feed import nvd FILE...` first\n");
+        return LF_EXIT_ERROR;
+    }
+    s.db = db;
+    if (lf_matcher_new(db, &s.m, &err) != LF_OK) {
+        lf_cli_error(&err);
+        lf_vdb_close(db);
+        return LF_EXIT_ERROR;
+    }
+    lf_arena_init(&s.a, 1 << 16);
+    lf_buf_init(&s.out, 0);
+    lf_vdb_stats st;
+    lf_vdb_get_stats(db, &st);
+    if (s.format == OUT_JSON)
+        lf_buf_printf(&s.out, "{\"snapshot\":{\"digest\":\"%016llx\",\"built\":\"%s\",\"documents\":%zu,"
+                              "\"kev_catalog\":\"%s\"},\n \"findings\":[",
+                      (unsigned long long)st.digest, st.built, st.docs, st.kev_version);
+    else if (s.format == OUT_CSV)
+        lf_buf_puts(&s.out, "host,cpe,cve,status,cvss_version,cvss_score,severity,kev,kev_due_date,fix_links\r\n");
+    else
+        lf_buf_printf(&s.out, "%-16s %-16s %-21s %-18s %s\n", "HOST", "CVE", "CVSS", "KEV", "CPE");
+    int status = LF_EXIT_OK;
+    size_t failed = 0;
+    for (int i = 1; i < argc && !s.fatal; i++) {
+        if (argv[i][0] == '-' && argv[i][1])
+            continue;
+        lf_err_clear(&err);
+        lf_inv_report rep;
+        if (lf_cpelist_read_file(argv[i], on_host, on_inv_error, &s, &rep, &err) != LF_OK && !s.fatal) {
+            lf_cli_error(&err);
+            failed++;
+        }
+    }
+    if (s.format == OUT_JSON)
+        lf_buf_printf(&s.out, "\n ],\n \"summary\":{\"hosts\":%zu,\"items\":%zu,\"affected\":%zu,"
+                              "\"needs_review\":%zu,\"not_yet_analysed\":%zu,\"kev\":%zu,\"rejected_lines\":%zu}}\n",
+                      s.hosts, s.items, s.findings, s.reviews, s.unanalysed, s.kev, s.rejected);
+    flush_out(&s);
+    if (s.format == OUT_TABLE)
+        fprintf(stderr, "%zu host(s), %zu item(s): %zu finding(s) (%zu KEV-listed), %zu need review, "
+                        "%zu not yet analysed (low confidence), %zu input line(s) rejected\n",
+                s.hosts, s.items, s.findings, s.kev, s.reviews, s.unanalysed, s.rejected);
+    if (s.fatal || failed)
+        status = LF_EXIT_ERROR;
+    else if (s.findings || s.reviews || s.unanalysed)
+        status = LF_EXIT_FINDINGS;
+    lf_buf_clear(&s.out);
+    lf_arena_clear(&s.a);
+    lf_matcher_free(s.m);
+    lf_vdb_close(db);
+    return status;
+}
+
+int lf_cli_vans(int argc, char **argv, const lf_cli_env *env)
+{
+    if (argc >= 2 && !strcmp(argv[1], "scan"))
+        return vans_scan(argc - 1, argv + 1, env);
+    fprintf(stderr, "usage: lianfang vans scan [--json|--csv] INVENTORY...\n");
+    return LF_EXIT_ERROR;
+}

@@ -1,0 +1,149 @@
+/*
+ * finding: hit -> reportable finding (see finding.h).
+ */
+#include "vans/finding.h"
+
+#include <string.h>
+
+static int version_rank(lf_cvss_version v)
+{
+    switch (v) {
+    case LF_CVSS_V31: return 0;
+    case LF_CVSS_V30: return 1;
+    case LF_CVSS_V40: return 2;
+    case LF_CVSS_V2: return 3;
+    default: return 4;
+    }
+}
+
+int lf_finding_pick_metric(const lf_vmetric *m, size_t n)
+{
+    int best = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (best < 0) {
+            best = (int)i;
+            continue;
+        }
+        int rb = version_rank(m[best].version), ri = version_rank(m[i].version);
+        if (ri < rb || (ri == rb && m[i].primary && !m[best].primary))
+            best = (int)i;
+    }
+    return best;
+}
+
+/* Fix links first, in order Vendor Advisory, Patch, Mitigation, Release Notes, then the
+ * rest in source order. A stable partition keeps the source's order inside each class. */
+static int ref_class(uint32_t tags)
+{
+    if (tags & LF_REF_VENDOR_ADVISORY) return 0;
+    if (tags & LF_REF_PATCH) return 1;
+    if (tags & LF_REF_MITIGATION) return 2;
+    if (tags & LF_REF_RELEASE_NOTES) return 3;
+    return 4;
+}
+
+int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
+                     lf_arena *a, lf_finding *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->host = host;
+    out->item = item;
+    out->vuln_id = lf_vdb_vuln_id(db, hit->vuln);
+    out->kind = hit->kind;
+    out->reason = hit->reason;
+    out->confidence = hit->kind == LF_HIT_MATCH ? "high" : hit->kind == LF_HIT_REVIEW ? "review" : "low";
+    int rc = lf_vdb_doc(db, hit->doc, a, &out->doc);
+    if (rc)
+        return rc;
+    out->nmetric = out->doc.nmetric;
+    out->metrics = out->doc.metric;
+    int m = lf_finding_pick_metric(out->doc.metric, out->doc.nmetric);
+    if (m >= 0) {
+        out->has_cvss = true;
+        out->cvss = &out->doc.metric[m];
+    }
+    if (lf_vdb_vuln_kev(db, hit->vuln, &out->kev_entry))
+        out->kev = true;
+    /* the metrics and refs may come from another source's document for the same vuln
+     * when this one has none (e.g. a CNA container without CVSS): look there too */
+    if (!out->has_cvss || !out->doc.nref) {
+        uint32_t idx[16];
+        size_t n = lf_vdb_find_vuln(db, out->vuln_id, idx, 16);
+        for (size_t i = 0; i < n && i < 16; i++) {
+            if (idx[i] == hit->doc)
+                continue;
+            lf_vdoc other;
+            if (lf_vdb_doc(db, idx[i], a, &other))
+                continue;
+            if (!out->has_cvss && other.nmetric) {
+                int k = lf_finding_pick_metric(other.metric, other.nmetric);
+                out->has_cvss = true;
+                out->cvss = &other.metric[k];
+                out->nmetric = other.nmetric;
+                out->metrics = other.metric;
+            }
+            if (!out->doc.nref && other.nref) {
+                out->doc.nref = other.nref;
+                out->doc.ref = other.ref;
+            }
+        }
+    }
+    size_t nr = out->doc.nref;
+    lf_vref *sorted = nr ? lf_arena_alloc(a, nr * sizeof(*sorted)) : NULL;
+    if (nr && !sorted)
+        return LF_ENOMEM;
+    /* NVD often lists one URL once per source; a link appears once, with the union of
+     * its tags, so its class is decided by everything said about it */
+    size_t nu = 0;
+    lf_vref *uniq = nr ? lf_arena_alloc(a, nr * sizeof(*uniq)) : NULL;
+    if (nr && !uniq)
+        return LF_ENOMEM;
+    for (size_t i = 0; i < nr; i++) {
+        size_t k = 0;
+        while (k < nu && strcmp(uniq[k].url, out->doc.ref[i].url) != 0)
+            k++;
+        if (k < nu)
+            uniq[k].tags |= out->doc.ref[i].tags;
+        else
+            uniq[nu++] = out->doc.ref[i];
+    }
+    nr = nu;
+    size_t o = 0;
+    for (int cls = 0; cls <= 4; cls++)
+        for (size_t i = 0; i < nr; i++)
+            if (ref_class(uniq[i].tags) == cls)
+                sorted[o++] = uniq[i];
+    out->refs = sorted;
+    out->nref = nr;
+    for (size_t i = 0; i < nr; i++)
+        if (ref_class(sorted[i].tags) < 4)
+            out->nfix++;
+    if (hit->crit != UINT32_MAX && lf_matcher_crit_info(db, hit->crit, &out->crit) == LF_OK)
+        out->has_crit = true;
+    out->config = hit->config;
+    for (size_t i = 0; i < out->doc.ncwe; i++) {
+        if (strncmp(out->doc.cwe[i], "CWE-", 4) == 0) {
+            out->cwe = out->doc.cwe[i];
+            break;
+        }
+    }
+    return LF_OK;
+}
+
+int lf_finding_cmp(const lf_finding *a, const lf_finding *b)
+{
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->kev != b->kev)
+        return a->kev ? -1 : 1;
+    int sa = a->has_cvss ? a->cvss->score10 : -1, sb = b->has_cvss ? b->cvss->score10 : -1;
+    if (sa != sb)
+        return sa > sb ? -1 : 1;
+    int c = strcmp(a->host, b->host);
+    if (c)
+        return c;
+    c = strcmp(a->vuln_id, b->vuln_id);
+    if (c)
+        return c;
+    return strcmp(a->item ? a->item : "", b->item ? b->item : "");
+}

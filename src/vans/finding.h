@@ -1,0 +1,59 @@
+/*
+ * finding: turns a matcher hit into what a person acts on: the vulnerability, how bad
+ * it is (one CVSS metric chosen by a documented rule, all metrics kept), whether it is
+ * exploited in the wild (CISA KEV, with its due date and required action), where the
+ * fix is (vendor advisories, patches, mitigations and release notes first, never only a
+ * link to NVD), and why it matched (source, record version, configuration, node,
+ * criterion, version rule) so the answer can be checked and reproduced.
+ *
+ * CVSS choice: v3.1, then v3.0, then v4.0, then v2.0; within a version the NVD Primary
+ * metric before Secondary ones. v3.x comes first because the programme's thresholds
+ * (CVSS >= 7.0 high, >= 9.0 critical) were set on v3 scores.
+ *
+ * Ownership: strings are borrowed from the index; arrays are allocated in the arena.
+ */
+#ifndef LF_VANS_FINDING_H
+#define LF_VANS_FINDING_H
+
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "vans/match.h"
+#include "vans/vulndb.h"
+
+typedef struct lf_finding {
+    const char *host;
+    const char *item;            /* the inventory CPE as written */
+    const char *vuln_id;
+    lf_hit_kind kind;
+    const char *confidence;      /* "high" (MATCH), "review", "low" (UNANALYSED) */
+    const char *reason;          /* REVIEW / UNANALYSED: why */
+    /* severity */
+    bool has_cvss;
+    const lf_vmetric *cvss;      /* chosen metric (points into metrics) */
+    size_t nmetric;
+    const lf_vmetric *metrics;   /* all metrics of the record */
+    /* KEV */
+    bool kev;
+    lf_vkev kev_entry;
+    /* links, fix links first */
+    size_t nref, nfix;
+    const lf_vref *refs;
+    /* explanation */
+    lf_vdoc doc;                 /* the source document */
+    bool has_crit;
+    lf_crit_info crit;
+    uint32_t config;             /* configuration ordinal in the doc */
+    const char *cwe;             /* first CWE or NULL */
+} lf_finding;
+
+int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
+                     lf_arena *a, lf_finding *out);
+
+/* Order for reports: KEV first, then CVSS score (high first), then vuln id. */
+int lf_finding_cmp(const lf_finding *a, const lf_finding *b);
+
+/* Index of the preferred metric among m[0..n), or -1 when n == 0. */
+int lf_finding_pick_metric(const lf_vmetric *m, size_t n);
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * match: host inventory x vulnerability index (see match.h for the semantics).
+ *
+ * Per host the matcher uses generation stamps instead of clearing arrays: an array slot
+ * is "set for this host" when its stamp equals the current generation, so a host costs
+ * time proportional to what it touches, not to the size of the index.
+ */
+#include "vans/match.h"
+#include "vans/vulndb_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vans/version.h"
+
+typedef struct pair {
+    uint32_t crit, item;
+} pair;
+
+typedef struct review {
+    uint32_t crit, item;
+    const char *reason;
+} review;
+
+struct lf_matcher {
+    const lf_vdb *db;
+    uint32_t gen;
+    uint32_t *crit_stamp;     /* crit matched by some item of this host */
+    uint32_t *node_stamp;     /* node evaluated this host ... */
+    uint8_t *node_sat;        /* ... and its value */
+    uint32_t *config_stamp;
+    uint8_t *config_sat;
+    uint32_t *doc_stamp;      /* doc touched */
+    uint32_t *docs;           /* touched docs this host */
+    size_t ndocs, capdocs;
+    pair *pairs;
+    size_t npairs, cappairs;
+    review *reviews;
+    size_t nreviews, capreviews;
+    lf_hit *hits;
+    size_t nhits, caphits;
+};
+
+int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
+{
+    lf_matcher *m = calloc(1, sizeof(*m));
+    if (!m)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    m->db = db;
+    m->crit_stamp = calloc(db->ncrit + 1, sizeof(uint32_t));
+    m->node_stamp = calloc(db->nnode + 1, sizeof(uint32_t));
+    m->node_sat = calloc(db->nnode + 1, 1);
+    m->config_stamp = calloc(db->nconfig + 1, sizeof(uint32_t));
+    m->config_sat = calloc(db->nconfig + 1, 1);
+    m->doc_stamp = calloc(db->ndoc + 1, sizeof(uint32_t));
+    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->config_stamp || !m->config_sat ||
+        !m->doc_stamp) {
+        lf_matcher_free(m);
+        return lf_err_set(err, LF_ENOMEM, "out of memory for matcher state");
+    }
+    *out = m;
+    return LF_OK;
+}
+
+void lf_matcher_free(lf_matcher *m)
+{
+    if (!m)
+        return;
+    free(m->crit_stamp);
+    free(m->node_stamp);
+    free(m->node_sat);
+    free(m->config_stamp);
+    free(m->config_sat);
+    free(m->doc_stamp);
+    free(m->docs);
+    free(m->pairs);
+    free(m->reviews);
+    free(m->hits);
+    free(m);
+}
+
+#define GROW(arr, n, cap)                                                     \
+    do {                                                                      \
+        if ((n) == (cap)) {                                                   \
+            size_t nc_ = (cap) ? (cap) * 2 : 64;                              \
+            void *np_ = realloc((arr), nc_ * sizeof(*(arr)));                 \
+            if (!np_)                                                         \
+                return LF_ENOMEM;                                             \
+            (arr) = np_;                                                      \
+            (cap) = nc_;                                                      \
+        }                                                                     \
+    } while (0)
+
+static int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = memcmp(a, b, n);
+    if (c)
+        return c;
+    return an < bn ? -1 : an > bn;
+}
+
+enum { T_NO = 0, T_YES = 1, T_REVIEW = 2 };
+
+typedef struct item_ctx {
+    const lf_cpe *cpe;
+    int vkind;
+    unsigned char key[LF_VERSION_KEY_MAX];
+    size_t keylen;
+    bool orderable;
+} item_ctx;
+
+/* Test one criterion against one item. */
+static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, bool platform_only,
+                     const char **reason)
+{
+    uint32_t f = c->flags;
+    if (platform_only && (f & VXC_VULNERABLE))
+        return T_NO;
+    if (f & VXC_COMPLEX) {
+        lf_cpe cc;
+        const char *s = vx_str(db, c->cpe);
+        if (lf_cpe_parse(&cc, s, strlen(s), NULL) != LF_OK)
+            return T_NO;
+        for (int a = LF_CPE_UPDATE; a < LF_CPE_NATTR; a++) {
+            lf_cpe_rel r = lf_cpe_compare_attr(&cc, it->cpe, a);
+            if (r != LF_CPE_SUPERSET && r != LF_CPE_EQUAL)
+                return T_NO;
+        }
+        if (!(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
+            /* version with wildcards (e.g. "1.2.*"): WFN comparison decides */
+            if (it->vkind != LF_CPE_VALUE)
+                goto review_missing;
+            lf_cpe_rel r = lf_cpe_compare_attr(&cc, it->cpe, LF_CPE_VERSION);
+            return (r == LF_CPE_SUPERSET || r == LF_CPE_EQUAL) ? T_YES : T_NO;
+        }
+    }
+    bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
+    if (f & VXC_VER_NA) {
+        if (it->vkind == LF_CPE_NA)
+            return T_YES;
+        /* NVD writes platform criteria with version NA ("windows:-" = Windows, any
+         * version); for vulnerable criteria NA is exact (e.g. windows_10:- is 1507). */
+        return (f & VXC_VULNERABLE) ? T_NO : T_YES;
+    }
+    if (c->ver_key) {
+        if (it->vkind != LF_CPE_VALUE)
+            return (f & VXC_VULNERABLE) ? T_REVIEW : T_YES;
+        size_t kl;
+        const unsigned char *k = vx_key(db, c->ver_key, &kl);
+        if (!k || keycmp(k, kl, it->key, it->keylen) != 0)
+            return T_NO;
+        if (!ranged)
+            return T_YES;
+    } else if (!ranged) {
+        return T_YES;     /* version ANY, no range: every version */
+    }
+    if (!(f & VXC_VULNERABLE) && it->vkind != LF_CPE_VALUE)
+        return T_YES;     /* platform gate with unknown version: the platform is present */
+    if (it->vkind != LF_CPE_VALUE)
+        goto review_missing;
+    if (f & VXC_UNORDERED) {
+        *reason = "the affected range uses versions that cannot be ordered (e.g. git commits)";
+        return T_REVIEW;
+    }
+    if (!it->orderable) {
+        *reason = "the inventory version cannot be ordered against the affected range";
+        return T_REVIEW;
+    }
+    if (f & VXC_HAS_START) {
+        size_t kl;
+        const unsigned char *k = vx_key(db, c->start_key, &kl);
+        int r = keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
+        if (r < 0 || (r == 0 && !(f & VXC_START_INCL)))
+            return T_NO;
+    }
+    if (f & VXC_HAS_END) {
+        size_t kl;
+        const unsigned char *k = vx_key(db, c->end_key, &kl);
+        int r = keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
+        if (r > 0 || (r == 0 && !(f & VXC_END_INCL)))
+            return T_NO;
+    }
+    return T_YES;
+review_missing:
+    *reason = "the inventory gives no version for a product with version-ranged vulnerabilities";
+    return T_REVIEW;
+}
+
+/*
+ * Platform families: generic platform names NVD uses in running-on configurations, and
+ * the inventory OS names that imply them. Only vulnerable:false criteria are tested for
+ * an implied name, so an implied name never makes a finding on its own.
+ */
+typedef struct family {
+    const char *prefix;      /* "o:vendor:product" prefix of the inventory item key */
+    const char *implies;     /* product key implied */
+} family;
+
+static const family families[] = {
+    {"o:microsoft:windows_", "o:microsoft:windows"},
+    {"o:apple:macos", "o:apple:mac_os_x"},
+    {"o:apple:mac_os_x", "o:apple:macos"},
+    {"o:debian:debian_linux", "o:linux:linux_kernel"},
+    {"o:canonical:ubuntu_linux", "o:linux:linux_kernel"},
+    {"o:redhat:enterprise_linux", "o:linux:linux_kernel"},
+    {"o:redhat:linux", "o:linux:linux_kernel"},
+    {"o:centos:centos", "o:linux:linux_kernel"},
+    {"o:rockylinux:rocky_linux", "o:linux:linux_kernel"},
+    {"o:almalinux:almalinux", "o:linux:linux_kernel"},
+    {"o:fedoraproject:fedora", "o:linux:linux_kernel"},
+    {"o:opensuse:leap", "o:linux:linux_kernel"},
+    {"o:suse:linux_enterprise_server", "o:linux:linux_kernel"},
+    {"o:oracle:linux", "o:linux:linux_kernel"},
+    {"o:alpinelinux:alpine_linux", "o:linux:linux_kernel"},
+};
+
+static int touch_doc(lf_matcher *m, uint32_t doc)
+{
+    if (m->doc_stamp[doc] == m->gen)
+        return LF_OK;
+    m->doc_stamp[doc] = m->gen;
+    GROW(m->docs, m->ndocs, m->capdocs);
+    m->docs[m->ndocs++] = doc;
+    return LF_OK;
+}
+
+static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32_t item,
+                        bool platform_only)
+{
+    const lf_vdb *db = m->db;
+    const vx_prod *p = &db->prod[prod];
+    for (uint32_t k = 0; k < p->crit_n; k++) {
+        uint32_t ci = db->prodcrit[p->crit_first + k];
+        const vx_crit *c = &db->crit[ci];
+        const char *reason = NULL;
+        int t = crit_test(db, c, it, platform_only, &reason);
+        if (t == T_YES) {
+            m->crit_stamp[ci] = m->gen;
+            GROW(m->pairs, m->npairs, m->cappairs);
+            m->pairs[m->npairs++] = (pair){ci, item};
+            if (touch_doc(m, c->doc))
+                return LF_ENOMEM;
+        } else if (t == T_REVIEW && (c->flags & VXC_VULNERABLE)) {
+            GROW(m->reviews, m->nreviews, m->capreviews);
+            m->reviews[m->nreviews++] = (review){ci, item, reason};
+        }
+    }
+    return LF_OK;
+}
+
+static bool node_eval(lf_matcher *m, uint32_t ni)
+{
+    if (m->node_stamp[ni] == m->gen)
+        return m->node_sat[ni];
+    const vx_node *n = &m->db->node[ni];
+    bool and = (n->flags & VXN_AND) != 0;
+    bool sat = and ? n->crit_n > 0 : false;
+    for (uint32_t k = 0; k < n->crit_n; k++) {
+        bool hit = m->crit_stamp[n->crit_first + k] == m->gen;
+        if (and && !hit) {
+            sat = false;
+            break;
+        }
+        if (!and && hit) {
+            sat = true;
+            break;
+        }
+    }
+    if (n->flags & VXN_NEGATE)
+        sat = !sat;
+    m->node_stamp[ni] = m->gen;
+    m->node_sat[ni] = sat;
+    return sat;
+}
+
+static bool config_eval(lf_matcher *m, uint32_t ci)
+{
+    if (m->config_stamp[ci] == m->gen)
+        return m->config_sat[ci];
+    const vx_config *c = &m->db->config[ci];
+    bool sat = c->op_and ? c->node_n > 0 : false;
+    for (uint32_t k = 0; k < c->node_n; k++) {
+        bool s = node_eval(m, c->node_first + k);
+        if (c->op_and && !s) {
+            sat = false;
+            break;
+        }
+        if (!c->op_and && s) {
+            sat = true;
+            break;
+        }
+    }
+    m->config_stamp[ci] = m->gen;
+    m->config_sat[ci] = sat;
+    return sat;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const lf_hit *x = a, *y = b;
+    if (x->vuln != y->vuln)
+        return x->vuln < y->vuln ? -1 : 1;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    return x->crit < y->crit ? -1 : (x->crit > y->crit);
+}
+
+static int push_hit(lf_matcher *m, lf_hit h)
+{
+    GROW(m->hits, m->nhits, m->caphits);
+    m->hits[m->nhits++] = h;
+    return LF_OK;
+}
+
+int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
+                   size_t *nhits, lf_err *err)
+{
+    const lf_vdb *db = m->db;
+    if (++m->gen == 0) {
+        /* wrapped after 4 G hosts: clear once */
+        memset(m->crit_stamp, 0, (db->ncrit + 1) * sizeof(uint32_t));
+        memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
+        memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
+        memset(m->doc_stamp, 0, (db->ndoc + 1) * sizeof(uint32_t));
+        m->gen = 1;
+    }
+    m->ndocs = m->npairs = m->nreviews = m->nhits = 0;
+    if (nitems > UINT32_MAX)
+        return lf_err_set(err, LF_ELIMIT, "too many inventory items for one host");
+
+    item_ctx it;
+    for (size_t i = 0; i < nitems; i++) {
+        const lf_cpe *c = &items[i];
+        const char *part = lf_cpe_value(c, LF_CPE_PART);
+        const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
+        const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
+        if (!part || !vendor || !product)
+            continue;   /* an item without vendor and product cannot name a product */
+        char key[LF_CPE_MAX + 8];
+        int kn = lf_vx_prod_key(part[0], vendor, c->len[LF_CPE_VENDOR], product,
+                                c->len[LF_CPE_PRODUCT], key, sizeof key);
+        if (kn < 0)
+            continue;
+        it.cpe = c;
+        it.vkind = lf_cpe_kind(c, LF_CPE_VERSION);
+        it.keylen = 0;
+        it.orderable = false;
+        if (it.vkind == LF_CPE_VALUE) {
+            char plain[LF_CPE_MAX];
+            int pl = lf_cpe_plain(c, LF_CPE_VERSION, plain, sizeof plain);
+            if (pl >= 0) {
+                it.keylen = lf_version_key(plain, (size_t)pl, it.key, sizeof it.key);
+                it.orderable = lf_version_orderable(plain, (size_t)pl);
+            }
+        }
+        uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
+        if (p != UINT32_MAX) {
+            if (scan_product(m, p, &it, (uint32_t)i, false))
+                goto oom;
+            const vx_prod *pp = &db->prod[p];
+            for (uint32_t k = 0; k < pp->hint_n; k++) {
+                uint32_t d = db->hintdoc[pp->hint_first + k];
+                if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, db->doc[d].vuln, d, (uint32_t)i, UINT32_MAX,
+                                         UINT32_MAX,
+                                         "no applicability data yet; the description names this product"}))
+                    goto oom;
+            }
+        }
+        for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+            size_t fl = strlen(families[f].prefix);
+            if ((size_t)kn < fl || memcmp(key, families[f].prefix, fl) != 0)
+                continue;
+            const char *imp = families[f].implies;
+            if ((size_t)kn == strlen(imp) && memcmp(key, imp, (size_t)kn) == 0)
+                continue;
+            uint32_t q = lf_vx_find_prod(db, imp, strlen(imp), lf_vx_hash(imp, strlen(imp)));
+            if (q != UINT32_MAX && scan_product(m, q, &it, (uint32_t)i, true))
+                goto oom;
+        }
+    }
+
+    /* evaluate configurations of touched docs; emit vulnerable matched criteria of
+     * satisfied configurations (in satisfied, non-negated nodes) */
+    for (size_t pi = 0; pi < m->npairs; pi++) {
+        const pair *pr = &m->pairs[pi];
+        const vx_crit *c = &db->crit[pr->crit];
+        if (!(c->flags & VXC_VULNERABLE))
+            continue;
+        const vx_node *n = &db->node[c->node];
+        if ((n->flags & VXN_NEGATE) || !config_eval(m, n->config) || !node_eval(m, c->node))
+            continue;
+        const vx_doc *d = &db->doc[c->doc];
+        if (push_hit(m, (lf_hit){LF_HIT_MATCH, d->vuln, c->doc, pr->item, pr->crit,
+                                 n->config - d->config_first, NULL}))
+            goto oom;
+    }
+    for (size_t ri = 0; ri < m->nreviews; ri++) {
+        const review *rv = &m->reviews[ri];
+        const vx_crit *c = &db->crit[rv->crit];
+        const vx_node *n = &db->node[c->node];
+        const vx_doc *d = &db->doc[c->doc];
+        /* A review item only matters where the rest of its configuration holds: treat
+         * the undecided criterion as matched and see whether the configuration would be
+         * satisfied (platform gates must still be present). */
+        uint32_t saved = m->crit_stamp[rv->crit];
+        m->crit_stamp[rv->crit] = m->gen;
+        /* invalidate cached evaluations of this config for the trial */
+        const vx_config *cf = &db->config[n->config];
+        uint32_t cs = m->config_stamp[n->config];
+        m->config_stamp[n->config] = 0;
+        for (uint32_t k = 0; k < cf->node_n; k++)
+            m->node_stamp[cf->node_first + k] = 0;
+        bool would = config_eval(m, n->config) && node_eval(m, c->node);
+        m->crit_stamp[rv->crit] = saved;
+        m->config_stamp[n->config] = 0;
+        for (uint32_t k = 0; k < cf->node_n; k++)
+            m->node_stamp[cf->node_first + k] = 0;
+        (void)cs;
+        if (!would)
+            continue;
+        if (push_hit(m, (lf_hit){LF_HIT_REVIEW, d->vuln, c->doc, rv->item, rv->crit,
+                                 n->config - d->config_first, rv->reason}))
+            goto oom;
+    }
+
+    /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
+    qsort(m->hits, m->nhits, sizeof(lf_hit), hit_cmp);
+    size_t o = 0;
+    for (size_t i = 0; i < m->nhits; i++) {
+        lf_hit *h = &m->hits[i];
+        if (o) {
+            lf_hit *prev = &m->hits[o - 1];
+            if (prev->vuln == h->vuln && prev->item == h->item && prev->kind <= h->kind)
+                continue;
+        }
+        m->hits[o++] = *h;
+    }
+    m->nhits = o;
+    *hits = m->hits;
+    *nhits = m->nhits;
+    return LF_OK;
+oom:
+    return lf_err_set(err, LF_ENOMEM, "out of memory while matching");
+}
+
+int lf_matcher_crit_info(const lf_vdb *db, uint32_t crit, lf_crit_info *out)
+{
+    if (crit >= db->ncrit)
+        return LF_ENOTFOUND;
+    const vx_crit *c = &db->crit[crit];
+    const vx_node *n = &db->node[c->node];
+    const vx_config *cf = &db->config[n->config];
+    out->cpe = vx_str(db, c->cpe);
+    out->start = (c->flags & VXC_HAS_START) ? vx_str(db, c->start) : NULL;
+    out->end = (c->flags & VXC_HAS_END) ? vx_str(db, c->end) : NULL;
+    out->start_incl = (c->flags & VXC_START_INCL) != 0;
+    out->end_incl = (c->flags & VXC_END_INCL) != 0;
+    out->vulnerable = (c->flags & VXC_VULNERABLE) != 0;
+    out->match_id = c->match_id ? vx_str(db, c->match_id) : NULL;
+    out->node_ordinal = c->node - cf->node_first;
+    return LF_OK;
+}
+
+const char *lf_vdb_vuln_id(const lf_vdb *db, uint32_t vuln)
+{
+    return vuln < db->nvuln ? vx_str(db, db->vuln[vuln].vuln_id) : "";
+}
+
+const lf_vkev *lf_vdb_vuln_kev(const lf_vdb *db, uint32_t vuln, lf_vkev *tmp)
+{
+    if (vuln >= db->nvuln || !db->vuln[vuln].kev)
+        return NULL;
+    const vx_kev *k = &db->kev[db->vuln[vuln].kev - 1];
+    *tmp = (lf_vkev){vx_str(db, k->cve), vx_str(db, k->added), vx_str(db, k->due),
+                     vx_str(db, k->action), vx_str(db, k->ransom), vx_str(db, k->name),
+                     vx_str(db, k->vendor), vx_str(db, k->product)};
+    return tmp;
+}

@@ -1,0 +1,80 @@
+/*
+ * match: evaluates one host's inventory against the vulnerability index.
+ *
+ * For every inventory item (a CPE) the matcher probes the product table for its
+ * part:vendor:product, tests that product's criteria (other WFN attributes by NISTIR 7696
+ * comparison, versions by memcmp of version.h keys against the range bounds), then
+ * evaluates the configurations of every touched document exactly as NVD defines them:
+ * node = AND/OR over its criteria (then `negate`), configuration = AND/OR over nodes. A
+ * host is affected when a configuration is satisfied by the set of its CPEs; only
+ * `vulnerable: true` criteria make hits, platform criteria (`vulnerable: false`, e.g.
+ * "running on Windows", "firmware on this device") only gate them.
+ *
+ * Three kinds of hit:
+ *   MATCH       a satisfied configuration; the item and criterion that made it.
+ *   REVIEW      a criterion whose range cannot be decided for the item (version missing,
+ *               "*", "-", not orderable, or an unordered scheme such as git): listed for
+ *               a human, never silently matched nor silently dropped.
+ *   UNANALYSED  the document has no applicability data yet (NVD backlog) and its
+ *               description names the item's vendor and product: low confidence.
+ *
+ * Platform families: an OS item implies its family's generic platform name, because NVD
+ * writes platform criteria generically (cpe:2.3:o:microsoft:windows:-, linux_kernel:-)
+ * while inventories name the edition (windows_10, debian_linux). See match.c.
+ *
+ * Ownership: lf_matcher borrows the lf_vdb (keep it open). Hits returned by
+ * lf_matcher_run are owned by the matcher and valid until the next run or free.
+ * A matcher is single-threaded; use one per thread.
+ */
+#ifndef LF_VANS_MATCH_H
+#define LF_VANS_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "vans/cpe.h"
+#include "vans/vulndb.h"
+
+typedef enum {
+    LF_HIT_MATCH = 0,
+    LF_HIT_REVIEW = 1,
+    LF_HIT_UNANALYSED = 2
+} lf_hit_kind;
+
+typedef struct lf_hit {
+    lf_hit_kind kind;
+    uint32_t vuln;        /* vulnerability index (lf_vdb_vuln_id) */
+    uint32_t doc;         /* document index (lf_vdb_doc) */
+    uint32_t item;        /* index of the host item */
+    uint32_t crit;        /* global criterion index, UINT32_MAX for UNANALYSED */
+    uint32_t config;      /* configuration ordinal within the doc, UINT32_MAX if none */
+    const char *reason;   /* REVIEW/UNANALYSED: why (static text) */
+} lf_hit;
+
+typedef struct lf_matcher lf_matcher;
+
+int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err);
+void lf_matcher_free(lf_matcher *m);
+
+/* Match one host. Hits are sorted by (vuln, kind, item) and de-duplicated per
+ * (vuln, kind, item); a vuln that MATCHes an item does not also list REVIEW or
+ * UNANALYSED hits for the same item. */
+int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
+                   size_t *nhits, lf_err *err);
+
+/* Reference to the matched criterion for explanations (borrowed from the index). */
+typedef struct lf_crit_info {
+    const char *cpe;
+    const char *start, *end;   /* NULL when absent */
+    int start_incl, end_incl;
+    int vulnerable;
+    const char *match_id;
+    uint32_t node_ordinal;     /* node index within its configuration */
+} lf_crit_info;
+int lf_matcher_crit_info(const lf_vdb *db, uint32_t crit, lf_crit_info *out);
+const char *lf_vdb_vuln_id(const lf_vdb *db, uint32_t vuln);
+/* KEV entry of a vuln index, or NULL. */
+const lf_vkev *lf_vdb_vuln_kev(const lf_vdb *db, uint32_t vuln, lf_vkev *tmp);
+
+#endif

@@ -1,0 +1,1470 @@
+/*
+ * vulndb: builder and reader of the LFVX vulnerability index (see vulndb.h for the model
+ * and vulndb_int.h for the layout).
+ */
+#include "vans/vulndb.h"
+#include "vans/vulndb_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "vans/cpe.h"
+#include "vans/version.h"
+
+const char *lf_source_name(lf_source s)
+{
+    switch (s) {
+    case LF_SRC_NVD: return "nvd";
+    case LF_SRC_CVE5_CNA: return "cve5-cna";
+    case LF_SRC_CVE5_ADP: return "cve5-adp";
+    case LF_SRC_CSAF: return "csaf";
+    case LF_SRC_OSV: return "osv";
+    default: return "unknown";
+    }
+}
+
+uint32_t lf_ref_tag_bit(const char *tag)
+{
+#define LF_REF_CMP(name, bit, str) if (strcmp(tag, str) == 0) return LF_REF_##name;
+    LF_REF_TAGS(LF_REF_CMP)
+#undef LF_REF_CMP
+    return 0;
+}
+
+void lf_ref_tags_format(uint32_t tags, char *out, size_t n)
+{
+    size_t off = 0;
+    if (n)
+        out[0] = '\0';
+#define LF_REF_FMT(name, bit, str)                                                   \
+    if ((tags & LF_REF_##name) && off < n) {                                          \
+        int r_ = snprintf(out + off, n - off, "%s%s", off ? "," : "", str);         \
+        if (r_ > 0) off += (size_t)r_;                                                \
+    }
+    LF_REF_TAGS(LF_REF_FMT)
+#undef LF_REF_FMT
+}
+
+uint32_t lf_vx_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+int lf_vx_prod_key(char part, const char *vendor, size_t vlen, const char *product, size_t plen,
+                   char *out, size_t cap)
+{
+    if (vlen + plen + 5 > cap)
+        return -1;
+    size_t o = 0;
+    out[o++] = part;
+    out[o++] = ':';
+    memcpy(out + o, vendor, vlen);
+    o += vlen;
+    out[o++] = ':';
+    memcpy(out + o, product, plen);
+    o += plen;
+    out[o] = '\0';
+    return (int)o;
+}
+
+uint32_t lf_vx_find_prod(const lf_vdb *db, const char *key, size_t n, uint32_t hash)
+{
+    if (!db->nprodhash)
+        return UINT32_MAX;
+    size_t mask = db->nprodhash - 1;
+    for (size_t i = hash & mask, probes = 0; probes < db->nprodhash; i = (i + 1) & mask, probes++) {
+        uint32_t slot = db->prodhash[i];
+        if (!slot)
+            return UINT32_MAX;
+        const vx_prod *p = &db->prod[slot - 1];
+        if (p->hash == hash) {
+            const char *k = vx_str(db, p->key);
+            if (strncmp(k, key, n) == 0 && k[n] == '\0')
+                return slot - 1;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* ------------------------------------------------------------------ builder ---- */
+
+struct lf_vdb_builder {
+    lf_arena arena;
+    lf_vdoc *docs;
+    unsigned char *live;
+    size_t ndocs, capdocs, nlive;
+    uint32_t *slots;          /* (source, doc_id) -> doc index + 1 */
+    size_t nslots;
+    lf_vkev *kev;
+    size_t nkev;
+    char kev_version[32];
+};
+
+lf_vdb_builder *lf_vdb_builder_new(void)
+{
+    lf_vdb_builder *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    lf_arena_init(&b->arena, 1 << 20);
+    return b;
+}
+
+void lf_vdb_builder_free(lf_vdb_builder *b)
+{
+    if (!b)
+        return;
+    lf_arena_clear(&b->arena);
+    free(b->docs);
+    free(b->live);
+    free(b->slots);
+    free(b->kev);
+    free(b);
+}
+
+size_t lf_vdb_builder_ndocs(const lf_vdb_builder *b)
+{
+    return b->nlive;
+}
+
+static uint32_t doc_key_hash(lf_source s, const char *id)
+{
+    uint32_t h = lf_vx_hash(id, strlen(id));
+    return h ^ ((uint32_t)s * 0x9e3779b9u);
+}
+
+static int slots_grow(lf_vdb_builder *b)
+{
+    size_t n = b->nslots ? b->nslots * 2 : 1024;
+    uint32_t *ns = calloc(n, sizeof(*ns));
+    if (!ns)
+        return LF_ENOMEM;
+    for (size_t i = 0; i < b->ndocs; i++) {
+        if (!b->live[i])
+            continue;
+        uint32_t h = doc_key_hash(b->docs[i].source, b->docs[i].doc_id);
+        size_t j = h & (n - 1);
+        while (ns[j])
+            j = (j + 1) & (n - 1);
+        ns[j] = (uint32_t)i + 1;
+    }
+    free(b->slots);
+    b->slots = ns;
+    b->nslots = n;
+    return LF_OK;
+}
+
+/* Slot holding (source, id), or the empty slot where it would go. */
+static size_t slot_find(const lf_vdb_builder *b, lf_source s, const char *id)
+{
+    size_t mask = b->nslots - 1;
+    size_t j = doc_key_hash(s, id) & mask;
+    for (;;) {
+        uint32_t v = b->slots[j];
+        if (!v)
+            return j;
+        const lf_vdoc *d = &b->docs[v - 1];
+        if (d->source == s && strcmp(d->doc_id, id) == 0)
+            return j;
+        j = (j + 1) & mask;
+    }
+}
+
+static const char *bdup(lf_vdb_builder *b, const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *p = lf_arena_strdup(&b->arena, s);
+    if (!p)
+        *oom = true;
+    return p;
+}
+
+static void *balloc(lf_vdb_builder *b, size_t n, bool *oom)
+{
+    if (!n)
+        return NULL;
+    void *p = lf_arena_alloc(&b->arena, n);
+    if (!p)
+        *oom = true;
+    return p;
+}
+
+/* Deep copy into the builder arena; with `borrow` strings are kept as they are (they
+ * point into a mapped index that outlives the builder's write). */
+static int doc_copy(lf_vdb_builder *b, const lf_vdoc *in, lf_vdoc *out, bool borrow)
+{
+    bool oom = false;
+#define DUP(s) (borrow ? (s) : bdup(b, (s), &oom))
+    *out = *in;
+    out->doc_id = DUP(in->doc_id);
+    out->vuln_id = DUP(in->vuln_id);
+    out->published = DUP(in->published);
+    out->modified = DUP(in->modified);
+    out->status = DUP(in->status);
+    out->description = DUP(in->description);
+    out->metric = balloc(b, in->nmetric * sizeof(lf_vmetric), &oom);
+    for (size_t i = 0; !oom && i < in->nmetric; i++) {
+        out->metric[i] = in->metric[i];
+        out->metric[i].source = DUP(in->metric[i].source);
+        out->metric[i].vector = DUP(in->metric[i].vector);
+    }
+    out->cwe = balloc(b, in->ncwe * sizeof(char *), &oom);
+    for (size_t i = 0; !oom && i < in->ncwe; i++)
+        out->cwe[i] = DUP(in->cwe[i]);
+    out->ref = balloc(b, in->nref * sizeof(lf_vref), &oom);
+    for (size_t i = 0; !oom && i < in->nref; i++) {
+        out->ref[i] = in->ref[i];
+        out->ref[i].url = DUP(in->ref[i].url);
+        out->ref[i].source = DUP(in->ref[i].source);
+    }
+    out->config = balloc(b, in->nconfig * sizeof(lf_vconfig), &oom);
+    for (size_t i = 0; !oom && i < in->nconfig; i++) {
+        const lf_vconfig *ic = &in->config[i];
+        lf_vconfig *oc = &out->config[i];
+        *oc = *ic;
+        oc->node = balloc(b, ic->nnode * sizeof(lf_vnode), &oom);
+        for (size_t j = 0; !oom && j < ic->nnode; j++) {
+            const lf_vnode *in_n = &ic->node[j];
+            lf_vnode *on = &oc->node[j];
+            *on = *in_n;
+            on->crit = balloc(b, in_n->ncrit * sizeof(lf_vcrit), &oom);
+            for (size_t k = 0; !oom && k < in_n->ncrit; k++) {
+                const lf_vcrit *icr = &in_n->crit[k];
+                lf_vcrit *ocr = &on->crit[k];
+                *ocr = *icr;
+                ocr->cpe = DUP(icr->cpe);
+                ocr->start = DUP(icr->start);
+                ocr->end = DUP(icr->end);
+                ocr->match_id = DUP(icr->match_id);
+            }
+        }
+    }
+#undef DUP
+    return oom ? LF_ENOMEM : LF_OK;
+}
+
+static int builder_add(lf_vdb_builder *b, const lf_vdoc *doc, bool borrow, lf_put_result *res,
+                       bool rejected, lf_err *err)
+{
+    if (!doc->doc_id || !doc->doc_id[0])
+        return lf_err_set(err, LF_EINVAL, "document without an id");
+    if ((b->nlive + 1) * 2 > b->nslots && slots_grow(b) != LF_OK)
+        return lf_err_set(err, LF_ENOMEM, "out of memory growing the document table");
+    size_t j = slot_find(b, doc->source, doc->doc_id);
+    uint32_t have = b->slots[j];
+    if (have) {
+        lf_vdoc *old = &b->docs[have - 1];
+        const char *om = old->modified ? old->modified : "";
+        const char *nm = doc->modified ? doc->modified : "";
+        int c = strcmp(nm, om);
+        if (rejected) {
+            if (c < 0) {
+                *res = LF_PUT_STALE;
+                return LF_OK;
+            }
+            /* remove: mark dead and re-insert the rest of the probe chain */
+            b->live[have - 1] = 0;
+            b->nlive--;
+            b->slots[j] = 0;
+            size_t mask = b->nslots - 1;
+            for (size_t k = (j + 1) & mask; b->slots[k]; k = (k + 1) & mask) {
+                uint32_t v = b->slots[k];
+                b->slots[k] = 0;
+                size_t t = slot_find(b, b->docs[v - 1].source, b->docs[v - 1].doc_id);
+                b->slots[t] = v;
+            }
+            *res = LF_PUT_REMOVED;
+            return LF_OK;
+        }
+        if (c < 0) {
+            *res = LF_PUT_STALE;
+            return LF_OK;
+        }
+        if (c == 0) {
+            *res = LF_PUT_UNCHANGED;
+            return LF_OK;
+        }
+        lf_vdoc copy;
+        if (doc_copy(b, doc, &copy, borrow) != LF_OK)
+            return lf_err_set(err, LF_ENOMEM, "out of memory copying %s", doc->doc_id);
+        *old = copy;
+        *res = LF_PUT_REPLACED;
+        return LF_OK;
+    }
+    if (rejected) {
+        *res = LF_PUT_REJECTED_NEW;
+        return LF_OK;
+    }
+    if (b->ndocs == b->capdocs) {
+        size_t nc = b->capdocs ? b->capdocs * 2 : 1024;
+        lf_vdoc *nd = realloc(b->docs, nc * sizeof(*nd));
+        if (!nd)
+            return lf_err_set(err, LF_ENOMEM, "out of memory growing the document table");
+        b->docs = nd;
+        unsigned char *nl = realloc(b->live, nc);
+        if (!nl)
+            return lf_err_set(err, LF_ENOMEM, "out of memory growing the document table");
+        b->live = nl;
+        b->capdocs = nc;
+    }
+    if (doc_copy(b, doc, &b->docs[b->ndocs], borrow) != LF_OK)
+        return lf_err_set(err, LF_ENOMEM, "out of memory copying %s", doc->doc_id);
+    b->live[b->ndocs] = 1;
+    b->slots[j] = (uint32_t)b->ndocs + 1;
+    b->ndocs++;
+    b->nlive++;
+    *res = LF_PUT_ADDED;
+    return LF_OK;
+}
+
+int lf_vdb_builder_put(lf_vdb_builder *b, const lf_vdoc *doc, bool rejected, lf_put_result *res,
+                       lf_err *err)
+{
+    lf_put_result tmp;
+    return builder_add(b, doc, false, res ? res : &tmp, rejected, err);
+}
+
+int lf_vdb_builder_set_kev(lf_vdb_builder *b, const lf_vkev *k, size_t n, const char *catalog_version,
+                           lf_err *err)
+{
+    lf_vkev *nk = n ? calloc(n, sizeof(*nk)) : NULL;
+    if (n && !nk)
+        return lf_err_set(err, LF_ENOMEM, "out of memory for the KEV catalog");
+    bool oom = false;
+    for (size_t i = 0; i < n && !oom; i++) {
+        nk[i].cve = bdup(b, k[i].cve, &oom);
+        nk[i].date_added = bdup(b, k[i].date_added, &oom);
+        nk[i].due_date = bdup(b, k[i].due_date, &oom);
+        nk[i].required_action = bdup(b, k[i].required_action, &oom);
+        nk[i].ransomware = bdup(b, k[i].ransomware, &oom);
+        nk[i].name = bdup(b, k[i].name, &oom);
+        nk[i].vendor = bdup(b, k[i].vendor, &oom);
+        nk[i].product = bdup(b, k[i].product, &oom);
+    }
+    if (oom) {
+        free(nk);
+        return lf_err_set(err, LF_ENOMEM, "out of memory for the KEV catalog");
+    }
+    free(b->kev);
+    b->kev = nk;
+    b->nkev = n;
+    snprintf(b->kev_version, sizeof(b->kev_version), "%s", catalog_version ? catalog_version : "");
+    return LF_OK;
+}
+
+int lf_vdb_builder_load(lf_vdb_builder *b, const lf_vdb *db, lf_err *err)
+{
+    lf_arena tmp;
+    lf_arena_init(&tmp, 1 << 16);
+    int rc = LF_OK;
+    for (size_t i = 0; i < db->ndoc; i++) {
+        lf_vdoc d;
+        lf_arena_reset(&tmp);
+        rc = lf_vdb_doc(db, i, &tmp, &d);
+        if (rc)
+            break;
+        lf_put_result res;
+        /* arrays are copied into the builder arena; strings stay borrowed from the map */
+        rc = builder_add(b, &d, true, &res, false, err);
+        if (rc)
+            break;
+    }
+    lf_arena_clear(&tmp);
+    if (rc)
+        return rc;
+    if (db->nkev) {
+        lf_vkev *k = calloc(db->nkev, sizeof(*k));
+        if (!k)
+            return lf_err_set(err, LF_ENOMEM, "out of memory loading KEV");
+        for (size_t i = 0; i < db->nkev; i++) {
+            const vx_kev *v = &db->kev[i];
+            k[i] = (lf_vkev){vx_str(db, v->cve), vx_str(db, v->added), vx_str(db, v->due),
+                             vx_str(db, v->action), vx_str(db, v->ransom), vx_str(db, v->name),
+                             vx_str(db, v->vendor), vx_str(db, v->product)};
+        }
+        free(b->kev);
+        b->kev = k;
+        b->nkev = db->nkev;
+        snprintf(b->kev_version, sizeof(b->kev_version), "%s", db->hdr->kev_version);
+    }
+    return LF_OK;
+}
+
+/* ------------------------------------------------------------------- writer ---- */
+
+/* Interning pool: identical byte strings are stored once. */
+typedef struct pool {
+    lf_buf data;
+    uint32_t *slots;         /* offset of the entry, 0 = empty */
+    uint32_t *hashes;
+    size_t nslots, n;
+    bool keys;               /* KEY pool: u16 length prefix; STR pool: NUL terminator */
+} pool;
+
+static int pool_init(pool *p, bool keys)
+{
+    memset(p, 0, sizeof(*p));
+    lf_buf_init(&p->data, (size_t)UINT32_MAX - 1);
+    p->keys = keys;
+    p->nslots = 1 << 16;
+    p->slots = calloc(p->nslots, sizeof(uint32_t));
+    p->hashes = calloc(p->nslots, sizeof(uint32_t));
+    if (!p->slots || !p->hashes)
+        return LF_ENOMEM;
+    /* offset 0: the empty string / the absent key */
+    return lf_buf_append(&p->data, "\0\0", keys ? 2 : 1);
+}
+
+static void pool_clear(pool *p)
+{
+    lf_buf_clear(&p->data);
+    free(p->slots);
+    free(p->hashes);
+}
+
+static bool pool_eq(const pool *p, uint32_t off, const void *s, size_t n)
+{
+    const unsigned char *d = (const unsigned char *)p->data.data + off;
+    if (p->keys) {
+        size_t len = (size_t)d[0] | ((size_t)d[1] << 8);
+        return len == n && memcmp(d + 2, s, n) == 0;
+    }
+    return memcmp(d, s, n) == 0 && d[n] == '\0';
+}
+
+static int pool_grow(pool *p)
+{
+    size_t nn = p->nslots * 2;
+    uint32_t *ns = calloc(nn, sizeof(uint32_t)), *nh = calloc(nn, sizeof(uint32_t));
+    if (!ns || !nh) {
+        free(ns);
+        free(nh);
+        return LF_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nslots; i++) {
+        if (!p->slots[i])
+            continue;
+        size_t j = p->hashes[i] & (nn - 1);
+        while (ns[j])
+            j = (j + 1) & (nn - 1);
+        ns[j] = p->slots[i];
+        nh[j] = p->hashes[i];
+    }
+    free(p->slots);
+    free(p->hashes);
+    p->slots = ns;
+    p->hashes = nh;
+    p->nslots = nn;
+    return LF_OK;
+}
+
+/* Returns the offset, 0 for absent/empty, UINT32_MAX on failure. */
+static uint32_t pool_add(pool *p, const void *s, size_t n)
+{
+    if (!s || (!n && !p->keys))
+        return 0;
+    if (p->keys && n > 0xffff)
+        n = 0xffff;
+    uint32_t h = lf_vx_hash(s, n);
+    if ((p->n + 1) * 2 > p->nslots && pool_grow(p) != LF_OK)
+        return UINT32_MAX;
+    size_t mask = p->nslots - 1;
+    size_t j = h & mask;
+    while (p->slots[j]) {
+        if (p->hashes[j] == h && pool_eq(p, p->slots[j], s, n))
+            return p->slots[j];
+        j = (j + 1) & mask;
+    }
+    if (p->data.len > UINT32_MAX - n - 4)
+        return UINT32_MAX;
+    uint32_t off = (uint32_t)p->data.len;
+    int rc;
+    if (p->keys) {
+        unsigned char len[2] = {(unsigned char)(n & 0xff), (unsigned char)(n >> 8)};
+        rc = lf_buf_append(&p->data, len, 2);
+        if (!rc)
+            rc = lf_buf_append(&p->data, s, n);
+    } else {
+        rc = lf_buf_append(&p->data, s, n);
+        if (!rc)
+            rc = lf_buf_putc(&p->data, '\0');
+    }
+    if (rc)
+        return UINT32_MAX;
+    p->slots[j] = off;
+    p->hashes[j] = h;
+    p->n++;
+    return off;
+}
+
+/* A growable array of fixed-size records. */
+typedef struct vec {
+    unsigned char *p;
+    size_t n, cap, size;
+} vec;
+
+static void *vec_push(vec *v)
+{
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 1024;
+        unsigned char *np = realloc(v->p, nc * v->size);
+        if (!np)
+            return NULL;
+        v->p = np;
+        v->cap = nc;
+    }
+    void *r = v->p + v->n * v->size;
+    memset(r, 0, v->size);
+    v->n++;
+    return r;
+}
+
+typedef struct writer {
+    pool str, key;
+    vec doc, metric, ref, cwe, config, node, crit, prod, prodhash, prodcrit, hintdoc, vuln,
+        vulndoc, kev;
+    /* product map during the build: key string offset -> prod index + 1 */
+    uint32_t *pslots;
+    size_t npslots;
+    bool oom;
+} writer;
+
+#define S(w, s) str_ref((w), (s))
+static uint32_t str_ref(writer *w, const char *s)
+{
+    if (!s)
+        return 0;
+    uint32_t off = pool_add(&w->str, s, strlen(s));
+    if (off == UINT32_MAX) {
+        w->oom = true;
+        return 0;
+    }
+    return off;
+}
+
+static uint32_t key_ref(writer *w, const char *v)
+{
+    if (!v)
+        return 0;
+    unsigned char k[LF_VERSION_KEY_MAX];
+    size_t n = lf_version_key(v, strlen(v), k, sizeof(k));
+    if (n > sizeof(k))
+        n = sizeof(k);
+    uint32_t off = pool_add(&w->key, k, n);
+    if (off == UINT32_MAX) {
+        w->oom = true;
+        return 0;
+    }
+    return off;
+}
+
+static int pmap_grow(writer *w)
+{
+    size_t nn = w->npslots ? w->npslots * 2 : 4096;
+    uint32_t *ns = calloc(nn, sizeof(uint32_t));
+    if (!ns)
+        return LF_ENOMEM;
+    const vx_prod *prods = (const vx_prod *)w->prod.p;
+    for (size_t i = 0; i < w->prod.n; i++) {
+        size_t j = prods[i].hash & (nn - 1);
+        while (ns[j])
+            j = (j + 1) & (nn - 1);
+        ns[j] = (uint32_t)i + 1;
+    }
+    free(w->pslots);
+    w->pslots = ns;
+    w->npslots = nn;
+    return LF_OK;
+}
+
+/* Product index for a key, created when new; UINT32_MAX on OOM. */
+static uint32_t prod_get(writer *w, const char *key, size_t n, bool create)
+{
+    if ((w->prod.n + 1) * 2 > w->npslots && pmap_grow(w) != LF_OK)
+        return UINT32_MAX;
+    uint32_t h = lf_vx_hash(key, n);
+    size_t mask = w->npslots - 1;
+    size_t j = h & mask;
+    vx_prod *prods = (vx_prod *)w->prod.p;
+    while (w->pslots[j]) {
+        vx_prod *p = &prods[w->pslots[j] - 1];
+        if (p->hash == h && pool_eq(&w->str, p->key, key, n))
+            return w->pslots[j] - 1;
+        j = (j + 1) & mask;
+    }
+    if (!create)
+        return UINT32_MAX - 1;
+    uint32_t koff = pool_add(&w->str, key, n);
+    vx_prod *p = vec_push(&w->prod);
+    if (!p || koff == UINT32_MAX)
+        return UINT32_MAX;
+    p->key = koff;
+    p->hash = h;
+    w->pslots[j] = (uint32_t)w->prod.n;
+    return (uint32_t)w->prod.n - 1;
+}
+
+static int cmp_doc_order(const void *a, const void *b)
+{
+    const lf_vdoc *x = *(const lf_vdoc *const *)a, *y = *(const lf_vdoc *const *)b;
+    const char *xv = x->vuln_id ? x->vuln_id : x->doc_id, *yv = y->vuln_id ? y->vuln_id : y->doc_id;
+    int c = strcmp(xv, yv);
+    if (c)
+        return c;
+    if (x->source != y->source)
+        return (int)x->source - (int)y->source;
+    return strcmp(x->doc_id, y->doc_id);
+}
+
+static int cmp_kev(const void *a, const void *b)
+{
+    const lf_vkev *x = a, *y = b;
+    return strcmp(x->cve ? x->cve : "", y->cve ? y->cve : "");
+}
+
+/* Criterion flags and product from its CPE. */
+static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
+{
+    lf_cpe cpe;
+    if (lf_cpe_parse(&cpe, c->cpe, strlen(c->cpe), err) != LF_OK)
+        return LF_EPARSE;
+    const char *vendor = lf_cpe_value(&cpe, LF_CPE_VENDOR);
+    const char *product = lf_cpe_value(&cpe, LF_CPE_PRODUCT);
+    const char *part = lf_cpe_value(&cpe, LF_CPE_PART);
+    char key[LF_CPE_MAX + 8];
+    int kn = lf_vx_prod_key(part ? part[0] : '*', vendor ? vendor : "*", vendor ? strlen(vendor) : 1,
+                            product ? product : "*", product ? strlen(product) : 1, key, sizeof key);
+    if (kn < 0)
+        return lf_err_set(err, LF_ELIMIT, "criterion name too long");
+    uint32_t p = prod_get(w, key, (size_t)kn, true);
+    if (p == UINT32_MAX)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    out->prod = p;
+    uint32_t f = c->vulnerable ? VXC_VULNERABLE : 0;
+    int vk = lf_cpe_kind(&cpe, LF_CPE_VERSION);
+    if (vk == LF_CPE_ANY)
+        f |= VXC_VER_ANY;
+    else if (vk == LF_CPE_NA)
+        f |= VXC_VER_NA;
+    else {
+        char plain[LF_CPE_MAX];
+        const char *wv = lf_cpe_value(&cpe, LF_CPE_VERSION);
+        bool wild = false;
+        for (const char *q = wv; *q; q++) {
+            if (*q == '\\' && q[1]) {
+                q++;
+                continue;
+            }
+            if (*q == '*' || *q == '?')
+                wild = true;
+        }
+        if (wild)
+            f |= VXC_COMPLEX;
+        else if (lf_cpe_plain(&cpe, LF_CPE_VERSION, plain, sizeof plain) >= 0)
+            out->ver_key = key_ref(w, plain);
+    }
+    for (int a = LF_CPE_UPDATE; a < LF_CPE_NATTR; a++)
+        if (lf_cpe_kind(&cpe, a) != LF_CPE_ANY)
+            f |= VXC_COMPLEX;
+    /* vendor/product wildcards never occur in NVD; if they do, the product key is the
+     * literal pattern and only identical inventory names reach it (documented limit). */
+    if (c->start) {
+        f |= VXC_HAS_START | (c->start_incl ? VXC_START_INCL : 0);
+        out->start = S(w, c->start);
+        out->start_key = key_ref(w, c->start);
+    }
+    if (c->end) {
+        f |= VXC_HAS_END | (c->end_incl ? VXC_END_INCL : 0);
+        out->end = S(w, c->end);
+        out->end_key = key_ref(w, c->end);
+    }
+    if (c->scheme == LF_VS_UNORDERED)
+        f |= VXC_UNORDERED;
+    out->flags = f;
+    out->cpe = S(w, c->cpe);
+    out->match_id = S(w, c->match_id);
+    return LF_OK;
+}
+
+/* Words of a description, lower-cased ASCII alnum runs, for product hints. */
+typedef struct word {
+    const char *s;
+    size_t n;
+} word;
+
+static bool phrase_in(const word *wd, size_t nw, const char *name)
+{
+    /* name "http_server" matches consecutive words "http" "server" (also "-", "." split) */
+    for (size_t i = 0; i < nw; i++) {
+        const char *p = name;
+        size_t k = i;
+        for (;;) {
+            size_t len = 0;
+            while (p[len] && isalnum((unsigned char)p[len]))
+                len++;
+            if (len == 0 || k >= nw || wd[k].n != len || strncasecmp(wd[k].s, p, len) != 0)
+                break;
+            k++;
+            p += len;
+            while (*p && !isalnum((unsigned char)*p))
+                p++;
+            if (!*p)
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Hints for documents without applicability data (NVD's backlog): a product is hinted
+ * when its name appears as a phrase in the description AND its vendor does too (or the
+ * vendor equals the product). Precision first: a generic product word alone ("server")
+ * never makes a hint. Findings from hints carry confidence "low".
+ * Cost: one hash lookup per word window of up to 4 words, then a vendor check per
+ * candidate, so the backlog of an NVD-size feed takes well under a second.
+ */
+typedef struct namepair {
+    uint32_t h, prod;
+} namepair;
+
+static int cmp_namepair(const void *a, const void *b)
+{
+    const namepair *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->prod < y->prod ? -1 : (x->prod > y->prod);
+}
+
+static int build_hints(writer *w, lf_vdoc **docs, size_t nd, vec *pairs)
+{
+    word *wd = NULL;
+    size_t cap = 0;
+    int rc = LF_OK;
+    const vx_prod *prods = (const vx_prod *)w->prod.p;
+    size_t nprod = w->prod.n;
+    namepair *names = malloc((nprod ? nprod : 1) * sizeof(*names));
+    if (!names)
+        return LF_ENOMEM;
+    for (size_t p = 0; p < nprod; p++) {
+        const char *k = w->str.data.data + prods[p].key;
+        const char *c1 = strchr(k, ':');
+        const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        const char *name = c2 ? c2 + 1 : k;
+        names[p].h = lf_vx_hash(name, strlen(name));
+        names[p].prod = (uint32_t)p;
+    }
+    qsort(names, nprod, sizeof(*names), cmp_namepair);
+    for (size_t i = 0; i < nd; i++) {
+        const lf_vdoc *d = docs[i];
+        if (d->nconfig || !d->description || !d->description[0])
+            continue;
+        size_t nw = 0;
+        const char *s = d->description;
+        while (*s) {
+            while (*s && !isalnum((unsigned char)*s))
+                s++;
+            if (!*s)
+                break;
+            const char *st = s;
+            while (*s && isalnum((unsigned char)*s))
+                s++;
+            if (nw == cap) {
+                size_t nc = cap ? cap * 2 : 256;
+                word *nwd = realloc(wd, nc * sizeof(*wd));
+                if (!nwd) {
+                    rc = LF_ENOMEM;
+                    goto out;
+                }
+                wd = nwd;
+                cap = nc;
+            }
+            wd[nw].s = st;
+            wd[nw].n = (size_t)(s - st);
+            nw++;
+        }
+        for (size_t a = 0; a < nw; a++) {
+            char pname[256];
+            size_t pl = 0;
+            for (size_t len = 1; len <= 4 && a + len <= nw; len++) {
+                const word *x = &wd[a + len - 1];
+                if (pl + x->n + 2 > sizeof pname)
+                    break;
+                if (len > 1)
+                    pname[pl++] = '_';
+                for (size_t q = 0; q < x->n; q++)
+                    pname[pl++] = (char)tolower((unsigned char)x->s[q]);
+                pname[pl] = '\0';
+                uint32_t h = lf_vx_hash(pname, pl);
+                size_t lo = 0, hi = nprod;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (names[mid].h < h)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (size_t c = lo; c < nprod && names[c].h == h; c++) {
+                    const char *k = w->str.data.data + prods[names[c].prod].key;
+                    const char *c1 = strchr(k, ':');
+                    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                    if (!c2 || strcmp(c2 + 1, pname) != 0)
+                        continue;
+                    char vendor[256];
+                    size_t vl = (size_t)(c2 - c1 - 1);
+                    if (vl >= sizeof vendor)
+                        continue;
+                    memcpy(vendor, c1 + 1, vl);
+                    vendor[vl] = '\0';
+                    if (strcmp(vendor, pname) != 0 && !phrase_in(wd, nw, vendor))
+                        continue;
+                    uint32_t *pair = vec_push(pairs);
+                    if (!pair) {
+                        rc = LF_ENOMEM;
+                        goto out;
+                    }
+                    pair[0] = names[c].prod;
+                    pair[1] = (uint32_t)i;
+                }
+            }
+        }
+    }
+out:
+    free(wd);
+    free(names);
+    return rc;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    if (x[1] != y[1])
+        return x[1] < y[1] ? -1 : 1;
+    return 0;
+}
+
+static int write_all(lf_atomic *f, const void *p, size_t n)
+{
+    return fwrite(p, 1, n, f->f) == n ? LF_OK : LF_EIO;
+}
+
+int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
+{
+    writer w;
+    memset(&w, 0, sizeof(w));
+    lf_vdoc **docs = NULL;
+    uint32_t *crit_count = NULL, *hint_count = NULL;
+    vec pairs = {.size = 2 * sizeof(uint32_t)};
+    int rc = LF_OK;
+    lf_atomic af = {0};
+    bool af_open = false;
+
+    w.doc.size = sizeof(vx_doc);
+    w.metric.size = sizeof(vx_metric);
+    w.ref.size = sizeof(vx_ref);
+    w.cwe.size = sizeof(uint32_t);
+    w.config.size = sizeof(vx_config);
+    w.node.size = sizeof(vx_node);
+    w.crit.size = sizeof(vx_crit);
+    w.prod.size = sizeof(vx_prod);
+    w.prodhash.size = sizeof(uint32_t);
+    w.prodcrit.size = sizeof(uint32_t);
+    w.hintdoc.size = sizeof(uint32_t);
+    w.vuln.size = sizeof(vx_vuln);
+    w.vulndoc.size = sizeof(uint32_t);
+    w.kev.size = sizeof(vx_kev);
+    if (pool_init(&w.str, false) || pool_init(&w.key, true)) {
+        rc = lf_err_set(err, LF_ENOMEM, "out of memory");
+        goto fail;
+    }
+
+    /* documents in (vuln_id, source, doc_id) order: deterministic output */
+    docs = malloc((b->nlive ? b->nlive : 1) * sizeof(*docs));
+    if (!docs) {
+        rc = lf_err_set(err, LF_ENOMEM, "out of memory");
+        goto fail;
+    }
+    size_t nd = 0;
+    for (size_t i = 0; i < b->ndocs; i++)
+        if (b->live[i])
+            docs[nd++] = &b->docs[i];
+    qsort(docs, nd, sizeof(*docs), cmp_doc_order);
+
+    qsort(b->kev, b->nkev, sizeof(*b->kev), cmp_kev);
+    uint64_t digest = 1469598103934665603ull;
+    size_t kev_i = 0;
+    for (size_t i = 0; i < nd; i++) {
+        const lf_vdoc *d = docs[i];
+        const char *vid = d->vuln_id ? d->vuln_id : d->doc_id;
+        digest = fnv64(digest, &d->source, sizeof(d->source));
+        digest = fnv64(digest, d->doc_id, strlen(d->doc_id) + 1);
+        digest = fnv64(digest, d->modified ? d->modified : "", strlen(d->modified ? d->modified : "") + 1);
+        vx_vuln *vu = w.vuln.n ? (vx_vuln *)(w.vuln.p + (w.vuln.n - 1) * w.vuln.size) : NULL;
+        if (!vu || strcmp(w.str.data.data + vu->vuln_id, vid) != 0) {
+            vu = vec_push(&w.vuln);
+            if (!vu)
+                goto oom;
+            vu->vuln_id = S(&w, vid);
+            vu->doc_first = (uint32_t)w.vulndoc.n;
+            /* KEV listing by id (both sorted) */
+            while (kev_i < b->nkev && strcmp(b->kev[kev_i].cve ? b->kev[kev_i].cve : "", vid) < 0)
+                kev_i++;
+            if (kev_i < b->nkev && strcmp(b->kev[kev_i].cve ? b->kev[kev_i].cve : "", vid) == 0)
+                vu->kev = (uint32_t)kev_i + 1;
+        }
+        uint32_t *vd = vec_push(&w.vulndoc);
+        if (!vd)
+            goto oom;
+        *vd = (uint32_t)i;
+        vu->doc_n++;
+
+        vx_doc *xd = vec_push(&w.doc);
+        if (!xd)
+            goto oom;
+        xd->doc_id = S(&w, d->doc_id);
+        xd->vuln_id = S(&w, vid);
+        xd->published = S(&w, d->published);
+        xd->modified = S(&w, d->modified);
+        xd->status = S(&w, d->status);
+        xd->description = S(&w, d->description);
+        xd->source = (uint32_t)d->source;
+        xd->vuln = (uint32_t)w.vuln.n - 1;
+        xd->metric_first = (uint32_t)w.metric.n;
+        xd->metric_n = (uint32_t)d->nmetric;
+        for (size_t k = 0; k < d->nmetric; k++) {
+            vx_metric *m = vec_push(&w.metric);
+            if (!m)
+                goto oom;
+            m->source = S(&w, d->metric[k].source);
+            m->vector = S(&w, d->metric[k].vector);
+            m->version = (uint8_t)d->metric[k].version;
+            m->primary = d->metric[k].primary;
+            m->severity = (uint8_t)d->metric[k].severity;
+            m->score10 = (uint32_t)d->metric[k].score10;
+        }
+        xd->ref_first = (uint32_t)w.ref.n;
+        xd->ref_n = (uint32_t)d->nref;
+        for (size_t k = 0; k < d->nref; k++) {
+            vx_ref *r = vec_push(&w.ref);
+            if (!r)
+                goto oom;
+            r->url = S(&w, d->ref[k].url);
+            r->source = S(&w, d->ref[k].source);
+            r->tags = d->ref[k].tags;
+        }
+        xd->cwe_first = (uint32_t)w.cwe.n;
+        xd->cwe_n = (uint32_t)d->ncwe;
+        for (size_t k = 0; k < d->ncwe; k++) {
+            uint32_t *c = vec_push(&w.cwe);
+            if (!c)
+                goto oom;
+            *c = S(&w, d->cwe[k]);
+        }
+        xd->config_first = (uint32_t)w.config.n;
+        xd->config_n = (uint32_t)d->nconfig;
+        for (size_t k = 0; k < d->nconfig; k++) {
+            const lf_vconfig *c = &d->config[k];
+            vx_config *xc = vec_push(&w.config);
+            if (!xc)
+                goto oom;
+            xc->doc = (uint32_t)i;
+            xc->op_and = c->op_and;
+            xc->node_first = (uint32_t)w.node.n;
+            xc->node_n = (uint32_t)c->nnode;
+            uint32_t config_idx = (uint32_t)w.config.n - 1;
+            for (size_t m = 0; m < c->nnode; m++) {
+                const lf_vnode *n = &c->node[m];
+                vx_node *xn = vec_push(&w.node);
+                if (!xn)
+                    goto oom;
+                xn->config = config_idx;
+                xn->flags = (n->op_and ? VXN_AND : 0) | (n->negate ? VXN_NEGATE : 0);
+                xn->crit_first = (uint32_t)w.crit.n;
+                xn->crit_n = (uint32_t)n->ncrit;
+                uint32_t node_idx = (uint32_t)w.node.n - 1;
+                for (size_t q = 0; q < n->ncrit; q++) {
+                    vx_crit *xc2 = vec_push(&w.crit);
+                    if (!xc2)
+                        goto oom;
+                    xc2->node = node_idx;
+                    xc2->doc = (uint32_t)i;
+                    lf_err cerr;
+                    lf_err_clear(&cerr);
+                    if (crit_prepare(&w, &n->crit[q], xc2, &cerr) != LF_OK) {
+                        if (cerr.code == LF_ENOMEM)
+                            goto oom;
+                        /* feed readers validate criteria; one that slipped through is kept
+                         * but can never match (product 0 is reserved below) */
+                        xc2->prod = UINT32_MAX;
+                    }
+                }
+            }
+        }
+        if (w.oom)
+            goto oom;
+    }
+    for (size_t k = 0; k < b->nkev; k++) {
+        const lf_vkev *kv = &b->kev[k];
+        vx_kev *xk = vec_push(&w.kev);
+        if (!xk)
+            goto oom;
+        xk->cve = S(&w, kv->cve);
+        xk->added = S(&w, kv->date_added);
+        xk->due = S(&w, kv->due_date);
+        xk->action = S(&w, kv->required_action);
+        xk->ransom = S(&w, kv->ransomware);
+        xk->name = S(&w, kv->name);
+        xk->vendor = S(&w, kv->vendor);
+        xk->product = S(&w, kv->product);
+        digest = fnv64(digest, kv->cve ? kv->cve : "", strlen(kv->cve ? kv->cve : ""));
+        digest = fnv64(digest, kv->due_date ? kv->due_date : "", strlen(kv->due_date ? kv->due_date : ""));
+    }
+    if (w.oom)
+        goto oom;
+
+    /* product -> criteria (counting sort keeps doc order inside a product) */
+    crit_count = calloc(w.prod.n + 1, sizeof(uint32_t));
+    if (!crit_count)
+        goto oom;
+    vx_crit *crits = (vx_crit *)w.crit.p;
+    for (size_t k = 0; k < w.crit.n; k++)
+        if (crits[k].prod != UINT32_MAX)
+            crit_count[crits[k].prod]++;
+    vx_prod *prods = (vx_prod *)w.prod.p;
+    uint32_t acc = 0;
+    for (size_t p = 0; p < w.prod.n; p++) {
+        prods[p].crit_first = acc;
+        acc += crit_count[p];
+        crit_count[p] = prods[p].crit_first;
+    }
+    for (size_t k = 0; k < acc; k++)
+        if (!vec_push(&w.prodcrit))
+            goto oom;
+    uint32_t *pc = (uint32_t *)w.prodcrit.p;
+    for (size_t k = 0; k < w.crit.n; k++) {
+        if (crits[k].prod == UINT32_MAX)
+            continue;
+        uint32_t p = crits[k].prod;
+        pc[crit_count[p]++] = (uint32_t)k;
+        prods[p].crit_n++;
+    }
+
+    /* hints for documents without configurations */
+    if (build_hints(&w, docs, nd, &pairs) != LF_OK)
+        goto oom;
+    prods = (vx_prod *)w.prod.p;
+    qsort(pairs.p, pairs.n, pairs.size, cmp_pair);
+    {
+        const uint32_t *pp = (const uint32_t *)pairs.p;
+        for (size_t k = 0; k < pairs.n; k++) {
+            if (k && pp[2 * k] == pp[2 * (k - 1)] && pp[2 * k + 1] == pp[2 * (k - 1) + 1])
+                continue;
+            vx_prod *p = &prods[pp[2 * k]];
+            if (!p->hint_n)
+                p->hint_first = (uint32_t)w.hintdoc.n;
+            uint32_t *hd = vec_push(&w.hintdoc);
+            if (!hd)
+                goto oom;
+            *hd = pp[2 * k + 1];
+            p->hint_n++;
+        }
+    }
+
+    /* final product hash table, power of two, load <= 0.5 */
+    size_t nh = 16;
+    while (nh < w.prod.n * 2)
+        nh *= 2;
+    for (size_t k = 0; k < nh; k++)
+        if (!vec_push(&w.prodhash))
+            goto oom;
+    uint32_t *ph = (uint32_t *)w.prodhash.p;
+    for (size_t k = 0; k < w.prod.n; k++) {
+        size_t j = prods[k].hash & (nh - 1);
+        while (ph[j])
+            j = (j + 1) & (nh - 1);
+        ph[j] = (uint32_t)k + 1;
+    }
+
+    /* header and sections */
+    vx_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, LFVX_MAGIC, 8);
+    h.version = LFVX_VERSION;
+    h.nsec = LFVX_NSEC;
+    h.digest = digest;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(h.built, sizeof h.built, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(h.kev_version, sizeof h.kev_version, "%s", b->kev_version);
+    struct {
+        const void *p;
+        size_t bytes, count;
+    } secs[LFVX_NSEC] = {
+        [LFVX_SEC_STR] = {w.str.data.data, w.str.data.len, w.str.data.len},
+        [LFVX_SEC_KEY] = {w.key.data.data, w.key.data.len, w.key.data.len},
+#define V(name, v) [name] = {(v).p, (v).n * (v).size, (v).n}
+        V(LFVX_SEC_DOC, w.doc), V(LFVX_SEC_METRIC, w.metric), V(LFVX_SEC_REF, w.ref),
+        V(LFVX_SEC_CWE, w.cwe), V(LFVX_SEC_CONFIG, w.config), V(LFVX_SEC_NODE, w.node),
+        V(LFVX_SEC_CRIT, w.crit), V(LFVX_SEC_PROD, w.prod), V(LFVX_SEC_PRODHASH, w.prodhash),
+        V(LFVX_SEC_PRODCRIT, w.prodcrit), V(LFVX_SEC_HINTDOC, w.hintdoc), V(LFVX_SEC_VULN, w.vuln),
+        V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev),
+#undef V
+    };
+    uint64_t off = (sizeof h + 7) & ~(uint64_t)7;
+    for (int s = 0; s < LFVX_NSEC; s++) {
+        h.sec[s].offset = off;
+        h.sec[s].bytes = secs[s].bytes;
+        h.sec[s].count = secs[s].count;
+        off += (secs[s].bytes + 7) & ~(uint64_t)7;
+    }
+    if ((rc = lf_atomic_open(&af, path, err)) != LF_OK)
+        goto fail;
+    af_open = true;
+    static const char zeros[8] = {0};
+    rc = write_all(&af, &h, sizeof h);
+    if (!rc)
+        rc = write_all(&af, zeros, ((sizeof h + 7) & ~(size_t)7) - sizeof h);
+    for (int s = 0; !rc && s < LFVX_NSEC; s++) {
+        if (secs[s].bytes)
+            rc = write_all(&af, secs[s].p, secs[s].bytes);
+        if (!rc)
+            rc = write_all(&af, zeros, ((secs[s].bytes + 7) & ~(size_t)7) - secs[s].bytes);
+    }
+    if (rc) {
+        lf_err_at(err, path, 0, 0, NULL);
+        rc = lf_err_set(err, LF_EIO, "write failed");
+        goto fail;
+    }
+    af_open = false;
+    rc = lf_atomic_commit(&af, err);
+    goto done;
+oom:
+    rc = lf_err_set(err, LF_ENOMEM, "out of memory writing the index");
+fail:
+    if (af_open)
+        lf_atomic_abort(&af);
+done:
+    pool_clear(&w.str);
+    pool_clear(&w.key);
+    free(w.doc.p);
+    free(w.metric.p);
+    free(w.ref.p);
+    free(w.cwe.p);
+    free(w.config.p);
+    free(w.node.p);
+    free(w.crit.p);
+    free(w.prod.p);
+    free(w.prodhash.p);
+    free(w.prodcrit.p);
+    free(w.hintdoc.p);
+    free(w.vuln.p);
+    free(w.vulndoc.p);
+    free(w.kev.p);
+    free(w.pslots);
+    free(pairs.p);
+    free(crit_count);
+    free(hint_count);
+    free(docs);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- reader ---- */
+
+int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
+{
+    *out = NULL;
+    lf_vdb *db = calloc(1, sizeof(*db));
+    if (!db)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    int rc = lf_map_open(&db->map, path, err);
+    if (rc) {
+        free(db);
+        return rc;
+    }
+    const vx_header *h = (const vx_header *)db->map.data;
+    if (db->map.len < sizeof(*h) || memcmp(h->magic, LFVX_MAGIC, 8) != 0) {
+        rc = LF_ECORRUPT;
+        lf_err_set(err, rc, "not a lianfang index (bad magic)");
+        goto fail;
+    }
+    if (h->version != LFVX_VERSION || h->nsec != LFVX_NSEC) {
+        rc = LF_ECORRUPT;
+        lf_err_set(err, rc, "index format version %u, this build reads %u: re-import the feeds",
+                   h->version, LFVX_VERSION);
+        goto fail;
+    }
+    static const size_t recsize[LFVX_NSEC] = {
+        [LFVX_SEC_STR] = 1, [LFVX_SEC_KEY] = 1, [LFVX_SEC_DOC] = sizeof(vx_doc),
+        [LFVX_SEC_METRIC] = sizeof(vx_metric), [LFVX_SEC_REF] = sizeof(vx_ref),
+        [LFVX_SEC_CWE] = 4, [LFVX_SEC_CONFIG] = sizeof(vx_config), [LFVX_SEC_NODE] = sizeof(vx_node),
+        [LFVX_SEC_CRIT] = sizeof(vx_crit), [LFVX_SEC_PROD] = sizeof(vx_prod),
+        [LFVX_SEC_PRODHASH] = 4, [LFVX_SEC_PRODCRIT] = 4, [LFVX_SEC_HINTDOC] = 4,
+        [LFVX_SEC_VULN] = sizeof(vx_vuln), [LFVX_SEC_VULNDOC] = 4, [LFVX_SEC_KEV] = sizeof(vx_kev),
+    };
+    const void *ptr[LFVX_NSEC];
+    for (int s = 0; s < LFVX_NSEC; s++) {
+        const vx_section *sec = &h->sec[s];
+        if (sec->offset > db->map.len || sec->bytes > db->map.len - sec->offset ||
+            sec->count * recsize[s] != sec->bytes || (sec->offset & 7) || sec->count > UINT32_MAX) {
+            rc = LF_ECORRUPT;
+            lf_err_set(err, rc, "index section %d out of bounds: truncated or corrupt file", s);
+            goto fail;
+        }
+        ptr[s] = db->map.data + sec->offset;
+    }
+    db->hdr = h;
+    db->str = ptr[LFVX_SEC_STR];
+    db->str_len = h->sec[LFVX_SEC_STR].bytes;
+    if (db->str_len == 0 || db->str[db->str_len - 1] != '\0') {
+        rc = LF_ECORRUPT;
+        lf_err_set(err, rc, "index string pool is corrupt");
+        goto fail;
+    }
+    db->key = ptr[LFVX_SEC_KEY];
+    db->key_len = h->sec[LFVX_SEC_KEY].bytes;
+#define SET(field, nfield, s, type) db->field = (const type *)ptr[s]; db->nfield = h->sec[s].count
+    SET(doc, ndoc, LFVX_SEC_DOC, vx_doc);
+    SET(metric, nmetric, LFVX_SEC_METRIC, vx_metric);
+    SET(ref, nref, LFVX_SEC_REF, vx_ref);
+    SET(cwe, ncwe, LFVX_SEC_CWE, uint32_t);
+    SET(config, nconfig, LFVX_SEC_CONFIG, vx_config);
+    SET(node, nnode, LFVX_SEC_NODE, vx_node);
+    SET(crit, ncrit, LFVX_SEC_CRIT, vx_crit);
+    SET(prod, nprod, LFVX_SEC_PROD, vx_prod);
+    SET(prodhash, nprodhash, LFVX_SEC_PRODHASH, uint32_t);
+    SET(prodcrit, nprodcrit, LFVX_SEC_PRODCRIT, uint32_t);
+    SET(hintdoc, nhintdoc, LFVX_SEC_HINTDOC, uint32_t);
+    SET(vuln, nvuln, LFVX_SEC_VULN, vx_vuln);
+    SET(vulndoc, nvulndoc, LFVX_SEC_VULNDOC, uint32_t);
+    SET(kev, nkev, LFVX_SEC_KEV, vx_kev);
+#undef SET
+    if (db->nprodhash & (db->nprodhash - 1)) {
+        rc = LF_ECORRUPT;
+        lf_err_set(err, rc, "index product table is corrupt");
+        goto fail;
+    }
+    /* Cross-references are trusted only after this check, so a corrupt file gives an
+     * error, never an out-of-bounds read in the matcher. */
+    for (size_t i = 0; i < db->ndoc; i++) {
+        const vx_doc *d = &db->doc[i];
+        if ((uint64_t)d->metric_first + d->metric_n > db->nmetric ||
+            (uint64_t)d->ref_first + d->ref_n > db->nref || (uint64_t)d->cwe_first + d->cwe_n > db->ncwe ||
+            (uint64_t)d->config_first + d->config_n > db->nconfig || d->vuln >= db->nvuln)
+            goto corrupt;
+    }
+    for (size_t i = 0; i < db->nconfig; i++)
+        if ((uint64_t)db->config[i].node_first + db->config[i].node_n > db->nnode || db->config[i].doc >= db->ndoc)
+            goto corrupt;
+    for (size_t i = 0; i < db->nnode; i++)
+        if ((uint64_t)db->node[i].crit_first + db->node[i].crit_n > db->ncrit || db->node[i].config >= db->nconfig)
+            goto corrupt;
+    for (size_t i = 0; i < db->ncrit; i++)
+        if (db->crit[i].node >= db->nnode || db->crit[i].doc >= db->ndoc ||
+            (db->crit[i].prod >= db->nprod && db->crit[i].prod != UINT32_MAX))
+            goto corrupt;
+    for (size_t i = 0; i < db->nprod; i++)
+        if ((uint64_t)db->prod[i].crit_first + db->prod[i].crit_n > db->nprodcrit ||
+            (uint64_t)db->prod[i].hint_first + db->prod[i].hint_n > db->nhintdoc)
+            goto corrupt;
+    for (size_t i = 0; i < db->nprodhash; i++)
+        if (db->prodhash[i] > db->nprod)
+            goto corrupt;
+    for (size_t i = 0; i < db->nprodcrit; i++)
+        if (db->prodcrit[i] >= db->ncrit)
+            goto corrupt;
+    for (size_t i = 0; i < db->nhintdoc; i++)
+        if (db->hintdoc[i] >= db->ndoc)
+            goto corrupt;
+    for (size_t i = 0; i < db->nvuln; i++)
+        if ((uint64_t)db->vuln[i].doc_first + db->vuln[i].doc_n > db->nvulndoc || db->vuln[i].kev > db->nkev)
+            goto corrupt;
+    for (size_t i = 0; i < db->nvulndoc; i++)
+        if (db->vulndoc[i] >= db->ndoc)
+            goto corrupt;
+    *out = db;
+    return LF_OK;
+corrupt:
+    rc = LF_ECORRUPT;
+    lf_err_set(err, rc, "index cross-references are corrupt: re-import the feeds");
+fail:
+    lf_err_at(err, path, 0, 0, NULL);
+    lf_map_close(&db->map);
+    free(db);
+    return rc;
+}
+
+void lf_vdb_close(lf_vdb *db)
+{
+    if (!db)
+        return;
+    lf_map_close(&db->map);
+    free(db);
+}
+
+void lf_vdb_get_stats(const lf_vdb *db, lf_vdb_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->docs = db->ndoc;
+    st->vulns = db->nvuln;
+    st->configs = db->nconfig;
+    st->nodes = db->nnode;
+    st->crits = db->ncrit;
+    st->products = db->nprod;
+    st->refs = db->nref;
+    st->metrics = db->nmetric;
+    st->kev = db->nkev;
+    st->file_bytes = db->map.len;
+    st->digest = db->hdr->digest;
+    snprintf(st->kev_version, sizeof st->kev_version, "%s", db->hdr->kev_version);
+    snprintf(st->built, sizeof st->built, "%s", db->hdr->built);
+    for (size_t i = 0; i < db->ndoc; i++) {
+        if (db->doc[i].source < LF_SRC_COUNT)
+            st->docs_by_source[db->doc[i].source]++;
+        if (!db->doc[i].config_n)
+            st->docs_without_config++;
+    }
+}
+
+size_t lf_vdb_ndocs(const lf_vdb *db)
+{
+    return db->ndoc;
+}
+
+static const char *nz(const lf_vdb *db, uint32_t off)
+{
+    return off ? vx_str(db, off) : NULL;
+}
+
+int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
+{
+    if (i >= db->ndoc)
+        return LF_ENOTFOUND;
+    const vx_doc *d = &db->doc[i];
+    memset(out, 0, sizeof(*out));
+    out->source = (lf_source)d->source;
+    out->doc_id = vx_str(db, d->doc_id);
+    out->vuln_id = vx_str(db, d->vuln_id);
+    out->published = nz(db, d->published);
+    out->modified = nz(db, d->modified);
+    out->status = nz(db, d->status);
+    out->description = nz(db, d->description);
+    out->nmetric = d->metric_n;
+    out->metric = d->metric_n ? lf_arena_alloc(a, d->metric_n * sizeof(lf_vmetric)) : NULL;
+    out->ncwe = d->cwe_n;
+    out->cwe = d->cwe_n ? lf_arena_alloc(a, d->cwe_n * sizeof(char *)) : NULL;
+    out->nref = d->ref_n;
+    out->ref = d->ref_n ? lf_arena_alloc(a, d->ref_n * sizeof(lf_vref)) : NULL;
+    out->nconfig = d->config_n;
+    out->config = d->config_n ? lf_arena_alloc(a, d->config_n * sizeof(lf_vconfig)) : NULL;
+    if ((d->metric_n && !out->metric) || (d->cwe_n && !out->cwe) || (d->ref_n && !out->ref) ||
+        (d->config_n && !out->config))
+        return LF_ENOMEM;
+    for (size_t k = 0; k < d->metric_n; k++) {
+        const vx_metric *m = &db->metric[d->metric_first + k];
+        out->metric[k] = (lf_vmetric){vx_str(db, m->source), m->primary, (lf_cvss_version)m->version,
+                                      (int)m->score10, (lf_cvss_severity)m->severity, vx_str(db, m->vector)};
+    }
+    for (size_t k = 0; k < d->cwe_n; k++)
+        out->cwe[k] = vx_str(db, db->cwe[d->cwe_first + k]);
+    for (size_t k = 0; k < d->ref_n; k++) {
+        const vx_ref *r = &db->ref[d->ref_first + k];
+        out->ref[k] = (lf_vref){vx_str(db, r->url), nz(db, r->source), r->tags};
+    }
+    for (size_t k = 0; k < d->config_n; k++) {
+        const vx_config *c = &db->config[d->config_first + k];
+        lf_vconfig *oc = &out->config[k];
+        oc->op_and = c->op_and;
+        oc->nnode = c->node_n;
+        oc->node = c->node_n ? lf_arena_alloc(a, c->node_n * sizeof(lf_vnode)) : NULL;
+        if (c->node_n && !oc->node)
+            return LF_ENOMEM;
+        for (size_t m = 0; m < c->node_n; m++) {
+            const vx_node *n = &db->node[c->node_first + m];
+            lf_vnode *on = &oc->node[m];
+            on->op_and = (n->flags & VXN_AND) != 0;
+            on->negate = (n->flags & VXN_NEGATE) != 0;
+            on->ncrit = n->crit_n;
+            on->crit = n->crit_n ? lf_arena_alloc(a, n->crit_n * sizeof(lf_vcrit)) : NULL;
+            if (n->crit_n && !on->crit)
+                return LF_ENOMEM;
+            for (size_t q = 0; q < n->crit_n; q++) {
+                const vx_crit *cr = &db->crit[n->crit_first + q];
+                on->crit[q] = (lf_vcrit){
+                    .vulnerable = (cr->flags & VXC_VULNERABLE) != 0,
+                    .cpe = vx_str(db, cr->cpe),
+                    .start = (cr->flags & VXC_HAS_START) ? vx_str(db, cr->start) : NULL,
+                    .start_incl = (cr->flags & VXC_START_INCL) != 0,
+                    .end = (cr->flags & VXC_HAS_END) ? vx_str(db, cr->end) : NULL,
+                    .end_incl = (cr->flags & VXC_END_INCL) != 0,
+                    .scheme = (cr->flags & VXC_UNORDERED) ? LF_VS_UNORDERED : LF_VS_GENERIC,
+                    .match_id = nz(db, cr->match_id),
+                };
+            }
+        }
+    }
+    return LF_OK;
+}
+
+size_t lf_vdb_find_vuln(const lf_vdb *db, const char *vuln_id, uint32_t *idx, size_t cap)
+{
+    size_t lo = 0, hi = db->nvuln;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(vx_str(db, db->vuln[mid].vuln_id), vuln_id);
+        if (c == 0) {
+            const vx_vuln *v = &db->vuln[mid];
+            for (size_t k = 0; k < v->doc_n && k < cap; k++)
+                idx[k] = db->vulndoc[v->doc_first + k];
+            return v->doc_n;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+const lf_vkev *lf_vdb_kev(const lf_vdb *db, const char *cve, lf_vkev *tmp)
+{
+    size_t lo = 0, hi = db->nkev;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const vx_kev *k = &db->kev[mid];
+        int c = strcmp(vx_str(db, k->cve), cve);
+        if (c == 0) {
+            *tmp = (lf_vkev){vx_str(db, k->cve), vx_str(db, k->added), vx_str(db, k->due),
+                             vx_str(db, k->action), vx_str(db, k->ransom), vx_str(db, k->name),
+                             vx_str(db, k->vendor), vx_str(db, k->product)};
+            return tmp;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

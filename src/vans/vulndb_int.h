@@ -1,0 +1,177 @@
+/*
+ * vulndb_int: the on-disk layout of the LFVX index, shared by vulndb.c (writer/reader)
+ * and match.c (which walks the arrays directly for speed). Nothing outside src/vans
+ * includes this.
+ *
+ * Every reference to a string is a u32 offset into the STR section, where strings are
+ * NUL-terminated; offset 0 holds "" and means "absent". Version keys (version.h) live in
+ * the KEY section as u16 length + bytes; key offset 0 means "no key".
+ */
+#ifndef LF_VANS_VULNDB_INT_H
+#define LF_VANS_VULNDB_INT_H
+
+#include <stdint.h>
+
+#include "core/file.h"
+#include "vans/vulndb.h"
+
+#define LFVX_MAGIC "LFVX\r\n\x1a\n"
+#define LFVX_VERSION 1
+
+enum {
+    LFVX_SEC_STR = 0,
+    LFVX_SEC_KEY,
+    LFVX_SEC_DOC,
+    LFVX_SEC_METRIC,
+    LFVX_SEC_REF,
+    LFVX_SEC_CWE,
+    LFVX_SEC_CONFIG,
+    LFVX_SEC_NODE,
+    LFVX_SEC_CRIT,
+    LFVX_SEC_PROD,
+    LFVX_SEC_PRODHASH,
+    LFVX_SEC_PRODCRIT,
+    LFVX_SEC_HINTDOC,
+    LFVX_SEC_VULN,
+    LFVX_SEC_VULNDOC,
+    LFVX_SEC_KEV,
+    LFVX_NSEC
+};
+
+typedef struct vx_section {
+    uint64_t offset;
+    uint64_t bytes;
+    uint64_t count;
+} vx_section;
+
+typedef struct vx_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t nsec;
+    uint64_t digest;
+    char built[32];
+    char kev_version[32];
+    vx_section sec[LFVX_NSEC];
+} vx_header;
+
+typedef struct vx_doc {
+    uint32_t doc_id, vuln_id, published, modified, status, description;
+    uint32_t source;
+    uint32_t metric_first, metric_n;
+    uint32_t ref_first, ref_n;
+    uint32_t cwe_first, cwe_n;
+    uint32_t config_first, config_n;
+    uint32_t vuln;            /* index in VULN */
+} vx_doc;
+
+typedef struct vx_metric {
+    uint32_t source, vector;
+    uint8_t version, primary, severity, pad;
+    uint32_t score10;
+} vx_metric;
+
+typedef struct vx_ref {
+    uint32_t url, source, tags;
+} vx_ref;
+
+typedef struct vx_config {
+    uint32_t doc;
+    uint32_t node_first, node_n;
+    uint32_t op_and;
+} vx_config;
+
+typedef struct vx_node {
+    uint32_t config;
+    uint32_t crit_first, crit_n;
+    uint32_t flags;           /* VXN_* */
+} vx_node;
+#define VXN_AND    1u
+#define VXN_NEGATE 2u
+
+typedef struct vx_crit {
+    uint32_t node, doc, prod;
+    uint32_t cpe;             /* formatted string */
+    uint32_t start, end;      /* raw bound strings (0 = none) */
+    uint32_t start_key, end_key, ver_key;   /* KEY offsets (0 = none) */
+    uint32_t match_id;
+    uint32_t flags;           /* VXC_* */
+} vx_crit;
+#define VXC_VULNERABLE   1u
+#define VXC_START_INCL   2u
+#define VXC_END_INCL     4u
+#define VXC_HAS_START    8u
+#define VXC_HAS_END     16u
+#define VXC_VER_ANY     32u   /* criterion version attribute is ANY */
+#define VXC_VER_NA      64u   /* ... is NA */
+#define VXC_COMPLEX    128u   /* some attribute beyond part/vendor/product/version is not ANY,
+                                 or the version has wildcards: compare the full WFN */
+#define VXC_UNORDERED  256u   /* range cannot be ordered (scheme): needs review */
+
+typedef struct vx_prod {
+    uint32_t key;             /* "part:vendor:product" in WFN form */
+    uint32_t hash;
+    uint32_t crit_first, crit_n;   /* in PRODCRIT */
+    uint32_t hint_first, hint_n;   /* in HINTDOC: docs without applicability naming it */
+} vx_prod;
+
+typedef struct vx_vuln {
+    uint32_t vuln_id;
+    uint32_t doc_first, doc_n;     /* in VULNDOC */
+    uint32_t kev;                  /* index+1 in KEV, 0 = not listed */
+} vx_vuln;
+
+typedef struct vx_kev {
+    uint32_t cve, added, due, action, ransom, name, vendor, product;
+} vx_kev;
+
+struct lf_vdb {
+    lf_map map;
+    const vx_header *hdr;
+    const char *str;
+    size_t str_len;
+    const unsigned char *key;
+    size_t key_len;
+    const vx_doc *doc;
+    const vx_metric *metric;
+    const vx_ref *ref;
+    const uint32_t *cwe;
+    const vx_config *config;
+    const vx_node *node;
+    const vx_crit *crit;
+    const vx_prod *prod;
+    const uint32_t *prodhash;
+    const uint32_t *prodcrit;
+    const uint32_t *hintdoc;
+    const vx_vuln *vuln;
+    const uint32_t *vulndoc;
+    const vx_kev *kev;
+    size_t ndoc, nmetric, nref, ncwe, nconfig, nnode, ncrit, nprod, nprodhash, nprodcrit,
+        nhintdoc, nvuln, nvulndoc, nkev;
+};
+
+static inline const char *vx_str(const lf_vdb *db, uint32_t off)
+{
+    return off < db->str_len ? db->str + off : "";
+}
+
+static inline const unsigned char *vx_key(const lf_vdb *db, uint32_t off, size_t *len)
+{
+    if (!off || off + 2 > db->key_len) {
+        *len = 0;
+        return NULL;
+    }
+    size_t n = (size_t)db->key[off] | ((size_t)db->key[off + 1] << 8);
+    if (off + 2 + n > db->key_len)
+        n = 0;
+    *len = n;
+    return db->key + off + 2;
+}
+
+uint32_t lf_vx_hash(const char *s, size_t n);
+/* Product key "p:vendor:product" from WFN values; returns length or -1 if too long. */
+int lf_vx_prod_key(char part, const char *vendor, size_t vlen, const char *product, size_t plen,
+                   char *out, size_t cap);
+/* Index of the product, or UINT32_MAX. */
+uint32_t lf_vx_find_prod(const lf_vdb *db, const char *key, size_t n, uint32_t hash);
+
+#endif
