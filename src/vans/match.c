@@ -110,32 +110,50 @@ typedef struct item_ctx {
     bool orderable;
 } item_ctx;
 
-/* Test one criterion against one item. */
-static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, bool platform_only,
-                     const char **reason)
+/*
+ * Attributes beyond part/vendor/product/version (NISTIR 7696 comparison, criterion as
+ * source). Inventories rarely fill them, so an ANY in the item against a value in the
+ * criterion is read by kind of attribute:
+ *   edition, language, sw_edition, other: product variants that NVD lists side by side
+ *     (gitlab community and enterprise): the item is taken to be one of them (match);
+ *   update, target_sw, target_hw: a patch level or the platform the build is for
+ *     (LINE for iphone_os, jdk 1.8.0 update361): the answer depends on what the item
+ *     does not say, so it goes to review.
+ * Returns T_NO, T_YES, or T_REVIEW with *reason set.
+ */
+static int attrs_test(const lf_cpe *cc, const lf_cpe *item, const char **reason)
+{
+    int res = T_YES;
+    for (int a = LF_CPE_UPDATE; a < LF_CPE_NATTR; a++) {
+        if (lf_cpe_kind(item, a) == LF_CPE_ANY && lf_cpe_kind(cc, a) == LF_CPE_VALUE) {
+            if (a == LF_CPE_UPDATE || a == LF_CPE_TARGET_SW || a == LF_CPE_TARGET_HW) {
+                *reason = a == LF_CPE_UPDATE
+                              ? "the affected version names an update level the inventory does not give"
+                              : "the affected build is for a platform (target_sw/target_hw) the inventory does not give";
+                res = T_REVIEW;
+            }
+            continue;
+        }
+        lf_cpe_rel r = lf_cpe_compare_attr(cc, item, a);
+        if (r != LF_CPE_SUPERSET && r != LF_CPE_EQUAL)
+            return T_NO;
+    }
+    return res;
+}
+
+/* Version part of a criterion test. */
+static int version_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, const lf_cpe *cc,
+                        const char **reason)
 {
     uint32_t f = c->flags;
-    if (platform_only && (f & VXC_VULNERABLE))
-        return T_NO;
-    if (f & VXC_COMPLEX) {
-        lf_cpe cc;
-        const char *s = vx_str(db, c->cpe);
-        if (lf_cpe_parse(&cc, s, strlen(s), NULL) != LF_OK)
-            return T_NO;
-        for (int a = LF_CPE_UPDATE; a < LF_CPE_NATTR; a++) {
-            lf_cpe_rel r = lf_cpe_compare_attr(&cc, it->cpe, a);
-            if (r != LF_CPE_SUPERSET && r != LF_CPE_EQUAL)
-                return T_NO;
-        }
-        if (!(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
-            /* version with wildcards (e.g. "1.2.*"): WFN comparison decides */
-            if (it->vkind != LF_CPE_VALUE)
-                goto review_missing;
-            lf_cpe_rel r = lf_cpe_compare_attr(&cc, it->cpe, LF_CPE_VERSION);
-            return (r == LF_CPE_SUPERSET || r == LF_CPE_EQUAL) ? T_YES : T_NO;
-        }
-    }
     bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
+    if (cc && !(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
+        /* version with wildcards (e.g. "1.2.*"): WFN comparison decides */
+        if (it->vkind != LF_CPE_VALUE)
+            goto review_missing;
+        lf_cpe_rel r = lf_cpe_compare_attr(cc, it->cpe, LF_CPE_VERSION);
+        return (r == LF_CPE_SUPERSET || r == LF_CPE_EQUAL) ? T_YES : T_NO;
+    }
     if (f & VXC_VER_NA) {
         if (it->vkind == LF_CPE_NA)
             return T_YES;
@@ -185,6 +203,33 @@ static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, boo
 review_missing:
     *reason = "the inventory gives no version for a product with version-ranged vulnerabilities";
     return T_REVIEW;
+}
+
+/* Test one criterion against one item. */
+static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, bool platform_only,
+                     const char **reason)
+{
+    uint32_t f = c->flags;
+    if (platform_only && (f & VXC_VULNERABLE))
+        return T_NO;
+    if (!(f & VXC_COMPLEX))
+        return version_test(db, c, it, NULL, reason);
+    lf_cpe cc;
+    const char *s = vx_str(db, c->cpe);
+    if (lf_cpe_parse(&cc, s, strlen(s), NULL) != LF_OK)
+        return T_NO;
+    const char *areason = NULL;
+    int a = attrs_test(&cc, it->cpe, &areason);
+    if (a == T_NO)
+        return T_NO;
+    int v = version_test(db, c, it, &cc, reason);
+    if (v == T_YES && a == T_REVIEW) {
+        if (!(f & VXC_VULNERABLE))
+            return T_YES;   /* a platform gate is present whatever its build */
+        *reason = areason;
+        return T_REVIEW;
+    }
+    return v;
 }
 
 /*

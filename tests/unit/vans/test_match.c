@@ -1,0 +1,258 @@
+/*
+ * Tests for src/vans/match.c over indexes built in the test with the builder API:
+ * configuration semantics (NVD: node AND/OR, negate, configuration AND for running-on
+ * platforms), version ranges, the needs-review and not-yet-analysed outcomes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vans/match.h"
+#include "vans/vulndb.h"
+
+#define CRIT(v, cpe_, s, si, e, ei) {(v), (cpe_), (s), (si), (e), (ei), LF_VS_GENERIC, NULL}
+
+typedef struct fixture {
+    char path[256];
+    lf_vdb *db;
+    lf_matcher *m;
+} fixture;
+
+/* Build an index from docs, open it and make a matcher. */
+static void fx_build(fixture *fx, const lf_vdoc *docs, size_t n)
+{
+    snprintf(fx->path, sizeof fx->path, "/tmp/lf-test-match-%ld.lfx", (long)getpid());
+    lf_vdb_builder *b = lf_vdb_builder_new();
+    assert_non_null(b);
+    lf_err err;
+    lf_err_clear(&err);
+    for (size_t i = 0; i < n; i++) {
+        lf_put_result r;
+        assert_int_equal(lf_vdb_builder_put(b, &docs[i], false, &r, &err), LF_OK);
+    }
+    assert_int_equal(lf_vdb_builder_write(b, fx->path, &err), LF_OK);
+    lf_vdb_builder_free(b);
+    assert_int_equal(lf_vdb_open(fx->path, &fx->db, &err), LF_OK);
+    assert_int_equal(lf_matcher_new(fx->db, &fx->m, &err), LF_OK);
+}
+
+static void fx_free(fixture *fx)
+{
+    lf_matcher_free(fx->m);
+    lf_vdb_close(fx->db);
+    unlink(fx->path);
+}
+
+/* Match a host given as CPE strings; returns a comma-joined "CVE:kind" list. */
+static const char *run(fixture *fx, const char *const *cpes, size_t n, char *out, size_t cap)
+{
+    lf_cpe *items = calloc(n ? n : 1, sizeof(*items));
+    assert_non_null(items);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(lf_cpe_parse(&items[i], cpes[i], strlen(cpes[i]), NULL), LF_OK);
+    const lf_hit *hits;
+    size_t nh;
+    assert_int_equal(lf_matcher_run(fx->m, items, n, &hits, &nh, NULL), LF_OK);
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < nh; i++) {
+        static const char *const kinds[] = {"match", "review", "unanalysed"};
+        o += (size_t)snprintf(out + o, cap - o, "%s%s:%s@%zu", o ? "," : "", lf_vdb_vuln_id(fx->db, hits[i].vuln),
+                              kinds[hits[i].kind], (size_t)hits[i].item);
+    }
+    free(items);
+    return out;
+}
+
+#define RUN(fx, ...) ({ static const char *const cp_[] = {__VA_ARGS__}; \
+    run((fx), cp_, sizeof cp_ / sizeof cp_[0], buf, sizeof buf); })
+
+static lf_vdoc doc1(const char *id, lf_vconfig *cfg, size_t ncfg)
+{
+    lf_vdoc d;
+    memset(&d, 0, sizeof d);
+    d.source = LF_SRC_NVD;
+    d.doc_id = id;
+    d.vuln_id = id;
+    d.modified = "2024-01-01T00:00:00.000";
+    d.status = "Analyzed";
+    d.description = "test";
+    d.config = cfg;
+    d.nconfig = ncfg;
+    return d;
+}
+
+/* Version ranges: start/end including/excluding decide membership exactly at bounds. */
+static void test_match_version_ranges(void **state)
+{
+    (void)state;
+    lf_vcrit c1[] = {CRIT(true, "cpe:2.3:a:gitlab:gitlab:*:*:*:*:community:*:*:*", "11.9.0", true, "13.8.8", false)};
+    lf_vcrit c2[] = {CRIT(true, "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*", "1.1.1", false, "1.1.1t", true)};
+    lf_vnode n1[] = {{false, false, 1, c1}}, n2[] = {{false, false, 1, c2}};
+    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{false, 1, n2}};
+    lf_vdoc docs[] = {doc1("CVE-1-0001", cf1, 1), doc1("CVE-1-0002", cf2, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 2);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:11.9.0:*:*:*:community:*:*:*"), "CVE-1-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:13.8.7:*:*:*:community:*:*:*"), "CVE-1-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:13.8.8:*:*:*:community:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:11.8.9:*:*:*:community:*:*:*"), "");
+    /* sw_edition community is required: enterprise edition does not match */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:12.0.0:*:*:*:enterprise:*:*:*"), "");
+    /* an inventory without sw_edition is taken to be one of the editions NVD lists */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:gitlab:gitlab:12.0.0:*:*:*:*:*:*:*"), "CVE-1-0001:match@0");
+    /* start excluding 1.1.1, end including 1.1.1t, with OpenSSL letters */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:openssl:openssl:1.1.1:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:openssl:openssl:1.1.1k:*:*:*:*:*:*:*"), "CVE-1-0002:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:openssl:openssl:1.1.1t:*:*:*:*:*:*:*"), "CVE-1-0002:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:openssl:openssl:1.1.1u:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:openssl:openssl:3.0.0:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
+/* Configuration AND: an application vulnerable only when running on Windows; the
+ * platform criterion gates but never makes a finding on its own. */
+static void test_match_running_on_platform(void **state)
+{
+    (void)state;
+    lf_vcrit app[] = {CRIT(true, "cpe:2.3:a:rarlab:winrar:*:*:*:*:*:*:*:*", NULL, false, "7.13", false)};
+    lf_vcrit os[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode nodes[] = {{false, false, 1, app}, {false, false, 1, os}};
+    lf_vconfig cfg[] = {{true, 2, nodes}};
+    lf_vdoc docs[] = {doc1("CVE-2025-8088", cfg, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 1);
+    char buf[2048];
+    /* app + generic windows */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*"),
+                        "CVE-2025-8088:match@0");
+    /* app + windows_10 (family implies the generic platform) */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*"),
+                        "CVE-2025-8088:match@1");
+    /* app alone (e.g. on Linux under wine): the configuration is not satisfied */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*", "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"), "");
+    /* platform alone: never a finding */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:microsoft:windows_11:23h2:*:*:*:*:*:*:*"), "");
+    /* fixed version on windows */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:7.13:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
+/* Firmware on hardware: firmware version range AND exact hardware model. */
+static void test_match_firmware_on_hardware(void **state)
+{
+    (void)state;
+    lf_vcrit fw[] = {CRIT(true, "cpe:2.3:o:zyxel:usg_flex_100_firmware:*:*:*:*:*:*:*:*", "4.50", true, "5.21\\(aazf.7\\)c0", true)};
+    lf_vcrit hw[] = {CRIT(false, "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode nodes[] = {{false, false, 1, fw}, {false, false, 1, hw}};
+    lf_vconfig cfg[] = {{true, 2, nodes}};
+    lf_vdoc docs[] = {doc1("CVE-2022-30525", cfg, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 1);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*"),
+                        "CVE-2022-30525:match@0");
+    /* same firmware name on another model is not this configuration */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_200:-:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:4.40:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
+/* Node AND inside one configuration, and negate. */
+static void test_match_node_and_negate(void **state)
+{
+    (void)state;
+    lf_vcrit both[] = {CRIT(true, "cpe:2.3:a:acme:server:*:*:*:*:*:*:*:*", NULL, false, "2.0", false),
+                       CRIT(false, "cpe:2.3:a:acme:plugin:1.0:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit neg[] = {CRIT(false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit app[] = {CRIT(true, "cpe:2.3:a:acme:client:*:*:*:*:*:*:*:*", NULL, false, "3.0", false)};
+    lf_vnode n1[] = {{true, false, 2, both}};
+    lf_vnode n2[] = {{false, false, 1, app}, {false, true, 1, neg}};
+    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{true, 2, n2}};
+    lf_vdoc docs[] = {doc1("CVE-9-0001", cf1, 1), doc1("CVE-9-0002", cf2, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 2);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:server:1.5:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:server:1.5:*:*:*:*:*:*:*", "cpe:2.3:a:acme:plugin:1.0:*:*:*:*:*:*:*"),
+                        "CVE-9-0001:match@0");
+    /* negated node: the client is vulnerable unless the hotfix is installed */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:client:2.0:*:*:*:*:*:*:*"), "CVE-9-0002:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:client:2.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:1:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
+/* Exact versions, update fields, and the needs-review outcome for a missing version. */
+static void test_match_exact_update_review(void **state)
+{
+    (void)state;
+    lf_vcrit c1[] = {CRIT(true, "cpe:2.3:a:oracle:jdk:1.8.0:update361:*:*:*:*:*:*", NULL, false, NULL, false),
+                     CRIT(true, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit c2[] = {CRIT(true, "cpe:2.3:a:7-zip:7-zip:*:*:*:*:*:*:*:*", NULL, false, "24.09", false)};
+    lf_vnode n1[] = {{false, false, 2, c1}}, n2[] = {{false, false, 1, c2}};
+    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{false, 1, n2}};
+    lf_vdoc docs[] = {doc1("CVE-5-0001", cf1, 1), doc1("CVE-5-0002", cf2, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 2);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:update361:*:*:*:*:*:*"), "CVE-5-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:update371:*:*:*:*:*:*"), "");
+    /* the update level is not given: review, not a guess either way */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:*:*:*:*:*:*:*"), "CVE-5-0001:review@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.7.0:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"), "CVE-5-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.50:*:*:*:*:*:*:*"), "");
+    /* no version: neither a silent match nor a silent miss */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:7-zip:7-zip:*:*:*:*:*:*:*:*"), "CVE-5-0002:review@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*"), "CVE-5-0002:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:7-zip:7-zip:24.09:*:*:*:*:*:*:*"), "");
+    /* two installed versions of one product: each is reported */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:7-zip:7-zip:9.20:*:*:*:*:*:*:*", "cpe:2.3:a:7-zip:7-zip:24.09:*:*:*:*:*:*:*",
+                            "cpe:2.3:a:7-zip:7-zip:19.00:*:*:*:*:*:*:*"),
+                        "CVE-5-0002:match@0,CVE-5-0002:match@2");
+    fx_free(&fx);
+}
+
+/* A record without configurations is reported at low confidence when its description
+ * names a product (vendor and product) the host has; a vendor name alone is not enough. */
+static void test_match_not_yet_analysed(void **state)
+{
+    (void)state;
+    lf_vcrit c1[] = {CRIT(true, "cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*", NULL, false, "2.4.50", false)};
+    lf_vnode n1[] = {{false, false, 1, c1}};
+    lf_vconfig cf1[] = {{false, 1, n1}};
+    lf_vdoc docs[] = {doc1("CVE-1-0001", cf1, 1), doc1("CVE-2024-38475", NULL, 0), doc1("CVE-2024-0002", NULL, 0)};
+    docs[1].description = "Improper escaping of output in mod_rewrite in Apache HTTP Server 2.4.59 and earlier allows ...";
+    docs[1].status = "Awaiting Analysis";
+    docs[2].description = "A flaw in the Apache Struts upload feature.";
+    fixture fx;
+    fx_build(&fx, docs, 3);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.58:*:*:*:*:*:*:*"), "CVE-2024-38475:unanalysed@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"),
+                        "CVE-1-0001:match@0,CVE-2024-38475:unanalysed@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:tomcat:9.0.1:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_match_version_ranges),
+        cmocka_unit_test(test_match_running_on_platform),
+        cmocka_unit_test(test_match_firmware_on_hardware),
+        cmocka_unit_test(test_match_node_and_negate),
+        cmocka_unit_test(test_match_exact_update_review),
+        cmocka_unit_test(test_match_not_yet_analysed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
