@@ -27,7 +27,7 @@ int lf_buf_append(lf_buf *b, const void *p, size_t n);
 int lf_buf_puts(lf_buf *b, const char *s);
 int lf_buf_putc(lf_buf *b, char c);
 int lf_buf_printf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap);
+int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *lf_buf_detach(lf_buf *b, size_t *len_out);
 
 #endif
