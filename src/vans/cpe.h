@@ -49,6 +49,12 @@ typedef enum {
 
 #define LF_CPE_MAX 1024   /* longest binding accepted, and total WFN value bytes */
 
+/* Output buffer sizes that always suffice for the formatters (each WFN byte becomes at
+ * most one formatted-string byte and at most three URI bytes, plus separators). */
+#define LF_CPE_FS_BUF  (LF_CPE_MAX + 64)
+#define LF_CPE_URI_BUF (3 * LF_CPE_MAX + 64)
+#define LF_CPE_WFN_BUF (LF_CPE_MAX + 256)
+
 typedef struct lf_cpe {
     unsigned char kind[LF_CPE_NATTR];   /* LF_CPE_ANY / NA / VALUE */
     unsigned short off[LF_CPE_NATTR];   /* value offset in buf (VALUE only) */
@@ -67,6 +73,8 @@ void lf_cpe_init(lf_cpe *c);
  * Surrounding whitespace is not accepted here: trim first. On failure returns
  * LF_EPARSE and fills err: err->field = the attribute name, err->col = 1-based byte
  * position, and the message quotes the offending character.
+ * A binding longer than LF_CPE_MAX, or values that need more than LF_CPE_MAX bytes in WFN
+ * form, give LF_ELIMIT. On any failure *out is left all-ANY (as after lf_cpe_init).
  */
 int lf_cpe_parse(lf_cpe *out, const char *s, size_t n, lf_err *err);
 int lf_cpe_parse_fs(lf_cpe *out, const char *s, size_t n, lf_err *err);
@@ -80,6 +88,13 @@ int lf_cpe_format_wfn(const lf_cpe *c, char *out, size_t n); /* wfn:[part="a",ve
 /* The WFN-form value of attr, or NULL when ANY/NA (borrowed, valid while c lives). */
 const char *lf_cpe_value(const lf_cpe *c, int attr);
 static inline int lf_cpe_kind(const lf_cpe *c, int attr) { return c->kind[attr]; }
+
+/* True when attr is a value holding an unquoted '*' or '?' (7695 §5.3.2). */
+bool lf_cpe_has_wildcards(const lf_cpe *c, int attr);
+
+/* Same WFN: every attribute has the same kind and, for values, the same bytes.
+ * (Use this, not memcmp: bytes of buf past the values are unspecified.) */
+bool lf_cpe_equal(const lf_cpe *a, const lf_cpe *b);
 
 /*
  * The value with WFN quoting removed ("5.21\(aazf.7\)c0" -> "5.21(aazf.7)c0"), for
