@@ -276,7 +276,8 @@ static int on_host(void *ud, const lf_inv_host *h)
         if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK)
             n++;
     }
-    qsort(fs, n, sizeof(*fs), cmp_findings);
+    if (n)
+        qsort(fs, n, sizeof(*fs), cmp_findings);
     for (size_t i = 0; i < n; i++) {
         const lf_finding *f = &fs[i];
         if (f->kind == LF_HIT_MATCH)

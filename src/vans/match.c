@@ -474,7 +474,8 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     }
 
     /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
-    qsort(m->hits, m->nhits, sizeof(lf_hit), hit_cmp);
+    if (m->nhits)
+        qsort(m->hits, m->nhits, sizeof(lf_hit), hit_cmp);
     size_t o = 0;
     for (size_t i = 0; i < m->nhits; i++) {
         lf_hit *h = &m->hits[i];

@@ -912,7 +912,8 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
             docs[nd++] = &b->docs[i];
     qsort(docs, nd, sizeof(*docs), cmp_doc_order);
 
-    qsort(b->kev, b->nkev, sizeof(*b->kev), cmp_kev);
+    if (b->nkev)
+        qsort(b->kev, b->nkev, sizeof(*b->kev), cmp_kev);
     uint64_t digest = 1469598103934665603ull;
     size_t kev_i = 0;
     for (size_t i = 0; i < nd; i++) {
@@ -1075,7 +1076,8 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     if (build_hints(&w, docs, nd, &pairs) != LF_OK)
         goto oom;
     prods = (vx_prod *)w.prod.p;
-    qsort(pairs.p, pairs.n, pairs.size, cmp_pair);
+    if (pairs.n)
+        qsort(pairs.p, pairs.n, pairs.size, cmp_pair);
     {
         const uint32_t *pp = (const uint32_t *)pairs.p;
         for (size_t k = 0; k < pairs.n; k++) {
