@@ -130,6 +130,8 @@ static void emit_json(scan *s, const lf_finding *f)
         jstr(b, f->kev_entry.required_action);
         lf_buf_puts(b, ",\"known_ransomware_campaign_use\":");
         jstr(b, f->kev_entry.ransomware);
+        lf_buf_puts(b, ",\"from\":");
+        jstr(b, f->kev_from);
         lf_buf_puts(b, "}");
     } else {
         lf_buf_puts(b, ",\"kev\":null");

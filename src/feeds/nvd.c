@@ -230,6 +230,10 @@ int lf_nvd_doc_from_json(lf_feed_ctx *c, const char *src, long line, const lf_js
     out->status = lf_json_get_str(cve, "vulnStatus");
     if (out->status && strcmp(out->status, "Rejected") == 0)
         *rejected = true;
+    out->kev_added = lf_json_get_str(cve, "cisaExploitAdd");
+    out->kev_due = lf_json_get_str(cve, "cisaActionDue");
+    out->kev_action = lf_json_get_str(cve, "cisaRequiredAction");
+    out->kev_name = lf_json_get_str(cve, "cisaVulnerabilityName");
     if (!out->modified)
         report(c, src, line, id, "lastModified", LF_EPARSE,
                "record has no lastModified; a later import of it always replaces it");

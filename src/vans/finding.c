@@ -62,8 +62,17 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
         out->has_cvss = true;
         out->cvss = &out->doc.metric[m];
     }
-    if (lf_vdb_vuln_kev(db, hit->vuln, &out->kev_entry))
+    if (lf_vdb_vuln_kev(db, hit->vuln, &out->kev_entry)) {
         out->kev = true;
+        out->kev_from = "catalog";
+    } else if (out->doc.kev_added) {
+        /* no catalog entry (catalog not imported, or older than the record): the
+         * record's own copy of CISA's fields */
+        out->kev = true;
+        out->kev_from = lf_source_name(out->doc.source);
+        out->kev_entry = (lf_vkev){out->vuln_id, out->doc.kev_added, out->doc.kev_due, out->doc.kev_action,
+                                   NULL, out->doc.kev_name, NULL, NULL};
+    }
     /* the metrics and refs may come from another source's document for the same vuln
      * when this one has none (e.g. a CNA container without CVSS): look there too */
     if (!out->has_cvss || !out->doc.nref) {

@@ -36,6 +36,7 @@ typedef struct lf_finding {
     /* KEV */
     bool kev;
     lf_vkev kev_entry;
+    const char *kev_from;        /* "catalog" (CISA KEV file) or the source that stated it */
     /* links, fix links first */
     size_t nref, nfix;
     const lf_vref *refs;

@@ -223,6 +223,10 @@ static int doc_copy(lf_vdb_builder *b, const lf_vdoc *in, lf_vdoc *out, bool bor
     out->modified = DUP(in->modified);
     out->status = DUP(in->status);
     out->description = DUP(in->description);
+    out->kev_added = DUP(in->kev_added);
+    out->kev_due = DUP(in->kev_due);
+    out->kev_action = DUP(in->kev_action);
+    out->kev_name = DUP(in->kev_name);
     out->metric = balloc(b, in->nmetric * sizeof(lf_vmetric), &oom);
     for (size_t i = 0; !oom && i < in->nmetric; i++) {
         out->metric[i] = in->metric[i];
@@ -950,6 +954,10 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         xd->modified = S(&w, d->modified);
         xd->status = S(&w, d->status);
         xd->description = S(&w, d->description);
+        xd->kev_added = S(&w, d->kev_added);
+        xd->kev_due = S(&w, d->kev_due);
+        xd->kev_action = S(&w, d->kev_action);
+        xd->kev_name = S(&w, d->kev_name);
         xd->source = (uint32_t)d->source;
         xd->vuln = (uint32_t)w.vuln.n - 1;
         xd->metric_first = (uint32_t)w.metric.n;
@@ -1373,6 +1381,10 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
     out->modified = nz(db, d->modified);
     out->status = nz(db, d->status);
     out->description = nz(db, d->description);
+    out->kev_added = nz(db, d->kev_added);
+    out->kev_due = nz(db, d->kev_due);
+    out->kev_action = nz(db, d->kev_action);
+    out->kev_name = nz(db, d->kev_name);
     out->nmetric = d->metric_n;
     out->metric = d->metric_n ? lf_arena_alloc(a, d->metric_n * sizeof(lf_vmetric)) : NULL;
     out->ncwe = d->cwe_n;

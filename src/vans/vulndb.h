@@ -140,6 +140,10 @@ typedef struct lf_vdoc {
     lf_vref *ref;
     size_t nconfig;
     lf_vconfig *config;
+    /* Exploited-in-the-wild data as the source itself states it (NVD copies CISA's KEV
+     * fields into cisaExploitAdd/cisaActionDue/...); used when the KEV catalog itself has
+     * not been imported. NULL when absent. */
+    const char *kev_added, *kev_due, *kev_action, *kev_name;
 } lf_vdoc;
 
 /* A CISA KEV catalog entry. */

@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 1
+#define LFVX_VERSION 2
 
 enum {
     LFVX_SEC_STR = 0,
@@ -62,6 +62,7 @@ typedef struct vx_doc {
     uint32_t cwe_first, cwe_n;
     uint32_t config_first, config_n;
     uint32_t vuln;            /* index in VULN */
+    uint32_t kev_added, kev_due, kev_action, kev_name;
 } vx_doc;
 
 typedef struct vx_metric {
