@@ -64,6 +64,8 @@ void lf_cli_progress_update(const lf_cli_env *env, lf_cli_progress *p, const cha
 {
     if (!env->progress)
         return;
+    if (fraction > 1.0)
+        fraction = 1.0;   /* gzip: progress is in decompressed bytes of compressed totals */
     double now = lf_cli_now();
     if (p->shown && now - p->last < 0.2 && fraction < 1.0)
         return;

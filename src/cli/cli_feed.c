@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/arena.h"
 #include "core/file.h"
@@ -22,7 +23,9 @@
 typedef struct imp {
     const lf_cli_env *env;
     lf_cli_progress prog;
-    size_t file_bytes;
+    size_t file_bytes;        /* current file */
+    size_t done_bytes;        /* files finished before it */
+    size_t total_bytes;       /* all files (stat before the import) */
     size_t errors_shown;
 } imp;
 
@@ -42,7 +45,11 @@ static void on_error(void *ud, const lf_err *e)
 static void on_progress(void *ud, const char *file, double fraction, size_t records)
 {
     imp *im = ud;
-    lf_cli_progress_update(im->env, &im->prog, file, fraction, records, (size_t)(fraction * (double)im->file_bytes));
+    double done = (double)im->done_bytes + fraction * (double)im->file_bytes;
+    double overall = im->total_bytes ? done / (double)im->total_bytes : fraction;
+    if (overall >= 1.0 && fraction >= 1.0 && im->done_bytes + im->file_bytes < im->total_bytes)
+        overall = 0.999;   /* only the last file completes the bar */
+    lf_cli_progress_update(im->env, &im->prog, file, overall, records, (size_t)done);
 }
 
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
@@ -82,7 +89,12 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         }
     }
     double t_load = lf_cli_now() - t0;
-    imp im = {env, {0, 0, false}, 0, 0};
+    imp im = {env, {0, 0, false}, 0, 0, 0, 0};
+    for (int i = 2; i < argc; i++) {
+        struct stat stt;
+        if (stat(argv[i], &stt) == 0)
+            im.total_bytes += (size_t)stt.st_size;
+    }
     lf_feed_ctx ctx;
     lf_feed_ctx_init(&ctx, b);
     ctx.on_error = on_error;
@@ -102,6 +114,8 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
                         : lf_kev_import_buffer(&ctx, argv[i], data, len, &err);
             free(data);
         }
+        im.done_bytes += im.file_bytes;
+        im.file_bytes = 0;
         if (rc != LF_OK) {
             lf_cli_progress_done(env, &im.prog);
             lf_cli_error(&err);
