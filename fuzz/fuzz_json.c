@@ -5,7 +5,7 @@
  *    equal tree, and serialising that one gives the same bytes;
  *  - lf_json_foreach on the same bytes agrees with lf_json_parse: the same elements
  *    (top-level array, or the "vulnerabilities" member), LF_ENOTFOUND when that array
- *    is not there, and the same code/line/column on a syntax error;
+ *    is not there, and the same code/line/column/message on a syntax error;
  *  - lf_json_write_str of the raw bytes always parses back to a string, and writing that
  *    string again gives the same bytes.
  */
@@ -126,6 +126,7 @@ static void check_foreach(const uint8_t *data, size_t size, const char *key, int
     } else if (prc == LF_EPARSE) {
         CHECK(rc == LF_EPARSE);
         CHECK(err.line == perr->line && err.col == perr->col);
+        CHECK(strcmp(err.msg, perr->msg) == 0);
     } else if (prc == LF_ELIMIT && rc == LF_ELIMIT && strstr(perr->msg, "max_items") == NULL) {
         CHECK(err.line == perr->line && err.col == perr->col);
     }

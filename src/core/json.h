@@ -52,17 +52,23 @@ struct lf_json_member {
 
 typedef struct lf_json_limits {
     unsigned max_depth;      /* nesting; default 64 */
-    size_t max_string;       /* bytes of one string; default 1 MiB */
+    size_t max_string;       /* bytes of one string (unescaped) or number text; default 1 MiB */
     size_t max_items;        /* elements of one array / members of one object; default 1 M */
 } lf_json_limits;
 
-/* Defaults above when lim is NULL or a field is 0. */
+/* Defaults above when lim is NULL or a field is 0. Values above UINT32_MAX are capped
+ * (lf_json.n is 32-bit). */
+#define LF_JSON_DEFAULT_MAX_DEPTH  64u
+#define LF_JSON_DEFAULT_MAX_STRING ((size_t)1 << 20)
+#define LF_JSON_DEFAULT_MAX_ITEMS  ((size_t)1 << 20)
 
 /*
  * Parse exactly one JSON value (surrounding whitespace allowed, a UTF-8 BOM at the start
  * skipped) from text[0..len). On error: LF_EPARSE (syntax, invalid UTF-8, trailing
  * data), LF_ELIMIT (a limit hit) or LF_ENOMEM; err->line/err->col locate the byte and
- * the message says what was expected and what was found (quoted byte).
+ * the message says what was expected and what was found (quoted byte). Input that ends
+ * early is located at the end of input (an unterminated string at its opening quote).
+ * Numbers beyond the double range are accepted (num is +-HUGE_VAL or 0, text exact).
  */
 int lf_json_parse(lf_arena *a, const char *text, size_t len, const lf_json_limits *lim,
                   lf_json **out, lf_err *err);
@@ -77,6 +83,11 @@ int lf_json_parse(lf_arena *a, const char *text, size_t len, const lf_json_limit
  * If the top level is an object without `key`, returns LF_ENOTFOUND.
  * A syntax error stops the walk (JSON cannot be resynchronised) with err located; the
  * elements already delivered stay delivered.
+ * The whole document is validated exactly as lf_json_parse would (so a syntax error
+ * anywhere wins over LF_ENOTFOUND), except that the streamed array's own length is not
+ * bounded by max_items. LF_ENOTFOUND is also returned when the wanted value is there but
+ * is not an array, or the top level is not an object (key != NULL) / not an array
+ * (key == NULL). If `key` occurs twice, only the first occurrence is walked.
  */
 typedef int (*lf_json_elem_fn)(void *ud, const lf_json *elem, size_t index, long line);
 int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,

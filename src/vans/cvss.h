@@ -1,8 +1,9 @@
 /*
  * cvss: CVSS vector strings, base scores and severities for v2.0, v3.0, v3.1 and v4.0
- * (FIRST specifications; v4.0 base score through the MacroVector lookup of §8).
+ * (FIRST specifications: v2.0 §3.2.1 base equation; v3.0 §8.1 and v3.1 §7.1 base
+ * equations with their own Roundup; v4.0 score through the MacroVector lookup of §8).
  *
- * Ownership: lf_cvss is plain caller storage.
+ * Ownership: lf_cvss is plain caller storage; nothing inside needs freeing.
  */
 #ifndef LF_VANS_CVSS_H
 #define LF_VANS_CVSS_H
@@ -35,7 +36,7 @@ typedef struct lf_cvss {
     lf_cvss_severity severity;     /* v2: NVD's Low/Medium/High bands; v3/v4: spec table */
     int nmetrics;
     char metric[LF_CVSS_MAX_METRICS][5];   /* metric abbreviations in vector order: "AV" */
-    char value[LF_CVSS_MAX_METRICS][3];    /* their values: "N" */
+    char value[LF_CVSS_MAX_METRICS][6];    /* their values: "N", "POC" (v2), "Amber" (v4 U) */
 } lf_cvss;
 
 /*
@@ -49,6 +50,17 @@ typedef struct lf_cvss {
  * naming what was wrong (unknown metric, bad value, duplicate, missing required metric).
  */
 int lf_cvss_parse(lf_cvss *out, const char *vec, size_t n, lf_err *err);
+
+/*
+ * Score from the base metrics alone, x 10: for v4 the CVSS-B score (threat and
+ * environmental metrics ignored, as CVE 5 `cvssV4_0.baseScore` is often stated); for
+ * v2/v3 the same as score10. LF_EINVAL when c does not hold a valid parsed vector.
+ */
+int lf_cvss_base_score10(const lf_cvss *c);
+
+/* Append the canonical vector string of c ("CVSS:3.1/AV:N/...", v2 without prefix or
+ * parentheses), metrics in the order they were parsed. LF_EINVAL on an invalid c. */
+int lf_cvss_format(const lf_cvss *c, lf_buf *out);
 
 /* "2.0", "3.0", "3.1", "4.0" */
 const char *lf_cvss_version_name(lf_cvss_version v);
