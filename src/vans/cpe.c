@@ -1003,6 +1003,40 @@ static bool pattern_covers(const char *sv, size_t sn, const char *tv, size_t tn)
     return false;
 }
 
+static bool value_has_wildcards(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (v[i] == '*' || v[i] == '?')
+            return true;
+    }
+    return false;
+}
+
+lf_cpe_rel lf_cpe_compare_values(int ks, const char *sv, size_t sn, int kt, const char *tv, size_t tn)
+{
+    bool twild = kt == LF_CPE_VALUE && value_has_wildcards(tv, tn);
+    if (twild)
+        return LF_CPE_UNDEFINED;
+    if (ks != LF_CPE_VALUE || kt != LF_CPE_VALUE) {
+        if (ks == kt)
+            return LF_CPE_EQUAL;
+        if (ks == LF_CPE_ANY)
+            return LF_CPE_SUPERSET;
+        if (kt == LF_CPE_ANY)
+            return LF_CPE_SUBSET;
+        return LF_CPE_DISJOINT;
+    }
+    if (ieq(sv, sn, tv, tn))
+        return LF_CPE_EQUAL;
+    if (!value_has_wildcards(sv, sn))
+        return LF_CPE_DISJOINT;
+    return pattern_covers(sv, sn, tv, tn) ? LF_CPE_SUPERSET : LF_CPE_DISJOINT;
+}
+
 lf_cpe_rel lf_cpe_compare_attr(const lf_cpe *src, const lf_cpe *tgt, int attr)
 {
     if (!src || !tgt || attr < 0 || attr >= LF_CPE_NATTR)

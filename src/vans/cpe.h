@@ -114,6 +114,10 @@ void lf_cpe_set_na(lf_cpe *c, int attr);
 
 /* NISTIR 7696 Table 6-2: relation of source attribute value to target attribute. */
 lf_cpe_rel lf_cpe_compare_attr(const lf_cpe *src, const lf_cpe *tgt, int attr);
+/* The same comparison on bare WFN-form values (kind LF_CPE_ANY/NA/VALUE, value and its
+ * length; the value is ignored unless kind is VALUE), so an index can keep attribute
+ * values without whole names. */
+lf_cpe_rel lf_cpe_compare_values(int skind, const char *sv, size_t sn, int tkind, const char *tv, size_t tn);
 /* All 11 relations; out may be NULL. Returns the name relation (7696 §6.2):
  * DISJOINT if any attr is DISJOINT, EQUAL if all EQUAL, SUPERSET if all SUPERSET or
  * EQUAL, SUBSET if all SUBSET or EQUAL, else UNDEFINED. */

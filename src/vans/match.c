@@ -121,11 +121,16 @@ typedef struct item_ctx {
  *     does not say, so it goes to review.
  * Returns T_NO, T_YES, or T_REVIEW with *reason set.
  */
-static int attrs_test(const lf_cpe *cc, const lf_cpe *item, const char **reason)
+static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, const char **reason)
 {
     int res = T_YES;
-    for (int a = LF_CPE_UPDATE; a < LF_CPE_NATTR; a++) {
-        if (lf_cpe_kind(item, a) == LF_CPE_ANY && lf_cpe_kind(cc, a) == LF_CPE_VALUE) {
+    for (int slot = 1; slot < 8; slot++) {
+        int a = LF_CPE_UPDATE + slot - 1;
+        int ck = (int)((x->kinds >> (2 * slot)) & 3);
+        int ik = lf_cpe_kind(item, a);
+        if (ck == LF_CPE_ANY)
+            continue;
+        if (ik == LF_CPE_ANY && ck == LF_CPE_VALUE) {
             if (a == LF_CPE_UPDATE || a == LF_CPE_TARGET_SW || a == LF_CPE_TARGET_HW) {
                 *reason = a == LF_CPE_UPDATE
                               ? "the affected version names an update level the inventory does not give"
@@ -134,7 +139,9 @@ static int attrs_test(const lf_cpe *cc, const lf_cpe *item, const char **reason)
             }
             continue;
         }
-        lf_cpe_rel r = lf_cpe_compare_attr(cc, item, a);
+        const char *cv = vx_str(db, x->val[slot]);
+        const char *iv = lf_cpe_value(item, a);
+        lf_cpe_rel r = lf_cpe_compare_values(ck, cv, strlen(cv), ik, iv ? iv : "", iv ? item->len[a] : 0);
         if (r != LF_CPE_SUPERSET && r != LF_CPE_EQUAL)
             return T_NO;
     }
@@ -142,16 +149,19 @@ static int attrs_test(const lf_cpe *cc, const lf_cpe *item, const char **reason)
 }
 
 /* Version part of a criterion test. */
-static int version_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, const lf_cpe *cc,
+static int version_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, const vx_extra *x,
                         const char **reason)
 {
     uint32_t f = c->flags;
     bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
-    if (cc && !(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
+    if (x && !(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
         /* version with wildcards (e.g. "1.2.*"): WFN comparison decides */
         if (it->vkind != LF_CPE_VALUE)
             goto review_missing;
-        lf_cpe_rel r = lf_cpe_compare_attr(cc, it->cpe, LF_CPE_VERSION);
+        const char *cv = vx_str(db, x->val[0]);
+        const char *iv = lf_cpe_value(it->cpe, LF_CPE_VERSION);
+        lf_cpe_rel r = lf_cpe_compare_values(LF_CPE_VALUE, cv, strlen(cv), LF_CPE_VALUE, iv,
+                                             it->cpe->len[LF_CPE_VERSION]);
         return (r == LF_CPE_SUPERSET || r == LF_CPE_EQUAL) ? T_YES : T_NO;
     }
     if (f & VXC_VER_NA) {
@@ -214,15 +224,12 @@ static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, boo
         return T_NO;
     if (!(f & VXC_COMPLEX))
         return version_test(db, c, it, NULL, reason);
-    lf_cpe cc;
-    const char *s = vx_str(db, c->cpe);
-    if (lf_cpe_parse(&cc, s, strlen(s), NULL) != LF_OK)
-        return T_NO;
+    const vx_extra *x = &db->extra[c->extra - 1];
     const char *areason = NULL;
-    int a = attrs_test(&cc, it->cpe, &areason);
+    int a = attrs_test(db, x, it->cpe, &areason);
     if (a == T_NO)
         return T_NO;
-    int v = version_test(db, c, it, &cc, reason);
+    int v = version_test(db, c, it, x, reason);
     if (v == T_YES && a == T_REVIEW) {
         if (!(f & VXC_VULNERABLE))
             return T_YES;   /* a platform gate is present whatever its build */

@@ -547,7 +547,7 @@ static void *vec_push(vec *v)
 typedef struct writer {
     pool str, key;
     vec doc, metric, ref, cwe, config, node, crit, prod, prodhash, prodcrit, hintdoc, vuln,
-        vulndoc, kev;
+        vulndoc, kev, extra;
     /* product map during the build: key string offset -> prod index + 1 */
     uint32_t *pslots;
     size_t npslots;
@@ -705,6 +705,19 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
     }
     if (c->scheme == LF_VS_UNORDERED)
         f |= VXC_UNORDERED;
+    if (f & VXC_COMPLEX) {
+        vx_extra *x = vec_push(&w->extra);
+        if (!x)
+            return lf_err_set(err, LF_ENOMEM, "out of memory");
+        for (int slot = 0; slot < 8; slot++) {
+            int attr = slot == 0 ? LF_CPE_VERSION : LF_CPE_UPDATE + slot - 1;
+            int k = lf_cpe_kind(&cpe, attr);
+            x->kinds |= (uint32_t)k << (2 * slot);
+            if (k == LF_CPE_VALUE)
+                x->val[slot] = S(w, lf_cpe_value(&cpe, attr));
+        }
+        out->extra = (uint32_t)w->extra.n;
+    }
     out->flags = f;
     out->cpe = S(w, c->cpe);
     out->match_id = S(w, c->match_id);
@@ -899,6 +912,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     w.vuln.size = sizeof(vx_vuln);
     w.vulndoc.size = sizeof(uint32_t);
     w.kev.size = sizeof(vx_kev);
+    w.extra.size = sizeof(vx_extra);
     if (pool_init(&w.str, false) || pool_init(&w.key, true)) {
         rc = lf_err_set(err, LF_ENOMEM, "out of memory");
         goto fail;
@@ -1140,7 +1154,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         V(LFVX_SEC_CWE, w.cwe), V(LFVX_SEC_CONFIG, w.config), V(LFVX_SEC_NODE, w.node),
         V(LFVX_SEC_CRIT, w.crit), V(LFVX_SEC_PROD, w.prod), V(LFVX_SEC_PRODHASH, w.prodhash),
         V(LFVX_SEC_PRODCRIT, w.prodcrit), V(LFVX_SEC_HINTDOC, w.hintdoc), V(LFVX_SEC_VULN, w.vuln),
-        V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev),
+        V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev), V(LFVX_SEC_EXTRA, w.extra),
 #undef V
     };
     uint64_t off = (sizeof h + 7) & ~(uint64_t)7;
@@ -1193,6 +1207,7 @@ done:
     free(w.vuln.p);
     free(w.vulndoc.p);
     free(w.kev.p);
+    free(w.extra.p);
     free(w.pslots);
     free(pairs.p);
     free(crit_count);
@@ -1233,6 +1248,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
         [LFVX_SEC_CRIT] = sizeof(vx_crit), [LFVX_SEC_PROD] = sizeof(vx_prod),
         [LFVX_SEC_PRODHASH] = 4, [LFVX_SEC_PRODCRIT] = 4, [LFVX_SEC_HINTDOC] = 4,
         [LFVX_SEC_VULN] = sizeof(vx_vuln), [LFVX_SEC_VULNDOC] = 4, [LFVX_SEC_KEV] = sizeof(vx_kev),
+        [LFVX_SEC_EXTRA] = sizeof(vx_extra),
     };
     const void *ptr[LFVX_NSEC];
     for (int s = 0; s < LFVX_NSEC; s++) {
@@ -1270,6 +1286,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     SET(vuln, nvuln, LFVX_SEC_VULN, vx_vuln);
     SET(vulndoc, nvulndoc, LFVX_SEC_VULNDOC, uint32_t);
     SET(kev, nkev, LFVX_SEC_KEV, vx_kev);
+    SET(extra, nextra, LFVX_SEC_EXTRA, vx_extra);
 #undef SET
     if (db->nprodhash & (db->nprodhash - 1)) {
         rc = LF_ECORRUPT;
@@ -1293,7 +1310,8 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
             goto corrupt;
     for (size_t i = 0; i < db->ncrit; i++)
         if (db->crit[i].node >= db->nnode || db->crit[i].doc >= db->ndoc ||
-            (db->crit[i].prod >= db->nprod && db->crit[i].prod != UINT32_MAX))
+            (db->crit[i].prod >= db->nprod && db->crit[i].prod != UINT32_MAX) ||
+            db->crit[i].extra > db->nextra || (!db->crit[i].extra && (db->crit[i].flags & VXC_COMPLEX)))
             goto corrupt;
     for (size_t i = 0; i < db->nprod; i++)
         if ((uint64_t)db->prod[i].crit_first + db->prod[i].crit_n > db->nprodcrit ||

@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 2
+#define LFVX_VERSION 3
 
 enum {
     LFVX_SEC_STR = 0,
@@ -35,6 +35,7 @@ enum {
     LFVX_SEC_VULN,
     LFVX_SEC_VULNDOC,
     LFVX_SEC_KEV,
+    LFVX_SEC_EXTRA,
     LFVX_NSEC
 };
 
@@ -96,7 +97,16 @@ typedef struct vx_crit {
     uint32_t start_key, end_key, ver_key;   /* KEY offsets (0 = none) */
     uint32_t match_id;
     uint32_t flags;           /* VXC_* */
+    uint32_t extra;           /* index + 1 in EXTRA for VXC_COMPLEX criteria, else 0 */
 } vx_crit;
+
+/* WFN values of a complex criterion's version (slot 0) and update..other (slots 1..7),
+ * so the matcher compares attributes without re-parsing the name. kinds: 2 bits per
+ * slot (LF_CPE_ANY / NA / VALUE); val: STR offsets of WFN-form values. */
+typedef struct vx_extra {
+    uint32_t val[8];
+    uint32_t kinds;
+} vx_extra;
 #define VXC_VULNERABLE   1u
 #define VXC_START_INCL   2u
 #define VXC_END_INCL     4u
@@ -146,6 +156,8 @@ struct lf_vdb {
     const vx_vuln *vuln;
     const uint32_t *vulndoc;
     const vx_kev *kev;
+    const vx_extra *extra;
+    size_t nextra;
     size_t ndoc, nmetric, nref, ncwe, nconfig, nnode, ncrit, nprod, nprodhash, nprodcrit,
         nhintdoc, nvuln, nvulndoc, nkev;
 };
