@@ -189,6 +189,10 @@ int main(int argc, char **argv)
            "unanalysed)\n",
            t_match, (double)c.items / t_match, c.hits_total, c.kinds[0], c.kinds[1], c.kinds[2]);
     printf("parse+match: %.0f items/s per core\n", (double)c.items / t_all);
+    lf_matcher_stats ms;
+    lf_matcher_get_stats(m, &ms);
+    printf("work: %.1f criteria tested per item, %.2f hits per item\n", (double)ms.criteria_tested / (double)ms.items,
+           (double)ms.hits / (double)ms.items);
     printf("peak RSS: %.0f MB (target <= 600 MB; inventory streamed in 32 MB chunks)\n",
            (double)ru.ru_maxrss / 1024.0);
 

@@ -53,7 +53,7 @@ struct lf_json_member {
 typedef struct lf_json_limits {
     unsigned max_depth;      /* nesting; default 64 */
     size_t max_string;       /* bytes of one string (unescaped) or number text; default 1 MiB */
-    size_t max_items;        /* elements of one array / members of one object; default 1 M */
+    size_t max_items;        /* elements of one array / members of one object; default 1 Mi */
 } lf_json_limits;
 
 /* Defaults above when lim is NULL or a field is 0. Values above UINT32_MAX are capped

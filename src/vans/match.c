@@ -39,7 +39,13 @@ struct lf_matcher {
     size_t nreviews, capreviews;
     lf_hit *hits;
     size_t nhits, caphits;
+    lf_matcher_stats st;
 };
+
+void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st)
+{
+    *st = m->st;
+}
 
 int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
 {
@@ -282,6 +288,7 @@ static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32
 {
     const lf_vdb *db = m->db;
     const vx_prod *p = &db->prod[prod];
+    m->st.criteria_tested += p->crit_n;
     for (uint32_t k = 0; k < p->crit_n; k++) {
         uint32_t ci = db->prodcrit[p->crit_first + k];
         const vx_crit *c = &db->crit[ci];
@@ -410,6 +417,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                 it.orderable = lf_version_orderable(plain, (size_t)pl);
             }
         }
+        m->st.probes++;
         uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
         if (p != UINT32_MAX) {
             if (scan_product(m, p, &it, (uint32_t)i, false))
@@ -494,6 +502,9 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         m->hits[o++] = *h;
     }
     m->nhits = o;
+    m->st.hosts++;
+    m->st.items += nitems;
+    m->st.hits += o;
     *hits = m->hits;
     *nhits = m->nhits;
     return LF_OK;

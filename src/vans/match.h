@@ -63,6 +63,12 @@ void lf_matcher_free(lf_matcher *m);
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
                    size_t *nhits, lf_err *err);
 
+/* Work counters since the matcher was made (for benchmarks and tuning). */
+typedef struct lf_matcher_stats {
+    uint64_t hosts, items, probes, criteria_tested, hits;
+} lf_matcher_stats;
+void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st);
+
 /* Reference to the matched criterion for explanations (borrowed from the index). */
 typedef struct lf_crit_info {
     const char *cpe;
