@@ -283,14 +283,48 @@ static int touch_doc(lf_matcher *m, uint32_t doc)
     return LF_OK;
 }
 
+static int test_one(lf_matcher *m, uint32_t ci, const item_ctx *it, uint32_t item, bool platform_only);
+
 static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32_t item,
                         bool platform_only)
 {
     const lf_vdb *db = m->db;
     const vx_prod *p = &db->prod[prod];
-    m->st.criteria_tested += p->crit_n;
-    for (uint32_t k = 0; k < p->crit_n; k++) {
-        uint32_t ci = db->prodcrit[p->crit_first + k];
+    /* Pruning is exact only when the item's key order decides every criterion: a
+     * version that is missing or not orderable must meet every criterion so that none
+     * that would say "needs review" is skipped. */
+    if (it->vkind == LF_CPE_VALUE && it->orderable) {
+        for (uint32_t b = 0; b < p->block_n; b++) {
+            const vx_block *bl = &db->block[p->block_first + b];
+            size_t kl;
+            if (!(bl->flags & VXB_START_NEG_INF)) {
+                const unsigned char *k = vx_key(db, bl->start_key, &kl);
+                if (keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) > 0)
+                    break;
+            }
+            if (!(bl->flags & VXB_END_POS_INF)) {
+                const unsigned char *k = vx_key(db, bl->max_end_key, &kl);
+                if (keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) < 0)
+                    continue;
+            }
+            uint32_t k0 = b * VX_BLOCK, k1 = k0 + VX_BLOCK < p->crit_n ? k0 + VX_BLOCK : p->crit_n;
+            for (uint32_t k = k0; k < k1; k++)
+                if (test_one(m, db->prodcrit[p->crit_first + k], it, item, platform_only))
+                    return LF_ENOMEM;
+        }
+        return LF_OK;
+    }
+    for (uint32_t k = 0; k < p->crit_n; k++)
+        if (test_one(m, db->prodcrit[p->crit_first + k], it, item, platform_only))
+            return LF_ENOMEM;
+    return LF_OK;
+}
+
+static int test_one(lf_matcher *m, uint32_t ci, const item_ctx *it, uint32_t item, bool platform_only)
+{
+    const lf_vdb *db = m->db;
+    m->st.criteria_tested++;
+    {
         const vx_crit *c = &db->crit[ci];
         const char *reason = NULL;
         int t = crit_test(db, c, it, platform_only, &reason);

@@ -547,7 +547,7 @@ static void *vec_push(vec *v)
 typedef struct writer {
     pool str, key;
     vec doc, metric, ref, cwe, config, node, crit, prod, prodhash, prodcrit, hintdoc, vuln,
-        vulndoc, kev, extra;
+        vulndoc, kev, extra, block;
     /* product map during the build: key string offset -> prod index + 1 */
     uint32_t *pslots;
     size_t npslots;
@@ -882,6 +882,132 @@ static int cmp_pair(const void *a, const void *b)
     return 0;
 }
 
+typedef struct ivl {
+    const unsigned char *s, *e;
+    uint32_t soff, eoff;
+    uint16_t sl, el;
+    uint8_t sneg, epos;
+    uint32_t crit;
+} ivl;
+
+static int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c)
+        return c;
+    return an < bn ? -1 : an > bn;
+}
+
+static int cmp_ivl(const void *a, const void *b)
+{
+    const ivl *x = a, *y = b;
+    if (x->sneg != y->sneg)
+        return x->sneg ? -1 : 1;
+    if (!x->sneg) {
+        int c = keycmp(x->s, x->sl, y->s, y->sl);
+        if (c)
+            return c;
+    }
+    if (x->epos != y->epos)
+        return x->epos ? 1 : -1;
+    if (!x->epos) {
+        int c = keycmp(x->e, x->el, y->e, y->el);
+        if (c)
+            return c;
+    }
+    return x->crit < y->crit ? -1 : (x->crit > y->crit);
+}
+
+static void key_at(const writer *w, uint32_t off, const unsigned char **p, uint16_t *len)
+{
+    const unsigned char *k = (const unsigned char *)w->key.data.data + off;
+    *len = (uint16_t)(k[0] | (k[1] << 8));
+    *p = k + 2;
+}
+
+static int build_blocks(writer *w)
+{
+    vx_prod *prods = (vx_prod *)w->prod.p;
+    vx_crit *crits = (vx_crit *)w->crit.p;
+    uint32_t *pc = (uint32_t *)w->prodcrit.p;
+    ivl *tmp = NULL;
+    size_t cap = 0;
+    for (size_t p = 0; p < w->prod.n; p++) {
+        vx_prod *pr = &prods[p];
+        size_t n = pr->crit_n;
+        pr->block_first = (uint32_t)w->block.n;
+        pr->block_n = 0;
+        if (!n)
+            continue;
+        if (n > cap) {
+            ivl *nt = realloc(tmp, n * sizeof(*nt));
+            if (!nt) {
+                free(tmp);
+                return LF_ENOMEM;
+            }
+            tmp = nt;
+            cap = n;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const vx_crit *c = &crits[pc[pr->crit_first + k]];
+            ivl *v = &tmp[k];
+            memset(v, 0, sizeof(*v));
+            v->crit = pc[pr->crit_first + k];
+            bool unbounded = (c->flags & (VXC_VER_NA | VXC_UNORDERED)) ||
+                             (!(c->flags & VXC_VER_ANY) && !c->ver_key) ||
+                             ((c->flags & VXC_VER_ANY) && !(c->flags & (VXC_HAS_START | VXC_HAS_END)));
+            if (unbounded) {
+                v->sneg = v->epos = 1;
+            } else if (c->ver_key) {
+                v->soff = v->eoff = c->ver_key;
+            } else {
+                if (c->flags & VXC_HAS_START)
+                    v->soff = c->start_key;
+                else
+                    v->sneg = 1;
+                if (c->flags & VXC_HAS_END)
+                    v->eoff = c->end_key;
+                else
+                    v->epos = 1;
+            }
+            if (!v->sneg)
+                key_at(w, v->soff, &v->s, &v->sl);
+            if (!v->epos)
+                key_at(w, v->eoff, &v->e, &v->el);
+        }
+        qsort(tmp, n, sizeof(*tmp), cmp_ivl);
+        for (size_t k = 0; k < n; k++)
+            pc[pr->crit_first + k] = tmp[k].crit;
+        for (size_t b0 = 0; b0 < n; b0 += VX_BLOCK) {
+            vx_block *bl = vec_push(&w->block);
+            if (!bl) {
+                free(tmp);
+                return LF_ENOMEM;
+            }
+            size_t b1 = b0 + VX_BLOCK < n ? b0 + VX_BLOCK : n;
+            if (tmp[b0].sneg)
+                bl->flags |= VXB_START_NEG_INF;
+            else
+                bl->start_key = tmp[b0].soff;
+            const ivl *best = NULL;
+            for (size_t k = b0; k < b1; k++) {
+                if (tmp[k].epos) {
+                    bl->flags |= VXB_END_POS_INF;
+                    break;
+                }
+                if (!best || keycmp(tmp[k].e, tmp[k].el, best->e, best->el) > 0)
+                    best = &tmp[k];
+            }
+            if (!(bl->flags & VXB_END_POS_INF) && best)
+                bl->max_end_key = best->eoff;
+            pr->block_n++;
+        }
+    }
+    free(tmp);
+    return LF_OK;
+}
+
 static int write_all(lf_atomic *f, const void *p, size_t n)
 {
     return fwrite(p, 1, n, f->f) == n ? LF_OK : LF_EIO;
@@ -913,6 +1039,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     w.vulndoc.size = sizeof(uint32_t);
     w.kev.size = sizeof(vx_kev);
     w.extra.size = sizeof(vx_extra);
+    w.block.size = sizeof(vx_block);
     if (pool_init(&w.str, false) || pool_init(&w.key, true)) {
         rc = lf_err_set(err, LF_ENOMEM, "out of memory");
         goto fail;
@@ -1094,6 +1221,10 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         prods[p].crit_n++;
     }
 
+    /* order each product's criteria by version interval and cut them into blocks */
+    if (build_blocks(&w) != LF_OK)
+        goto oom;
+
     /* hints for documents without configurations */
     if (build_hints(&w, docs, nd, &pairs) != LF_OK)
         goto oom;
@@ -1155,6 +1286,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         V(LFVX_SEC_CRIT, w.crit), V(LFVX_SEC_PROD, w.prod), V(LFVX_SEC_PRODHASH, w.prodhash),
         V(LFVX_SEC_PRODCRIT, w.prodcrit), V(LFVX_SEC_HINTDOC, w.hintdoc), V(LFVX_SEC_VULN, w.vuln),
         V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev), V(LFVX_SEC_EXTRA, w.extra),
+        V(LFVX_SEC_BLOCK, w.block),
 #undef V
     };
     uint64_t off = (sizeof h + 7) & ~(uint64_t)7;
@@ -1208,6 +1340,7 @@ done:
     free(w.vulndoc.p);
     free(w.kev.p);
     free(w.extra.p);
+    free(w.block.p);
     free(w.pslots);
     free(pairs.p);
     free(crit_count);
@@ -1248,7 +1381,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
         [LFVX_SEC_CRIT] = sizeof(vx_crit), [LFVX_SEC_PROD] = sizeof(vx_prod),
         [LFVX_SEC_PRODHASH] = 4, [LFVX_SEC_PRODCRIT] = 4, [LFVX_SEC_HINTDOC] = 4,
         [LFVX_SEC_VULN] = sizeof(vx_vuln), [LFVX_SEC_VULNDOC] = 4, [LFVX_SEC_KEV] = sizeof(vx_kev),
-        [LFVX_SEC_EXTRA] = sizeof(vx_extra),
+        [LFVX_SEC_EXTRA] = sizeof(vx_extra), [LFVX_SEC_BLOCK] = sizeof(vx_block),
     };
     const void *ptr[LFVX_NSEC];
     for (int s = 0; s < LFVX_NSEC; s++) {
@@ -1287,6 +1420,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     SET(vulndoc, nvulndoc, LFVX_SEC_VULNDOC, uint32_t);
     SET(kev, nkev, LFVX_SEC_KEV, vx_kev);
     SET(extra, nextra, LFVX_SEC_EXTRA, vx_extra);
+    SET(block, nblock, LFVX_SEC_BLOCK, vx_block);
 #undef SET
     if (db->nprodhash & (db->nprodhash - 1)) {
         rc = LF_ECORRUPT;
@@ -1315,7 +1449,13 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
             goto corrupt;
     for (size_t i = 0; i < db->nprod; i++)
         if ((uint64_t)db->prod[i].crit_first + db->prod[i].crit_n > db->nprodcrit ||
-            (uint64_t)db->prod[i].hint_first + db->prod[i].hint_n > db->nhintdoc)
+            (uint64_t)db->prod[i].hint_first + db->prod[i].hint_n > db->nhintdoc ||
+            (uint64_t)db->prod[i].block_first + db->prod[i].block_n > db->nblock ||
+            (uint64_t)db->prod[i].block_n * VX_BLOCK < db->prod[i].crit_n)
+            goto corrupt;
+    for (size_t i = 0; i < db->nblock; i++)
+        if (db->block[i].start_key >= db->key_len + (db->key_len == 0) ||
+            db->block[i].max_end_key >= db->key_len + (db->key_len == 0))
             goto corrupt;
     for (size_t i = 0; i < db->nprodhash; i++)
         if (db->prodhash[i] > db->nprod)

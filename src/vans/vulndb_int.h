@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 3
+#define LFVX_VERSION 4
 
 enum {
     LFVX_SEC_STR = 0,
@@ -36,6 +36,7 @@ enum {
     LFVX_SEC_VULNDOC,
     LFVX_SEC_KEV,
     LFVX_SEC_EXTRA,
+    LFVX_SEC_BLOCK,
     LFVX_NSEC
 };
 
@@ -121,9 +122,28 @@ typedef struct vx_extra {
 typedef struct vx_prod {
     uint32_t key;             /* "part:vendor:product" in WFN form */
     uint32_t hash;
-    uint32_t crit_first, crit_n;   /* in PRODCRIT */
+    uint32_t crit_first, crit_n;   /* in PRODCRIT, sorted by version interval (below) */
     uint32_t hint_first, hint_n;   /* in HINTDOC: docs without applicability naming it */
+    uint32_t block_first, block_n; /* in BLOCK */
 } vx_prod;
+
+/*
+ * Version pruning. A product's criteria are sorted by the interval of versions they can
+ * match (start ascending, -inf first; then end ascending, +inf last) and cut into blocks
+ * of VX_BLOCK criteria; a block records its first start and its largest end. A lookup
+ * for version v stops at the first block whose first start is above v and skips blocks
+ * whose largest end is below v, so a product with thousands of criteria costs a few
+ * block checks plus the criteria that can actually hold. Criteria that do not bound the
+ * version (ANY, NA, wildcards, unordered schemes) have (-inf, +inf).
+ */
+#define VX_BLOCK 16
+typedef struct vx_block {
+    uint32_t start_key;       /* KEY offset of the first criterion's start */
+    uint32_t max_end_key;     /* KEY offset of the largest end */
+    uint32_t flags;           /* VXB_* */
+} vx_block;
+#define VXB_START_NEG_INF 1u
+#define VXB_END_POS_INF   2u
 
 typedef struct vx_vuln {
     uint32_t vuln_id;
@@ -158,6 +178,8 @@ struct lf_vdb {
     const vx_kev *kev;
     const vx_extra *extra;
     size_t nextra;
+    const vx_block *block;
+    size_t nblock;
     size_t ndoc, nmetric, nref, ncwe, nconfig, nnode, ncrit, nprod, nprodhash, nprodcrit,
         nhintdoc, nvuln, nvulndoc, nkev;
 };
