@@ -39,6 +39,10 @@ struct lf_matcher {
     size_t nreviews, capreviews;
     lf_hit *hits;
     size_t nhits, caphits;
+    lf_hit *sorted;           /* radix sort output */
+    uint64_t *keys, *keys2;
+    uint32_t *idx, *idx2;
+    size_t capsort;
     lf_matcher_stats st;
 };
 
@@ -82,6 +86,11 @@ void lf_matcher_free(lf_matcher *m)
     free(m->pairs);
     free(m->reviews);
     free(m->hits);
+    free(m->sorted);
+    free(m->keys);
+    free(m->keys2);
+    free(m->idx);
+    free(m->idx2);
     free(m);
 }
 
@@ -389,18 +398,80 @@ static bool config_eval(lf_matcher *m, uint32_t ci)
     return sat;
 }
 
-static int hit_cmp(const void *a, const void *b)
+/*
+ * Hits of one host are sorted by (vuln, item, kind, emission order) with an LSD radix
+ * sort on a 64-bit key: a host yields hundreds of hits, and a comparison sort through a
+ * function pointer was a quarter of the matching time. Stable, so among equal keys the
+ * first emitted (lowest doc/criterion) stays first.
+ */
+static int sort_hits(lf_matcher *m)
 {
-    const lf_hit *x = a, *y = b;
-    if (x->vuln != y->vuln)
-        return x->vuln < y->vuln ? -1 : 1;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->doc != y->doc)
-        return x->doc < y->doc ? -1 : 1;
-    return x->crit < y->crit ? -1 : (x->crit > y->crit);
+    size_t n = m->nhits;
+    if (n < 2)
+        return LF_OK;
+    if (n > m->capsort) {
+        size_t nc = n * 2;
+        lf_hit *s = realloc(m->sorted, nc * sizeof(*s));
+        if (s)
+            m->sorted = s;
+        uint64_t *k1 = realloc(m->keys, nc * sizeof(*k1));
+        if (k1)
+            m->keys = k1;
+        uint64_t *k2 = realloc(m->keys2, nc * sizeof(*k2));
+        if (k2)
+            m->keys2 = k2;
+        uint32_t *i1 = realloc(m->idx, nc * sizeof(*i1));
+        if (i1)
+            m->idx = i1;
+        uint32_t *i2 = realloc(m->idx2, nc * sizeof(*i2));
+        if (i2)
+            m->idx2 = i2;
+        if (!s || !k1 || !k2 || !i1 || !i2)
+            return LF_ENOMEM;
+        m->capsort = nc;
+    }
+    uint64_t maxk = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lf_hit *h = &m->hits[i];
+        uint64_t k = ((uint64_t)h->vuln << 34) | ((uint64_t)(h->item & 0xffffffffu) << 2) | (uint64_t)h->kind;
+        m->keys[i] = k;
+        m->idx[i] = (uint32_t)i;
+        if (k > maxk)
+            maxk = k;
+    }
+    /* vuln < 2^30 and item < 2^32 hold for any real index and host; the key is exact */
+    uint64_t *ka = m->keys, *kb = m->keys2;
+    uint32_t *ia = m->idx, *ib = m->idx2;
+    for (int shift = 0; shift < 64 && (maxk >> shift); shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((ka[i] >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++) {
+            size_t d = (ka[i] >> shift) & 0xff;
+            kb[count[d]] = ka[i];
+            ib[count[d]++] = ia[i];
+        }
+        uint64_t *tk = ka;
+        ka = kb;
+        kb = tk;
+        uint32_t *ti = ia;
+        ia = ib;
+        ib = ti;
+    }
+    for (size_t i = 0; i < n; i++)
+        m->sorted[i] = m->hits[ia[i]];
+    lf_hit *t = m->hits;
+    m->hits = m->sorted;
+    m->sorted = t;
+    size_t tc = m->caphits;
+    m->caphits = m->capsort;
+    m->capsort = tc;
+    /* keys/idx arrays keep capsort capacity: re-check on the next call */
+    if (m->capsort > m->caphits)
+        m->capsort = m->caphits;
+    return LF_OK;
 }
 
 static int push_hit(lf_matcher *m, lf_hit h)
@@ -523,8 +594,8 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     }
 
     /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
-    if (m->nhits)
-        qsort(m->hits, m->nhits, sizeof(lf_hit), hit_cmp);
+    if (sort_hits(m))
+        goto oom;
     size_t o = 0;
     for (size_t i = 0; i < m->nhits; i++) {
         lf_hit *h = &m->hits[i];
