@@ -13,12 +13,13 @@
 
 #include "vans/version.h"
 
+/* A matched criterion (by its PCRIT position) and the item that matched it. */
 typedef struct pair {
-    uint32_t crit, item;
+    uint32_t pc, item;
 } pair;
 
 typedef struct review {
-    uint32_t crit, item;
+    uint32_t pc, item;
     const char *reason;
 } review;
 
@@ -30,9 +31,6 @@ struct lf_matcher {
     uint8_t *node_sat;        /* ... and its value */
     uint32_t *config_stamp;
     uint8_t *config_sat;
-    uint32_t *doc_stamp;      /* doc touched */
-    uint32_t *docs;           /* touched docs this host */
-    size_t ndocs, capdocs;
     pair *pairs;
     size_t npairs, cappairs;
     review *reviews;
@@ -62,9 +60,7 @@ int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
     m->node_sat = calloc(db->nnode + 1, 1);
     m->config_stamp = calloc(db->nconfig + 1, sizeof(uint32_t));
     m->config_sat = calloc(db->nconfig + 1, 1);
-    m->doc_stamp = calloc(db->ndoc + 1, sizeof(uint32_t));
-    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->config_stamp || !m->config_sat ||
-        !m->doc_stamp) {
+    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->config_stamp || !m->config_sat) {
         lf_matcher_free(m);
         return lf_err_set(err, LF_ENOMEM, "out of memory for matcher state");
     }
@@ -81,8 +77,6 @@ void lf_matcher_free(lf_matcher *m)
     free(m->node_sat);
     free(m->config_stamp);
     free(m->config_sat);
-    free(m->doc_stamp);
-    free(m->docs);
     free(m->pairs);
     free(m->reviews);
     free(m->hits);
@@ -164,7 +158,7 @@ static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, c
 }
 
 /* Version part of a criterion test. */
-static int version_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, const vx_extra *x,
+static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, const vx_extra *x,
                         const char **reason)
 {
     uint32_t f = c->flags;
@@ -231,7 +225,7 @@ review_missing:
 }
 
 /* Test one criterion against one item. */
-static int crit_test(const lf_vdb *db, const vx_crit *c, const item_ctx *it, bool platform_only,
+static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bool platform_only,
                      const char **reason)
 {
     uint32_t f = c->flags;
@@ -282,17 +276,8 @@ static const family families[] = {
     {"o:alpinelinux:alpine_linux", "o:linux:linux_kernel"},
 };
 
-static int touch_doc(lf_matcher *m, uint32_t doc)
-{
-    if (m->doc_stamp[doc] == m->gen)
-        return LF_OK;
-    m->doc_stamp[doc] = m->gen;
-    GROW(m->docs, m->ndocs, m->capdocs);
-    m->docs[m->ndocs++] = doc;
-    return LF_OK;
-}
 
-static int test_one(lf_matcher *m, uint32_t ci, const item_ctx *it, uint32_t item, bool platform_only);
+static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32_t item, bool platform_only);
 
 static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32_t item,
                         bool platform_only)
@@ -318,34 +303,32 @@ static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32
             }
             uint32_t k0 = b * VX_BLOCK, k1 = k0 + VX_BLOCK < p->crit_n ? k0 + VX_BLOCK : p->crit_n;
             for (uint32_t k = k0; k < k1; k++)
-                if (test_one(m, db->prodcrit[p->crit_first + k], it, item, platform_only))
+                if (test_one(m, &db->pcrit[p->crit_first + k], it, item, platform_only))
                     return LF_ENOMEM;
         }
         return LF_OK;
     }
     for (uint32_t k = 0; k < p->crit_n; k++)
-        if (test_one(m, db->prodcrit[p->crit_first + k], it, item, platform_only))
+        if (test_one(m, &db->pcrit[p->crit_first + k], it, item, platform_only))
             return LF_ENOMEM;
     return LF_OK;
 }
 
-static int test_one(lf_matcher *m, uint32_t ci, const item_ctx *it, uint32_t item, bool platform_only)
+static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32_t item, bool platform_only)
 {
     const lf_vdb *db = m->db;
+    uint32_t ci = c->crit;
     m->st.criteria_tested++;
     {
-        const vx_crit *c = &db->crit[ci];
         const char *reason = NULL;
         int t = crit_test(db, c, it, platform_only, &reason);
         if (t == T_YES) {
             m->crit_stamp[ci] = m->gen;
             GROW(m->pairs, m->npairs, m->cappairs);
-            m->pairs[m->npairs++] = (pair){ci, item};
-            if (touch_doc(m, c->doc))
-                return LF_ENOMEM;
+            m->pairs[m->npairs++] = (pair){(uint32_t)(c - db->pcrit), item};
         } else if (t == T_REVIEW && (c->flags & VXC_VULNERABLE)) {
             GROW(m->reviews, m->nreviews, m->capreviews);
-            m->reviews[m->nreviews++] = (review){ci, item, reason};
+            m->reviews[m->nreviews++] = (review){(uint32_t)(c - db->pcrit), item, reason};
         }
     }
     return LF_OK;
@@ -490,10 +473,9 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         memset(m->crit_stamp, 0, (db->ncrit + 1) * sizeof(uint32_t));
         memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
         memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
-        memset(m->doc_stamp, 0, (db->ndoc + 1) * sizeof(uint32_t));
         m->gen = 1;
     }
-    m->ndocs = m->npairs = m->nreviews = m->nhits = 0;
+    m->npairs = m->nreviews = m->nhits = 0;
     if (nitems > UINT32_MAX)
         return lf_err_set(err, LF_ELIMIT, "too many inventory items for one host");
 
@@ -553,27 +535,26 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
      * satisfied configurations (in satisfied, non-negated nodes) */
     for (size_t pi = 0; pi < m->npairs; pi++) {
         const pair *pr = &m->pairs[pi];
-        const vx_crit *c = &db->crit[pr->crit];
+        const vx_pcrit *c = &db->pcrit[pr->pc];
         if (!(c->flags & VXC_VULNERABLE))
             continue;
-        const vx_node *n = &db->node[c->node];
-        if ((n->flags & VXN_NEGATE) || !config_eval(m, n->config) || !node_eval(m, c->node))
-            continue;
-        const vx_doc *d = &db->doc[c->doc];
-        if (push_hit(m, (lf_hit){LF_HIT_MATCH, d->vuln, c->doc, pr->item, pr->crit,
-                                 n->config - d->config_first, NULL}))
+        if (!(c->flags & VXC_TRIVIAL)) {
+            const vx_node *n = &db->node[c->node];
+            if ((n->flags & VXN_NEGATE) || !config_eval(m, n->config) || !node_eval(m, c->node))
+                continue;
+        }
+        if (push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, pr->item, c->crit, c->config_ord, NULL}))
             goto oom;
     }
     for (size_t ri = 0; ri < m->nreviews; ri++) {
         const review *rv = &m->reviews[ri];
-        const vx_crit *c = &db->crit[rv->crit];
+        const vx_pcrit *c = &db->pcrit[rv->pc];
         const vx_node *n = &db->node[c->node];
-        const vx_doc *d = &db->doc[c->doc];
         /* A review item only matters where the rest of its configuration holds: treat
          * the undecided criterion as matched and see whether the configuration would be
          * satisfied (platform gates must still be present). */
-        uint32_t saved = m->crit_stamp[rv->crit];
-        m->crit_stamp[rv->crit] = m->gen;
+        uint32_t saved = m->crit_stamp[c->crit];
+        m->crit_stamp[c->crit] = m->gen;
         /* invalidate cached evaluations of this config for the trial */
         const vx_config *cf = &db->config[n->config];
         uint32_t cs = m->config_stamp[n->config];
@@ -581,15 +562,14 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         for (uint32_t k = 0; k < cf->node_n; k++)
             m->node_stamp[cf->node_first + k] = 0;
         bool would = config_eval(m, n->config) && node_eval(m, c->node);
-        m->crit_stamp[rv->crit] = saved;
+        m->crit_stamp[c->crit] = saved;
         m->config_stamp[n->config] = 0;
         for (uint32_t k = 0; k < cf->node_n; k++)
             m->node_stamp[cf->node_first + k] = 0;
         (void)cs;
         if (!would)
             continue;
-        if (push_hit(m, (lf_hit){LF_HIT_REVIEW, d->vuln, c->doc, rv->item, rv->crit,
-                                 n->config - d->config_first, rv->reason}))
+        if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, rv->item, c->crit, c->config_ord, rv->reason}))
             goto oom;
     }
 

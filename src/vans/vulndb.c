@@ -547,7 +547,7 @@ static void *vec_push(vec *v)
 typedef struct writer {
     pool str, key;
     vec doc, metric, ref, cwe, config, node, crit, prod, prodhash, prodcrit, hintdoc, vuln,
-        vulndoc, kev, extra, block;
+        vulndoc, kev, extra, block, pcrit;
     /* product map during the build: key string offset -> prod index + 1 */
     uint32_t *pslots;
     size_t npslots;
@@ -1040,6 +1040,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     w.kev.size = sizeof(vx_kev);
     w.extra.size = sizeof(vx_extra);
     w.block.size = sizeof(vx_block);
+    w.pcrit.size = sizeof(vx_pcrit);
     if (pool_init(&w.str, false) || pool_init(&w.key, true)) {
         rc = lf_err_set(err, LF_ENOMEM, "out of memory");
         goto fail;
@@ -1225,6 +1226,21 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     if (build_blocks(&w) != LF_OK)
         goto oom;
 
+    for (size_t k = 0; k < w.prodcrit.n; k++) {
+        vx_pcrit *hp = vec_push(&w.pcrit);
+        if (!hp)
+            goto oom;
+        const vx_crit *c = &((vx_crit *)w.crit.p)[((uint32_t *)w.prodcrit.p)[k]];
+        const vx_node *n = &((vx_node *)w.node.p)[c->node];
+        const vx_config *cf = &((vx_config *)w.config.p)[n->config];
+        const vx_doc *d = &((vx_doc *)w.doc.p)[c->doc];
+        uint32_t f = c->flags;
+        if (cf->node_n == 1 && !(n->flags & (VXN_AND | VXN_NEGATE)))
+            f |= VXC_TRIVIAL;
+        *hp = (vx_pcrit){((uint32_t *)w.prodcrit.p)[k], f, c->start_key, c->end_key, c->ver_key,
+                         c->extra, c->doc, c->node, d->vuln, n->config - d->config_first};
+    }
+
     /* hints for documents without configurations */
     if (build_hints(&w, docs, nd, &pairs) != LF_OK)
         goto oom;
@@ -1286,7 +1302,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         V(LFVX_SEC_CRIT, w.crit), V(LFVX_SEC_PROD, w.prod), V(LFVX_SEC_PRODHASH, w.prodhash),
         V(LFVX_SEC_PRODCRIT, w.prodcrit), V(LFVX_SEC_HINTDOC, w.hintdoc), V(LFVX_SEC_VULN, w.vuln),
         V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev), V(LFVX_SEC_EXTRA, w.extra),
-        V(LFVX_SEC_BLOCK, w.block),
+        V(LFVX_SEC_BLOCK, w.block), V(LFVX_SEC_PCRIT, w.pcrit),
 #undef V
     };
     uint64_t off = (sizeof h + 7) & ~(uint64_t)7;
@@ -1341,6 +1357,7 @@ done:
     free(w.kev.p);
     free(w.extra.p);
     free(w.block.p);
+    free(w.pcrit.p);
     free(w.pslots);
     free(pairs.p);
     free(crit_count);
@@ -1382,6 +1399,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
         [LFVX_SEC_PRODHASH] = 4, [LFVX_SEC_PRODCRIT] = 4, [LFVX_SEC_HINTDOC] = 4,
         [LFVX_SEC_VULN] = sizeof(vx_vuln), [LFVX_SEC_VULNDOC] = 4, [LFVX_SEC_KEV] = sizeof(vx_kev),
         [LFVX_SEC_EXTRA] = sizeof(vx_extra), [LFVX_SEC_BLOCK] = sizeof(vx_block),
+        [LFVX_SEC_PCRIT] = sizeof(vx_pcrit),
     };
     const void *ptr[LFVX_NSEC];
     for (int s = 0; s < LFVX_NSEC; s++) {
@@ -1421,6 +1439,9 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     SET(kev, nkev, LFVX_SEC_KEV, vx_kev);
     SET(extra, nextra, LFVX_SEC_EXTRA, vx_extra);
     SET(block, nblock, LFVX_SEC_BLOCK, vx_block);
+    db->pcrit = (const vx_pcrit *)ptr[LFVX_SEC_PCRIT];
+    if (h->sec[LFVX_SEC_PCRIT].count != db->nprodcrit)
+        goto corrupt;
 #undef SET
     if (db->nprodhash & (db->nprodhash - 1)) {
         rc = LF_ECORRUPT;
@@ -1460,9 +1481,13 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     for (size_t i = 0; i < db->nprodhash; i++)
         if (db->prodhash[i] > db->nprod)
             goto corrupt;
-    for (size_t i = 0; i < db->nprodcrit; i++)
-        if (db->prodcrit[i] >= db->ncrit)
+    for (size_t i = 0; i < db->nprodcrit; i++) {
+        const vx_pcrit *pc = &db->pcrit[i];
+        if (db->prodcrit[i] >= db->ncrit || pc->crit != db->prodcrit[i] || pc->doc >= db->ndoc ||
+            pc->node >= db->nnode || pc->vuln >= db->nvuln ||
+            pc->extra > db->nextra || (!pc->extra && (pc->flags & VXC_COMPLEX)))
             goto corrupt;
+    }
     for (size_t i = 0; i < db->nhintdoc; i++)
         if (db->hintdoc[i] >= db->ndoc)
             goto corrupt;

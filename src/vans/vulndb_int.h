@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 4
+#define LFVX_VERSION 6
 
 enum {
     LFVX_SEC_STR = 0,
@@ -37,6 +37,7 @@ enum {
     LFVX_SEC_KEV,
     LFVX_SEC_EXTRA,
     LFVX_SEC_BLOCK,
+    LFVX_SEC_PCRIT,
     LFVX_NSEC
 };
 
@@ -118,6 +119,8 @@ typedef struct vx_extra {
 #define VXC_COMPLEX    128u   /* some attribute beyond part/vendor/product/version is not ANY,
                                  or the version has wildcards: compare the full WFN */
 #define VXC_UNORDERED  256u   /* range cannot be ordered (scheme): needs review */
+#define VXC_TRIVIAL    512u   /* its configuration is one non-negated OR node: matching the
+                                 criterion satisfies the configuration, no evaluation needed */
 
 typedef struct vx_prod {
     uint32_t key;             /* "part:vendor:product" in WFN form */
@@ -137,6 +140,14 @@ typedef struct vx_prod {
  * version (ANY, NA, wildcards, unordered schemes) have (-inf, +inf).
  */
 #define VX_BLOCK 16
+
+/* The fields of a criterion the matcher reads for every candidate, copied in PRODCRIT
+ * order so a product's criteria are read sequentially (the CRIT array is in document
+ * order, and fetching it per candidate was the matcher's main cost in cache misses). */
+typedef struct vx_pcrit {
+    uint32_t crit, flags, start_key, end_key, ver_key, extra, doc;
+    uint32_t node, vuln, config_ord;   /* what a hit needs, without touching DOC/NODE */
+} vx_pcrit;
 typedef struct vx_block {
     uint32_t start_key;       /* KEY offset of the first criterion's start */
     uint32_t max_end_key;     /* KEY offset of the largest end */
@@ -180,6 +191,7 @@ struct lf_vdb {
     size_t nextra;
     const vx_block *block;
     size_t nblock;
+    const vx_pcrit *pcrit;    /* parallel to prodcrit */
     size_t ndoc, nmetric, nref, ncwe, nconfig, nnode, ncrit, nprod, nprodhash, nprodcrit,
         nhintdoc, nvuln, nvulndoc, nkev;
 };
