@@ -88,9 +88,12 @@ static int hb_add(ctx *c, hostbuf *h, const char *s, size_t n, long line)
         h->lines = nl;
         h->cap = nc;
     }
-    lf_err e;
-    lf_err_clear(&e);
-    if (lf_cpe_parse(&h->items[h->n], s, n, &e) != LF_OK) {
+    if (lf_cpe_parse(&h->items[h->n], s, n, NULL) != LF_OK) {
+        /* rare: parse again for the located message (clearing an lf_err per item costs
+         * more than the parse itself) */
+        lf_err e;
+        lf_err_clear(&e);
+        lf_cpe_parse(&h->items[h->n], s, n, &e);
         c->rep->rejected++;
         if (c->on_error) {
             lf_err out;

@@ -100,12 +100,13 @@ void lf_matcher_free(lf_matcher *m)
         }                                                                     \
     } while (0)
 
-static int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+/* Version keys are short (a dozen bytes): an inline loop beats a libc call. */
+static inline int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
-    int c = memcmp(a, b, n);
-    if (c)
-        return c;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
     return an < bn ? -1 : an > bn;
 }
 
