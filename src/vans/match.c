@@ -383,6 +383,43 @@ static bool config_eval(lf_matcher *m, uint32_t ci)
 }
 
 /*
+ * A configuration that is not satisfied only because a platform is missing from an
+ * inventory that names no platform of that kind at all (no hardware listed for a
+ * firewall whose firmware is vulnerable; no OS listed for a Windows-only application)
+ * is not evidence of safety: the inventory is silent. Such a case goes to review.
+ * A host that lists another platform of the kind (Linux instead of Windows, a
+ * different device model) is a real non-match.
+ */
+static bool only_platform_missing(lf_matcher *m, uint32_t config, const bool has_part[3])
+{
+    const lf_vdb *db = m->db;
+    const vx_config *cf = &db->config[config];
+    if (!cf->op_and)
+        return false;
+    bool missing = false;
+    for (uint32_t k = 0; k < cf->node_n; k++) {
+        uint32_t ni = cf->node_first + k;
+        if (node_eval(m, ni))
+            continue;
+        const vx_node *n = &db->node[ni];
+        if (n->flags & (VXN_NEGATE | VXN_AND))
+            return false;
+        for (uint32_t q = 0; q < n->crit_n; q++) {
+            const vx_crit *c = &db->crit[n->crit_first + q];
+            if (c->flags & VXC_VULNERABLE)
+                return false;
+            const char *s = vx_str(db, c->cpe);
+            char part = strlen(s) > 8 ? s[8] : '?';
+            int pi = part == 'a' ? 0 : part == 'o' ? 1 : part == 'h' ? 2 : -1;
+            if (pi < 0 || has_part[pi])
+                return false;
+        }
+        missing = true;
+    }
+    return missing;
+}
+
+/*
  * Hits of one host are sorted by (vuln, item, kind, emission order) with an LSD radix
  * sort on a 64-bit key: a host yields hundreds of hits, and a comparison sort through a
  * function pointer was a quarter of the matching time. Stable, so among equal keys the
@@ -480,6 +517,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     if (nitems > UINT32_MAX)
         return lf_err_set(err, LF_ELIMIT, "too many inventory items for one host");
 
+    bool has_part[3] = {false, false, false};   /* a, o, h */
+    for (size_t i = 0; i < nitems; i++) {
+        const char *part = lf_cpe_value(&items[i], LF_CPE_PART);
+        if (part)
+            has_part[part[0] == 'a' ? 0 : part[0] == 'o' ? 1 : 2] = true;
+    }
     item_ctx it;
     for (size_t i = 0; i < nitems; i++) {
         const lf_cpe *c = &items[i];
@@ -541,8 +584,16 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             continue;
         if (!(c->flags & VXC_TRIVIAL)) {
             const vx_node *n = &db->node[c->node];
-            if ((n->flags & VXN_NEGATE) || !config_eval(m, n->config) || !node_eval(m, c->node))
+            if ((n->flags & VXN_NEGATE) || !node_eval(m, c->node))
                 continue;
+            if (!config_eval(m, n->config)) {
+                if (only_platform_missing(m, n->config, has_part) &&
+                    push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord,
+                                         "vulnerable only on a platform (OS or device) this inventory does not "
+                                         "list; check the platform"}))
+                    goto oom;
+                continue;
+            }
         }
         if (push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, pr->item, c->crit, c->config_ord, NULL}))
             goto oom;

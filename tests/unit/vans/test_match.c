@@ -137,9 +137,11 @@ static void test_match_running_on_platform(void **state)
     /* app + windows_10 (family implies the generic platform) */
     assert_string_equal(RUN(&fx, "cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*"),
                         "CVE-2025-8088:match@1");
-    /* app alone (e.g. on Linux under wine): the configuration is not satisfied */
-    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*"), "");
+    /* app on Linux (under wine): the configuration is not satisfied */
     assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*", "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"), "");
+    /* no OS listed at all: the inventory is silent about the platform, so review */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*", "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*"),
+                        "CVE-2025-8088:review@0");
     /* platform alone: never a finding */
     assert_string_equal(RUN(&fx, "cpe:2.3:o:microsoft:windows_11:23h2:*:*:*:*:*:*:*"), "");
     /* fixed version on windows */
@@ -164,6 +166,8 @@ static void test_match_firmware_on_hardware(void **state)
     /* same firmware name on another model is not this configuration */
     assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_200:-:*:*:*:*:*:*:*"), "");
     assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:4.40:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*"), "");
+    /* firmware listed, no hardware at all: review, not silence */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*"), "CVE-2022-30525:review@0");
     fx_free(&fx);
 }
 
