@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "core/arena.h"
@@ -52,6 +53,67 @@ static void on_progress(void *ud, const char *file, double fraction, size_t reco
     lf_cli_progress_update(im->env, &im->prog, file, overall, records, (size_t)done);
 }
 
+/* The files to import: arguments as given, folders expanded (recursively, sorted) to
+ * their *.json and *.gz files, so a mirror of one-file-per-CVE folders imports as is. */
+typedef struct paths {
+    char **v;
+    size_t n, cap;
+} paths;
+
+static int paths_add(paths *p, const char *s)
+{
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 64;
+        char **nv = realloc(p->v, nc * sizeof(*nv));
+        if (!nv)
+            return LF_ENOMEM;
+        p->v = nv;
+        p->cap = nc;
+    }
+    p->v[p->n] = strdup(s);
+    return p->v[p->n++] ? LF_OK : LF_ENOMEM;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool wanted(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 5 && !strcmp(name + n - 5, ".json")) || (n > 3 && !strcmp(name + n - 3, ".gz"));
+}
+
+static int collect(paths *p, const char *path, int depth)
+{
+    if (!lf_is_dir(path))
+        return paths_add(p, path);
+    if (depth > 16)
+        return LF_OK;
+    DIR *d = opendir(path);
+    if (!d)
+        return paths_add(p, path);   /* the read reports why */
+    size_t first = p->n;
+    struct dirent *de;
+    int rc = LF_OK;
+    while (!rc && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        if (snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= (int)sizeof sub)
+            continue;
+        if (lf_is_dir(sub))
+            rc = collect(p, sub, depth + 1);
+        else if (wanted(de->d_name))
+            rc = paths_add(p, sub);
+    }
+    closedir(d);
+    if (p->n > first)
+        qsort(p->v + first, p->n - first, sizeof(char *), cmp_str);
+    return rc;
+}
+
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
@@ -71,6 +133,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         return LF_EXIT_ERROR;
     }
     lf_vdb *old = NULL;
+    paths files = {0};
     lf_vdb_builder *b = lf_vdb_builder_new();
     if (!b) {
         fprintf(stderr, "lianfang: out of memory\n");
@@ -90,9 +153,15 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     }
     double t_load = lf_cli_now() - t0;
     imp im = {env, {0, 0, false}, 0, 0, 0, 0};
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc; i++)
+        if (collect(&files, argv[i], 0) != LF_OK) {
+            fprintf(stderr, "lianfang: out of memory listing files\n");
+            status = LF_EXIT_ERROR;
+            goto out;
+        }
+    for (size_t i = 0; i < files.n; i++) {
         struct stat stt;
-        if (stat(argv[i], &stt) == 0)
+        if (stat(files.v[i], &stt) == 0)
             im.total_bytes += (size_t)stt.st_size;
     }
     lf_feed_ctx ctx;
@@ -103,15 +172,15 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     double t1 = lf_cli_now();
     im.prog.start = t1;
     size_t failed_files = 0;
-    for (int i = 2; i < argc; i++) {
+    for (size_t i = 0; i < files.n; i++) {
         lf_err_clear(&err);
         char *data = NULL;
         size_t len = 0;
-        int rc = lf_file_read(argv[i], 0, &data, &len, &err);
+        int rc = lf_file_read(files.v[i], 0, &data, &len, &err);
         if (rc == LF_OK) {
             im.file_bytes = len;
-            rc = is_nvd ? lf_nvd_import_buffer(&ctx, argv[i], data, len, &err)
-                        : lf_kev_import_buffer(&ctx, argv[i], data, len, &err);
+            rc = is_nvd ? lf_nvd_import_buffer(&ctx, files.v[i], data, len, &err)
+                        : lf_kev_import_buffer(&ctx, files.v[i], data, len, &err);
             free(data);
         }
         im.done_bytes += im.file_bytes;
@@ -150,6 +219,9 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     if (failed_files)
         status = LF_EXIT_ERROR;
 out:
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i]);
+    free(files.v);
     lf_vdb_builder_free(b);
     lf_vdb_close(old);
     return status;

@@ -115,6 +115,8 @@ with tempfile.TemporaryDirectory() as d:
                        if f.endswith(".json"))
         rc, out, err = run("feed", "import", "nvd", *files, data=real)
         check(rc == 0 and "0 record errors" in out, "real NVD records import cleanly", out + err)
+        rc, out, err = run("feed", "import", "nvd", os.path.join(SHARED, "nvd"), data=os.path.join(d, "real-dir"))
+        check(rc == 0 and f"{len(files)} records from {len(files)} file(s)" in out, "a folder imports its files", out + err)
         rc, out, err = run("feed", "import", "kev", os.path.join(SHARED, "kev", "known_exploited_vulnerabilities.json"),
                            data=real)
         check(rc == 0, "real KEV import", out + err)
