@@ -224,7 +224,7 @@ static int fs_value(lf_cpe *out, int attr, const char *s, size_t a, size_t n, si
     /* keep one byte for the NUL; each input byte writes at most two, so when twice the
      * rest of the input fits, the per-byte room check is skipped */
     char *const lim = out->buf + LF_CPE_MAX - 1;
-    const bool roomy = (size_t)(lim - d0) >= 2 * (n - a);
+    const bool roomy = d0 < lim && (size_t)(lim - d0) >= 2 * (n - a);
     size_t body = 0;      /* characters that are not wildcards */
     bool lead = true;     /* everything so far was an unquoted '?' */
     bool star = false;
@@ -243,7 +243,10 @@ static int fs_value(lf_cpe *out, int attr, const char *s, size_t a, size_t n, si
             i = j - 1;
             continue;
         }
-        if (!roomy && d + 2 > lim)
+        /* exact room check: a plain character takes one byte, quoted punctuation two
+         * (a looser check here refused names the URI parser accepts at the limit) */
+        if (!roomy && fs_class[c] != FC_COLON &&
+            d + ((fs_class[c] == FC_QUOTE || fs_class[c] == FC_ESC) ? 2 : 1) > lim)
             return wfn_overflow(err, attr, i);
         switch (fs_class[c]) {
         case FC_COPY:
@@ -893,7 +896,10 @@ int lf_cpe_set_plain(lf_cpe *c, int attr, const char *s, size_t n)
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (w + 2 >= sizeof(tmp))
+        /* room for this character (two bytes when quoted) and the NUL: the same bound
+         * the parsers apply, so any value they accept can be rebuilt from plain text */
+        size_t need = (is_alnum(ch) || ch == '_' || ch == ' ') ? 1 : 2;
+        if (w + need + 1 > sizeof(tmp))
             return LF_ELIMIT;
         if (is_alnum(ch) || ch == '_')
             tmp[w++] = (char)to_lower(ch);
