@@ -207,9 +207,9 @@ def heavy_k(rng, old):
     r = rng.random()
     if old:
         r *= 0.8
-    if r < 0.03:
+    if r < 0.035:
         return rng.randint(50, 300)
-    if r < 0.10:
+    if r < 0.11:
         return rng.randint(15, 49)
     if r < 0.28:
         return rng.randint(5, 14)
@@ -795,6 +795,9 @@ DISTRO_VERSIONS = {
 
 # Windows releases: product, first year, last year, version kind (builds: the 10.0.x build prefix)
 WINDOWS = [
+    ('windows_nt', 1999, 2004, 'sp:sp6a', '*'),
+    ('windows_98', 1999, 2006, 'sp:-', '*'),
+    ('windows_2000', 1999, 2010, 'sp:sp3 sp4', '*'),
     ('windows_xp', 2001, 2014, 'sp:sp2 sp3', 'x86 x64'),
     ('windows_server_2003', 2003, 2015, 'sp:sp2 r2', 'x86 x64'),
     ('windows_vista', 2007, 2017, 'sp:sp2', 'x86 x64'),
@@ -882,14 +885,15 @@ SOURCES = {
     'schneider-electric': 'cybersecurity@se.com', 'wireshark': 'cve@gitlab.com',
     'tensorflow': 'security-advisories@github.com', 'nextcloud': 'security-advisories@github.com',
 }
-GENERIC_SOURCES = [('cve@mitre.org', 30), ('security-advisories@github.com', 14),
-                   ('cna@vuldb.com', 10), ('security@wordfence.com', 8),
-                   ('audit@patchstack.com', 6), ('secalert@redhat.com', 4),
-                   ('twcert@cert.org.tw', 3), ('vultures@jpcert.or.jp', 3),
-                   ('zdi-disclosures@trendmicro.com', 3), ('security@huntr.dev', 4),
-                   ('ics-cert@hq.dhs.gov', 3), ('f86ef6dc-4d3a-42ad-8f28-e6d5547a5007', 2),
-                   ('3c1d8aa1-5a33-4ea4-8992-aadd6440af75', 2), ('talos-cna@cisco.com', 2),
-                   ('cert@cert.org', 1), ('contact@wpscan.com', 3)]
+# CNAs for products without their own: (source, weight, first year it assigned CVEs)
+GENERIC_SOURCES = [('cve@mitre.org', 30, 1999), ('security-advisories@github.com', 14, 2019),
+                   ('cna@vuldb.com', 10, 2022), ('security@wordfence.com', 8, 2020),
+                   ('audit@patchstack.com', 6, 2021), ('secalert@redhat.com', 4, 2005),
+                   ('twcert@cert.org.tw', 3, 2018), ('vultures@jpcert.or.jp', 3, 2010),
+                   ('zdi-disclosures@trendmicro.com', 3, 2017), ('security@huntr.dev', 4, 2021),
+                   ('ics-cert@hq.dhs.gov', 3, 2010), ('f86ef6dc-4d3a-42ad-8f28-e6d5547a5007', 2, 2022),
+                   ('3c1d8aa1-5a33-4ea4-8992-aadd6440af75', 2, 2021), ('talos-cna@cisco.com', 2, 2016),
+                   ('cert@cert.org', 1, 2000), ('contact@wpscan.com', 3, 2021)]
 CISA_ADP = '134c704f-9b21-4f2e-91b3-4a467353bcc0'
 CVE_ADP = 'af854a3a-2127-422b-91ae-364da2661108'
 
@@ -1230,7 +1234,7 @@ class Catalog:
             # Products listed twice (old release names, then builds) keep both histories.
             p.hist = (p.hist or []) + [x for x in h if x not in (p.hist or [])]
             self.windows.append((p, y0, y1, vk, hw.split(), h))
-        win = Prod('o', 'microsoft', 'windows', 'dash', 1999, scaled(9000, f), '', 'Microsoft Windows')
+        win = Prod('o', 'microsoft', 'windows', 'dash', 1999, scaled(10000, f), '', 'Microsoft Windows')
         win.kind = 'winfam'
         win.hist = self.platform['windows'].hist if 'windows' in self.platform else [('-', '')]
         self.winfam = win
@@ -1320,7 +1324,7 @@ class Catalog:
         for v, _p in self.pairs:
             vendor_size[v] = vendor_size.get(v, 0) + 1
         nmid = int(round(9000 * f))
-        ntail = int(round(48000 * f))
+        ntail = int(round(42000 * f))
         # Big vendors (many products in the dictionary) are somewhat more likely to be mid
         # products: weighted sampling without replacement (Efraimidis-Spirakis keys).
         pool.sort(key=lambda pr: -math.log(1.0 - rng.random()) / vendor_size[pr[0]] ** 0.15)
@@ -1339,7 +1343,7 @@ class Catalog:
         self.tail_prods = []
         styles = ['semver'] * 55 + ['two'] * 16 + ['build4'] * 9 + ['date'] * 5 + ['letter'] * 4 + \
                  ['upd_ms'] * 3 + ['upd_sp'] * 2 + ['upd_p'] * 2 + ['hyph'] * 2 + ['upd_r'] * 2
-        tsw = [('*', 82), ('wordpress', 10), ('node.js', 3), ('python', 2), ('jenkins', 1),
+        tsw = [('*', 76), ('wordpress', 14), ('node.js', 4), ('python', 3), ('jenkins', 1),
                ('android', 1), ('iphone_os', 1)]
         tsw_items, tsw_cum = [t for t, _ in tsw], cumw([w for _, w in tsw])
         # mid: Zipf-like counts with an offset so the biggest mid product is below the head ones
@@ -1362,7 +1366,8 @@ class Catalog:
             p = self.add(Prod('a', v, pn, rng.choice(styles), max(1999, y0), cnt,
                               'D' if rng.random() < 0.12 else ('W' if rng.random() < 0.05 else '')))
             p.kind = 'mid'
-            p.tsw = wchoice(rng, tsw_items, tsw_cum)
+            if vendor_size[v] <= 3:       # plugins and packages come from small vendors
+                p.tsw = wchoice(rng, tsw_items, tsw_cum)
             self.hist_for(p, rng.randint(12, 80))
             self.primary.append(p)
         for (v, pn), cnt in zip(tails, tail_counts):
@@ -1370,7 +1375,8 @@ class Catalog:
             p = self.add(Prod('a', v, pn, rng.choice(styles), y0, cnt,
                               'W' if rng.random() < 0.04 else ('M' if rng.random() < 0.02 else '')))
             p.kind = 'tail'
-            p.tsw = wchoice(rng, tsw_items, tsw_cum)
+            if vendor_size.get(v, 1) <= 3:
+                p.tsw = wchoice(rng, tsw_items, tsw_cum)
             self.hist_for(p, rng.randint(4, 25))
             self.primary.append(p)
         for p in self.primary:
@@ -1378,7 +1384,7 @@ class Catalog:
                 p.src = SOURCES.get(p.vendor)
         self.by_vendor = {}
         for p in self.primary:
-            if p.kind in ('plain', 'mid') and p.count > 0:
+            if p.kind == 'mid' and p.count > 0:
                 self.by_vendor.setdefault(p.vendor, []).append(p)
 
 
@@ -1390,8 +1396,10 @@ def ncves_nonrejected(n):
 # Record builder
 # ---------------------------------------------------------------------------------------------
 
-GEN_SRC_ITEMS = [s for s, _ in GENERIC_SOURCES]
-GEN_SRC_CUM = cumw([w for _, w in GENERIC_SOURCES])
+GEN_SRC = {}
+for _y in range(1999, 2026):
+    _l = [(s, w) for s, w, y0 in GENERIC_SOURCES if y0 <= _y]
+    GEN_SRC[_y] = ([s for s, _ in _l], cumw([w for _, w in _l]))
 
 
 class Stats:
@@ -1403,6 +1411,7 @@ class Stats:
         self.cves_with_and = 0
         self.no_config = 0
         self.rejected = 0
+        self.kev = 0
         self.big = 0        # CVEs with >= 50 criteria
         self.max_crit = 0
         self.bytes = 0
@@ -1557,7 +1566,7 @@ class Builder:
         cfgs = []
         if p.kind == 'winfam':
             ms = []
-            alive = [w for w in cat.windows if w[1] <= year <= w[2]] or cat.windows[-8:]
+            alive = [w for w in cat.windows if w[1] <= year <= w[2]] or cat.windows[:3]
             if rng.random() > 0.7:
                 alive = rng.sample(alive, rng.randint(1, min(4, len(alive))))
             for wp, y0, y1, vkind, hws, wh in alive:
@@ -1655,9 +1664,10 @@ class Builder:
                 if rng.random() < 0.7 and year >= q.y0:
                     q.used += 1
                     ms.extend(self.product_matches(q, year, {}))
-        # Big vendors' records often name several of their products in the same node.
-        mates = cat.by_vendor.get(p.vendor)
-        if mates and len(mates) > 1 and len(ms) < 60 and rng.random() < 0.35:
+        # Big vendors' records often name several of their products in the same node
+        # (Oracle, IBM, Siemens); head products have their families instead.
+        mates = cat.by_vendor.get(p.vendor) if p.kind == 'mid' or p.vendor in BUNDLERS else None
+        if mates and len(mates) > 1 and len(ms) < 60 and rng.random() < 0.45:
             for q in rng.sample(mates, min(len(mates), rng.choice((1, 1, 1, 2, 2, 3, 4, 6)))):
                 if q is not p and q.hist and len(q.hist) > 1:
                     q.used += 1
@@ -1993,7 +2003,7 @@ class Builder:
                        '%s', 'CVE-%d-%04d' % (year, rng.randint(1000, 99999)))}],
                    'metrics': {}, 'references': []}
             return rec
-        src = p.src or wchoice(rng, GEN_SRC_ITEMS, GEN_SRC_CUM)
+        src = p.src or wchoice(rng, *GEN_SRC[min(2025, max(1999, year))])
         info = {}
         with_cfg = status_kind == 'config'
         cfgs = self.configurations(p, year, info) if with_cfg else None
@@ -2020,6 +2030,8 @@ class Builder:
             tags = [{'sourceIdentifier': src, 'tags': ['unsupported-when-assigned']}]
         rec['cveTags'] = tags
         rec['descriptions'] = self.descriptions(p, info, cwe, year)
+        if not tags and 'the vendor disputes' in rec['descriptions'][0]['value']:
+            tags.append({'sourceIdentifier': src, 'tags': ['disputed']})
         met, score = self.metrics(year, src, cwe, with_cfg, cve_id)
         rec['metrics'] = met
         kev = with_cfg and year >= 2005 and rng.random() < (0.02 if p.count > 200 else 0.002)
@@ -2027,6 +2039,7 @@ class Builder:
             ky = max(2021, year)
             kd = _date(ky, rng.randint(min(pub_day, 300), 333) if ky == year else rng.randint(0, 333), rng)[:10]
             rec['cisaExploitAdd'] = kd
+            st.kev += 1
             y, mth, d = (int(x) for x in kd.split('-'))
             d += 21
             if d > 28:
@@ -2070,6 +2083,10 @@ class Builder:
         rec['references'] = self.references(p, cve_id, year, src, with_cfg, kev, info)
         return rec
 
+
+# Vendors whose advisories (and so NVD records) routinely cover many of their products at once.
+BUNDLERS = ('oracle', 'ibm', 'sap', 'siemens', 'cisco', 'hp', 'adobe', 'apache', 'jenkins',
+            'vmware', 'fortinet', 'ivanti', 'atlassian', 'schneider-electric', 'elastic', 'citrix')
 
 REJECT_TEXTS = [
     '** REJECT ** DO NOT USE THIS CANDIDATE NUMBER. ConsultIDs: %s. Reason: This candidate is a duplicate of %s. '
@@ -2251,7 +2268,8 @@ def main(argv=None):
     print('criteria per configured CVE: ' + hist)
     rk = ', '.join('%s: %d' % ('+'.join(k), v) for k, v in sorted(st.ranges.items(), key=lambda kv: -kv[1]))
     print('range kinds: ' + rk)
-    print('products used: %d from %d vendors (vocab.json)' % (len(used), vendors))
+    print('KEV-listed records: %d; products used: %d from %d vendors (vocab.json)' % (
+        st.kev, len(used), vendors))
     print('total: %.1f MB uncompressed JSON in %d file(s), %.1f KB per CVE; %.1f s' % (
         written / 1e6, nfiles, written / 1e3 / max(1, st.cves), dt))
     return 0
