@@ -37,10 +37,11 @@ struct lf_matcher {
     size_t nreviews, capreviews;
     lf_hit *hits;
     size_t nhits, caphits;
-    lf_hit *sorted;           /* radix sort output */
-    uint64_t *keys, *keys2;
-    uint32_t *idx, *idx2;
-    size_t capsort;
+    uint64_t *seen_key;       /* (vuln, item) pairs with a hit this host */
+    uint32_t *seen_gen;
+    size_t capseen;
+    uint32_t *item_prod;      /* product of each item this host (UINT32_MAX: none) */
+    size_t capitems;
     lf_matcher_stats st;
 };
 
@@ -80,11 +81,9 @@ void lf_matcher_free(lf_matcher *m)
     free(m->pairs);
     free(m->reviews);
     free(m->hits);
-    free(m->sorted);
-    free(m->keys);
-    free(m->keys2);
-    free(m->idx);
-    free(m->idx2);
+    free(m->seen_key);
+    free(m->seen_gen);
+    free(m->item_prod);
     free(m);
 }
 
@@ -420,83 +419,53 @@ static bool only_platform_missing(lf_matcher *m, uint32_t config, const bool has
 }
 
 /*
- * Hits of one host are sorted by (vuln, item, kind, emission order) with an LSD radix
- * sort on a 64-bit key: a host yields hundreds of hits, and a comparison sort through a
- * function pointer was a quarter of the matching time. Stable, so among equal keys the
- * first emitted (lowest doc/criterion) stays first.
+ * One hit per (vuln, item): hits are emitted kind by kind (MATCH, then REVIEW, then
+ * UNANALYSED), so the first one seen for a pair is the strongest and later ones are
+ * dropped. The set is an open-addressing table stamped with the host generation, so
+ * it is never cleared; a host yields hundreds to thousands of hits, and this replaced a
+ * sort that cost a quarter of the matching time.
  */
-static int sort_hits(lf_matcher *m)
+static int seen_grow(lf_matcher *m)
 {
-    size_t n = m->nhits;
-    if (n < 2)
-        return LF_OK;
-    if (n > m->capsort) {
-        size_t nc = n * 2;
-        lf_hit *s = realloc(m->sorted, nc * sizeof(*s));
-        if (s)
-            m->sorted = s;
-        uint64_t *k1 = realloc(m->keys, nc * sizeof(*k1));
-        if (k1)
-            m->keys = k1;
-        uint64_t *k2 = realloc(m->keys2, nc * sizeof(*k2));
-        if (k2)
-            m->keys2 = k2;
-        uint32_t *i1 = realloc(m->idx, nc * sizeof(*i1));
-        if (i1)
-            m->idx = i1;
-        uint32_t *i2 = realloc(m->idx2, nc * sizeof(*i2));
-        if (i2)
-            m->idx2 = i2;
-        if (!s || !k1 || !k2 || !i1 || !i2)
-            return LF_ENOMEM;
-        m->capsort = nc;
+    size_t nc = m->capseen ? m->capseen * 2 : 1024;
+    uint64_t *nk = malloc(nc * sizeof(*nk));
+    uint32_t *ng = calloc(nc, sizeof(*ng));
+    if (!nk || !ng) {
+        free(nk);
+        free(ng);
+        return LF_ENOMEM;
     }
-    uint64_t maxk = 0;
-    for (size_t i = 0; i < n; i++) {
-        const lf_hit *h = &m->hits[i];
-        uint64_t k = ((uint64_t)h->vuln << 34) | ((uint64_t)(h->item & 0xffffffffu) << 2) | (uint64_t)h->kind;
-        m->keys[i] = k;
-        m->idx[i] = (uint32_t)i;
-        if (k > maxk)
-            maxk = k;
+    /* re-insert this host's pairs: they are exactly the hits emitted so far */
+    for (size_t i = 0; i < m->nhits; i++) {
+        uint64_t k = ((uint64_t)m->hits[i].vuln << 32) | m->hits[i].item;
+        size_t j = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & (nc - 1);
+        while (ng[j] == m->gen)
+            j = (j + 1) & (nc - 1);
+        ng[j] = m->gen;
+        nk[j] = k;
     }
-    /* vuln < 2^30 and item < 2^32 hold for any real index and host; the key is exact */
-    uint64_t *ka = m->keys, *kb = m->keys2;
-    uint32_t *ia = m->idx, *ib = m->idx2;
-    for (int shift = 0; shift < 64 && (maxk >> shift); shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((ka[i] >> shift) & 0xff) + 1]++;
-        for (int d = 0; d < 256; d++)
-            count[d + 1] += count[d];
-        for (size_t i = 0; i < n; i++) {
-            size_t d = (ka[i] >> shift) & 0xff;
-            kb[count[d]] = ka[i];
-            ib[count[d]++] = ia[i];
-        }
-        uint64_t *tk = ka;
-        ka = kb;
-        kb = tk;
-        uint32_t *ti = ia;
-        ia = ib;
-        ib = ti;
-    }
-    for (size_t i = 0; i < n; i++)
-        m->sorted[i] = m->hits[ia[i]];
-    lf_hit *t = m->hits;
-    m->hits = m->sorted;
-    m->sorted = t;
-    size_t tc = m->caphits;
-    m->caphits = m->capsort;
-    m->capsort = tc;
-    /* keys/idx arrays keep capsort capacity: re-check on the next call */
-    if (m->capsort > m->caphits)
-        m->capsort = m->caphits;
+    free(m->seen_key);
+    free(m->seen_gen);
+    m->seen_key = nk;
+    m->seen_gen = ng;
+    m->capseen = nc;
     return LF_OK;
 }
 
 static int push_hit(lf_matcher *m, lf_hit h)
 {
+    if ((m->nhits + 1) * 2 > m->capseen && seen_grow(m))
+        return LF_ENOMEM;
+    uint64_t k = ((uint64_t)h.vuln << 32) | h.item;
+    size_t mask = m->capseen - 1;
+    size_t j = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+    while (m->seen_gen[j] == m->gen) {
+        if (m->seen_key[j] == k)
+            return LF_OK;          /* this (vuln, item) has a hit of an equal or stronger kind */
+        j = (j + 1) & mask;
+    }
+    m->seen_gen[j] = m->gen;
+    m->seen_key[j] = k;
     GROW(m->hits, m->nhits, m->caphits);
     m->hits[m->nhits++] = h;
     return LF_OK;
@@ -523,9 +492,17 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (part)
             has_part[part[0] == 'a' ? 0 : part[0] == 'o' ? 1 : 2] = true;
     }
+    if (nitems > m->capitems) {
+        uint32_t *np = realloc(m->item_prod, nitems * sizeof(*np));
+        if (!np)
+            goto oom;
+        m->item_prod = np;
+        m->capitems = nitems;
+    }
     item_ctx it;
     for (size_t i = 0; i < nitems; i++) {
         const lf_cpe *c = &items[i];
+        m->item_prod[i] = UINT32_MAX;
         const char *part = lf_cpe_value(c, LF_CPE_PART);
         const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
         const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
@@ -550,18 +527,9 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         }
         m->st.probes++;
         uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
-        if (p != UINT32_MAX) {
-            if (scan_product(m, p, &it, (uint32_t)i, false))
-                goto oom;
-            const vx_prod *pp = &db->prod[p];
-            for (uint32_t k = 0; k < pp->hint_n; k++) {
-                uint32_t d = db->hintdoc[pp->hint_first + k];
-                if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, db->doc[d].vuln, d, (uint32_t)i, UINT32_MAX,
-                                         UINT32_MAX,
-                                         "no applicability data yet; the description names this product"}))
-                    goto oom;
-            }
-        }
+        m->item_prod[i] = p;
+        if (p != UINT32_MAX && scan_product(m, p, &it, (uint32_t)i, false))
+            goto oom;
         for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
             size_t fl = strlen(families[f].prefix);
             if ((size_t)kn < fl || memcmp(key, families[f].prefix, fl) != 0)
@@ -626,18 +594,20 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     }
 
     /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
-    if (sort_hits(m))
-        goto oom;
-    size_t o = 0;
-    for (size_t i = 0; i < m->nhits; i++) {
-        lf_hit *h = &m->hits[i];
-        if (o) {
-            lf_hit *prev = &m->hits[o - 1];
-            if (prev->vuln == h->vuln && prev->item == h->item && prev->kind <= h->kind)
-                continue;
+    /* last: documents without applicability data that name an item's product */
+    for (size_t i = 0; i < nitems; i++) {
+        uint32_t p = m->item_prod[i];
+        if (p == UINT32_MAX)
+            continue;
+        const vx_prod *pp = &db->prod[p];
+        for (uint32_t k = 0; k < pp->hint_n; k++) {
+            uint32_t d = db->hintdoc[pp->hint_first + k];
+            if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, db->doc[d].vuln, d, (uint32_t)i, UINT32_MAX, UINT32_MAX,
+                                     "no applicability data yet; the description names this product"}))
+                goto oom;
         }
-        m->hits[o++] = *h;
     }
+    size_t o = m->nhits;
     m->nhits = o;
     m->st.hosts++;
     m->st.items += nitems;

@@ -57,9 +57,10 @@ typedef struct lf_matcher lf_matcher;
 int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err);
 void lf_matcher_free(lf_matcher *m);
 
-/* Match one host. Hits are sorted by (vuln, kind, item) and de-duplicated per
- * (vuln, kind, item); a vuln that MATCHes an item does not also list REVIEW or
- * UNANALYSED hits for the same item. */
+/* Match one host. There is one hit per (vuln, item), of the strongest kind: a vuln that
+ * MATCHes an item does not also list REVIEW or UNANALYSED hits for it. Hits come kind
+ * by kind (MATCH, REVIEW, UNANALYSED), each in item order; callers that want another
+ * order sort them (the CLI sorts findings by KEV, then CVSS). */
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
                    size_t *nhits, lf_err *err);
 
