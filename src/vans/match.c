@@ -594,16 +594,57 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     }
 
     /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
-    /* last: documents without applicability data that name an item's product */
+    /* last: documents without applicability data that name an item's product, kept
+     * only when the item's version is inside a range the description states (or the
+     * description states none, or the version cannot be ordered) */
     for (size_t i = 0; i < nitems; i++) {
         uint32_t p = m->item_prod[i];
         if (p == UINT32_MAX)
             continue;
         const vx_prod *pp = &db->prod[p];
+        if (!pp->hint_n)
+            continue;
+        item_ctx hi;
+        hi.cpe = &items[i];
+        hi.vkind = lf_cpe_kind(hi.cpe, LF_CPE_VERSION);
+        hi.keylen = 0;
+        hi.orderable = false;
+        if (hi.vkind == LF_CPE_VALUE) {
+            char plain[LF_CPE_MAX];
+            int pl = lf_cpe_plain(hi.cpe, LF_CPE_VERSION, plain, sizeof plain);
+            if (pl >= 0) {
+                hi.keylen = lf_version_key(plain, (size_t)pl, hi.key, sizeof hi.key);
+                hi.orderable = lf_version_orderable(plain, (size_t)pl);
+            }
+        }
         for (uint32_t k = 0; k < pp->hint_n; k++) {
             uint32_t d = db->hintdoc[pp->hint_first + k];
-            if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, db->doc[d].vuln, d, (uint32_t)i, UINT32_MAX, UINT32_MAX,
-                                     "no applicability data yet; the description names this product"}))
+            const vx_doc *xd = &db->doc[d];
+            const char *why = "no applicability data yet; the description names this product";
+            if (xd->drange_n && hi.orderable) {
+                bool in = false;
+                for (uint32_t r = 0; r < xd->drange_n && !in; r++) {
+                    const vx_drange *dr = &db->drange[xd->drange_first + r];
+                    size_t kl;
+                    bool ok = true;
+                    if (dr->start_key) {
+                        const unsigned char *kk = vx_key(db, dr->start_key, &kl);
+                        int c = keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        ok = c > 0 || (c == 0 && (dr->flags & VXC_START_INCL));
+                    }
+                    if (ok && dr->end_key) {
+                        const unsigned char *kk = vx_key(db, dr->end_key, &kl);
+                        int c = keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        ok = c < 0 || (c == 0 && (dr->flags & VXC_END_INCL));
+                    }
+                    in = ok;
+                }
+                if (!in)
+                    continue;
+                why = "no applicability data yet; the description names this product and a version range "
+                      "that includes this version";
+            }
+            if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, xd->vuln, d, (uint32_t)i, UINT32_MAX, UINT32_MAX, why}))
                 goto oom;
         }
     }

@@ -547,7 +547,7 @@ static void *vec_push(vec *v)
 typedef struct writer {
     pool str, key;
     vec doc, metric, ref, cwe, config, node, crit, prod, prodhash, prodcrit, hintdoc, vuln,
-        vulndoc, kev, extra, block, pcrit;
+        vulndoc, kev, extra, block, pcrit, drange;
     /* product map during the build: key string offset -> prod index + 1 */
     uint32_t *pslots;
     size_t npslots;
@@ -722,6 +722,115 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
     out->cpe = S(w, c->cpe);
     out->match_id = S(w, c->match_id);
     return LF_OK;
+}
+
+/*
+ * Version ranges stated in a description, for documents NVD has not analysed: the
+ * common English forms of CVE descriptions ("before V", "prior to V", "V and earlier /
+ * prior / older", "up to (and including) V", "A through B", "from A to B", "A.* before
+ * B", "<= V", "< V"). The ranges of every product the text names are pooled: a
+ * low-confidence hint is kept only when the item's version falls in one of them, and
+ * a description with no recognisable range keeps every version (nothing is dropped on
+ * a guess).
+ */
+#define PROSE_MAX_TOK 400
+typedef struct ptok {
+    char s[64];
+} ptok;
+
+static bool is_version_tok(const char *t)
+{
+    if (!(t[0] >= '0' && t[0] <= '9'))
+        return false;
+    for (const char *q = t; *q; q++)
+        if (*q == '.')
+            return true;
+    return strlen(t) <= 8;   /* "2024", "17": plain numbers as versions, not long ids */
+}
+
+static int add_drange(writer *w, vx_doc *xd, const char *start, bool sincl, const char *end, bool eincl)
+{
+    vx_drange *r = vec_push(&w->drange);
+    if (!r)
+        return LF_ENOMEM;
+    if (!xd->drange_n)
+        xd->drange_first = (uint32_t)w->drange.n - 1;
+    xd->drange_n++;
+    if (start)
+        r->start_key = key_ref(w, start);
+    if (end)
+        r->end_key = key_ref(w, end);
+    r->flags = (sincl ? VXC_START_INCL : 0) | (eincl ? VXC_END_INCL : 0);
+    return w->oom ? LF_ENOMEM : LF_OK;
+}
+
+static int prose_ranges(writer *w, const char *desc, vx_doc *xd)
+{
+    ptok *t = malloc(PROSE_MAX_TOK * sizeof(*t));
+    if (!t)
+        return LF_ENOMEM;
+    size_t n = 0;
+    const char *p = desc;
+    while (*p && n < PROSE_MAX_TOK) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(' || *p == '"')
+            p++;
+        if (!*p)
+            break;
+        size_t len = 0;
+        while (p[len] && p[len] != ' ' && p[len] != '\t' && p[len] != '\n' && p[len] != '\r')
+            len++;
+        size_t keep = len;
+        while (keep && strchr(".,;:)\"", p[keep - 1]))
+            keep--;
+        if (keep >= sizeof t[n].s)
+            keep = sizeof t[n].s - 1;
+        for (size_t i = 0; i < keep; i++)
+            t[n].s[i] = (char)tolower((unsigned char)p[i]);
+        t[n].s[keep] = '\0';
+        if (keep)
+            n++;
+        p += len;
+    }
+    int rc = LF_OK;
+#define T(k) ((k) < n ? t[k].s : "")
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *a = T(i);
+        if ((!strcmp(a, "before") || !strcmp(a, "<")) && is_version_tok(T(i + 1))) {
+            /* "8.0.* before 8.0.30": the branch is the start */
+            const char *prev = i ? T(i - 1) : "";
+            size_t pl = strlen(prev);
+            if (pl > 2 && prev[pl - 1] == '*' && prev[pl - 2] == '.' && is_version_tok(prev)) {
+                char br[64];
+                snprintf(br, sizeof br, "%.*s", (int)(pl - 2), prev);
+                rc = add_drange(w, xd, br, true, T(i + 1), false);
+            } else {
+                rc = add_drange(w, xd, NULL, false, T(i + 1), false);
+            }
+        } else if (!strcmp(a, "prior") && !strcmp(T(i + 1), "to") && is_version_tok(T(i + 2))) {
+            rc = add_drange(w, xd, NULL, false, T(i + 2), false);
+        } else if (!strcmp(a, "<=") && is_version_tok(T(i + 1))) {
+            rc = add_drange(w, xd, NULL, false, T(i + 1), true);
+        } else if (is_version_tok(a) && (!strcmp(T(i + 1), "and") || !strcmp(T(i + 1), "or")) &&
+                   (!strcmp(T(i + 2), "earlier") || !strcmp(T(i + 2), "prior") || !strcmp(T(i + 2), "older") ||
+                    !strcmp(T(i + 2), "below") || !strcmp(T(i + 2), "lower"))) {
+            rc = add_drange(w, xd, NULL, false, a, true);
+        } else if (is_version_tok(a) && !strcmp(T(i + 1), "through") && is_version_tok(T(i + 2))) {
+            rc = add_drange(w, xd, a, true, T(i + 2), true);
+        } else if (!strcmp(a, "from") && is_version_tok(T(i + 1)) && !strcmp(T(i + 2), "to") &&
+                   is_version_tok(T(i + 3))) {
+            bool excl = strstr(T(i + 4), "exclusive") != NULL;
+            rc = add_drange(w, xd, T(i + 1), true, T(i + 3), !excl);
+        } else if (!strcmp(a, "up") && !strcmp(T(i + 1), "to")) {
+            size_t k = i + 2;
+            while (k < n && k < i + 5 && (!strcmp(T(k), "and") || !strcmp(T(k), "including")))
+                k++;
+            if (is_version_tok(T(k)))
+                rc = add_drange(w, xd, NULL, false, T(k), true);
+        }
+    }
+#undef T
+    free(t);
+    return rc;
 }
 
 /* Words of a description, lower-cased ASCII alnum runs, for product hints. */
@@ -1041,6 +1150,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     w.extra.size = sizeof(vx_extra);
     w.block.size = sizeof(vx_block);
     w.pcrit.size = sizeof(vx_pcrit);
+    w.drange.size = sizeof(vx_drange);
     if (pool_init(&w.str, false) || pool_init(&w.key, true)) {
         rc = lf_err_set(err, LF_ENOMEM, "out of memory");
         goto fail;
@@ -1133,6 +1243,8 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
                 goto oom;
             *c = S(&w, d->cwe[k]);
         }
+        if (!d->nconfig && d->description && prose_ranges(&w, d->description, xd) != LF_OK)
+            goto oom;
         xd->config_first = (uint32_t)w.config.n;
         xd->config_n = (uint32_t)d->nconfig;
         for (size_t k = 0; k < d->nconfig; k++) {
@@ -1302,7 +1414,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         V(LFVX_SEC_CRIT, w.crit), V(LFVX_SEC_PROD, w.prod), V(LFVX_SEC_PRODHASH, w.prodhash),
         V(LFVX_SEC_PRODCRIT, w.prodcrit), V(LFVX_SEC_HINTDOC, w.hintdoc), V(LFVX_SEC_VULN, w.vuln),
         V(LFVX_SEC_VULNDOC, w.vulndoc), V(LFVX_SEC_KEV, w.kev), V(LFVX_SEC_EXTRA, w.extra),
-        V(LFVX_SEC_BLOCK, w.block), V(LFVX_SEC_PCRIT, w.pcrit),
+        V(LFVX_SEC_BLOCK, w.block), V(LFVX_SEC_PCRIT, w.pcrit), V(LFVX_SEC_DRANGE, w.drange),
 #undef V
     };
     uint64_t off = (sizeof h + 7) & ~(uint64_t)7;
@@ -1358,6 +1470,7 @@ done:
     free(w.extra.p);
     free(w.block.p);
     free(w.pcrit.p);
+    free(w.drange.p);
     free(w.pslots);
     free(pairs.p);
     free(crit_count);
@@ -1399,7 +1512,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
         [LFVX_SEC_PRODHASH] = 4, [LFVX_SEC_PRODCRIT] = 4, [LFVX_SEC_HINTDOC] = 4,
         [LFVX_SEC_VULN] = sizeof(vx_vuln), [LFVX_SEC_VULNDOC] = 4, [LFVX_SEC_KEV] = sizeof(vx_kev),
         [LFVX_SEC_EXTRA] = sizeof(vx_extra), [LFVX_SEC_BLOCK] = sizeof(vx_block),
-        [LFVX_SEC_PCRIT] = sizeof(vx_pcrit),
+        [LFVX_SEC_PCRIT] = sizeof(vx_pcrit), [LFVX_SEC_DRANGE] = sizeof(vx_drange),
     };
     const void *ptr[LFVX_NSEC];
     for (int s = 0; s < LFVX_NSEC; s++) {
@@ -1439,6 +1552,7 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     SET(kev, nkev, LFVX_SEC_KEV, vx_kev);
     SET(extra, nextra, LFVX_SEC_EXTRA, vx_extra);
     SET(block, nblock, LFVX_SEC_BLOCK, vx_block);
+    SET(drange, ndrange, LFVX_SEC_DRANGE, vx_drange);
     db->pcrit = (const vx_pcrit *)ptr[LFVX_SEC_PCRIT];
     if (h->sec[LFVX_SEC_PCRIT].count != db->nprodcrit)
         goto corrupt;
@@ -1454,7 +1568,8 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
         const vx_doc *d = &db->doc[i];
         if ((uint64_t)d->metric_first + d->metric_n > db->nmetric ||
             (uint64_t)d->ref_first + d->ref_n > db->nref || (uint64_t)d->cwe_first + d->cwe_n > db->ncwe ||
-            (uint64_t)d->config_first + d->config_n > db->nconfig || d->vuln >= db->nvuln)
+            (uint64_t)d->config_first + d->config_n > db->nconfig || d->vuln >= db->nvuln ||
+            (uint64_t)d->drange_first + d->drange_n > db->ndrange)
             goto corrupt;
     }
     for (size_t i = 0; i < db->nconfig; i++)

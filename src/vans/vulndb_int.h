@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 6
+#define LFVX_VERSION 7
 
 enum {
     LFVX_SEC_STR = 0,
@@ -38,6 +38,7 @@ enum {
     LFVX_SEC_EXTRA,
     LFVX_SEC_BLOCK,
     LFVX_SEC_PCRIT,
+    LFVX_SEC_DRANGE,
     LFVX_NSEC
 };
 
@@ -66,7 +67,15 @@ typedef struct vx_doc {
     uint32_t config_first, config_n;
     uint32_t vuln;            /* index in VULN */
     uint32_t kev_added, kev_due, kev_action, kev_name;
+    uint32_t drange_first, drange_n;   /* version ranges read from the description
+                                          (documents without configurations only) */
 } vx_doc;
+
+/* A version range stated in prose ("before 2.4.60", "7.0.0 through 7.0.16", "8.8.1 and
+ * prior"): start/end KEY offsets, 0 = unbounded. */
+typedef struct vx_drange {
+    uint32_t start_key, end_key, flags;   /* VXC_START_INCL / VXC_END_INCL */
+} vx_drange;
 
 typedef struct vx_metric {
     uint32_t source, vector;
@@ -192,6 +201,8 @@ struct lf_vdb {
     const vx_block *block;
     size_t nblock;
     const vx_pcrit *pcrit;    /* parallel to prodcrit */
+    const vx_drange *drange;
+    size_t ndrange;
     size_t ndoc, nmetric, nref, ncwe, nconfig, nnode, ncrit, nprod, nprodhash, nprodcrit,
         nhintdoc, nvuln, nvulndoc, nkev;
 };

@@ -245,6 +245,73 @@ static void test_match_not_yet_analysed(void **state)
     assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"),
                         "CVE-1-0001:match@0,CVE-2024-38475:unanalysed@0");
     assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:tomcat:9.0.1:*:*:*:*:*:*:*"), "");
+    /* "2.4.59 and earlier": 2.4.60 is outside the range the description states */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.60:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:2.4.59:*:*:*:*:*:*:*"), "CVE-2024-38475:unanalysed@0");
+    /* no version given: kept (nothing is dropped on a guess) */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*"),
+                        "CVE-1-0001:review@0,CVE-2024-38475:unanalysed@0");
+    fx_free(&fx);
+}
+
+/* The version forms of CVE prose: each description bounds the low-confidence hint. */
+static void test_match_description_ranges(void **state)
+{
+    (void)state;
+    /* one analysed record per product so the products exist in the index */
+    static const char *const prods[] = {"alpha", "beta", "gamma", "delta", "omega", "zeta"};
+    lf_vcrit cr[6][1];
+    lf_vnode nd[6][1];
+    lf_vconfig cf[6][1];
+    lf_vdoc docs[12];
+    char ids[12][32], cpes[6][96];
+    for (int i = 0; i < 6; i++) {
+        snprintf(cpes[i], sizeof cpes[i], "cpe:2.3:a:acme:%s:*:*:*:*:*:*:*:*", prods[i]);
+        cr[i][0] = (lf_vcrit)CRIT(true, cpes[i], NULL, false, "0.1", false);
+        nd[i][0] = (lf_vnode){false, false, 1, cr[i]};
+        cf[i][0] = (lf_vconfig){false, 1, nd[i]};
+        snprintf(ids[i], sizeof ids[i], "CVE-2000-%04d", i);
+        docs[i] = doc1(ids[i], cf[i], 1);
+    }
+    static const char *const desc[] = {
+        "Acme Alpha before 2.0 allows remote attackers to do things.",
+        "Acme Beta 7.0.0 through 7.0.16 mishandles input.",
+        "Acme Gamma is vulnerable in versions up to, and including, 6.2, via the lang parameter.",
+        "In Acme Delta version 8.0.* before 8.0.30, 8.1.* before 8.1.22, a flaw exists.",
+        "Acme Omega version ranging from 12.2.0.13110 to 12.2.0.17153 (exclusive) on Windows.",
+        "Acme Zeta 3.1 and prior is affected.",
+    };
+    for (int i = 0; i < 6; i++) {
+        snprintf(ids[6 + i], sizeof ids[6 + i], "CVE-2001-%04d", i);
+        docs[6 + i] = doc1(ids[6 + i], NULL, 0);
+        docs[6 + i].description = desc[i];
+    }
+    fixture fx;
+    fx_build(&fx, docs, 12);
+    char buf[2048];
+    static const struct {
+        const char *cpe, *want;
+    } rows[] = {
+        {"cpe:2.3:a:acme:alpha:1.9:*:*:*:*:*:*:*", "CVE-2001-0000:unanalysed@0"},
+        {"cpe:2.3:a:acme:alpha:2.0:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:beta:7.0.16:*:*:*:*:*:*:*", "CVE-2001-0001:unanalysed@0"},
+        {"cpe:2.3:a:acme:beta:7.0.17:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:beta:6.4:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:gamma:6.2:*:*:*:*:*:*:*", "CVE-2001-0002:unanalysed@0"},
+        {"cpe:2.3:a:acme:gamma:6.3:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:delta:8.0.29:*:*:*:*:*:*:*", "CVE-2001-0003:unanalysed@0"},
+        {"cpe:2.3:a:acme:delta:8.1.21:*:*:*:*:*:*:*", "CVE-2001-0003:unanalysed@0"},
+        {"cpe:2.3:a:acme:delta:8.1.22:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:delta:8.2.0:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:omega:12.2.0.13110:*:*:*:*:*:*:*", "CVE-2001-0004:unanalysed@0"},
+        {"cpe:2.3:a:acme:omega:12.2.0.17153:*:*:*:*:*:*:*", ""},
+        {"cpe:2.3:a:acme:zeta:3.1:*:*:*:*:*:*:*", "CVE-2001-0005:unanalysed@0"},
+        {"cpe:2.3:a:acme:zeta:3.2:*:*:*:*:*:*:*", ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *one[] = {rows[i].cpe};
+        assert_string_equal(run(&fx, one, 1, buf, sizeof buf), rows[i].want);
+    }
     fx_free(&fx);
 }
 
@@ -257,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_match_node_and_negate),
         cmocka_unit_test(test_match_exact_update_review),
         cmocka_unit_test(test_match_not_yet_analysed),
+        cmocka_unit_test(test_match_description_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
