@@ -195,13 +195,16 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     double t_parse = lf_cli_now() - t1;
     double t2 = lf_cli_now();
     lf_err_clear(&err);
-    if (lf_vdb_builder_write(b, env->index_path, &err) != LF_OK) {
+    const lf_feed_report *r = &ctx.report;
+    /* nothing new (every record unchanged, stale or already absent): the index on disk
+     * is already the answer, so it is not rewritten */
+    bool changed = !old || r->added || r->replaced || r->removed || is_kev;
+    if (changed && lf_vdb_builder_write(b, env->index_path, &err) != LF_OK) {
         lf_cli_error(&err);
         status = LF_EXIT_ERROR;
         goto out;
     }
     double t_write = lf_cli_now() - t2;
-    const lf_feed_report *r = &ctx.report;
     if (!env->quiet) {
         printf("%s: %zu records from %zu file(s), %.1f MB in %.2f s (%.0f MB/s)\n", kind, r->records, r->files,
                (double)r->bytes / 1e6, t_parse, t_parse > 0 ? (double)r->bytes / 1e6 / t_parse : 0.0);
@@ -213,8 +216,12 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             printf("  %zu catalog entries (the catalog replaces the stored one)\n", r->added);
         printf("  %zu record errors reported, %zu configurations left out, %zu file(s) unreadable\n", r->errors,
                r->configs_dropped, failed_files);
-        printf("  index %s: %zu documents (load %.2f s, write %.2f s)\n", env->index_path, lf_vdb_builder_ndocs(b),
-               t_load, t_write);
+        if (changed)
+            printf("  index %s: %zu documents (load %.2f s, write %.2f s)\n", env->index_path,
+                   lf_vdb_builder_ndocs(b), t_load, t_write);
+        else
+            printf("  index %s: %zu documents, unchanged (not rewritten)\n", env->index_path,
+                   lf_vdb_builder_ndocs(b));
     }
     if (failed_files)
         status = LF_EXIT_ERROR;

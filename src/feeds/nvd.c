@@ -316,8 +316,16 @@ static int put_record(walk *w, const lf_json *elem, long line)
 
 static int on_elem(void *ud, const lf_json *elem, size_t index, long line)
 {
-    (void)index;
-    return put_record(ud, elem, line);
+    walk *w = ud;
+    /* A file whose first element is not a CVE record is some other JSON (a vocabulary,
+     * an SBOM): refuse the file once instead of reporting every element. */
+    if (index == 0 && !(lf_json_is(elem, LF_JSON_OBJECT) && (lf_json_get(elem, "cve") || lf_json_get(elem, "id")))) {
+        lf_err_clear(w->fatal);
+        lf_err_at(w->fatal, w->src, line, 0, NULL);
+        return lf_err_set(w->fatal, LF_EFORMAT,
+                          "not NVD CVE API 2.0 JSON: the first array element is not a CVE record");
+    }
+    return put_record(w, elem, line);
 }
 
 int lf_nvd_import_buffer(lf_feed_ctx *c, const char *name, const char *data, size_t len, lf_err *err)

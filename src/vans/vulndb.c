@@ -490,6 +490,16 @@ static uint32_t pool_add(pool *p, const void *s, size_t n)
         return 0;
     if (p->keys && n > 0xffff)
         n = 0xffff;
+    if (!p->keys && n > 64) {
+        /* long strings (descriptions, URLs) are nearly all distinct: storing them without
+         * the hash probe halves the write time and costs little space */
+        if (p->data.len > UINT32_MAX - n - 4)
+            return UINT32_MAX;
+        uint32_t off = (uint32_t)p->data.len;
+        if (lf_buf_append(&p->data, s, n) || lf_buf_putc(&p->data, '\0'))
+            return UINT32_MAX;
+        return off;
+    }
     uint32_t h = lf_vx_hash(s, n);
     if ((p->n + 1) * 2 > p->nslots && pool_grow(p) != LF_OK)
         return UINT32_MAX;

@@ -140,6 +140,10 @@ static void test_nvd_refuses_other_formats(void **state)
     assert_int_equal(lf_nvd_import_buffer(&im.c, "empty", "  \n", 3, &err), LF_EFORMAT);
     lf_err_clear(&err);
     assert_int_equal(lf_nvd_import_buffer(&im.c, "obj", "{\"a\":1}", 7, &err), LF_EFORMAT);
+    /* some other JSON array (a vocabulary file in the same folder): refused once */
+    lf_err_clear(&err);
+    assert_int_equal(lf_nvd_import_buffer(&im.c, "vocab.json", "[[\"a\",\"b\"],[1]]", 17, &err), LF_EFORMAT);
+    assert_int_equal(im.c.report.errors, 0);
     assert_int_equal(lf_vdb_builder_ndocs(im.b), 0);
     lf_vdb_builder_free(im.b);
 }
