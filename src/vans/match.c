@@ -26,6 +26,9 @@ typedef struct review {
 struct lf_matcher {
     const lf_vdb *db;
     uint32_t gen;
+    uint32_t cgen;            /* generation of the node/config evaluation caches */
+    uint32_t *later;          /* pairs whose configuration did not hold in pass 1 */
+    size_t nlater, caplater;
     uint32_t *crit_stamp;     /* crit matched by some item of this host */
     uint32_t *node_stamp;     /* node evaluated this host ... */
     uint8_t *node_sat;        /* ... and its value */
@@ -81,6 +84,7 @@ void lf_matcher_free(lf_matcher *m)
     free(m->pairs);
     free(m->reviews);
     free(m->hits);
+    free(m->later);
     free(m->seen_key);
     free(m->seen_gen);
     free(m->item_prod);
@@ -181,8 +185,11 @@ static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it,
         return (f & VXC_VULNERABLE) ? T_NO : T_YES;
     }
     if (c->ver_key) {
-        if (it->vkind != LF_CPE_VALUE)
-            return (f & VXC_VULNERABLE) ? T_REVIEW : T_YES;
+        if (it->vkind != LF_CPE_VALUE) {
+            if (f & VXC_VULNERABLE)
+                goto review_missing;
+            return T_YES;
+        }
         size_t kl;
         const unsigned char *k = vx_key(db, c->ver_key, &kl);
         if (!k || keycmp(k, kl, it->key, it->keylen) != 0)
@@ -260,8 +267,8 @@ typedef struct family {
 
 static const family families[] = {
     {"o:microsoft:windows_", "o:microsoft:windows"},
-    {"o:apple:macos", "o:apple:mac_os_x"},
-    {"o:apple:mac_os_x", "o:apple:macos"},
+    {"o:apple:macos\x01", "o:apple:mac_os_x"},     /* \x01: exact name, not a prefix */
+    {"o:apple:mac_os_x\x01", "o:apple:macos"},
     {"o:debian:debian_linux", "o:linux:linux_kernel"},
     {"o:canonical:ubuntu_linux", "o:linux:linux_kernel"},
     {"o:redhat:enterprise_linux", "o:linux:linux_kernel"},
@@ -326,7 +333,9 @@ static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32
             m->crit_stamp[ci] = m->gen;
             GROW(m->pairs, m->npairs, m->cappairs);
             m->pairs[m->npairs++] = (pair){(uint32_t)(c - db->pcrit), item};
-        } else if (t == T_REVIEW && (c->flags & VXC_VULNERABLE)) {
+        } else if (t == T_REVIEW) {
+            /* platform criteria too: an undecidable platform must not silently drop the
+             * vulnerability it gates (pass 2 of lf_matcher_run) */
             GROW(m->reviews, m->nreviews, m->capreviews);
             m->reviews[m->nreviews++] = (review){(uint32_t)(c - db->pcrit), item, reason};
         }
@@ -336,7 +345,7 @@ static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32
 
 static bool node_eval(lf_matcher *m, uint32_t ni)
 {
-    if (m->node_stamp[ni] == m->gen)
+    if (m->node_stamp[ni] == m->cgen)
         return m->node_sat[ni];
     const vx_node *n = &m->db->node[ni];
     bool and = (n->flags & VXN_AND) != 0;
@@ -354,14 +363,14 @@ static bool node_eval(lf_matcher *m, uint32_t ni)
     }
     if (n->flags & VXN_NEGATE)
         sat = !sat;
-    m->node_stamp[ni] = m->gen;
+    m->node_stamp[ni] = m->cgen;
     m->node_sat[ni] = sat;
     return sat;
 }
 
 static bool config_eval(lf_matcher *m, uint32_t ci)
 {
-    if (m->config_stamp[ci] == m->gen)
+    if (m->config_stamp[ci] == m->cgen)
         return m->config_sat[ci];
     const vx_config *c = &m->db->config[ci];
     bool sat = c->op_and ? c->node_n > 0 : false;
@@ -376,7 +385,7 @@ static bool config_eval(lf_matcher *m, uint32_t ci)
             break;
         }
     }
-    m->config_stamp[ci] = m->gen;
+    m->config_stamp[ci] = m->cgen;
     m->config_sat[ci] = sat;
     return sat;
 }
@@ -478,9 +487,14 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     if (++m->gen == 0) {
         /* wrapped after 4 G hosts: clear once */
         memset(m->crit_stamp, 0, (db->ncrit + 1) * sizeof(uint32_t));
+        if (m->seen_gen)
+            memset(m->seen_gen, 0, m->capseen * sizeof(uint32_t));
+        m->gen = 1;
+    }
+    if (++m->cgen == 0) {
         memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
         memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
-        m->gen = 1;
+        m->cgen = 1;
     }
     m->npairs = m->nreviews = m->nhits = 0;
     if (nitems > UINT32_MAX)
@@ -532,7 +546,10 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             goto oom;
         for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
             size_t fl = strlen(families[f].prefix);
-            if ((size_t)kn < fl || memcmp(key, families[f].prefix, fl) != 0)
+            bool exact = fl && families[f].prefix[fl - 1] == '\x01';
+            if (exact)
+                fl--;
+            if ((size_t)kn < fl || memcmp(key, families[f].prefix, fl) != 0 || (exact && (size_t)kn != fl))
                 continue;
             const char *imp = families[f].implies;
             if ((size_t)kn == strlen(imp) && memcmp(key, imp, (size_t)kn) == 0)
@@ -543,8 +560,10 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         }
     }
 
-    /* evaluate configurations of touched docs; emit vulnerable matched criteria of
-     * satisfied configurations (in satisfied, non-negated nodes) */
+    /* Pass 1: MATCH hits of satisfied configurations (vulnerable matched criteria in
+     * satisfied, non-negated nodes). Pairs whose configuration does not hold are kept
+     * for pass 2. */
+    m->nlater = 0;
     for (size_t pi = 0; pi < m->npairs; pi++) {
         const pair *pr = &m->pairs[pi];
         const vx_pcrit *c = &db->pcrit[pr->pc];
@@ -552,48 +571,64 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             continue;
         if (!(c->flags & VXC_TRIVIAL)) {
             const vx_node *n = &db->node[c->node];
-            if ((n->flags & VXN_NEGATE) || !node_eval(m, c->node))
+            if (n->flags & VXN_NEGATE)
                 continue;
-            if (!config_eval(m, n->config)) {
-                if (only_platform_missing(m, n->config, has_part) &&
-                    push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord,
-                                         "vulnerable only on a platform (OS or device) this inventory does not "
-                                         "list; check the platform"}))
-                    goto oom;
+            if (!node_eval(m, c->node) || !config_eval(m, n->config)) {
+                GROW(m->later, m->nlater, m->caplater);
+                m->later[m->nlater++] = (uint32_t)pi;
                 continue;
             }
         }
         if (push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, pr->item, c->crit, c->config_ord, NULL}))
             goto oom;
     }
-    for (size_t ri = 0; ri < m->nreviews; ri++) {
-        const review *rv = &m->reviews[ri];
-        const vx_pcrit *c = &db->pcrit[rv->pc];
-        const vx_node *n = &db->node[c->node];
-        /* A review item only matters where the rest of its configuration holds: treat
-         * the undecided criterion as matched and see whether the configuration would be
-         * satisfied (platform gates must still be present). */
-        uint32_t saved = m->crit_stamp[c->crit];
-        m->crit_stamp[c->crit] = m->gen;
-        /* invalidate cached evaluations of this config for the trial */
-        const vx_config *cf = &db->config[n->config];
-        uint32_t cs = m->config_stamp[n->config];
-        m->config_stamp[n->config] = 0;
-        for (uint32_t k = 0; k < cf->node_n; k++)
-            m->node_stamp[cf->node_first + k] = 0;
-        bool would = config_eval(m, n->config) && node_eval(m, c->node);
-        m->crit_stamp[c->crit] = saved;
-        m->config_stamp[n->config] = 0;
-        for (uint32_t k = 0; k < cf->node_n; k++)
-            m->node_stamp[cf->node_first + k] = 0;
-        (void)cs;
-        if (!would)
-            continue;
-        if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, rv->item, c->crit, c->config_ord, rv->reason}))
-            goto oom;
+
+    /* Pass 2, the trial: every criterion that could not be decided for this host
+     * (vulnerable or platform) counts as present, and configurations are evaluated
+     * again. What holds only then is REVIEW, never a silent miss; so is a running-on
+     * configuration whose platform is of a kind the inventory does not list at all. */
+    if (m->nlater || m->nreviews) {
+        if (++m->cgen == 0) {
+            memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
+            memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
+            m->cgen = 1;
+        }
+        for (size_t ri = 0; ri < m->nreviews; ri++)
+            m->crit_stamp[db->pcrit[m->reviews[ri].pc].crit] = m->gen;
+        static const char platform_missing[] =
+            "vulnerable only on a platform (OS or device) this inventory does not list; check the platform";
+        for (size_t li = 0; li < m->nlater; li++) {
+            const pair *pr = &m->pairs[m->later[li]];
+            const vx_pcrit *c = &db->pcrit[pr->pc];
+            const vx_node *n = &db->node[c->node];
+            const char *why = NULL;
+            if (node_eval(m, c->node) && config_eval(m, n->config))
+                why = "the configuration holds only if a criterion that cannot be decided for this inventory "
+                      "does (a platform or component version that is missing or cannot be ordered)";
+            else if (node_eval(m, c->node) && only_platform_missing(m, n->config, has_part))
+                why = platform_missing;
+            if (why && push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord, why}))
+                goto oom;
+        }
+        for (size_t ri = 0; ri < m->nreviews; ri++) {
+            const review *rv = &m->reviews[ri];
+            const vx_pcrit *c = &db->pcrit[rv->pc];
+            if (!(c->flags & VXC_VULNERABLE))
+                continue;
+            const vx_node *n = &db->node[c->node];
+            if ((n->flags & VXN_NEGATE) || !node_eval(m, c->node))
+                continue;
+            const char *why = rv->reason;
+            if (!config_eval(m, n->config)) {
+                if (!only_platform_missing(m, n->config, has_part))
+                    continue;
+                why = platform_missing;
+            }
+            if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, rv->item, c->crit, c->config_ord, why}))
+                goto oom;
+        }
     }
 
-    /* sort, de-duplicate; MATCH suppresses REVIEW/UNANALYSED for the same vuln+item */
     /* last: documents without applicability data that name an item's product, kept
      * only when the item's version is inside a range the description states (or the
      * description states none, or the version cannot be ordered) */

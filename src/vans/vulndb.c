@@ -410,7 +410,8 @@ int lf_vdb_builder_load(lf_vdb_builder *b, const lf_vdb *db, lf_err *err)
         free(b->kev);
         b->kev = k;
         b->nkev = db->nkev;
-        snprintf(b->kev_version, sizeof(b->kev_version), "%s", db->hdr->kev_version);
+        snprintf(b->kev_version, sizeof(b->kev_version), "%.*s", (int)sizeof db->hdr->kev_version,
+                 db->hdr->kev_version);
     }
     return LF_OK;
 }
@@ -454,7 +455,12 @@ static bool pool_eq(const pool *p, uint32_t off, const void *s, size_t n)
         size_t len = (size_t)d[0] | ((size_t)d[1] << 8);
         return len == n && memcmp(d + 2, s, n) == 0;
     }
-    return memcmp(d, s, n) == 0 && d[n] == '\0';
+    /* byte by byte: the stored string may be shorter than n and end the pool */
+    const unsigned char *q = s;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] != q[i])
+            return false;   /* includes the stored NUL ending early */
+    return d[n] == '\0';
 }
 
 static int pool_grow(pool *p)
@@ -1289,8 +1295,16 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
                         if (cerr.code == LF_ENOMEM)
                             goto oom;
                         /* feed readers validate criteria; one that slipped through is kept
-                         * but can never match (product 0 is reserved below) */
+                         * with its text (so a rewrite loses nothing) but can never match */
                         xc2->prod = UINT32_MAX;
+                        xc2->cpe = S(&w, n->crit[q].cpe);
+                        xc2->start = S(&w, n->crit[q].start);
+                        xc2->end = S(&w, n->crit[q].end);
+                        xc2->match_id = S(&w, n->crit[q].match_id);
+                        xc2->flags = (n->crit[q].vulnerable ? VXC_VULNERABLE : 0) |
+                                     (n->crit[q].start ? VXC_HAS_START : 0) |
+                                     (n->crit[q].start_incl ? VXC_START_INCL : 0) |
+                                     (n->crit[q].end ? VXC_HAS_END : 0) | (n->crit[q].end_incl ? VXC_END_INCL : 0);
                     }
                 }
             }
@@ -1491,6 +1505,17 @@ done:
 
 /* ------------------------------------------------------------------- reader ---- */
 
+/* A key offset is 0 (none) or a whole key inside the KEY section. */
+static bool key_ok(const lf_vdb *db, uint32_t off)
+{
+    if (!off)
+        return true;
+    if (off >= db->key_len || db->key_len - off < 2)
+        return false;
+    size_t n = (size_t)db->key[off] | ((size_t)db->key[off + 1] << 8);
+    return n <= db->key_len - off - 2;
+}
+
 int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
 {
     *out = NULL;
@@ -1600,14 +1625,22 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
             (uint64_t)db->prod[i].block_n * VX_BLOCK < db->prod[i].crit_n)
             goto corrupt;
     for (size_t i = 0; i < db->nblock; i++)
-        if (db->block[i].start_key >= db->key_len + (db->key_len == 0) ||
-            db->block[i].max_end_key >= db->key_len + (db->key_len == 0))
+        if (!key_ok(db, db->block[i].start_key) || !key_ok(db, db->block[i].max_end_key))
+            goto corrupt;
+    for (size_t i = 0; i < db->ncrit; i++)
+        if (!key_ok(db, db->crit[i].start_key) || !key_ok(db, db->crit[i].end_key) ||
+            !key_ok(db, db->crit[i].ver_key))
+            goto corrupt;
+    for (size_t i = 0; i < db->ndrange; i++)
+        if (!key_ok(db, db->drange[i].start_key) || !key_ok(db, db->drange[i].end_key))
             goto corrupt;
     for (size_t i = 0; i < db->nprodhash; i++)
         if (db->prodhash[i] > db->nprod)
             goto corrupt;
     for (size_t i = 0; i < db->nprodcrit; i++) {
         const vx_pcrit *pc = &db->pcrit[i];
+        if (!key_ok(db, pc->start_key) || !key_ok(db, pc->end_key) || !key_ok(db, pc->ver_key))
+            goto corrupt;
         if (db->prodcrit[i] >= db->ncrit || pc->crit != db->prodcrit[i] || pc->doc >= db->ndoc ||
             pc->node >= db->nnode || pc->vuln >= db->nvuln ||
             pc->extra > db->nextra || (!pc->extra && (pc->flags & VXC_COMPLEX)))
@@ -1656,8 +1689,9 @@ void lf_vdb_get_stats(const lf_vdb *db, lf_vdb_stats *st)
     st->kev = db->nkev;
     st->file_bytes = db->map.len;
     st->digest = db->hdr->digest;
-    snprintf(st->kev_version, sizeof st->kev_version, "%s", db->hdr->kev_version);
-    snprintf(st->built, sizeof st->built, "%s", db->hdr->built);
+    snprintf(st->kev_version, sizeof st->kev_version, "%.*s", (int)sizeof db->hdr->kev_version,
+             db->hdr->kev_version);
+    snprintf(st->built, sizeof st->built, "%.*s", (int)sizeof db->hdr->built, db->hdr->built);
     for (size_t i = 0; i < db->ndoc; i++) {
         if (db->doc[i].source < LF_SRC_COUNT)
             st->docs_by_source[db->doc[i].source]++;

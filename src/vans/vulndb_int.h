@@ -214,12 +214,12 @@ static inline const char *vx_str(const lf_vdb *db, uint32_t off)
 
 static inline const unsigned char *vx_key(const lf_vdb *db, uint32_t off, size_t *len)
 {
-    if (!off || off + 2 > db->key_len) {
+    if (!off || off >= db->key_len || db->key_len - off < 2) {
         *len = 0;
         return NULL;
     }
     size_t n = (size_t)db->key[off] | ((size_t)db->key[off + 1] << 8);
-    if (off + 2 + n > db->key_len)
+    if (n > db->key_len - off - 2)
         n = 0;
     *len = n;
     return db->key + off + 2;

@@ -254,6 +254,64 @@ static void test_match_not_yet_analysed(void **state)
     fx_free(&fx);
 }
 
+/* Undecidable criteria never make a vulnerability vanish, and never hide a real match
+ * (review cases found in code review, one row each). */
+static void test_match_undecided_never_silent(void **state)
+{
+    (void)state;
+    static lf_vcrit a0[] = {CRIT(true, "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*", "1.0", true, "2.0", false)};
+    static lf_vcrit win[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    static lf_vcrit a1[] = {CRIT(true, "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*", "1.5", true, "3.0", false)};
+    static lf_vnode na0[] = {{false, false, 1, a0}, {false, false, 1, win}}, na1[] = {{false, false, 1, a1}};
+    static lf_vconfig ca[] = {{true, 2, na0}, {false, 1, na1}};
+    static lf_vcrit q0[] = {CRIT(true, "cpe:2.3:a:v:q:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    static lf_vnode nq[] = {{false, false, 1, q0}, {false, false, 1, win}};
+    static lf_vconfig cq[] = {{true, 2, nq}};
+    static lf_vcrit xy[] = {CRIT(true, "cpe:2.3:a:v:x:*:*:*:*:*:*:*:*", NULL, false, "2", false),
+                            CRIT(true, "cpe:2.3:a:v:y:*:*:*:*:*:*:*:*", NULL, false, "3", false)};
+    static lf_vnode nxy[] = {{true, false, 2, xy}};
+    static lf_vconfig cxy[] = {{false, 1, nxy}};
+    static lf_vcrit r0[] = {CRIT(true, "cpe:2.3:a:v:r:*:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    static lf_vcrit os0[] = {CRIT(false, "cpe:2.3:o:v:os:*:*:*:*:*:*:*:*", "1.0", true, "5.0", false)};
+    static lf_vnode nr[] = {{false, false, 1, r0}, {false, false, 1, os0}};
+    static lf_vconfig cr[] = {{true, 2, nr}};
+    static lf_vcrit s0[] = {CRIT(true, "cpe:2.3:a:v:s:1.2:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    static lf_vnode ns[] = {{false, false, 1, s0}};
+    static lf_vconfig cs[] = {{false, 1, ns}};
+    lf_vdoc docs[] = {doc1("CVE-7-0001", ca, 2), doc1("CVE-7-0002", cq, 1), doc1("CVE-7-0003", cxy, 1),
+                      doc1("CVE-7-0004", cr, 1), doc1("CVE-7-0005", cs, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 5);
+    char buf[2048];
+    /* A: a platform-missing review of one configuration must not hide another's match */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:p:1.6:*:*:*:*:*:*:*"), "CVE-7-0001:match@0");
+    /* B: version missing and platform missing: review, not nothing */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:q:*:*:*:*:*:*:*:*"), "CVE-7-0002:review@0");
+    /* E: two undecided criteria in one AND node */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:x:*:*:*:*:*:*:*:*", "cpe:2.3:a:v:y:*:*:*:*:*:*:*:*"),
+                        "CVE-7-0003:review@0,CVE-7-0003:review@1");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:x:1:*:*:*:*:*:*:*", "cpe:2.3:a:v:y:2:*:*:*:*:*:*:*"),
+                        "CVE-7-0003:match@0,CVE-7-0003:match@1");
+    /* C: a platform whose version cannot be ordered: review of the vulnerable app */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:r:1.0:*:*:*:*:*:*:*", "cpe:2.3:o:v:os:deadbeef1:*:*:*:*:*:*:*"),
+                        "CVE-7-0004:review@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:r:1.0:*:*:*:*:*:*:*", "cpe:2.3:o:v:os:2.0:*:*:*:*:*:*:*"),
+                        "CVE-7-0004:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:v:r:1.0:*:*:*:*:*:*:*", "cpe:2.3:o:v:os:6.0:*:*:*:*:*:*:*"), "");
+    /* D: an exact-version criterion and an item without version: review with a reason */
+    {
+        lf_cpe it;
+        assert_int_equal(lf_cpe_parse(&it, "cpe:2.3:a:v:s:*:*:*:*:*:*:*:*", 29, NULL), LF_OK);
+        const lf_hit *h;
+        size_t nh;
+        assert_int_equal(lf_matcher_run(fx.m, &it, 1, &h, &nh, NULL), LF_OK);
+        assert_int_equal(nh, 1);
+        assert_int_equal(h[0].kind, LF_HIT_REVIEW);
+        assert_non_null(h[0].reason);
+    }
+    fx_free(&fx);
+}
+
 /* The version forms of CVE prose: each description bounds the low-confidence hint. */
 static void test_match_description_ranges(void **state)
 {
@@ -325,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_match_exact_update_review),
         cmocka_unit_test(test_match_not_yet_analysed),
         cmocka_unit_test(test_match_description_ranges),
+        cmocka_unit_test(test_match_undecided_never_silent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
