@@ -275,8 +275,13 @@ static int on_host(void *ud, const lf_inv_host *h)
     }
     size_t n = 0;
     for (size_t i = 0; i < nh; i++) {
-        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK)
+        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK) {
             n++;
+        } else {
+            fprintf(stderr, "lianfang: out of memory building the findings of host %s\n", h->name);
+            s->fatal = 1;
+            return 1;
+        }
     }
     if (n)
         qsort(fs, n, sizeof(*fs), cmp_findings);

@@ -108,6 +108,13 @@ int lf_kev_import_buffer(lf_feed_ctx *c, const char *name, const char *data, siz
             lf_err_at(err, name, err->line, err->col, NULL);
         goto done;
     }
+    if (c->report.records > 0 && w.n == 0) {
+        /* not one usable entry: this is not a catalog; keep the stored one */
+        lf_err_at(err, name, 0, 0, NULL);
+        rc = lf_err_set(err, LF_EFORMAT, "no usable KEV entry (cveID) in %zu records: not a KEV catalog; "
+                                         "the stored catalog is kept", c->report.records);
+        goto done;
+    }
     /* catalogVersion sits before the array in CISA's file; read it with a second,
      * shallow parse only when the catalog is small enough to afford it */
     const char *ver = NULL;

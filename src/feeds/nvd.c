@@ -68,6 +68,9 @@ static int metrics_from_json(const lf_json *metrics, lf_arena *a, lf_vdoc *out)
             const lf_json *bs = lf_json_get(data, "baseScore");
             if (!vec || !lf_json_is(bs, LF_JSON_NUMBER))
                 continue;
+            double score = lf_json_num(bs, -1);
+            if (!(score >= 0.0 && score <= 10.0))
+                continue;   /* reported by the caller's metric check below */
             lf_vmetric *vm = &out->metric[out->nmetric++];
             vm->source = str_or_null(m, "source");
             const char *type = lf_json_get_str(m, "type");
@@ -187,6 +190,18 @@ static int config_from_json(lf_feed_ctx *c, const char *src, long line, const ch
                 report(c, src, line, id, where, LF_EPARSE, msg);
                 return LF_EPARSE;
             }
+            static const char *const bounds[] = {"versionStartIncluding", "versionStartExcluding",
+                                                 "versionEndIncluding", "versionEndExcluding"};
+            for (int b = 0; b < 4; b++) {
+                const lf_json *bv = lf_json_get(m, bounds[b]);
+                if (bv && !lf_json_is(bv, LF_JSON_STRING)) {
+                    char msg[200];
+                    snprintf(msg, sizeof msg, "%s is not a string; configuration left out (a dropped bound "
+                                              "would widen the range to every version)", bounds[b]);
+                    report(c, src, line, id, where, LF_EPARSE, msg);
+                    return LF_EPARSE;
+                }
+            }
             vc->vulnerable = lf_json_bool(lf_json_get(m, "vulnerable"), false);
             vc->match_id = lf_json_get_str(m, "matchCriteriaId");
             const char *s;
@@ -236,7 +251,7 @@ int lf_nvd_doc_from_json(lf_feed_ctx *c, const char *src, long line, const lf_js
     out->kev_name = lf_json_get_str(cve, "cisaVulnerabilityName");
     if (!out->modified)
         report(c, src, line, id, "lastModified", LF_EPARSE,
-               "record has no lastModified; a later import of it always replaces it");
+               "record has no lastModified, so a later import cannot tell whether it is newer");
     const lf_json *descs = lf_json_get(cve, "descriptions");
     for (size_t i = 0; i < lf_json_len(descs); i++) {
         const lf_json *d = lf_json_at(descs, i);
@@ -244,6 +259,20 @@ int lf_nvd_doc_from_json(lf_feed_ctx *c, const char *src, long line, const lf_js
         if (lang && strncmp(lang, "en", 2) == 0) {
             out->description = lf_json_get_str(d, "value");
             break;
+        }
+    }
+    {
+        /* a metric with an out-of-range score is left out, and said so */
+        const lf_json *mets = lf_json_get(cve, "metrics");
+        static const char *const mk[] = {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"};
+        for (int k = 0; k < 4; k++) {
+            const lf_json *arr = lf_json_get(mets, mk[k]);
+            for (size_t i = 0; i < lf_json_len(arr); i++) {
+                const lf_json *bs = lf_json_get(lf_json_get(lf_json_at(arr, i), "cvssData"), "baseScore");
+                double sc = lf_json_num(bs, 0);
+                if (bs && (!lf_json_is(bs, LF_JSON_NUMBER) || !(sc >= 0.0 && sc <= 10.0)))
+                    report(c, src, line, id, mk[k], LF_EPARSE, "baseScore is not a number from 0 to 10; metric left out");
+            }
         }
     }
     if (metrics_from_json(lf_json_get(cve, "metrics"), a, out) ||
@@ -380,8 +409,6 @@ int lf_nvd_import_buffer(lf_feed_ctx *c, const char *name, const char *data, siz
         lf_err_at(err, name, 1, (long)i + 1, NULL);
         rc = lf_err_set(err, LF_EFORMAT, "not JSON: starts with %s", lf_err_byte((unsigned char)data[i], b));
     }
-    if (rc > 0)
-        rc = LF_OK;   /* a callback stopped the walk after recording a fatal error */
     if (rc && !err->src[0])
         lf_err_at(err, name, err->line, err->col, NULL);
 done:

@@ -122,6 +122,10 @@ static int hb_emit(ctx *c, hostbuf *h)
 
 static void default_name(const char *src, char *out, size_t n)
 {
+    if (!strcmp(src, "-")) {
+        snprintf(out, n, "stdin");
+        return;
+    }
     const char *b = strrchr(src, '/');
     b = b ? b + 1 : src;
     const char *dot = strrchr(b, '.');
@@ -227,6 +231,8 @@ int lf_cpelist_read_buffer(const char *name, const char *data, size_t len, lf_in
             rc = lf_json_parse(&a, data, len, NULL, &root, err);
             if (rc == LF_OK)
                 rc = json_host(&c, &h, root, 1);
+            if (rc == LF_ENOMEM)
+                lf_err_set(err, LF_ENOMEM, "out of memory reading %s", name);
         }
         if (rc < 0 && !err->src[0])
             lf_err_at(err, name, err->line, err->col, NULL);
@@ -264,6 +270,8 @@ int lf_cpelist_read_buffer(const char *name, const char *data, size_t len, lf_in
                 continue;
             }
             rc = json_host(&c, &h, v, line);
+            if (rc == LF_ENOMEM)
+                lf_err_set(err, LF_ENOMEM, "out of memory reading %s", name);
             if (rc)
                 goto done;
             continue;

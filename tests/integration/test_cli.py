@@ -50,6 +50,9 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run("feed", "import", "kev", fx("kev", "kev-small.json"), data=data)
     check(rc == 0 and "1 catalog entries" in out, "kev import", out + err)
     check("not-a-cve" in err or "cveID" in err, "bad KEV entry reported", err)
+    # a file that is not a KEV catalog is refused and the stored catalog kept
+    rc, out, err = run("feed", "import", "kev", fx("nvd", "page.json"), data=data)
+    check(rc == 2 and "not a KEV catalog" in err, "non-catalog refused as KEV", out + err)
     rc, out, err = run("feed", "status", "--json", data=data)
     st = json.loads(out)
     check(st["documents"] == 4 and st["kev"] == 1 and st["sources"]["nvd"] == 4, "status counts", out)

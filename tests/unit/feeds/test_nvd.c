@@ -140,11 +140,27 @@ static void test_nvd_refuses_other_formats(void **state)
     assert_int_equal(lf_nvd_import_buffer(&im.c, "empty", "  \n", 3, &err), LF_EFORMAT);
     lf_err_clear(&err);
     assert_int_equal(lf_nvd_import_buffer(&im.c, "obj", "{\"a\":1}", 7, &err), LF_EFORMAT);
+    /* a range bound that is not a string would widen the range: the configuration is
+     * left out and reported, the record kept */
+    {
+        const char *rec = "{\"id\":\"CVE-2030-0001\",\"lastModified\":\"2030-01-01T00:00:00.000\","
+                          "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                          "\"criteria\":\"cpe:2.3:a:acme:tool:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":2}]}]}],"
+                          "\"metrics\":{\"cvssMetricV31\":[{\"cvssData\":{\"vectorString\":\"CVSS:3.1/AV:N/AC:L/PR:N/"
+                          "UI:N/S:U/C:H/I:H/A:H\",\"baseScore\":-1.5}}]}}";
+        size_t before = im.c.report.errors;
+        lf_err_clear(&err);
+        assert_int_equal(lf_nvd_import_buffer(&im.c, "bound.json", rec, strlen(rec), &err), LF_OK);
+        assert_int_equal(im.c.report.errors, before + 2);
+        assert_int_equal(im.c.report.configs_dropped, 1);
+        assert_int_equal(lf_vdb_builder_ndocs(im.b), 1);
+        im.c.report.errors = before;
+    }
     /* some other JSON array (a vocabulary file in the same folder): refused once */
     lf_err_clear(&err);
     assert_int_equal(lf_nvd_import_buffer(&im.c, "vocab.json", "[[\"a\",\"b\"],[1]]", 17, &err), LF_EFORMAT);
     assert_int_equal(im.c.report.errors, 0);
-    assert_int_equal(lf_vdb_builder_ndocs(im.b), 0);
+    assert_int_equal(lf_vdb_builder_ndocs(im.b), 1);
     lf_vdb_builder_free(im.b);
 }
 
