@@ -285,6 +285,7 @@ static const family families[] = {
 
 
 static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32_t item, bool platform_only);
+static int push_hit(lf_matcher *m, lf_hit h);
 
 static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32_t item,
                         bool platform_only)
@@ -330,6 +331,14 @@ static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32
         const char *reason = NULL;
         int t = crit_test(db, c, it, platform_only, &reason);
         if (t == T_YES) {
+            if (c->flags & VXC_TRIVIAL) {
+                /* its configuration is this one OR node: a vulnerable match is a hit at
+                 * once, with no stamp or configuration work (most NVD records) */
+                if ((c->flags & VXC_VULNERABLE) &&
+                    push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, item, ci, c->config_ord, NULL}))
+                    return LF_ENOMEM;
+                return LF_OK;
+            }
             m->crit_stamp[ci] = m->gen;
             GROW(m->pairs, m->npairs, m->cappairs);
             m->pairs[m->npairs++] = (pair){(uint32_t)(c - db->pcrit), item};
