@@ -158,7 +158,7 @@ static void test_nvd_refuses_other_formats(void **state)
     }
     /* some other JSON array (a vocabulary file in the same folder): refused once */
     lf_err_clear(&err);
-    assert_int_equal(lf_nvd_import_buffer(&im.c, "vocab.json", "[[\"a\",\"b\"],[1]]", 17, &err), LF_EFORMAT);
+    assert_int_equal(lf_nvd_import_buffer(&im.c, "vocab.json", "[[\"a\",\"b\"],[1]]", 15, &err), LF_EFORMAT);
     assert_int_equal(im.c.report.errors, 0);
     assert_int_equal(lf_vdb_builder_ndocs(im.b), 1);
     lf_vdb_builder_free(im.b);
