@@ -134,10 +134,11 @@ typedef struct item_ctx {
  *     does not say, so it goes to review.
  * Returns T_NO, T_YES, or T_REVIEW with *reason set.
  */
-static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, const char **reason)
+static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, bool update_in_version,
+                      const char **reason)
 {
     int res = T_YES;
-    for (int slot = 1; slot < 8; slot++) {
+    for (int slot = update_in_version ? 2 : 1; slot < 8; slot++) {
         int a = LF_CPE_UPDATE + slot - 1;
         int ck = (int)((x->kinds >> (2 * slot)) & 3);
         int ik = lf_cpe_kind(item, a);
@@ -242,7 +243,21 @@ static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bo
         return version_test(db, c, it, NULL, reason);
     const vx_extra *x = &db->extra[c->extra - 1];
     const char *areason = NULL;
-    int a = attrs_test(db, x, it->cpe, &areason);
+    if (x->combo_key && it->vkind == LF_CPE_VALUE && lf_cpe_kind(it->cpe, LF_CPE_UPDATE) == LF_CPE_ANY) {
+        /* the inventory writes version and update as one ("9.1R11.4", "1.8.0_361",
+         * "8.2p1"): equal to the criterion's version + update is this exact release */
+        size_t kl;
+        const unsigned char *k = vx_key(db, x->combo_key, &kl);
+        if (k && keycmp(k, kl, it->key, it->keylen) == 0) {
+            int a2 = attrs_test(db, x, it->cpe, true, &areason);
+            if (a2 == T_REVIEW && (f & VXC_VULNERABLE)) {
+                *reason = areason;
+                return T_REVIEW;
+            }
+            return a2 == T_NO ? T_NO : T_YES;
+        }
+    }
+    int a = attrs_test(db, x, it->cpe, false, &areason);
     if (a == T_NO)
         return T_NO;
     int v = version_test(db, c, it, x, reason);

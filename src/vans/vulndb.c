@@ -732,6 +732,16 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
             if (k == LF_CPE_VALUE)
                 x->val[slot] = S(w, lf_cpe_value(&cpe, attr));
         }
+        if (lf_cpe_kind(&cpe, LF_CPE_VERSION) == LF_CPE_VALUE && lf_cpe_kind(&cpe, LF_CPE_UPDATE) == LF_CPE_VALUE &&
+            out->ver_key) {
+            char pv[LF_CPE_MAX], pu[LF_CPE_MAX], both[2 * LF_CPE_MAX + 2];
+            int a = lf_cpe_plain(&cpe, LF_CPE_VERSION, pv, sizeof pv);
+            int b = lf_cpe_plain(&cpe, LF_CPE_UPDATE, pu, sizeof pu);
+            if (a > 0 && b > 0) {
+                snprintf(both, sizeof both, "%s %s", pv, pu);
+                x->combo_key = key_ref(w, both);
+            }
+        }
         out->extra = (uint32_t)w->extra.n;
     }
     out->flags = f;
@@ -1086,6 +1096,20 @@ static int build_blocks(writer *w)
                 v->sneg = v->epos = 1;
             } else if (c->ver_key) {
                 v->soff = v->eoff = c->ver_key;
+                /* "version update" written as one sorts after the bare version: the
+                 * interval reaches it so pruning never skips the combined form */
+                if (c->extra) {
+                    uint32_t ck = ((const vx_extra *)w->extra.p)[c->extra - 1].combo_key;
+                    if (ck) {
+                        const unsigned char *a1, *b1;
+                        uint16_t al, bl;
+                        key_at(w, ck, &a1, &al);
+                        key_at(w, c->ver_key, &b1, &bl);
+                        v->eoff = keycmp(a1, al, b1, bl) > 0 ? ck : c->ver_key;
+                        if (keycmp(a1, al, b1, bl) < 0)
+                            v->soff = ck;
+                    }
+                }
             } else {
                 if (c->flags & VXC_HAS_START)
                     v->soff = c->start_key;
@@ -1630,6 +1654,9 @@ int lf_vdb_open(const char *path, lf_vdb **out, lf_err *err)
     for (size_t i = 0; i < db->ncrit; i++)
         if (!key_ok(db, db->crit[i].start_key) || !key_ok(db, db->crit[i].end_key) ||
             !key_ok(db, db->crit[i].ver_key))
+            goto corrupt;
+    for (size_t i = 0; i < db->nextra; i++)
+        if (!key_ok(db, db->extra[i].combo_key))
             goto corrupt;
     for (size_t i = 0; i < db->ndrange; i++)
         if (!key_ok(db, db->drange[i].start_key) || !key_ok(db, db->drange[i].end_key))

@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 7
+#define LFVX_VERSION 8
 
 enum {
     LFVX_SEC_STR = 0,
@@ -117,6 +117,8 @@ typedef struct vx_crit {
 typedef struct vx_extra {
     uint32_t val[8];
     uint32_t kinds;
+    uint32_t combo_key;   /* KEY of "version update" when both are values (NVD splits
+                             9.1R11.4 into 9.1 + r11.4, inventories write it whole) */
 } vx_extra;
 #define VXC_VULNERABLE   1u
 #define VXC_START_INCL   2u

@@ -133,6 +133,15 @@ with tempfile.TemporaryDirectory() as d:
         check("CVE-2021-22205" in cves and cves["CVE-2021-22205"]["kev"] is not None,
               "GitLab ExifTool RCE found and KEV-listed", out[:2000])
         check("CVE-2021-41773" in cves and "CVE-2021-42013" in cves, "httpd 2.4.49 path traversal found", out[:2000])
+        # NVD splits Ivanti's 9.1R11.4 into version 9.1 + update r11.4; inventories write it whole
+        for spelling, want in (("9.1r11.4:*", "affected"), ("9.1:r11.4", "affected"), ("9.1:*", "needs_review")):
+            iv = os.path.join(d, "ivanti.txt")
+            with open(iv, "w") as f:
+                f.write(f"cpe:2.3:a:ivanti:connect_secure:{spelling}:*:*:*:*:*:*\n")
+            rc, out, err = run("vans", "scan", "--json", iv, data=real)
+            doc = json.loads(out)
+            st = {f["status"] for f in doc["findings"] if f["cve"] == "CVE-2024-21887"}
+            check(st == {want}, f"ivanti {spelling}: {want}", out[:1500])
         fixed = os.path.join(d, "fixed.txt")
         with open(fixed, "w") as f:
             f.write("cpe:2.3:a:gitlab:gitlab:13.8.8:*:*:*:community:*:*:*\n")

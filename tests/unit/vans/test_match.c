@@ -210,6 +210,10 @@ static void test_match_exact_update_review(void **state)
     char buf[2048];
     assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:update361:*:*:*:*:*:*"), "CVE-5-0001:match@0");
     assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:update371:*:*:*:*:*:*"), "");
+    /* version and update written as one, as inventories do */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0_361:*:*:*:*:*:*:*"), "CVE-5-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0u361:*:*:*:*:*:*:*"), "CVE-5-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0_371:*:*:*:*:*:*:*"), "");
     /* the update level is not given: review, not a guess either way */
     assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.8.0:*:*:*:*:*:*:*"), "CVE-5-0001:review@0");
     assert_string_equal(RUN(&fx, "cpe:2.3:a:oracle:jdk:1.7.0:*:*:*:*:*:*:*"), "");
