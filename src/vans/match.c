@@ -232,6 +232,23 @@ review_missing:
     return T_REVIEW;
 }
 
+/* The item's version kind, memcmp-orderable key, and whether it can be ordered. */
+static void item_prepare(item_ctx *it, const lf_cpe *c)
+{
+    it->cpe = c;
+    it->vkind = lf_cpe_kind(c, LF_CPE_VERSION);
+    it->keylen = 0;
+    it->orderable = false;
+    if (it->vkind == LF_CPE_VALUE) {
+        char plain[LF_CPE_MAX];
+        int pl = lf_cpe_plain(c, LF_CPE_VERSION, plain, sizeof plain);
+        if (pl >= 0) {
+            it->keylen = lf_version_key(plain, (size_t)pl, it->key, sizeof it->key);
+            it->orderable = lf_version_orderable(plain, (size_t)pl);
+        }
+    }
+}
+
 /* Test one criterion against one item. */
 static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bool platform_only,
                      const char **reason)
@@ -551,18 +568,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                                 c->len[LF_CPE_PRODUCT], key, sizeof key);
         if (kn < 0)
             continue;
-        it.cpe = c;
-        it.vkind = lf_cpe_kind(c, LF_CPE_VERSION);
-        it.keylen = 0;
-        it.orderable = false;
-        if (it.vkind == LF_CPE_VALUE) {
-            char plain[LF_CPE_MAX];
-            int pl = lf_cpe_plain(c, LF_CPE_VERSION, plain, sizeof plain);
-            if (pl >= 0) {
-                it.keylen = lf_version_key(plain, (size_t)pl, it.key, sizeof it.key);
-                it.orderable = lf_version_orderable(plain, (size_t)pl);
-            }
-        }
+        item_prepare(&it, c);
         m->st.probes++;
         uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
         m->item_prod[i] = p;
@@ -664,18 +670,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (!pp->hint_n)
             continue;
         item_ctx hi;
-        hi.cpe = &items[i];
-        hi.vkind = lf_cpe_kind(hi.cpe, LF_CPE_VERSION);
-        hi.keylen = 0;
-        hi.orderable = false;
-        if (hi.vkind == LF_CPE_VALUE) {
-            char plain[LF_CPE_MAX];
-            int pl = lf_cpe_plain(hi.cpe, LF_CPE_VERSION, plain, sizeof plain);
-            if (pl >= 0) {
-                hi.keylen = lf_version_key(plain, (size_t)pl, hi.key, sizeof hi.key);
-                hi.orderable = lf_version_orderable(plain, (size_t)pl);
-            }
-        }
+        item_prepare(&hi, &items[i]);
         for (uint32_t k = 0; k < pp->hint_n; k++) {
             uint32_t d = db->hintdoc[pp->hint_first + k];
             const vx_doc *xd = &db->doc[d];
