@@ -103,16 +103,6 @@ void lf_matcher_free(lf_matcher *m)
         }                                                                     \
     } while (0)
 
-/* Version keys are short (a dozen bytes): an inline loop beats a libc call. */
-static inline int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return a[i] < b[i] ? -1 : 1;
-    return an < bn ? -1 : an > bn;
-}
-
 enum { T_NO = 0, T_YES = 1, T_REVIEW = 2 };
 
 typedef struct item_ctx {
@@ -193,7 +183,7 @@ static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it,
         }
         size_t kl;
         const unsigned char *k = vx_key(db, c->ver_key, &kl);
-        if (!k || keycmp(k, kl, it->key, it->keylen) != 0)
+        if (!k || vx_keycmp(k, kl, it->key, it->keylen) != 0)
             return T_NO;
         if (!ranged)
             return T_YES;
@@ -215,14 +205,14 @@ static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it,
     if (f & VXC_HAS_START) {
         size_t kl;
         const unsigned char *k = vx_key(db, c->start_key, &kl);
-        int r = keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
+        int r = vx_keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
         if (r < 0 || (r == 0 && !(f & VXC_START_INCL)))
             return T_NO;
     }
     if (f & VXC_HAS_END) {
         size_t kl;
         const unsigned char *k = vx_key(db, c->end_key, &kl);
-        int r = keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
+        int r = vx_keycmp(it->key, it->keylen, k ? k : (const unsigned char *)"", kl);
         if (r > 0 || (r == 0 && !(f & VXC_END_INCL)))
             return T_NO;
     }
@@ -265,7 +255,7 @@ static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bo
          * "8.2p1"): equal to the criterion's version + update is this exact release */
         size_t kl;
         const unsigned char *k = vx_key(db, x->combo_key, &kl);
-        if (k && keycmp(k, kl, it->key, it->keylen) == 0) {
+        if (k && vx_keycmp(k, kl, it->key, it->keylen) == 0) {
             int a2 = attrs_test(db, x, it->cpe, true, &areason);
             if (a2 == T_REVIEW && (f & VXC_VULNERABLE)) {
                 *reason = areason;
@@ -333,12 +323,12 @@ static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32
             size_t kl;
             if (!(bl->flags & VXB_START_NEG_INF)) {
                 const unsigned char *k = vx_key(db, bl->start_key, &kl);
-                if (keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) > 0)
+                if (vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) > 0)
                     break;
             }
             if (!(bl->flags & VXB_END_POS_INF)) {
                 const unsigned char *k = vx_key(db, bl->max_end_key, &kl);
-                if (keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) < 0)
+                if (vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) < 0)
                     continue;
             }
             uint32_t k0 = b * VX_BLOCK, k1 = k0 + VX_BLOCK < p->crit_n ? k0 + VX_BLOCK : p->crit_n;
@@ -683,12 +673,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                     bool ok = true;
                     if (dr->start_key) {
                         const unsigned char *kk = vx_key(db, dr->start_key, &kl);
-                        int c = keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        int c = vx_keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
                         ok = c > 0 || (c == 0 && (dr->flags & VXC_START_INCL));
                     }
                     if (ok && dr->end_key) {
                         const unsigned char *kk = vx_key(db, dr->end_key, &kl);
-                        int c = keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        int c = vx_keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
                         ok = c < 0 || (c == 0 && (dr->flags & VXC_END_INCL));
                     }
                     in = ok;

@@ -1025,29 +1025,20 @@ typedef struct ivl {
     uint32_t crit;
 } ivl;
 
-static int keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c)
-        return c;
-    return an < bn ? -1 : an > bn;
-}
-
 static int cmp_ivl(const void *a, const void *b)
 {
     const ivl *x = a, *y = b;
     if (x->sneg != y->sneg)
         return x->sneg ? -1 : 1;
     if (!x->sneg) {
-        int c = keycmp(x->s, x->sl, y->s, y->sl);
+        int c = vx_keycmp(x->s, x->sl, y->s, y->sl);
         if (c)
             return c;
     }
     if (x->epos != y->epos)
         return x->epos ? 1 : -1;
     if (!x->epos) {
-        int c = keycmp(x->e, x->el, y->e, y->el);
+        int c = vx_keycmp(x->e, x->el, y->e, y->el);
         if (c)
             return c;
     }
@@ -1105,8 +1096,8 @@ static int build_blocks(writer *w)
                         uint16_t al, bl;
                         key_at(w, ck, &a1, &al);
                         key_at(w, c->ver_key, &b1, &bl);
-                        v->eoff = keycmp(a1, al, b1, bl) > 0 ? ck : c->ver_key;
-                        if (keycmp(a1, al, b1, bl) < 0)
+                        v->eoff = vx_keycmp(a1, al, b1, bl) > 0 ? ck : c->ver_key;
+                        if (vx_keycmp(a1, al, b1, bl) < 0)
                             v->soff = ck;
                     }
                 }
@@ -1145,7 +1136,7 @@ static int build_blocks(writer *w)
                     bl->flags |= VXB_END_POS_INF;
                     break;
                 }
-                if (!best || keycmp(tmp[k].e, tmp[k].el, best->e, best->el) > 0)
+                if (!best || vx_keycmp(tmp[k].e, tmp[k].el, best->e, best->el) > 0)
                     best = &tmp[k];
             }
             if (!(bl->flags & VXB_END_POS_INF) && best)

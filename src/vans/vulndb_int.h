@@ -227,6 +227,17 @@ static inline const unsigned char *vx_key(const lf_vdb *db, uint32_t off, size_t
     return db->key + off + 2;
 }
 
+/* Order of two version keys (version.h): bytes, then the shorter first. Keys are a
+ * dozen bytes, so an inline loop beats a libc call on the matcher's hot path. */
+static inline int vx_keycmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return an < bn ? -1 : an > bn;
+}
+
 uint32_t lf_vx_hash(const char *s, size_t n);
 /* Product key "p:vendor:product" from WFN values; returns length or -1 if too long. */
 int lf_vx_prod_key(char part, const char *vendor, size_t vlen, const char *product, size_t plen,
