@@ -455,12 +455,11 @@ static bool pool_eq(const pool *p, uint32_t off, const void *s, size_t n)
         size_t len = (size_t)d[0] | ((size_t)d[1] << 8);
         return len == n && memcmp(d + 2, s, n) == 0;
     }
-    /* byte by byte: the stored string may be shorter than n and end the pool */
-    const unsigned char *q = s;
-    for (size_t i = 0; i < n; i++)
-        if (d[i] != q[i])
-            return false;   /* includes the stored NUL ending early */
-    return d[n] == '\0';
+    /* d[0..n] must lie inside the pool before memcmp may read it: a stored string that
+     * runs to the end of the pool is shorter than n + 1 bytes and cannot be equal */
+    if ((size_t)off + n >= p->data.len)
+        return false;
+    return memcmp(d, s, n) == 0 && d[n] == '\0';
 }
 
 static int pool_grow(pool *p)
@@ -489,6 +488,27 @@ static int pool_grow(pool *p)
     return LF_OK;
 }
 
+/* The pool's own hash (never stored in the file): eight bytes at a time, because the
+ * writer interns millions of strings and byte-wise FNV was a tenth of the write. */
+static uint32_t pool_hash(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 /* Returns the offset, 0 for absent/empty, UINT32_MAX on failure. */
 static uint32_t pool_add(pool *p, const void *s, size_t n)
 {
@@ -506,7 +526,7 @@ static uint32_t pool_add(pool *p, const void *s, size_t n)
             return UINT32_MAX;
         return off;
     }
-    uint32_t h = lf_vx_hash(s, n);
+    uint32_t h = pool_hash(s, n);
     if ((p->n + 1) * 2 > p->nslots && pool_grow(p) != LF_OK)
         return UINT32_MAX;
     size_t mask = p->nslots - 1;
@@ -577,6 +597,25 @@ static uint32_t str_ref(writer *w, const char *s)
         return 0;
     uint32_t off = pool_add(&w->str, s, strlen(s));
     if (off == UINT32_MAX) {
+        w->oom = true;
+        return 0;
+    }
+    return off;
+}
+
+/* Strings known to be distinct (criterion ids, document ids) are appended without the
+ * interning probe: they would only grow the table. */
+static uint32_t str_raw(writer *w, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    size_t n = strlen(s);
+    if (w->str.data.len > UINT32_MAX - n - 4) {
+        w->oom = true;
+        return 0;
+    }
+    uint32_t off = (uint32_t)w->str.data.len;
+    if (lf_buf_append(&w->str.data, s, n + 1)) {
         w->oom = true;
         return 0;
     }
@@ -746,7 +785,7 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
     }
     out->flags = f;
     out->cpe = S(w, c->cpe);
-    out->match_id = S(w, c->match_id);
+    out->match_id = str_raw(w, c->match_id);
     return LF_OK;
 }
 
@@ -927,6 +966,27 @@ static int build_hints(writer *w, lf_vdoc **docs, size_t nd, vec *pairs)
         names[p].prod = (uint32_t)p;
     }
     qsort(names, nprod, sizeof(*names), cmp_namepair);
+    /* hash -> first index in names: one probe per word window instead of a binary
+     * search (the backlog scan tries millions of windows at NVD scale) */
+    size_t nslot = 16;
+    while (nslot < nprod * 2)
+        nslot *= 2;
+    uint32_t *slot_h = calloc(nslot, sizeof(uint32_t)), *slot_i = calloc(nslot, sizeof(uint32_t));
+    if (!slot_h || !slot_i) {
+        free(slot_h);
+        free(slot_i);
+        free(names);
+        return LF_ENOMEM;
+    }
+    for (size_t k = 0; k < nprod; k++) {
+        if (k && names[k].h == names[k - 1].h)
+            continue;
+        size_t j = names[k].h & (nslot - 1);
+        while (slot_i[j])
+            j = (j + 1) & (nslot - 1);
+        slot_h[j] = names[k].h;
+        slot_i[j] = (uint32_t)k + 1;
+    }
     for (size_t i = 0; i < nd; i++) {
         const lf_vdoc *d = docs[i];
         if (d->nconfig || !d->description || !d->description[0])
@@ -968,14 +1028,12 @@ static int build_hints(writer *w, lf_vdoc **docs, size_t nd, vec *pairs)
                     pname[pl++] = (char)tolower((unsigned char)x->s[q]);
                 pname[pl] = '\0';
                 uint32_t h = lf_vx_hash(pname, pl);
-                size_t lo = 0, hi = nprod;
-                while (lo < hi) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    if (names[mid].h < h)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
+                size_t lo = nprod;
+                for (size_t j = h & (nslot - 1); slot_i[j]; j = (j + 1) & (nslot - 1))
+                    if (slot_h[j] == h) {
+                        lo = slot_i[j] - 1;
+                        break;
+                    }
                 for (size_t c = lo; c < nprod && names[c].h == h; c++) {
                     const char *k = w->str.data.data + prods[names[c].prod].key;
                     const char *c1 = strchr(k, ':');
@@ -1002,6 +1060,8 @@ static int build_hints(writer *w, lf_vdoc **docs, size_t nd, vec *pairs)
         }
     }
 out:
+    free(slot_h);
+    free(slot_i);
     free(wd);
     free(names);
     return rc;
@@ -1231,7 +1291,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         vx_doc *xd = vec_push(&w.doc);
         if (!xd)
             goto oom;
-        xd->doc_id = S(&w, d->doc_id);
+        xd->doc_id = str_raw(&w, d->doc_id);
         xd->vuln_id = S(&w, vid);
         xd->published = S(&w, d->published);
         xd->modified = S(&w, d->modified);
