@@ -32,6 +32,7 @@ struct lf_matcher {
     uint32_t *crit_stamp;     /* crit matched by some item of this host */
     uint32_t *node_stamp;     /* node evaluated this host ... */
     uint8_t *node_sat;        /* ... and its value */
+    uint32_t *node_rstamp;    /* negated node holding an undecided criterion this host */
     uint32_t *config_stamp;
     uint8_t *config_sat;
     pair *pairs;
@@ -62,9 +63,10 @@ int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
     m->crit_stamp = calloc(db->ncrit + 1, sizeof(uint32_t));
     m->node_stamp = calloc(db->nnode + 1, sizeof(uint32_t));
     m->node_sat = calloc(db->nnode + 1, 1);
+    m->node_rstamp = calloc(db->nnode + 1, sizeof(uint32_t));
     m->config_stamp = calloc(db->nconfig + 1, sizeof(uint32_t));
     m->config_sat = calloc(db->nconfig + 1, 1);
-    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->config_stamp || !m->config_sat) {
+    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->node_rstamp || !m->config_stamp || !m->config_sat) {
         lf_matcher_free(m);
         return lf_err_set(err, LF_ENOMEM, "out of memory for matcher state");
     }
@@ -79,6 +81,7 @@ void lf_matcher_free(lf_matcher *m)
     free(m->crit_stamp);
     free(m->node_stamp);
     free(m->node_sat);
+    free(m->node_rstamp);
     free(m->config_stamp);
     free(m->config_sat);
     free(m->pairs);
@@ -367,6 +370,8 @@ static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32
         } else if (t == T_REVIEW) {
             /* platform criteria too: an undecidable platform must not silently drop the
              * vulnerability it gates (pass 2 of lf_matcher_run) */
+            if (db->node[c->node].flags & VXN_NEGATE)
+                m->node_rstamp[c->node] = m->gen;
             GROW(m->reviews, m->nreviews, m->capreviews);
             m->reviews[m->nreviews++] = (review){(uint32_t)(c - db->pcrit), item, reason};
         }
@@ -397,6 +402,17 @@ static bool node_eval(lf_matcher *m, uint32_t ni)
     m->node_stamp[ni] = m->cgen;
     m->node_sat[ni] = sat;
     return sat;
+}
+
+/* Does the configuration have a negated node holding a criterion that could not be
+ * decided for this host? */
+static bool negated_undecided(lf_matcher *m, uint32_t ci)
+{
+    const vx_config *c = &m->db->config[ci];
+    for (uint32_t k = 0; k < c->node_n; k++)
+        if (m->node_rstamp[c->node_first + k] == m->gen)
+            return true;
+    return false;
 }
 
 static bool config_eval(lf_matcher *m, uint32_t ci)
@@ -520,6 +536,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         memset(m->crit_stamp, 0, (db->ncrit + 1) * sizeof(uint32_t));
         if (m->seen_gen)
             memset(m->seen_gen, 0, m->capseen * sizeof(uint32_t));
+        memset(m->node_rstamp, 0, (db->nnode + 1) * sizeof(uint32_t));
         m->gen = 1;
     }
     if (++m->cgen == 0) {
@@ -594,8 +611,24 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             if (n->flags & VXN_NEGATE)
                 continue;
             if (!node_eval(m, c->node) || !config_eval(m, n->config)) {
-                GROW(m->later, m->nlater, m->caplater);
+                if (m->nlater == m->caplater) {
+                    size_t nc = m->caplater ? m->caplater * 2 : 64;
+                    uint32_t *nl = realloc(m->later, nc * sizeof(*nl));
+                    if (!nl)
+                        goto oom;
+                    m->later = nl;
+                    m->caplater = nc;
+                }
                 m->later[m->nlater++] = (uint32_t)pi;
+                continue;
+            }
+            if (negated_undecided(m, n->config)) {
+                /* it holds only if an undecided negated condition (a hotfix whose
+                 * version cannot be ordered, say) is absent: review */
+                if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord,
+                                         "holds unless a condition that cannot be decided for this inventory "
+                                         "(a negated criterion) applies"}))
+                    goto oom;
                 continue;
             }
         }
@@ -613,8 +646,13 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
             m->cgen = 1;
         }
-        for (size_t ri = 0; ri < m->nreviews; ri++)
-            m->crit_stamp[db->pcrit[m->reviews[ri].pc].crit] = m->gen;
+        /* undecided counts as present, except in negated nodes, where present is the
+         * restrictive choice: there it stays absent */
+        for (size_t ri = 0; ri < m->nreviews; ri++) {
+            const vx_pcrit *rc = &db->pcrit[m->reviews[ri].pc];
+            if (!(db->node[rc->node].flags & VXN_NEGATE))
+                m->crit_stamp[rc->crit] = m->gen;
+        }
         static const char platform_missing[] =
             "vulnerable only on a platform (OS or device) this inventory does not list; check the platform";
         for (size_t li = 0; li < m->nlater; li++) {

@@ -603,7 +603,7 @@ static uint32_t str_ref(writer *w, const char *s)
     return off;
 }
 
-/* Strings known to be distinct (criterion ids, document ids) are appended without the
+/* Strings known to be distinct (document ids) are appended without the
  * interning probe: they would only grow the table. */
 static uint32_t str_raw(writer *w, const char *s)
 {
@@ -785,7 +785,7 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
     }
     out->flags = f;
     out->cpe = S(w, c->cpe);
-    out->match_id = str_raw(w, c->match_id);
+    out->match_id = S(w, c->match_id);   /* shared by every CVE using the criterion */
     return LF_OK;
 }
 
@@ -805,6 +805,8 @@ typedef struct ptok {
 
 static bool is_version_tok(const char *t)
 {
+    if ((t[0] == 'v' || t[0] == 'V') && t[1] >= '0' && t[1] <= '9')
+        t++;
     if (!(t[0] >= '0' && t[0] <= '9'))
         return false;
     for (const char *q = t; *q; q++)
@@ -813,8 +815,26 @@ static bool is_version_tok(const char *t)
     return strlen(t) <= 8;   /* "2024", "17": plain numbers as versions, not long ids */
 }
 
+/* "v2.0" -> "2.0"; a branch start "1.x" -> "1" (so 1.0 is inside "1.x through 1.5") */
+static const char *prose_ver(const char *t, char *buf, size_t n)
+{
+    if (!t)
+        return NULL;
+    if ((t[0] == 'v' || t[0] == 'V') && t[1] >= '0' && t[1] <= '9')
+        t++;
+    size_t l = strlen(t);
+    if (l > 2 && t[l - 2] == '.' && (t[l - 1] == 'x' || t[l - 1] == '*')) {
+        snprintf(buf, n, "%.*s", (int)(l - 2), t);
+        return buf;
+    }
+    return t;
+}
+
 static int add_drange(writer *w, vx_doc *xd, const char *start, bool sincl, const char *end, bool eincl)
 {
+    char sb[64], eb[64];
+    start = prose_ver(start, sb, sizeof sb);
+    end = prose_ver(end, eb, sizeof eb);
     vx_drange *r = vec_push(&w->drange);
     if (!r)
         return LF_ENOMEM;
@@ -879,8 +899,10 @@ static int prose_ranges(writer *w, const char *desc, vx_doc *xd)
                    (!strcmp(T(i + 2), "earlier") || !strcmp(T(i + 2), "prior") || !strcmp(T(i + 2), "older") ||
                     !strcmp(T(i + 2), "below") || !strcmp(T(i + 2), "lower"))) {
             rc = add_drange(w, xd, NULL, false, a, true);
-        } else if (is_version_tok(a) && !strcmp(T(i + 1), "through") && is_version_tok(T(i + 2))) {
-            rc = add_drange(w, xd, a, true, T(i + 2), true);
+        } else if (!strcmp(a, "through") && is_version_tok(T(i + 1))) {
+            /* "A through B", or "Widget through 3.4" (every version up to 3.4) */
+            const char *prev = i ? T(i - 1) : "";
+            rc = add_drange(w, xd, is_version_tok(prev) ? prev : NULL, true, T(i + 1), true);
         } else if (!strcmp(a, "from") && is_version_tok(T(i + 1)) && !strcmp(T(i + 2), "to") &&
                    is_version_tok(T(i + 3))) {
             bool excl = strstr(T(i + 4), "exclusive") != NULL;

@@ -316,6 +316,43 @@ static void test_match_undecided_never_silent(void **state)
     fx_free(&fx);
 }
 
+/* More prose forms (from review): "X through V" with no start, "v2.0", "1.x through 1.5";
+ * and a negated condition that cannot be decided makes a review, never a match or silence. */
+static void test_match_prose_more_and_negated_review(void **state)
+{
+    (void)state;
+    static lf_vcrit w0[] = {CRIT(true, "cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*", NULL, false, "0.1", false)};
+    static lf_vcrit g0[] = {CRIT(true, "cpe:2.3:a:acme:gizmo:*:*:*:*:*:*:*:*", NULL, false, "0.1", false)};
+    static lf_vcrit k0[] = {CRIT(true, "cpe:2.3:a:acme:knob:*:*:*:*:*:*:*:*", NULL, false, "0.1", false)};
+    static lf_vnode nw[] = {{false, false, 1, w0}}, ng[] = {{false, false, 1, g0}}, nk[] = {{false, false, 1, k0}};
+    static lf_vconfig cw[] = {{false, 1, nw}}, cg[] = {{false, 1, ng}}, ck[] = {{false, 1, nk}};
+    /* foo < 2.0, unless hotfix (unordered range: always undecided) */
+    static lf_vcrit f0[] = {CRIT(true, "cpe:2.3:a:acme:foo:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    static lf_vcrit h0[] = {{false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", "1", true, NULL, false, LF_VS_UNORDERED, NULL}};
+    static lf_vnode nf[] = {{false, false, 1, f0}, {false, true, 1, h0}};
+    static lf_vconfig cf[] = {{true, 2, nf}};
+    lf_vdoc docs[] = {doc1("CVE-2002-0001", cw, 1), doc1("CVE-2002-0002", cg, 1), doc1("CVE-2002-0003", ck, 1),
+                      doc1("CVE-2003-0001", NULL, 0), doc1("CVE-2003-0002", NULL, 0), doc1("CVE-2003-0003", NULL, 0),
+                      doc1("CVE-2004-0001", cf, 1)};
+    docs[3].description = "Acme Widget through 3.4 mishandles input; Acme Gadget before 1.0 too.";
+    docs[4].description = "Acme Gizmo before v2.0 and Acme Gadget before 1.0 are affected.";
+    docs[5].description = "Acme Knob 1.x through 1.5 allows a crash.";
+    fixture fx;
+    fx_build(&fx, docs, 7);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:widget:3.0:*:*:*:*:*:*:*"), "CVE-2003-0001:unanalysed@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:widget:3.5:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:gizmo:1.0:*:*:*:*:*:*:*"), "CVE-2003-0002:unanalysed@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:gizmo:2.0:*:*:*:*:*:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:knob:1.0:*:*:*:*:*:*:*"), "CVE-2003-0003:unanalysed@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:knob:1.6:*:*:*:*:*:*:*"), "");
+    /* negated, undecidable hotfix: review whether or not the item is listed */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*"), "CVE-2004-0001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*"),
+                        "CVE-2004-0001:review@0");
+    fx_free(&fx);
+}
+
 /* The version forms of CVE prose: each description bounds the low-confidence hint. */
 static void test_match_description_ranges(void **state)
 {
@@ -388,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_match_not_yet_analysed),
         cmocka_unit_test(test_match_description_ranges),
         cmocka_unit_test(test_match_undecided_never_silent),
+        cmocka_unit_test(test_match_prose_more_and_negated_review),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
