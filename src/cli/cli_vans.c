@@ -178,8 +178,7 @@ static void emit_json(scan *s, const lf_finding *f)
 static void emit_csv(scan *s, const lf_finding *f)
 {
     lf_buf *b = &s->out;
-    char score[16] = "", tags[8];
-    (void)tags;
+    char score[16] = "";
     if (f->has_cvss)
         snprintf(score, sizeof score, "%d.%d", f->cvss->score10 / 10, f->cvss->score10 % 10);
     csv_field(b, f->host);

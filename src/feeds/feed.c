@@ -3,7 +3,22 @@
  */
 #include "feeds/feed.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/file.h"
+
+int lf_feed_import_file(lf_feed_ctx *c, const char *path, lf_feed_buffer_fn fn, lf_err *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = lf_file_read(path, 0, &data, &len, err);
+    if (rc)
+        return rc;
+    rc = fn(c, path, data, len, err);
+    free(data);
+    return rc;
+}
 
 void lf_feed_ctx_init(lf_feed_ctx *c, lf_vdb_builder *b)
 {

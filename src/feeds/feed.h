@@ -43,4 +43,9 @@ void lf_feed_error(lf_feed_ctx *c, const lf_err *e);
 /* Count a put result in the report. */
 void lf_feed_count(lf_feed_ctx *c, lf_put_result r);
 
+/* Read a whole file (plain or gzip, "-" = stdin) and hand it to one reader's
+ * buffer function: the file variant every reader offers. */
+typedef int (*lf_feed_buffer_fn)(lf_feed_ctx *c, const char *name, const char *data, size_t len, lf_err *err);
+int lf_feed_import_file(lf_feed_ctx *c, const char *path, lf_feed_buffer_fn fn, lf_err *err);
+
 #endif

@@ -45,7 +45,10 @@ static void report(lf_feed_ctx *c, const char *src, long line, const char *id, c
     lf_feed_error(c, &e);
 }
 
-static int metrics_from_json(const lf_json *metrics, lf_arena *a, lf_vdoc *out)
+/* Metrics with a vector and a base score in 0..10; any other metric is reported (with
+ * the record) and left out, so a bad score never reaches a report as a bad number. */
+static int metrics_from_json(lf_feed_ctx *c, const char *src, long line, const char *id,
+                             const lf_json *metrics, lf_arena *a, lf_vdoc *out)
 {
     static const struct {
         const char *key;
@@ -66,17 +69,19 @@ static int metrics_from_json(const lf_json *metrics, lf_arena *a, lf_vdoc *out)
             const lf_json *data = lf_json_get(m, "cvssData");
             const char *vec = lf_json_get_str(data, "vectorString");
             const lf_json *bs = lf_json_get(data, "baseScore");
-            if (!vec || !lf_json_is(bs, LF_JSON_NUMBER))
-                continue;
             double score = lf_json_num(bs, -1);
-            if (!(score >= 0.0 && score <= 10.0))
-                continue;   /* reported by the caller's metric check below */
+            if (!vec || !lf_json_is(bs, LF_JSON_NUMBER) || !(score >= 0.0 && score <= 10.0)) {
+                report(c, src, line, id, kinds[k].key, LF_EPARSE,
+                       !vec ? "metric without cvssData.vectorString; metric left out"
+                            : "baseScore is not a number from 0 to 10; metric left out");
+                continue;
+            }
             lf_vmetric *vm = &out->metric[out->nmetric++];
             vm->source = str_or_null(m, "source");
             const char *type = lf_json_get_str(m, "type");
             vm->primary = type && strcmp(type, "Primary") == 0;
             vm->version = kinds[k].v;
-            vm->score10 = (int)lround(lf_json_num(bs, 0) * 10.0);
+            vm->score10 = (int)lround(score * 10.0);
             const char *sev = lf_json_get_str(data, "baseSeverity");
             if (!sev)
                 sev = lf_json_get_str(m, "baseSeverity"); /* v2 keeps it outside cvssData */
@@ -261,21 +266,7 @@ int lf_nvd_doc_from_json(lf_feed_ctx *c, const char *src, long line, const lf_js
             break;
         }
     }
-    {
-        /* a metric with an out-of-range score is left out, and said so */
-        const lf_json *mets = lf_json_get(cve, "metrics");
-        static const char *const mk[] = {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"};
-        for (int k = 0; k < 4; k++) {
-            const lf_json *arr = lf_json_get(mets, mk[k]);
-            for (size_t i = 0; i < lf_json_len(arr); i++) {
-                const lf_json *bs = lf_json_get(lf_json_get(lf_json_at(arr, i), "cvssData"), "baseScore");
-                double sc = lf_json_num(bs, 0);
-                if (bs && (!lf_json_is(bs, LF_JSON_NUMBER) || !(sc >= 0.0 && sc <= 10.0)))
-                    report(c, src, line, id, mk[k], LF_EPARSE, "baseScore is not a number from 0 to 10; metric left out");
-            }
-        }
-    }
-    if (metrics_from_json(lf_json_get(cve, "metrics"), a, out) ||
+    if (metrics_from_json(c, src, line, id, lf_json_get(cve, "metrics"), a, out) ||
         cwes_from_json(lf_json_get(cve, "weaknesses"), a, out) ||
         refs_from_json(lf_json_get(cve, "references"), a, out))
         goto oom;
@@ -421,12 +412,5 @@ done:
 
 int lf_nvd_import_file(lf_feed_ctx *c, const char *path, lf_err *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    int rc = lf_file_read(path, 0, &data, &len, err);
-    if (rc)
-        return rc;
-    rc = lf_nvd_import_buffer(c, path, data, len, err);
-    free(data);
-    return rc;
+    return lf_feed_import_file(c, path, lf_nvd_import_buffer, err);
 }

@@ -46,6 +46,13 @@ struct lf_matcher {
     size_t capseen;
     uint32_t *item_prod;      /* product of each item this host (UINT32_MAX: none) */
     size_t capitems;
+    /* version key of each item that has description hints, kept from the scan so the
+     * hint pass does not compute it again */
+    unsigned char *hkeys;
+    size_t nhkeys, caphkeys;
+    uint32_t *hkey_off;       /* per item: offset into hkeys; length in hkey_len */
+    uint16_t *hkey_len;
+    uint8_t *hkey_ord;
     lf_matcher_stats st;
 };
 
@@ -91,6 +98,10 @@ void lf_matcher_free(lf_matcher *m)
     free(m->seen_key);
     free(m->seen_gen);
     free(m->item_prod);
+    free(m->hkeys);
+    free(m->hkey_off);
+    free(m->hkey_len);
+    free(m->hkey_ord);
     free(m);
 }
 
@@ -559,8 +570,21 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (!np)
             goto oom;
         m->item_prod = np;
+        uint32_t *no = realloc(m->hkey_off, nitems * sizeof(*no));
+        if (!no)
+            goto oom;
+        m->hkey_off = no;
+        uint16_t *nl = realloc(m->hkey_len, nitems * sizeof(*nl));
+        if (!nl)
+            goto oom;
+        m->hkey_len = nl;
+        uint8_t *nd = realloc(m->hkey_ord, nitems);
+        if (!nd)
+            goto oom;
+        m->hkey_ord = nd;
         m->capitems = nitems;
     }
+    m->nhkeys = 0;
     item_ctx it;
     for (size_t i = 0; i < nitems; i++) {
         const lf_cpe *c = &items[i];
@@ -579,6 +603,22 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         m->st.probes++;
         uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
         m->item_prod[i] = p;
+        if (p != UINT32_MAX && db->prod[p].hint_n) {
+            if (m->nhkeys + it.keylen > m->caphkeys) {
+                size_t nc = (m->caphkeys + it.keylen) * 2 + 256;
+                unsigned char *nk = realloc(m->hkeys, nc);
+                if (!nk)
+                    goto oom;
+                m->hkeys = nk;
+                m->caphkeys = nc;
+            }
+            if (it.keylen)
+                memcpy(m->hkeys + m->nhkeys, it.key, it.keylen);
+            m->hkey_off[i] = (uint32_t)m->nhkeys;
+            m->hkey_len[i] = (uint16_t)it.keylen;
+            m->hkey_ord[i] = it.vkind == LF_CPE_VALUE && it.orderable;
+            m->nhkeys += it.keylen;
+        }
         if (p != UINT32_MAX && scan_product(m, p, &it, (uint32_t)i, false))
             goto oom;
         for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
@@ -697,13 +737,13 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         const vx_prod *pp = &db->prod[p];
         if (!pp->hint_n)
             continue;
-        item_ctx hi;
-        item_prepare(&hi, &items[i]);
+        const unsigned char *hkey = m->hkeys ? m->hkeys + m->hkey_off[i] : (const unsigned char *)"";
+        size_t hlen = m->hkey_len[i];
         for (uint32_t k = 0; k < pp->hint_n; k++) {
             uint32_t d = db->hintdoc[pp->hint_first + k];
             const vx_doc *xd = &db->doc[d];
             const char *why = "no applicability data yet; the description names this product";
-            if (xd->drange_n && hi.orderable) {
+            if (xd->drange_n && m->hkey_ord[i]) {
                 bool in = false;
                 for (uint32_t r = 0; r < xd->drange_n && !in; r++) {
                     const vx_drange *dr = &db->drange[xd->drange_first + r];
@@ -711,12 +751,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                     bool ok = true;
                     if (dr->start_key) {
                         const unsigned char *kk = vx_key(db, dr->start_key, &kl);
-                        int c = vx_keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        int c = vx_keycmp(hkey, hlen, kk ? kk : (const unsigned char *)"", kl);
                         ok = c > 0 || (c == 0 && (dr->flags & VXC_START_INCL));
                     }
                     if (ok && dr->end_key) {
                         const unsigned char *kk = vx_key(db, dr->end_key, &kl);
-                        int c = vx_keycmp(hi.key, hi.keylen, kk ? kk : (const unsigned char *)"", kl);
+                        int c = vx_keycmp(hkey, hlen, kk ? kk : (const unsigned char *)"", kl);
                         ok = c < 0 || (c == 0 && (dr->flags & VXC_END_INCL));
                     }
                     in = ok;

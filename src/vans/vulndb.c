@@ -1240,7 +1240,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     writer w;
     memset(&w, 0, sizeof(w));
     lf_vdoc **docs = NULL;
-    uint32_t *crit_count = NULL, *hint_count = NULL;
+    uint32_t *crit_count = NULL;
     vec pairs = {.size = 2 * sizeof(uint32_t)};
     int rc = LF_OK;
     lf_atomic af = {0};
@@ -1595,7 +1595,6 @@ done:
     free(w.pslots);
     free(pairs.p);
     free(crit_count);
-    free(hint_count);
     free(docs);
     return rc;
 }
