@@ -350,7 +350,10 @@ static size_t fs_count(const char *s, size_t n, size_t *extra)
     return k;
 }
 
-int lf_cpe_parse_fs(lf_cpe *out, const char *s, size_t n, lf_err *err)
+/* What both bindings check first: arguments, the length limit, and the prefix (the
+ * error column is where the input stops agreeing with it). */
+static int parse_start(lf_cpe *out, const char *s, size_t n, const char *prefix, const char *what,
+                       lf_err *err)
 {
     if (!out)
         return lf_err_set(err, LF_EINVAL, "no output");
@@ -360,13 +363,20 @@ int lf_cpe_parse_fs(lf_cpe *out, const char *s, size_t n, lf_err *err)
     if (n > LF_CPE_MAX)
         return perr(err, LF_ELIMIT, -1, LF_CPE_MAX + 1,
                     "CPE name is %zu bytes, longer than %d", n, LF_CPE_MAX);
-    if (!prefix_ieq(s, n, "cpe:2.3:")) {
-        size_t i = 0;
-        while (i < n && i < 8 && to_lower((unsigned char)s[i]) == (unsigned char)"cpe:2.3:"[i])
+    if (!prefix_ieq(s, n, prefix)) {
+        size_t i = 0, pl = strlen(prefix);
+        while (i < n && i < pl && to_lower((unsigned char)s[i]) == (unsigned char)prefix[i])
             i++;
-        return perr(err, LF_EPARSE, -1, i + 1,
-                    "not a CPE 2.3 formatted string: expected prefix 'cpe:2.3:'");
+        return perr(err, LF_EPARSE, -1, i + 1, "not a %s: expected prefix '%s'", what, prefix);
     }
+    return LF_OK;
+}
+
+int lf_cpe_parse_fs(lf_cpe *out, const char *s, size_t n, lf_err *err)
+{
+    int rc0 = parse_start(out, s, n, "cpe:2.3:", "CPE 2.3 formatted string", err);
+    if (rc0)
+        return rc0;
 
     size_t used = 0, pos = 8;
     int rc = LF_OK;
@@ -510,20 +520,9 @@ static int uri_value(lf_cpe *out, int attr, const char *s, size_t a, size_t b, s
 
 int lf_cpe_parse_uri(lf_cpe *out, const char *s, size_t n, lf_err *err)
 {
-    if (!out)
-        return lf_err_set(err, LF_EINVAL, "no output");
-    lf_cpe_init(out);
-    if (!s && n)
-        return lf_err_set(err, LF_EINVAL, "no input");
-    if (n > LF_CPE_MAX)
-        return perr(err, LF_ELIMIT, -1, LF_CPE_MAX + 1,
-                    "CPE name is %zu bytes, longer than %d", n, LF_CPE_MAX);
-    if (!prefix_ieq(s, n, "cpe:/")) {
-        size_t i = 0;
-        while (i < n && i < 5 && to_lower((unsigned char)s[i]) == (unsigned char)"cpe:/"[i])
-            i++;
-        return perr(err, LF_EPARSE, -1, i + 1, "not a CPE URI: expected prefix 'cpe:/'");
-    }
+    int rc0 = parse_start(out, s, n, "cpe:/", "CPE URI", err);
+    if (rc0)
+        return rc0;
 
     /* 7695 §6.1.2 Figure 6-1: at most part..language (7 components); missing trailing
      * components are ANY. */
