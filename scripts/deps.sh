@@ -3,7 +3,7 @@
 # As root: installs what is missing with apt-get. Otherwise: prints the exact command.
 # Usage: scripts/deps.sh [build|test]   (test adds the fuzzing/test tools)
 set -eu
-PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3"
+PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3 libutf8proc-dev libopencc-dev libopencc-data libexpat1-dev"
 if [ "${1:-build}" = "test" ]; then
   PKGS="$PKGS clang libclang-rt-14-dev"
 fi
