@@ -1,0 +1,400 @@
+/*
+ * normalize: folding (utf8proc + OpenCC) and tokenising of software names.
+ */
+#include "intake/normalize.h"
+
+#include <opencc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct lf_norm {
+    opencc_t cc;
+    lf_buf pre;      /* after the sign removal */
+    lf_buf fold;
+};
+
+int lf_norm_new(lf_norm **out, lf_err *err)
+{
+    lf_norm *n = calloc(1, sizeof(*n));
+    if (!n)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    n->cc = opencc_open("s2twp.json");
+    if (n->cc == (opencc_t)-1) {
+        free(n);
+        return lf_err_set(err, LF_EIO, "cannot load the OpenCC s2twp conversion (package libopencc-data): %s",
+                          opencc_error());
+    }
+    lf_buf_init(&n->pre, 0);
+    lf_buf_init(&n->fold, 0);
+    *out = n;
+    return LF_OK;
+}
+
+void lf_norm_free(lf_norm *n)
+{
+    if (!n)
+        return;
+    opencc_close(n->cc);
+    lf_buf_clear(&n->pre);
+    lf_buf_clear(&n->fold);
+    free(n);
+}
+
+static bool is_han(int32_t c)
+{
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x2FA1F);
+}
+
+static bool is_cjk(int32_t c)
+{
+    return is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x3005 && c <= 0x3007);
+}
+
+int lf_norm_fold(lf_norm *n, const char *s, size_t len, lf_buf *out, lf_err *err)
+{
+    lf_buf_reset(&n->pre);
+    bool han = false;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+        if (k <= 0) {
+            i++;          /* drop an invalid byte */
+            continue;
+        }
+        if (c == 0x00AE || c == 0x2122 || c == 0x00A9 || c == 0x2120 || c == 0) {
+            i += (size_t)k;
+            continue;
+        }
+        if (is_han(c))
+            han = true;
+        if (lf_buf_append(&n->pre, p + i, (size_t)k))
+            goto oom;
+        i += (size_t)k;
+    }
+    if (lf_buf_putc(&n->pre, '\0'))
+        goto oom;
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)n->pre.data, (utf8proc_ssize_t)(n->pre.len - 1), &m,
+                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                           UTF8PROC_IGNORE | UTF8PROC_LUMP | UTF8PROC_STRIPCC);
+    if (ml < 0)
+        return lf_err_set(err, ml == UTF8PROC_ERROR_NOMEM ? LF_ENOMEM : LF_EPARSE, "cannot normalise text: %s",
+                          utf8proc_errmsg(ml));
+    lf_buf_reset(out);
+    int rc = LF_OK;
+    if (han) {
+        char *t = opencc_convert_utf8(n->cc, (const char *)m, (size_t)ml);
+        if (!t) {
+            free(m);
+            return lf_err_set(err, LF_ENOMEM, "script conversion failed: %s", opencc_error());
+        }
+        rc = lf_buf_puts(out, t);
+        opencc_convert_utf8_free(t);
+    } else {
+        rc = lf_buf_append(out, m, (size_t)ml);
+    }
+    free(m);
+    if (rc || lf_buf_putc(out, '\0'))
+        goto oom;
+    out->len--;    /* keep the NUL outside the length */
+    return LF_OK;
+oom:
+    return lf_err_set(err, LF_ENOMEM, "out of memory while normalising");
+}
+
+/* ---- token classes ---- */
+
+static bool tok_is(const char *t, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(t, w, n) == 0;
+}
+
+static bool in_list(const char *t, size_t n, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (tok_is(t, n, list[i]))
+            return true;
+    return false;
+}
+
+static const char *const arch_words[] = {"x64", "x86", "x86_64", "x86-64", "amd64", "arm64", "aarch64", "ia64",
+                                         "win64", "win32", "64-bit", "32-bit", "64bit", "32bit", "x64-based",
+                                         "x86-based", "i386", "i686", "64位元", "32位元", "64位", "32位", NULL};
+/* Traditional forms only: Simplified input reaches here through s2twp. */
+static const char *const lang_words[] = {"繁體中文版", "繁體中文", "繁中版", "繁中", "中文版", "中文",
+                                         "簡體中文版", "簡體中文", "簡中", "英文版", "多國語言版", "多語言版",
+                                         "cht", "chs", "multilingual", "mui", "chinese", "traditional", "simplified", "english",
+                                         NULL};
+static const char *const edition_words[] = {
+    "professional", "plus", "standard", "home", "business", "student", "and", "ultimate", "premium", "pro",
+    "enterprise", "personal", "free", "freeware", "trial", "community", "express", "edition", "專業增強版",
+    "專業版", "標準版", "企業版", "家用及中小企業版", "家用及學生版", "中小企業版", "家用版", "個人版",
+    "免費版", "旗艦版", "教育版", "社群版", "社區版", "試用版", "正式版", "增強版", "精簡版", NULL};
+static const char *const noise_words[] = {"version", "ver", "ver.", "版本", NULL};
+
+static bool is_digits(const char *t, size_t n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+    return true;
+}
+
+static bool is_lang_tag(const char *t, size_t n)
+{
+    /* zh-tw, en-us, zh_hk, zh-hant */
+    if (n == 5 && (t[2] == '-' || t[2] == '_'))
+        return t[0] >= 'a' && t[0] <= 'z' && t[1] >= 'a' && t[1] <= 'z' && t[3] >= 'a' && t[3] <= 'z' &&
+               t[4] >= 'a' && t[4] <= 'z' && !(t[0] == 'x' && t[1] == '6');
+    return tok_is(t, n, "zh-hant") || tok_is(t, n, "zh-hans");
+}
+
+/* v1, v1.2, 1.2, 1.2.3-beta, 8u401, 23.01, 1.1.1w */
+static bool is_version(const char *t, size_t n)
+{
+    size_t i = 0;
+    if (n >= 2 && t[0] == 'v' && t[1] >= '0' && t[1] <= '9')
+        i = 1;
+    if (i >= n || t[i] < '0' || t[i] > '9')
+        return false;
+    size_t d = i;
+    while (d < n && t[d] >= '0' && t[d] <= '9')
+        d++;
+    if (d == n)
+        return i == 1;                       /* "v2" */
+    if (t[d] == '.' && d + 1 < n && t[d + 1] >= '0' && t[d + 1] <= '9')
+        return true;                         /* 1.2... */
+    if (t[d] == 'u' && d + 1 < n && is_digits(t + d + 1, n - d - 1))
+        return true;                         /* 8u401 */
+    return false;
+}
+
+static int classify(const char *t, size_t n, bool cjk, bool paren)
+{
+    if (in_list(t, n, arch_words))
+        return LF_TOK_ARCH;
+    if (in_list(t, n, lang_words) || (!cjk && is_lang_tag(t, n)))
+        return LF_TOK_LANG;
+    if (is_version(t, n))
+        return LF_TOK_VER;
+    if (paren)
+        return LF_TOK_PAREN;
+    if (in_list(t, n, noise_words))
+        return LF_TOK_NOISE;
+    if (in_list(t, n, edition_words))
+        return LF_TOK_EDITION;
+    if (is_digits(t, n))
+        return (n == 4 && (t[0] == '1' || t[0] == '2') && (t[1] == '9' || t[1] == '0')) ? LF_TOK_YEAR : LF_TOK_NUM;
+    return LF_TOK_WORD;
+}
+
+static bool inner_char(int32_t c)
+{
+    return c == '.' || c == '+' || c == '#' || c == '-' || c == '_' || c == '\'';
+}
+
+static bool word_char(int32_t c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return true;
+    if (c < 0x80)
+        return false;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+           (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_err *err)
+{
+    int rc = lf_norm_fold(n, s, len, &n->fold, err);
+    if (rc)
+        return rc;
+    r->truncated = false;
+    size_t tl = n->fold.len;
+    if (tl >= sizeof r->text) {
+        tl = sizeof r->text - 1;
+        while (tl && ((unsigned char)n->fold.data[tl] & 0xC0) == 0x80)
+            tl--;     /* cut at a character boundary */
+        r->truncated = true;
+    }
+    memcpy(r->text, n->fold.data, tl);
+    r->text[tl] = '\0';
+    r->textlen = tl;
+    r->ntok = 0;
+    r->version_tok = -1;
+    r->has_cjk = false;
+
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)r->text;
+    size_t i = 0;
+    int paren = 0;
+    while (i < tl) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(tl - i), &c);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{') {
+            paren++;
+            i += (size_t)k;
+            continue;
+        }
+        if ((c == ')' || c == ']' || c == '}') && paren > 0) {
+            paren--;
+            i += (size_t)k;
+            continue;
+        }
+        bool cj = is_cjk(c);
+        if (!cj && !word_char(c) && !(c == '.' && i + 1 < tl && word_char(p[i + 1]) && p[i + 1] != '.')) {
+            i += (size_t)k;
+            continue;
+        }
+        /* a token: same script class throughout; inner . + # - _ ' allowed between chars */
+        size_t start = i, end = i;
+        while (i < tl) {
+            utf8proc_int32_t d;
+            utf8proc_ssize_t q = utf8proc_iterate(p + i, (utf8proc_ssize_t)(tl - i), &d);
+            if (q <= 0)
+                break;
+            if (is_cjk(d) != cj)
+                break;
+            if (cj || word_char(d)) {
+                i += (size_t)q;
+                end = i;
+                continue;
+            }
+            if (!cj && inner_char(d)) {
+                /* '+' and '#' may end a token (c++, c#); others only between chars */
+                if (d == '+' || d == '#') {
+                    i += (size_t)q;
+                    end = i;
+                    continue;
+                }
+                i += (size_t)q;
+                continue;
+            }
+            break;
+        }
+        if (end == start) {     /* a lone inner char, or a leading '.' with nothing after */
+            if (i == start)
+                i += (size_t)k;
+            continue;
+        }
+        if (cj)
+            r->has_cjk = true;
+        if (r->ntok == LF_NORM_MAX_TOKENS) {
+            r->truncated = true;
+            break;
+        }
+        lf_norm_tok *t = &r->tok[r->ntok];
+        t->off = (unsigned short)start;
+        t->len = (unsigned short)(end - start);
+        t->cjk = cj;
+        t->cls = (unsigned char)classify(r->text + start, end - start, cj, paren > 0);
+        r->ntok++;
+        i = end;
+    }
+    /* pairs: "64 bit", "64 位元", "32 位" are one ARCH */
+    for (size_t j = 0; j + 1 < r->ntok; j++) {
+        const char *a = r->text + r->tok[j].off, *b = r->text + r->tok[j + 1].off;
+        size_t al = r->tok[j].len, bl = r->tok[j + 1].len;
+        if ((tok_is(a, al, "64") || tok_is(a, al, "32")) &&
+            (tok_is(b, bl, "bit") || tok_is(b, bl, "位元") || tok_is(b, bl, "位") || tok_is(b, bl, "bits"))) {
+            r->tok[j].cls = r->tok[j + 1].cls = LF_TOK_ARCH;
+        }
+    }
+    for (size_t j = 0; j < r->ntok; j++)
+        if (r->tok[j].cls == LF_TOK_VER) {
+            r->version_tok = (int)j;
+            break;
+        }
+    return LF_OK;
+}
+
+static bool keep(const lf_norm_result *r, size_t j, int flags, size_t last_kept)
+{
+    int c = r->tok[j].cls;
+    if (c == LF_TOK_WORD || c == LF_TOK_YEAR)
+        return true;
+    if (c == LF_TOK_EDITION)
+        return !(flags & LF_NORM_KEY_NO_EDITION);
+    if (c == LF_TOK_NUM)
+        return !((flags & LF_NORM_KEY_NO_TAILNUM) && j == last_kept);
+    return false;
+}
+
+/* index of the last token FULL would keep, or SIZE_MAX */
+static size_t last_key_tok(const lf_norm_result *r, int flags)
+{
+    size_t last = SIZE_MAX;
+    for (size_t j = 0; j < r->ntok; j++) {
+        int c = r->tok[j].cls;
+        if (c == LF_TOK_WORD || c == LF_TOK_YEAR || c == LF_TOK_NUM ||
+            (c == LF_TOK_EDITION && !(flags & LF_NORM_KEY_NO_EDITION)))
+            last = j;
+    }
+    return last;
+}
+
+size_t lf_norm_key_tokens(const lf_norm_result *r, int flags, const lf_norm_tok **toks, size_t max)
+{
+    size_t last = last_key_tok(r, flags), k = 0;
+    for (size_t j = 0; j < r->ntok && k < max; j++)
+        if (keep(r, j, flags, last))
+            toks[k++] = &r->tok[j];
+    return k;
+}
+
+size_t lf_norm_key(const lf_norm_result *r, int flags, char *buf, size_t bufsize)
+{
+    size_t last = last_key_tok(r, flags), o = 0;
+    if (!bufsize)
+        return 0;
+    for (size_t j = 0; j < r->ntok; j++) {
+        if (!keep(r, j, flags, last))
+            continue;
+        size_t l = r->tok[j].len;
+        if (o + l + 2 > bufsize)
+            break;
+        if (o)
+            buf[o++] = ' ';
+        memcpy(buf + o, r->text + r->tok[j].off, l);
+        o += l;
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+size_t lf_norm_name_version(const lf_norm_result *r, bool allow_tailnum, char *buf, size_t bufsize)
+{
+    const lf_norm_tok *t = NULL;
+    if (bufsize)
+        buf[0] = '\0';
+    if (r->version_tok >= 0) {
+        t = &r->tok[r->version_tok];
+    } else if (allow_tailnum) {
+        size_t last = last_key_tok(r, 0);
+        if (last != SIZE_MAX && r->tok[last].cls == LF_TOK_NUM)
+            t = &r->tok[last];
+    }
+    if (!t || !bufsize)
+        return 0;
+    const char *s = r->text + t->off;
+    size_t l = t->len;
+    if (l > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9') {
+        s++;
+        l--;
+    }
+    if (l >= bufsize)
+        l = bufsize - 1;
+    memcpy(buf, s, l);
+    buf[l] = '\0';
+    return l;
+}
