@@ -19,6 +19,7 @@ static const cli_cmd commands[] = {
     {"feed", lf_cli_feed, "import vulnerability feeds (nvd, kev) and show their status"},
     {"vans", lf_cli_vans, "vulnerability analysis and notice: scan inventories"},
     {"cvss", lf_cli_cvss, "score a CVSS v2.0/v3.0/v3.1/v4.0 vector"},
+    {"inventory", lf_cli_inventory, "read raw inventories (CSV, PowerShell, wmic, dpkg, rpm, SBOM) and resolve CPEs"},
 };
 
 static void usage(FILE *f)
@@ -38,6 +39,7 @@ static void usage(FILE *f)
             "  lianfang feed status               what the index holds\n"
             "  lianfang vans scan [--json|--csv] INVENTORY...\n"
             "  lianfang cvss VECTOR\n"
+            "  lianfang inventory normalize [--json] [--format F] FILE...   raw inventory → CPEs + report\n"
             "\n"
             "options:\n"
             "  --data DIR   data directory (default $LIANFANG_DATA, else ~/.local/share/lianfang)\n"

@@ -26,6 +26,17 @@ int lf_cli_main(int argc, char **argv);
 int lf_cli_feed(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_vans(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_cvss(int argc, char **argv, const lf_cli_env *env);
+int lf_cli_inventory(int argc, char **argv, const lf_cli_env *env);
+
+/* Inventory intake shared by `inventory normalize` and `vans scan` (cli_inventory.c). */
+struct lf_intake;
+struct lf_intake_opts;
+struct lf_vdb;
+/* Dictionary folder: --dict, $LIANFANG_DICT, <data>/intake, or the source tree's data/intake. */
+void lf_cli_dict_dir(const lf_cli_env *env, const char *opt, char *out, size_t cap);
+int lf_cli_intake_open(const lf_cli_env *env, const char *dict_opt, const struct lf_vdb *vdb, struct lf_intake **out);
+/* --format, --encoding, --host, --os, --dict: 1 consumed (with its value), 0 not ours, -1 bad. */
+int lf_cli_intake_opt(int argc, char **argv, int *i, struct lf_intake_opts *o, const char **dict);
 
 /* Print "lianfang: <located error>" to stderr. */
 void lf_cli_error(const lf_err *e);

@@ -6,6 +6,7 @@
  * index intact. Malformed records are reported on stderr as file:line: id: reason and
  * the rest is imported.
  */
+#include "feeds/cpedict.h"
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -114,16 +115,47 @@ static int collect(paths *p, const char *path, int depth)
     return rc;
 }
 
+static void on_cpedict_warn(void *ud, const lf_err *e)
+{
+    (void)ud;
+    lf_cli_error(e);
+}
+
+/* The CPE dictionary is not part of the CVE index: its digest feeds name resolution. */
+static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
+{
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_mkdirs(env->data_dir, &err) != LF_OK) {
+        lf_cli_error(&err);
+        return LF_EXIT_ERROR;
+    }
+    char out[4200];
+    snprintf(out, sizeof out, "%s/cpedict.tsv", env->data_dir);
+    lf_cpedict_stats st;
+    double t0 = lf_cli_now();
+    if (lf_cpedict_import((const char *const *)argv + 2, (size_t)(argc - 2), out, on_cpedict_warn, NULL, &st, &err)) {
+        lf_cli_error(&err);
+        return LF_EXIT_ERROR;
+    }
+    printf("cpe dictionary: %zu items (%zu deprecated skipped, %zu malformed reported), %zu product titles "
+           "written to %s in %.2f s\n",
+           st.items, st.deprecated, st.bad, st.written, out, lf_cli_now() - t0);
+    return LF_EXIT_OK;
+}
+
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: lianfang feed import nvd|kev FILE...\n");
+        fprintf(stderr, "usage: lianfang feed import nvd|kev|cpedict FILE...\n");
         return LF_EXIT_ERROR;
     }
     const char *kind = argv[1];
     bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev");
+    if (!strcmp(kind, "cpedict"))
+        return import_cpedict(argc, argv, env);
     if (!is_nvd && !is_kev) {
-        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev)\n", kind);
+        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cpedict)\n", kind);
         return LF_EXIT_ERROR;
     }
     lf_err err;
@@ -309,6 +341,6 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_import(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return feed_status(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev FILE...\n       lianfang feed status [--json]\n");
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cpedict FILE...\n       lianfang feed status [--json]\n");
     return LF_EXIT_ERROR;
 }

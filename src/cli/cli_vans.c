@@ -14,8 +14,10 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "intake/cpelist.h"
+#include "intake/intake.h"
 #include "vans/cvss.h"
 #include "vans/finding.h"
 #include "vans/match.h"
@@ -31,6 +33,7 @@ typedef struct scan {
     lf_arena a;
     lf_buf out;
     size_t hosts, items, findings, reviews, unanalysed, kev, rejected;
+    size_t unresolved, flagged;
     bool first_json;
     int fatal;
 } scan;
@@ -313,6 +316,167 @@ static void on_inv_error(void *ud, const lf_err *e)
     lf_cli_error(e);
 }
 
+/*
+ * Raw inventories (CSV, PowerShell, wmic, dpkg, rpm, SBOM) go through intake: resolved
+ * records are grouped by host, then each host is matched like a CPE list. Unresolved
+ * records and policy flags are counted and listed on stderr, never silently dropped.
+ */
+typedef struct hgroup {
+    char *name;
+    lf_cpe *items;
+    char **raw;
+    long *lines;
+    size_t n, cap;
+} hgroup;
+
+typedef struct groups {
+    hgroup *h;
+    size_t n, cap;
+    size_t last;
+    scan *s;
+    int oom;
+} groups;
+
+static hgroup *group_of(groups *g, const char *host)
+{
+    if (g->last < g->n && strcmp(g->h[g->last].name, host) == 0)
+        return &g->h[g->last];
+    for (size_t i = 0; i < g->n; i++)
+        if (strcmp(g->h[i].name, host) == 0) {
+            g->last = i;
+            return &g->h[i];
+        }
+    if (g->n == g->cap) {
+        size_t nc = g->cap ? g->cap * 2 : 16;
+        hgroup *nh = realloc(g->h, nc * sizeof(*nh));
+        if (!nh)
+            return NULL;
+        g->h = nh;
+        g->cap = nc;
+    }
+    hgroup *h = &g->h[g->n];
+    memset(h, 0, sizeof *h);
+    h->name = strdup(host);
+    if (!h->name)
+        return NULL;
+    g->last = g->n++;
+    return h;
+}
+
+static int on_intake_item(void *ud, const lf_intake_item *it)
+{
+    groups *g = ud;
+    for (size_t i = 0; i < it->nflags; i++) {
+        g->s->flagged++;
+        fprintf(stderr, "lianfang: %s: line %ld: %s flagged %s (%s): %s\n", it->host, it->rec->line,
+                it->rec->name ? it->rec->name : it->res->cpe,
+                it->flags[i].kind == LF_POLICY_BANNED ? "banned" : "unofficial", it->flags[i].category,
+                it->flags[i].reason);
+    }
+    if (it->res->bucket != LF_BUCKET_RESOLVED) {
+        g->s->unresolved++;
+        return 0;
+    }
+    hgroup *h = group_of(g, it->host);
+    if (!h)
+        goto oom;
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 64;
+        lf_cpe *ni = realloc(h->items, nc * sizeof(*ni));
+        if (!ni)
+            goto oom;
+        h->items = ni;
+        char **nr = realloc(h->raw, nc * sizeof(*nr));
+        if (!nr)
+            goto oom;
+        h->raw = nr;
+        long *nl = realloc(h->lines, nc * sizeof(*nl));
+        if (!nl)
+            goto oom;
+        h->lines = nl;
+        h->cap = nc;
+    }
+    if (lf_cpe_parse(&h->items[h->n], it->res->cpe, strlen(it->res->cpe), NULL) != LF_OK)
+        return 0;   /* the resolver only writes valid names */
+    h->raw[h->n] = strdup(it->res->cpe);
+    if (!h->raw[h->n])
+        goto oom;
+    h->lines[h->n] = it->rec->line;
+    h->n++;
+    return 0;
+oom:
+    g->oom = 1;
+    return LF_ENOMEM;
+}
+
+static void groups_free(groups *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        for (size_t k = 0; k < g->h[i].n; k++)
+            free(g->h[i].raw[k]);
+        free(g->h[i].name);
+        free(g->h[i].items);
+        free(g->h[i].raw);
+        free(g->h[i].lines);
+    }
+    free(g->h);
+}
+
+static void on_intake_reject(void *ud, const lf_err *e)
+{
+    groups *g = ud;
+    g->s->rejected++;
+    lf_cli_error(e);
+}
+
+static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_opts *io, lf_err *err)
+{
+    groups g;
+    memset(&g, 0, sizeof g);
+    g.s = s;
+    lf_intake_report rep;
+    int rc = lf_intake_file(ik, path, io, on_intake_item, on_intake_reject, &g, &rep, err);
+    if (rc == LF_OK) {
+        if (!s->env->quiet)
+            fprintf(stderr, "lianfang: %s (%s, %s): %zu records = %zu resolved + %zu unresolved + %zu rejected\n", path,
+                    rep.encoding, rep.format, rep.records_in, rep.resolved, rep.unresolved, rep.rejected);
+        for (size_t i = 0; i < g.n && !s->fatal; i++) {
+            const char *const *raw = (const char *const *)g.h[i].raw;
+            lf_inv_host h = {g.h[i].name, g.h[i].items, raw, g.h[i].lines, g.h[i].n};
+            if (on_host(s, &h))
+                break;
+        }
+    } else if (g.oom) {
+        lf_err_set(err, LF_ENOMEM, "out of memory grouping the inventory by host");
+    }
+    groups_free(&g);
+    return rc;
+}
+
+static bool is_cpelist(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return true;
+    /* a CPE list or JSON Lines bulk file keeps the streaming reader (no resolution
+     * needed); the first 8 KB decide, a gzip file is looked into whole */
+    char head[8192];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return true;   /* let the reader report the error */
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n >= 2 && (unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) {
+        char *data = NULL;
+        size_t len = 0;
+        if (lf_file_read(path, (size_t)1 << 30, &data, &len, NULL) != LF_OK)
+            return true;
+        bool r = lf_intake_detect(data, len < sizeof head ? len : sizeof head) == LF_INV_CPELIST;
+        free(data);
+        return r;
+    }
+    return lf_intake_detect(head, n) == LF_INV_CPELIST;
+}
+
 static int vans_scan(int argc, char **argv, const lf_cli_env *env)
 {
     scan s;
@@ -321,7 +485,14 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     s.format = OUT_TABLE;
     s.first_json = true;
     int nfiles = 0;
+    lf_intake_opts io = {LF_INV_AUTO, -1, NULL, NULL};
+    const char *dict = NULL;
     for (int i = 1; i < argc; i++) {
+        int r = lf_cli_intake_opt(argc, argv, &i, &io, &dict);
+        if (r < 0)
+            return LF_EXIT_ERROR;
+        if (r)
+            continue;
         if (!strcmp(argv[i], "--json"))
             s.format = OUT_JSON;
         else if (!strcmp(argv[i], "--csv"))
@@ -337,7 +508,10 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     if (!nfiles) {
         fprintf(stderr, "usage: lianfang vans scan [--json|--csv] INVENTORY...\n"
                         "  INVENTORY: a list of CPE names (one per line, '# host: NAME' optional),\n"
-                        "  {\"host\":...,\"cpes\":[...]} JSON, or JSON Lines of such objects; '-' = stdin\n");
+                        "  {\"host\":...,\"cpes\":[...]} JSON, or JSON Lines of such objects; '-' = stdin;\n"
+                        "  or a raw inventory (agency CSV/TSV, PowerShell CSV/JSON, wmic, dpkg, rpm, CycloneDX,\n"
+                        "  SPDX), whose names are resolved to CPEs first (see `lianfang inventory normalize`)\n"
+                        "  options: --format F --encoding E --host H --os OS --dict DIR\n");
         return LF_EXIT_ERROR;
     }
     lf_err err;
@@ -369,25 +543,47 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
         lf_buf_printf(&s.out, "%-16s %-16s %-21s %-18s %s\n", "HOST", "CVE", "CVSS", "KEV", "CPE");
     int status = LF_EXIT_OK;
     size_t failed = 0;
+    lf_intake *ik = NULL;
     for (int i = 1; i < argc && !s.fatal; i++) {
-        if (argv[i][0] == '-' && argv[i][1])
+        const char *a = argv[i];
+        if (!strcmp(a, "--format") || !strcmp(a, "--encoding") || !strcmp(a, "--host") || !strcmp(a, "--os") ||
+            !strcmp(a, "--dict")) {
+            i++;
+            continue;
+        }
+        if (a[0] == '-' && a[1])
             continue;
         lf_err_clear(&err);
-        lf_inv_report rep;
-        if (lf_cpelist_read_file(argv[i], on_host, on_inv_error, &s, &rep, &err) != LF_OK && !s.fatal) {
+        if ((io.format == LF_INV_AUTO && is_cpelist(a)) || io.format == LF_INV_CPELIST) {
+            lf_inv_report rep;
+            if (lf_cpelist_read_file(a, on_host, on_inv_error, &s, &rep, &err) != LF_OK && !s.fatal) {
+                lf_cli_error(&err);
+                failed++;
+            }
+            continue;
+        }
+        if (!ik && lf_cli_intake_open(env, dict, db, &ik)) {
+            failed++;
+            break;
+        }
+        if (scan_raw(&s, ik, a, &io, &err) != LF_OK && !s.fatal) {
             lf_cli_error(&err);
             failed++;
         }
     }
+    lf_intake_free(ik);
     if (s.format == OUT_JSON)
         lf_buf_printf(&s.out, "\n ],\n \"summary\":{\"hosts\":%zu,\"items\":%zu,\"affected\":%zu,"
-                              "\"needs_review\":%zu,\"not_yet_analysed\":%zu,\"kev\":%zu,\"rejected_lines\":%zu}}\n",
-                      s.hosts, s.items, s.findings, s.reviews, s.unanalysed, s.kev, s.rejected);
+                              "\"needs_review\":%zu,\"not_yet_analysed\":%zu,\"kev\":%zu,\"rejected_lines\":%zu,"
+                              "\"unresolved_records\":%zu,\"policy_flags\":%zu}}\n",
+                      s.hosts, s.items, s.findings, s.reviews, s.unanalysed, s.kev, s.rejected, s.unresolved,
+                      s.flagged);
     flush_out(&s);
     if (s.format == OUT_TABLE)
         fprintf(stderr, "%zu host(s), %zu item(s): %zu finding(s) (%zu KEV-listed), %zu need review, "
-                        "%zu not yet analysed (low confidence), %zu input line(s) rejected\n",
-                s.hosts, s.items, s.findings, s.kev, s.reviews, s.unanalysed, s.rejected);
+                        "%zu not yet analysed (low confidence), %zu input line(s) rejected, %zu record(s) "
+                        "unresolved, %zu policy flag(s)\n",
+                s.hosts, s.items, s.findings, s.kev, s.reviews, s.unanalysed, s.rejected, s.unresolved, s.flagged);
     if (s.fatal || failed)
         status = LF_EXIT_ERROR;
     else if (s.findings || s.reviews || s.unanalysed)

@@ -88,6 +88,16 @@ int lf_vx_prod_key(char part, const char *vendor, size_t vlen, const char *produ
     return (int)o;
 }
 
+size_t lf_vdb_nproducts(const lf_vdb *db)
+{
+    return db->nprod;
+}
+
+const char *lf_vdb_product(const lf_vdb *db, size_t i)
+{
+    return i < db->nprod ? vx_str(db, db->prod[i].key) : NULL;
+}
+
 uint32_t lf_vx_find_prod(const lf_vdb *db, const char *key, size_t n, uint32_t hash)
 {
     if (!db->nprodhash)

@@ -1,0 +1,289 @@
+/*
+ * cpedict: XML (expat) and JSON readers of the CPE dictionary, and the digest writer.
+ */
+#include "feeds/cpedict.h"
+
+#include <expat.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "intake/normalize.h"
+#include "vans/cpe.h"
+
+typedef struct ctx {
+    const char *src;
+    lf_norm *norm;
+    lf_buf out;
+    char prev[1024];          /* last line written: the dictionary is sorted by name, so
+                               * the versions of one product are consecutive */
+    lf_cpedict_warn_fn warn;
+    void *ud;
+    lf_cpedict_stats *st;
+    int oom;
+    /* XML item state */
+    bool in_item, in_title, deprecated;
+    long item_line;
+    lf_buf title, name;
+    bool title_en, have_title;
+} ctx;
+
+static void warn(ctx *c, long line, const char *msg, const char *what)
+{
+    c->st->bad++;
+    if (!c->warn)
+        return;
+    lf_err e;
+    lf_err_clear(&e);
+    lf_err_set(&e, LF_EPARSE, "%s%s%s", msg, what ? ": " : "", what ? what : "");
+    lf_err_at(&e, c->src, line, 0, NULL);
+    c->warn(c->ud, &e);
+}
+
+/* cpe:2.3:part:vendor:product:... → "part:vendor:product" as quoted in the name. */
+static bool vp_of(const char *name, char *out, size_t cap)
+{
+    lf_cpe cpe;
+    if (lf_cpe_parse(&cpe, name, strlen(name), NULL) != LF_OK || strncmp(name, "cpe:2.3:", 8) != 0 ||
+        lf_cpe_kind(&cpe, LF_CPE_VENDOR) != LF_CPE_VALUE || lf_cpe_kind(&cpe, LF_CPE_PRODUCT) != LF_CPE_VALUE)
+        return false;
+    const char *s = name + 8, *e = s;
+    int colons = 0;
+    for (; *e; e++) {
+        if (*e == '\\' && e[1]) {
+            e++;
+            continue;
+        }
+        if (*e == ':' && ++colons == 3)
+            break;
+    }
+    if ((size_t)(e - s) >= cap)
+        return false;
+    memcpy(out, s, (size_t)(e - s));
+    out[e - s] = '\0';
+    return true;
+}
+
+static void emit(ctx *c, const char *name, const char *title, bool deprecated, long line)
+{
+    c->st->items++;
+    if (deprecated) {
+        c->st->deprecated++;
+        return;
+    }
+    char vp[512];
+    if (!name || !vp_of(name, vp, sizeof vp)) {
+        warn(c, line, "not a CPE 2.3 name with vendor and product", name);
+        return;
+    }
+    char key[512] = "";
+    if (title && *title) {
+        lf_norm_result r;
+        lf_err e;
+        if (lf_norm_name(c->norm, title, strlen(title), &r, &e) == LF_OK)
+            lf_norm_key(&r, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, key, sizeof key);
+    }
+    char line_text[1100];
+    int n = snprintf(line_text, sizeof line_text, "%s\t%s\n", vp, key);
+    if (n < 0 || (size_t)n >= sizeof line_text)
+        return;
+    if (strcmp(line_text, c->prev) == 0)
+        return;
+    memcpy(c->prev, line_text, (size_t)n + 1);
+    if (lf_buf_append(&c->out, line_text, (size_t)n))
+        c->oom = 1;
+    c->st->written++;
+}
+
+/* ---- XML ---- */
+
+static const char *attr(const XML_Char **a, const char *name)
+{
+    for (size_t i = 0; a[i]; i += 2)
+        if (strcmp(a[i], name) == 0)
+            return a[i + 1];
+    return NULL;
+}
+
+static void XMLCALL x_start(void *ud, const XML_Char *el, const XML_Char **a)
+{
+    XML_Parser p = ud;
+    ctx *c = XML_GetUserData(p);
+    if (strcmp(el, "cpe-item") == 0) {
+        c->in_item = true;
+        const char *d = attr(a, "deprecated");
+        c->deprecated = d && strcmp(d, "true") == 0;
+        c->item_line = (long)XML_GetCurrentLineNumber(p);
+        lf_buf_reset(&c->title);
+        lf_buf_reset(&c->name);
+        c->have_title = false;
+    } else if (c->in_item && strcmp(el, "title") == 0) {
+        const char *lang = attr(a, "xml:lang");
+        c->in_title = true;
+        c->title_en = !c->have_title && (!lang || strncmp(lang, "en", 2) == 0);
+        if (c->title_en)
+            lf_buf_reset(&c->title);
+    } else if (c->in_item && strcmp(el, "cpe-23:cpe23-item") == 0) {
+        const char *n = attr(a, "name");
+        lf_buf_reset(&c->name);
+        if (n && lf_buf_puts(&c->name, n))
+            c->oom = 1;
+    }
+}
+
+static void XMLCALL x_end(void *ud, const XML_Char *el)
+{
+    XML_Parser p = ud;
+    ctx *c = XML_GetUserData(p);
+    if (strcmp(el, "title") == 0 && c->in_title) {
+        c->in_title = false;
+        if (c->title_en)
+            c->have_title = true;
+    } else if (strcmp(el, "cpe-item") == 0 && c->in_item) {
+        c->in_item = false;
+        if (lf_buf_putc(&c->title, '\0') || lf_buf_putc(&c->name, '\0')) {
+            c->oom = 1;
+            return;
+        }
+        emit(c, c->name.len > 1 ? c->name.data : NULL, c->title.data, c->deprecated, c->item_line);
+    }
+}
+
+static void XMLCALL x_text(void *ud, const XML_Char *s, int len)
+{
+    XML_Parser p = ud;
+    ctx *c = XML_GetUserData(p);
+    if (c->in_title && c->title_en && lf_buf_append(&c->title, s, (size_t)len))
+        c->oom = 1;
+}
+
+static int read_xml(ctx *c, const char *data, size_t len, lf_err *err)
+{
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    if (!p)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    XML_SetUserData(p, c);
+    XML_UseParserAsHandlerArg(p);
+    XML_SetElementHandler(p, x_start, x_end);
+    XML_SetCharacterDataHandler(p, x_text);
+    int rc = LF_OK;
+    /* feed in slices: XML_Parse takes an int length */
+    size_t off = 0;
+    do {
+        size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
+        bool last = off + n == len;
+        if (XML_Parse(p, data + off, (int)n, last) == XML_STATUS_ERROR) {
+            rc = lf_err_set(err, LF_EPARSE, "XML: %s (the items before it are kept)",
+                            XML_ErrorString(XML_GetErrorCode(p)));
+            lf_err_at(err, c->src, (long)XML_GetCurrentLineNumber(p), (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
+            if (c->st->items && c->warn) {
+                /* a broken tail (seen in real copies) costs only what follows it */
+                c->warn(c->ud, err);
+                lf_err_clear(err);
+                rc = LF_OK;
+            }
+            break;
+        }
+        off += n;
+    } while (off < len && !c->oom);
+    XML_ParserFree(p);
+    return rc;
+}
+
+/* ---- JSON ---- */
+
+static int j_product(void *ud, const lf_json *elem, size_t index, long line)
+{
+    (void)index;
+    ctx *c = ud;
+    const lf_json *cpe = lf_json_get(elem, "cpe");
+    const char *name = lf_json_get_str(cpe, "cpeName");
+    if (!name) {
+        c->st->items++;
+        warn(c, line, "a product without cpe.cpeName", NULL);
+        return 0;
+    }
+    const char *title = NULL;
+    const lf_json *ts = lf_json_get(cpe, "titles");
+    for (size_t i = 0; i < lf_json_len(ts); i++) {
+        const lf_json *t = lf_json_at(ts, i);
+        const char *lang = lf_json_get_str(t, "lang");
+        if (!title || (lang && strncmp(lang, "en", 2) == 0)) {
+            title = lf_json_get_str(t, "title");
+            if (lang && strncmp(lang, "en", 2) == 0)
+                break;
+        }
+    }
+    emit(c, name, title, lf_json_bool(lf_json_get(cpe, "deprecated"), false), line);
+    return c->oom ? LF_ENOMEM : 0;
+}
+
+int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_path, lf_cpedict_warn_fn wfn,
+                      void *ud, lf_cpedict_stats *st, lf_err *err)
+{
+    memset(st, 0, sizeof *st);
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.warn = wfn;
+    c.ud = ud;
+    c.st = st;
+    lf_buf_init(&c.out, 0);
+    lf_buf_init(&c.title, 0);
+    lf_buf_init(&c.name, 0);
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    int rc = lf_norm_new(&c.norm, err);
+    if (rc)
+        goto fail;
+    lf_buf_puts(&c.out, "# lianfang CPE dictionary digest: part:vendor:product<TAB>folded title (feed import cpedict)\n");
+    for (size_t i = 0; i < npaths; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        c.src = paths[i];
+        if ((rc = lf_file_read(paths[i], (size_t)4 << 30, &data, &len, err)))
+            goto fail;
+        size_t k = 0;
+        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
+            k++;
+        if (len - k >= 3 && memcmp(data + k, "\xEF\xBB\xBF", 3) == 0)
+            k += 3;
+        if (k < len && data[k] == '<') {
+            rc = read_xml(&c, data, len, err);
+        } else if (k < len && data[k] == '{') {
+            rc = lf_json_foreach(&a, data, len, "products", NULL, j_product, &c, err);
+            if (rc == LF_ENOTFOUND)
+                rc = lf_err_set(err, LF_EFORMAT, "JSON without a \"products\" array: not a CPE API 2.0 response");
+            if (rc)
+                lf_err_at(err, paths[i], err->line, err->col, NULL);
+        } else {
+            rc = lf_err_set(err, LF_EFORMAT, "neither the XML nor the JSON form of the CPE dictionary");
+            lf_err_at(err, paths[i], 0, 0, NULL);
+        }
+        free(data);
+        if (c.oom)
+            rc = lf_err_set(err, LF_ENOMEM, "out of memory reading the CPE dictionary");
+        if (rc)
+            goto fail;
+    }
+    lf_atomic w;
+    if ((rc = lf_atomic_open(&w, out_path, err)))
+        goto fail;
+    if (fwrite(c.out.data, 1, c.out.len, w.f) != c.out.len) {
+        lf_atomic_abort(&w);
+        rc = lf_err_set(err, LF_EIO, "cannot write %s", out_path);
+        goto fail;
+    }
+    rc = lf_atomic_commit(&w, err);
+fail:
+    lf_norm_free(c.norm);
+    lf_buf_clear(&c.out);
+    lf_buf_clear(&c.title);
+    lf_buf_clear(&c.name);
+    lf_arena_clear(&a);
+    return rc;
+}

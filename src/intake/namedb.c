@@ -1,0 +1,749 @@
+/*
+ * namedb: dictionary loading and lookups (see namedb.h). All strings live in one arena;
+ * the maps are open-addressing tables of (hash, key, value).
+ */
+#include "intake/namedb.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/file.h"
+
+typedef struct slot {
+    const char *k;
+    uint32_t n, h, v;
+} slot;
+
+typedef struct smap {
+    slot *s;
+    size_t cap, n;
+} smap;
+
+struct lf_namedb {
+    lf_arena a;
+    lf_alias *alias;
+    size_t nalias, capalias, alias_names, conflicts;
+    smap alias_map;          /* name key -> alias index */
+    smap pub_map;            /* publisher key -> vendor (index into vendors) */
+    const char **vendors;
+    size_t nvendors, capvendors;
+    smap pkg_map;            /* "eco\x1fname" -> product index */
+    size_t npkg;
+    lf_product *prod;
+    uint32_t *prod_next;     /* next product with the same product name */
+    size_t nprod, capprod;
+    smap prod_map;           /* "part\x1fvendor\x1fproduct" -> product index */
+    smap vp_map;             /* "vendor\x1fproduct" -> product index */
+    smap vendor_map;         /* vendor -> products */
+    smap pname_map;          /* product -> first product index */
+    smap title_map;          /* title key -> product index */
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+static slot *smap_find(const smap *m, const char *k, size_t n)
+{
+    if (!m->cap)
+        return NULL;
+    uint32_t h = hash_bytes(k, n);
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        slot *s = &m->s[i];
+        if (!s->k)
+            return NULL;
+        if (s->h == h && s->n == n && memcmp(s->k, k, n) == 0)
+            return s;
+    }
+}
+
+/* Insert k (copied) with value v unless present; *existing tells which. */
+static int smap_put(lf_arena *a, smap *m, const char *k, size_t n, uint32_t v, slot **out, bool *existing)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 256;
+        slot *ns = calloc(nc, sizeof(*ns));
+        if (!ns)
+            return LF_ENOMEM;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->s[i].k)
+                continue;
+            size_t j = m->s[i].h & (nc - 1);
+            while (ns[j].k)
+                j = (j + 1) & (nc - 1);
+            ns[j] = m->s[i];
+        }
+        free(m->s);
+        m->s = ns;
+        m->cap = nc;
+    }
+    uint32_t h = hash_bytes(k, n);
+    size_t i = h & (m->cap - 1);
+    for (;; i = (i + 1) & (m->cap - 1)) {
+        slot *s = &m->s[i];
+        if (!s->k)
+            break;
+        if (s->h == h && s->n == n && memcmp(s->k, k, n) == 0) {
+            *existing = true;
+            *out = s;
+            return LF_OK;
+        }
+    }
+    char *kc = lf_arena_strndup(a, k, n);
+    if (!kc)
+        return LF_ENOMEM;
+    m->s[i] = (slot){kc, (uint32_t)n, h, v};
+    m->n++;
+    *existing = false;
+    *out = &m->s[i];
+    return LF_OK;
+}
+
+int lf_namedb_new(lf_namedb **out, lf_err *err)
+{
+    lf_namedb *db = calloc(1, sizeof(*db));
+    if (!db)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    lf_arena_init(&db->a, 1 << 20);
+    *out = db;
+    return LF_OK;
+}
+
+void lf_namedb_free(lf_namedb *db)
+{
+    if (!db)
+        return;
+    free(db->alias);
+    free(db->alias_map.s);
+    free(db->pub_map.s);
+    free(db->vendors);
+    free(db->pkg_map.s);
+    free(db->prod);
+    free(db->prod_next);
+    free(db->prod_map.s);
+    free(db->vp_map.s);
+    free(db->vendor_map.s);
+    free(db->pname_map.s);
+    free(db->title_map.s);
+    lf_arena_clear(&db->a);
+    free(db);
+}
+
+void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c)
+{
+    c->aliases = db->nalias;
+    c->alias_names = db->alias_names;
+    c->publishers = db->pub_map.n;
+    c->packages = db->npkg;
+    c->titles = db->title_map.n;
+    c->vocabulary = db->vp_map.n;
+    c->conflicts = db->conflicts;
+}
+
+/* ---- products ---- */
+
+static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, const char *product, size_t pl,
+                       uint32_t *idx)
+{
+    char key[512];
+    if (vl + pl + 4 > sizeof key)
+        return LF_ELIMIT;
+    size_t kn = 0;
+    key[kn++] = part;
+    key[kn++] = '\x1f';
+    memcpy(key + kn, vendor, vl);
+    kn += vl;
+    key[kn++] = '\x1f';
+    memcpy(key + kn, product, pl);
+    kn += pl;
+    slot *s;
+    bool ex;
+    if (smap_put(&db->a, &db->prod_map, key, kn, (uint32_t)db->nprod, &s, &ex))
+        return LF_ENOMEM;
+    if (ex) {
+        *idx = s->v;
+        return LF_OK;
+    }
+    if (db->nprod == db->capprod) {
+        size_t nc = db->capprod ? db->capprod * 2 : 1024;
+        lf_product *np = realloc(db->prod, nc * sizeof(*np));
+        if (!np)
+            return LF_ENOMEM;
+        db->prod = np;
+        uint32_t *nn = realloc(db->prod_next, nc * sizeof(*nn));
+        if (!nn)
+            return LF_ENOMEM;
+        db->prod_next = nn;
+        db->capprod = nc;
+    }
+    const char *vk = s->k + 2, *pk = s->k + 3 + vl;   /* views into the stored key */
+    char *v = lf_arena_strndup(&db->a, vk, vl), *p = lf_arena_strndup(&db->a, pk, pl);
+    if (!v || !p)
+        return LF_ENOMEM;
+    uint32_t i = (uint32_t)db->nprod++;
+    db->prod[i] = (lf_product){part, v, p};
+    db->prod_next[i] = UINT32_MAX;
+    /* vendor\x1fproduct, vendor, product name */
+    if (smap_put(&db->a, &db->vp_map, key + 2, kn - 2, i, &s, &ex))
+        return LF_ENOMEM;
+    if (smap_put(&db->a, &db->vendor_map, vendor, vl, 1, &s, &ex))
+        return LF_ENOMEM;
+    if (ex)
+        s->v++;
+    if (smap_put(&db->a, &db->pname_map, product, pl, i, &s, &ex))
+        return LF_ENOMEM;
+    if (ex) {
+        db->prod_next[i] = s->v;
+        s->v = i;
+    }
+    *idx = i;
+    return LF_OK;
+}
+
+/* "a:vendor:product" with CPE 2.3 quoting → plain parts. */
+static bool parse_vp(const char *s, size_t n, char *part, char *vendor, size_t vcap, char *product, size_t pcap)
+{
+    if (n < 5 || (s[0] != 'a' && s[0] != 'o' && s[0] != 'h') || s[1] != ':')
+        return false;
+    *part = s[0];
+    char *outs[2] = {vendor, product};
+    size_t caps[2] = {vcap, pcap}, f = 0, o = 0;
+    for (size_t i = 2; i < n; i++) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < n) {
+            c = s[++i];
+        } else if (c == ':') {
+            if (f == 1)
+                return false;
+            outs[f][o] = '\0';
+            if (!o)
+                return false;
+            f++;
+            o = 0;
+            continue;
+        } else if (c == '*' || c == '?' || c == ' ') {
+            return false;
+        }
+        if (o + 1 >= caps[f])
+            return false;
+        outs[f][o++] = c;
+    }
+    if (f != 1 || !o)
+        return false;
+    outs[f][o] = '\0';
+    return true;
+}
+
+/* ---- TSV ---- */
+
+typedef struct tsv {
+    const char *path;
+    char *data;
+    size_t len, pos;
+    long line;
+} tsv;
+
+/* Next non-comment line split into up to max fields (in place). Returns field count, -1 at end. */
+static int tsv_next(tsv *t, char **f, int max)
+{
+    while (t->pos < t->len) {
+        char *s = t->data + t->pos;
+        char *e = memchr(s, '\n', t->len - t->pos);
+        size_t l = e ? (size_t)(e - s) : t->len - t->pos;
+        t->pos += l + (e ? 1 : 0);
+        t->line++;
+        if (l && s[l - 1] == '\r')
+            l--;
+        s[l] = '\0';
+        if (t->line == 1 && l >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;
+            l -= 3;
+        }
+        if (!l || s[0] == '#')
+            continue;
+        int nf = 0;
+        f[nf++] = s;
+        for (char *p = s; *p; p++)
+            if (*p == '\t') {
+                *p = '\0';
+                if (nf == max)
+                    break;
+                f[nf++] = p + 1;
+            }
+        return nf;
+    }
+    return -1;
+}
+
+__attribute__((format(printf, 4, 5)))
+static void warn_at(lf_namedb_warn_fn warn, void *ud, const tsv *t, const char *fmt, ...)
+{
+    if (!warn)
+        return;
+    lf_err e;
+    lf_err_clear(&e);
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lf_err_set(&e, LF_EPARSE, "%s", msg);
+    lf_err_at(&e, t->path, t->line, 0, NULL);
+    warn(ud, &e);
+}
+
+static int tsv_open(tsv *t, const char *path, lf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    return lf_file_read(path, (size_t)64 << 20, &t->data, &t->len, err);
+}
+
+/* Key of a name for the maps: folded, tokenised, FULL key. */
+static size_t name_key(lf_norm *norm, const char *name, char *key, size_t cap, size_t *ntok, lf_err *err)
+{
+    lf_norm_result r;
+    if (lf_norm_name(norm, name, strlen(name), &r, err))
+        return 0;
+    size_t n = lf_norm_key(&r, LF_NORM_KEY_FULL, key, cap);
+    if (ntok) {
+        const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
+        *ntok = lf_norm_key_tokens(&r, LF_NORM_KEY_FULL, tk, LF_NORM_MAX_TOKENS);
+    }
+    return n;
+}
+
+int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
+                           lf_err *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, path, err);
+    if (rc)
+        return rc;
+    char *f[5];
+    int nf;
+    while ((nf = tsv_next(&t, f, 5)) >= 0) {
+        if (nf < 3) {
+            warn_at(warn, ud, &t, "expected category, cpe, names and options separated by tabs");
+            continue;
+        }
+        lf_alias al = {0};
+        al.line = t.line;
+        al.category = lf_arena_strdup(&db->a, f[0]);
+        if (!al.category)
+            goto oom;
+        if (strcmp(f[1], "-") == 0) {
+            al.flags |= LF_ALIAS_NOCPE;
+        } else {
+            char v[256], p[256];
+            if (!parse_vp(f[1], strlen(f[1]), &al.prod.part, v, sizeof v, p, sizeof p)) {
+                warn_at(warn, ud, &t, "'%s' is not part:vendor:product", f[1]);
+                continue;
+            }
+            uint32_t pi;
+            if (add_product(db, al.prod.part, v, strlen(v), p, strlen(p), &pi))
+                goto oom;
+            al.prod = db->prod[pi];
+        }
+        if (nf >= 4) {
+            for (char *o = f[3]; *o;) {
+                while (*o == ' ')
+                    o++;
+                char *e = o;
+                while (*e && *e != ' ')
+                    e++;
+                size_t ol = (size_t)(e - o);
+                if (ol == 6 && memcmp(o, "prefix", 6) == 0) {
+                    al.flags |= LF_ALIAS_PREFIX;
+                } else if (ol == 12 && memcmp(o, "version=name", 12) == 0) {
+                    al.flags |= LF_ALIAS_VERSION_NAME;
+                } else if (ol > 8 && memcmp(o, "version=", 8) == 0) {
+                    al.flags |= LF_ALIAS_VERSION_FIXED;
+                    al.fixed_version = lf_arena_strndup(&db->a, o + 8, ol - 8);
+                    if (!al.fixed_version)
+                        goto oom;
+                } else if (ol) {
+                    char opt[64];
+                    snprintf(opt, sizeof opt, "%.*s", (int)ol, o);
+                    warn_at(warn, ud, &t, "unknown option '%s'", opt);
+                }
+                o = e;
+            }
+        }
+        /* each name is its own entry (its own token count, for prefix matching) */
+        for (char *nm = f[2]; nm && *nm;) {
+            char *bar = strchr(nm, '|');
+            if (bar)
+                *bar = '\0';
+            char key[512];
+            size_t ntok = 0;
+            size_t kn = name_key(norm, nm, key, sizeof key, &ntok, err);
+            if (kn) {
+                if (db->nalias == db->capalias) {
+                    size_t nc = db->capalias ? db->capalias * 2 : 512;
+                    lf_alias *na = realloc(db->alias, nc * sizeof(*na));
+                    if (!na)
+                        goto oom;
+                    db->alias = na;
+                    db->capalias = nc;
+                }
+                slot *s;
+                bool ex;
+                if (smap_put(&db->a, &db->alias_map, key, kn, (uint32_t)db->nalias, &s, &ex))
+                    goto oom;
+                if (ex) {
+                    const lf_alias *o = &db->alias[s->v];
+                    bool same = (o->flags & LF_ALIAS_NOCPE) == (al.flags & LF_ALIAS_NOCPE) &&
+                                ((al.flags & LF_ALIAS_NOCPE) ||
+                                 (o->prod.part == al.prod.part && strcmp(o->prod.vendor, al.prod.vendor) == 0 &&
+                                  strcmp(o->prod.product, al.prod.product) == 0));
+                    if (!same) {
+                        db->conflicts++;
+                        warn_at(warn, ud, &t, "name '%s' is already mapped to another product (first entry kept)",
+                                nm);
+                    }
+                } else {
+                    al.ntokens = ntok;
+                    db->alias[db->nalias++] = al;
+                    db->alias_names++;
+                }
+            }
+            nm = bar ? bar + 1 : NULL;
+        }
+    }
+    free(t.data);
+    return LF_OK;
+oom:
+    free(t.data);
+    return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
+}
+
+/* Publisher key: folded name tokens without legal-form words, and CJK company suffixes cut. */
+static const char *const legal_words[] = {"corporation", "corp", "corp.", "inc", "inc.", "incorporated", "llc",
+                                          "ltd", "ltd.", "limited", "co", "co.", "company", "gmbh", "ag", "sa",
+                                          "s.a", "bv", "b.v", "plc", "srl", "s.r.l", "kk", "k.k", "pty", "oy",
+                                          "ab", "as", "a/s", "nv", "spa", "s.p.a", "sas", "lp", "llp", "the",
+                                          NULL};
+static const char *const cjk_suffixes[] = {"股份有限公司", "有限責任公司", "有限公司", "公司", "集團", NULL};
+
+static size_t publisher_key(lf_norm *norm, const char *pub, char *key, size_t cap)
+{
+    lf_norm_result r;
+    lf_err e;
+    if (lf_norm_name(norm, pub, strlen(pub), &r, &e))
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < r.ntok; i++) {
+        const char *t = r.text + r.tok[i].off;
+        size_t l = r.tok[i].len;
+        if (r.tok[i].cls == LF_TOK_PAREN)
+            continue;
+        bool legal = false;
+        for (size_t w = 0; legal_words[w] && !r.tok[i].cjk; w++)
+            legal = strlen(legal_words[w]) == l && memcmp(legal_words[w], t, l) == 0;
+        if (legal)
+            continue;
+        if (r.tok[i].cjk)
+            for (size_t w = 0; cjk_suffixes[w]; w++) {
+                size_t sl = strlen(cjk_suffixes[w]);
+                if (l > sl && memcmp(t + l - sl, cjk_suffixes[w], sl) == 0) {
+                    l -= sl;
+                    break;
+                }
+                if (l == sl && memcmp(t, cjk_suffixes[w], sl) == 0) {
+                    l = 0;
+                    break;
+                }
+            }
+        if (!l || o + l + 2 > cap)
+            continue;
+        if (o)
+            key[o++] = ' ';
+        memcpy(key + o, t, l);
+        o += l;
+    }
+    key[o] = '\0';
+    return o;
+}
+
+static int load_publishers(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
+                           lf_err *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, path, err);
+    if (rc)
+        return rc;
+    char *f[3];
+    int nf;
+    while ((nf = tsv_next(&t, f, 3)) >= 0) {
+        if (nf < 2 || !f[0][0]) {
+            warn_at(warn, ud, &t, "expected vendor and publisher names separated by a tab");
+            continue;
+        }
+        char v[256], *vo = v;
+        size_t vl = 0;
+        for (const char *s = f[0]; *s && vl + 1 < sizeof v; s++) {
+            if (*s == '\\' && s[1])
+                s++;
+            v[vl++] = *s;
+        }
+        v[vl] = '\0';
+        if (db->nvendors == db->capvendors) {
+            size_t nc = db->capvendors ? db->capvendors * 2 : 256;
+            const char **nv = realloc(db->vendors, nc * sizeof(*nv));
+            if (!nv)
+                goto oom;
+            db->vendors = nv;
+            db->capvendors = nc;
+        }
+        db->vendors[db->nvendors] = lf_arena_strdup(&db->a, vo);
+        if (!db->vendors[db->nvendors])
+            goto oom;
+        uint32_t vi = (uint32_t)db->nvendors++;
+        for (char *nm = f[1]; nm && *nm;) {
+            char *bar = strchr(nm, '|');
+            if (bar)
+                *bar = '\0';
+            char key[512];
+            size_t kn = publisher_key(norm, nm, key, sizeof key);
+            slot *s;
+            bool ex;
+            if (kn) {
+                if (smap_put(&db->a, &db->pub_map, key, kn, vi, &s, &ex))
+                    goto oom;
+                if (ex && strcmp(db->vendors[s->v], vo) != 0)
+                    warn_at(warn, ud, &t, "publisher '%s' already maps to another vendor (first kept)", nm);
+            }
+            nm = bar ? bar + 1 : NULL;
+        }
+    }
+    free(t.data);
+    return LF_OK;
+oom:
+    free(t.data);
+    return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
+}
+
+static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, path, err);
+    if (rc)
+        return rc;
+    char *f[4];
+    int nf;
+    while ((nf = tsv_next(&t, f, 4)) >= 0) {
+        char part, v[256], p[256];
+        if (nf < 3 || !f[0][0]) {
+            warn_at(warn, ud, &t, "expected ecosystem, package names and cpe separated by tabs");
+            continue;
+        }
+        if (!parse_vp(f[2], strlen(f[2]), &part, v, sizeof v, p, sizeof p)) {
+            warn_at(warn, ud, &t, "'%s' is not part:vendor:product", f[2]);
+            continue;
+        }
+        uint32_t pi;
+        if (add_product(db, part, v, strlen(v), p, strlen(p), &pi))
+            goto oom;
+        for (char *nm = f[1]; nm && *nm;) {
+            char *bar = strchr(nm, '|');
+            if (bar)
+                *bar = '\0';
+            char key[512];
+            int kn = snprintf(key, sizeof key, "%s\x1f%s", f[0], nm);
+            slot *s;
+            bool ex;
+            if (kn > 0 && (size_t)kn < sizeof key) {
+                if (smap_put(&db->a, &db->pkg_map, key, (size_t)kn, pi, &s, &ex))
+                    goto oom;
+                if (!ex)
+                    db->npkg++;
+                else if (s->v != pi)
+                    warn_at(warn, ud, &t, "package '%s' already maps to another product (first kept)", nm);
+            }
+            nm = bar ? bar + 1 : NULL;
+        }
+    }
+    free(t.data);
+    return LF_OK;
+oom:
+    free(t.data);
+    return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
+}
+
+int lf_namedb_load_dir(lf_namedb *db, lf_norm *norm, const char *dir, lf_namedb_warn_fn warn, void *ud,
+                       lf_err *err)
+{
+    static const char *const files[] = {"aliases.tsv", "publishers.tsv", "packages.tsv"};
+    int found = 0;
+    for (size_t i = 0; i < 3; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (!lf_file_exists(path))
+            continue;
+        found++;
+        int rc = i == 0 ? lf_namedb_load_aliases(db, norm, path, warn, ud, err)
+                 : i == 1 ? load_publishers(db, norm, path, warn, ud, err)
+                          : load_packages(db, path, warn, ud, err);
+        if (rc)
+            return rc;
+    }
+    if (!found)
+        return lf_err_set(err, LF_ENOTFOUND, "no name dictionaries (aliases.tsv, publishers.tsv, packages.tsv) in %s",
+                          dir);
+    return LF_OK;
+}
+
+int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const char *title, lf_err *err)
+{
+    uint32_t pi;
+    if (add_product(db, p->part, p->vendor, strlen(p->vendor), p->product, strlen(p->product), &pi))
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    if (!title || !*title)
+        return LF_OK;
+    lf_norm_result r;
+    int rc = lf_norm_name(norm, title, strlen(title), &r, err);
+    if (rc)
+        return rc;
+    char key[512];
+    size_t kn = lf_norm_key(&r, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, key, sizeof key);
+    if (!kn)
+        return LF_OK;
+    slot *s;
+    bool ex;
+    if (smap_put(&db->a, &db->title_map, key, kn, pi, &s, &ex))
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    if (ex && s->v != pi && s->v < (1u << 31)) {
+        /* several products share the title: remember it is ambiguous (top bit) */
+        s->v |= 1u << 31;
+    }
+    return LF_OK;
+}
+
+int lf_namedb_load_titles(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
+                          lf_err *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, path, err);
+    if (rc)
+        return rc;
+    char *f[3];
+    int nf;
+    while ((nf = tsv_next(&t, f, 3)) >= 0) {
+        lf_product p;
+        char v[256], pr[256];
+        if (nf < 1 || !parse_vp(f[0], strlen(f[0]), &p.part, v, sizeof v, pr, sizeof pr)) {
+            warn_at(warn, ud, &t, "expected part:vendor:product and a title");
+            continue;
+        }
+        p.vendor = v;
+        p.product = pr;
+        rc = lf_namedb_add_title(db, norm, &p, nf >= 2 ? f[1] : NULL, err);
+        if (rc) {
+            free(t.data);
+            return rc;
+        }
+    }
+    free(t.data);
+    return LF_OK;
+}
+
+int lf_namedb_add_vdb(lf_namedb *db, const lf_vdb *vdb, lf_err *err)
+{
+    size_t n = lf_vdb_nproducts(vdb);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = lf_vdb_product(vdb, i);
+        char part, v[256], p[256];
+        if (!k || !parse_vp(k, strlen(k), &part, v, sizeof v, p, sizeof p))
+            continue;    /* wildcard vendors or products name no product */
+        uint32_t pi;
+        if (add_product(db, part, v, strlen(v), p, strlen(p), &pi))
+            return lf_err_set(err, LF_ENOMEM, "out of memory");
+    }
+    return LF_OK;
+}
+
+const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n)
+{
+    const slot *s = smap_find(&db->alias_map, key, n);
+    return s ? &db->alias[s->v] : NULL;
+}
+
+const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
+{
+    if (!publisher || !*publisher)
+        return NULL;
+    char key[512];
+    size_t kn = publisher_key(norm, publisher, key, sizeof key);
+    if (!kn)
+        return NULL;
+    const slot *s = smap_find(&db->pub_map, key, kn);
+    if (s)
+        return db->vendors[s->v];
+    /* "Mozilla Corporation" is covered above; "Adobe Systems Incorporated" → first words */
+    for (size_t cut = kn; cut > 0; cut--) {
+        if (key[cut] != ' ')
+            continue;
+        s = smap_find(&db->pub_map, key, cut);
+        if (s)
+            return db->vendors[s->v];
+    }
+    return NULL;
+}
+
+const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n)
+{
+    char key[512];
+    int kn = snprintf(key, sizeof key, "%s\x1f%.*s", ecosystem, (int)n, name);
+    if (kn <= 0 || (size_t)kn >= sizeof key)
+        return NULL;
+    const slot *s = smap_find(&db->pkg_map, key, (size_t)kn);
+    return s ? &db->prod[s->v] : NULL;
+}
+
+const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts)
+{
+    const slot *s = smap_find(&db->title_map, key, n);
+    if (!s)
+        return NULL;
+    *nproducts = (s->v >> 31) ? 2 : 1;
+    return &db->prod[s->v & ~(1u << 31)];
+}
+
+bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *product, char *part)
+{
+    char key[512];
+    int kn = snprintf(key, sizeof key, "%s\x1f%s", vendor, product);
+    if (kn <= 0 || (size_t)kn >= sizeof key)
+        return false;
+    const slot *s = smap_find(&db->vp_map, key, (size_t)kn);
+    if (s && part)
+        *part = db->prod[s->v].part;
+    return s != NULL;
+}
+
+bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n)
+{
+    return smap_find(&db->vendor_map, vendor, n) != NULL;
+}
+
+size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max)
+{
+    const slot *s = smap_find(&db->pname_map, product, strlen(product));
+    size_t k = 0, total = 0;
+    for (uint32_t i = s ? s->v : UINT32_MAX; i != UINT32_MAX; i = db->prod_next[i]) {
+        if (k < max)
+            out[k++] = &db->prod[i];
+        total++;
+    }
+    return total;
+}

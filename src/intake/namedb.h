@@ -1,0 +1,93 @@
+/*
+ * namedb: the dictionaries name resolution looks names up in, loaded once per process.
+ *
+ *   aliases     data/intake/aliases.tsv: software names (English, 繁體, 简体) → CPE product,
+ *               or "-" for software known to have no CPE;
+ *   publishers  data/intake/publishers.tsv: Publisher column values → CPE vendor;
+ *   packages    data/intake/packages.tsv: (ecosystem, package name) → CPE product;
+ *   titles      product titles of NVD's CPE dictionary (cpedict.h), version words removed;
+ *   vocabulary  every vendor:product of the CPE dictionary and of the CVE index, the
+ *               fallback when no dictionary names the software.
+ * The file formats are documented in data/intake/README.md. Every name is folded with
+ * normalize.h exactly as input names are, so "Ｇｏｏｇｌｅ Ｃｈｒｏｍｅ" and "谷歌浏览器" meet
+ * the entries written "Google Chrome" and "谷歌瀏覽器".
+ *
+ * Products are kept as (part, vendor, product) in plain text (CPE quoting removed); the
+ * resolver quotes them again when it writes a CPE.
+ *
+ * Ownership: lf_namedb owns everything it returns; pointers live until lf_namedb_free.
+ * Loaded, it is read-only and may be shared by threads (each with its own lf_norm).
+ */
+#ifndef LF_INTAKE_NAMEDB_H
+#define LF_INTAKE_NAMEDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "intake/normalize.h"
+#include "vans/vulndb.h"
+
+typedef struct lf_namedb lf_namedb;
+
+enum {
+    LF_ALIAS_PREFIX = 1,        /* the name may be followed by more words */
+    LF_ALIAS_VERSION_NAME = 2,  /* the CPE version is the year/number in the name */
+    LF_ALIAS_VERSION_FIXED = 4, /* the CPE version is fixed_version */
+    LF_ALIAS_NOCPE = 8          /* known software without a CPE */
+};
+
+typedef struct lf_product {
+    char part;                  /* 'a', 'o', 'h' */
+    const char *vendor;         /* plain text */
+    const char *product;
+} lf_product;
+
+typedef struct lf_alias {
+    lf_product prod;            /* vendor/product NULL when LF_ALIAS_NOCPE */
+    const char *category;
+    const char *fixed_version;
+    unsigned flags;
+    long line;                  /* in aliases.tsv */
+    size_t ntokens;             /* tokens of the matched name (for prefix matching) */
+} lf_alias;
+
+typedef struct lf_namedb_counts {
+    size_t aliases, alias_names, publishers, packages, titles, vocabulary, conflicts;
+} lf_namedb_counts;
+
+typedef void (*lf_namedb_warn_fn)(void *ud, const lf_err *e);
+
+int lf_namedb_new(lf_namedb **out, lf_err *err);
+void lf_namedb_free(lf_namedb *db);
+
+/* Load the dictionary files of dir (data/intake): aliases.tsv, publishers.tsv and
+ * packages.tsv, each optional but an unreadable or malformed line is reported through
+ * warn (file, line, reason) and skipped. Returns LF_ENOTFOUND if none of them exists. */
+int lf_namedb_load_dir(lf_namedb *db, lf_norm *norm, const char *dir, lf_namedb_warn_fn warn, void *ud,
+                       lf_err *err);
+int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
+                           lf_err *err);
+/* The CPE dictionary digest written by `feed import cpedict` (cpedict.h). */
+int lf_namedb_load_titles(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
+                          lf_err *err);
+/* Add the CVE index's products to the vocabulary. */
+int lf_namedb_add_vdb(lf_namedb *db, const lf_vdb *vdb, lf_err *err);
+/* Add one title (CPE dictionary entry) and vocabulary product. */
+int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const char *title, lf_err *err);
+
+void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c);
+
+/* Lookups: key = a key of normalize.h (lf_norm_key). NULL / false when absent. */
+const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n);
+const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
+const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);
+/* A CPE-dictionary title: the product, and how many distinct products share the title. */
+const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts);
+/* Vocabulary: is vendor:product known (part out), is vendor known, vendors of a product. */
+bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *product, char *part);
+bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n);
+size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max);
+
+#endif

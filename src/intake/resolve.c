@@ -1,0 +1,700 @@
+/*
+ * resolve: record → bucket, CPE, confidence (see resolve.h for the evidence order and
+ * the scores).
+ */
+#include "intake/resolve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 16384u     /* direct-mapped; ~24 MB of results */
+
+typedef struct centry {
+    uint32_t hash;
+    bool used;
+    char key[480];
+    lf_resolution res;
+} centry;
+
+struct lf_resolver {
+    const lf_namedb *db;
+    lf_norm *norm;
+    centry *cache;
+    bool nocache;
+    lf_resolver_stats st;
+};
+
+void lf_resolver_set_cache(lf_resolver *r, bool on)
+{
+    r->nocache = !on;
+}
+
+int lf_resolver_new(const lf_namedb *db, lf_resolver **out, lf_err *err)
+{
+    lf_resolver *r = calloc(1, sizeof(*r));
+    if (!r)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    r->db = db;
+    int rc = lf_norm_new(&r->norm, err);
+    if (rc) {
+        free(r);
+        return rc;
+    }
+    r->cache = calloc(CACHE_SLOTS, sizeof(*r->cache));
+    if (!r->cache) {
+        lf_norm_free(r->norm);
+        free(r);
+        return lf_err_set(err, LF_ENOMEM, "out of memory for the resolver cache");
+    }
+    *out = r;
+    return LF_OK;
+}
+
+void lf_resolver_free(lf_resolver *r)
+{
+    if (!r)
+        return;
+    lf_norm_free(r->norm);
+    free(r->cache);
+    free(r);
+}
+
+void lf_resolver_get_stats(const lf_resolver *r, lf_resolver_stats *st)
+{
+    *st = r->st;
+}
+
+size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
+{
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (!v)
+        return 0;
+    const char *s = v;
+    const char *colon = strchr(s, ':');
+    if (colon) {
+        bool digits = colon > s;
+        for (const char *p = s; p < colon; p++)
+            digits = digits && *p >= '0' && *p <= '9';
+        if (digits)
+            s = colon + 1;        /* epoch */
+    }
+    size_t n = strlen(s);
+    const char *dash = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '-')
+            dash = s + i;         /* the last '-' starts the revision / release */
+    if (dash)
+        n = (size_t)(dash - s);
+    /* Debian repack and distribution markers that are not part of the upstream version */
+    static const char *const marks[] = {"+dfsg", "~dfsg", "+ds", "+really", "+repack", "~bpo", "+deb", "~deb", NULL};
+    for (size_t m = 0; marks[m]; m++) {
+        size_t ml = strlen(marks[m]);
+        for (size_t i = 0; i + ml <= n; i++)
+            if (memcmp(s + i, marks[m], ml) == 0) {
+                n = i;
+                break;
+            }
+    }
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- helpers ---- */
+
+static void copy_trim(char *dst, size_t cap, const char *s)
+{
+    dst[0] = '\0';
+    if (!s)
+        return;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    /* "2.4.1 (build 123)": the version is the first word */
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ') {
+            n = i;
+            break;
+        }
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+static int make_cpe(char part, const char *vendor, const char *product, const char *version, const char *update,
+                    char *out, size_t cap)
+{
+    lf_cpe c;
+    lf_cpe_init(&c);
+    char p[2] = {part, 0};
+    if (lf_cpe_set_plain(&c, LF_CPE_PART, p, 1) || lf_cpe_set_plain(&c, LF_CPE_VENDOR, vendor, strlen(vendor)) ||
+        lf_cpe_set_plain(&c, LF_CPE_PRODUCT, product, strlen(product)))
+        return -1;
+    if (version && *version && lf_cpe_set_plain(&c, LF_CPE_VERSION, version, strlen(version)))
+        return -1;
+    if (update && *update && lf_cpe_set_plain(&c, LF_CPE_UPDATE, update, strlen(update)))
+        return -1;
+    return lf_cpe_format_fs(&c, out, cap) < 0 ? -1 : 0;
+}
+
+static void quote_vp(const lf_product *p, char *out, size_t cap)
+{
+    char tmp[LF_CPE_MAX];
+    if (make_cpe(p->part, p->vendor, p->product, NULL, NULL, tmp, sizeof tmp) == 0) {
+        /* cpe:2.3:a:vendor:product:*:... → a:vendor:product */
+        const char *s = tmp + 8;
+        const char *e = s;
+        int colons = 0;
+        while (*e && !(*e == ':' && e[-1] != '\\' && ++colons == 3))
+            e++;
+        snprintf(out, cap, "%.*s", (int)(e - s), s);
+    } else {
+        snprintf(out, cap, "%c:%s:%s", p->part, p->vendor, p->product);
+    }
+}
+
+static void add_cand(lf_resolution *o, const lf_product *p, double score, const char *method)
+{
+    char vp[160];
+    quote_vp(p, vp, sizeof vp);
+    for (int i = 0; i < o->ncand; i++)
+        if (strcmp(o->cand[i].cpe, vp) == 0) {
+            if (score > o->cand[i].score) {
+                o->cand[i].score = score;
+                o->cand[i].method = method;
+            }
+            goto sort;
+        }
+    if (o->ncand < 3) {
+        snprintf(o->cand[o->ncand].cpe, sizeof o->cand[0].cpe, "%s", vp);
+        o->cand[o->ncand].score = score;
+        o->cand[o->ncand].method = method;
+        o->ncand++;
+    } else if (score > o->cand[2].score) {
+        snprintf(o->cand[2].cpe, sizeof o->cand[0].cpe, "%s", vp);
+        o->cand[2].score = score;
+        o->cand[2].method = method;
+    }
+sort:
+    for (int i = 1; i < o->ncand; i++)
+        for (int j = i; j > 0 && o->cand[j].score > o->cand[j - 1].score; j--) {
+            lf_candidate t = o->cand[j];
+            o->cand[j] = o->cand[j - 1];
+            o->cand[j - 1] = t;
+        }
+}
+
+static void set_resolved(lf_resolution *o, const lf_product *p, const char *version, const char *update,
+                         double conf, const char *method)
+{
+    if (make_cpe(p->part, p->vendor, p->product, version, update, o->cpe, sizeof o->cpe) != 0) {
+        /* a version the CPE syntax cannot carry: keep the product, version unknown */
+        if (make_cpe(p->part, p->vendor, p->product, NULL, NULL, o->cpe, sizeof o->cpe) != 0) {
+            o->bucket = LF_BUCKET_UNRESOLVED;
+            o->reason = "the product name cannot be written as a CPE";
+            return;
+        }
+        o->version[0] = '\0';
+    } else if (version != o->version) {
+        snprintf(o->version, sizeof o->version, "%s", version ? version : "");
+    }
+    o->bucket = LF_BUCKET_RESOLVED;
+    o->confidence = conf;
+    o->method = method;
+    snprintf(o->vendor, sizeof o->vendor, "%s", p->vendor);
+    snprintf(o->product, sizeof o->product, "%s", p->product);
+}
+
+/* ---- purl ---- */
+
+typedef struct purl {
+    char type[32];
+    char name[256];     /* maven "group:artifact", npm "@scope/name", golang "path/name" */
+    char version[128];
+} purl;
+
+static size_t pct_decode(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        if (s[i] == '%' && i + 2 < n) {
+            int hi = s[i + 1], lo = s[i + 2];
+            hi = hi >= '0' && hi <= '9' ? hi - '0' : (hi | 32) >= 'a' && (hi | 32) <= 'f' ? (hi | 32) - 'a' + 10 : -1;
+            lo = lo >= '0' && lo <= '9' ? lo - '0' : (lo | 32) >= 'a' && (lo | 32) <= 'f' ? (lo | 32) - 'a' + 10 : -1;
+            if (hi >= 0 && lo >= 0) {
+                out[o++] = (char)(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out[o++] = s[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static bool parse_purl(const char *s, purl *p)
+{
+    memset(p, 0, sizeof *p);
+    if (strncmp(s, "pkg:", 4) != 0)
+        return false;
+    s += 4;
+    while (*s == '/')
+        s++;
+    size_t n = strcspn(s, "?#");
+    const char *slash = memchr(s, '/', n);
+    if (!slash || slash == s || (size_t)(slash - s) >= sizeof p->type)
+        return false;
+    for (const char *t = s; t < slash; t++)
+        p->type[t - s] = (char)((*t >= 'A' && *t <= 'Z') ? *t + 32 : *t);
+    const char *rest = slash + 1;
+    size_t rn = n - (size_t)(rest - s);
+    const char *at = NULL;
+    for (size_t i = 0; i < rn; i++)
+        if (rest[i] == '@')
+            at = rest + i;     /* the last '@' (npm scopes start with %40 or '@') */
+    if (at && at == rest)
+        at = NULL;
+    size_t nl = at ? (size_t)(at - rest) : rn;
+    if (at)
+        pct_decode(at + 1, rn - nl - 1, p->version, sizeof p->version);
+    char path[256];
+    size_t pl = pct_decode(rest, nl, path, sizeof path);
+    if (!pl)
+        return false;
+    char *last = strrchr(path, '/');
+    if (last && strcmp(p->type, "maven") == 0) {
+        *last = ':';           /* group/artifact → group:artifact */
+        for (char *c = path; c < last; c++)
+            if (*c == '/')
+                *c = '.';
+    } else if (last && (strcmp(p->type, "deb") == 0 || strcmp(p->type, "rpm") == 0 || strcmp(p->type, "apk") == 0 ||
+                        strcmp(p->type, "pypi") == 0 || strcmp(p->type, "gem") == 0 ||
+                        strcmp(p->type, "nuget") == 0 || strcmp(p->type, "cargo") == 0)) {
+        memmove(path, last + 1, strlen(last + 1) + 1);  /* namespace is the distro */
+    }
+    snprintf(p->name, sizeof p->name, "%s", path);
+    return true;
+}
+
+/* ---- packages ---- */
+
+static const lf_product *find_package(const lf_namedb *db, const char *eco, const char *name)
+{
+    char n[256];
+    snprintf(n, sizeof n, "%s", name);
+    char *colon = strchr(n, ':');
+    if (colon && strcmp(eco, "maven") != 0)
+        *colon = '\0';                                    /* libc6:amd64 */
+    const lf_product *p = lf_namedb_package(db, eco, n, strlen(n));
+    if (p)
+        return p;
+    /* linux-image-5.15.0-91-generic → linux-image; cut at the first "-<digit>" */
+    for (char *c = n; *c; c++)
+        if (*c == '-' && c[1] >= '0' && c[1] <= '9' && c > n) {
+            *c = '\0';
+            if ((p = lf_namedb_package(db, eco, n, strlen(n))))
+                return p;
+            break;
+        }
+    /* libssl1.1 → libssl, python3.11 → python3 → python */
+    size_t l = strlen(n);
+    while (l && ((n[l - 1] >= '0' && n[l - 1] <= '9') || n[l - 1] == '.')) {
+        l--;
+        if (l && n[l - 1] != '.' && (n[l] == '.' || (n[l - 1] < '0' || n[l - 1] > '9'))) {
+            if ((p = lf_namedb_package(db, eco, n, l)))
+                return p;
+        }
+    }
+    return NULL;
+}
+
+static bool is_distro_eco(const char *eco)
+{
+    return strcmp(eco, "deb") == 0 || strcmp(eco, "rpm") == 0 || strcmp(eco, "apk") == 0;
+}
+
+/* Java's Add/Remove Programs names ("Java 8 Update 401") state the release NVD writes as
+ * jre:1.8.0:update401. */
+static bool java_update(const lf_norm_result *nr, char *ver, size_t vcap, char *upd, size_t ucap)
+{
+    for (size_t i = 0; i + 2 < nr->ntok; i++) {
+        const lf_norm_tok *a = &nr->tok[i], *b = &nr->tok[i + 1], *c = &nr->tok[i + 2];
+        if (a->cls == LF_TOK_NUM && b->len == 6 && memcmp(nr->text + b->off, "update", 6) == 0 &&
+            c->cls == LF_TOK_NUM && a->len <= 2 && c->len <= 4) {
+            snprintf(ver, vcap, "1.%.*s.0", (int)a->len, nr->text + a->off);
+            snprintf(upd, ucap, "update%.*s", (int)c->len, nr->text + c->off);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Last YEAR (else NUM) token of the name: the version of version=name aliases. */
+static bool name_year(const lf_norm_result *nr, char *out, size_t cap)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = nr->ntok; i-- > 0;) {
+            const lf_norm_tok *t = &nr->tok[i];
+            if (t->cls == (pass ? LF_TOK_NUM : LF_TOK_YEAR)) {
+                snprintf(out, cap, "%.*s", (int)t->len, nr->text + t->off);
+                return true;
+            }
+        }
+    return false;
+}
+
+static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result *nr, const char *colver,
+                        bool tail_dropped, double conf, const char *method, lf_resolution *o)
+{
+    o->category = al->category;
+    if (al->flags & LF_ALIAS_NOCPE) {
+        o->bucket = LF_BUCKET_UNRESOLVED;
+        o->reason = "known software without a CPE of its own";
+        o->method = method;
+        return;
+    }
+    char ver[128] = "", upd[64] = "";
+    if (al->flags & LF_ALIAS_VERSION_FIXED) {
+        snprintf(ver, sizeof ver, "%s", al->fixed_version);
+    } else if (al->flags & LF_ALIAS_VERSION_NAME) {
+        name_year(nr, ver, sizeof ver);
+    } else if (strcmp(al->prod.vendor, "oracle") == 0 &&
+               (strcmp(al->prod.product, "jre") == 0 || strcmp(al->prod.product, "jdk") == 0) &&
+               java_update(nr, ver, sizeof ver, upd, sizeof upd)) {
+        /* set above */
+    } else if (colver[0]) {
+        snprintf(ver, sizeof ver, "%s", colver);
+    } else {
+        lf_norm_name_version(nr, tail_dropped, ver, sizeof ver);
+    }
+    (void)r;
+    set_resolved(o, &al->prod, ver, upd, conf, method);
+}
+
+/* Alias lookup: whole keys, then prefixes (longest first). */
+static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, bool *prefix, bool *tail_dropped)
+{
+    static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION,
+                                   LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM};
+    char key[512];
+    *prefix = false;
+    *tail_dropped = false;
+    for (size_t v = 0; v < 3; v++) {
+        size_t kn = lf_norm_key(nr, variants[v], key, sizeof key);
+        if (!kn)
+            continue;
+        const lf_alias *al = lf_namedb_alias(db, key, kn);
+        if (al) {
+            *tail_dropped = v == 2;
+            return al;
+        }
+    }
+    for (size_t v = 0; v < 2; v++) {
+        const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
+        size_t nt = lf_norm_key_tokens(nr, variants[v], tk, LF_NORM_MAX_TOKENS);
+        for (size_t k = nt; k-- > 1;) {
+            size_t o = 0;
+            for (size_t i = 0; i < k && o + tk[i]->len + 2 < sizeof key; i++) {
+                if (o)
+                    key[o++] = ' ';
+                memcpy(key + o, nr->text + tk[i]->off, tk[i]->len);
+                o += tk[i]->len;
+            }
+            key[o] = '\0';
+            const lf_alias *al = lf_namedb_alias(db, key, o);
+            if (al && (al->flags & LF_ALIAS_PREFIX)) {
+                *prefix = true;
+                return al;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Words → CPE product name: "visual studio code" → "visual_studio_code". */
+static size_t join_tokens(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t to, char *out,
+                          size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = from; i < to; i++) {
+        if (tk[i]->cjk)
+            return 0;
+        if (o + tk[i]->len + 2 > cap)
+            return 0;
+        if (o)
+            out[o++] = '_';
+        memcpy(out + o, nr->text + tk[i]->off, tk[i]->len);
+        o += tk[i]->len;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static void vocabulary(lf_resolver *r, const lf_norm_result *nr, const char *pub_vendor, lf_resolution *o)
+{
+    const lf_namedb *db = r->db;
+    const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
+    for (int variant = 0; variant < 2; variant++) {
+        int flags = LF_NORM_KEY_NO_EDITION | (variant ? LF_NORM_KEY_NO_TAILNUM : 0);
+        size_t nt = lf_norm_key_tokens(nr, flags, tk, LF_NORM_MAX_TOKENS);
+        if (!nt || nt > 8)
+            continue;
+        char prod[256], first[128];
+        /* vendor from the publisher column */
+        if (pub_vendor) {
+            size_t vl = strlen(pub_vendor);
+            size_t skip = 0;
+            /* drop the vendor's own words from the front ("google chrome" → chrome) */
+            char acc[256];
+            size_t al = 0;
+            for (size_t i = 0; i < nt && al < sizeof acc - 1; i++) {
+                size_t l = tk[i]->len;
+                if (al + l + 1 >= sizeof acc)
+                    break;
+                if (al)
+                    acc[al++] = '_';
+                memcpy(acc + al, nr->text + tk[i]->off, l);
+                al += l;
+                acc[al] = '\0';
+                if ((al == vl && memcmp(acc, pub_vendor, vl) == 0) ||
+                    (l == vl && memcmp(nr->text + tk[i]->off, pub_vendor, vl) == 0))
+                    skip = i + 1;
+            }
+            for (size_t from = skip;; from = 0) {
+                if (from < nt && join_tokens(nr, tk, from, nt, prod, sizeof prod)) {
+                    char part = 'a';
+                    if (lf_namedb_has_product(db, pub_vendor, prod, &part)) {
+                        lf_product p = {part, pub_vendor, prod};
+                        add_cand(o, &p, 0.88, "vocabulary");
+                        return;
+                    }
+                }
+                if (from == 0)
+                    break;
+            }
+        }
+        /* vendor from the name's first word */
+        if (tk[0]->cjk || tk[0]->len >= sizeof first)
+            continue;
+        memcpy(first, nr->text + tk[0]->off, tk[0]->len);
+        first[tk[0]->len] = '\0';
+        if (lf_namedb_has_vendor(db, first, tk[0]->len) && (!pub_vendor || strcmp(pub_vendor, first) == 0)) {
+            size_t from = nt > 1 ? 1 : 0;
+            if (join_tokens(nr, tk, from, nt, prod, sizeof prod)) {
+                char part = 'a';
+                if (lf_namedb_has_product(db, first, prod, &part)) {
+                    lf_product p = {part, first, prod};
+                    add_cand(o, &p, pub_vendor ? 0.88 : 0.82, "vocabulary");
+                    return;
+                }
+            }
+            if (from && join_tokens(nr, tk, 0, nt, prod, sizeof prod)) {
+                char part = 'a';
+                if (lf_namedb_has_product(db, first, prod, &part)) {
+                    lf_product p = {part, first, prod};
+                    add_cand(o, &p, pub_vendor ? 0.88 : 0.82, "vocabulary");
+                    return;
+                }
+            }
+        }
+        /* the product name alone: a candidate, never a resolution */
+        if (join_tokens(nr, tk, 0, nt, prod, sizeof prod)) {
+            const lf_product *ps[3];
+            size_t nv = lf_namedb_product_vendors(db, prod, ps, 3);
+            for (size_t i = 0; i < nv && i < 3; i++)
+                add_cand(o, ps[i], nv == 1 ? 0.55 : 0.40, "vocabulary");
+        }
+    }
+}
+
+static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o, lf_err *err)
+{
+    const lf_namedb *db = r->db;
+    lf_norm_result nr;
+    if (!rec->name || !*rec->name || lf_norm_name(r->norm, rec->name, strlen(rec->name), &nr, err)) {
+        o->reason = "no software name";
+        return;
+    }
+    lf_norm_key(&nr, LF_NORM_KEY_FULL, o->name_key, sizeof o->name_key);
+    if (!o->name_key[0]) {
+        o->reason = "the name holds no words once versions and noise are removed";
+        return;
+    }
+    char colver[128];
+    copy_trim(colver, sizeof colver, rec->version);
+    bool prefix, tail;
+    const lf_alias *al = alias_lookup(db, &nr, &prefix, &tail);
+    if (al) {
+        apply_alias(r, al, &nr, colver, tail, prefix ? 0.92 : 0.98, prefix ? "alias-prefix" : "alias", o);
+        return;
+    }
+    const char *pubv = lf_namedb_publisher_vendor(db, r->norm, rec->vendor);
+    if (pubv)
+        snprintf(o->vendor, sizeof o->vendor, "%s", pubv);
+    /* CPE-dictionary titles */
+    char key[512];
+    size_t kn = lf_norm_key(&nr, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, key, sizeof key);
+    unsigned np = 0;
+    const lf_product *tp = kn ? lf_namedb_title(db, key, kn, &np) : NULL;
+    if (tp) {
+        double s = np == 1 ? 0.90 : 0.60;
+        if (pubv)
+            s = strcmp(pubv, tp->vendor) == 0 ? (np == 1 ? 0.95 : 0.85) : 0.60;
+        add_cand(o, tp, s, "title");
+    }
+    vocabulary(r, &nr, pubv, o);
+    if (o->ncand && o->cand[0].score >= LF_RESOLVE_THRESHOLD) {
+        const lf_candidate *c = &o->cand[0];
+        char part, v[256], p[256];
+        /* the candidate text is quoted; take the product back from the vocabulary */
+        lf_cpe cp;
+        char full[LF_CPE_MAX];
+        snprintf(full, sizeof full, "cpe:2.3:%s:*:*:*:*:*:*:*:*", c->cpe);
+        if (lf_cpe_parse(&cp, full, strlen(full), NULL) == 0 && lf_cpe_plain(&cp, LF_CPE_VENDOR, v, sizeof v) >= 0 &&
+            lf_cpe_plain(&cp, LF_CPE_PRODUCT, p, sizeof p) >= 0) {
+            part = c->cpe[0];
+            lf_product pr = {part, v, p};
+            char ver[128];
+            if (colver[0])
+                snprintf(ver, sizeof ver, "%s", colver);
+            else
+                lf_norm_name_version(&nr, true, ver, sizeof ver);
+            set_resolved(o, &pr, ver, NULL, c->score, c->method);
+            return;
+        }
+    }
+    o->reason = o->ncand ? "no confident match (see candidates)" : "no dictionary names this software";
+}
+
+static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o, lf_err *err)
+{
+    const lf_namedb *db = r->db;
+    memset(o, 0, sizeof *o);
+    o->bucket = LF_BUCKET_UNRESOLVED;
+    const char *bad_cpe = NULL;
+    if (rec->cpe && *rec->cpe) {
+        lf_cpe c;
+        char v[256], p[256], ver[128];
+        if (lf_cpe_parse(&c, rec->cpe, strlen(rec->cpe), NULL) == 0 &&
+            lf_cpe_kind(&c, LF_CPE_VENDOR) == LF_CPE_VALUE && lf_cpe_kind(&c, LF_CPE_PRODUCT) == LF_CPE_VALUE &&
+            lf_cpe_format_fs(&c, o->cpe, sizeof o->cpe) >= 0) {
+            lf_cpe_plain(&c, LF_CPE_VENDOR, v, sizeof v);
+            lf_cpe_plain(&c, LF_CPE_PRODUCT, p, sizeof p);
+            snprintf(o->vendor, sizeof o->vendor, "%s", v);
+            snprintf(o->product, sizeof o->product, "%s", p);
+            if (lf_cpe_kind(&c, LF_CPE_VERSION) == LF_CPE_VALUE && lf_cpe_plain(&c, LF_CPE_VERSION, ver, sizeof ver) >= 0)
+                snprintf(o->version, sizeof o->version, "%s", ver);
+            o->bucket = LF_BUCKET_RESOLVED;
+            o->confidence = 1.0;
+            o->method = "cpe";
+            if (rec->name)
+                snprintf(o->name_key, sizeof o->name_key, "%s", rec->name);
+            return;
+        }
+        bad_cpe = "the CPE the file gives is malformed or names no product";
+    }
+    char eco[32] = "", pname[256] = "", pver[128] = "";
+    if (rec->purl && *rec->purl) {
+        purl pu;
+        if (parse_purl(rec->purl, &pu)) {
+            snprintf(eco, sizeof eco, "%s", pu.type);
+            snprintf(pname, sizeof pname, "%s", pu.name);
+            snprintf(pver, sizeof pver, "%s", pu.version);
+        }
+    }
+    if (!eco[0] && rec->ecosystem && *rec->ecosystem)
+        snprintf(eco, sizeof eco, "%s", rec->ecosystem);
+    if (!pname[0] && rec->name && eco[0])
+        snprintf(pname, sizeof pname, "%s", rec->name);
+    if (!pver[0] && rec->version)
+        copy_trim(pver, sizeof pver, rec->version);
+    if (eco[0] && pname[0]) {
+        const lf_product *p = find_package(db, eco, pname);
+        char ver[128];
+        if (is_distro_eco(eco))
+            lf_resolve_pkg_version(pver, ver, sizeof ver);
+        else
+            snprintf(ver, sizeof ver, "%s", pver);
+        snprintf(o->name_key, sizeof o->name_key, "%s", pname);
+        if (p) {
+            set_resolved(o, p, ver, NULL, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
+            return;
+        }
+        /* a distribution package name is not a product title: only exact vocabulary
+         * products become candidates */
+        const lf_product *ps[3];
+        size_t nv = lf_namedb_product_vendors(db, pname, ps, 3);
+        for (size_t i = 0; i < nv && i < 3; i++)
+            add_cand(o, ps[i], nv == 1 ? 0.55 : 0.40, "vocabulary");
+        if (is_distro_eco(eco) || !rec->name || !*rec->name) {
+            o->reason = bad_cpe ? bad_cpe : "package not in the package map";
+            return;
+        }
+    }
+    resolve_name(r, rec, o, err);
+    if (o->bucket == LF_BUCKET_UNRESOLVED && bad_cpe)
+        o->reason = bad_cpe;
+}
+
+static void add_key(char *k, size_t *o, size_t cap, const char *s, bool *ok)
+{
+    size_t l = s ? strlen(s) : 0;
+    if (*o + l + 2 > cap) {
+        *ok = false;
+        return;
+    }
+    if (l)
+        memcpy(k + *o, s, l);
+    *o += l;
+    k[(*o)++] = '\x1f';
+    k[*o] = '\0';
+}
+
+int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err *err)
+{
+    r->st.calls++;
+    char key[480];
+    size_t kn = 0;
+    bool ok = true;
+    add_key(key, &kn, sizeof key, rec->name, &ok);
+    add_key(key, &kn, sizeof key, rec->version, &ok);
+    add_key(key, &kn, sizeof key, rec->vendor, &ok);
+    add_key(key, &kn, sizeof key, rec->ecosystem, &ok);
+    add_key(key, &kn, sizeof key, rec->cpe, &ok);
+    add_key(key, &kn, sizeof key, rec->purl, &ok);
+    centry *ce = NULL;
+    uint32_t h = 0;
+    if (ok && !r->nocache) {
+        h = 2166136261u;
+        for (size_t i = 0; i < kn; i++) {
+            h ^= (unsigned char)key[i];
+            h *= 16777619u;
+        }
+        ce = &r->cache[h & (CACHE_SLOTS - 1)];
+        if (ce->used && ce->hash == h && strcmp(ce->key, key) == 0) {
+            r->st.cache_hits++;
+            *out = ce->res;
+            return LF_OK;
+        }
+    }
+    lf_err_clear(err);
+    resolve_uncached(r, rec, out, err);
+    if (err && err->code == LF_ENOMEM)
+        return err->code;
+    if (ce) {
+        ce->used = true;
+        ce->hash = h;
+        memcpy(ce->key, key, kn + 1);
+        ce->res = *out;
+    }
+    return LF_OK;
+}

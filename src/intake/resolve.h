@@ -1,0 +1,90 @@
+/*
+ * resolve: one raw inventory record (inv.h) → exactly one bucket:
+ *   RESOLVED    a CPE 2.3 name and a confidence;
+ *   UNRESOLVED  a reason and up to three candidates (never a guess below the threshold);
+ * (REJECTED rows never get here: the format readers reject them with file and line.)
+ *
+ * Order of evidence, strongest first (method names as reported):
+ *   "cpe"        the file gives a valid CPE (SBOM, CPE list)                     1.00
+ *   "purl"       the file's package URL is in packages.tsv                        0.97
+ *   "package"    a deb/rpm/apk package name (or its stem) is in packages.tsv      0.95
+ *   "alias"      the folded name is an alias (aliases.tsv)                        0.98
+ *   "alias-prefix" the name starts with a prefix alias (longest first)            0.92
+ *   "title"      the name is a CPE-dictionary product title                 0.90 / 0.95
+ *   "vocabulary" the name's words are a known vendor:product              0.80 .. 0.88
+ * Scores of the last two (documented in docs/design.md, "Name resolution"):
+ *   title: 0.90 when the title names one product; +0.05 when the Publisher's vendor
+ *          agrees; 0.60 (candidate only) when it disagrees or the title is ambiguous.
+ *   vocabulary: the name minus the vendor's own words, joined by '_', is a product of
+ *          that vendor: 0.88 with the vendor from the Publisher column, 0.82 with the
+ *          vendor from the name's first word; the same product under a single other
+ *          vendor and no publisher: 0.55 (candidate only).
+ * A record resolves at LF_RESOLVE_THRESHOLD (0.80) or above; below, it is UNRESOLVED
+ * with its candidates, because a wrong CPE sends a false notice.
+ *
+ * Versions: the version column when given, else the version the name states ("7-Zip
+ * 23.01"), else a trailing number of the name ("PostgreSQL 14"); aliases may take the
+ * version from the name's year (Office 2016 → office:2016). Package versions lose the
+ * epoch and the distribution revision (1:2.37.2-4ubuntu3 → 2.37.2).
+ *
+ * Results are cached by (name, version, publisher, ecosystem, cpe, purl): inventories
+ * repeat the same rows on thousands of hosts.
+ *
+ * Ownership: lf_resolver borrows the namedb (keep it alive) and owns an lf_norm.
+ * Strings in lf_resolution are owned by the resolver and valid until the next call.
+ */
+#ifndef LF_INTAKE_RESOLVE_H
+#define LF_INTAKE_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "intake/inv.h"
+#include "intake/namedb.h"
+#include "vans/cpe.h"
+
+#define LF_RESOLVE_THRESHOLD 0.80
+
+typedef enum { LF_BUCKET_RESOLVED = 0, LF_BUCKET_UNRESOLVED = 1, LF_BUCKET_REJECTED = 2 } lf_bucket;
+
+typedef struct lf_candidate {
+    char cpe[160];              /* part:vendor:product (CPE 2.3 quoting) */
+    double score;
+    const char *method;
+} lf_candidate;
+
+typedef struct lf_resolution {
+    lf_bucket bucket;
+    char cpe[LF_CPE_MAX];       /* RESOLVED: formatted string */
+    double confidence;
+    const char *method;         /* static text */
+    const char *reason;         /* UNRESOLVED: static text */
+    const char *category;       /* alias category ("browser", ...) or NULL */
+    char version[128];          /* the version used ("" = not known) */
+    char name_key[256];         /* the folded name key (for policy lists and reports) */
+    char vendor[256];           /* RESOLVED: plain vendor; else the publisher's vendor if known */
+    char product[256];          /* RESOLVED: plain product */
+    lf_candidate cand[3];
+    int ncand;
+} lf_resolution;
+
+typedef struct lf_resolver lf_resolver;
+
+int lf_resolver_new(const lf_namedb *db, lf_resolver **out, lf_err *err);
+void lf_resolver_free(lf_resolver *r);
+
+int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err *err);
+
+/* Turn the result cache off (benchmarks measure the uncached cost) or on (default). */
+void lf_resolver_set_cache(lf_resolver *r, bool on);
+
+/* Upstream version of a distribution package version: epoch and revision removed. */
+size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap);
+
+typedef struct lf_resolver_stats {
+    size_t calls, cache_hits;
+} lf_resolver_stats;
+void lf_resolver_get_stats(const lf_resolver *r, lf_resolver_stats *st);
+
+#endif
