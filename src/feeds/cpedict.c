@@ -223,50 +223,86 @@ static int j_product(void *ud, const lf_json *elem, size_t index, long line)
     return c->oom ? LF_ENOMEM : 0;
 }
 
+static int read_one(ctx *c, lf_arena *a, const char *src, const char *data, size_t len, lf_err *err)
+{
+    int rc;
+    c->src = src;
+    size_t k = 0;
+    while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
+        k++;
+    if (len - k >= 3 && memcmp(data + k, "\xEF\xBB\xBF", 3) == 0)
+        k += 3;
+    if (k < len && data[k] == '<') {
+        rc = read_xml(c, data, len, err);
+    } else if (k < len && data[k] == '{') {
+        rc = lf_json_foreach(a, data, len, "products", NULL, j_product, c, err);
+        if (rc == LF_ENOTFOUND)
+            rc = lf_err_set(err, LF_EFORMAT, "JSON without a \"products\" array: not a CPE API 2.0 response");
+        if (rc)
+            lf_err_at(err, src, err->line, err->col, NULL);
+    } else {
+        rc = lf_err_set(err, LF_EFORMAT, "neither the XML nor the JSON form of the CPE dictionary");
+        lf_err_at(err, src, 0, 0, NULL);
+    }
+    if (c->oom)
+        rc = lf_err_set(err, LF_ENOMEM, "out of memory reading the CPE dictionary");
+    return rc;
+}
+
+static int ctx_init(ctx *c, lf_cpedict_warn_fn wfn, void *ud, lf_cpedict_stats *st, lf_err *err)
+{
+    memset(st, 0, sizeof *st);
+    memset(c, 0, sizeof *c);
+    c->warn = wfn;
+    c->ud = ud;
+    c->st = st;
+    lf_buf_init(&c->out, 0);
+    lf_buf_init(&c->title, 0);
+    lf_buf_init(&c->name, 0);
+    return lf_norm_new(&c->norm, err);
+}
+
+static void ctx_clear(ctx *c)
+{
+    lf_norm_free(c->norm);
+    lf_buf_clear(&c->out);
+    lf_buf_clear(&c->title);
+    lf_buf_clear(&c->name);
+}
+
+int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, lf_buf *out, lf_cpedict_warn_fn wfn,
+                           void *ud, lf_cpedict_stats *st, lf_err *err)
+{
+    ctx c;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    int rc = ctx_init(&c, wfn, ud, st, err);
+    if (!rc)
+        rc = read_one(&c, &a, src, data, len, err);
+    if (!rc && lf_buf_append(out, c.out.data, c.out.len))
+        rc = lf_err_set(err, LF_ENOMEM, "out of memory");
+    ctx_clear(&c);
+    lf_arena_clear(&a);
+    return rc;
+}
+
 int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_path, lf_cpedict_warn_fn wfn,
                       void *ud, lf_cpedict_stats *st, lf_err *err)
 {
-    memset(st, 0, sizeof *st);
     ctx c;
-    memset(&c, 0, sizeof c);
-    c.warn = wfn;
-    c.ud = ud;
-    c.st = st;
-    lf_buf_init(&c.out, 0);
-    lf_buf_init(&c.title, 0);
-    lf_buf_init(&c.name, 0);
     lf_arena a;
     lf_arena_init(&a, 0);
-    int rc = lf_norm_new(&c.norm, err);
+    int rc = ctx_init(&c, wfn, ud, st, err);
     if (rc)
         goto fail;
     lf_buf_puts(&c.out, "# lianfang CPE dictionary digest: part:vendor:product<TAB>folded title (feed import cpedict)\n");
     for (size_t i = 0; i < npaths; i++) {
         char *data = NULL;
         size_t len = 0;
-        c.src = paths[i];
         if ((rc = lf_file_read(paths[i], (size_t)4 << 30, &data, &len, err)))
             goto fail;
-        size_t k = 0;
-        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
-            k++;
-        if (len - k >= 3 && memcmp(data + k, "\xEF\xBB\xBF", 3) == 0)
-            k += 3;
-        if (k < len && data[k] == '<') {
-            rc = read_xml(&c, data, len, err);
-        } else if (k < len && data[k] == '{') {
-            rc = lf_json_foreach(&a, data, len, "products", NULL, j_product, &c, err);
-            if (rc == LF_ENOTFOUND)
-                rc = lf_err_set(err, LF_EFORMAT, "JSON without a \"products\" array: not a CPE API 2.0 response");
-            if (rc)
-                lf_err_at(err, paths[i], err->line, err->col, NULL);
-        } else {
-            rc = lf_err_set(err, LF_EFORMAT, "neither the XML nor the JSON form of the CPE dictionary");
-            lf_err_at(err, paths[i], 0, 0, NULL);
-        }
+        rc = read_one(&c, &a, paths[i], data, len, err);
         free(data);
-        if (c.oom)
-            rc = lf_err_set(err, LF_ENOMEM, "out of memory reading the CPE dictionary");
         if (rc)
             goto fail;
     }
@@ -280,10 +316,7 @@ int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_p
     }
     rc = lf_atomic_commit(&w, err);
 fail:
-    lf_norm_free(c.norm);
-    lf_buf_clear(&c.out);
-    lf_buf_clear(&c.title);
-    lf_buf_clear(&c.name);
+    ctx_clear(&c);
     lf_arena_clear(&a);
     return rc;
 }

@@ -26,6 +26,12 @@ typedef struct lf_cpedict_stats {
 
 typedef void (*lf_cpedict_warn_fn)(void *ud, const lf_err *e);
 
+/* Read one document (XML or JSON, detected) from memory and append its digest lines to
+ * out (no header line). */
+struct lf_buf;
+int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, struct lf_buf *out,
+                           lf_cpedict_warn_fn warn, void *ud, lf_cpedict_stats *st, lf_err *err);
+
 /* Read the files (XML or JSON, detected) and write the digest to out_path atomically. */
 int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_path, lf_cpedict_warn_fn warn,
                       void *ud, lf_cpedict_stats *st, lf_err *err);

@@ -12,6 +12,11 @@
 #include "core/arena.h"
 #include "core/file.h"
 
+/* packages.tsv value of a package known to have no CPE */
+#define NOCPE_PKG UINT32_MAX
+
+const lf_product lf_namedb_no_cpe = {'-', "", ""};
+
 typedef struct slot {
     const char *k;
     uint32_t n, h, v;
@@ -547,13 +552,15 @@ static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn
             warn_at(warn, ud, &t, "expected ecosystem, package names and cpe separated by tabs");
             continue;
         }
-        if (!parse_vp(f[2], strlen(f[2]), &part, v, sizeof v, p, sizeof p)) {
-            warn_at(warn, ud, &t, "'%s' is not part:vendor:product", f[2]);
+        uint32_t pi = NOCPE_PKG;
+        if (strcmp(f[2], "-") == 0) {
+            /* a known package with no CPE of its own (documentation, fonts, meta packages) */
+        } else if (!parse_vp(f[2], strlen(f[2]), &part, v, sizeof v, p, sizeof p)) {
+            warn_at(warn, ud, &t, "'%s' is not part:vendor:product (or - for none)", f[2]);
             continue;
-        }
-        uint32_t pi;
-        if (add_product(db, part, v, strlen(v), p, strlen(p), &pi))
+        } else if (add_product(db, part, v, strlen(v), p, strlen(p), &pi)) {
             goto oom;
+        }
         for (char *nm = f[1]; nm && *nm;) {
             char *bar = strchr(nm, '|');
             if (bar)
@@ -707,6 +714,8 @@ const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, 
     if (kn <= 0 || (size_t)kn >= sizeof key)
         return NULL;
     const slot *s = smap_find(&db->pkg_map, key, (size_t)kn);
+    if (s && s->v == NOCPE_PKG)
+        return &lf_namedb_no_cpe;
     return s ? &db->prod[s->v] : NULL;
 }
 

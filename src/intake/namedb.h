@@ -82,7 +82,9 @@ void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c);
 /* Lookups: key = a key of normalize.h (lf_norm_key). NULL / false when absent. */
 const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
+/* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none. */
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);
+extern const lf_product lf_namedb_no_cpe;
 /* A CPE-dictionary title: the product, and how many distinct products share the title. */
 const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts);
 /* Vocabulary: is vendor:product known (part out), is vendor known, vendors of a product. */

@@ -492,8 +492,11 @@ int lf_pkglist_dpkg_read(const char *src, const char *text, size_t len, const lf
         span l = next_line(text, len, &pos);
         if (common_line(&c, l))
             continue;
-        if (line <= lay.ruler_line || has_prefix(l, "||/") || has_prefix(l, "|/") || has_prefix(l, "| ")) {
-            c.cnt->skipped++;   /* legend, column titles and the ruler */
+        size_t nc;
+        if (line <= lay.ruler_line || has_prefix(l, "||/") || has_prefix(l, "|/") || has_prefix(l, "| ") ||
+            has_prefix(l, "Desired=") || dpkg_ruler(l, &nc)) {
+            /* legend, column titles and the ruler (again, when two listings were joined) */
+            c.cnt->skipped++;
             continue;
         }
         if (l.n > LF_PKGLIST_MAX_LINE || memchr(l.s, '\0', l.n)) {
@@ -714,7 +717,9 @@ int lf_pkglist_rpm_read(const char *src, const char *text, size_t len, const lf_
     for (long line = 1; pos < len; line++) {
         span l = next_line(text, len, &pos);
         if (yum && line <= yum) {
-            c.cnt->skipped++;   /* subscription-manager and metadata chatter */
+            /* subscription-manager and metadata chatter; a "# os:" comment still counts */
+            if (!common_line(&c, l))
+                c.cnt->skipped++;
             continue;
         }
         if (available) {

@@ -81,6 +81,10 @@ size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
         if (digits)
             s = colon + 1;        /* epoch */
     }
+    /* "2.0+really1.9": the package really holds 1.9 */
+    const char *really = strstr(s, "+really");
+    if (really)
+        s = really + 7;
     size_t n = strlen(s);
     const char *dash = NULL;
     for (size_t i = 0; i < n; i++)
@@ -89,7 +93,8 @@ size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
     if (dash)
         n = (size_t)(dash - s);
     /* Debian repack and distribution markers that are not part of the upstream version */
-    static const char *const marks[] = {"+dfsg", "~dfsg", "+ds", "+really", "+repack", "~bpo", "+deb", "~deb", NULL};
+    static const char *const marks[] = {"+dfsg", "~dfsg", ".dfsg", "+ds", "~ds", "+repack", "~bpo",
+                                        "+deb", "~deb", "+git", "~git", NULL};
     for (size_t m = 0; marks[m]; m++) {
         size_t ml = strlen(marks[m]);
         for (size_t i = 0; i + ml <= n; i++)
@@ -625,6 +630,11 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         else
             snprintf(ver, sizeof ver, "%s", pver);
         snprintf(o->name_key, sizeof o->name_key, "%s", pname);
+        if (p == &lf_namedb_no_cpe) {
+            o->reason = "known package without a CPE of its own";
+            o->method = "package";
+            return;
+        }
         if (p) {
             set_resolved(o, p, ver, NULL, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
             return;

@@ -300,17 +300,17 @@ int lf_wmic_read(const char *src, const char *text, size_t len, const lf_inv_opt
         }
         lf_inv_rec rec;
         memset(&rec, 0, sizeof(rec));
-        for (size_t k = 0; k < nc; k++) {
-            switch (cols[k].role) {
-            case LF_CSV_ROLE_HOST: if (!rec.host) rec.host = v[k]; break;
-            case LF_CSV_ROLE_IP: if (!rec.ip) rec.ip = v[k]; break;
-            case LF_CSV_ROLE_OS: if (!rec.os) rec.os = v[k]; break;
-            case LF_CSV_ROLE_VERSION: if (!rec.version) rec.version = v[k]; break;
-            case LF_CSV_ROLE_VENDOR: if (!rec.vendor) rec.vendor = v[k]; break;
-            case LF_CSV_ROLE_INSTALL_DATE: if (!rec.install_date) rec.install_date = v[k]; break;
-            default: break;
-            }
-        }
+        /* the first column of each role wins, as in the CSV reader */
+        const char **slot[LF_CSV_NROLES] = {NULL};
+        slot[LF_CSV_ROLE_HOST] = &rec.host;
+        slot[LF_CSV_ROLE_IP] = &rec.ip;
+        slot[LF_CSV_ROLE_OS] = &rec.os;
+        slot[LF_CSV_ROLE_VERSION] = &rec.version;
+        slot[LF_CSV_ROLE_VENDOR] = &rec.vendor;
+        slot[LF_CSV_ROLE_INSTALL_DATE] = &rec.install_date;
+        for (size_t k = 0; k < nc; k++)
+            if (slot[cols[k].role] && !*slot[cols[k].role])
+                *slot[cols[k].role] = v[k];
         rec.name = v[name_col];
         if (!rec.host)
             rec.host = opts->host;
@@ -351,7 +351,7 @@ int lf_wmic_sniff(const char *text, size_t len)
     if (csv_layout(s, n)) {
         for (size_t i = 0; i + 6 <= n; i++)
             if (starts_ci(s + i, n - i, ",name,") || (i + 5 == n && starts_ci(s + i, 5, ",name")))
-                return 95;
+                return 98;   /* above the CSV reader's score for the same header */
         return 40;
     }
     col cols[LF_WMIC_MAX_COLS];

@@ -1,0 +1,311 @@
+/*
+ * Tests for src/intake/resolve.c, namedb.c and policy.c with the small test dictionary in
+ * tests/fixtures/intake/dict (so the rules are tested, not the shipped data): every
+ * evidence kind of resolve.h, its confidence, versions (from the column, the name, the
+ * year, Java's update form, distribution packages), candidates below the threshold,
+ * known-without-CPE entries, malformed dictionary lines reported, and policy flags.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake/intake.h"
+#include "intake/namedb.h"
+#include "intake/policy.h"
+#include "intake/resolve.h"
+
+typedef struct fx {
+    lf_namedb *db;
+    lf_norm *norm;
+    lf_resolver *r;
+    lf_policy *pol;
+    int warnings;
+    long warn_lines[8];
+} fx;
+
+static void on_warn(void *ud, const lf_err *e)
+{
+    fx *f = ud;
+    if (f->warnings < 8)
+        f->warn_lines[f->warnings] = e->line;
+    f->warnings++;
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof(*f));
+    lf_err err;
+    char dir[4096];
+    const char *fxd = getenv("LF_FIXTURES");
+    snprintf(dir, sizeof dir, "%s/intake/dict", fxd ? fxd : "tests/fixtures");
+    assert_int_equal(lf_namedb_new(&f->db, &err), LF_OK);
+    assert_int_equal(lf_norm_new(&f->norm, &err), LF_OK);
+    assert_int_equal(lf_namedb_load_dir(f->db, f->norm, dir, on_warn, f, &err), LF_OK);
+    /* the CPE dictionary and CVE vocabulary, as lf_namedb_add_title gives them */
+    lf_product p1 = {'a', "notepad-plus-plus", "notepad++"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p1, "Notepad++ 8.6.2", &err), LF_OK);
+    lf_product p2 = {'a', "videolan", "vlc_media_player"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p2, NULL, &err), LF_OK);
+    lf_product p3 = {'a', "acme", "widget"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p3, NULL, &err), LF_OK);
+    assert_int_equal(lf_resolver_new(f->db, &f->r, &err), LF_OK);
+    assert_int_equal(lf_policy_new(&f->pol, &err), LF_OK);
+    char pdir[4200];
+    snprintf(pdir, sizeof pdir, "%s/policy", dir);
+    assert_int_equal(lf_policy_load_dir(f->pol, f->norm, pdir, on_warn, f, &err), LF_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    lf_resolver_free(f->r);
+    lf_policy_free(f->pol);
+    lf_norm_free(f->norm);
+    lf_namedb_free(f->db);
+    free(f);
+    return 0;
+}
+
+static lf_resolution res(fx *f, const char *name, const char *version, const char *vendor)
+{
+    lf_inv_rec rec = {0};
+    rec.name = name;
+    rec.version = version;
+    rec.vendor = vendor;
+    lf_resolution o;
+    lf_err err;
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    return o;
+}
+
+#define RESOLVED(o, cpe_, method_, conf_)                                                    \
+    do {                                                                                     \
+        if ((o).bucket != LF_BUCKET_RESOLVED)                                                \
+            fail_msg("unresolved (%s), want %s", (o).reason ? (o).reason : "", cpe_);       \
+        assert_string_equal((o).cpe, cpe_);                                                  \
+        assert_string_equal((o).method, method_);                                            \
+        assert_true((o).confidence > (conf_)-0.001 && (o).confidence < (conf_) + 0.001);     \
+    } while (0)
+
+static void test_dictionary_warnings(void **state)
+{
+    fx *f = *state;
+    /* aliases.tsv lines 10 (no tabs) and 11 (not a CPE) are reported and skipped */
+    assert_int_equal(f->warnings, 2);
+    assert_int_equal(f->warn_lines[0], 10);
+    assert_int_equal(f->warn_lines[1], 11);
+    lf_namedb_counts c;
+    lf_namedb_get_counts(f->db, &c);
+    assert_int_equal(c.aliases, 11);
+    assert_int_equal(c.publishers, 6);
+}
+
+static void test_alias(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Google Chrome", "120.0.6099.109", "Google LLC");
+    RESOLVED(o, "cpe:2.3:a:google:chrome:120.0.6099.109:*:*:*:*:*:*:*", "alias", 0.98);
+    assert_string_equal(o.category, "browser");
+    /* full-width, Simplified (the alias is written in Simplified, input in Traditional) */
+    o = res(f, "Ｇｏｏｇｌｅ　Ｃｈｒｏｍｅ", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:google:chrome:121.0:*:*:*:*:*:*:*", "alias", 0.98);
+    o = res(f, "谷歌瀏覽器", "122.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:google:chrome:122.0:*:*:*:*:*:*:*", "alias", 0.98);
+    /* the version from the name when the column is empty; noise removed */
+    o = res(f, "7-Zip 23.01 (x64)", "", NULL);
+    RESOLVED(o, "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*", "alias", 0.98);
+    /* version=name: Office's CPE version is its year; edition words dropped */
+    o = res(f, "Microsoft Office 專業增強版 2016", "16.0.4266.1001", "Microsoft Corporation");
+    RESOLVED(o, "cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*", "alias", 0.98);
+    o = res(f, "Microsoft Office Professional Plus 2016", "16.0.4266.1001", NULL);
+    RESOLVED(o, "cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*", "alias", 0.98);
+    /* a trailing number is the version when the name without it is the alias */
+    o = res(f, "PostgreSQL 14", "", NULL);
+    RESOLVED(o, "cpe:2.3:a:postgresql:postgresql:14:*:*:*:*:*:*:*", "alias", 0.98);
+}
+
+static void test_alias_prefix_longest_first(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Wireshark 4.2.2 64-bit", "4.2.2", NULL);
+    RESOLVED(o, "cpe:2.3:a:wireshark:wireshark:4.2.2:*:*:*:*:*:*:*", "alias", 0.98);
+    o = res(f, "Wireshark Portable Edition Extra", "4.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:wireshark:wireshark:4.0:*:*:*:*:*:*:*", "alias-prefix", 0.92);
+    o = res(f, "Wireshark Legacy Edition Extra", "1.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:wireshark:wireshark_legacy:1.0:*:*:*:*:*:*:*", "alias-prefix", 0.92);
+    /* Google Chrome is not a prefix alias: more words are not Chrome */
+    o = res(f, "Google Chrome Remote Desktop Host", "1.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+}
+
+static void test_java_update(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Java 8 Update 401 (64-bit)", "8.0.4010.7", "Oracle Corporation");
+    RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update401:*:*:*:*:*:*", "alias-prefix", 0.92);
+}
+
+static void test_known_without_cpe(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Google Update Helper", "1.3.36.152", "Google LLC");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.reason, "known software without a CPE of its own");
+}
+
+static void test_title_and_vocabulary(void **state)
+{
+    fx *f = *state;
+    /* a CPE-dictionary title */
+    lf_resolution o = res(f, "Notepad++ (64-bit x64)", "8.6.2", "Notepad++ Team");
+    RESOLVED(o, "cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:8.6.2:*:*:*:*:*:*:*", "title", 0.95);
+    o = res(f, "Notepad++", "8.6.2", NULL);
+    RESOLVED(o, "cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:8.6.2:*:*:*:*:*:*:*", "title", 0.90);
+    /* vendor from the name's first word and product words */
+    o = res(f, "VideoLAN VLC Media Player", "3.0.20", NULL);
+    RESOLVED(o, "cpe:2.3:a:videolan:vlc_media_player:3.0.20:*:*:*:*:*:*:*", "vocabulary", 0.82);
+    /* a product name known under one vendor, no publisher: a candidate, not a resolution */
+    o = res(f, "Widget", "1.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_int_equal(o.ncand, 1);
+    assert_string_equal(o.cand[0].cpe, "a:acme:widget");
+    assert_true(o.cand[0].score < LF_RESOLVE_THRESHOLD);
+    o = res(f, "公文製作系統", "3.2", "本機關資訊室");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.reason, "no dictionary names this software");
+}
+
+static void test_packages_and_purls(void **state)
+{
+    fx *f = *state;
+    lf_inv_rec rec = {0};
+    lf_resolution o;
+    lf_err err;
+    rec.name = "libssl3";
+    rec.version = "3.0.2-0ubuntu1.12";
+    rec.ecosystem = "deb";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:openssl:openssl:3.0.2:*:*:*:*:*:*:*", "package", 0.95);
+    rec.name = "linux-image-5.15.0-91-generic";
+    rec.version = "5.15.0-91.101";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*", "package", 0.95);
+    rec.name = "libssl1.1:amd64";
+    rec.version = "1.1.1n-0+deb11u5";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:openssl:openssl:1.1.1n:*:*:*:*:*:*:*", "package", 0.95);
+    rec.name = "fonts-dejavu-core";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.reason, "known package without a CPE of its own");
+    rec.name = "mawk";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    assert_string_equal(o.reason, "package not in the package map");
+    memset(&rec, 0, sizeof rec);
+    rec.name = "log4j-core";
+    rec.purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*", "purl", 0.97);
+    rec.purl = "pkg:deb/debian/openssl@1:1.1.1n-0%2Bdeb11u5?arch=amd64";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:openssl:openssl:1.1.1n:*:*:*:*:*:*:*", "purl", 0.97);
+}
+
+static void test_cpe_given(void **state)
+{
+    fx *f = *state;
+    lf_inv_rec rec = {0};
+    lf_resolution o;
+    lf_err err;
+    rec.name = "whatever";
+    rec.cpe = "cpe:2.3:a:terri_oda:cve-bin-tool:3.4:*:*:*:*:*:*:*";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:terri_oda:cve-bin-tool:3.4:*:*:*:*:*:*:*", "cpe", 1.0);
+    /* a broken CPE falls back on the name, and says so if that fails too */
+    rec.cpe = "cpe:2.3:a:bad";
+    rec.name = "Google Chrome";
+    rec.version = "1.0";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:google:chrome:1.0:*:*:*:*:*:*:*", "alias", 0.98);
+    rec.name = "Unknown Thing";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.reason, "the CPE the file gives is malformed or names no product");
+}
+
+static void test_pkg_version(void **state)
+{
+    (void)state;
+    static const char *const c[][2] = {
+        {"1:2.37.2-4ubuntu3", "2.37.2"}, {"3.0.2-0ubuntu1.12", "3.0.2"}, {"1.2.11.dfsg-2ubuntu9", "1.2.11"},
+        {"1.34+dfsg-1build3", "1.34"},   {"2.0+really1.9-1", "1.9"},     {"1.1.1k-7.el8_6", "1.1.1k"},
+        {"5.15.0", "5.15.0"},            {"", ""},                       {"2:3.3.17-6ubuntu2", "3.3.17"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        lf_resolve_pkg_version(c[i][0], out, sizeof out);
+        if (strcmp(out, c[i][1]) != 0)
+            fail_msg("%s -> %s, want %s", c[i][0], out, c[i][1]);
+    }
+}
+
+static void test_cache_same_answer(void **state)
+{
+    fx *f = *state;
+    lf_resolution a = res(f, "7-Zip 19.00", "", NULL);
+    lf_resolver_stats s0, s1;
+    lf_resolver_get_stats(f->r, &s0);
+    lf_resolution b = res(f, "7-Zip 19.00", "", NULL);
+    lf_resolver_get_stats(f->r, &s1);
+    assert_int_equal(s1.cache_hits, s0.cache_hits + 1);
+    assert_string_equal(a.cpe, b.cpe);
+    lf_resolver_set_cache(f->r, false);
+    lf_resolution c = res(f, "7-Zip 19.00", "", NULL);
+    lf_resolver_set_cache(f->r, true);
+    assert_string_equal(a.cpe, c.cpe);
+}
+
+static void test_policy(void **state)
+{
+    fx *f = *state;
+    lf_policy_hit h[4];
+    assert_int_equal(lf_policy_count(f->pol), 4);
+    assert_int_equal(lf_policy_check(f->pol, "huawei", "hisuite", "huawei hisuite", h, 4), 1);
+    assert_int_equal(h[0].kind, LF_POLICY_BANNED);
+    /* by name: the whole key or its first words; Simplified input folds too */
+    lf_resolution o = res(f, "抖音 PC版", "", NULL);
+    assert_int_equal(lf_policy_check(f->pol, NULL, NULL, o.name_key, h, 4), 1);
+    o = res(f, "BitTorrent", "7.11", NULL);
+    assert_int_equal(lf_policy_check(f->pol, NULL, NULL, o.name_key, h, 4), 1);
+    assert_string_equal(h[0].category, "p2p");
+    assert_int_equal(lf_policy_check(f->pol, NULL, NULL, "bittorrentx", h, 4), 0);
+    assert_int_equal(lf_policy_check(f->pol, "teamviewer", "teamviewer", "teamviewer", h, 4), 1);
+    assert_int_equal(h[0].kind, LF_POLICY_UNOFFICIAL);
+    assert_int_equal(lf_policy_check(f->pol, "google", "chrome", "google chrome", h, 4), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dictionary_warnings),
+        cmocka_unit_test(test_alias),
+        cmocka_unit_test(test_alias_prefix_longest_first),
+        cmocka_unit_test(test_java_update),
+        cmocka_unit_test(test_known_without_cpe),
+        cmocka_unit_test(test_title_and_vocabulary),
+        cmocka_unit_test(test_packages_and_purls),
+        cmocka_unit_test(test_cpe_given),
+        cmocka_unit_test(test_pkg_version),
+        cmocka_unit_test(test_cache_same_answer),
+        cmocka_unit_test(test_policy),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
