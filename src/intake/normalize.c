@@ -52,8 +52,35 @@ static bool is_cjk(int32_t c)
     return is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x3005 && c <= 0x3007);
 }
 
+/* Plain ASCII (most software names): NFKC is the identity, case folding is tolower, and
+ * only control characters go; no need for utf8proc's UTF-32 round trip. */
+static bool fold_ascii(const char *s, size_t len, lf_buf *out)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    lf_buf_reset(out);
+    if (lf_buf_reserve(out, len + 1))
+        return false;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            if (c == '\t' || c == '\n' || c == '\r')
+                out->data[o++] = ' ';   /* utf8proc's STRIPCC turns these into spaces too */
+            continue;
+        }
+        out->data[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out->data[o] = '\0';
+    out->len = o;
+    return true;
+}
+
 int lf_norm_fold(lf_norm *n, const char *s, size_t len, lf_buf *out, lf_err *err)
 {
+    if (fold_ascii(s, len, out))
+        return LF_OK;
     lf_buf_reset(&n->pre);
     bool han = false;
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
@@ -108,33 +135,45 @@ oom:
 
 /* ---- token classes ---- */
 
+typedef struct word {
+    const char *w;
+    size_t n;
+} word;
+#define W(s) {s, sizeof(s) - 1}
+
 static bool tok_is(const char *t, size_t n, const char *w)
 {
     return strlen(w) == n && memcmp(t, w, n) == 0;
 }
 
-static bool in_list(const char *t, size_t n, const char *const *list)
+static bool in_list(const char *t, size_t n, const word *list)
 {
-    for (size_t i = 0; list[i]; i++)
-        if (tok_is(t, n, list[i]))
+    for (size_t i = 0; list[i].w; i++)
+        if (list[i].n == n && list[i].w[0] == t[0] && memcmp(list[i].w, t, n) == 0)
             return true;
     return false;
 }
 
-static const char *const arch_words[] = {"x64", "x86", "x86_64", "x86-64", "amd64", "arm64", "aarch64", "ia64",
-                                         "win64", "win32", "64-bit", "32-bit", "64bit", "32bit", "x64-based",
-                                         "x86-based", "i386", "i686", "64位元", "32位元", "64位", "32位", NULL};
+static const word arch_words[] = {
+    W("x64"), W("x86"), W("x86_64"), W("x86-64"), W("amd64"), W("arm64"), W("aarch64"), W("ia64"), W("win64"),
+    W("win32"), W("64-bit"), W("32-bit"), W("64bit"), W("32bit"), W("x64-based"), W("x86-based"), W("i386"),
+    W("i686"), W("64位元"), W("32位元"), W("64位"), W("32位"),
+    {NULL, 0}};
 /* Traditional forms only: Simplified input reaches here through s2twp. */
-static const char *const lang_words[] = {"繁體中文版", "繁體中文", "繁中版", "繁中", "中文版", "中文",
-                                         "簡體中文版", "簡體中文", "簡中", "英文版", "多國語言版", "多語言版",
-                                         "cht", "chs", "multilingual", "mui", "chinese", "traditional", "simplified", "english",
-                                         NULL};
-static const char *const edition_words[] = {
-    "professional", "plus", "standard", "home", "business", "student", "and", "ultimate", "premium", "pro",
-    "enterprise", "personal", "free", "freeware", "trial", "community", "express", "edition", "專業增強版",
-    "專業版", "標準版", "企業版", "家用及中小企業版", "家用及學生版", "中小企業版", "家用版", "個人版",
-    "免費版", "旗艦版", "教育版", "社群版", "社區版", "試用版", "正式版", "增強版", "精簡版", NULL};
-static const char *const noise_words[] = {"version", "ver", "ver.", "版本", NULL};
+static const word lang_words[] = {
+    W("繁體中文版"), W("繁體中文"), W("繁中版"), W("繁中"), W("中文版"), W("中文"), W("簡體中文版"), W("簡體中文"), W("簡中"), W("英文版"),
+    W("多國語言版"), W("多語言版"), W("cht"), W("chs"), W("multilingual"), W("mui"), W("chinese"), W("traditional"),
+    W("simplified"), W("english"),
+    {NULL, 0}};
+static const word edition_words[] = {
+    W("professional"), W("plus"), W("standard"), W("home"), W("business"), W("student"), W("and"), W("ultimate"),
+    W("premium"), W("pro"), W("enterprise"), W("personal"), W("free"), W("freeware"), W("trial"), W("community"),
+    W("express"), W("edition"), W("專業增強版"), W("專業版"), W("標準版"), W("企業版"), W("家用及中小企業版"), W("家用及學生版"), W("中小企業版"),
+    W("家用版"), W("個人版"), W("免費版"), W("旗艦版"), W("教育版"), W("社群版"), W("社區版"), W("試用版"), W("正式版"), W("增強版"), W("精簡版"),
+    {NULL, 0}};
+static const word noise_words[] = {
+    W("version"), W("ver"), W("ver."), W("版本"),
+    {NULL, 0}};
 
 static bool is_digits(const char *t, size_t n)
 {
