@@ -24,7 +24,8 @@ struct lf_intake {
     lf_resolver *res;
 };
 
-static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "title", "vocabulary"};
+static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "title",
+                                      "vocabulary"};
 
 const char *lf_intake_method_name(size_t i)
 {
@@ -97,7 +98,7 @@ void lf_intake_free(lf_intake *ik)
     free(ik);
 }
 
-const lf_namedb *lf_intake_namedb(const lf_intake *ik)
+lf_namedb *lf_intake_namedb(lf_intake *ik)
 {
     return ik->db;
 }

@@ -70,7 +70,8 @@ typedef void (*lf_intake_reject_fn)(void *ud, const lf_err *e);
 
 int lf_intake_new(const lf_intake_config *cfg, lf_intake **out, lf_err *err);
 void lf_intake_free(lf_intake *ik);
-const lf_namedb *lf_intake_namedb(const lf_intake *ik);
+/* The dictionaries (a caller may add vocabulary before resolving). */
+lf_namedb *lf_intake_namedb(lf_intake *ik);
 
 /* Detect the format of UTF-8 text (LF_INV_AUTO when no reader recognises it). */
 lf_inv_format lf_intake_detect(const char *text, size_t len);

@@ -4,14 +4,29 @@
 #include "intake/normalize.h"
 
 #include <opencc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+/* Script conversion is most of the cost of a Chinese name, and the same runs of Han
+ * characters (軟體, 安全, 中文版) recur across names: a small direct-mapped cache of
+ * converted runs. A run converts the same in any context (OpenCC segments within it). */
+#define RUN_CACHE 4096u
+#define RUN_MAX 63
+
+typedef struct run_entry {
+    uint32_t hash;
+    uint8_t inlen, outlen;
+    char in[RUN_MAX];
+    char out[RUN_MAX * 2];
+} run_entry;
 
 struct lf_norm {
     opencc_t cc;
     lf_buf pre;      /* after the sign removal */
     lf_buf fold;
+    run_entry *runs;
 };
 
 int lf_norm_new(lf_norm **out, lf_err *err)
@@ -25,6 +40,12 @@ int lf_norm_new(lf_norm **out, lf_err *err)
         return lf_err_set(err, LF_EIO, "cannot load the OpenCC s2twp conversion (package libopencc-data): %s",
                           opencc_error());
     }
+    n->runs = calloc(RUN_CACHE, sizeof(*n->runs));
+    if (!n->runs) {
+        opencc_close(n->cc);
+        free(n);
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    }
     lf_buf_init(&n->pre, 0);
     lf_buf_init(&n->fold, 0);
     *out = n;
@@ -36,6 +57,7 @@ void lf_norm_free(lf_norm *n)
     if (!n)
         return;
     opencc_close(n->cc);
+    free(n->runs);
     lf_buf_clear(&n->pre);
     lf_buf_clear(&n->fold);
     free(n);
@@ -50,6 +72,64 @@ static bool is_han(int32_t c)
 static bool is_cjk(int32_t c)
 {
     return is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x3005 && c <= 0x3007);
+}
+
+static bool is_han(int32_t c);
+static bool is_cjk(int32_t c);
+
+/* Append the conversion of one Han run, through the cache. */
+static int convert_run(lf_norm *n, const char *s, size_t len, lf_buf *out)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    run_entry *e = len <= RUN_MAX ? &n->runs[h & (RUN_CACHE - 1)] : NULL;
+    if (e && e->hash == h && e->inlen == len && memcmp(e->in, s, len) == 0)
+        return lf_buf_append(out, e->out, e->outlen);
+    char *t = opencc_convert_utf8(n->cc, s, len);
+    if (!t)
+        return LF_EIO;
+    size_t tl = strlen(t);
+    int rc = lf_buf_append(out, t, tl);
+    if (e && tl <= sizeof e->out) {
+        e->hash = h;
+        e->inlen = (uint8_t)len;
+        e->outlen = (uint8_t)tl;
+        memcpy(e->in, s, len);
+        memcpy(e->out, t, tl);
+    }
+    opencc_convert_utf8_free(t);
+    return rc;
+}
+
+/* Convert the CJK runs of s (Simplified → Taiwan Traditional), copy the rest. */
+static int convert_runs(lf_norm *n, const char *s, size_t len, lf_buf *out)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0, run = SIZE_MAX;
+    while (i < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+        if (k <= 0)
+            k = 1, c = -1;
+        bool cj = c >= 0 && is_cjk(c);
+        if (cj && run == SIZE_MAX)
+            run = i;
+        if (!cj) {
+            if (run != SIZE_MAX) {
+                int rc = convert_run(n, s + run, i - run, out);
+                if (rc)
+                    return rc;
+                run = SIZE_MAX;
+            }
+            if (lf_buf_append(out, s + i, (size_t)k))
+                return LF_ENOMEM;
+        }
+        i += (size_t)k;
+    }
+    if (run != SIZE_MAX)
+        return convert_run(n, s + run, len - run, out);
+    return LF_OK;
 }
 
 /* Plain ASCII (most software names): NFKC is the identity, case folding is tolower, and
@@ -114,13 +194,11 @@ int lf_norm_fold(lf_norm *n, const char *s, size_t len, lf_buf *out, lf_err *err
     lf_buf_reset(out);
     int rc = LF_OK;
     if (han) {
-        char *t = opencc_convert_utf8(n->cc, (const char *)m, (size_t)ml);
-        if (!t) {
+        rc = convert_runs(n, (const char *)m, (size_t)ml, out);
+        if (rc == LF_EIO) {
             free(m);
             return lf_err_set(err, LF_ENOMEM, "script conversion failed: %s", opencc_error());
         }
-        rc = lf_buf_puts(out, t);
-        opencc_convert_utf8_free(t);
     } else {
         rc = lf_buf_append(out, m, (size_t)ml);
     }

@@ -122,7 +122,16 @@ static void copy_trim(char *dst, size_t cap, const char *s)
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
-    /* "2.4.1 (build 123)": the version is the first word */
+    /* "2.4.1 (build 123)", "ad 8.0.6": the version is the first word that starts with
+     * a digit (else the first word) */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((i == 0 || s[i - 1] == ' ') && s[i] >= '0' && s[i] <= '9') {
+            w = i;
+            break;
+        }
+    s += w;
+    n -= w;
     for (size_t i = 0; i < n; i++)
         if (s[i] == ' ') {
             n = i;
@@ -143,7 +152,9 @@ static int make_cpe(char part, const char *vendor, const char *product, const ch
     if (lf_cpe_set_plain(&c, LF_CPE_PART, p, 1) || lf_cpe_set_plain(&c, LF_CPE_VENDOR, vendor, strlen(vendor)) ||
         lf_cpe_set_plain(&c, LF_CPE_PRODUCT, product, strlen(product)))
         return -1;
-    if (version && *version && lf_cpe_set_plain(&c, LF_CPE_VERSION, version, strlen(version)))
+    if (version && strcmp(version, "-") == 0)
+        lf_cpe_set_na(&c, LF_CPE_VERSION);
+    else if (version && *version && lf_cpe_set_plain(&c, LF_CPE_VERSION, version, strlen(version)))
         return -1;
     if (update && *update && lf_cpe_set_plain(&c, LF_CPE_UPDATE, update, strlen(update)))
         return -1;
@@ -197,9 +208,43 @@ sort:
         }
 }
 
+/* "7.6p1" → 7.6 + p1, "22.3R1" → 22.3 + r1 (NVD's OpenSSH, sudo, Ivanti/Pulse form). */
+static bool split_update(const char *v, char *ver, size_t vcap, char *upd, size_t ucap)
+{
+    size_t i = 0, dots = 0;
+    while (v[i] >= '0' && v[i] <= '9') {
+        while (v[i] >= '0' && v[i] <= '9')
+            i++;
+        if (v[i] == '.' && v[i + 1] >= '0' && v[i + 1] <= '9') {
+            i++;
+            dots++;
+            continue;
+        }
+        break;
+    }
+    char c = v[i];
+    if (!i || !(c == 'p' || ((c == 'r' || c == 'R') && dots >= 1)) || !(v[i + 1] >= '0' && v[i + 1] <= '9'))
+        return false;
+    for (size_t k = i + 1; v[k]; k++)
+        if (!((v[k] >= '0' && v[k] <= '9') || (v[k] == '.' && c != 'p')))
+            return false;
+    if (i >= vcap || strlen(v + i) >= ucap)
+        return false;
+    memcpy(ver, v, i);
+    ver[i] = '\0';
+    snprintf(upd, ucap, "%c%s", c == 'R' ? 'r' : c, v + i + 1);
+    return true;
+}
+
 static void set_resolved(lf_resolution *o, const lf_product *p, const char *version, const char *update,
                          double conf, const char *method)
 {
+    char sv[128], su[64];
+    if ((!update || !*update) && version && split_update(version, sv, sizeof sv, su, sizeof su)) {
+        version = sv;
+        update = su;
+    }
+    snprintf(o->update, sizeof o->update, "%s", update ? update : "");
     if (make_cpe(p->part, p->vendor, p->product, version, update, o->cpe, sizeof o->cpe) != 0) {
         /* a version the CPE syntax cannot carry: keep the product, version unknown */
         if (make_cpe(p->part, p->vendor, p->product, NULL, NULL, o->cpe, sizeof o->cpe) != 0) {
@@ -208,6 +253,7 @@ static void set_resolved(lf_resolution *o, const lf_product *p, const char *vers
             return;
         }
         o->version[0] = '\0';
+        o->update[0] = '\0';
     } else if (version != o->version) {
         snprintf(o->version, sizeof o->version, "%s", version ? version : "");
     }
@@ -343,6 +389,33 @@ static bool java_update(const lf_norm_result *nr, char *ver, size_t vcap, char *
     return false;
 }
 
+static size_t segments(const char *v)
+{
+    size_t n = *v ? 1 : 0;
+    for (; *v; v++)
+        n += *v == '.';
+    return n;
+}
+
+/* The version of a record: the name's own version against the column (resolve.h). */
+static void choose_version(const lf_norm_result *nr, const char *colver, bool allow_tailnum, char *out, size_t cap)
+{
+    char nv[128];
+    lf_norm_name_version(nr, false, nv, sizeof nv);
+    if (!nv[0]) {
+        if (colver[0])
+            snprintf(out, cap, "%s", colver);
+        else
+            lf_norm_name_version(nr, allow_tailnum, out, cap);
+        return;
+    }
+    size_t nl = strlen(nv);
+    if (colver[0] && segments(nv) < 3 && strncmp(colver, nv, nl) == 0 && colver[nl] == '.')
+        snprintf(out, cap, "%s", colver);
+    else
+        snprintf(out, cap, "%s", nv);
+}
+
 /* Last YEAR (else NUM) token of the name: the version of version=name aliases. */
 static bool name_year(const lf_norm_result *nr, char *out, size_t cap)
 {
@@ -376,22 +449,93 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
                (strcmp(al->prod.product, "jre") == 0 || strcmp(al->prod.product, "jdk") == 0) &&
                java_update(nr, ver, sizeof ver, upd, sizeof upd)) {
         /* set above */
-    } else if (colver[0]) {
-        snprintf(ver, sizeof ver, "%s", colver);
     } else {
-        lf_norm_name_version(nr, tail_dropped, ver, sizeof ver);
+        choose_version(nr, colver, tail_dropped, ver, sizeof ver);
     }
     (void)r;
     set_resolved(o, &al->prod, ver, upd, conf, method);
 }
 
-/* Alias lookup: whole keys, then prefixes (longest first). */
-static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, bool *prefix, bool *tail_dropped)
+/* CJK words that change what a product name means (its updater, language pack, plug-in,
+ * component, driver, help): a name ending in them is not the product. */
+static const char *const cjk_stop[] = {"更新", "語言", "外掛", "增益集", "元件", "驅動", "說明", "移除", "套件",
+                                       "修補", "範例", "文件", "校訂", "工具組", "開發", NULL};
+
+static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
+{
+    if (!t->cjk)
+        return false;
+    for (size_t i = 0; cjk_stop[i]; i++) {
+        size_t l = strlen(cjk_stop[i]);
+        for (size_t k = 0; k + l <= t->len; k++)
+            if (memcmp(nr->text + t->off + k, cjk_stop[i], l) == 0)
+                return false;
+    }
+    return true;
+}
+
+static size_t join_key(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t n, const char *lead, char *key,
+                       size_t cap)
+{
+    size_t o = 0;
+    if (lead) {
+        size_t l = strlen(lead);
+        if (l + 2 > cap)
+            return 0;
+        memcpy(key, lead, l);
+        o = l;
+    }
+    for (size_t i = 0; i < n && o + tk[i]->len + 2 < cap; i++) {
+        if (o)
+            key[o++] = ' ';
+        memcpy(key + o, nr->text + tk[i]->off, tk[i]->len);
+        o += tk[i]->len;
+    }
+    key[o] = '\0';
+    return o;
+}
+
+/* Exact, then prefixes longest first, over a token list. A prefix is accepted when the
+ * alias allows more words, or when all the words left are Chinese descriptors
+ * ("Google Chrome 瀏覽器", "趨勢科技 Apex One 安全代理程式"). */
+static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *nr, const lf_norm_tok *const *tk,
+                                     size_t nt, const char *lead, bool *prefix)
+{
+    char key[512];
+    size_t kn = join_key(nr, tk, nt, lead, key, sizeof key);
+    const lf_alias *al = kn ? lf_namedb_alias(db, key, kn) : NULL;
+    if (al) {
+        *prefix = false;
+        return al;
+    }
+    for (size_t k = nt; k-- > 1;) {
+        kn = join_key(nr, tk, k, lead, key, sizeof key);
+        al = kn ? lf_namedb_alias(db, key, kn) : NULL;
+        if (!al)
+            continue;
+        bool rest_cjk = true;
+        for (size_t i = k; i < nt && rest_cjk; i++)
+            rest_cjk = cjk_descriptor(nr, tk[i]);
+        if ((al->flags & LF_ALIAS_PREFIX) || rest_cjk) {
+            *prefix = true;
+            return al;
+        }
+    }
+    return NULL;
+}
+
+enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2 };
+
+/* Alias lookup (resolve.h): whole keys, prefixes, then for names that mix Chinese and
+ * Latin words the Latin words alone ("解壓縮軟體 WinRAR 6.24") and with the publisher's
+ * vendor in front ("微軟 Excel 2013" → "microsoft excel 2013"). */
+static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, const char *pub_vendor, int *how,
+                                    bool *tail_dropped)
 {
     static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION,
                                    LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM};
     char key[512];
-    *prefix = false;
+    *how = HIT_EXACT;
     *tail_dropped = false;
     for (size_t v = 0; v < 3; v++) {
         size_t kn = lf_norm_key(nr, variants[v], key, sizeof key);
@@ -403,23 +547,40 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
             return al;
         }
     }
+    const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
     for (size_t v = 0; v < 2; v++) {
-        const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
         size_t nt = lf_norm_key_tokens(nr, variants[v], tk, LF_NORM_MAX_TOKENS);
-        for (size_t k = nt; k-- > 1;) {
-            size_t o = 0;
-            for (size_t i = 0; i < k && o + tk[i]->len + 2 < sizeof key; i++) {
-                if (o)
-                    key[o++] = ' ';
-                memcpy(key + o, nr->text + tk[i]->off, tk[i]->len);
-                o += tk[i]->len;
+        bool prefix;
+        const lf_alias *al = nt > 1 ? lookup_tokens(db, nr, tk, nt, NULL, &prefix) : NULL;
+        if (al) {
+            *how = HIT_PREFIX;
+            return al;
+        }
+    }
+    if (!nr->has_cjk)
+        return NULL;
+    for (size_t v = 1; v < 3; v++) {
+        const lf_norm_tok *all[LF_NORM_MAX_TOKENS];
+        size_t na = lf_norm_key_tokens(nr, variants[v], all, LF_NORM_MAX_TOKENS), nl = 0, words = 0;
+        bool changes_meaning = false;
+        for (size_t i = 0; i < na; i++) {
+            if (!all[i]->cjk) {
+                tk[nl++] = all[i];
+                words += all[i]->cls == LF_TOK_WORD;
+            } else if (!cjk_descriptor(nr, all[i])) {
+                changes_meaning = true;   /* "Office 2016 語言套件" is not Office */
             }
-            key[o] = '\0';
-            const lf_alias *al = lf_namedb_alias(db, key, o);
-            if (al && (al->flags & LF_ALIAS_PREFIX)) {
-                *prefix = true;
-                return al;
-            }
+        }
+        if (!words || nl == na || changes_meaning)
+            continue;
+        bool prefix;
+        const lf_alias *al = lookup_tokens(db, nr, tk, nl, NULL, &prefix);
+        if (!al && pub_vendor)
+            al = lookup_tokens(db, nr, tk, nl, pub_vendor, &prefix);
+        if (al) {
+            *how = HIT_LATIN;
+            *tail_dropped = v == 2;
+            return al;
         }
     }
     return NULL;
@@ -536,13 +697,16 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     }
     char colver[128];
     copy_trim(colver, sizeof colver, rec->version);
-    bool prefix, tail;
-    const lf_alias *al = alias_lookup(db, &nr, &prefix, &tail);
+    const char *pubv = lf_namedb_publisher_vendor(db, r->norm, rec->vendor);
+    int how;
+    bool tail;
+    const lf_alias *al = alias_lookup(db, &nr, pubv, &how, &tail);
     if (al) {
-        apply_alias(r, al, &nr, colver, tail, prefix ? 0.92 : 0.98, prefix ? "alias-prefix" : "alias", o);
+        static const double conf[] = {0.98, 0.92, 0.90};
+        static const char *const meth[] = {"alias", "alias-prefix", "alias-latin"};
+        apply_alias(r, al, &nr, colver, tail, conf[how], meth[how], o);
         return;
     }
-    const char *pubv = lf_namedb_publisher_vendor(db, r->norm, rec->vendor);
     if (pubv)
         snprintf(o->vendor, sizeof o->vendor, "%s", pubv);
     /* CPE-dictionary titles */
@@ -569,10 +733,7 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
             part = c->cpe[0];
             lf_product pr = {part, v, p};
             char ver[128];
-            if (colver[0])
-                snprintf(ver, sizeof ver, "%s", colver);
-            else
-                lf_norm_name_version(&nr, true, ver, sizeof ver);
+            choose_version(&nr, colver, true, ver, sizeof ver);
             set_resolved(o, &pr, ver, NULL, c->score, c->method);
             return;
         }
@@ -625,10 +786,21 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
     if (eco[0] && pname[0]) {
         const lf_product *p = find_package(db, eco, pname);
         char ver[128];
-        if (is_distro_eco(eco))
+        if (is_distro_eco(eco)) {
             lf_resolve_pkg_version(pver, ver, sizeof ver);
-        else
+        } else {
             snprintf(ver, sizeof ver, "%s", pver);
+            /* Maven qualifiers that name no release: 5.4.3.Final, 5.3.1.RELEASE, 24.1.1-jre */
+            static const char *const quals[] = {".Final", ".FINAL", ".RELEASE", ".GA", "-jre", "-android", NULL};
+            size_t vl = strlen(ver);
+            for (size_t q = 0; quals[q]; q++) {
+                size_t ql = strlen(quals[q]);
+                if (vl > ql && strcmp(ver + vl - ql, quals[q]) == 0) {
+                    ver[vl - ql] = '\0';
+                    break;
+                }
+            }
+        }
         snprintf(o->name_key, sizeof o->name_key, "%s", pname);
         if (p == &lf_namedb_no_cpe) {
             o->reason = "known package without a CPE of its own";

@@ -9,7 +9,10 @@
  *   "purl"       the file's package URL is in packages.tsv                        0.97
  *   "package"    a deb/rpm/apk package name (or its stem) is in packages.tsv      0.95
  *   "alias"      the folded name is an alias (aliases.tsv)                        0.98
- *   "alias-prefix" the name starts with a prefix alias (longest first)            0.92
+ *   "alias-prefix" the name starts with a prefix alias (longest first), or with
+ *                any alias followed only by Chinese descriptors ("…瀏覽器")       0.92
+ *   "alias-latin" a name mixing Chinese and Latin words whose Latin words (alone
+ *                or after the Publisher's vendor) are an alias                     0.90
  *   "title"      the name is a CPE-dictionary product title                 0.90 / 0.95
  *   "vocabulary" the name's words are a known vendor:product              0.80 .. 0.88
  * Scores of the last two (documented in docs/design.md, "Name resolution"):
@@ -22,10 +25,17 @@
  * A record resolves at LF_RESOLVE_THRESHOLD (0.80) or above; below, it is UNRESOLVED
  * with its candidates, because a wrong CPE sends a false notice.
  *
- * Versions: the version column when given, else the version the name states ("7-Zip
- * 23.01"), else a trailing number of the name ("PostgreSQL 14"); aliases may take the
- * version from the name's year (Office 2016 → office:2016). Package versions lose the
- * epoch and the distribution revision (1:2.37.2-4ubuntu3 → 2.37.2).
+ * Versions. The name's own version ("7-Zip 23.01", ".NET Runtime - 8.0.1") is the release
+ * NVD names, while DisplayVersion is often an internal build (.NET Host 48.83.63169,
+ * Python 3.12.1150.0): so the name's version wins when it has three or more parts; a
+ * shorter one ("MariaDB 10.6") yields to a column that extends it (10.6.16.0). Without a
+ * version in the name, the column (its first word that starts with a digit); without
+ * either, a trailing number of the name ("PostgreSQL 14"). Aliases may take the version
+ * from the name's year (Office 2016 → office:2016) or fix it ("-" for NVD's version-less
+ * products such as 365_apps). "7.6p1" and "22.3R1" become version 7.6 update p1 and 22.3
+ * update r1, as NVD writes OpenSSH, sudo and Ivanti. Package versions lose the epoch and
+ * the distribution revision (1:2.37.2-4ubuntu3 → 2.37.2); Maven's .Final/.RELEASE/-jre
+ * qualifiers go.
  *
  * Results are cached by (name, version, publisher, ecosystem, cpe, purl): inventories
  * repeat the same rows on thousands of hosts.
@@ -62,6 +72,7 @@ typedef struct lf_resolution {
     const char *reason;         /* UNRESOLVED: static text */
     const char *category;       /* alias category ("browser", ...) or NULL */
     char version[128];          /* the version used ("" = not known) */
+    char update[64];            /* the CPE update field when the version carries one ("p1", "update401") */
     char name_key[256];         /* the folded name key (for policy lists and reports) */
     char vendor[256];           /* RESOLVED: plain vendor; else the publisher's vendor if known */
     char product[256];          /* RESOLVED: plain product */

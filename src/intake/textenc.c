@@ -663,7 +663,7 @@ static int te_cand_open(te_job *j, te_cand *c, lf_textenc enc, const te_freq *fq
 
 static void te_cand_close(te_cand *c)
 {
-    if (c->cd != (iconv_t)-1 && c->cd != (iconv_t)0)
+    if (c->cd != (iconv_t)-1)
         iconv_close(c->cd);
     c->cd = (iconv_t)-1;
 }

@@ -308,16 +308,18 @@ static void test_pkglist_yum_wrapped(void **state)
     assert_int_equal(run(lf_pkglist_rpm_read, t, len, NULL, &g, &cnt, &e), LF_OK);
     assert_int_equal(cnt.records, 4);
     assert_int_equal(cnt.rejected, 0);
-    assert_int_equal(cnt.skipped, 5);
+    assert_int_equal(cnt.skipped, 6);   /* comment, 3 chatter lines, Available Packages and its row */
     assert_field(&g, 0, NAME, "bash");
+    assert_field(&g, 0, OS, "Red Hat Enterprise Linux 8.9");
+    assert_field(&g, 0, ECO, "rpm");
     assert_field(&g, 0, ARCH, "x86_64");
     assert_field(&g, 0, VER, "4.4.20-4.el8_6");
     assert_field(&g, 1, NAME, "NetworkManager-libnm-devel-1.40.16");
     assert_field(&g, 1, VER, "1:1.40.16-9.el8");
-    assert_int_equal(g.r[1].line, 5);
+    assert_int_equal(g.r[1].line, 6);
     assert_field(&g, 2, NAME, "python3-setuptools-wheel");
     assert_field(&g, 2, ARCH, "noarch");
-    assert_int_equal(g.r[2].line, 7);
+    assert_int_equal(g.r[2].line, 8);
     assert_field(&g, 3, VER, "2:1.30-9.el8");
     got_free(&g);
     free(t);

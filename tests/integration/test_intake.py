@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Integration test of inventory intake through the real binary: `lianfang inventory
+normalize` on every intake fixture and every real inventory in ../shared/data (the loss
+rule: records in = resolved + unresolved + rejected, and every record is listed), an agency
+CSV with Chinese headers in UTF-8, Big5, GB18030 and UTF-16LE (same buckets, encoding
+reported), a file in no supported encoding (rejected with the byte offset), and
+`vans scan` of a raw CSV against the bundled NVD sample (findings, unresolved counted)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = sys.argv[1]
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+FX = os.environ.get("LF_FIXTURES", os.path.join(ROOT, "tests", "fixtures"))
+SHARED = os.environ.get("LF_SHARED_DATA", "")
+DATA = os.environ.get("LF_DATA_DIR", os.path.join(ROOT, "data"))
+failures = 0
+passed = 0
+
+
+def run(*args, data=None):
+    cmd = [BIN] + (["--data", data] if data else []) + list(args)
+    p = subprocess.run(cmd, capture_output=True, timeout=300)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def check(cond, what, detail=""):
+    global failures, passed
+    if cond:
+        passed += 1
+    else:
+        failures += 1
+        print(f"FAIL: {what}\n{detail[:2000]}", file=sys.stderr)
+
+
+def normalize(path, data, *opts):
+    rc, out, err = run("inventory", "normalize", "--json", *opts, path, data=data)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        check(False, f"normalize --json {path} prints JSON", f"{e}\n{out[:500]}\n{err}")
+        return rc, None, err
+    return rc, doc["files"][0], err
+
+
+def loss_rule(path, data):
+    rc, f, err = normalize(path, data)
+    if f is None:
+        return None
+    if "error" in f:
+        check(rc == 2 and f["error"], f"{path}: a file-level error is reported", err)
+        return f
+    r = f["report"]
+    check(r["records_in"] == r["resolved"] + r["unresolved"] + r["rejected"],
+          f"{path}: records in = resolved + unresolved + rejected", json.dumps(r))
+    check(len(f["records"]) == r["resolved"] + r["unresolved"], f"{path}: every record is listed", json.dumps(r))
+    check(len(f["rejected"]) == r["rejected"], f"{path}: every rejected row is listed", json.dumps(r))
+    for rj in f["rejected"]:
+        check(rj["line"] >= 1 and rj["reason"], f"{path}: a rejected row has a line and a reason", json.dumps(rj))
+    for rec in f["records"]:
+        check(rec["line"] >= 1, f"{path}: a record has a line", json.dumps(rec))
+        if rec["bucket"] == "resolved":
+            check(rec["cpe"].startswith("cpe:2.3:") and 0 < rec["confidence"] <= 1,
+                  f"{path}: resolved has a CPE and confidence", json.dumps(rec))
+        else:
+            check(bool(rec["reason"]), f"{path}: unresolved has a reason", json.dumps(rec))
+    return f
+
+
+AGENCY = ("主機名稱,IP位址,作業系統,軟體名稱,版本,發行者\r\n"
+          "PC-001,10.1.2.3,Windows 10 企業版,Google Chrome,100.0.4896.60,Google LLC\r\n"
+          "PC-001,10.1.2.3,Windows 10 企業版,\"7-Zip 23.01 (x64)\",,Igor Pavlov\r\n"
+          "PC-001,10.1.2.3,Windows 10 企業版,公文製作系統 (機關自建),3.2,本機關資訊室\r\n"
+          "PC-002,10.1.2.4,Windows 11 專業版,Mozilla Firefox (x64 zh-TW),121.0,Mozilla\r\n"
+          "PC-002,10.1.2.4,Windows 11 專業版,,1.0,\r\n")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        # every fixture and every real inventory keeps the loss rule
+        files = []
+        for base in [os.path.join(FX, "intake")] + ([os.path.join(SHARED, "inventories")] if SHARED else []):
+            for d, dirs, names in os.walk(base):
+                dirs[:] = [x for x in dirs if x != "dict"]   # the resolver's test dictionary
+                for n in sorted(names):
+                    if not n.lower().endswith((".md",)):
+                        files.append(os.path.join(d, n))
+        for p in files:
+            loss_rule(p, data)
+        check(len(files) >= 10, "there are intake fixtures to check", str(files))
+
+        # the same agency sheet in four encodings gives the same buckets
+        results = {}
+        for enc, label in [("utf-8", "UTF-8"), ("cp950", "Big5"), ("gb18030", "GB18030"), ("utf-16", "UTF-16LE")]:
+            p = os.path.join(tmp, f"agency-{enc}.csv")
+            text = AGENCY if enc != "gb18030" else AGENCY.replace("專業版", "专业版")
+            with open(p, "wb") as fh:
+                fh.write(text.encode(enc))
+            f = loss_rule(p, data)
+            if not f or "error" in f:
+                check(False, f"agency sheet in {enc} is read", json.dumps(f))
+                continue
+            check(label in f["encoding"], f"{enc}: encoding reported", f["encoding"])
+            check(f["format"] == "csv", f"{enc}: format csv", f["format"])
+            r = f["report"]
+            check((r["records_in"], r["rejected"]) == (5, 1), f"{enc}: 5 rows, the one without a name rejected",
+                  json.dumps(r))
+            results[enc] = [(x["host"], x["bucket"], x.get("cpe")) for x in f["records"]]
+            recs = {x["name"]: x for x in f["records"]}
+            chrome = recs.get("Google Chrome", {})
+            check(chrome.get("cpe", "").startswith("cpe:2.3:a:google:chrome:100.0.4896.60:"),
+                  f"{enc}: Chrome resolved with its version", json.dumps(chrome, ensure_ascii=False))
+            check(chrome.get("host") == "PC-001", f"{enc}: host from the 主機名稱 column", json.dumps(chrome))
+            zip7 = recs.get("7-Zip 23.01 (x64)", {})
+            check(zip7.get("cpe", "").startswith("cpe:2.3:a:7-zip:7-zip:23.01:"),
+                  f"{enc}: 7-Zip version taken from the name", json.dumps(zip7, ensure_ascii=False))
+            inhouse = recs.get("公文製作系統 (機關自建)", {})
+            check(inhouse.get("bucket") == "unresolved", f"{enc}: an in-house system is not guessed",
+                  json.dumps(inhouse, ensure_ascii=False))
+        if "utf-8" in results:
+            for enc, res in results.items():
+                check(res == results["utf-8"], f"{enc}: same results as UTF-8", f"{res}\n{results['utf-8']}")
+
+        # a file in none of the encodings: rejected with the byte offset
+        bad = os.path.join(tmp, "bad.csv")
+        with open(bad, "wb") as fh:
+            fh.write(b"name,version\r\nok,1\r\n\xff\xfe\xfa\x80bad,2\r\n")
+        rc, out, err = run("inventory", "normalize", bad, data=data)
+        check(rc == 2 and "offset" in err, "undecodable file rejected with the offset", out + err)
+
+        # vans scan straight from a raw CSV against the bundled sample
+        rc, out, err = run("feed", "import", "nvd", os.path.join(DATA, "sample", "nvd-sample.json.gz"), data=data)
+        check(rc == 0, "sample NVD import", err)
+        p = os.path.join(tmp, "agency-utf-8.csv")
+        rc, out, err = run("vans", "scan", "--json", p, data=data)
+        check(rc in (0, 1), "vans scan of a raw CSV runs", err)
+        try:
+            doc = json.loads(out)
+            cves = [f for f in doc["findings"] if ":google:chrome:" in f.get("cpe", "")]
+            check(len(cves) > 0 and rc == 1, "Chrome 100 has findings from the sample", out[:1500])
+            check(doc["summary"]["unresolved_records"] >= 1, "unresolved records counted in the scan summary",
+                  json.dumps(doc["summary"]))
+            check(all(f["host"] in ("PC-001", "PC-002") for f in doc["findings"]), "findings name the CSV's hosts",
+                  out[:800])
+        except ValueError as e:
+            check(False, "vans scan --json prints JSON", f"{e}\n{out[:800]}\n{err}")
+
+    print(f"{passed} checks passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
