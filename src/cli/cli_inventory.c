@@ -104,7 +104,7 @@ static int on_item(void *ud, const lf_intake_item *it)
                           it->flags[i].category, it->flags[i].reason);
     }
     if (o->out.len > (1 << 16)) {
-        fwrite(o->out.data, 1, o->out.len, stdout);
+        fwrite(o->out.data, 1, o->out.len, stdout);   /* len > 0 here */
         lf_buf_reset(&o->out);
     }
     return 0;
@@ -324,12 +324,14 @@ static int inventory_normalize(int argc, char **argv, const lf_cli_env *env)
         } else {
             print_report(&o.out, &rep, false);
         }
-        fwrite(o.out.data, 1, o.out.len, stdout);
+        if (o.out.len)
+            fwrite(o.out.data, 1, o.out.len, stdout);
         lf_buf_reset(&o.out);
     }
     if (o.json)
         lf_buf_puts(&o.out, "\n]}\n");
-    fwrite(o.out.data, 1, o.out.len, stdout);
+    if (o.out.len)
+        fwrite(o.out.data, 1, o.out.len, stdout);
     lf_buf_clear(&o.out);
     lf_buf_clear(&o.rejects);
     lf_intake_free(ik);

@@ -84,8 +84,10 @@ char *lf_err_format(const lf_err *e, char *buf, size_t n)
         APP("%s", e->src);
         if (e->line > 0)
             APP(":%ld", e->line);
-        if (e->col > 0)
+        if (e->col > 0 && e->line > 0)
             APP(":%ld", e->col);
+        else if (e->col > 0)
+            APP(": byte %ld", e->col - 1);   /* binary input: col is the offset + 1 */
         APP(": ");
     }
     if (e->id[0])

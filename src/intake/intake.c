@@ -24,8 +24,8 @@ struct lf_intake {
     lf_resolver *res;
 };
 
-static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "title",
-                                      "vocabulary"};
+static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "alias-squashed",
+                                      "title", "vocabulary"};
 
 const char *lf_intake_method_name(size_t i)
 {

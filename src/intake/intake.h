@@ -58,7 +58,7 @@ typedef struct lf_intake_report {
     const char *encoding;      /* as detected (textenc name) */
     const char *format;        /* as detected or forced */
     size_t records_in, resolved, unresolved, rejected, skipped, flagged;
-    size_t by_method[8];       /* resolved per method, names in lf_intake_method_name */
+    size_t by_method[12];      /* resolved per method, names in lf_intake_method_name */
     lf_intake_reason reasons[LF_INTAKE_MAX_REASONS];   /* unresolved and rejected, by reason */
     size_t nreasons, other_reasons;
 } lf_intake_report;

@@ -32,6 +32,7 @@ struct lf_namedb {
     lf_alias *alias;
     size_t nalias, capalias, alias_names, conflicts;
     smap alias_map;          /* name key -> alias index */
+    smap squash_map;         /* name key without spaces -> alias index (UINT32_MAX: ambiguous) */
     smap pub_map;            /* publisher key -> vendor (index into vendors) */
     const char **vendors;
     size_t nvendors, capvendors;
@@ -129,6 +130,7 @@ void lf_namedb_free(lf_namedb *db)
         return;
     free(db->alias);
     free(db->alias_map.s);
+    free(db->squash_map.s);
     free(db->pub_map.s);
     free(db->vendors);
     free(db->pkg_map.s);
@@ -418,6 +420,21 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                     }
                 } else {
                     al.ntokens = ntok;
+                    char sq[512];
+                    size_t sn = 0;
+                    for (size_t i = 0; i < kn; i++)
+                        if (key[i] != ' ')
+                            sq[sn++] = key[i];
+                    slot *q;
+                    bool qex;
+                    if (smap_put(&db->a, &db->squash_map, sq, sn, (uint32_t)db->nalias, &q, &qex))
+                        goto oom;
+                    if (qex && q->v != UINT32_MAX) {
+                        const lf_alias *o = &db->alias[q->v];
+                        if ((o->flags & LF_ALIAS_NOCPE) != (al.flags & LF_ALIAS_NOCPE) ||
+                            (!(al.flags & LF_ALIAS_NOCPE) && (o->prod.vendor != al.prod.vendor || o->prod.product != al.prod.product)))
+                            q->v = UINT32_MAX;
+                    }
                     db->alias[db->nalias++] = al;
                     db->alias_names++;
                 }
@@ -683,6 +700,17 @@ const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n)
 {
     const slot *s = smap_find(&db->alias_map, key, n);
     return s ? &db->alias[s->v] : NULL;
+}
+
+const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, size_t n)
+{
+    char sq[512];
+    size_t sn = 0;
+    for (size_t i = 0; i < n && sn < sizeof sq; i++)
+        if (key[i] != ' ')
+            sq[sn++] = key[i];
+    const slot *s = smap_find(&db->squash_map, sq, sn);
+    return s && s->v != UINT32_MAX ? &db->alias[s->v] : NULL;
 }
 
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)

@@ -81,6 +81,9 @@ void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c);
 
 /* Lookups: key = a key of normalize.h (lf_norm_key). NULL / false when absent. */
 const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n);
+/* The same with spaces ignored on both sides ("Fire Fox", "Office2019", "Win RAR"); a
+ * squashed key two different aliases share is ambiguous and finds nothing. */
+const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
 /* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none. */
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);

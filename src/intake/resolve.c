@@ -430,6 +430,40 @@ static bool name_year(const lf_norm_result *nr, char *out, size_t cap)
     return false;
 }
 
+/* "Cumulative Update 13", "CU13", "SP1", "Service Pack 2" in a name: NVD's update field
+ * (exchange_server:2019:cumulative_update_13, windows_7:-:sp1). */
+static bool name_update(const lf_norm_result *nr, char *upd, size_t cap)
+{
+    for (size_t i = 0; i < nr->ntok; i++) {
+        const char *t = nr->text + nr->tok[i].off;
+        size_t l = nr->tok[i].len;
+        const lf_norm_tok *nx = i + 1 < nr->ntok ? &nr->tok[i + 1] : NULL;
+        const lf_norm_tok *nx2 = i + 2 < nr->ntok ? &nr->tok[i + 2] : NULL;
+        bool nxnum = nx && nx->cls == LF_TOK_NUM && nx->len <= 3;
+        if (l == 10 && memcmp(t, "cumulative", 10) == 0 && nx && nx->len == 6 &&
+            memcmp(nr->text + nx->off, "update", 6) == 0 && nx2 && nx2->cls == LF_TOK_NUM && nx2->len <= 3) {
+            snprintf(upd, cap, "cumulative_update_%.*s", (int)nx2->len, nr->text + nx2->off);
+            return true;
+        }
+        if (l == 7 && memcmp(t, "service", 7) == 0 && nx && nx->len == 4 && memcmp(nr->text + nx->off, "pack", 4) == 0 &&
+            nx2 && nx2->cls == LF_TOK_NUM && nx2->len <= 2) {
+            snprintf(upd, cap, "sp%.*s", (int)nx2->len, nr->text + nx2->off);
+            return true;
+        }
+        if ((l == 2 && (memcmp(t, "sp", 2) == 0 || memcmp(t, "cu", 2) == 0)) && nxnum) {
+            snprintf(upd, cap, "%s%.*s", t[0] == 's' ? "sp" : "cumulative_update_", (int)nx->len,
+                     nr->text + nx->off);
+            return true;
+        }
+        if (l >= 3 && l <= 4 && (memcmp(t, "sp", 2) == 0 || memcmp(t, "cu", 2) == 0) && t[2] >= '1' && t[2] <= '9' &&
+            (l == 3 || (t[3] >= '0' && t[3] <= '9'))) {
+            snprintf(upd, cap, "%s%.*s", t[0] == 's' ? "sp" : "cumulative_update_", (int)(l - 2), t + 2);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result *nr, const char *colver,
                         bool tail_dropped, double conf, const char *method, lf_resolution *o)
 {
@@ -452,6 +486,8 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
     } else {
         choose_version(nr, colver, tail_dropped, ver, sizeof ver);
     }
+    if (!upd[0])
+        name_update(nr, upd, sizeof upd);
     (void)r;
     set_resolved(o, &al->prod, ver, upd, conf, method);
 }
@@ -470,6 +506,45 @@ static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
         for (size_t k = 0; k + l <= t->len; k++)
             if (memcmp(nr->text + t->off + k, cjk_stop[i], l) == 0)
                 return false;
+    }
+    return true;
+}
+
+/* Is tok[from..nt) a patch level after a product name ("Cumulative Update 13",
+ * "Service Pack 1", "SP1", "CU 5", a bare number)? Then the product is still the product
+ * (name_update turns the words into the CPE update field). "Update Service" is not. */
+static bool tok_eq(const lf_norm_result *nr, const lf_norm_tok *t, const char *w)
+{
+    return t->len == strlen(w) && memcmp(nr->text + t->off, w, t->len) == 0;
+}
+
+static bool patch_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt)
+{
+    size_t i = from;
+    while (i < nt) {
+        const lf_norm_tok *t = tk[i];
+        const char *s = nr->text + t->off;
+        if (t->cls == LF_TOK_NUM) {
+            i++;
+            continue;
+        }
+        if (t->len >= 3 && t->len <= 4 && (memcmp(s, "sp", 2) == 0 || memcmp(s, "cu", 2) == 0) && s[2] >= '0' &&
+            s[2] <= '9' && (t->len == 3 || (s[3] >= '0' && s[3] <= '9'))) {
+            i++;
+            continue;
+        }
+        size_t k = i;
+        if (tok_eq(nr, t, "cumulative") && k + 1 < nt && tok_eq(nr, tk[k + 1], "update"))
+            k += 2;
+        else if (tok_eq(nr, t, "service") && k + 1 < nt && tok_eq(nr, tk[k + 1], "pack"))
+            k += 2;
+        else if (tok_eq(nr, t, "update") || tok_eq(nr, t, "sp") || tok_eq(nr, t, "cu"))
+            k += 1;
+        else
+            return false;
+        if (k >= nt || tk[k]->cls != LF_TOK_NUM)
+            return false;
+        i = k + 1;
     }
     return true;
 }
@@ -516,6 +591,8 @@ static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *
         bool rest_cjk = true;
         for (size_t i = k; i < nt && rest_cjk; i++)
             rest_cjk = cjk_descriptor(nr, tk[i]);
+        if (!rest_cjk)
+            rest_cjk = patch_words(nr, tk, k, nt);
         if ((al->flags & LF_ALIAS_PREFIX) || rest_cjk) {
             *prefix = true;
             return al;
@@ -524,7 +601,7 @@ static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *
     return NULL;
 }
 
-enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2 };
+enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2, HIT_SQUASHED = 3 };
 
 /* Alias lookup (resolve.h): whole keys, prefixes, then for names that mix Chinese and
  * Latin words the Latin words alone ("解壓縮軟體 WinRAR 6.24") and with the publisher's
@@ -554,6 +631,15 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
         const lf_alias *al = nt > 1 ? lookup_tokens(db, nr, tk, nt, NULL, &prefix) : NULL;
         if (al) {
             *how = HIT_PREFIX;
+            return al;
+        }
+    }
+    for (size_t v = 0; v < 3; v++) {
+        size_t kn = lf_norm_key(nr, variants[v], key, sizeof key);
+        const lf_alias *al = kn ? lf_namedb_alias_squashed(db, key, kn) : NULL;
+        if (al) {
+            *how = HIT_SQUASHED;
+            *tail_dropped = v == 2;
             return al;
         }
     }
@@ -702,8 +788,8 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     bool tail;
     const lf_alias *al = alias_lookup(db, &nr, pubv, &how, &tail);
     if (al) {
-        static const double conf[] = {0.98, 0.92, 0.90};
-        static const char *const meth[] = {"alias", "alias-prefix", "alias-latin"};
+        static const double conf[] = {0.98, 0.92, 0.90, 0.94};
+        static const char *const meth[] = {"alias", "alias-prefix", "alias-latin", "alias-squashed"};
         apply_alias(r, al, &nr, colver, tail, conf[how], meth[how], o);
         return;
     }
@@ -810,6 +896,24 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         if (p) {
             set_resolved(o, p, ver, NULL, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
             return;
+        }
+        /* distributions package language libraries under their own prefixes:
+         * python3-cryptography is PyPI's cryptography, ruby-rack is the rack gem */
+        if (is_distro_eco(eco)) {
+            static const struct {
+                const char *prefix, *eco;
+            } lang[] = {{"python3-", "pypi"}, {"python-", "pypi"}, {"py3-", "pypi"}, {"ruby-", "gem"},
+                        {"rubygem-", "gem"}, {"node-", "npm"}, {"nodejs-", "npm"}, {"php-", "composer"}};
+            for (size_t k = 0; k < sizeof lang / sizeof lang[0]; k++) {
+                size_t pl = strlen(lang[k].prefix);
+                if (strncmp(pname, lang[k].prefix, pl) != 0 || !pname[pl])
+                    continue;
+                const lf_product *lp = find_package(db, lang[k].eco, pname + pl);
+                if (lp && lp != &lf_namedb_no_cpe) {
+                    set_resolved(o, lp, ver, NULL, 0.92, "package");
+                    return;
+                }
+            }
         }
         /* a distribution package name is not a product title: only exact vocabulary
          * products become candidates */

@@ -8,9 +8,12 @@
  *   "cpe"        the file gives a valid CPE (SBOM, CPE list)                     1.00
  *   "purl"       the file's package URL is in packages.tsv                        0.97
  *   "package"    a deb/rpm/apk package name (or its stem) is in packages.tsv      0.95
+ *                (python3-X / ruby-X / node-X as the PyPI / gem / npm package X  0.92)
  *   "alias"      the folded name is an alias (aliases.tsv)                        0.98
  *   "alias-prefix" the name starts with a prefix alias (longest first), or with
  *                any alias followed only by Chinese descriptors ("…瀏覽器")       0.92
+ *   "alias-squashed" the name equals an alias once spaces are ignored ("Fire Fox",
+ *                "Office2019"; a squashed form two aliases share is not used)       0.94
  *   "alias-latin" a name mixing Chinese and Latin words whose Latin words (alone
  *                or after the Publisher's vendor) are an alias                     0.90
  *   "title"      the name is a CPE-dictionary product title                 0.90 / 0.95

@@ -98,13 +98,13 @@ static lf_resolution res(fx *f, const char *name, const char *version, const cha
 static void test_dictionary_warnings(void **state)
 {
     fx *f = *state;
-    /* aliases.tsv lines 10 (no tabs) and 11 (not a CPE) are reported and skipped */
+    /* aliases.tsv lines 12 (no tabs) and 13 (not a CPE) are reported and skipped */
     assert_int_equal(f->warnings, 2);
-    assert_int_equal(f->warn_lines[0], 10);
-    assert_int_equal(f->warn_lines[1], 11);
+    assert_int_equal(f->warn_lines[0], 12);
+    assert_int_equal(f->warn_lines[1], 13);
     lf_namedb_counts c;
     lf_namedb_get_counts(f->db, &c);
-    assert_int_equal(c.aliases, 11);
+    assert_int_equal(c.aliases, 14);
     assert_int_equal(c.publishers, 6);
 }
 
@@ -151,6 +151,34 @@ static void test_java_update(void **state)
     fx *f = *state;
     lf_resolution o = res(f, "Java 8 Update 401 (64-bit)", "8.0.4010.7", "Oracle Corporation");
     RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update401:*:*:*:*:*:*", "alias-prefix", 0.92);
+}
+
+static void test_squashed_and_updates(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Fire Fox", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-squashed", 0.94);
+    o = res(f, "MozillaFirefox", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-squashed", 0.94);
+    o = res(f, "Microsoft Exchange Server 2019 Cumulative Update 13", "15.2.1258.12", "Microsoft Corporation");
+    RESOLVED(o, "cpe:2.3:a:microsoft:exchange_server:2019:cumulative_update_13:*:*:*:*:*:*", "alias-prefix", 0.92);
+    /* an updater is not the product */
+    o = res(f, "Microsoft Exchange Server 2019 Update Service", "1.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* "7.6p1" is NVD's version 7.6 update p1 */
+    lf_inv_rec rec = {0};
+    rec.name = "openssl";
+    rec.ecosystem = "deb";
+    rec.version = "1:7.6p1-4ubuntu0.6";
+    lf_err err;
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    assert_string_equal(o.version, "7.6");
+    assert_string_equal(o.update, "p1");
+    /* python3-X is PyPI's X */
+    rec.name = "python3-requests";
+    rec.version = "2.25.1+dfsg-2";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:python:requests:2.25.1:*:*:*:*:*:*:*", "package", 0.92);
 }
 
 static void test_known_without_cpe(void **state)
@@ -300,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_alias_prefix_longest_first),
         cmocka_unit_test(test_java_update),
         cmocka_unit_test(test_known_without_cpe),
+        cmocka_unit_test(test_squashed_and_updates),
         cmocka_unit_test(test_title_and_vocabulary),
         cmocka_unit_test(test_packages_and_purls),
         cmocka_unit_test(test_cpe_given),
