@@ -11,7 +11,12 @@ echo "== importing the bundled sample feeds into $DATA"
 "$BIN" --data "$DATA" feed import kev "$ROOT/data/sample/kev.json.gz"
 "$BIN" --data "$DATA" feed status
 echo
-echo "== scanning the sample hosts"
+echo "== an agency's raw monthly inventory (Big5 CSV with Chinese headers) and a dpkg list:"
+echo "   every record ends resolved, unresolved or rejected; policy flags are listed"
+"$BIN" --data "$DATA" inventory normalize "$ROOT/data/sample/inventories/taipei-hr-2026-11.csv" \
+  "$ROOT/data/sample/inventories/tpe-web02.dpkg.txt"
+echo
+echo "== scanning the sample hosts (CPE lists and raw inventories alike)"
 set +e
 "$BIN" --data "$DATA" vans scan "$ROOT"/data/sample/inventories/*
 rc=$?

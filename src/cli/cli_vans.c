@@ -380,6 +380,10 @@ static int on_intake_item(void *ud, const lf_intake_item *it)
     hgroup *h = group_of(g, it->host);
     if (!h)
         goto oom;
+    /* openssl and libssl3 are one product on a host: one item, one finding per CVE */
+    for (size_t i = 0; i < h->n; i++)
+        if (strcmp(h->raw[i], it->res->cpe) == 0)
+            return 0;
     if (h->n == h->cap) {
         size_t nc = h->cap ? h->cap * 2 : 64;
         lf_cpe *ni = realloc(h->items, nc * sizeof(*ni));

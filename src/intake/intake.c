@@ -285,6 +285,15 @@ int lf_intake_buffer(lf_intake *ik, const char *name, const unsigned char *data,
     if (rc)
         return rc;
     rep->encoding = lf_textenc_name(enc);
+    size_t blank = 0;
+    while (blank < tlen && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\r' || text[blank] == '\n'))
+        blank++;
+    if (blank == tlen) {
+        free(text);
+        lf_err_set(err, LF_EFORMAT, "the file is empty: no inventory records in it");
+        lf_err_at(err, name, 0, 0, NULL);
+        return LF_EFORMAT;
+    }
     lf_inv_format f = (lf_inv_format)o->format;
     if (f == LF_INV_AUTO) {
         f = lf_intake_detect(text, tlen);

@@ -221,6 +221,12 @@ size_t lf_policy_check(const lf_policy *p, const char *vendor, const char *produ
             m = nl >= e->n2 && memcmp(name_key, e->v2, e->n2) == 0 && (nl == e->n2 || name_key[e->n2] == ' ');
         if (!m)
             continue;
+        /* one flag per category and reason: "BitTorrent" by name and by vendor is one */
+        bool dup = false;
+        for (size_t j = 0; j < k && j < max && !dup; j++)
+            dup = strcmp(hits[j].category, e->hit.category) == 0 && strcmp(hits[j].reason, e->hit.reason) == 0;
+        if (dup)
+            continue;
         if (k < max)
             hits[k] = e->hit;
         k++;
