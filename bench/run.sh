@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: the VANS engine figures of issue 2 on a synthetic NVD-scale data set.
 #   BENCH_CVES (300000), BENCH_ITEMS (10000000), BENCH_HOSTS (100000), BENCH_OUT (bench/out)
-# Generates the data once (deterministic, seed 1), then prints:
+# Generates the data once (deterministic, seed 1), then prints (and, last, the intake
+# figures: bench_intake on bench/intake-eval/names.tsv):
 #   import throughput (MB/s of NVD JSON, one core), index size and open time,
 #   matching throughput (items/s, one core), peak memory, the naive-scan ratio,
 #   and the JSON parser's own throughput.
@@ -36,3 +37,10 @@ echo "== matching"
 "$ROOT/$BUILD/bench/bench_match" "$DATA/vulndb.lfx" "$OUT/inventory-$ITEMS.jsonl" 200
 echo "== JSON parser"
 "$ROOT/$BUILD/bench/bench_json" || true
+echo "== inventory intake: name resolution quality (labelled set) and speed"
+SHARED=${LF_SHARED_DATA:-$ROOT/../shared/data}
+VOCAB=""
+[ -f "$SHARED/cpe/tiiuae-cpedict-cpes.csv" ] && VOCAB="-V $SHARED/cpe/tiiuae-cpedict-cpes.csv"
+"$ROOT/$BUILD/bench/bench_intake" "$ROOT/data/intake" "$ROOT/bench/intake-eval/names.tsv"
+[ -n "$VOCAB" ] && "$ROOT/$BUILD/bench/bench_intake" $VOCAB "$ROOT/data/intake" "$ROOT/bench/intake-eval/names.tsv" | sed -n '1,1p;/^all/,/^held/p'
+true

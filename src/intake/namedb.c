@@ -11,21 +11,15 @@
 
 #include "core/arena.h"
 #include "core/file.h"
+#include "core/strmap.h"
 
 /* packages.tsv value of a package known to have no CPE */
 #define NOCPE_PKG UINT32_MAX
 
 const lf_product lf_namedb_no_cpe = {'-', "", ""};
 
-typedef struct slot {
-    const char *k;
-    uint32_t n, h, v;
-} slot;
-
-typedef struct smap {
-    slot *s;
-    size_t cap, n;
-} smap;
+typedef lf_strmap_slot slot;
+typedef lf_strmap smap;
 
 struct lf_namedb {
     lf_arena a;
@@ -48,72 +42,6 @@ struct lf_namedb {
     smap title_map;          /* title key -> product index */
 };
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h ? h : 1;
-}
-
-static slot *smap_find(const smap *m, const char *k, size_t n)
-{
-    if (!m->cap)
-        return NULL;
-    uint32_t h = hash_bytes(k, n);
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        slot *s = &m->s[i];
-        if (!s->k)
-            return NULL;
-        if (s->h == h && s->n == n && memcmp(s->k, k, n) == 0)
-            return s;
-    }
-}
-
-/* Insert k (copied) with value v unless present; *existing tells which. */
-static int smap_put(lf_arena *a, smap *m, const char *k, size_t n, uint32_t v, slot **out, bool *existing)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 256;
-        slot *ns = calloc(nc, sizeof(*ns));
-        if (!ns)
-            return LF_ENOMEM;
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->s[i].k)
-                continue;
-            size_t j = m->s[i].h & (nc - 1);
-            while (ns[j].k)
-                j = (j + 1) & (nc - 1);
-            ns[j] = m->s[i];
-        }
-        free(m->s);
-        m->s = ns;
-        m->cap = nc;
-    }
-    uint32_t h = hash_bytes(k, n);
-    size_t i = h & (m->cap - 1);
-    for (;; i = (i + 1) & (m->cap - 1)) {
-        slot *s = &m->s[i];
-        if (!s->k)
-            break;
-        if (s->h == h && s->n == n && memcmp(s->k, k, n) == 0) {
-            *existing = true;
-            *out = s;
-            return LF_OK;
-        }
-    }
-    char *kc = lf_arena_strndup(a, k, n);
-    if (!kc)
-        return LF_ENOMEM;
-    m->s[i] = (slot){kc, (uint32_t)n, h, v};
-    m->n++;
-    *existing = false;
-    *out = &m->s[i];
-    return LF_OK;
-}
-
 int lf_namedb_new(lf_namedb **out, lf_err *err)
 {
     lf_namedb *db = calloc(1, sizeof(*db));
@@ -129,18 +57,18 @@ void lf_namedb_free(lf_namedb *db)
     if (!db)
         return;
     free(db->alias);
-    free(db->alias_map.s);
-    free(db->squash_map.s);
-    free(db->pub_map.s);
+    lf_strmap_clear(&db->alias_map);
+    lf_strmap_clear(&db->squash_map);
+    lf_strmap_clear(&db->pub_map);
     free(db->vendors);
-    free(db->pkg_map.s);
+    lf_strmap_clear(&db->pkg_map);
     free(db->prod);
     free(db->prod_next);
-    free(db->prod_map.s);
-    free(db->vp_map.s);
-    free(db->vendor_map.s);
-    free(db->pname_map.s);
-    free(db->title_map.s);
+    lf_strmap_clear(&db->prod_map);
+    lf_strmap_clear(&db->vp_map);
+    lf_strmap_clear(&db->vendor_map);
+    lf_strmap_clear(&db->pname_map);
+    lf_strmap_clear(&db->title_map);
     lf_arena_clear(&db->a);
     free(db);
 }
@@ -174,7 +102,7 @@ static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, 
     kn += pl;
     slot *s;
     bool ex;
-    if (smap_put(&db->a, &db->prod_map, key, kn, (uint32_t)db->nprod, &s, &ex))
+    if (lf_strmap_put(&db->prod_map, &db->a, key, kn, (uint32_t)db->nprod, &s, &ex))
         return LF_ENOMEM;
     if (ex) {
         *idx = s->v;
@@ -200,13 +128,13 @@ static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, 
     db->prod[i] = (lf_product){part, v, p};
     db->prod_next[i] = UINT32_MAX;
     /* vendor\x1fproduct, vendor, product name */
-    if (smap_put(&db->a, &db->vp_map, key + 2, kn - 2, i, &s, &ex))
+    if (lf_strmap_put(&db->vp_map, &db->a, key + 2, kn - 2, i, &s, &ex))
         return LF_ENOMEM;
-    if (smap_put(&db->a, &db->vendor_map, vendor, vl, 1, &s, &ex))
+    if (lf_strmap_put(&db->vendor_map, &db->a, vendor, vl, 1, &s, &ex))
         return LF_ENOMEM;
     if (ex)
         s->v++;
-    if (smap_put(&db->a, &db->pname_map, product, pl, i, &s, &ex))
+    if (lf_strmap_put(&db->pname_map, &db->a, product, pl, i, &s, &ex))
         return LF_ENOMEM;
     if (ex) {
         db->prod_next[i] = s->v;
@@ -405,7 +333,7 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                 }
                 slot *s;
                 bool ex;
-                if (smap_put(&db->a, &db->alias_map, key, kn, (uint32_t)db->nalias, &s, &ex))
+                if (lf_strmap_put(&db->alias_map, &db->a, key, kn, (uint32_t)db->nalias, &s, &ex))
                     goto oom;
                 if (ex) {
                     const lf_alias *o = &db->alias[s->v];
@@ -427,7 +355,7 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                             sq[sn++] = key[i];
                     slot *q;
                     bool qex;
-                    if (smap_put(&db->a, &db->squash_map, sq, sn, (uint32_t)db->nalias, &q, &qex))
+                    if (lf_strmap_put(&db->squash_map, &db->a, sq, sn, (uint32_t)db->nalias, &q, &qex))
                         goto oom;
                     if (qex && q->v != UINT32_MAX) {
                         const lf_alias *o = &db->alias[q->v];
@@ -540,7 +468,7 @@ static int load_publishers(lf_namedb *db, lf_norm *norm, const char *path, lf_na
             slot *s;
             bool ex;
             if (kn) {
-                if (smap_put(&db->a, &db->pub_map, key, kn, vi, &s, &ex))
+                if (lf_strmap_put(&db->pub_map, &db->a, key, kn, vi, &s, &ex))
                     goto oom;
                 if (ex && strcmp(db->vendors[s->v], vo) != 0)
                     warn_at(warn, ud, &t, "publisher '%s' already maps to another vendor (first kept)", nm);
@@ -587,7 +515,7 @@ static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn
             slot *s;
             bool ex;
             if (kn > 0 && (size_t)kn < sizeof key) {
-                if (smap_put(&db->a, &db->pkg_map, key, (size_t)kn, pi, &s, &ex))
+                if (lf_strmap_put(&db->pkg_map, &db->a, key, (size_t)kn, pi, &s, &ex))
                     goto oom;
                 if (!ex)
                     db->npkg++;
@@ -644,7 +572,7 @@ int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const
         return LF_OK;
     slot *s;
     bool ex;
-    if (smap_put(&db->a, &db->title_map, key, kn, pi, &s, &ex))
+    if (lf_strmap_put(&db->title_map, &db->a, key, kn, pi, &s, &ex))
         return lf_err_set(err, LF_ENOMEM, "out of memory");
     if (ex && s->v != pi && s->v < (1u << 31)) {
         /* several products share the title: remember it is ambiguous (top bit) */
@@ -698,7 +626,7 @@ int lf_namedb_add_vdb(lf_namedb *db, const lf_vdb *vdb, lf_err *err)
 
 const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n)
 {
-    const slot *s = smap_find(&db->alias_map, key, n);
+    const slot *s = lf_strmap_find(&db->alias_map, key, n);
     return s ? &db->alias[s->v] : NULL;
 }
 
@@ -709,7 +637,7 @@ const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, s
     for (size_t i = 0; i < n && sn < sizeof sq; i++)
         if (key[i] != ' ')
             sq[sn++] = key[i];
-    const slot *s = smap_find(&db->squash_map, sq, sn);
+    const slot *s = lf_strmap_find(&db->squash_map, sq, sn);
     return s && s->v != UINT32_MAX ? &db->alias[s->v] : NULL;
 }
 
@@ -721,14 +649,14 @@ const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const
     size_t kn = publisher_key(norm, publisher, key, sizeof key);
     if (!kn)
         return NULL;
-    const slot *s = smap_find(&db->pub_map, key, kn);
+    const slot *s = lf_strmap_find(&db->pub_map, key, kn);
     if (s)
         return db->vendors[s->v];
     /* "Mozilla Corporation" is covered above; "Adobe Systems Incorporated" → first words */
     for (size_t cut = kn; cut > 0; cut--) {
         if (key[cut] != ' ')
             continue;
-        s = smap_find(&db->pub_map, key, cut);
+        s = lf_strmap_find(&db->pub_map, key, cut);
         if (s)
             return db->vendors[s->v];
     }
@@ -741,7 +669,7 @@ const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, 
     int kn = snprintf(key, sizeof key, "%s\x1f%.*s", ecosystem, (int)n, name);
     if (kn <= 0 || (size_t)kn >= sizeof key)
         return NULL;
-    const slot *s = smap_find(&db->pkg_map, key, (size_t)kn);
+    const slot *s = lf_strmap_find(&db->pkg_map, key, (size_t)kn);
     if (s && s->v == NOCPE_PKG)
         return &lf_namedb_no_cpe;
     return s ? &db->prod[s->v] : NULL;
@@ -749,7 +677,7 @@ const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, 
 
 const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts)
 {
-    const slot *s = smap_find(&db->title_map, key, n);
+    const slot *s = lf_strmap_find(&db->title_map, key, n);
     if (!s)
         return NULL;
     *nproducts = (s->v >> 31) ? 2 : 1;
@@ -762,7 +690,7 @@ bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *
     int kn = snprintf(key, sizeof key, "%s\x1f%s", vendor, product);
     if (kn <= 0 || (size_t)kn >= sizeof key)
         return false;
-    const slot *s = smap_find(&db->vp_map, key, (size_t)kn);
+    const slot *s = lf_strmap_find(&db->vp_map, key, (size_t)kn);
     if (s && part)
         *part = db->prod[s->v].part;
     return s != NULL;
@@ -770,12 +698,12 @@ bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *
 
 bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n)
 {
-    return smap_find(&db->vendor_map, vendor, n) != NULL;
+    return lf_strmap_find(&db->vendor_map, vendor, n) != NULL;
 }
 
 size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max)
 {
-    const slot *s = smap_find(&db->pname_map, product, strlen(product));
+    const slot *s = lf_strmap_find(&db->pname_map, product, strlen(product));
     size_t k = 0, total = 0;
     for (uint32_t i = s ? s->v : UINT32_MAX; i != UINT32_MAX; i = db->prod_next[i]) {
         if (k < max)

@@ -1,6 +1,7 @@
 /*
- * policy: banned and non-official software lists (see policy.h). The lists are short
- * (hundreds of entries), so a check is a linear scan over pre-folded values.
+ * policy: banned and non-official software lists (see policy.h). Every record is checked,
+ * so entries are indexed: by vendor, by vendor:product, and by folded name (a name key
+ * is looked up whole and at each word boundary), each map pointing at a chain of entries.
  */
 #include "intake/policy.h"
 
@@ -10,18 +11,21 @@
 
 #include "core/arena.h"
 #include "core/file.h"
+#include "core/strmap.h"
 
 typedef struct entry {
     lf_policy_hit hit;
     int match;                /* 0 vendor, 1 product, 2 name */
     const char *v1, *v2;      /* vendor / product plain, or the folded name */
     size_t n2;
+    uint32_t next;            /* next entry with the same key, UINT32_MAX at the end */
 } entry;
 
 struct lf_policy {
     lf_arena a;
     entry *e;
     size_t n, cap;
+    lf_strmap by[3];          /* vendor; "vendor\x1fproduct"; folded name */
 };
 
 int lf_policy_new(lf_policy **out, lf_err *err)
@@ -39,6 +43,8 @@ void lf_policy_free(lf_policy *p)
     if (!p)
         return;
     free(p->e);
+    for (int i = 0; i < 3; i++)
+        lf_strmap_clear(&p->by[i]);
     lf_arena_clear(&p->a);
     free(p);
 }
@@ -178,6 +184,21 @@ static int load(lf_policy *p, lf_norm *norm, const char *path, lf_policy_kind ki
             p->e = ne;
             p->cap = nc;
         }
+        char key[600];
+        int kn = e.match == 0   ? snprintf(key, sizeof key, "%s", e.v1)
+                 : e.match == 1 ? snprintf(key, sizeof key, "%s\x1f%s", e.v1, e.v2)
+                                : snprintf(key, sizeof key, "%s", e.v2);
+        if (kn <= 0 || (size_t)kn >= sizeof key) {
+            warn_line(warn, ud, path, line, "the entry is too long");
+            continue;
+        }
+        lf_strmap_slot *sl;
+        bool ex;
+        if (lf_strmap_put(&p->by[e.match], &p->a, key, (size_t)kn, (uint32_t)p->n, &sl, &ex))
+            goto oom;
+        e.next = ex ? sl->v : UINT32_MAX;
+        if (ex)
+            sl->v = (uint32_t)p->n;     /* chain: newest first, each points at the older */
         p->e[p->n++] = e;
     }
     free(data);
@@ -205,22 +226,10 @@ int lf_policy_load_dir(lf_policy *p, lf_norm *norm, const char *dir, lf_namedb_w
     return LF_OK;
 }
 
-size_t lf_policy_check(const lf_policy *p, const char *vendor, const char *product, const char *name_key,
-                       lf_policy_hit *hits, size_t max)
+static size_t add_hits(const lf_policy *p, const lf_strmap_slot *sl, lf_policy_hit *hits, size_t max, size_t k)
 {
-    size_t k = 0;
-    size_t nl = name_key ? strlen(name_key) : 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (uint32_t i = sl ? sl->v : UINT32_MAX; i != UINT32_MAX; i = p->e[i].next) {
         const entry *e = &p->e[i];
-        bool m = false;
-        if (e->match == 0)
-            m = vendor && strcmp(vendor, e->v1) == 0;
-        else if (e->match == 1)
-            m = vendor && product && strcmp(vendor, e->v1) == 0 && strcmp(product, e->v2) == 0;
-        else
-            m = nl >= e->n2 && memcmp(name_key, e->v2, e->n2) == 0 && (nl == e->n2 || name_key[e->n2] == ' ');
-        if (!m)
-            continue;
         /* one flag per category and reason: "BitTorrent" by name and by vendor is one */
         bool dup = false;
         for (size_t j = 0; j < k && j < max && !dup; j++)
@@ -230,6 +239,29 @@ size_t lf_policy_check(const lf_policy *p, const char *vendor, const char *produ
         if (k < max)
             hits[k] = e->hit;
         k++;
+    }
+    return k;
+}
+
+size_t lf_policy_check(const lf_policy *p, const char *vendor, const char *product, const char *name_key,
+                       lf_policy_hit *hits, size_t max)
+{
+    size_t k = 0;
+    if (vendor && *vendor) {
+        k = add_hits(p, lf_strmap_find(&p->by[0], vendor, strlen(vendor)), hits, max, k);
+        if (product && *product) {
+            char key[600];
+            int kn = snprintf(key, sizeof key, "%s\x1f%s", vendor, product);
+            if (kn > 0 && (size_t)kn < sizeof key)
+                k = add_hits(p, lf_strmap_find(&p->by[1], key, (size_t)kn), hits, max, k);
+        }
+    }
+    if (name_key && *name_key && p->by[2].n) {
+        /* the whole name key, and each run of its first words */
+        size_t nl = strlen(name_key);
+        for (size_t i = 1; i <= nl; i++)
+            if (i == nl || name_key[i] == ' ')
+                k = add_hits(p, lf_strmap_find(&p->by[2], name_key, i), hits, max, k);
     }
     return k;
 }
