@@ -181,9 +181,11 @@ static int read_xml(ctx *c, const char *data, size_t len, lf_err *err)
             rc = lf_err_set(err, LF_EPARSE, "XML: %s (the items before it are kept)",
                             XML_ErrorString(XML_GetErrorCode(p)));
             lf_err_at(err, c->src, (long)XML_GetCurrentLineNumber(p), (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
-            if (c->st->items && c->warn) {
+            if (c->st->items) {
                 /* a broken tail (seen in real copies) costs only what follows it */
-                c->warn(c->ud, err);
+                c->st->bad++;
+                if (c->warn)
+                    c->warn(c->ud, err);
                 lf_err_clear(err);
                 rc = LF_OK;
             }
