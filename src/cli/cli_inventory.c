@@ -268,9 +268,20 @@ static int inventory_normalize(int argc, char **argv, const lf_cli_env *env)
                         "[--os OS] [--dict DIR] FILE...\n");
         return LF_EXIT_ERROR;
     }
+    /* the CVE index, when there is one, adds its products to the vocabulary */
+    lf_vdb *vdb = NULL;
+    if (lf_file_exists(env->index_path)) {
+        lf_err verr;
+        if (lf_vdb_open(env->index_path, &vdb, &verr) != LF_OK) {
+            lf_cli_error(&verr);
+            vdb = NULL;
+        }
+    }
     lf_intake *ik;
-    if (lf_cli_intake_open(env, dict, NULL, &ik))
+    if (lf_cli_intake_open(env, dict, vdb, &ik)) {
+        lf_vdb_close(vdb);
         return LF_EXIT_ERROR;
+    }
     lf_buf_init(&o.out, 0);
     lf_buf_init(&o.rejects, 0);
     int status = LF_EXIT_OK;
@@ -335,6 +346,7 @@ static int inventory_normalize(int argc, char **argv, const lf_cli_env *env)
     lf_buf_clear(&o.out);
     lf_buf_clear(&o.rejects);
     lf_intake_free(ik);
+    lf_vdb_close(vdb);
     return status;
 }
 

@@ -34,6 +34,7 @@ typedef struct scan {
     lf_buf out;
     size_t hosts, items, findings, reviews, unanalysed, kev, rejected;
     size_t unresolved, flagged;
+    lf_buf flags;             /* JSON items of the policy flags (per host, with or without CVEs) */
     bool first_json;
     int fatal;
 } scan;
@@ -367,6 +368,18 @@ static int on_intake_item(void *ud, const lf_intake_item *it)
 {
     groups *g = ud;
     for (size_t i = 0; i < it->nflags; i++) {
+        scan *sc = g->s;
+        lf_buf *fb = &sc->flags;
+        lf_buf_puts(fb, sc->flagged ? ",\n  {\"host\":" : "\n  {\"host\":");
+        jstr(fb, it->host);
+        lf_buf_printf(fb, ",\"line\":%ld,\"name\":", it->rec->line);
+        jstr(fb, it->rec->name ? it->rec->name : it->res->cpe);
+        lf_buf_printf(fb, ",\"kind\":\"%s\",\"category\":",
+                      it->flags[i].kind == LF_POLICY_BANNED ? "banned" : "unofficial");
+        jstr(fb, it->flags[i].category);
+        lf_buf_puts(fb, ",\"reason\":");
+        jstr(fb, it->flags[i].reason);
+        lf_buf_puts(fb, "}");
         g->s->flagged++;
         fprintf(stderr, "lianfang: %s: line %ld: %s flagged %s (%s): %s\n", it->host, it->rec->line,
                 it->rec->name ? it->rec->name : it->res->cpe,
@@ -535,6 +548,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     }
     lf_arena_init(&s.a, 1 << 16);
     lf_buf_init(&s.out, 0);
+    lf_buf_init(&s.flags, 0);
     lf_vdb_stats st;
     lf_vdb_get_stats(db, &st);
     if (s.format == OUT_JSON)
@@ -576,8 +590,14 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
         }
     }
     lf_intake_free(ik);
+    if (s.format == OUT_JSON) {
+        lf_buf_puts(&s.out, "\n ],\n \"policy_flags\":[");
+        if (s.flags.len)
+            lf_buf_append(&s.out, s.flags.data, s.flags.len);
+        lf_buf_puts(&s.out, "],");
+    }
     if (s.format == OUT_JSON)
-        lf_buf_printf(&s.out, "\n ],\n \"summary\":{\"hosts\":%zu,\"items\":%zu,\"affected\":%zu,"
+        lf_buf_printf(&s.out, "\n \"summary\":{\"hosts\":%zu,\"items\":%zu,\"affected\":%zu,"
                               "\"needs_review\":%zu,\"not_yet_analysed\":%zu,\"kev\":%zu,\"rejected_lines\":%zu,"
                               "\"unresolved_records\":%zu,\"policy_flags\":%zu}}\n",
                       s.hosts, s.items, s.findings, s.reviews, s.unanalysed, s.kev, s.rejected, s.unresolved,
@@ -593,6 +613,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     else if (s.findings || s.reviews || s.unanalysed)
         status = LF_EXIT_FINDINGS;
     lf_buf_clear(&s.out);
+    lf_buf_clear(&s.flags);
     lf_arena_clear(&s.a);
     lf_matcher_free(s.m);
     lf_vdb_close(db);

@@ -74,7 +74,8 @@ AGENCY = ("主機名稱,IP位址,作業系統,軟體名稱,版本,發行者\r\n"
           "PC-001,10.1.2.3,Windows 10 企業版,\"7-Zip 23.01 (x64)\",,Igor Pavlov\r\n"
           "PC-001,10.1.2.3,Windows 10 企業版,公文製作系統 (機關自建),3.2,本機關資訊室\r\n"
           "PC-002,10.1.2.4,Windows 11 專業版,Mozilla Firefox (x64 zh-TW),121.0,Mozilla\r\n"
-          "PC-002,10.1.2.4,Windows 11 專業版,,1.0,\r\n")
+          "PC-002,10.1.2.4,Windows 11 專業版,,1.0,\r\n"
+          "PC-002,10.1.2.4,Windows 11 專業版,BitTorrent,7.11.0,BitTorrent Inc.\r\n")
 
 
 def main():
@@ -106,7 +107,7 @@ def main():
             check(label in f["encoding"], f"{enc}: encoding reported", f["encoding"])
             check(f["format"] == "csv", f"{enc}: format csv", f["format"])
             r = f["report"]
-            check((r["records_in"], r["rejected"]) == (5, 1), f"{enc}: 5 rows, the one without a name rejected",
+            check((r["records_in"], r["rejected"]) == (6, 1), f"{enc}: 6 rows, the one without a name rejected",
                   json.dumps(r))
             results[enc] = [(x["host"], x["bucket"], x.get("cpe")) for x in f["records"]]
             recs = {x["name"]: x for x in f["records"]}
@@ -145,6 +146,9 @@ def main():
                   json.dumps(doc["summary"]))
             check(all(f["host"] in ("PC-001", "PC-002") for f in doc["findings"]), "findings name the CSV's hosts",
                   out[:800])
+            flags = [(x["host"], x["name"], x["kind"]) for x in doc["policy_flags"]]
+            check(flags == [("PC-002", "BitTorrent", "unofficial")],
+                  "a non-official program is flagged for its host although it has no CVE", json.dumps(flags))
         except ValueError as e:
             check(False, "vans scan --json prints JSON", f"{e}\n{out[:800]}\n{err}")
 
