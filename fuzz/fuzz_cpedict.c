@@ -10,17 +10,32 @@
 
 #include "core/buf.h"
 #include "feeds/cpedict.h"
+#include "intake/normalize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* OpenCC's tables load once (a harness may keep state; the library does not) */
+static lf_norm *norm;
+
+static void cleanup(void)
+{
+    lf_norm_free(norm);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (!norm) {
+        lf_err e;
+        if (lf_norm_new(&norm, &e) != LF_OK)
+            abort();
+        atexit(cleanup);
+    }
     lf_buf out;
     lf_buf_init(&out, 0);
     lf_cpedict_stats st;
     lf_err err;
     lf_err_clear(&err);
-    int rc = lf_cpedict_read_buffer("fuzz.xml", (const char *)data, size, &out, NULL, NULL, &st, &err);
+    int rc = lf_cpedict_read_buffer("fuzz.xml", (const char *)data, size, &out, norm, NULL, NULL, &st, &err);
     if (st.written > st.items)
         __builtin_trap();
     size_t lines = 0;

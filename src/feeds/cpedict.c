@@ -19,6 +19,7 @@
 typedef struct ctx {
     const char *src;
     lf_norm *norm;
+    bool own_norm;
     lf_buf out;
     char prev[1024];          /* last line written: the dictionary is sorted by name, so
                                * the versions of one product are consecutive */
@@ -251,7 +252,7 @@ static int read_one(ctx *c, lf_arena *a, const char *src, const char *data, size
     return rc;
 }
 
-static int ctx_init(ctx *c, lf_cpedict_warn_fn wfn, void *ud, lf_cpedict_stats *st, lf_err *err)
+static int ctx_init(ctx *c, lf_norm *norm, lf_cpedict_warn_fn wfn, void *ud, lf_cpedict_stats *st, lf_err *err)
 {
     memset(st, 0, sizeof *st);
     memset(c, 0, sizeof *c);
@@ -261,24 +262,30 @@ static int ctx_init(ctx *c, lf_cpedict_warn_fn wfn, void *ud, lf_cpedict_stats *
     lf_buf_init(&c->out, 0);
     lf_buf_init(&c->title, 0);
     lf_buf_init(&c->name, 0);
+    if (norm) {
+        c->norm = norm;
+        return LF_OK;
+    }
+    c->own_norm = true;
     return lf_norm_new(&c->norm, err);
 }
 
 static void ctx_clear(ctx *c)
 {
-    lf_norm_free(c->norm);
+    if (c->own_norm)
+        lf_norm_free(c->norm);
     lf_buf_clear(&c->out);
     lf_buf_clear(&c->title);
     lf_buf_clear(&c->name);
 }
 
-int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, lf_buf *out, lf_cpedict_warn_fn wfn,
-                           void *ud, lf_cpedict_stats *st, lf_err *err)
+int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, lf_buf *out, lf_norm *norm,
+                           lf_cpedict_warn_fn wfn, void *ud, lf_cpedict_stats *st, lf_err *err)
 {
     ctx c;
     lf_arena a;
     lf_arena_init(&a, 0);
-    int rc = ctx_init(&c, wfn, ud, st, err);
+    int rc = ctx_init(&c, norm, wfn, ud, st, err);
     if (!rc)
         rc = read_one(&c, &a, src, data, len, err);
     if (!rc && lf_buf_append(out, c.out.data, c.out.len))
@@ -294,7 +301,7 @@ int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_p
     ctx c;
     lf_arena a;
     lf_arena_init(&a, 0);
-    int rc = ctx_init(&c, wfn, ud, st, err);
+    int rc = ctx_init(&c, NULL, wfn, ud, st, err);
     if (rc)
         goto fail;
     lf_buf_puts(&c.out, "# lianfang CPE dictionary digest: part:vendor:product<TAB>folded title (feed import cpedict)\n");

@@ -27,9 +27,11 @@ typedef struct lf_cpedict_stats {
 typedef void (*lf_cpedict_warn_fn)(void *ud, const lf_err *e);
 
 /* Read one document (XML or JSON, detected) from memory and append its digest lines to
- * out (no header line). */
+ * out (no header line). norm folds the titles; NULL makes one for the call (loading
+ * OpenCC's tables takes a tenth of a second: callers reading many buffers pass theirs). */
 struct lf_buf;
-int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, struct lf_buf *out,
+struct lf_norm;
+int lf_cpedict_read_buffer(const char *src, const char *data, size_t len, struct lf_buf *out, struct lf_norm *norm,
                            lf_cpedict_warn_fn warn, void *ud, lf_cpedict_stats *st, lf_err *err);
 
 /* Read the files (XML or JSON, detected) and write the digest to out_path atomically. */
