@@ -125,6 +125,34 @@ def main():
             for enc, res in results.items():
                 check(res == results["utf-8"], f"{enc}: same results as UTF-8", f"{res}\n{results['utf-8']}")
 
+        # wmic output as Windows writes it: UTF-16LE with BOM, CR CR LF, columns by characters
+        src = os.path.join(FX, "intake", "fmt", "wmic-table.txt")
+        if os.path.exists(src):
+            with open(src, "rb") as fh:
+                text = fh.read().decode("utf-8")
+            p = os.path.join(tmp, "wmic-utf16.txt")
+            with open(p, "wb") as fh:
+                fh.write(b"\xff\xfe" + text.encode("utf-16-le"))
+            f = loss_rule(p, data)
+            if f and "error" not in f:
+                check(f["encoding"] == "UTF-16LE" and f["format"] == "wmic", "wmic UTF-16LE detected",
+                      f["encoding"] + " " + f["format"])
+                recs = {x["name"]: x for x in f["records"]}
+                check(recs.get("Google Chrome", {}).get("cpe", "").startswith("cpe:2.3:a:google:chrome:120.0.6099.130"),
+                      "wmic: Chrome resolved with its version column", json.dumps(list(recs)[:10], ensure_ascii=False))
+                office = [x for x in f["records"] if x["name"].startswith("Microsoft Office")]
+                check(office and office[0].get("cpe", "").startswith("cpe:2.3:a:microsoft:office:2016"),
+                      "wmic: a Chinese Office name in a fixed-width column", json.dumps(office, ensure_ascii=False))
+
+        # --format forces a reader: a dpkg list read as rpm still loses nothing
+        dp = os.path.join(FX, "intake", "fmt", "dpkg-query-osrelease.txt")
+        if os.path.exists(dp):
+            rc, f, err = normalize(dp, data, "--format", "rpm")
+            if f is not None and "error" not in f:
+                check(f["format"] == "rpm", "--format rpm is used", f["format"])
+                r = f["report"]
+                check(r["records_in"] == r["resolved"] + r["unresolved"] + r["rejected"], "--format: loss rule", json.dumps(r))
+
         # a file in none of the encodings: rejected with the byte offset
         bad = os.path.join(tmp, "bad.csv")
         with open(bad, "wb") as fh:
