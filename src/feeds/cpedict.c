@@ -51,8 +51,12 @@ static bool vp_of(const char *name, char *out, size_t cap)
 {
     lf_cpe cpe;
     if (lf_cpe_parse(&cpe, name, strlen(name), NULL) != LF_OK || strncmp(name, "cpe:2.3:", 8) != 0 ||
-        lf_cpe_kind(&cpe, LF_CPE_VENDOR) != LF_CPE_VALUE || lf_cpe_kind(&cpe, LF_CPE_PRODUCT) != LF_CPE_VALUE)
+        lf_cpe_kind(&cpe, LF_CPE_VENDOR) != LF_CPE_VALUE || lf_cpe_kind(&cpe, LF_CPE_PRODUCT) != LF_CPE_VALUE ||
+        lf_cpe_kind(&cpe, LF_CPE_PART) != LF_CPE_VALUE)
         return false;
+    char part = name[8];
+    if (part != 'a' && part != 'o' && part != 'h')
+        return false;        /* a dictionary product has a part */
     const char *s = name + 8, *e = s;
     int colons = 0;
     for (; *e; e++) {
@@ -79,7 +83,7 @@ static void emit(ctx *c, const char *name, const char *title, bool deprecated, l
     }
     char vp[512];
     if (!name || !vp_of(name, vp, sizeof vp)) {
-        warn(c, line, "not a CPE 2.3 name with vendor and product", name);
+        warn(c, line, "not a CPE 2.3 name with part, vendor and product", name);
         return;
     }
     char key[512] = "";

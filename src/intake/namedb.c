@@ -178,6 +178,32 @@ static bool parse_vp(const char *s, size_t n, char *part, char *vendor, size_t v
     return true;
 }
 
+/* Package key "eco\x1fname". PyPI names compare as PEP 503 says: case-insensitive, runs of
+ * '-', '_' and '.' equal ("Jinja2" = "jinja2", "zope.interface" = "zope-interface"). */
+static int pkg_key(const char *eco, const char *name, size_t n, char *key, size_t cap)
+{
+    int kn = snprintf(key, cap, "%s\x1f", eco);
+    if (kn < 0 || (size_t)kn + n + 1 > cap)
+        return -1;
+    size_t o = (size_t)kn;
+    bool pypi = strcmp(eco, "pypi") == 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (pypi) {
+            if (c == '-' || c == '_' || c == '.') {
+                if (o > (size_t)kn && key[o - 1] == '-')
+                    continue;
+                c = '-';
+            } else if (c >= 'A' && c <= 'Z') {
+                c = (char)(c + 32);
+            }
+        }
+        key[o++] = c;
+    }
+    key[o] = '\0';
+    return (int)o;
+}
+
 /* ---- TSV ---- */
 
 typedef struct tsv {
@@ -511,7 +537,7 @@ static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn
             if (bar)
                 *bar = '\0';
             char key[512];
-            int kn = snprintf(key, sizeof key, "%s\x1f%s", f[0], nm);
+            int kn = pkg_key(f[0], nm, strlen(nm), key, sizeof key);
             slot *s;
             bool ex;
             if (kn > 0 && (size_t)kn < sizeof key) {
@@ -666,8 +692,8 @@ const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n)
 {
     char key[512];
-    int kn = snprintf(key, sizeof key, "%s\x1f%.*s", ecosystem, (int)n, name);
-    if (kn <= 0 || (size_t)kn >= sizeof key)
+    int kn = pkg_key(ecosystem, name, n, key, sizeof key);
+    if (kn <= 0)
         return NULL;
     const slot *s = lf_strmap_find(&db->pkg_map, key, (size_t)kn);
     if (s && s->v == NOCPE_PKG)

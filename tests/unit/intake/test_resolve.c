@@ -179,6 +179,11 @@ static void test_squashed_and_updates(void **state)
     rec.version = "2.25.1+dfsg-2";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     RESOLVED(o, "cpe:2.3:a:python:requests:2.25.1:*:*:*:*:*:*:*", "package", 0.92);
+    /* PyPI names compare as PEP 503 says */
+    memset(&rec, 0, sizeof rec);
+    rec.purl = "pkg:pypi/Requests@2.31.0";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:python:requests:2.31.0:*:*:*:*:*:*:*", "purl", 0.97);
 }
 
 static void test_known_without_cpe(void **state)
