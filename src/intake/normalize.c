@@ -418,6 +418,34 @@ int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_er
         r->ntok++;
         i = end;
     }
+    /* a version or year glued to a word: "jre1.8.0_401", "jdk-17.0.9", "office2019" are
+     * two tokens (a plain number stays glued: python3, win32, mp3) */
+    for (size_t j = 0; j < r->ntok && r->ntok < LF_NORM_MAX_TOKENS; j++) {
+        lf_norm_tok *t = &r->tok[j];
+        if (t->cls != LF_TOK_WORD || t->cjk)
+            continue;
+        const char *x = r->text + t->off;
+        size_t d = 0;
+        while (d < t->len && x[d] >= 'a' && x[d] <= 'z')
+            d++;
+        size_t w = d;
+        if (d && d < t->len && (x[d] == '-' || x[d] == '_'))
+            d++;
+        if (!w || d >= t->len || x[d] < '0' || x[d] > '9')
+            continue;
+        size_t rl = t->len - d;
+        bool year = rl == 4 && (x[d] == '1' || x[d] == '2') && (x[d + 1] == '9' || x[d + 1] == '0') &&
+                    is_digits(x + d, 4);
+        if (!is_version(x + d, rl) && !year)
+            continue;
+        memmove(&r->tok[j + 2], &r->tok[j + 1], (r->ntok - j - 1) * sizeof r->tok[0]);
+        r->ntok++;
+        r->tok[j + 1] = (lf_norm_tok){(unsigned short)(t->off + d), (unsigned short)rl,
+                                      (unsigned char)(year ? LF_TOK_YEAR : LF_TOK_VER), false};
+        t->len = (unsigned short)w;
+        t->cls = (unsigned char)classify(x, w, false, false);
+        j++;
+    }
     /* pairs: "64 bit", "64 位元", "32 位" are one ARCH */
     for (size_t j = 0; j + 1 < r->ntok; j++) {
         const char *a = r->text + r->tok[j].off, *b = r->text + r->tok[j + 1].off;

@@ -236,10 +236,90 @@ static bool split_update(const char *v, char *ver, size_t vcap, char *upd, size_
     return true;
 }
 
+/*
+ * Version text that names no release, removed (the order of version.h would otherwise
+ * put 11.0.28+6 after 11.0.28): semver build metadata "+6", an architecture suffix
+ * "-x64", an installer revision "-1" (PostgreSQL 18.1-1), a channel "-insider", and, in
+ * distribution versions, the
+ * native-package suffixes "ubuntu2.1" / "deb12u1" / "build3" and "~" snapshots.
+ */
+static void clean_version(char *v, bool distro)
+{
+    size_t n = strlen(v);
+    if (!n || v[0] < '0' || v[0] > '9')
+        return;
+    char *plus = strchr(v, '+');
+    if (plus && plus > v && plus[-1] >= '0' && plus[-1] <= '9')
+        *plus = '\0';
+    static const char *const tails[] = {"-x64", "-x86", "-arm64", "-amd64", "-win64", "-win32", "-insider",
+                                        "-beta", NULL};
+    n = strlen(v);
+    for (size_t t = 0; tails[t]; t++) {
+        size_t tl = strlen(tails[t]);
+        if (n > tl && strcmp(v + n - tl, tails[t]) == 0) {
+            v[n - tl] = '\0';
+            n -= tl;
+            break;
+        }
+    }
+    char *dash = strrchr(v, '-');
+    if (dash && dash > v && strchr(v, '.') && dash[1] && strlen(dash + 1) <= 2) {
+        bool digits = true;
+        for (const char *c = dash + 1; *c; c++)
+            digits = digits && *c >= '0' && *c <= '9';
+        if (digits)
+            *dash = '\0';
+    }
+    if (distro) {
+        char *t = strchr(v, '~');
+        if (t && t > v)
+            *t = '\0';
+        static const char *const marks[] = {"ubuntu", "deb", "build", "el", NULL};
+        for (size_t m = 0; marks[m]; m++) {
+            char *k = strstr(v, marks[m]);
+            if (k && k > v && k[-1] >= '0' && k[-1] <= '9')
+                *k = '\0';
+        }
+    }
+}
+
+/* Java's own version spellings of release 8: "8u202" and "1.8.0_401" (NVD:
+ * jre:1.8.0:update202). */
+static void java_version(char *ver, size_t vcap, char *upd, size_t ucap)
+{
+    size_t i = 0;
+    while (ver[i] >= '0' && ver[i] <= '9')
+        i++;
+    if (i && i <= 2 && ver[i] == 'u' && ver[i + 1] >= '0' && ver[i + 1] <= '9') {
+        char major[4];
+        snprintf(major, sizeof major, "%.*s", (int)i, ver);
+        snprintf(upd, ucap, "update%s", ver + i + 1);
+        snprintf(ver, vcap, "1.%s.0", major);
+        return;
+    }
+    const char *us = strchr(ver, '_');
+    if (us && strncmp(ver, "1.", 2) == 0 && us[1] >= '0' && us[1] <= '9') {
+        size_t ul = strspn(us + 1, "0123456789");
+        snprintf(upd, ucap, "update%.*s", (int)ul, us + 1);
+        ver[us - ver] = '\0';
+    }
+}
+
 static void set_resolved(lf_resolution *o, const lf_product *p, const char *version, const char *update,
                          double conf, const char *method)
 {
-    char sv[128], su[64];
+    char sv[128], su[64], cv[128], ju[64] = "";
+    if (version && version != o->version) {
+        snprintf(cv, sizeof cv, "%s", version);
+        clean_version(cv, method && strcmp(method, "package") == 0);
+        if ((!update || !*update) && strcmp(p->vendor, "oracle") == 0 &&
+            (strcmp(p->product, "jre") == 0 || strcmp(p->product, "jdk") == 0)) {
+            java_version(cv, sizeof cv, ju, sizeof ju);
+            if (ju[0])
+                update = ju;
+        }
+        version = cv;
+    }
     if ((!update || !*update) && version && split_update(version, sv, sizeof sv, su, sizeof su)) {
         version = sv;
         update = su;

@@ -50,6 +50,10 @@ static const kcase cases[] = {
     {"ＷｉｎＲＡＲ　６．２４", "winrar", "winrar", "6.24"},
     {"搜狗输入法 13.5正式版", "搜狗輸入法 正式版", "搜狗輸入法", "13.5"},
     {"LINE", "line", "line", ""},
+    {"jre1.8.0_401", "jre", "jre", "1.8.0_401"},
+    {"jdk-17.0.9", "jdk", "jdk", "17.0.9"},
+    {"Office2019", "office 2019", "office 2019", ""},
+    {"python3", "python3", "python3", ""},
     {"", "", "", ""},
 };
 

@@ -151,6 +151,10 @@ static void test_java_update(void **state)
     fx *f = *state;
     lf_resolution o = res(f, "Java 8 Update 401 (64-bit)", "8.0.4010.7", "Oracle Corporation");
     RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update401:*:*:*:*:*:*", "alias-prefix", 0.92);
+    o = res(f, "Java 8u202", "", NULL);
+    RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update202:*:*:*:*:*:*", "alias", 0.98);
+    o = res(f, "java1.8.0_401", "", NULL);
+    RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update401:*:*:*:*:*:*", "alias", 0.98);
 }
 
 static void test_squashed_and_updates(void **state)
@@ -274,6 +278,21 @@ static void test_cpe_given(void **state)
     assert_string_equal(o.reason, "the CPE the file gives is malformed or names no product");
 }
 
+static void test_version_cleanup(void **state)
+{
+    fx *f = *state;
+    static const char *const c[][2] = {
+        {"11.0.28+6", "11.0.28"}, {"7.5.3.0-x64", "7.5.3.0"}, {"18.1-1", "18.1"},
+        {"9.7.20.29269", "9.7.20.29269"}, {"1.86.0-insider", "1.86.0"}, {"120.0.6099.109", "120.0.6099.109"},
+        {"10.0.19045.3803", "10.0.19045.3803"}, {"7.2.1-69057", "7.2.1-69057"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        lf_resolution o = res(f, "7-Zip", c[i][0], NULL);
+        if (strcmp(o.version, c[i][1]) != 0)
+            fail_msg("%s -> %s, want %s", c[i][0], o.version, c[i][1]);
+    }
+}
+
 static void test_pkg_version(void **state)
 {
     (void)state;
@@ -338,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_packages_and_purls),
         cmocka_unit_test(test_cpe_given),
         cmocka_unit_test(test_pkg_version),
+        cmocka_unit_test(test_version_cleanup),
         cmocka_unit_test(test_cache_same_answer),
         cmocka_unit_test(test_policy),
     };
