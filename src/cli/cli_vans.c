@@ -17,6 +17,7 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "intake/cpelist.h"
+#include "feeds/epss.h"
 #include "intake/intake.h"
 #include "vans/cvss.h"
 #include "vans/finding.h"
@@ -35,6 +36,8 @@ typedef struct scan {
     size_t hosts, items, findings, reviews, unanalysed, kev, rejected;
     size_t unresolved, flagged;
     lf_buf flags;             /* JSON items of the policy flags (per host, with or without CVEs) */
+    lf_epss *epss;            /* <data>/epss.lfe when imported, else NULL */
+    lf_finding_order order;
     bool first_json;
     int fatal;
 } scan;
@@ -140,6 +143,10 @@ static void emit_json(scan *s, const lf_finding *f)
     } else {
         lf_buf_puts(b, ",\"kev\":null");
     }
+    if (f->has_epss)
+        lf_buf_printf(b, ",\"epss\":{\"score\":%.5f,\"percentile\":%.5f}", f->epss, f->epss_percentile);
+    else
+        lf_buf_puts(b, ",\"epss\":null");
     lf_buf_puts(b, ",\"cwe\":");
     jstr(b, f->cwe);
     lf_buf_puts(b, ",\"fix_links\":[");
@@ -203,6 +210,15 @@ static void emit_csv(scan *s, const lf_finding *f)
     lf_buf_putc(b, ',');
     csv_field(b, f->kev ? f->kev_entry.due_date : "");
     lf_buf_putc(b, ',');
+    char ep[32] = "", pc[32] = "";
+    if (f->has_epss) {
+        snprintf(ep, sizeof ep, "%.5f", f->epss);
+        snprintf(pc, sizeof pc, "%.5f", f->epss_percentile);
+    }
+    csv_field(b, ep);
+    lf_buf_putc(b, ',');
+    csv_field(b, pc);
+    lf_buf_putc(b, ',');
     lf_buf b2;
     lf_buf_init(&b2, 0);
     for (size_t i = 0; i < f->nfix; i++) {
@@ -227,7 +243,10 @@ static void emit_table(scan *s, const lf_finding *f)
         snprintf(kev, sizeof kev, "KEV due %s", f->kev_entry.due_date ? f->kev_entry.due_date : "?");
     const char *tag = f->kind == LF_HIT_MATCH ? "" : f->kind == LF_HIT_REVIEW ? " [needs review]"
                                                                               : " [not yet analysed, low confidence]";
-    lf_buf_printf(b, "%-16s %-16s %-21s %-18s %s%s\n", f->host, f->vuln_id, score, kev, f->item, tag);
+    char ep[16] = "-";
+    if (f->has_epss)
+        snprintf(ep, sizeof ep, "%.0f%%", f->epss_percentile * 100);
+    lf_buf_printf(b, "%-16s %-16s %-21s %-18s %-5s %s%s\n", f->host, f->vuln_id, score, kev, ep, f->item, tag);
     if (f->reason)
         lf_buf_printf(b, "    why: %s\n", f->reason);
     else if (f->has_crit) {
@@ -250,9 +269,13 @@ static void flush_out(scan *s)
     }
 }
 
+/* qsort has no context argument: the order travels in the findings' arena, one per
+ * scan, set before sorting (a scan is single-threaded). */
+static const lf_finding_order *sort_order;
+
 static int cmp_findings(const void *a, const void *b)
 {
-    return lf_finding_cmp(a, b);
+    return lf_finding_cmp_order(a, b, sort_order);
 }
 
 static int on_host(void *ud, const lf_inv_host *h)
@@ -279,6 +302,7 @@ static int on_host(void *ud, const lf_inv_host *h)
     size_t n = 0;
     for (size_t i = 0; i < nh; i++) {
         if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK) {
+            fs[n].has_epss = lf_epss_lookup(s->epss, fs[n].vuln_id, &fs[n].epss, &fs[n].epss_percentile);
             n++;
         } else {
             fprintf(stderr, "lianfang: out of memory building the findings of host %s\n", h->name);
@@ -286,8 +310,10 @@ static int on_host(void *ud, const lf_inv_host *h)
             return 1;
         }
     }
-    if (n)
+    if (n) {
+        sort_order = &s->order;
         qsort(fs, n, sizeof(*fs), cmp_findings);
+    }
     for (size_t i = 0; i < n; i++) {
         const lf_finding *f = &fs[i];
         if (f->kind == LF_HIT_MATCH)
@@ -501,6 +527,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     s.env = env;
     s.format = OUT_TABLE;
     s.first_json = true;
+    lf_finding_order_parse("kev,epss,cvss", &s.order, NULL);
     int nfiles = 0;
     lf_intake_opts io = {LF_INV_AUTO, -1, NULL, NULL};
     const char *dict = NULL;
@@ -510,7 +537,13 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
             return LF_EXIT_ERROR;
         if (r)
             continue;
-        if (!strcmp(argv[i], "--json"))
+        if (!strcmp(argv[i], "--order")) {
+            lf_err oerr;
+            if (i + 1 >= argc || lf_finding_order_parse(argv[++i], &s.order, &oerr) != LF_OK) {
+                fprintf(stderr, "lianfang: vans scan: %s\n", i < argc ? oerr.msg : "--order needs a value");
+                return LF_EXIT_ERROR;
+            }
+        } else if (!strcmp(argv[i], "--json"))
             s.format = OUT_JSON;
         else if (!strcmp(argv[i], "--csv"))
             s.format = OUT_CSV;
@@ -523,7 +556,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
             nfiles++;
     }
     if (!nfiles) {
-        fprintf(stderr, "usage: lianfang vans scan [--json|--csv] INVENTORY...\n"
+        fprintf(stderr, "usage: lianfang vans scan [--json|--csv] [--order kev,epss,cvss] INVENTORY...\n"
                         "  INVENTORY: a list of CPE names (one per line, '# host: NAME' optional),\n"
                         "  {\"host\":...,\"cpes\":[...]} JSON, or JSON Lines of such objects; '-' = stdin;\n"
                         "  or a raw inventory (agency CSV/TSV, PowerShell CSV/JSON, wmic, dpkg, rpm, CycloneDX,\n"
@@ -551,21 +584,34 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     lf_buf_init(&s.flags, 0);
     lf_vdb_stats st;
     lf_vdb_get_stats(db, &st);
+    char epath[4200];
+    snprintf(epath, sizeof epath, "%s/epss.lfe", env->data_dir);
+    if (lf_file_exists(epath) && lf_epss_open(epath, &s.epss, &err) != LF_OK) {
+        lf_cli_error(&err);   /* scores are an aid to ordering: scan without them */
+        s.epss = NULL;
+    }
+    lf_epss_stats es;
+    lf_epss_info(s.epss, &es);
+    char order[64];
+    lf_finding_order_format(&s.order, order, sizeof order);
     if (s.format == OUT_JSON)
         lf_buf_printf(&s.out, "{\"snapshot\":{\"digest\":\"%016llx\",\"built\":\"%s\",\"documents\":%zu,"
-                              "\"kev_catalog\":\"%s\"},\n \"findings\":[",
-                      (unsigned long long)st.digest, st.built, st.docs, st.kev_version);
+                              "\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_date\":\"%s\",\"epss_scores\":%zu},\n"
+                              " \"order\":\"%s\",\n \"findings\":[",
+                      (unsigned long long)st.digest, st.built, st.docs, st.kev_version, es.model, es.date, es.kept,
+                      order);
     else if (s.format == OUT_CSV)
-        lf_buf_puts(&s.out, "host,cpe,cve,status,cvss_version,cvss_score,severity,kev,kev_due_date,fix_links\r\n");
+        lf_buf_puts(&s.out, "host,cpe,cve,status,cvss_version,cvss_score,severity,kev,kev_due_date,epss,epss_percentile,"
+                            "fix_links\r\n");
     else
-        lf_buf_printf(&s.out, "%-16s %-16s %-21s %-18s %s\n", "HOST", "CVE", "CVSS", "KEV", "CPE");
+        lf_buf_printf(&s.out, "%-16s %-16s %-21s %-18s %-5s %s\n", "HOST", "CVE", "CVSS", "KEV", "EPSS", "CPE");
     int status = LF_EXIT_OK;
     size_t failed = 0;
     lf_intake *ik = NULL;
     for (int i = 1; i < argc && !s.fatal; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--format") || !strcmp(a, "--encoding") || !strcmp(a, "--host") || !strcmp(a, "--os") ||
-            !strcmp(a, "--dict")) {
+            !strcmp(a, "--dict") || !strcmp(a, "--order")) {
             i++;
             continue;
         }
@@ -604,6 +650,10 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
                       s.flagged);
     flush_out(&s);
     if (s.format == OUT_TABLE)
+        fprintf(stderr, "findings of each host in order of work: %s%s\n",
+                !strcmp(order, "kev,epss,cvss") ? "KEV-listed first, then EPSS percentile, then CVSS score" : order,
+                s.epss ? "" : " (no EPSS scores imported: `lianfang feed import epss FILE`)");
+    if (s.format == OUT_TABLE)
         fprintf(stderr, "%zu host(s), %zu item(s): %zu finding(s) (%zu KEV-listed), %zu need review, "
                         "%zu not yet analysed (low confidence), %zu input line(s) rejected, %zu record(s) "
                         "unresolved, %zu policy flag(s)\n",
@@ -614,6 +664,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
         status = LF_EXIT_FINDINGS;
     lf_buf_clear(&s.out);
     lf_buf_clear(&s.flags);
+    lf_epss_close(s.epss);
     lf_arena_clear(&s.a);
     lf_matcher_free(s.m);
     lf_vdb_close(db);

@@ -3,6 +3,7 @@
  */
 #include "vans/finding.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int version_rank(lf_cvss_version v)
@@ -139,15 +140,70 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     return LF_OK;
 }
 
-int lf_finding_cmp(const lf_finding *a, const lf_finding *b)
+static const char *const order_names[] = {"kev", "epss", "cvss"};
+
+int lf_finding_order_parse(const char *s, lf_finding_order *o, lf_err *err)
+{
+    o->n = 0;
+    bool seen[LF_ORDER_MAX] = {false, false, false};
+    while (s && *s) {
+        size_t l = strcspn(s, ",");
+        int k = -1;
+        for (int i = 0; i < LF_ORDER_MAX; i++)
+            if (strlen(order_names[i]) == l && strncmp(s, order_names[i], l) == 0)
+                k = i;
+        if (k < 0 || seen[k])
+            return lf_err_set(err, LF_EINVAL, "order: '%.*s' is %s (use kev, epss and cvss, each once)", (int)l, s,
+                              k < 0 ? "not a key" : "given twice");
+        seen[k] = true;
+        o->key[o->n++] = (lf_order_key)k;
+        s += l;
+        if (*s == ',')
+            s++;
+    }
+    if (!o->n)
+        return lf_err_set(err, LF_EINVAL, "order: empty (use e.g. kev,epss,cvss)");
+    return LF_OK;
+}
+
+void lf_finding_order_format(const lf_finding_order *o, char *out, size_t n)
+{
+    size_t off = 0;
+    if (n)
+        out[0] = '\0';
+    for (size_t i = 0; i < o->n && off < n; i++) {
+        int r = snprintf(out + off, n - off, "%s%s", i ? "," : "", order_names[o->key[i]]);
+        if (r < 0)
+            break;
+        off += (size_t)r;
+    }
+}
+
+int lf_finding_cmp_order(const lf_finding *a, const lf_finding *b, const lf_finding_order *o)
 {
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
-    if (a->kev != b->kev)
-        return a->kev ? -1 : 1;
-    int sa = a->has_cvss ? a->cvss->score10 : -1, sb = b->has_cvss ? b->cvss->score10 : -1;
-    if (sa != sb)
-        return sa > sb ? -1 : 1;
+    for (size_t i = 0; i < o->n; i++) {
+        switch (o->key[i]) {
+        case LF_ORDER_KEV:
+            if (a->kev != b->kev)
+                return a->kev ? -1 : 1;
+            break;
+        case LF_ORDER_EPSS: {
+            /* a score beats none: "no score" is not "zero" */
+            double pa = a->has_epss ? a->epss_percentile : -1, pb = b->has_epss ? b->epss_percentile : -1;
+            if (pa != pb)
+                return pa > pb ? -1 : 1;
+            break;
+        }
+        case LF_ORDER_CVSS: {
+            int sa = a->has_cvss ? a->cvss->score10 : -1, sb = b->has_cvss ? b->cvss->score10 : -1;
+            if (sa != sb)
+                return sa > sb ? -1 : 1;
+            break;
+        }
+        }
+    }
     int c = strcmp(a->host, b->host);
     if (c)
         return c;
@@ -155,4 +211,10 @@ int lf_finding_cmp(const lf_finding *a, const lf_finding *b)
     if (c)
         return c;
     return strcmp(a->item ? a->item : "", b->item ? b->item : "");
+}
+
+int lf_finding_cmp(const lf_finding *a, const lf_finding *b)
+{
+    static const lf_finding_order def = {{LF_ORDER_KEV, LF_ORDER_EPSS, LF_ORDER_CVSS}, 3};
+    return lf_finding_cmp_order(a, b, &def);
 }

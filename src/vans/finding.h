@@ -46,12 +46,28 @@ typedef struct lf_finding {
     lf_crit_info crit;
     uint32_t config;             /* configuration ordinal in the doc */
     const char *cwe;             /* first CWE or NULL */
+    /* EPSS (FIRST), filled by the caller from feeds/epss.h; has_epss false = no score */
+    bool has_epss;
+    double epss, epss_percentile;
 } lf_finding;
+
+/* Order of work: the keys compared in turn (KEV listed first, higher EPSS percentile
+ * first, higher CVSS first), then host, CVE and item for a stable order. */
+typedef enum { LF_ORDER_KEV = 0, LF_ORDER_EPSS = 1, LF_ORDER_CVSS = 2 } lf_order_key;
+#define LF_ORDER_MAX 3
+typedef struct lf_finding_order {
+    lf_order_key key[LF_ORDER_MAX];
+    size_t n;
+} lf_finding_order;
+/* "kev,epss,cvss" (the default) or any subset/permutation; LF_EINVAL with a message. */
+int lf_finding_order_parse(const char *s, lf_finding_order *o, lf_err *err);
+void lf_finding_order_format(const lf_finding_order *o, char *out, size_t n);
+int lf_finding_cmp_order(const lf_finding *a, const lf_finding *b, const lf_finding_order *o);
 
 int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
                      lf_arena *a, lf_finding *out);
 
-/* Order for reports: KEV first, then CVSS score (high first), then vuln id. */
+/* The default order: KEV first, then EPSS percentile, then CVSS score (high first). */
 int lf_finding_cmp(const lf_finding *a, const lf_finding *b);
 
 /* Index of the preferred metric among m[0..n), or -1 when n == 0. */
