@@ -3,9 +3,9 @@
 # As root: installs what is missing with apt-get. Otherwise: prints the exact command.
 # Usage: scripts/deps.sh [build|test]   (test adds the fuzzing/test tools)
 set -eu
-PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3 libutf8proc-dev libopencc-dev libopencc-data libexpat1-dev"
+PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3 libutf8proc-dev libopencc-dev libopencc-data libexpat1-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev"
 if [ "${1:-build}" = "test" ]; then
-  PKGS="$PKGS clang libclang-rt-14-dev"
+  PKGS="$PKGS clang libclang-rt-14-dev python3-aiosmtpd"
 fi
 missing=""
 for p in $PKGS; do
