@@ -1,0 +1,1672 @@
+/*
+ * store: the backend-independent half of the storage layer (see store.h, store_int.h):
+ * URL dispatch, argument checks, the organisation and role rules, argon2id passwords,
+ * session and API-token secrets (random from getrandom(2), kept as SHA-256, FIPS 180-4),
+ * the finding lifecycle with its audit rows, and the seed organisations.
+ */
+#include "store/store_int.h"
+
+#include <argon2.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/json.h"
+
+/* ---------------------------------------------------------------- seed organisations */
+
+const lf_store_seed_org lf_store_seed_national = {
+    "TW", "數位發展部資通安全署", "Administration for Cyber Security, Ministry of Digital Affairs", -1};
+
+/* Codes: "R-" + the hub's ISO 3166-2:TW subdivision code. */
+const lf_store_seed_org lf_store_seed_regions[6] = {
+    {"R-TPE", "臺北市區域聯防中心", "Taipei City Regional Joint-Defense Centre", -1},
+    {"R-NWT", "新北市區域聯防中心", "New Taipei City Regional Joint-Defense Centre", -1},
+    {"R-TAO", "桃園市區域聯防中心", "Taoyuan City Regional Joint-Defense Centre", -1},
+    {"R-TXG", "臺中市區域聯防中心", "Taichung City Regional Joint-Defense Centre", -1},
+    {"R-TNN", "臺南市區域聯防中心", "Tainan City Regional Joint-Defense Centre", -1},
+    {"R-KHH", "高雄市區域聯防中心", "Kaohsiung City Regional Joint-Defense Centre", -1},
+};
+
+/* Codes: ISO 3166-2:TW. The first six are the hubs, in region order. */
+const lf_store_seed_org lf_store_seed_counties[22] = {
+    {"TW-TPE", "臺北市", "Taipei City", 0},
+    {"TW-NWT", "新北市", "New Taipei City", 1},
+    {"TW-TAO", "桃園市", "Taoyuan City", 2},
+    {"TW-TXG", "臺中市", "Taichung City", 3},
+    {"TW-TNN", "臺南市", "Tainan City", 4},
+    {"TW-KHH", "高雄市", "Kaohsiung City", 5},
+    {"TW-HUA", "花蓮縣", "Hualien County", 0},
+    {"TW-KIN", "金門縣", "Kinmen County", 0},
+    {"TW-LIE", "連江縣", "Lienchiang County", 0},
+    {"TW-KEE", "基隆市", "Keelung City", 1},
+    {"TW-ILA", "宜蘭縣", "Yilan County", 1},
+    {"TW-HSQ", "新竹縣", "Hsinchu County", 2},
+    {"TW-HSZ", "新竹市", "Hsinchu City", 2},
+    {"TW-MIA", "苗栗縣", "Miaoli County", 2},
+    {"TW-CHA", "彰化縣", "Changhua County", 3},
+    {"TW-NAN", "南投縣", "Nantou County", 3},
+    {"TW-YUN", "雲林縣", "Yunlin County", 4},
+    {"TW-CYQ", "嘉義縣", "Chiayi County", 4},
+    {"TW-CYI", "嘉義市", "Chiayi City", 4},
+    {"TW-PIF", "屏東縣", "Pingtung County", 5},
+    {"TW-TTT", "臺東縣", "Taitung County", 5},
+    {"TW-PEN", "澎湖縣", "Penghu County", 5},
+};
+
+/* ---------------------------------------------------------------- enum names */
+
+static const char *const org_kind_names[] = {NULL, "national", "region", "county", "agency"};
+static const char *const role_names[] = {NULL, "national_admin", "region_analyst", "county_officer",
+                                         "agency_officer", "read_only"};
+static const char *const fstate_names[] = {NULL, "open", "measure_filed", "fixed", "risk_accepted",
+                                           "false_positive"};
+static const char *const fkind_names[] = {NULL, "match", "review", "unanalysed"};
+static const char *const upload_status_names[] = {NULL, "pending", "current", "superseded"};
+
+#define NAMES_N(t) (sizeof(t) / sizeof((t)[0]))
+
+static const char *name_of(const char *const *t, size_t n, int v)
+{
+    return (v > 0 && (size_t)v < n) ? t[v] : NULL;
+}
+
+static int parse_name(const char *const *t, size_t n, const char *s)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(t[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *lf_org_kind_name(lf_org_kind k) { return name_of(org_kind_names, NAMES_N(org_kind_names), (int)k); }
+int lf_org_kind_parse(const char *s) { return parse_name(org_kind_names, NAMES_N(org_kind_names), s); }
+const char *lf_role_name(lf_role r) { return name_of(role_names, NAMES_N(role_names), (int)r); }
+int lf_role_parse(const char *s) { return parse_name(role_names, NAMES_N(role_names), s); }
+const char *lf_fstate_name(lf_fstate st) { return name_of(fstate_names, NAMES_N(fstate_names), (int)st); }
+int lf_fstate_parse(const char *s) { return parse_name(fstate_names, NAMES_N(fstate_names), s); }
+const char *lf_fkind_name(lf_fkind k) { return name_of(fkind_names, NAMES_N(fkind_names), (int)k); }
+int lf_fkind_parse(const char *s) { return parse_name(fkind_names, NAMES_N(fkind_names), s); }
+const char *lf_upload_status_name(lf_upload_status st)
+{
+    return name_of(upload_status_names, NAMES_N(upload_status_names), (int)st);
+}
+
+/* ---------------------------------------------------------------- SHA-256 (FIPS 180-4) */
+
+typedef struct sha256_ctx {
+    uint32_t h[8];
+    unsigned char block[64];
+    size_t fill;
+    uint64_t bytes;
+} sha256_ctx;
+
+/* FIPS 180-4 section 4.2.2: the first 32 bits of the fractional parts of the cube roots of
+ * the first 64 primes. */
+static const uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+
+/* Section 6.2.2: one 512-bit block. */
+static void sha256_block(sha256_ctx *c, const unsigned char *p)
+{
+    uint32_t w[64];
+    for (int t = 0; t < 16; t++)
+        w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 | (uint32_t)p[4 * t + 2] << 8 |
+               (uint32_t)p[4 * t + 3];
+    for (int t = 16; t < 64; t++) {
+        uint32_t s0 = ror32(w[t - 15], 7) ^ ror32(w[t - 15], 18) ^ (w[t - 15] >> 3);
+        uint32_t s1 = ror32(w[t - 2], 17) ^ ror32(w[t - 2], 19) ^ (w[t - 2] >> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+    uint32_t e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+    for (int t = 0; t < 64; t++) {
+        uint32_t S1 = ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25);
+        uint32_t ch = (e & f) ^ (~e & g);
+        uint32_t t1 = h + S1 + ch + sha256_k[t] + w[t];
+        uint32_t S0 = ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22);
+        uint32_t maj = (a & b) ^ (a & cc) ^ (b & cc);
+        uint32_t t2 = S0 + maj;
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = cc;
+        cc = b;
+        b = a;
+        a = t1 + t2;
+    }
+    c->h[0] += a;
+    c->h[1] += b;
+    c->h[2] += cc;
+    c->h[3] += d;
+    c->h[4] += e;
+    c->h[5] += f;
+    c->h[6] += g;
+    c->h[7] += h;
+}
+
+static void sha256_init(sha256_ctx *c)
+{
+    /* Section 5.3.3 */
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->fill = 0;
+    c->bytes = 0;
+}
+
+static void sha256_update(sha256_ctx *c, const unsigned char *p, size_t n)
+{
+    c->bytes += n;
+    while (n) {
+        size_t take = 64 - c->fill;
+        if (take > n)
+            take = n;
+        memcpy(c->block + c->fill, p, take);
+        c->fill += take;
+        p += take;
+        n -= take;
+        if (c->fill == 64) {
+            sha256_block(c, c->block);
+            c->fill = 0;
+        }
+    }
+}
+
+static void sha256_final(sha256_ctx *c, unsigned char out[32])
+{
+    /* Section 5.1.1: a 1 bit, zeros to 448 mod 512, then the 64-bit bit length. */
+    uint64_t bits = c->bytes * 8;
+    unsigned char pad = 0x80;
+    sha256_update(c, &pad, 1);
+    pad = 0;
+    while (c->fill != 56)
+        sha256_update(c, &pad, 1);
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha256_update(c, len, 8);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (unsigned char)(c->h[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+        out[4 * i + 3] = (unsigned char)c->h[i];
+    }
+}
+
+static void hex_encode(const unsigned char *p, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hx[p[i] >> 4];
+        out[2 * i + 1] = hx[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void lf_store_token_hash(const char *s, size_t n, char out[LF_STORE_TOKEN_SIZE])
+{
+    sha256_ctx c;
+    unsigned char d[32];
+    sha256_init(&c);
+    sha256_update(&c, (const unsigned char *)s, n);
+    sha256_final(&c, d);
+    hex_encode(d, 32, out);
+}
+
+/* ---------------------------------------------------------------- randomness */
+
+static int random_bytes(unsigned char *p, size_t n, lf_err *err)
+{
+    while (n) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return lf_err_set(err, LF_EIO, "getrandom: %s", strerror(errno));
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    return LF_OK;
+}
+
+/* 32 random bytes as 64 hex digits. */
+static int random_token(char out[LF_STORE_TOKEN_SIZE], lf_err *err)
+{
+    unsigned char b[32];
+    int rc = random_bytes(b, sizeof b, err);
+    if (rc)
+        return rc;
+    hex_encode(b, sizeof b, out);
+    return LF_OK;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+#define NEED(cond, ...)                                                                  \
+    do {                                                                                 \
+        if (!(cond))                                                                     \
+            return lf_err_set(err, LF_EINVAL, __VA_ARGS__);                              \
+    } while (0)
+
+static bool nonempty(const char *s, size_t max) { return s && *s && strlen(s) <= max; }
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int two_digits(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+
+/* "YYYY-MM" */
+static bool valid_month(const char *s)
+{
+    if (!s || strnlen(s, 8) != 7 || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2))
+        return false;
+    int m = two_digits(s + 5);
+    return m >= 1 && m <= 12;
+}
+
+/* "YYYY-MM-DD" with a day that exists in that month; NULL is fine (no date). */
+static bool valid_date_or_null(const char *s)
+{
+    if (!s)
+        return true;
+    if (strnlen(s, 11) != 10 || !valid_month((char[8]){s[0], s[1], s[2], s[3], s[4], s[5], s[6], 0}) ||
+        s[7] != '-' || !all_digits(s + 8, 2))
+        return false;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two_digits(s + 2);
+    int m = two_digits(s + 5), d = two_digits(s + 8);
+    int maxd = mdays[m - 1];
+    if (m == 2 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        maxd = 28;
+    return d >= 1 && d <= maxd;
+}
+
+/* Codes and logins: printable ASCII without spaces. */
+static bool valid_ident(const char *s, size_t max)
+{
+    if (!nonempty(s, max))
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            return false;
+    return true;
+}
+
+static bool valid_email(const char *s)
+{
+    return valid_ident(s, 254) && strchr(s, '@') && s[0] != '@' && s[strlen(s) - 1] != '@';
+}
+
+uint32_t lf_store_page_limit(const lf_store_page *pg)
+{
+    if (!pg || pg->limit == 0)
+        return LF_STORE_PAGE_DEFAULT;
+    return pg->limit > LF_STORE_PAGE_MAX ? LF_STORE_PAGE_MAX : pg->limit;
+}
+
+static int need_store(lf_store *s, lf_err *err)
+{
+    if (!s)
+        return lf_err_set(err, LF_EINVAL, "store: no store");
+    return LF_OK;
+}
+
+#define NEED_OUT(p)                                                                      \
+    do {                                                                                 \
+        if (!(p))                                                                        \
+            return lf_err_set(err, LF_EINVAL, "%s: missing output argument", __func__);  \
+    } while (0)
+
+/* ---------------------------------------------------------------- open, close */
+
+static int64_t clock_time(void *ud)
+{
+    (void)ud;
+    return (int64_t)time(NULL);
+}
+
+int64_t lf_store_now(const lf_store *s) { return s->opts.clock(s->opts.clock_ud); }
+
+int lf_store_open(const char *url, lf_store **out, lf_err *err)
+{
+    return lf_store_open_opts(url, NULL, out, err);
+}
+
+int lf_store_open_opts(const char *url, const lf_store_opts *opts, lf_store **out, lf_err *err)
+{
+    NEED_OUT(out);
+    *out = NULL;
+    NEED(url && *url, "store: empty URL (want sqlite:/path/to/file.db or a path)");
+
+    const lf_store_ops *ops = NULL;
+    const char *path = url;
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return lf_err_set(err, LF_EFORMAT, "store: this build has no PostgreSQL backend (url %.64s...)",
+                          url);
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        path = url + 7;
+        if (strncmp(path, "//", 2) == 0)
+            path += 2;          /* sqlite:///abs/path */
+        ops = &lf_store_sqlite_ops;
+    } else {
+        const char *colon = strstr(url, "://");
+        if (colon) {
+            int n = (int)(colon - url);
+            return lf_err_set(err, LF_EFORMAT, "store: unknown backend '%.*s' (this build has sqlite)",
+                              n > 32 ? 32 : n, url);
+        }
+        ops = &lf_store_sqlite_ops;
+    }
+    NEED(*path, "store: URL '%s' names no file", url);
+    NEED(strcmp(path, ":memory:") != 0,
+         "store: ':memory:' cannot be shared between the server's threads; use a file");
+
+    lf_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return lf_err_set(err, LF_ENOMEM, "store: out of memory");
+    s->ops = ops;
+    if (opts)
+        s->opts = *opts;
+    if (!s->opts.clock)
+        s->opts.clock = clock_time;
+    if (!s->opts.argon2_t_cost)
+        s->opts.argon2_t_cost = 3;
+    if (!s->opts.argon2_m_kib)
+        s->opts.argon2_m_kib = 64 * 1024;
+    if (!s->opts.argon2_lanes)
+        s->opts.argon2_lanes = 1;
+    if (!s->opts.login_max_failures)
+        s->opts.login_max_failures = 5;
+    if (!s->opts.login_lock_seconds)
+        s->opts.login_lock_seconds = 900;
+    if (!s->opts.busy_timeout_ms)
+        s->opts.busy_timeout_ms = 10000;
+    if (pthread_mutex_init(&s->mu, NULL) != 0) {
+        free(s);
+        return lf_err_set(err, LF_ENOMEM, "store: cannot create a mutex");
+    }
+    int rc = ops->open(s, path, err);
+    if (rc) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return LF_OK;
+}
+
+void lf_store_close(lf_store *s)
+{
+    if (!s)
+        return;
+    s->ops->close(s);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+const char *lf_store_backend_name(const lf_store *s) { return s ? s->ops->name : NULL; }
+
+int lf_store_schema_latest(void) { return lf_store_sqlite_latest(); }
+
+int lf_store_schema_version(lf_store *s, int *version, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(version);
+    return s->ops->schema_version(s, version, err);
+}
+
+int lf_store_check(lf_store *s, lf_err *err)
+{
+    int rc = need_store(s, err);
+    return rc ? rc : s->ops->check(s, err);
+}
+
+int lf_store_ping(lf_store *s, lf_err *err)
+{
+    int rc = need_store(s, err);
+    return rc ? rc : s->ops->ping(s, err);
+}
+
+int lf_store_begin(lf_store *s, lf_err *err)
+{
+    int rc = need_store(s, err);
+    return rc ? rc : s->ops->begin(s, err);
+}
+
+int lf_store_commit(lf_store *s, lf_err *err)
+{
+    int rc = need_store(s, err);
+    return rc ? rc : s->ops->commit(s, err);
+}
+
+void lf_store_rollback(lf_store *s)
+{
+    if (s)
+        s->ops->rollback(s);
+}
+
+/* Commit on success, roll back on failure; returns rc (or the commit's error). */
+static int finish_tx(lf_store *s, int rc, lf_err *err)
+{
+    if (rc) {
+        s->ops->rollback(s);
+        return rc;
+    }
+    rc = s->ops->commit(s, err);
+    if (rc)
+        s->ops->rollback(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- organisations */
+
+static int check_contacts(const char *const *emails, size_t n, lf_err *err)
+{
+    NEED(n == 0 || emails, "org: contacts missing");
+    NEED(n <= 64, "org: %zu contacts (at most 64)", n);
+    for (size_t i = 0; i < n; i++)
+        NEED(valid_email(emails[i]), "org: contact %zu is not an e-mail address", i + 1);
+    return LF_OK;
+}
+
+int lf_store_org_create(lf_store *s, const lf_store_org *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in, "org: nothing to create");
+    NEED(valid_ident(in->code, 64), "org: code must be 1-64 printable ASCII characters without spaces");
+    NEED(nonempty(in->name_zh, 300) && nonempty(in->name_en, 300),
+         "org %s: both names (Chinese and English, at most 300 bytes) are required", in->code);
+    NEED(in->kind >= LF_ORG_NATIONAL && in->kind <= LF_ORG_AGENCY, "org %s: unknown kind %d", in->code,
+         (int)in->kind);
+    if (in->kind == LF_ORG_AGENCY)
+        NEED(in->level == 'A' || in->level == 'B' || in->level == 'C',
+             "org %s: an agency needs responsibility level A, B or C", in->code);
+    else
+        NEED(in->level == 0, "org %s: only agencies carry a responsibility level", in->code);
+    rc = check_contacts(in->emails, in->nemails, err);
+    if (rc)
+        return rc;
+
+    if (in->kind == LF_ORG_NATIONAL) {
+        NEED(in->parent_id == 0, "org %s: the national root has no parent", in->code);
+    } else {
+        NEED(in->parent_id > 0, "org %s: a %s needs a parent", in->code, lf_org_kind_name(in->kind));
+        lf_arena a;
+        lf_arena_init(&a, 4096);
+        lf_store_org parent = {0};
+        rc = s->ops->org_get(s, in->parent_id, NULL, &a, &parent, err);
+        lf_org_kind pk = parent.kind;
+        lf_arena_clear(&a);
+        if (rc)
+            return rc;
+        bool ok = (in->kind == LF_ORG_REGION && pk == LF_ORG_NATIONAL) ||
+                  (in->kind == LF_ORG_COUNTY && pk == LF_ORG_REGION) ||
+                  (in->kind == LF_ORG_AGENCY && pk != LF_ORG_AGENCY);
+        NEED(ok, "org %s: a %s cannot be placed under a %s", in->code, lf_org_kind_name(in->kind),
+             lf_org_kind_name(pk));
+    }
+    lf_id id = 0;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    rc = s->ops->org_create(s, in, &id, err);
+    if (!rc && in->nemails)
+        rc = s->ops->org_set_contacts(s, id, in->emails, in->nemails, err);
+    rc = finish_tx(s, rc, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_org_get(lf_store *s, lf_id id, lf_arena *a, lf_store_org *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->org_get(s, id, NULL, a, out, err);
+}
+
+int lf_store_org_get_by_code(lf_store *s, const char *code, lf_arena *a, lf_store_org *out,
+                             lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(code && *code, "org: empty code");
+    return s->ops->org_get(s, 0, code, a, out, err);
+}
+
+int lf_store_org_set_contacts(lf_store *s, lf_id id, const char *const *emails, size_t n,
+                              lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    rc = check_contacts(emails, n, err);
+    if (rc)
+        return rc;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->org_set_contacts(s, id, emails, n, err), err);
+}
+
+#define LIST_ARGS_OK()                                                                   \
+    do {                                                                                 \
+        int rc_ = need_store(s, err);                                                    \
+        if (rc_)                                                                         \
+            return rc_;                                                                  \
+        NEED_OUT(a && out && n);                                                         \
+        *out = NULL;                                                                     \
+        *n = 0;                                                                          \
+    } while (0)
+
+int lf_store_org_children(lf_store *s, lf_id id, lf_store_page *pg, lf_arena *a,
+                          lf_store_org **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->org_children(s, id, pg, a, out, n, err);
+}
+
+int lf_store_org_agencies(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                          lf_store_org **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->org_agencies(s, scope, pg, a, out, n, err);
+}
+
+int lf_store_org_ancestors(lf_store *s, lf_id id, lf_arena *a, lf_store_org **out, size_t *n,
+                           lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->org_ancestors(s, id, a, out, n, err);
+}
+
+int lf_store_org_within(lf_store *s, lf_id org, lf_id scope, bool *inside, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(inside);
+    *inside = false;
+    return s->ops->org_within(s, org, scope, inside, err);
+}
+
+/* ---------------------------------------------------------------- users */
+
+static int check_user_fields(lf_store *s, const lf_store_user *in, lf_err *err)
+{
+    NEED(nonempty(in->display_name, 200), "user: display name must be 1-200 bytes");
+    NEED(valid_email(in->email), "user: '%.64s' is not an e-mail address", in->email ? in->email : "");
+    NEED(in->role >= LF_ROLE_NATIONAL_ADMIN && in->role <= LF_ROLE_READ_ONLY, "user: unknown role %d",
+         (int)in->role);
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    lf_store_org org = {0};
+    int rc = s->ops->org_get(s, in->org_id, NULL, &a, &org, err);
+    lf_org_kind k = org.kind;
+    lf_arena_clear(&a);
+    if (rc)
+        return rc;
+    /* A role is tied to one level of the hierarchy, so the org is the role's scope. */
+    static const lf_org_kind role_kind[] = {0, LF_ORG_NATIONAL, LF_ORG_REGION, LF_ORG_COUNTY,
+                                            LF_ORG_AGENCY, 0};
+    lf_org_kind want = role_kind[in->role];
+    NEED(want == 0 || want == k, "user: role %s belongs to a %s, not a %s", lf_role_name(in->role),
+         lf_org_kind_name(want), lf_org_kind_name(k));
+    return LF_OK;
+}
+
+int lf_store_user_create(lf_store *s, const lf_store_user *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in, "user: nothing to create");
+    NEED(valid_ident(in->login, 64), "user: login must be 1-64 printable ASCII characters without spaces");
+    rc = check_user_fields(s, in, err);
+    if (rc)
+        return rc;
+    lf_id id = 0;
+    rc = s->ops->user_create(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_user_get(lf_store *s, lf_id id, lf_arena *a, lf_store_user *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    lf_store_auth_row row;
+    rc = s->ops->user_get(s, id, NULL, a, &row, err);
+    if (!rc)
+        *out = row.user;
+    return rc;
+}
+
+int lf_store_user_get_by_login(lf_store *s, const char *login, lf_arena *a, lf_store_user *out,
+                               lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(login && *login, "user: empty login");
+    lf_store_auth_row row;
+    rc = s->ops->user_get(s, 0, login, a, &row, err);
+    if (!rc)
+        *out = row.user;
+    return rc;
+}
+
+int lf_store_user_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                       lf_store_user **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->user_list(s, scope, pg, a, out, n, err);
+}
+
+int lf_store_user_update(lf_store *s, const lf_store_user *in, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && in->id > 0, "user: no user to update");
+    rc = check_user_fields(s, in, err);
+    if (rc)
+        return rc;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    rc = s->ops->user_update(s, in, err);
+    if (!rc && in->disabled)
+        rc = s->ops->session_delete(s, NULL, in->id, err);
+    return finish_tx(s, rc, err);
+}
+
+/* argon2id with the store's cost and a fresh salt into out (size n). */
+static int hash_password(lf_store *s, const char *pw, size_t len, char *out, size_t n, lf_err *err)
+{
+    unsigned char salt[16];
+    int rc = random_bytes(salt, sizeof salt, err);
+    if (rc)
+        return rc;
+    const lf_store_opts *o = &s->opts;
+    size_t need = argon2_encodedlen(o->argon2_t_cost, o->argon2_m_kib, o->argon2_lanes, sizeof salt, 32,
+                                    Argon2_id);
+    if (need > n)
+        return lf_err_set(err, LF_ELIMIT, "password: encoded hash needs %zu bytes", need);
+    int ar = argon2id_hash_encoded(o->argon2_t_cost, o->argon2_m_kib, o->argon2_lanes, pw, len, salt,
+                                   sizeof salt, 32, out, n);
+    if (ar != ARGON2_OK)
+        return lf_err_set(err, ar == ARGON2_MEMORY_ALLOCATION_ERROR ? LF_ENOMEM : LF_EINVAL,
+                          "password: argon2id: %s", argon2_error_message(ar));
+    return LF_OK;
+}
+
+int lf_store_user_set_password(lf_store *s, lf_id id, const char *password, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(password && *password, "password: empty");
+    size_t len = strlen(password);
+    NEED(len <= LF_STORE_PASSWORD_MAX, "password: longer than %d bytes", LF_STORE_PASSWORD_MAX);
+    char enc[160];
+    rc = hash_password(s, password, len, enc, sizeof enc, err);
+    if (rc)
+        return rc;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    rc = s->ops->user_set_hash(s, id, enc, err);
+    /* a new password ends every session opened with the old one */
+    if (!rc)
+        rc = s->ops->session_delete(s, NULL, id, err);
+    return finish_tx(s, rc, err);
+}
+
+/* The hash an unknown login is checked against, made once per store (lazily: opening a
+ * store should not cost a password hash). */
+static int dummy_hash(lf_store *s, char *out, size_t n, lf_err *err)
+{
+    int rc = LF_OK;
+    pthread_mutex_lock(&s->mu);
+    if (!s->have_dummy) {
+        char pw[LF_STORE_TOKEN_SIZE];
+        rc = random_token(pw, err);
+        if (!rc)
+            rc = hash_password(s, pw, strlen(pw), s->dummy_hash, sizeof s->dummy_hash, err);
+        s->have_dummy = rc == LF_OK;
+    }
+    if (!rc)
+        snprintf(out, n, "%s", s->dummy_hash);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int lf_store_user_check_password(lf_store *s, const char *login, const char *password,
+                                 lf_auth_result *result, lf_arena *a, lf_store_user *user,
+                                 lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(result && a);
+    *result = LF_AUTH_BAD;
+    NEED(login && password, "login: missing login or password");
+    size_t len = strlen(password);
+    if (len > LF_STORE_PASSWORD_MAX)
+        len = LF_STORE_PASSWORD_MAX;   /* still verified (and fails): same time as any other */
+
+    lf_store_auth_row row;
+    rc = s->ops->user_get(s, 0, login, a, &row, err);
+    if (rc && rc != LF_ENOTFOUND)
+        return rc;
+    bool known = rc == LF_OK && row.password_hash;
+    if (known && row.user.locked_until > lf_store_now(s)) {
+        *result = LF_AUTH_LOCKED;
+        if (user)
+            *user = row.user;
+        lf_err_clear(err);
+        return LF_OK;
+    }
+    char dummy[160];
+    const char *hash = known ? row.password_hash : NULL;
+    if (!hash) {
+        rc = dummy_hash(s, dummy, sizeof dummy, err);
+        if (rc)
+            return rc;
+        hash = dummy;
+    }
+    int ar = argon2id_verify(hash, password, len);
+    lf_err_clear(err);
+    if (!known)
+        return LF_OK;                  /* unknown login (or no password): LF_AUTH_BAD */
+    if (ar != ARGON2_OK) {
+        if (ar == ARGON2_MEMORY_ALLOCATION_ERROR)
+            return lf_err_set(err, LF_ENOMEM, "login: argon2id: out of memory");
+        int64_t until = lf_store_now(s) + s->opts.login_lock_seconds;
+        rc = s->ops->user_login_failed(s, row.user.id, s->opts.login_max_failures, until, err);
+        return rc;
+    }
+    if (row.user.disabled) {
+        *result = LF_AUTH_DISABLED;
+    } else {
+        rc = s->ops->user_login_ok(s, row.user.id, err);
+        if (rc)
+            return rc;
+        row.user.failed_logins = 0;
+        row.user.last_login = lf_store_now(s);
+        *result = LF_AUTH_OK;
+    }
+    if (user)
+        *user = row.user;
+    return LF_OK;
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+static int need_token(const char *token, lf_err *err)
+{
+    NEED(token && strlen(token) == LF_STORE_TOKEN_SIZE - 1, "session: malformed token");
+    return LF_OK;
+}
+
+int lf_store_session_create(lf_store *s, lf_id user_id, int64_t ttl,
+                            char token[LF_STORE_TOKEN_SIZE], lf_store_session *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(token);
+    token[0] = '\0';
+    NEED(ttl > 0, "session: lifetime must be positive");
+    lf_store_session ses = {0};
+    ses.user_id = user_id;
+    char tok[LF_STORE_TOKEN_SIZE], hash[LF_STORE_TOKEN_SIZE];
+    if ((rc = random_token(tok, err)) || (rc = random_token(ses.csrf, err)))
+        return rc;
+    lf_store_token_hash(tok, strlen(tok), hash);
+    ses.created = ses.last_seen = lf_store_now(s);
+    ses.expires = ses.created + ttl;
+    rc = s->ops->session_insert(s, hash, &ses, &ses.id, err);
+    if (rc)
+        return rc;
+    memcpy(token, tok, LF_STORE_TOKEN_SIZE);
+    if (out)
+        *out = ses;
+    return LF_OK;
+}
+
+int lf_store_session_get(lf_store *s, const char *token, lf_store_session *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(out);
+    if ((rc = need_token(token, err)))
+        return rc;
+    char hash[LF_STORE_TOKEN_SIZE];
+    lf_store_token_hash(token, strlen(token), hash);
+    return s->ops->session_get(s, hash, out, err);
+}
+
+int lf_store_session_touch(lf_store *s, const char *token, int64_t ttl, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    if ((rc = need_token(token, err)))
+        return rc;
+    char hash[LF_STORE_TOKEN_SIZE];
+    lf_store_token_hash(token, strlen(token), hash);
+    return s->ops->session_touch(s, hash, ttl > 0 ? lf_store_now(s) + ttl : 0, err);
+}
+
+int lf_store_session_delete(lf_store *s, const char *token, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    if ((rc = need_token(token, err)))
+        return rc;
+    char hash[LF_STORE_TOKEN_SIZE];
+    lf_store_token_hash(token, strlen(token), hash);
+    return s->ops->session_delete(s, hash, 0, err);
+}
+
+int lf_store_session_delete_user(lf_store *s, lf_id user_id, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(user_id > 0, "session: no user");
+    return s->ops->session_delete(s, NULL, user_id, err);
+}
+
+int lf_store_session_purge(lf_store *s, size_t *removed, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    size_t k = 0;
+    rc = s->ops->session_purge(s, &k, err);
+    if (removed)
+        *removed = k;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- API tokens */
+
+int lf_store_apitoken_create(lf_store *s, const char *name, lf_id org_id, lf_id created_by,
+                             char secret[LF_STORE_SECRET_SIZE], lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(secret);
+    secret[0] = '\0';
+    NEED(nonempty(name, 200), "api token: name must be 1-200 bytes");
+    char tok[LF_STORE_TOKEN_SIZE], full[LF_STORE_SECRET_SIZE], hash[LF_STORE_TOKEN_SIZE];
+    if ((rc = random_token(tok, err)))
+        return rc;
+    snprintf(full, sizeof full, "lft_%s", tok);
+    lf_store_token_hash(full, strlen(full), hash);
+    lf_store_apitoken in = {.name = name, .org_id = org_id, .created_by = created_by};
+    lf_id id = 0;
+    rc = s->ops->apitoken_insert(s, &in, hash, &id, err);
+    if (rc)
+        return rc;
+    memcpy(secret, full, LF_STORE_SECRET_SIZE);
+    if (id_out)
+        *id_out = id;
+    return LF_OK;
+}
+
+int lf_store_apitoken_check(lf_store *s, const char *secret, lf_arena *a, lf_store_apitoken *out,
+                            lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    if (!secret || strlen(secret) != LF_STORE_SECRET_SIZE - 1 || strncmp(secret, "lft_", 4) != 0)
+        return lf_err_set(err, LF_ENOTFOUND, "api token: unknown or revoked");
+    char hash[LF_STORE_TOKEN_SIZE];
+    lf_store_token_hash(secret, strlen(secret), hash);
+    rc = s->ops->apitoken_get(s, hash, a, out, err);
+    if (rc == LF_OK && out->revoked)
+        rc = LF_ENOTFOUND;
+    if (rc == LF_ENOTFOUND)
+        return lf_err_set(err, LF_ENOTFOUND, "api token: unknown or revoked");
+    if (rc)
+        return rc;
+    rc = s->ops->apitoken_used(s, out->id, err);
+    if (!rc)
+        out->last_used = lf_store_now(s);
+    return rc;
+}
+
+int lf_store_apitoken_revoke(lf_store *s, lf_id id, lf_err *err)
+{
+    int rc = need_store(s, err);
+    return rc ? rc : s->ops->apitoken_revoke(s, id, err);
+}
+
+int lf_store_apitoken_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                           lf_store_apitoken **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->apitoken_list(s, scope, pg, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- uploads */
+
+static int need_agency(lf_store *s, lf_id id, const char *what, lf_err *err)
+{
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    lf_store_org org = {0};
+    int rc = s->ops->org_get(s, id, NULL, &a, &org, err);
+    lf_org_kind k = org.kind;
+    lf_arena_clear(&a);
+    if (rc)
+        return rc;
+    NEED(k == LF_ORG_AGENCY, "%s: org %lld is a %s, not an agency", what, (long long)id,
+         lf_org_kind_name(k));
+    return LF_OK;
+}
+
+int lf_store_upload_create(lf_store *s, const lf_store_upload *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in, "upload: nothing to create");
+    NEED(valid_month(in->month), "upload: month '%.8s' is not YYYY-MM", in->month);
+    NEED(nonempty(in->file_name, 1024), "upload: file name must be 1-1024 bytes");
+    NEED(in->uploaded_by > 0 || in->token_id > 0, "upload: who uploaded it (user or API token)?");
+    if ((rc = need_agency(s, in->agency_id, "upload", err)))
+        return rc;
+    lf_id id = 0;
+    rc = s->ops->upload_create(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items, size_t n,
+                       lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(n == 0 || items, "items: none given");
+    for (size_t i = 0; i < n; i++)
+        NEED(items[i].host && items[i].bucket, "items: item %zu has no host or bucket", i + 1);
+    if (n == 0)
+        return LF_OK;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->items_add(s, upload_id, items, n, err), err);
+}
+
+int lf_store_upload_publish(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
+                            const char *report_json, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    lf_store_counts zero = {0};
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->upload_publish(s, upload_id, counts ? counts : &zero, report_json, err),
+                     err);
+}
+
+int lf_store_upload_get(lf_store *s, lf_id id, lf_arena *a, lf_store_upload *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->upload_get(s, id, a, out, err);
+}
+
+int lf_store_upload_snapshot(lf_store *s, lf_id agency_id, const char *month, lf_arena *a,
+                             lf_store_upload *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(valid_month(month), "snapshot: month '%.8s' is not YYYY-MM", month ? month : "");
+    return s->ops->upload_snapshot(s, agency_id, month, a, out, err);
+}
+
+int lf_store_upload_list(lf_store *s, lf_id scope, const char *month, lf_store_page *pg,
+                         lf_arena *a, lf_store_upload **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    NEED(!month || valid_month(month), "uploads: month '%.8s' is not YYYY-MM", month);
+    return s->ops->upload_list(s, scope, month, pg, a, out, n, err);
+}
+
+int lf_store_items_list(lf_store *s, lf_id upload_id, lf_store_page *pg, lf_arena *a,
+                        lf_store_item **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->items_list(s, upload_id, pg, a, out, n, err);
+}
+
+int lf_store_items_each(lf_store *s, lf_id upload_id, lf_store_item_fn fn, void *ud, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(fn, "items: no callback");
+    return s->ops->items_each(s, upload_id, fn, ud, err);
+}
+
+/* ---------------------------------------------------------------- hosts */
+
+int lf_store_host_get(lf_store *s, lf_id id, lf_arena *a, lf_store_host *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->host_get(s, id, 0, NULL, a, out, err);
+}
+
+int lf_store_host_get_by_name(lf_store *s, lf_id agency_id, const char *name, lf_arena *a,
+                              lf_store_host *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(name, "host: no name");
+    return s->ops->host_get(s, 0, agency_id, name, a, out, err);
+}
+
+int lf_store_host_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                       lf_store_host **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->host_list(s, scope, pg, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static int json_key(lf_buf *b, bool *first, const char *key)
+{
+    int rc = lf_buf_puts(b, *first ? "{" : ",");
+    *first = false;
+    if (!rc)
+        rc = lf_json_write_str(b, key, strlen(key));
+    if (!rc)
+        rc = lf_buf_putc(b, ':');
+    return rc;
+}
+
+static int json_str(lf_buf *b, bool *first, const char *key, const char *v)
+{
+    int rc = json_key(b, first, key);
+    if (!rc)
+        rc = v ? lf_json_write_str(b, v, strlen(v)) : lf_buf_puts(b, "null");
+    return rc;
+}
+
+static int json_int(lf_buf *b, bool *first, const char *key, int64_t v)
+{
+    int rc = json_key(b, first, key);
+    return rc ? rc : lf_buf_printf(b, "%lld", (long long)v);
+}
+
+/* The part of a finding a person or a run changes, as the audit trail records it. */
+static int finding_json(const lf_store_finding *f, lf_buf *b)
+{
+    bool first = true;
+    int rc = json_str(b, &first, "state", lf_fstate_name(f->state));
+    if (!rc) rc = json_str(b, &first, "cpe", f->cpe);
+    if (!rc) rc = json_str(b, &first, "measure", f->measure);
+    if (!rc) rc = json_str(b, &first, "measure_planned", f->measure_planned);
+    if (!rc) rc = json_str(b, &first, "risk_reason", f->risk_reason);
+    if (!rc) rc = json_str(b, &first, "risk_approver", f->risk_approver);
+    if (!rc) rc = json_str(b, &first, "risk_expiry", f->risk_expiry);
+    if (!rc) rc = json_str(b, &first, "fp_reason", f->fp_reason);
+    if (!rc) rc = json_str(b, &first, "notice_date", f->notice_date);
+    if (!rc) rc = json_str(b, &first, "due_date", f->due_date);
+    if (!rc) rc = json_int(b, &first, "fixed_at", f->fixed_at);
+    if (!rc) rc = json_int(b, &first, "fixed_confirmed", f->fixed_confirmed);
+    if (!rc) rc = json_int(b, &first, "reopened", f->reopened);
+    if (!rc) rc = lf_buf_putc(b, '}');
+    return rc;
+}
+
+static const lf_store_actor system_actor = {0, "system"};
+
+/* One audit row for a finding change: before may be NULL (created). */
+static int audit_finding(lf_store *s, const lf_store_finding *before, const lf_store_finding *after,
+                         const char *action, const lf_store_actor *who, lf_err *err)
+{
+    lf_buf b1, b2;
+    lf_buf_init(&b1, 1 << 20);
+    lf_buf_init(&b2, 1 << 20);
+    int rc = LF_OK;
+    if (before)
+        rc = finding_json(before, &b1);
+    if (!rc)
+        rc = finding_json(after, &b2);
+    if (rc) {
+        rc = lf_err_set(err, rc, "audit: cannot build the finding's JSON");
+        goto done;
+    }
+    if (!who)
+        who = &system_actor;
+    lf_store_audit row = {
+        .user_id = who->user_id,
+        .actor = who->login ? who->login : (who->user_id ? "?" : "system"),
+        .org_id = after->agency_id,
+        .entity = "finding",
+        .entity_id = after->id,
+        .action = action,
+        .before_json = before ? b1.data : NULL,
+        .after_json = b2.data,
+    };
+    rc = s->ops->audit_add(s, &row, NULL, err);
+done:
+    lf_buf_clear(&b1);
+    lf_buf_clear(&b2);
+    return rc;
+}
+
+int lf_store_audit_add(lf_store *s, const lf_store_audit *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in, "audit: nothing to add");
+    NEED(nonempty(in->actor, 200) && nonempty(in->entity, 64) && nonempty(in->action, 64),
+         "audit: actor, entity and action are required");
+    lf_id id = 0;
+    rc = s->ops->audit_add(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_audit_list(lf_store *s, lf_id scope, const char *entity, lf_id entity_id,
+                        lf_store_page *pg, lf_arena *a, lf_store_audit **out, size_t *n,
+                        lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->audit_list(s, scope, entity, entity_id, pg, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- match runs */
+
+int lf_store_match_begin(lf_store *s, lf_id agency_id, lf_id upload_id, bool full, lf_id *run,
+                         lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(run);
+    if ((rc = need_agency(s, agency_id, "match run", err)))
+        return rc;
+    return s->ops->run_create(s, agency_id, upload_id, full, run, err);
+}
+
+static void copy_hit(lf_store_finding *f, const lf_store_hit *h, bool cpe_too)
+{
+    if (cpe_too)
+        f->cpe = h->cpe;
+    f->kind = h->kind;
+    f->cvss = h->cvss;
+    f->cvss_version = h->cvss_version;
+    f->severity = h->severity;
+    f->kev = h->kev;
+    f->kev_due = h->kev_due;
+    f->epss = h->epss;
+}
+
+/* One hit on host_id of the run's agency, inside the caller's transaction; the counters
+ * go to *d. */
+static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const lf_store_hit *h, lf_arena *a,
+                     lf_store_match_summary *d, lf_err *err)
+{
+    int64_t now = lf_store_now(s);
+    d->hits++;
+    lf_store_finding f;
+    int rc = s->ops->finding_get(s, 0, host_id, h->cve, a, &f, err);
+    if (rc == LF_ENOTFOUND) {
+        bool sup = false;
+        if ((rc = s->ops->suppress_has(s, host_id, h->cpe, h->cve, &sup, err)))
+            return rc;
+        if (sup) {
+            d->suppressed++;
+            return LF_OK;
+        }
+        memset(&f, 0, sizeof f);
+        f.host_id = host_id;
+        f.agency_id = agency;
+        f.host = h->host;
+        f.cve = h->cve;
+        copy_hit(&f, h, true);
+        f.state = LF_FSTATE_OPEN;
+        f.first_seen = f.last_seen = now;
+        f.last_run = run;
+        if ((rc = s->ops->finding_insert(s, &f, &f.id, err)))
+            return rc;
+        if ((rc = audit_finding(s, NULL, &f, "new", NULL, err)))
+            return rc;
+        d->new_findings++;
+        return LF_OK;
+    }
+    if (rc)
+        return rc;
+
+    lf_store_finding before = f;
+    const char *action = NULL;
+    bool again = f.last_run == run;    /* a second item of the host hit the same CVE */
+    f.last_seen = now;
+    f.last_run = run;
+    switch (f.state) {
+    case LF_FSTATE_FIXED:
+        f.state = LF_FSTATE_OPEN;
+        f.reopened++;
+        f.fixed_at = 0;
+        f.fixed_confirmed = false;
+        copy_hit(&f, h, true);
+        action = "reopen";
+        d->reopened++;
+        break;
+    case LF_FSTATE_FALSE_POSITIVE: {
+        bool sup = false;
+        if ((rc = s->ops->suppress_has(s, host_id, h->cpe, h->cve, &sup, err)))
+            return rc;
+        if (sup) {
+            d->suppressed++;
+        } else {
+            /* the suppression names the CPE judged; this one was not */
+            f.state = LF_FSTATE_OPEN;
+            f.fp_reason = NULL;
+            f.reopened++;
+            copy_hit(&f, h, true);
+            action = "reopen";
+            d->reopened++;
+        }
+        break;
+    }
+    default:
+        copy_hit(&f, h, !again);
+        if (!again)
+            d->seen++;
+        break;
+    }
+    if (!action)
+        return s->ops->finding_refresh(s, &f, err);
+    if ((rc = s->ops->finding_update(s, &f, err)))
+        return rc;
+    return audit_finding(s, &before, &f, action, NULL, err);
+}
+
+static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t n, lf_arena *a, size_t *failed,
+                          lf_err *err)
+{
+    lf_id agency;
+    bool full, finished;
+    lf_store_match_summary d = {0}, sum;
+    int rc = s->ops->run_get(s, run, &agency, &full, &finished, &sum, err);
+    if (rc)
+        return rc;
+    NEED(!finished, "match run %lld has ended", (long long)run);
+    lf_id host_id = 0;
+    const char *host = NULL;
+    for (size_t i = 0; i < n; i++) {
+        *failed = i;
+        /* hits come host by host: look the host up once per run of equal names */
+        if (!host || strcmp(host, h[i].host) != 0) {
+            if ((rc = s->ops->host_upsert(s, agency, h[i].host, &host_id, err)))
+                return rc;
+            host = h[i].host;
+        }
+        lf_arena_reset(a);
+        if ((rc = match_one(s, run, agency, host_id, &h[i], a, &d, err)))
+            return rc;
+    }
+    return s->ops->run_add(s, run, &d, err);
+}
+
+static int check_hit(const lf_store_hit *h, lf_err *err)
+{
+    NEED(nonempty(h->host, 1024) && nonempty(h->cve, 64) && nonempty(h->cpe, 1024),
+         "match: a hit needs host, CVE and CPE");
+    NEED(h->kind >= LF_FKIND_MATCH && h->kind <= LF_FKIND_UNANALYSED, "match %s: unknown kind %d", h->cve,
+         (int)h->kind);
+    NEED(valid_date_or_null(h->kev_due), "match %s: KEV due date is not YYYY-MM-DD", h->cve);
+    return LF_OK;
+}
+
+int lf_store_match_add_batch(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(n == 0 || hits, "match: no hits");
+    for (size_t i = 0; i < n; i++)
+        if ((rc = check_hit(&hits[i], err)))
+            return rc;
+    if (n == 0)
+        return LF_OK;
+    lf_arena a;
+    lf_arena_init(&a, 8192);
+    size_t failed = 0;
+    rc = s->ops->begin(s, err);
+    if (!rc)
+        rc = finish_tx(s, match_batch_tx(s, run, hits, n, &a, &failed, err), err);
+    lf_arena_clear(&a);
+    if (rc && failed < n)
+        lf_err_id(err, hits[failed].cve);
+    return rc;
+}
+
+int lf_store_match_add(lf_store *s, lf_id run, const lf_store_hit *h, lf_err *err)
+{
+    NEED(h, "match: no hit");
+    return lf_store_match_add_batch(s, run, h, 1, err);
+}
+
+static int match_end_tx(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_err *err)
+{
+    lf_id agency;
+    bool full, finished;
+    int rc = s->ops->run_get(s, run, &agency, &full, &finished, sum, err);
+    if (rc)
+        return rc;
+    NEED(!finished, "match run %lld has already ended", (long long)run);
+    lf_store_match_summary d = {0};
+    if (full) {
+        lf_arena a, one;
+        lf_arena_init(&a, 0);
+        lf_arena_init(&one, 8192);
+        lf_id *ids;
+        size_t n;
+        rc = s->ops->finding_stale(s, agency, run, &a, &ids, &n, err);
+        int64_t now = lf_store_now(s);
+        for (size_t i = 0; !rc && i < n; i++) {
+            lf_store_finding f;
+            lf_arena_reset(&one);
+            if ((rc = s->ops->finding_get(s, ids[i], 0, NULL, &one, &f, err)))
+                break;
+            lf_store_finding before = f;
+            const char *action;
+            if (f.state == LF_FSTATE_FIXED) {
+                action = "confirm";            /* fixed by hand, now gone from the inventory */
+                d.confirmed++;
+            } else {
+                f.state = LF_FSTATE_FIXED;
+                f.fixed_at = now;
+                f.risk_reason = f.risk_approver = f.risk_expiry = NULL;
+                action = "fixed";
+                d.fixed++;
+            }
+            f.fixed_confirmed = true;
+            rc = s->ops->finding_update(s, &f, err);
+            if (!rc)
+                rc = audit_finding(s, &before, &f, action, NULL, err);
+        }
+        lf_arena_clear(&one);
+        lf_arena_clear(&a);
+        if (rc)
+            return rc;
+    }
+    if ((rc = s->ops->run_add(s, run, &d, err)))
+        return rc;
+    sum->fixed += d.fixed;
+    sum->confirmed += d.confirmed;
+    return s->ops->run_finish(s, run, err);
+}
+
+int lf_store_match_end(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    lf_store_match_summary tmp;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    rc = finish_tx(s, match_end_tx(s, run, &tmp, err), err);
+    if (!rc && sum)
+        *sum = tmp;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- finding changes */
+
+static int check_change(const lf_store_fchange *c, lf_err *err)
+{
+    NEED(c, "finding: no change given");
+    switch (c->to) {
+    case LF_FSTATE_MEASURE_FILED:
+        NEED(nonempty(c->measure, 10000), "finding: a measure needs its text (at most 10,000 bytes)");
+        NEED(c->measure_planned && valid_date_or_null(c->measure_planned),
+             "finding: a measure needs a planned date YYYY-MM-DD");
+        break;
+    case LF_FSTATE_RISK_ACCEPTED:
+        NEED(nonempty(c->risk_reason, 10000) && nonempty(c->risk_approver, 200),
+             "finding: accepting a risk needs a reason and an approver");
+        NEED(c->risk_expiry && valid_date_or_null(c->risk_expiry),
+             "finding: accepting a risk needs an expiry date YYYY-MM-DD");
+        break;
+    case LF_FSTATE_FALSE_POSITIVE:
+        NEED(nonempty(c->fp_reason, 10000), "finding: a false positive needs a reason");
+        break;
+    case LF_FSTATE_OPEN:
+    case LF_FSTATE_FIXED:
+        break;
+    default:
+        return lf_err_set(err, LF_EINVAL, "finding: unknown target state %d", (int)c->to);
+    }
+    return LF_OK;
+}
+
+static bool transition_allowed(lf_fstate from, lf_fstate to)
+{
+    bool active = from == LF_FSTATE_OPEN || from == LF_FSTATE_MEASURE_FILED;
+    switch (to) {
+    case LF_FSTATE_MEASURE_FILED:
+    case LF_FSTATE_FIXED:
+    case LF_FSTATE_RISK_ACCEPTED:
+    case LF_FSTATE_FALSE_POSITIVE:
+        return active;
+    case LF_FSTATE_OPEN:
+        return from == LF_FSTATE_FIXED || from == LF_FSTATE_RISK_ACCEPTED ||
+               from == LF_FSTATE_FALSE_POSITIVE;
+    default:
+        return false;
+    }
+}
+
+static int transition_tx(lf_store *s, lf_id id, const lf_store_fchange *c, const lf_store_actor *who,
+                         lf_arena *a, lf_err *err)
+{
+    lf_store_finding f;
+    int rc = s->ops->finding_get(s, id, 0, NULL, a, &f, err);
+    if (rc)
+        return rc;
+    if (!transition_allowed(f.state, c->to))
+        return lf_err_set(err, LF_EINVAL, "finding %lld (%s): cannot go from %s to %s", (long long)id, f.cve,
+                          lf_fstate_name(f.state), lf_fstate_name(c->to));
+    lf_store_finding before = f;
+    lf_fstate from = f.state;
+    f.state = c->to;
+    /* Leaving a state drops the fields that belong to it; the audit row keeps them. */
+    if (from == LF_FSTATE_FALSE_POSITIVE) {
+        f.fp_reason = NULL;
+        if ((rc = s->ops->suppress_del(s, f.id, err)))
+            return rc;
+    }
+    if (from == LF_FSTATE_RISK_ACCEPTED)
+        f.risk_reason = f.risk_approver = f.risk_expiry = NULL;
+    if (from == LF_FSTATE_FIXED) {
+        f.fixed_at = 0;
+        f.fixed_confirmed = false;
+    }
+    switch (c->to) {
+    case LF_FSTATE_MEASURE_FILED:
+        f.measure = c->measure;
+        f.measure_planned = c->measure_planned;
+        break;
+    case LF_FSTATE_FIXED:
+        f.fixed_at = lf_store_now(s);
+        f.fixed_confirmed = false;
+        break;
+    case LF_FSTATE_RISK_ACCEPTED:
+        f.risk_reason = c->risk_reason;
+        f.risk_approver = c->risk_approver;
+        f.risk_expiry = c->risk_expiry;
+        break;
+    case LF_FSTATE_FALSE_POSITIVE:
+        f.fp_reason = c->fp_reason;
+        rc = s->ops->suppress_add(s, f.host_id, f.cpe, f.cve, f.id, c->fp_reason, who ? who->user_id : 0,
+                                  err);
+        if (rc)
+            return rc;
+        break;
+    default:
+        break;
+    }
+    if ((rc = s->ops->finding_update(s, &f, err)))
+        return rc;
+    return audit_finding(s, &before, &f, "transition", who, err);
+}
+
+int lf_store_finding_transition(lf_store *s, lf_id id, const lf_store_fchange *c,
+                                const lf_store_actor *who, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    if ((rc = check_change(c, err)))
+        return rc;
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    rc = s->ops->begin(s, err);
+    if (!rc)
+        rc = finish_tx(s, transition_tx(s, id, c, who, &a, err), err);
+    lf_arena_clear(&a);
+    return rc;
+}
+
+static int notice_tx(lf_store *s, lf_id id, const char *notice, const char *due, const lf_store_actor *who,
+                     lf_arena *a, lf_err *err)
+{
+    lf_store_finding f;
+    int rc = s->ops->finding_get(s, id, 0, NULL, a, &f, err);
+    if (rc)
+        return rc;
+    lf_store_finding before = f;
+    f.notice_date = notice;
+    f.due_date = due;
+    if ((rc = s->ops->finding_update(s, &f, err)))
+        return rc;
+    return audit_finding(s, &before, &f, "notice", who, err);
+}
+
+int lf_store_finding_set_notice(lf_store *s, lf_id id, const char *notice_date,
+                                const char *due_date, const lf_store_actor *who, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(valid_date_or_null(notice_date) && valid_date_or_null(due_date),
+         "finding: notice and due dates must be YYYY-MM-DD");
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    rc = s->ops->begin(s, err);
+    if (!rc)
+        rc = finish_tx(s, notice_tx(s, id, notice_date, due_date, who, &a, err), err);
+    lf_arena_clear(&a);
+    return rc;
+}
+
+int lf_store_finding_get(lf_store *s, lf_id id, lf_arena *a, lf_store_finding *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->finding_get(s, id, 0, NULL, a, out, err);
+}
+
+int lf_store_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page *pg, lf_arena *a,
+                          lf_store_finding **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    NEED(f && f->scope > 0, "findings: a scope is required");
+    NEED(f->state == 0 || lf_fstate_name(f->state), "findings: unknown state %d", (int)f->state);
+    return s->ops->finding_list(s, f, pg, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+int lf_store_metrics_get(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out,
+                         lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(out);
+    memset(out, 0, sizeof *out);
+    char cur[32];
+    if (!month) {
+        time_t t = (time_t)lf_store_now(s);
+        struct tm tm;
+        if (!localtime_r(&t, &tm))
+            return lf_err_set(err, LF_ERANGE, "metrics: clock out of range");
+        snprintf(cur, sizeof cur, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+        month = cur;
+    }
+    NEED(valid_month(month), "metrics: month '%.8s' is not YYYY-MM", month);
+    return s->ops->metrics(s, scope, month, out, err);
+}

@@ -1,0 +1,529 @@
+/*
+ * store: the platform server's storage layer. Every module that keeps state (organisations,
+ * users, sessions, API tokens, monthly uploads and their inventory items, hosts, findings
+ * and their audit trail) goes through this interface and never through a database API, so
+ * that a second backend (PostgreSQL) fits behind it without touching callers.
+ *
+ * Backends are chosen by URL in lf_store_open: "sqlite:/path/x.db" or a bare path selects
+ * the embedded SQLite backend (store_sqlite.c); "postgres://..." is recognised and refused
+ * in this build. store.c holds what does not depend on the database (argument checks,
+ * organisation and role rules, password hashing, token generation, the finding lifecycle
+ * and its audit rows) and dispatches the rest to the backend's table of operations.
+ *
+ * Errors: every call returns LF_OK or a negative LF_E* code and, when err is non-NULL,
+ * fills it with the same code and a message. Common codes: LF_EINVAL (bad argument or a
+ * rule broken: wrong parent kind, unknown transition), LF_ENOTFOUND (no such row, or an
+ * expired session / revoked token), LF_EEXIST (a unique key taken: org code, user login),
+ * LF_EIO (the database failed, message from the backend), LF_ECORRUPT (not a database,
+ * integrity check failed, or a schema newer than this build), LF_ENOMEM.
+ *
+ * Ownership: read calls take a caller-owned lf_arena; every string and array they return
+ * is allocated there and stays valid until the caller clears or resets the arena (the
+ * server uses one arena per request). Input structs and strings are only read during the
+ * call. Small fixed-size results (session tokens, CSRF tokens, API secrets) are written
+ * into caller buffers of the sizes defined below.
+ *
+ * Thread-safety: one lf_store may be used from any number of threads at once. Each thread
+ * gets its own database connection (taken from a pool on its first call and given back
+ * when the thread exits), so a transaction opened with lf_store_begin belongs to the
+ * calling thread and calls made on that thread between begin and commit run inside it.
+ * An arena must not be shared by threads that call the store at the same time.
+ * lf_store_close must only be called once no other thread uses the store.
+ *
+ * Time: timestamps are Unix seconds (int64_t) from the store's clock (lf_store_opts.clock,
+ * time(2) by default), 0 meaning "never". Calendar dates (KEV due date, notice and due
+ * dates, planned fix date, risk expiry) are "YYYY-MM-DD" strings or NULL; months are
+ * "YYYY-MM".
+ */
+#ifndef LF_STORE_STORE_H
+#define LF_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+typedef struct lf_store lf_store;
+typedef int64_t lf_id;                 /* row id; 0 = none */
+
+/* ---------------------------------------------------------------- open, close, transactions */
+
+typedef struct lf_store_opts {
+    int64_t (*clock)(void *ud);        /* Unix seconds; NULL = time(2). Tests inject a clock */
+    void *clock_ud;
+    /* argon2id cost for new password hashes; 0 = defaults (t=3, 64 MiB, 1 lane, the
+     * memory-constrained choice of RFC 9106 section 4). Existing hashes keep their own. */
+    uint32_t argon2_t_cost;
+    uint32_t argon2_m_kib;
+    uint32_t argon2_lanes;
+    unsigned login_max_failures;       /* failed logins that lock an account; 0 = 5 */
+    int64_t login_lock_seconds;        /* how long; 0 = 900 */
+    unsigned busy_timeout_ms;          /* wait for a writer before failing; 0 = 10000 */
+} lf_store_opts;
+
+/*
+ * Open (creating when absent) the store at url: "sqlite:PATH", "sqlite://PATH" or a bare
+ * PATH for SQLite; "postgres://..." / "postgresql://..." fail with LF_EFORMAT ("this build
+ * has no PostgreSQL backend"); any other "scheme://" is LF_EFORMAT too. Pending schema
+ * migrations are applied in one transaction; a database whose schema is newer than this
+ * build knows fails with LF_ECORRUPT and says both versions. opts may be NULL (defaults).
+ * On success *out is a store the caller frees with lf_store_close.
+ */
+int lf_store_open(const char *url, lf_store **out, lf_err *err);
+int lf_store_open_opts(const char *url, const lf_store_opts *opts, lf_store **out, lf_err *err);
+void lf_store_close(lf_store *s);      /* NULL-safe; rolls back open transactions */
+
+const char *lf_store_backend_name(const lf_store *s);   /* "sqlite" */
+/* Schema version of the open database, and the newest one this build knows. */
+int lf_store_schema_version(lf_store *s, int *version, lf_err *err);
+int lf_store_schema_latest(void);
+/* Full consistency check (SQLite: PRAGMA integrity_check). LF_ECORRUPT with the first
+ * problem in the message. For /healthz use lf_store_ping, which is cheap. */
+int lf_store_check(lf_store *s, lf_err *err);
+int lf_store_ping(lf_store *s, lf_err *err);
+int64_t lf_store_now(const lf_store *s);
+
+/*
+ * Transactions on the calling thread's connection. They nest: an inner begin/commit is a
+ * savepoint, so composite store calls (which open their own) run inside the caller's
+ * transaction. begin takes the write lock at once (no upgrade deadlocks between threads).
+ * commit without begin is LF_EUSAGE; rollback without begin does nothing. If a thread
+ * exits with a transaction open, it is rolled back.
+ */
+int lf_store_begin(lf_store *s, lf_err *err);
+int lf_store_commit(lf_store *s, lf_err *err);
+void lf_store_rollback(lf_store *s);
+
+/*
+ * Paging, keyset style: rows come in ascending id; pass `after` = the previous page's
+ * `next` to continue. limit 0 means LF_STORE_PAGE_DEFAULT; larger than LF_STORE_PAGE_MAX
+ * is capped. Every list call accepts pg == NULL (the first default-sized page).
+ */
+#define LF_STORE_PAGE_DEFAULT 100u
+#define LF_STORE_PAGE_MAX 10000u
+typedef struct lf_store_page {
+    uint32_t limit;                    /* in */
+    lf_id after;                       /* in: only rows with id > after */
+    lf_id next;                        /* out: id of the last row returned (0 if none) */
+    bool more;                         /* out: rows follow this page */
+} lf_store_page;
+
+/* Who does something, for the audit trail. user_id 0 = the system (login "system"). */
+typedef struct lf_store_actor {
+    lf_id user_id;
+    const char *login;
+} lf_store_actor;
+
+/* ---------------------------------------------------------------- organisations */
+
+typedef enum {
+    LF_ORG_NATIONAL = 1,
+    LF_ORG_REGION,
+    LF_ORG_COUNTY,
+    LF_ORG_AGENCY
+} lf_org_kind;
+const char *lf_org_kind_name(lf_org_kind k);   /* "national", ... ; NULL when out of range */
+int lf_org_kind_parse(const char *s);          /* -1 when unknown */
+
+typedef struct lf_store_org {
+    lf_id id;
+    lf_id parent_id;                   /* 0 for the national root */
+    lf_org_kind kind;
+    const char *code;                  /* unique: "TW", "R-TPE", "TW-TPE", agency codes */
+    const char *name_zh, *name_en;
+    char level;                        /* agencies: 'A', 'B' or 'C'; others 0 */
+    int64_t created;
+    const char *const *emails;         /* contact addresses (lf_store_org_get only) */
+    size_t nemails;
+} lf_store_org;
+
+/*
+ * Create an organisation; id and created are ignored, emails are added as contacts.
+ * Rules: a region's parent is the national root, a county's a region, an agency's any
+ * non-agency org (a county normally; national or region for central agencies); only
+ * agencies carry a level. The seeded national/region/county rows come from the first
+ * migration, so in practice callers create agencies. Code taken: LF_EEXIST.
+ */
+int lf_store_org_create(lf_store *s, const lf_store_org *in, lf_id *id_out, lf_err *err);
+int lf_store_org_get(lf_store *s, lf_id id, lf_arena *a, lf_store_org *out, lf_err *err);
+int lf_store_org_get_by_code(lf_store *s, const char *code, lf_arena *a, lf_store_org *out,
+                             lf_err *err);
+/* Replace the contact list of an org (notice and escalation mail goes there). */
+int lf_store_org_set_contacts(lf_store *s, lf_id id, const char *const *emails, size_t n,
+                              lf_err *err);
+/* Direct children of id (lists leave emails empty). */
+int lf_store_org_children(lf_store *s, lf_id id, lf_store_page *pg, lf_arena *a,
+                          lf_store_org **out, size_t *n, lf_err *err);
+/* Every agency at any depth under scope (scope itself when it is an agency). */
+int lf_store_org_agencies(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                          lf_store_org **out, size_t *n, lf_err *err);
+/* The chain from the national root down to id itself (root first, id last). */
+int lf_store_org_ancestors(lf_store *s, lf_id id, lf_arena *a, lf_store_org **out, size_t *n,
+                           lf_err *err);
+/* Scope check: *inside = true when org is scope or lies anywhere under it. */
+int lf_store_org_within(lf_store *s, lf_id org, lf_id scope, bool *inside, lf_err *err);
+
+/* ---------------------------------------------------------------- users and logins */
+
+typedef enum {
+    LF_ROLE_NATIONAL_ADMIN = 1,        /* at the national org */
+    LF_ROLE_REGION_ANALYST,            /* at a region */
+    LF_ROLE_COUNTY_OFFICER,            /* at a county/city */
+    LF_ROLE_AGENCY_OFFICER,            /* at an agency */
+    LF_ROLE_READ_ONLY                  /* any org: sees that org's scope, changes nothing */
+} lf_role;
+const char *lf_role_name(lf_role r);   /* "national_admin", ...; NULL when out of range */
+int lf_role_parse(const char *s);      /* -1 when unknown */
+
+typedef struct lf_store_user {
+    lf_id id;
+    const char *login;                 /* unique, compared without ASCII case */
+    const char *display_name;
+    const char *email;
+    lf_role role;
+    lf_id org_id;                      /* the user's scope */
+    bool disabled;
+    bool has_password;
+    unsigned failed_logins;            /* since the last success or lock */
+    int64_t locked_until;              /* logins refused until then */
+    int64_t last_login;
+    int64_t created;
+} lf_store_user;
+
+/* Create a user without a password (set one with lf_store_user_set_password). The role
+ * must fit the org's kind (see lf_role). Login taken: LF_EEXIST. */
+int lf_store_user_create(lf_store *s, const lf_store_user *in, lf_id *id_out, lf_err *err);
+int lf_store_user_get(lf_store *s, lf_id id, lf_arena *a, lf_store_user *out, lf_err *err);
+int lf_store_user_get_by_login(lf_store *s, const char *login, lf_arena *a, lf_store_user *out,
+                               lf_err *err);
+/* Users whose org is scope or under it. */
+int lf_store_user_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                       lf_store_user **out, size_t *n, lf_err *err);
+/* Change display_name, email, role, org_id and disabled of user in->id (the rest of *in is
+ * ignored). Disabling a user also deletes their sessions. */
+int lf_store_user_update(lf_store *s, const lf_store_user *in, lf_err *err);
+
+/* Hash password (1..LF_STORE_PASSWORD_MAX bytes) with argon2id and a fresh 16-byte salt
+ * from getrandom(2), store it, and end the user's sessions. */
+#define LF_STORE_PASSWORD_MAX 1024
+int lf_store_user_set_password(lf_store *s, lf_id id, const char *password, lf_err *err);
+
+typedef enum {
+    LF_AUTH_OK = 0,
+    LF_AUTH_BAD,                       /* unknown login or wrong password (not told apart) */
+    LF_AUTH_LOCKED,                    /* too many failures: refused until locked_until */
+    LF_AUTH_DISABLED                   /* right password, disabled account */
+} lf_auth_result;
+/*
+ * Check a login. The comparison is argon2id_verify's constant-time one, and an unknown
+ * login is verified against a dummy hash so that it costs the same time as a known one.
+ * Each LF_AUTH_BAD on a known login counts a failure; login_max_failures in a row lock the
+ * account for login_lock_seconds (the counter restarts). LF_AUTH_OK resets the counter and
+ * sets last_login. While locked the password is not even checked. *result is set whenever
+ * LF_OK is returned; *user (may be NULL) is filled for OK, LOCKED and DISABLED.
+ */
+int lf_store_user_check_password(lf_store *s, const char *login, const char *password,
+                                 lf_auth_result *result, lf_arena *a, lf_store_user *user,
+                                 lf_err *err);
+
+/* ---------------------------------------------------------------- web sessions */
+
+/* Session tokens and CSRF tokens: 32 random bytes as 64 lowercase hex digits + NUL. The
+ * store keeps only the SHA-256 of a session token, so a copy of the database does not
+ * hand out live sessions; the CSRF token is kept as is (it is worthless without the
+ * session cookie and the server must echo it into pages). */
+#define LF_STORE_TOKEN_SIZE 65
+
+typedef struct lf_store_session {
+    lf_id id;
+    lf_id user_id;
+    char csrf[LF_STORE_TOKEN_SIZE];
+    int64_t created, expires, last_seen;
+} lf_store_session;
+
+/* Start a session valid for ttl seconds (> 0); token receives the cookie value. */
+int lf_store_session_create(lf_store *s, lf_id user_id, int64_t ttl,
+                            char token[LF_STORE_TOKEN_SIZE], lf_store_session *out, lf_err *err);
+/* Look a cookie value up. LF_ENOTFOUND when unknown, expired, or its user is disabled. */
+int lf_store_session_get(lf_store *s, const char *token, lf_store_session *out, lf_err *err);
+/* Record activity: last_seen = now and, when ttl > 0, expires = now + ttl (sliding). */
+int lf_store_session_touch(lf_store *s, const char *token, int64_t ttl, lf_err *err);
+int lf_store_session_delete(lf_store *s, const char *token, lf_err *err);  /* logout */
+int lf_store_session_delete_user(lf_store *s, lf_id user_id, lf_err *err);
+/* Delete expired sessions; *removed (may be NULL) gets the count. */
+int lf_store_session_purge(lf_store *s, size_t *removed, lf_err *err);
+
+/* SHA-256 (FIPS 180-4) of s[0..n) as 64 hex digits: what the store keeps for a token. */
+void lf_store_token_hash(const char *s, size_t n, char out[LF_STORE_TOKEN_SIZE]);
+
+/* ---------------------------------------------------------------- API tokens (machine uploads) */
+
+/* "lft_" + 64 hex digits + NUL. Shown once at creation; the store keeps its SHA-256. */
+#define LF_STORE_SECRET_SIZE 69
+
+typedef struct lf_store_apitoken {
+    lf_id id;
+    const char *name;
+    lf_id org_id;                      /* what it may upload for: that org's scope */
+    lf_id created_by;                  /* user, 0 if none */
+    int64_t created, last_used;
+    bool revoked;
+} lf_store_apitoken;
+
+int lf_store_apitoken_create(lf_store *s, const char *name, lf_id org_id, lf_id created_by,
+                             char secret[LF_STORE_SECRET_SIZE], lf_id *id_out, lf_err *err);
+/* Authenticate a secret: fills *out and sets last_used. LF_ENOTFOUND when unknown or revoked. */
+int lf_store_apitoken_check(lf_store *s, const char *secret, lf_arena *a, lf_store_apitoken *out,
+                            lf_err *err);
+int lf_store_apitoken_revoke(lf_store *s, lf_id id, lf_err *err);
+/* Tokens whose org is scope or under it, revoked ones included. */
+int lf_store_apitoken_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                           lf_store_apitoken **out, size_t *n, lf_err *err);
+
+/* ---------------------------------------------------------------- uploads, snapshots, items */
+
+typedef enum {
+    LF_UPLOAD_PENDING = 1,             /* being written; never visible as a snapshot */
+    LF_UPLOAD_CURRENT,                 /* the snapshot of (agency, month) */
+    LF_UPLOAD_SUPERSEDED               /* replaced by a later upload of the same month */
+} lf_upload_status;
+const char *lf_upload_status_name(lf_upload_status st);
+
+typedef struct lf_store_counts {
+    uint64_t records, resolved, unresolved, rejected;
+} lf_store_counts;
+
+typedef struct lf_store_upload {
+    lf_id id;
+    lf_id agency_id;
+    char month[8];                     /* "YYYY-MM" */
+    lf_upload_status status;
+    lf_id uploaded_by;                 /* user, or 0 */
+    lf_id token_id;                    /* API token, or 0 */
+    int64_t uploaded_at, published_at;
+    lf_id superseded_by;               /* the upload that replaced it, or 0 */
+    const char *file_name, *encoding, *format;
+    const char *report_json;           /* the conversion report, as the server wrote it */
+    lf_store_counts counts;
+    uint64_t items;                    /* inventory items stored (0 once superseded) */
+} lf_store_upload;
+
+/* One inventory item as intake produced it. host and bucket are required; the rest may be
+ * NULL. bucket is intake's ("resolved", "unresolved", "rejected"); confidence free text. */
+typedef struct lf_store_item {
+    lf_id id;                          /* reads only */
+    const char *host, *ip, *os;
+    const char *name, *version, *vendor;
+    const char *cpe;
+    const char *bucket;
+    const char *confidence;
+    long line;                         /* 1-based line in the uploaded file, 0 unknown */
+} lf_store_item;
+
+/*
+ * An upload is written in three steps, normally inside one lf_store_begin/commit so that
+ * a crash leaves it either complete or absent:
+ *   lf_store_upload_create   a PENDING row (agency_id, month, uploaded_by/token_id,
+ *                            file_name, encoding, format are read from *in);
+ *   lf_store_items_add       the items, in batches of any size (fast: one prepared
+ *                            statement; 100,000 rows well under a second); only while
+ *                            the upload is PENDING, LF_EINVAL after publishing;
+ *   lf_store_upload_publish  counts and report recorded; it becomes the CURRENT snapshot
+ *                            of (agency, month); the previous one of that month becomes
+ *                            SUPERSEDED (its row and report kept, its items deleted to
+ *                            bound growth); hosts named by the items are created or
+ *                            their last_seen updated.
+ * Even without an outer transaction a PENDING upload is never returned as a snapshot.
+ */
+int lf_store_upload_create(lf_store *s, const lf_store_upload *in, lf_id *id_out, lf_err *err);
+int lf_store_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items, size_t n,
+                       lf_err *err);
+int lf_store_upload_publish(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
+                            const char *report_json, lf_err *err);
+int lf_store_upload_get(lf_store *s, lf_id id, lf_arena *a, lf_store_upload *out, lf_err *err);
+/* The CURRENT snapshot of (agency, month); LF_ENOTFOUND when that month has none. */
+int lf_store_upload_snapshot(lf_store *s, lf_id agency_id, const char *month, lf_arena *a,
+                             lf_store_upload *out, lf_err *err);
+/* Uploads (all statuses: the history) of agencies under scope, month NULL = any. */
+int lf_store_upload_list(lf_store *s, lf_id scope, const char *month, lf_store_page *pg,
+                         lf_arena *a, lf_store_upload **out, size_t *n, lf_err *err);
+int lf_store_items_list(lf_store *s, lf_id upload_id, lf_store_page *pg, lf_arena *a,
+                        lf_store_item **out, size_t *n, lf_err *err);
+/* Stream every item of an upload in id order, for re-matching without holding them all.
+ * The item's strings are valid during the call only. fn returning non-zero stops the walk
+ * and is returned. fn may call the store, but not lf_store_items_each again. */
+typedef int (*lf_store_item_fn)(void *ud, const lf_store_item *it);
+int lf_store_items_each(lf_store *s, lf_id upload_id, lf_store_item_fn fn, void *ud, lf_err *err);
+
+/* ---------------------------------------------------------------- hosts */
+
+typedef struct lf_store_host {
+    lf_id id;
+    lf_id agency_id;
+    const char *name;                  /* unique per agency */
+    const char *ip, *os;               /* as last uploaded, may be NULL */
+    int64_t first_seen, last_seen;
+} lf_store_host;
+
+int lf_store_host_get(lf_store *s, lf_id id, lf_arena *a, lf_store_host *out, lf_err *err);
+int lf_store_host_get_by_name(lf_store *s, lf_id agency_id, const char *name, lf_arena *a,
+                              lf_store_host *out, lf_err *err);
+int lf_store_host_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                       lf_store_host **out, size_t *n, lf_err *err);
+
+/* ---------------------------------------------------------------- findings */
+
+typedef enum {
+    LF_FSTATE_OPEN = 1,
+    LF_FSTATE_MEASURE_FILED,           /* measure text and planned date given */
+    LF_FSTATE_FIXED,                   /* fixed_confirmed once a full run no longer sees it */
+    LF_FSTATE_RISK_ACCEPTED,           /* reason, approver, expiry */
+    LF_FSTATE_FALSE_POSITIVE           /* reason; suppresses (host, cpe, cve) in later runs */
+} lf_fstate;
+#define LF_FSTATE_COUNT 6              /* array size for per-state counters (index 0 unused) */
+const char *lf_fstate_name(lf_fstate st);
+int lf_fstate_parse(const char *s);
+
+typedef enum {
+    LF_FKIND_MATCH = 1,                /* affected by the CPE configuration */
+    LF_FKIND_REVIEW,                   /* needs a person to confirm */
+    LF_FKIND_UNANALYSED                /* the CVE has no configuration yet (description hint) */
+} lf_fkind;
+const char *lf_fkind_name(lf_fkind k);
+int lf_fkind_parse(const char *s);
+
+typedef struct lf_store_finding {
+    lf_id id, host_id, agency_id;
+    const char *host;                  /* host name */
+    const char *cve, *cpe;             /* cpe: the inventory CPE it matched last */
+    lf_fkind kind;
+    double cvss;                       /* < 0: no score */
+    const char *cvss_version, *severity;
+    bool kev;
+    const char *kev_due;
+    double epss;                       /* < 0: no score */
+    lf_fstate state;
+    const char *measure, *measure_planned;
+    const char *risk_reason, *risk_approver, *risk_expiry;
+    const char *fp_reason;
+    const char *notice_date, *due_date;
+    int64_t first_seen, last_seen, fixed_at, updated;
+    bool fixed_confirmed;
+    unsigned reopened;                 /* times it came back after being fixed */
+    lf_id last_run;
+} lf_store_finding;
+
+/* One hit of a match run: what the matcher and finding modules say about (host, CVE). */
+typedef struct lf_store_hit {
+    const char *host;                  /* a host of the run's agency (created if new) */
+    const char *cve, *cpe;
+    lf_fkind kind;
+    double cvss;                       /* < 0: none */
+    const char *cvss_version, *severity;
+    bool kev;
+    const char *kev_due;
+    double epss;                       /* < 0: none */
+} lf_store_hit;
+
+typedef struct lf_store_match_summary {
+    uint64_t hits, new_findings, seen, reopened, suppressed, fixed, confirmed;
+} lf_store_match_summary;
+
+/*
+ * A match run writes findings for one agency:
+ *   lf_store_match_begin(full)  full = the run covers the agency's whole snapshot, so a
+ *                               finding not hit by the end is fixed (confirmed); partial
+ *                               runs (new CVEs after a feed sync) only add and refresh;
+ *   lf_store_match_add          per hit: no finding yet -> OPEN (new); present -> last_seen
+ *                               and the scores refreshed; FIXED -> OPEN again, reopened+1;
+ *                               FALSE_POSITIVE with this (host, cpe, cve) suppressed ->
+ *                               counted as suppressed, left alone (hit through another
+ *                               CPE -> reopened);
+ *   lf_store_match_end          full runs: every OPEN/MEASURE_FILED/RISK_ACCEPTED finding of
+ *                               the agency not hit -> FIXED (confirmed); a FIXED one not yet
+ *                               confirmed -> confirmed. *sum (may be NULL) gets the counts.
+ * Every state change writes one audit row (actor "system") in the same transaction. Wrap
+ * the run in lf_store_begin/commit to make it atomic and fast. upload_id may be 0.
+ */
+int lf_store_match_begin(lf_store *s, lf_id agency_id, lf_id upload_id, bool full, lf_id *run,
+                         lf_err *err);
+int lf_store_match_add(lf_store *s, lf_id run, const lf_store_hit *hit, lf_err *err);
+/* The same for n hits at once (one savepoint, the run read and updated once, each host
+ * looked up once per stretch of equal names): the fast path for a whole host's hits. All
+ * or nothing; on error err->id names the CVE of the hit that failed. */
+int lf_store_match_add_batch(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, lf_err *err);
+int lf_store_match_end(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_err *err);
+
+/* A person's change of a finding's state. Fields used per target state:
+ *   MEASURE_FILED  measure, measure_planned (both required)  from OPEN, MEASURE_FILED
+ *   FIXED          (none; unconfirmed until a full run)       from OPEN, MEASURE_FILED
+ *   RISK_ACCEPTED  risk_reason, risk_approver, risk_expiry    from OPEN, MEASURE_FILED
+ *   FALSE_POSITIVE fp_reason (required)                       from OPEN, MEASURE_FILED
+ *   OPEN           (reopen by hand; lifts a suppression)      from FIXED, RISK_ACCEPTED,
+ *                                                             FALSE_POSITIVE
+ * Anything else is LF_EINVAL naming both states. One audit row per change. */
+typedef struct lf_store_fchange {
+    lf_fstate to;
+    const char *measure, *measure_planned;
+    const char *risk_reason, *risk_approver, *risk_expiry;
+    const char *fp_reason;
+} lf_store_fchange;
+int lf_store_finding_transition(lf_store *s, lf_id id, const lf_store_fchange *c,
+                                const lf_store_actor *who, lf_err *err);
+/* Record that the agency was notified (dates from the deadline policy); audited. */
+int lf_store_finding_set_notice(lf_store *s, lf_id id, const char *notice_date,
+                                const char *due_date, const lf_store_actor *who, lf_err *err);
+int lf_store_finding_get(lf_store *s, lf_id id, lf_arena *a, lf_store_finding *out, lf_err *err);
+
+typedef struct lf_store_ffilter {
+    lf_id scope;                       /* org: findings of agencies under it (required) */
+    lf_id host_id;                     /* 0 = any */
+    lf_fstate state;                   /* 0 = any */
+    double min_cvss;                   /* <= 0 = any (findings without a score included) */
+    bool kev_only;
+    const char *cve;                   /* NULL = any */
+} lf_store_ffilter;
+int lf_store_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page *pg, lf_arena *a,
+                          lf_store_finding **out, size_t *n, lf_err *err);
+
+/* ---------------------------------------------------------------- audit trail */
+
+/* Append-only: the backend refuses UPDATE and DELETE on it (SQLite: triggers). */
+typedef struct lf_store_audit {
+    lf_id id;
+    int64_t at;
+    lf_id user_id;                     /* 0 = system */
+    const char *actor;                 /* login at the time, "system" */
+    lf_id org_id;                      /* the org whose scope the entity is in (for listing) */
+    const char *entity;                /* "finding", "user", "org", "upload", ... */
+    lf_id entity_id;
+    const char *action;                /* "transition", "reopen", "fixed", "notice", ... */
+    const char *before_json, *after_json;   /* JSON objects or NULL */
+} lf_store_audit;
+
+/* Append a row (id and at are set by the store). For changes made outside the store's own
+ * calls, e.g. a user's role changed through the API. */
+int lf_store_audit_add(lf_store *s, const lf_store_audit *in, lf_id *id_out, lf_err *err);
+/* Rows of orgs under scope; entity NULL = any, entity_id 0 = any. */
+int lf_store_audit_list(lf_store *s, lf_id scope, const char *entity, lf_id entity_id,
+                        lf_store_page *pg, lf_arena *a, lf_store_audit **out, size_t *n,
+                        lf_err *err);
+
+/* ---------------------------------------------------------------- metrics */
+
+typedef struct lf_store_metrics {
+    uint64_t findings[LF_FSTATE_COUNT];   /* by state (index lf_fstate) */
+    uint64_t open_high;                /* OPEN or MEASURE_FILED with CVSS >= 7.0 */
+    uint64_t open_kev;                 /* OPEN or MEASURE_FILED and KEV-listed */
+    uint64_t agencies, hosts, users;
+    uint64_t uploads_month;            /* uploads published in month (history included) */
+    uint64_t agencies_with_snapshot;   /* agencies with a CURRENT snapshot for month */
+} lf_store_metrics;
+/* Counts for the orgs under scope; month "YYYY-MM" (NULL: the store clock's month in local
+ * time, so set TZ=Asia/Taipei on the server). */
+int lf_store_metrics_get(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out,
+                         lf_err *err);
+
+#endif

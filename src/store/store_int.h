@@ -1,0 +1,164 @@
+/*
+ * store_int: what store.c and the backends (store_sqlite.c, later store_pg.c) share: the
+ * table of backend operations and the store struct. Nothing outside src/store includes it.
+ *
+ * Split of work: store.c checks arguments, applies the rules that do not depend on the
+ * database (org hierarchy, role per org kind, finding transitions, what a match hit does),
+ * hashes passwords and tokens and builds audit JSON; a backend only reads and writes rows.
+ * Backend operations get validated arguments, fill lf_err themselves, and allocate what
+ * they return in the caller's arena. Composite operations in store.c wrap backend calls in
+ * begin/commit, which nest as savepoints.
+ */
+#ifndef LF_STORE_STORE_INT_H
+#define LF_STORE_STORE_INT_H
+
+#include <pthread.h>
+
+#include "store/store.h"
+
+/* The six regions and 22 counties/cities of the brief, seeded by schema version 1.
+ * Region i's hub is county i (the hub city belongs to its own region). */
+typedef struct lf_store_seed_org {
+    const char *code, *name_zh, *name_en;
+    int region;                        /* counties: index into lf_store_seed_regions */
+} lf_store_seed_org;
+extern const lf_store_seed_org lf_store_seed_national;
+extern const lf_store_seed_org lf_store_seed_regions[6];
+extern const lf_store_seed_org lf_store_seed_counties[22];
+
+/* The password-check view of a user row: the hash stays inside src/store. */
+typedef struct lf_store_auth_row {
+    lf_store_user user;
+    const char *password_hash;         /* NULL: no password set */
+} lf_store_auth_row;
+
+typedef struct lf_store_ops {
+    const char *name;
+    int (*open)(lf_store *s, const char *path, lf_err *err);   /* sets s->impl, migrates */
+    void (*close)(lf_store *s);
+    int (*schema_version)(lf_store *s, int *version, lf_err *err);
+    int (*check)(lf_store *s, lf_err *err);
+    int (*ping)(lf_store *s, lf_err *err);
+    int (*begin)(lf_store *s, lf_err *err);
+    int (*commit)(lf_store *s, lf_err *err);
+    void (*rollback)(lf_store *s);
+
+    int (*org_create)(lf_store *s, const lf_store_org *in, lf_id *id, lf_err *err);
+    int (*org_get)(lf_store *s, lf_id id, const char *code, lf_arena *a, lf_store_org *out,
+                   lf_err *err);       /* by id, or by code when code != NULL */
+    int (*org_set_contacts)(lf_store *s, lf_id id, const char *const *emails, size_t n,
+                            lf_err *err);
+    int (*org_children)(lf_store *s, lf_id id, lf_store_page *pg, lf_arena *a,
+                        lf_store_org **out, size_t *n, lf_err *err);
+    int (*org_agencies)(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                        lf_store_org **out, size_t *n, lf_err *err);
+    int (*org_ancestors)(lf_store *s, lf_id id, lf_arena *a, lf_store_org **out, size_t *n,
+                         lf_err *err);
+    int (*org_within)(lf_store *s, lf_id org, lf_id scope, bool *inside, lf_err *err);
+
+    int (*user_create)(lf_store *s, const lf_store_user *in, lf_id *id, lf_err *err);
+    int (*user_get)(lf_store *s, lf_id id, const char *login, lf_arena *a,
+                    lf_store_auth_row *out, lf_err *err);   /* by id, or login when != NULL */
+    int (*user_list)(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                     lf_store_user **out, size_t *n, lf_err *err);
+    int (*user_update)(lf_store *s, const lf_store_user *in, lf_err *err);
+    int (*user_set_hash)(lf_store *s, lf_id id, const char *hash, lf_err *err);
+    int (*user_login_failed)(lf_store *s, lf_id id, unsigned max_failures, int64_t lock_until,
+                             lf_err *err);
+    int (*user_login_ok)(lf_store *s, lf_id id, lf_err *err);
+
+    int (*session_insert)(lf_store *s, const char *token_hash, const lf_store_session *in,
+                          lf_id *id, lf_err *err);
+    int (*session_get)(lf_store *s, const char *token_hash, lf_store_session *out, lf_err *err);
+    int (*session_touch)(lf_store *s, const char *token_hash, int64_t expires, lf_err *err);
+    int (*session_delete)(lf_store *s, const char *token_hash, lf_id user_id, lf_err *err);
+    int (*session_purge)(lf_store *s, size_t *removed, lf_err *err);
+
+    int (*apitoken_insert)(lf_store *s, const lf_store_apitoken *in, const char *secret_hash,
+                           lf_id *id, lf_err *err);
+    int (*apitoken_get)(lf_store *s, const char *secret_hash, lf_arena *a,
+                        lf_store_apitoken *out, lf_err *err);
+    int (*apitoken_used)(lf_store *s, lf_id id, lf_err *err);
+    int (*apitoken_revoke)(lf_store *s, lf_id id, lf_err *err);
+    int (*apitoken_list)(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                         lf_store_apitoken **out, size_t *n, lf_err *err);
+
+    int (*upload_create)(lf_store *s, const lf_store_upload *in, lf_id *id, lf_err *err);
+    int (*items_add)(lf_store *s, lf_id upload_id, const lf_store_item *items, size_t n,
+                     lf_err *err);
+    /* Atomic: supersede the previous CURRENT of (agency, month), publish, upsert hosts. */
+    int (*upload_publish)(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
+                          const char *report_json, lf_err *err);
+    int (*upload_get)(lf_store *s, lf_id id, lf_arena *a, lf_store_upload *out, lf_err *err);
+    int (*upload_snapshot)(lf_store *s, lf_id agency_id, const char *month, lf_arena *a,
+                           lf_store_upload *out, lf_err *err);
+    int (*upload_list)(lf_store *s, lf_id scope, const char *month, lf_store_page *pg,
+                       lf_arena *a, lf_store_upload **out, size_t *n, lf_err *err);
+    int (*items_list)(lf_store *s, lf_id upload_id, lf_store_page *pg, lf_arena *a,
+                      lf_store_item **out, size_t *n, lf_err *err);
+    int (*items_each)(lf_store *s, lf_id upload_id, lf_store_item_fn fn, void *ud, lf_err *err);
+
+    int (*host_get)(lf_store *s, lf_id id, lf_id agency_id, const char *name, lf_arena *a,
+                    lf_store_host *out, lf_err *err);  /* by id, or (agency, name) */
+    int (*host_list)(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
+                     lf_store_host **out, size_t *n, lf_err *err);
+    /* Get or create the host (agency, name); last_seen = now. */
+    int (*host_upsert)(lf_store *s, lf_id agency_id, const char *name, lf_id *id, lf_err *err);
+
+    int (*run_create)(lf_store *s, lf_id agency_id, lf_id upload_id, bool full, lf_id *id,
+                      lf_err *err);
+    /* The run's agency, kind, whether it ended, and its counters so far. */
+    int (*run_get)(lf_store *s, lf_id id, lf_id *agency_id, bool *full, bool *finished,
+                   lf_store_match_summary *sum, lf_err *err);
+    int (*run_add)(lf_store *s, lf_id id, const lf_store_match_summary *delta, lf_err *err);
+    int (*run_finish)(lf_store *s, lf_id id, lf_err *err);
+
+    int (*finding_get)(lf_store *s, lf_id id, lf_id host_id, const char *cve, lf_arena *a,
+                       lf_store_finding *out, lf_err *err);  /* by id, or (host, cve) */
+    int (*finding_insert)(lf_store *s, const lf_store_finding *in, lf_id *id, lf_err *err);
+    /* Write every mutable field of in (by in->id); updated = now. */
+    int (*finding_update)(lf_store *s, const lf_store_finding *in, lf_err *err);
+    /* Only what a match hit refreshes (cpe, kind, scores, KEV, EPSS, last_seen,
+     * last_run): the common case of a run, without touching the state index. */
+    int (*finding_refresh)(lf_store *s, const lf_store_finding *in, lf_err *err);
+    int (*finding_list)(lf_store *s, const lf_store_ffilter *f, lf_store_page *pg, lf_arena *a,
+                        lf_store_finding **out, size_t *n, lf_err *err);
+    /* Ids of the agency's findings whose last_run != run, in the states that a full run
+     * fixes or confirms (OPEN, MEASURE_FILED, RISK_ACCEPTED, unconfirmed FIXED). Ids, not
+     * rows: the caller changes those rows while it walks them. */
+    int (*finding_stale)(lf_store *s, lf_id agency_id, lf_id run, lf_arena *a, lf_id **ids,
+                         size_t *n, lf_err *err);
+
+    int (*suppress_add)(lf_store *s, lf_id host_id, const char *cpe, const char *cve,
+                        lf_id finding_id, const char *reason, lf_id by, lf_err *err);
+    int (*suppress_del)(lf_store *s, lf_id finding_id, lf_err *err);
+    int (*suppress_has)(lf_store *s, lf_id host_id, const char *cpe, const char *cve, bool *has,
+                        lf_err *err);
+
+    int (*audit_add)(lf_store *s, const lf_store_audit *in, lf_id *id, lf_err *err);
+    int (*audit_list)(lf_store *s, lf_id scope, const char *entity, lf_id entity_id,
+                      lf_store_page *pg, lf_arena *a, lf_store_audit **out, size_t *n,
+                      lf_err *err);
+
+    int (*metrics)(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out,
+                   lf_err *err);
+} lf_store_ops;
+
+struct lf_store {
+    const lf_store_ops *ops;
+    lf_store_opts opts;                /* defaults filled in */
+    void *impl;                        /* the backend's state */
+    pthread_mutex_t mu;                /* guards dummy_hash */
+    bool have_dummy;
+    char dummy_hash[160];              /* verified against for unknown logins */
+};
+
+extern const lf_store_ops lf_store_sqlite_ops;
+
+/* Page limit with defaults and cap applied. */
+uint32_t lf_store_page_limit(const lf_store_page *pg);
+
+/* The newest schema version the SQLite migrations know (store_sqlite.c). */
+int lf_store_sqlite_latest(void);
+
+#endif

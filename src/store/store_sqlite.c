@@ -1,0 +1,2282 @@
+/*
+ * store_sqlite: the embedded SQLite backend of the store (store_int.h).
+ *
+ * Connections: one per thread, found through a pthread key of this store and taken from
+ * an idle pool (or opened) on the thread's first call; a thread that exits gives its
+ * connection back (rolling back anything it left open). Every connection runs with
+ * foreign_keys=ON, synchronous=NORMAL and a busy timeout; the database is in WAL mode, so
+ * readers never wait for the writer and a killed process loses at most the transaction it
+ * was in. Write transactions start with BEGIN IMMEDIATE: taking the write lock up front
+ * means two threads can never both hold a read snapshot and then fail to upgrade
+ * (SQLITE_BUSY that no timeout resolves). Nested begins are savepoints.
+ *
+ * Statements are prepared once per connection (SQLITE_PREPARE_PERSISTENT) and cached by
+ * number, so a bulk insert is bind/step/reset in a loop.
+ *
+ * Schema: the migrations below, applied in order inside one transaction at open and
+ * recorded in schema_version. A database whose version is newer than the last migration
+ * here is refused rather than guessed at.
+ */
+#include "store/store_int.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- schema */
+
+static const char schema_v1[] =
+    /* Organisations and their closure table: every (ancestor, descendant) pair, self
+     * included, kept by a trigger, so "everything under X" is one indexed join. */
+    "CREATE TABLE orgs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  parent_id INTEGER REFERENCES orgs(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('national','region','county','agency')),"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name_zh TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL,"
+    "  level TEXT CHECK (level IN ('A','B','C')),"
+    "  created INTEGER NOT NULL,"
+    "  CHECK ((kind = 'agency') = (level IS NOT NULL)),"
+    "  CHECK ((kind = 'national') = (parent_id IS NULL)));"
+    "CREATE INDEX orgs_parent ON orgs(parent_id);"
+    "CREATE TABLE org_tree ("
+    "  ancestor INTEGER NOT NULL REFERENCES orgs(id),"
+    "  descendant INTEGER NOT NULL REFERENCES orgs(id),"
+    "  depth INTEGER NOT NULL,"
+    "  PRIMARY KEY (ancestor, descendant)) WITHOUT ROWID;"
+    "CREATE INDEX org_tree_descendant ON org_tree(descendant, depth);"
+    "CREATE TRIGGER orgs_tree AFTER INSERT ON orgs BEGIN"
+    "  INSERT INTO org_tree(ancestor, descendant, depth) VALUES (NEW.id, NEW.id, 0);"
+    "  INSERT INTO org_tree(ancestor, descendant, depth)"
+    "    SELECT ancestor, NEW.id, depth + 1 FROM org_tree WHERE descendant = NEW.parent_id;"
+    "END;"
+    "CREATE TRIGGER orgs_no_move BEFORE UPDATE OF parent_id ON orgs BEGIN"
+    "  SELECT RAISE(ABORT, 'moving an organisation is not supported');"
+    "END;"
+    "CREATE TABLE org_contacts ("
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  pos INTEGER NOT NULL,"
+    "  email TEXT NOT NULL,"
+    "  PRIMARY KEY (org_id, pos)) WITHOUT ROWID;"
+
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  login TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  display_name TEXT NOT NULL,"
+    "  email TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('national_admin','region_analyst','county_officer',"
+    "                                     'agency_officer','read_only')),"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  password_hash TEXT,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  last_login INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL);"
+    "CREATE INDEX users_org ON users(org_id);"
+
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  csrf TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE INDEX sessions_expires ON sessions(expires);"
+
+    "CREATE TABLE api_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  secret_hash TEXT NOT NULL UNIQUE,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created INTEGER NOT NULL,"
+    "  last_used INTEGER NOT NULL DEFAULT 0,"
+    "  revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX api_tokens_org ON api_tokens(org_id);"
+
+    /* One CURRENT upload per (agency, month), enforced by a partial unique index. */
+    "CREATE TABLE uploads ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'),"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','current','superseded')),"
+    "  uploaded_by INTEGER REFERENCES users(id),"
+    "  token_id INTEGER REFERENCES api_tokens(id),"
+    "  uploaded_at INTEGER NOT NULL,"
+    "  published_at INTEGER NOT NULL DEFAULT 0,"
+    "  superseded_by INTEGER REFERENCES uploads(id),"
+    "  file_name TEXT NOT NULL,"
+    "  encoding TEXT,"
+    "  format TEXT,"
+    "  report_json TEXT,"
+    "  records INTEGER NOT NULL DEFAULT 0,"
+    "  resolved INTEGER NOT NULL DEFAULT 0,"
+    "  unresolved INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  items INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX uploads_current ON uploads(agency_id, month) WHERE status = 'current';"
+    "CREATE INDEX uploads_agency ON uploads(agency_id, month);"
+    "CREATE TABLE items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  upload_id INTEGER NOT NULL REFERENCES uploads(id),"
+    "  host TEXT NOT NULL,"
+    "  ip TEXT, os TEXT, name TEXT, version TEXT, vendor TEXT, cpe TEXT,"
+    "  bucket TEXT NOT NULL,"
+    "  confidence TEXT,"
+    "  line INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX items_upload ON items(upload_id);"
+
+    "CREATE TABLE hosts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  name TEXT NOT NULL,"
+    "  ip TEXT, os TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  UNIQUE (agency_id, name));"
+
+    "CREATE TABLE match_runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  upload_id INTEGER REFERENCES uploads(id),"
+    "  full INTEGER NOT NULL,"
+    "  started INTEGER NOT NULL,"
+    "  finished INTEGER NOT NULL DEFAULT 0,"
+    "  hits INTEGER NOT NULL DEFAULT 0, new_findings INTEGER NOT NULL DEFAULT 0,"
+    "  seen INTEGER NOT NULL DEFAULT 0, reopened INTEGER NOT NULL DEFAULT 0,"
+    "  suppressed INTEGER NOT NULL DEFAULT 0, fixed INTEGER NOT NULL DEFAULT 0,"
+    "  confirmed INTEGER NOT NULL DEFAULT 0);"
+
+    "CREATE TABLE findings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  host_id INTEGER NOT NULL REFERENCES hosts(id),"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  cve TEXT NOT NULL,"
+    "  cpe TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('match','review','unanalysed')),"
+    "  cvss REAL, cvss_version TEXT, severity TEXT,"
+    "  kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT,"
+    "  epss REAL,"
+    "  state TEXT NOT NULL CHECK (state IN ('open','measure_filed','fixed','risk_accepted',"
+    "                                       'false_positive')),"
+    "  measure TEXT, measure_planned TEXT,"
+    "  risk_reason TEXT, risk_approver TEXT, risk_expiry TEXT,"
+    "  fp_reason TEXT,"
+    "  notice_date TEXT, due_date TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  fixed_at INTEGER NOT NULL DEFAULT 0,"
+    "  fixed_confirmed INTEGER NOT NULL DEFAULT 0,"
+    "  reopened INTEGER NOT NULL DEFAULT 0,"
+    "  last_run INTEGER REFERENCES match_runs(id),"
+    "  updated INTEGER NOT NULL,"
+    "  UNIQUE (host_id, cve));"
+    "CREATE INDEX findings_agency ON findings(agency_id, state);"
+    "CREATE TABLE suppressions ("
+    "  host_id INTEGER NOT NULL REFERENCES hosts(id),"
+    "  cpe TEXT NOT NULL,"
+    "  cve TEXT NOT NULL,"
+    "  finding_id INTEGER REFERENCES findings(id),"
+    "  reason TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  created_by INTEGER,"
+    "  PRIMARY KEY (host_id, cpe, cve)) WITHOUT ROWID;"
+    "CREATE INDEX suppressions_finding ON suppressions(finding_id);"
+
+    /* The audit trail is append-only: the triggers refuse every UPDATE and DELETE, so
+     * not even a bug in this file can rewrite history. No foreign keys: rows outlive
+     * whatever they describe. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  user_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  org_id INTEGER,"
+    "  entity TEXT NOT NULL,"
+    "  entity_id INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  before_json TEXT,"
+    "  after_json TEXT);"
+    "CREATE INDEX audit_entity ON audit(entity, entity_id);"
+    "CREATE INDEX audit_org ON audit(org_id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+    "END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+    "END;";
+
+typedef struct sq_conn sq_conn;
+typedef struct migration {
+    int version;
+    const char *description;
+    const char *sql;
+    int (*after)(sq_conn *c, lf_store *s, lf_err *err);   /* data steps, may be NULL */
+} migration;
+
+static int seed_orgs(sq_conn *c, lf_store *s, lf_err *err);
+
+static const migration migrations[] = {
+    {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
+        "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
+     schema_v1, seed_orgs},
+};
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
+
+/* ---------------------------------------------------------------- statements */
+
+#define ORG_COLS "o.id, o.parent_id, o.kind, o.code, o.name_zh, o.name_en, o.level, o.created"
+#define USER_COLS                                                                        \
+    "u.id, u.login, u.display_name, u.email, u.role, u.org_id, u.disabled, u.password_hash, " \
+    "u.failed_logins, u.locked_until, u.last_login, u.created"
+#define TOK_COLS "t.id, t.name, t.org_id, t.created_by, t.created, t.last_used, t.revoked"
+#define UP_COLS                                                                          \
+    "p.id, p.agency_id, p.month, p.status, p.uploaded_by, p.token_id, p.uploaded_at, "   \
+    "p.published_at, p.superseded_by, p.file_name, p.encoding, p.format, p.report_json, " \
+    "p.records, p.resolved, p.unresolved, p.rejected, p.items"
+#define ITEM_COLS "i.id, i.host, i.ip, i.os, i.name, i.version, i.vendor, i.cpe, i.bucket, i.confidence, i.line"
+#define HOST_COLS "h.id, h.agency_id, h.name, h.ip, h.os, h.first_seen, h.last_seen"
+#define F_COLS                                                                           \
+    "f.id, f.host_id, f.agency_id, h.name, f.cve, f.cpe, f.kind, f.cvss, f.cvss_version, " \
+    "f.severity, f.kev, f.kev_due, f.epss, f.state, f.measure, f.measure_planned, "      \
+    "f.risk_reason, f.risk_approver, f.risk_expiry, f.fp_reason, f.notice_date, f.due_date, " \
+    "f.first_seen, f.last_seen, f.fixed_at, f.fixed_confirmed, f.reopened, f.last_run, f.updated"
+#define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
+#define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
+
+#define SQ_STATEMENTS(X)                                                                 \
+    X(BEGIN, "BEGIN IMMEDIATE")                                                          \
+    X(COMMIT, "COMMIT")                                                                  \
+    X(ROLLBACK, "ROLLBACK")                                                              \
+    X(SAVEPOINT, "SAVEPOINT lf")                                                         \
+    X(RELEASE, "RELEASE lf")                                                             \
+    X(ROLLBACK_TO, "ROLLBACK TO lf")                                                     \
+    X(PING, "SELECT count(*) FROM schema_version")                                       \
+    X(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_version")            \
+    X(ORG_INSERT, "INSERT INTO orgs(parent_id, kind, code, name_zh, name_en, level, created) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                 \
+    X(ORG_GET, "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1")                        \
+    X(ORG_GET_CODE, "SELECT " ORG_COLS " FROM orgs o WHERE o.code = ?1")                 \
+    X(ORG_CONTACTS, "SELECT email FROM org_contacts WHERE org_id = ?1 ORDER BY pos")     \
+    X(ORG_CONTACTS_DEL, "DELETE FROM org_contacts WHERE org_id = ?1")                    \
+    X(ORG_CONTACT_ADD, "INSERT INTO org_contacts(org_id, pos, email) VALUES (?1, ?2, ?3)") \
+    X(ORG_CHILDREN, "SELECT " ORG_COLS " FROM orgs o WHERE o.parent_id = ?1 AND o.id > ?2 " \
+                    "ORDER BY o.id LIMIT ?3")                                            \
+    X(ORG_AGENCIES, "SELECT " ORG_COLS " FROM org_tree t JOIN orgs o ON o.id = t.descendant " \
+                    "WHERE t.ancestor = ?1 AND o.kind = 'agency' AND o.id > ?2 ORDER BY o.id LIMIT ?3") \
+    X(ORG_ANCESTORS, "SELECT " ORG_COLS " FROM org_tree t JOIN orgs o ON o.id = t.ancestor " \
+                     "WHERE t.descendant = ?1 ORDER BY t.depth DESC")                    \
+    X(ORG_WITHIN, "SELECT 1 FROM org_tree WHERE ancestor = ?2 AND descendant = ?1")      \
+    X(USER_INSERT, "INSERT INTO users(login, display_name, email, role, org_id, disabled, created) " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                \
+    X(USER_GET, "SELECT " USER_COLS " FROM users u WHERE u.id = ?1")                     \
+    X(USER_GET_LOGIN, "SELECT " USER_COLS " FROM users u WHERE u.login = ?1")            \
+    X(USER_LIST, "SELECT " USER_COLS " FROM users u WHERE " IN_SCOPE("u.org_id", "?1")   \
+                 " AND u.id > ?2 ORDER BY u.id LIMIT ?3")                                \
+    X(USER_UPDATE, "UPDATE users SET display_name = ?2, email = ?3, role = ?4, org_id = ?5, " \
+                   "disabled = ?6 WHERE id = ?1")                                        \
+    X(USER_SET_HASH, "UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = 0 " \
+                     "WHERE id = ?1")                                                    \
+    /* one statement, so two failing logins at once cannot both miss the lock */        \
+    X(USER_FAILED, "UPDATE users SET "                                                   \
+                   "failed_logins = CASE WHEN failed_logins + 1 >= ?2 THEN 0 ELSE failed_logins + 1 END, " \
+                   "locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END " \
+                   "WHERE id = ?1")                                                      \
+    X(USER_OK, "UPDATE users SET failed_logins = 0, locked_until = 0, last_login = ?2 WHERE id = ?1") \
+    X(SES_INSERT, "INSERT INTO sessions(token_hash, user_id, csrf, created, expires, last_seen) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                     \
+    X(SES_GET, "SELECT s.id, s.user_id, s.csrf, s.created, s.expires, s.last_seen FROM sessions s " \
+               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires > ?2 " \
+               "AND u.disabled = 0")                                                     \
+    X(SES_TOUCH, "UPDATE sessions SET last_seen = ?2, expires = CASE WHEN ?3 > 0 THEN ?3 ELSE expires END " \
+                 "WHERE token_hash = ?1 AND expires > ?2")                               \
+    X(SES_DEL, "DELETE FROM sessions WHERE token_hash = ?1")                             \
+    X(SES_DEL_USER, "DELETE FROM sessions WHERE user_id = ?1")                           \
+    X(SES_PURGE, "DELETE FROM sessions WHERE expires <= ?1")                             \
+    X(TOK_INSERT, "INSERT INTO api_tokens(name, org_id, secret_hash, created_by, created) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5)")                                         \
+    X(TOK_GET, "SELECT " TOK_COLS " FROM api_tokens t WHERE t.secret_hash = ?1")          \
+    X(TOK_USED, "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")                    \
+    X(TOK_REVOKE, "UPDATE api_tokens SET revoked = 1 WHERE id = ?1")                     \
+    X(TOK_LIST, "SELECT " TOK_COLS " FROM api_tokens t WHERE " IN_SCOPE("t.org_id", "?1") \
+                " AND t.id > ?2 ORDER BY t.id LIMIT ?3")                                 \
+    X(UP_INSERT, "INSERT INTO uploads(agency_id, month, status, uploaded_by, token_id, uploaded_at, " \
+                 "file_name, encoding, format) VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8)") \
+    X(ITEM_INSERT, "INSERT INTO items(upload_id, host, ip, os, name, version, vendor, cpe, bucket, " \
+                   "confidence, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
+    X(UP_GET, "SELECT " UP_COLS " FROM uploads p WHERE p.id = ?1")                       \
+    X(UP_STATUS, "SELECT status FROM uploads WHERE id = ?1")                             \
+    X(UP_CURRENT, "SELECT " UP_COLS " FROM uploads p WHERE p.agency_id = ?1 AND p.month = ?2 " \
+                  "AND p.status = 'current'")                                            \
+    X(UP_SUPERSEDE, "UPDATE uploads SET status = 'superseded', superseded_by = ?2, items = 0 " \
+                    "WHERE id = ?1")                                                     \
+    X(ITEMS_DEL, "DELETE FROM items WHERE upload_id = ?1")                               \
+    X(UP_PUBLISH, "UPDATE uploads SET status = 'current', published_at = ?2, records = ?3, " \
+                  "resolved = ?4, unresolved = ?5, rejected = ?6, report_json = ?7, "    \
+                  "items = (SELECT count(*) FROM items WHERE upload_id = ?1) WHERE id = ?1") \
+    X(HOSTS_FROM_ITEMS, "INSERT INTO hosts(agency_id, name, ip, os, first_seen, last_seen) " \
+                        "SELECT ?1, host, max(ip), max(os), ?2, ?2 FROM items WHERE upload_id = ?3 " \
+                        "GROUP BY host ON CONFLICT (agency_id, name) DO UPDATE SET "     \
+                        "last_seen = excluded.last_seen, ip = coalesce(excluded.ip, ip), " \
+                        "os = coalesce(excluded.os, os)")                                \
+    X(UP_LIST, "SELECT " UP_COLS " FROM uploads p WHERE " IN_SCOPE("p.agency_id", "?1")  \
+               " AND (?2 IS NULL OR p.month = ?2) AND p.id > ?3 ORDER BY p.id LIMIT ?4") \
+    X(ITEM_LIST, "SELECT " ITEM_COLS " FROM items i WHERE i.upload_id = ?1 AND i.id > ?2 " \
+                 "ORDER BY i.id LIMIT ?3")                                               \
+    X(HOST_GET, "SELECT " HOST_COLS " FROM hosts h WHERE h.id = ?1")                     \
+    X(HOST_GET_NAME, "SELECT " HOST_COLS " FROM hosts h WHERE h.agency_id = ?1 AND h.name = ?2") \
+    X(HOST_LIST, "SELECT " HOST_COLS " FROM hosts h WHERE " IN_SCOPE("h.agency_id", "?1") \
+                 " AND h.id > ?2 ORDER BY h.id LIMIT ?3")                                \
+    X(HOST_UPSERT, "INSERT INTO hosts(agency_id, name, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3) " \
+                   "ON CONFLICT (agency_id, name) DO UPDATE SET last_seen = excluded.last_seen " \
+                   "RETURNING id")                                                       \
+    X(RUN_INSERT, "INSERT INTO match_runs(agency_id, upload_id, full, started) VALUES (?1, ?2, ?3, ?4)") \
+    X(RUN_GET, "SELECT agency_id, full, finished, hits, new_findings, seen, reopened, suppressed, " \
+               "fixed, confirmed FROM match_runs WHERE id = ?1")                         \
+    X(RUN_ADD, "UPDATE match_runs SET hits = hits + ?2, new_findings = new_findings + ?3, " \
+               "seen = seen + ?4, reopened = reopened + ?5, suppressed = suppressed + ?6, " \
+               "fixed = fixed + ?7, confirmed = confirmed + ?8 WHERE id = ?1")           \
+    X(RUN_FINISH, "UPDATE match_runs SET finished = ?2 WHERE id = ?1")                   \
+    X(F_GET, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.id = ?1") \
+    X(F_GET_HC, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id "     \
+                "WHERE f.host_id = ?1 AND f.cve = ?2")                                   \
+    X(F_INSERT, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
+                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated) "  \
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)") \
+    X(F_UPDATE, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
+                "kev = ?7, kev_due = ?8, epss = ?9, state = ?10, measure = ?11, measure_planned = ?12, " \
+                "risk_reason = ?13, risk_approver = ?14, risk_expiry = ?15, fp_reason = ?16, " \
+                "notice_date = ?17, due_date = ?18, last_seen = ?19, fixed_at = ?20, " \
+                "fixed_confirmed = ?21, reopened = ?22, last_run = ?23, updated = ?24 WHERE id = ?1") \
+    X(F_REFRESH, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
+                 "kev = ?7, kev_due = ?8, epss = ?9, last_seen = ?10, last_run = ?11, updated = ?12 " \
+                 "WHERE id = ?1")                                                        \
+    X(F_LIST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " \
+              IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) "           \
+              "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "       \
+              "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 "  \
+              "ORDER BY f.id LIMIT ?8")                                                  \
+    X(F_STALE, "SELECT id FROM findings WHERE agency_id = ?1 AND (last_run IS NULL OR last_run <> ?2) " \
+               "AND (state IN ('open', 'measure_filed', 'risk_accepted') "               \
+               "OR (state = 'fixed' AND fixed_confirmed = 0)) ORDER BY id")              \
+    X(SUP_ADD, "INSERT INTO suppressions(host_id, cpe, cve, finding_id, reason, created, created_by) " \
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (host_id, cpe, cve) DO UPDATE SET " \
+               "finding_id = excluded.finding_id, reason = excluded.reason, "            \
+               "created = excluded.created, created_by = excluded.created_by")           \
+    X(SUP_DEL, "DELETE FROM suppressions WHERE finding_id = ?1")                         \
+    X(SUP_HAS, "SELECT 1 FROM suppressions WHERE host_id = ?1 AND cpe = ?2 AND cve = ?3") \
+    X(AUD_INSERT, "INSERT INTO audit(at, user_id, actor, org_id, entity, entity_id, action, " \
+                  "before_json, after_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+    /* rows without an org are system-wide: only the national scope sees them */        \
+    X(AUD_LIST, "SELECT " AUD_COLS " FROM audit a WHERE (" IN_SCOPE("a.org_id", "?1")    \
+                " OR (a.org_id IS NULL AND ?1 IN (SELECT id FROM orgs WHERE parent_id IS NULL))) " \
+                "AND (?2 IS NULL OR a.entity = ?2) AND (?3 = 0 OR a.entity_id = ?3) "    \
+                "AND a.id > ?4 ORDER BY a.id LIMIT ?5")                                  \
+    X(M_STATES, "SELECT state, count(*) FROM findings WHERE " IN_SCOPE("agency_id", "?1") \
+                " GROUP BY state")                                                       \
+    X(M_OPEN, "SELECT coalesce(sum(cvss >= 7.0), 0), coalesce(sum(kev), 0) FROM findings WHERE " \
+              IN_SCOPE("agency_id", "?1") " AND state IN ('open', 'measure_filed')")     \
+    X(M_COUNTS, "SELECT (SELECT count(*) FROM org_tree t JOIN orgs o ON o.id = t.descendant " \
+                "        WHERE t.ancestor = ?1 AND o.kind = 'agency'), "                 \
+                "(SELECT count(*) FROM hosts WHERE " IN_SCOPE("agency_id", "?1") "), "   \
+                "(SELECT count(*) FROM users WHERE " IN_SCOPE("org_id", "?1") ")")       \
+    X(M_UPLOADS, "SELECT count(*), count(DISTINCT CASE WHEN status = 'current' THEN agency_id END) " \
+                 "FROM uploads WHERE " IN_SCOPE("agency_id", "?1") " AND month = ?2 "    \
+                 "AND status <> 'pending'")
+
+enum {
+#define SQ_ENUM(name, sql) ST_##name,
+    SQ_STATEMENTS(SQ_ENUM)
+#undef SQ_ENUM
+    ST_COUNT
+};
+
+static const char *const st_sql[ST_COUNT] = {
+#define SQ_SQL(name, sql) sql,
+    SQ_STATEMENTS(SQ_SQL)
+#undef SQ_SQL
+};
+
+/* ---------------------------------------------------------------- connections */
+
+struct sq_conn {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    int depth;                         /* transaction nesting: 0 none, 1 BEGIN, >1 savepoints */
+    struct sq_store *q;
+    sq_conn *next_all, *next_idle;
+};
+
+typedef struct sq_store {
+    lf_store *s;
+    char *path;
+    pthread_key_t key;
+    pthread_mutex_t mu;                /* guards all, idle */
+    sq_conn *all;
+    sq_conn *idle;
+} sq_store;
+
+/* Map a SQLite result to an LF code with the database's message. */
+static int sq_fail(sqlite3 *db, int src, const char *what, lf_err *err)
+{
+    int code;
+    switch (src & 0xff) {
+    case SQLITE_CONSTRAINT:
+        code = (src == SQLITE_CONSTRAINT_UNIQUE || src == SQLITE_CONSTRAINT_PRIMARYKEY) ? LF_EEXIST : LF_EINVAL;
+        break;
+    case SQLITE_NOMEM:
+        code = LF_ENOMEM;
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        code = LF_ECORRUPT;
+        break;
+    case SQLITE_TOOBIG:
+        code = LF_ELIMIT;
+        break;
+    default:
+        code = LF_EIO;
+        break;
+    }
+    return lf_err_set(err, code, "%s: %s (sqlite %d)", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(src), src);
+}
+
+static void conn_free(sq_conn *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(c->st[i]);
+    sqlite3_close_v2(c->db);
+    free(c);
+}
+
+static int conn_open(sq_store *q, sq_conn **out, lf_err *err)
+{
+    sq_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return lf_err_set(err, LF_ENOMEM, "store: out of memory");
+    c->q = q;
+    int src = sqlite3_open_v2(q->path, &c->db,
+                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        int rc = sq_fail(c->db, src, q->path, err);
+        lf_err_at(err, q->path, 0, 0, NULL);
+        conn_free(c);
+        return rc;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, (int)q->s->opts.busy_timeout_ms);
+    char *emsg = NULL;
+    src = sqlite3_exec(c->db,
+                       /* not temp_store = MEMORY: in-memory statement journals are
+                        * truncated by walking them, which made long savepoints (a match
+                        * run inside a transaction) quadratic; file ones spill at 64 KiB */
+                       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                       NULL, NULL, &emsg);
+    sqlite3_free(emsg);
+    if (src != SQLITE_OK) {
+        int rc = sq_fail(c->db, src, q->path, err);
+        conn_free(c);
+        return rc;
+    }
+    *out = c;
+    return LF_OK;
+}
+
+/* Thread exit: give the connection back to the pool, without a transaction. */
+static void conn_release(void *p)
+{
+    sq_conn *c = p;
+    if (c->depth > 0 && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    c->depth = 0;
+    pthread_mutex_lock(&c->q->mu);
+    c->next_idle = c->q->idle;
+    c->q->idle = c;
+    pthread_mutex_unlock(&c->q->mu);
+}
+
+/* The calling thread's connection. */
+static int conn_get(lf_store *s, sq_conn **out, lf_err *err)
+{
+    sq_store *q = s->impl;
+    sq_conn *c = pthread_getspecific(q->key);
+    if (c) {
+        *out = c;
+        return LF_OK;
+    }
+    pthread_mutex_lock(&q->mu);
+    c = q->idle;
+    if (c)
+        q->idle = c->next_idle;
+    pthread_mutex_unlock(&q->mu);
+    if (!c) {
+        int rc = conn_open(q, &c, err);
+        if (rc)
+            return rc;
+        pthread_mutex_lock(&q->mu);
+        c->next_all = q->all;
+        q->all = c;
+        pthread_mutex_unlock(&q->mu);
+    }
+    c->next_idle = NULL;
+    if (pthread_setspecific(q->key, c) != 0) {
+        conn_release(c);
+        return lf_err_set(err, LF_ENOMEM, "store: cannot bind a connection to this thread");
+    }
+    *out = c;
+    return LF_OK;
+}
+
+static int st_get(sq_conn *c, int id, sqlite3_stmt **out, lf_err *err)
+{
+    if (!c->st[id]) {
+        int src = sqlite3_prepare_v3(c->db, st_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL);
+        if (src != SQLITE_OK)
+            return sq_fail(c->db, src, "prepare", err);
+    }
+    *out = c->st[id];
+    return LF_OK;
+}
+
+static void st_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Connection + statement in one go: the prologue of nearly every operation. */
+#define STMT(id)                                                                         \
+    sq_conn *c = NULL;                                                                   \
+    sqlite3_stmt *st = NULL;                                                             \
+    do {                                                                                 \
+        int rc_ = conn_get(s, &c, err);                                                  \
+        if (rc_)                                                                         \
+            return rc_;                                                                  \
+        if ((rc_ = st_get(c, ST_##id, &st, err)))                                        \
+            return rc_;                                                                  \
+    } while (0)
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, lf_id v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_score(sqlite3_stmt *st, int i, double v)
+{
+    if (v >= 0)
+        sqlite3_bind_double(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Step a statement that returns no rows (or whose rows are ignored) and reset it. */
+static int st_exec(sq_conn *c, sqlite3_stmt *st, const char *what, lf_err *err)
+{
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    int rc = src == SQLITE_DONE ? LF_OK : sq_fail(c->db, src, what, err);
+    st_done(st);
+    return rc;
+}
+
+/* Step a statement expected to modify one row; LF_ENOTFOUND when it touched none. */
+static int st_exec_one(sq_conn *c, sqlite3_stmt *st, const char *what, lf_id id, lf_err *err)
+{
+    int rc = st_exec(c, st, what, err);
+    if (!rc && sqlite3_changes(c->db) == 0)
+        rc = lf_err_set(err, LF_ENOTFOUND, "%s: no row with id %lld", what, (long long)id);
+    return rc;
+}
+
+/* Arena copy of a text column (NULL for SQL NULL); sets *oom when the arena is full. */
+static const char *col_str(sqlite3_stmt *st, int i, lf_arena *a, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    char *p = lf_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    if (!p)
+        *oom = true;
+    return p;
+}
+
+static int64_t col_i64(sqlite3_stmt *st, int i) { return sqlite3_column_int64(st, i); }
+
+static double col_score(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1.0 : sqlite3_column_double(st, i);
+}
+
+/* Enum column by name table lookup; 0 when unknown (cannot happen: CHECK constraints). */
+static int col_enum(sqlite3_stmt *st, int i, int (*parse)(const char *))
+{
+    int v = parse((const char *)sqlite3_column_text(st, i));
+    return v < 0 ? 0 : v;
+}
+
+static int upload_status_parse(const char *s)
+{
+    for (int i = LF_UPLOAD_PENDING; i <= LF_UPLOAD_SUPERSEDED; i++)
+        if (s && strcmp(s, lf_upload_status_name((lf_upload_status)i)) == 0)
+            return i;
+    return -1;
+}
+
+/* ---------------------------------------------------------------- row decoders */
+
+typedef bool (*row_fn)(sqlite3_stmt *st, lf_arena *a, void *out);   /* false: out of memory */
+
+static bool row_org(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_org *o = out;
+    bool oom = false;
+    memset(o, 0, sizeof *o);
+    o->id = col_i64(st, 0);
+    o->parent_id = col_i64(st, 1);
+    o->kind = (lf_org_kind)col_enum(st, 2, lf_org_kind_parse);
+    o->code = col_str(st, 3, a, &oom);
+    o->name_zh = col_str(st, 4, a, &oom);
+    o->name_en = col_str(st, 5, a, &oom);
+    const unsigned char *lv = sqlite3_column_text(st, 6);
+    o->level = lv ? (char)lv[0] : 0;
+    o->created = col_i64(st, 7);
+    return !oom;
+}
+
+static bool row_user(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_auth_row *r = out;
+    lf_store_user *u = &r->user;
+    bool oom = false;
+    memset(r, 0, sizeof *r);
+    u->id = col_i64(st, 0);
+    u->login = col_str(st, 1, a, &oom);
+    u->display_name = col_str(st, 2, a, &oom);
+    u->email = col_str(st, 3, a, &oom);
+    u->role = (lf_role)col_enum(st, 4, lf_role_parse);
+    u->org_id = col_i64(st, 5);
+    u->disabled = col_i64(st, 6) != 0;
+    r->password_hash = col_str(st, 7, a, &oom);
+    u->has_password = r->password_hash != NULL;
+    u->failed_logins = (unsigned)col_i64(st, 8);
+    u->locked_until = col_i64(st, 9);
+    u->last_login = col_i64(st, 10);
+    u->created = col_i64(st, 11);
+    return !oom;
+}
+
+/* Lists of users must not carry hashes: decode, then drop the auth part. */
+static bool row_user_only(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_auth_row r;
+    if (!row_user(st, a, &r))
+        return false;
+    *(lf_store_user *)out = r.user;
+    return true;
+}
+
+static bool row_token(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_apitoken *t = out;
+    bool oom = false;
+    memset(t, 0, sizeof *t);
+    t->id = col_i64(st, 0);
+    t->name = col_str(st, 1, a, &oom);
+    t->org_id = col_i64(st, 2);
+    t->created_by = col_i64(st, 3);
+    t->created = col_i64(st, 4);
+    t->last_used = col_i64(st, 5);
+    t->revoked = col_i64(st, 6) != 0;
+    return !oom;
+}
+
+static bool row_upload(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_upload *u = out;
+    bool oom = false;
+    memset(u, 0, sizeof *u);
+    u->id = col_i64(st, 0);
+    u->agency_id = col_i64(st, 1);
+    const unsigned char *m = sqlite3_column_text(st, 2);
+    snprintf(u->month, sizeof u->month, "%s", m ? (const char *)m : "");
+    u->status = (lf_upload_status)col_enum(st, 3, upload_status_parse);
+    u->uploaded_by = col_i64(st, 4);
+    u->token_id = col_i64(st, 5);
+    u->uploaded_at = col_i64(st, 6);
+    u->published_at = col_i64(st, 7);
+    u->superseded_by = col_i64(st, 8);
+    u->file_name = col_str(st, 9, a, &oom);
+    u->encoding = col_str(st, 10, a, &oom);
+    u->format = col_str(st, 11, a, &oom);
+    u->report_json = col_str(st, 12, a, &oom);
+    u->counts.records = (uint64_t)col_i64(st, 13);
+    u->counts.resolved = (uint64_t)col_i64(st, 14);
+    u->counts.unresolved = (uint64_t)col_i64(st, 15);
+    u->counts.rejected = (uint64_t)col_i64(st, 16);
+    u->items = (uint64_t)col_i64(st, 17);
+    return !oom;
+}
+
+static bool row_item(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_item *it = out;
+    bool oom = false;
+    memset(it, 0, sizeof *it);
+    it->id = col_i64(st, 0);
+    it->host = col_str(st, 1, a, &oom);
+    it->ip = col_str(st, 2, a, &oom);
+    it->os = col_str(st, 3, a, &oom);
+    it->name = col_str(st, 4, a, &oom);
+    it->version = col_str(st, 5, a, &oom);
+    it->vendor = col_str(st, 6, a, &oom);
+    it->cpe = col_str(st, 7, a, &oom);
+    it->bucket = col_str(st, 8, a, &oom);
+    it->confidence = col_str(st, 9, a, &oom);
+    it->line = (long)col_i64(st, 10);
+    return !oom;
+}
+
+static bool row_host(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_host *h = out;
+    bool oom = false;
+    memset(h, 0, sizeof *h);
+    h->id = col_i64(st, 0);
+    h->agency_id = col_i64(st, 1);
+    h->name = col_str(st, 2, a, &oom);
+    h->ip = col_str(st, 3, a, &oom);
+    h->os = col_str(st, 4, a, &oom);
+    h->first_seen = col_i64(st, 5);
+    h->last_seen = col_i64(st, 6);
+    return !oom;
+}
+
+static bool row_finding(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_finding *f = out;
+    bool oom = false;
+    memset(f, 0, sizeof *f);
+    f->id = col_i64(st, 0);
+    f->host_id = col_i64(st, 1);
+    f->agency_id = col_i64(st, 2);
+    f->host = col_str(st, 3, a, &oom);
+    f->cve = col_str(st, 4, a, &oom);
+    f->cpe = col_str(st, 5, a, &oom);
+    f->kind = (lf_fkind)col_enum(st, 6, lf_fkind_parse);
+    f->cvss = col_score(st, 7);
+    f->cvss_version = col_str(st, 8, a, &oom);
+    f->severity = col_str(st, 9, a, &oom);
+    f->kev = col_i64(st, 10) != 0;
+    f->kev_due = col_str(st, 11, a, &oom);
+    f->epss = col_score(st, 12);
+    f->state = (lf_fstate)col_enum(st, 13, lf_fstate_parse);
+    f->measure = col_str(st, 14, a, &oom);
+    f->measure_planned = col_str(st, 15, a, &oom);
+    f->risk_reason = col_str(st, 16, a, &oom);
+    f->risk_approver = col_str(st, 17, a, &oom);
+    f->risk_expiry = col_str(st, 18, a, &oom);
+    f->fp_reason = col_str(st, 19, a, &oom);
+    f->notice_date = col_str(st, 20, a, &oom);
+    f->due_date = col_str(st, 21, a, &oom);
+    f->first_seen = col_i64(st, 22);
+    f->last_seen = col_i64(st, 23);
+    f->fixed_at = col_i64(st, 24);
+    f->fixed_confirmed = col_i64(st, 25) != 0;
+    f->reopened = (unsigned)col_i64(st, 26);
+    f->last_run = col_i64(st, 27);
+    f->updated = col_i64(st, 28);
+    return !oom;
+}
+
+static bool row_audit(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_audit *r = out;
+    bool oom = false;
+    memset(r, 0, sizeof *r);
+    r->id = col_i64(st, 0);
+    r->at = col_i64(st, 1);
+    r->user_id = col_i64(st, 2);
+    r->actor = col_str(st, 3, a, &oom);
+    r->org_id = col_i64(st, 4);
+    r->entity = col_str(st, 5, a, &oom);
+    r->entity_id = col_i64(st, 6);
+    r->action = col_str(st, 7, a, &oom);
+    r->before_json = col_str(st, 8, a, &oom);
+    r->after_json = col_str(st, 9, a, &oom);
+    return !oom;
+}
+
+/* Step a bound statement expected to give at most one row, decoded into out.
+ * LF_ENOTFOUND (message "<what> not found") when there is none. */
+static int st_one(sq_conn *c, sqlite3_stmt *st, const char *what, row_fn fn, lf_arena *a, void *out,
+                  lf_err *err)
+{
+    int src = sqlite3_step(st);
+    int rc;
+    if (src == SQLITE_ROW)
+        rc = fn(st, a, out) ? LF_OK : lf_err_set(err, LF_ENOMEM, "%s: out of memory", what);
+    else if (src == SQLITE_DONE)
+        rc = lf_err_set(err, LF_ENOTFOUND, "%s not found", what);
+    else
+        rc = sq_fail(c->db, src, what, err);
+    st_done(st);
+    return rc;
+}
+
+/*
+ * Run a list statement whose last parameter is the LIMIT (bound here to limit + 1, the
+ * extra row telling whether more follow) and whose column 0 is the row id. Rows are
+ * decoded into a growing heap array, then copied into the arena in one piece.
+ */
+static int st_list(sq_conn *c, sqlite3_stmt *st, int limit_param, const char *what, lf_store_page *pg,
+                   size_t esz, row_fn fn, lf_arena *a, void **out, size_t *n, lf_err *err)
+{
+    uint32_t limit = lf_store_page_limit(pg);
+    sqlite3_bind_int64(st, limit_param, (sqlite3_int64)limit + 1);
+    unsigned char *buf = NULL;
+    size_t cnt = 0, cap = 0;
+    bool more = false;
+    lf_id last = 0;
+    int rc = LF_OK, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == limit) {
+            more = true;
+            break;
+        }
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            unsigned char *nb = realloc(buf, ncap * esz);
+            if (!nb) {
+                rc = lf_err_set(err, LF_ENOMEM, "%s: out of memory", what);
+                goto done;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        if (!fn(st, a, buf + cnt * esz)) {
+            rc = lf_err_set(err, LF_ENOMEM, "%s: out of memory", what);
+            goto done;
+        }
+        last = col_i64(st, 0);
+        cnt++;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) {
+        rc = sq_fail(c->db, src, what, err);
+        goto done;
+    }
+    *out = NULL;
+    if (cnt) {
+        void *p = lf_arena_alloc(a, cnt * esz);
+        if (!p) {
+            rc = lf_err_set(err, LF_ENOMEM, "%s: out of memory", what);
+            goto done;
+        }
+        memcpy(p, buf, cnt * esz);
+        *out = p;
+    }
+    *n = cnt;
+    if (pg) {
+        pg->next = last;
+        pg->more = more;
+    }
+done:
+    free(buf);
+    st_done(st);
+    return rc;
+}
+
+static lf_id page_after(const lf_store_page *pg) { return pg ? pg->after : 0; }
+
+/* ---------------------------------------------------------------- open, migrate, close */
+
+static int exec_sql(sq_conn *c, const char *sql, const char *what, lf_err *err)
+{
+    char *emsg = NULL;
+    int src = sqlite3_exec(c->db, sql, NULL, NULL, &emsg);
+    int rc = LF_OK;
+    if (src != SQLITE_OK)
+        rc = lf_err_set(err, src == SQLITE_NOTADB || src == SQLITE_CORRUPT ? LF_ECORRUPT : LF_EIO,
+                        "%s: %s", what, emsg ? emsg : sqlite3_errstr(src));
+    sqlite3_free(emsg);
+    return rc;
+}
+
+static int seed_one(sq_conn *c, lf_store *s, lf_id parent, lf_org_kind kind, const lf_store_seed_org *o,
+                    lf_id *id, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_ORG_INSERT, &st, err);
+    if (rc)
+        return rc;
+    bind_id(st, 1, parent);
+    bind_text(st, 2, lf_org_kind_name(kind));
+    bind_text(st, 3, o->code);
+    bind_text(st, 4, o->name_zh);
+    bind_text(st, 5, o->name_en);
+    sqlite3_bind_null(st, 6);
+    sqlite3_bind_int64(st, 7, lf_store_now(s));
+    if ((rc = st_exec(c, st, "seed", err)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(c->db);
+    return LF_OK;
+}
+
+static int seed_orgs(sq_conn *c, lf_store *s, lf_err *err)
+{
+    lf_id national, region[6], county;
+    int rc = seed_one(c, s, 0, LF_ORG_NATIONAL, &lf_store_seed_national, &national, err);
+    for (int i = 0; !rc && i < 6; i++)
+        rc = seed_one(c, s, national, LF_ORG_REGION, &lf_store_seed_regions[i], &region[i], err);
+    for (int i = 0; !rc && i < 22; i++)
+        rc = seed_one(c, s, region[lf_store_seed_counties[i].region], LF_ORG_COUNTY,
+                      &lf_store_seed_counties[i], &county, err);
+    return rc;
+}
+
+static int query_int(sq_conn *c, const char *sql, int64_t *out, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, sql, err);
+    src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = sq_fail(c->db, src, sql, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int migrate(sq_conn *c, lf_store *s, const char *path, lf_err *err)
+{
+    /* WAL is a property of the file: set once, every later connection uses it. */
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, path, err);
+    src = sqlite3_step(st);
+    char mode[16] = "";
+    if (src == SQLITE_ROW)
+        snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW)
+        return sq_fail(c->db, src, path, err);
+    if (strcmp(mode, "wal") != 0)
+        return lf_err_set(err, LF_EIO, "%s: cannot switch to WAL mode (journal mode is %s)", path, mode);
+
+    int rc = exec_sql(c, "BEGIN IMMEDIATE", path, err);
+    if (rc)
+        return rc;
+    rc = exec_sql(c,
+                  "CREATE TABLE IF NOT EXISTS schema_version ("
+                  "  version INTEGER PRIMARY KEY,"
+                  "  applied_at INTEGER NOT NULL,"
+                  "  description TEXT NOT NULL)",
+                  path, err);
+    int64_t cur = 0;
+    if (!rc)
+        rc = query_int(c, "SELECT coalesce(max(version), 0) FROM schema_version", &cur, err);
+    int latest = lf_store_sqlite_latest();
+    if (!rc && cur > latest)
+        rc = lf_err_set(err, LF_ECORRUPT,
+                        "%s: database schema version %lld is newer than this build knows (%d); "
+                        "use a newer lianfang or restore a backup",
+                        path, (long long)cur, latest);
+    for (size_t i = 0; !rc && i < NMIGRATIONS; i++) {
+        const migration *m = &migrations[i];
+        if (m->version <= cur)
+            continue;
+        char what[64];
+        snprintf(what, sizeof what, "schema migration %d", m->version);
+        rc = exec_sql(c, m->sql, what, err);
+        if (!rc && m->after)
+            rc = m->after(c, s, err);
+        if (!rc) {
+            sqlite3_stmt *ins;
+            src = sqlite3_prepare_v2(c->db, "INSERT INTO schema_version(version, applied_at, description) "
+                                            "VALUES (?1, ?2, ?3)", -1, &ins, NULL);
+            if (src != SQLITE_OK)
+                rc = sq_fail(c->db, src, what, err);
+            else {
+                sqlite3_bind_int(ins, 1, m->version);
+                sqlite3_bind_int64(ins, 2, lf_store_now(s));
+                bind_text(ins, 3, m->description);
+                src = sqlite3_step(ins);
+                if (src != SQLITE_DONE)
+                    rc = sq_fail(c->db, src, what, err);
+                sqlite3_finalize(ins);
+            }
+        }
+    }
+    if (!rc)
+        rc = exec_sql(c, "COMMIT", path, err);
+    if (rc && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static void sq_close(lf_store *s)
+{
+    sq_store *q = s->impl;
+    if (!q)
+        return;
+    /* Statements prepared later on this thread must not find a freed connection. */
+    if (pthread_getspecific(q->key))
+        pthread_setspecific(q->key, NULL);
+    pthread_key_delete(q->key);
+    sq_conn *c = q->all;
+    while (c) {
+        sq_conn *nx = c->next_all;
+        conn_free(c);
+        c = nx;
+    }
+    pthread_mutex_destroy(&q->mu);
+    free(q->path);
+    free(q);
+    s->impl = NULL;
+}
+
+static int sq_open(lf_store *s, const char *path, lf_err *err)
+{
+    if (!sqlite3_threadsafe())
+        return lf_err_set(err, LF_EFORMAT, "store: this SQLite library was built without thread support");
+    sq_store *q = calloc(1, sizeof *q);
+    if (!q)
+        return lf_err_set(err, LF_ENOMEM, "store: out of memory");
+    q->s = s;
+    size_t n = strlen(path);
+    q->path = malloc(n + 1);
+    if (!q->path) {
+        free(q);
+        return lf_err_set(err, LF_ENOMEM, "store: out of memory");
+    }
+    memcpy(q->path, path, n + 1);
+    if (pthread_mutex_init(&q->mu, NULL) != 0) {
+        free(q->path);
+        free(q);
+        return lf_err_set(err, LF_ENOMEM, "store: cannot create a mutex");
+    }
+    if (pthread_key_create(&q->key, conn_release) != 0) {
+        pthread_mutex_destroy(&q->mu);
+        free(q->path);
+        free(q);
+        return lf_err_set(err, LF_ENOMEM, "store: cannot create a thread key");
+    }
+    s->impl = q;
+    sq_conn *c;
+    int rc = conn_get(s, &c, err);
+    if (!rc)
+        rc = migrate(c, s, path, err);
+    if (rc) {
+        if (!err || !err->src[0])
+            lf_err_at(err, path, 0, 0, NULL);
+        sq_close(s);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- transactions, health */
+
+static int sq_begin(lf_store *s, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    if (c->depth > 0 && sqlite3_get_autocommit(c->db))
+        c->depth = 0;                  /* SQLite rolled back on its own (I/O error, full disk) */
+    if ((rc = st_get(c, c->depth == 0 ? ST_BEGIN : ST_SAVEPOINT, &st, err)))
+        return rc;
+    if ((rc = st_exec(c, st, "begin", err)))
+        return rc;
+    c->depth++;
+    return LF_OK;
+}
+
+static int sq_commit(lf_store *s, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    if (c->depth == 0)
+        return lf_err_set(err, LF_EUSAGE, "store: commit without begin");
+    if (sqlite3_get_autocommit(c->db)) {
+        c->depth = 0;
+        return lf_err_set(err, LF_EIO, "store: the transaction was rolled back by the database");
+    }
+    if ((rc = st_get(c, c->depth == 1 ? ST_COMMIT : ST_RELEASE, &st, err)))
+        return rc;
+    if ((rc = st_exec(c, st, "commit", err)))
+        return rc;                     /* still open: the caller rolls back */
+    c->depth--;
+    return LF_OK;
+}
+
+static void sq_rollback(lf_store *s)
+{
+    sq_conn *c;
+    if (conn_get(s, &c, NULL) || c->depth == 0)
+        return;
+    if (sqlite3_get_autocommit(c->db)) {
+        c->depth = 0;
+        return;
+    }
+    if (c->depth == 1) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        c->depth = 0;
+        return;
+    }
+    /* undo the savepoint's work, then pop it */
+    if (sqlite3_exec(c->db, "ROLLBACK TO lf; RELEASE lf", NULL, NULL, NULL) != SQLITE_OK &&
+        sqlite3_get_autocommit(c->db)) {
+        c->depth = 0;
+        return;
+    }
+    c->depth--;
+}
+
+static int sq_schema_version(lf_store *s, int *version, lf_err *err)
+{
+    STMT(SCHEMA_VERSION);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "schema version", err);
+    if (!rc)
+        *version = sqlite3_column_int(st, 0);
+    st_done(st);
+    return rc;
+}
+
+static int sq_ping(lf_store *s, lf_err *err)
+{
+    STMT(PING);
+    return st_exec(c, st, "ping", err);
+}
+
+static int sq_check(lf_store *s, lf_err *err)
+{
+    sq_conn *c;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, "integrity check", err);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (!r || strcmp(r, "ok") != 0)
+            rc = lf_err_set(err, LF_ECORRUPT, "integrity check: %.400s", r ? r : "(no answer)");
+    } else {
+        rc = sq_fail(c->db, src, "integrity check", err);
+    }
+    sqlite3_finalize(st);
+    if (!rc) {
+        /* foreign keys are not part of integrity_check */
+        src = sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+        if (src != SQLITE_OK)
+            return sq_fail(c->db, src, "foreign key check", err);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+            rc = lf_err_set(err, LF_ECORRUPT, "foreign key check: table %s row %lld refers to a missing %s row",
+                            (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+                            (const char *)sqlite3_column_text(st, 2));
+        else if (src != SQLITE_DONE)
+            rc = sq_fail(c->db, src, "foreign key check", err);
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- organisations */
+
+static int sq_org_create(lf_store *s, const lf_store_org *in, lf_id *id, lf_err *err)
+{
+    STMT(ORG_INSERT);
+    char level[2] = {in->level, 0};
+    bind_id(st, 1, in->parent_id);
+    bind_text(st, 2, lf_org_kind_name(in->kind));
+    bind_text(st, 3, in->code);
+    bind_text(st, 4, in->name_zh);
+    bind_text(st, 5, in->name_en);
+    bind_text(st, 6, in->level ? level : NULL);
+    sqlite3_bind_int64(st, 7, lf_store_now(s));
+    int rc = st_exec(c, st, "org", err);
+    if (rc == LF_EEXIST)
+        rc = lf_err_set(err, LF_EEXIST, "org: code '%s' already exists", in->code);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_org_get(lf_store *s, lf_id id, const char *code, lf_arena *a, lf_store_org *out, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, code ? ST_ORG_GET_CODE : ST_ORG_GET, &st, err)))
+        return rc;
+    if (code)
+        bind_text(st, 1, code);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    char what[96];
+    if (code)
+        snprintf(what, sizeof what, "org '%.64s'", code);
+    else
+        snprintf(what, sizeof what, "org %lld", (long long)id);
+    if ((rc = st_one(c, st, what, row_org, a, out, err)))
+        return rc;
+
+    /* contacts */
+    if ((rc = st_get(c, ST_ORG_CONTACTS, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, out->id);
+    const char **em = NULL;
+    size_t n = 0, cap = 0;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            const char **ne = lf_arena_alloc(a, ncap * sizeof *ne);
+            if (!ne) {
+                st_done(st);
+                return lf_err_set(err, LF_ENOMEM, "org: out of memory");
+            }
+            if (n)
+                memcpy(ne, em, n * sizeof *ne);
+            em = ne;
+            cap = ncap;
+        }
+        bool oom = false;
+        em[n++] = col_str(st, 0, a, &oom);
+        if (oom) {
+            st_done(st);
+            return lf_err_set(err, LF_ENOMEM, "org: out of memory");
+        }
+    }
+    rc = src == SQLITE_DONE ? LF_OK : sq_fail(c->db, src, what, err);
+    st_done(st);
+    out->emails = em;
+    out->nemails = n;
+    return rc;
+}
+
+static int sq_org_set_contacts(lf_store *s, lf_id id, const char *const *emails, size_t n, lf_err *err)
+{
+    STMT(ORG_GET);
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    st_done(st);
+    if (src == SQLITE_DONE)
+        return lf_err_set(err, LF_ENOTFOUND, "org %lld not found", (long long)id);
+    if (src != SQLITE_ROW)
+        return sq_fail(c->db, src, "org contacts", err);
+    int rc = st_get(c, ST_ORG_CONTACTS_DEL, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = st_exec(c, st, "org contacts", err)))
+        return rc;
+    if ((rc = st_get(c, ST_ORG_CONTACT_ADD, &st, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        bind_text(st, 3, emails[i]);
+        if ((rc = st_exec(c, st, "org contacts", err)))
+            return rc;
+    }
+    return LF_OK;
+}
+
+static int sq_org_children(lf_store *s, lf_id id, lf_store_page *pg, lf_arena *a, lf_store_org **out,
+                           size_t *n, lf_err *err)
+{
+    STMT(ORG_CHILDREN);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "org children", pg, sizeof **out, row_org, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_org_agencies(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a, lf_store_org **out,
+                           size_t *n, lf_err *err)
+{
+    STMT(ORG_AGENCIES);
+    sqlite3_bind_int64(st, 1, scope);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "agencies", pg, sizeof **out, row_org, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_org_ancestors(lf_store *s, lf_id id, lf_arena *a, lf_store_org **out, size_t *n, lf_err *err)
+{
+    STMT(ORG_ANCESTORS);
+    sqlite3_bind_int64(st, 1, id);
+    /* st_list wants a LIMIT parameter; the hierarchy is four deep, so read rows here */
+    lf_store_org tmp[8];
+    size_t cnt = 0;
+    int src, rc = LF_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && cnt < 8) {
+        if (!row_org(st, a, &tmp[cnt])) {
+            rc = lf_err_set(err, LF_ENOMEM, "org ancestors: out of memory");
+            break;
+        }
+        cnt++;
+    }
+    if (!rc && src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "org ancestors", err);
+    st_done(st);
+    if (rc)
+        return rc;
+    if (cnt == 0)
+        return lf_err_set(err, LF_ENOTFOUND, "org %lld not found", (long long)id);
+    lf_store_org *p = lf_arena_alloc(a, cnt * sizeof *p);
+    if (!p)
+        return lf_err_set(err, LF_ENOMEM, "org ancestors: out of memory");
+    memcpy(p, tmp, cnt * sizeof *p);
+    *out = p;
+    *n = cnt;
+    return LF_OK;
+}
+
+static int sq_org_within(lf_store *s, lf_id org, lf_id scope, bool *inside, lf_err *err)
+{
+    STMT(ORG_WITHIN);
+    sqlite3_bind_int64(st, 1, org);
+    sqlite3_bind_int64(st, 2, scope);
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW)
+        *inside = true;
+    else if (src == SQLITE_DONE)
+        *inside = false;
+    else
+        rc = sq_fail(c->db, src, "scope check", err);
+    st_done(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- users */
+
+static int sq_user_create(lf_store *s, const lf_store_user *in, lf_id *id, lf_err *err)
+{
+    STMT(USER_INSERT);
+    bind_text(st, 1, in->login);
+    bind_text(st, 2, in->display_name);
+    bind_text(st, 3, in->email);
+    bind_text(st, 4, lf_role_name(in->role));
+    sqlite3_bind_int64(st, 5, in->org_id);
+    sqlite3_bind_int(st, 6, in->disabled);
+    sqlite3_bind_int64(st, 7, lf_store_now(s));
+    int rc = st_exec(c, st, "user", err);
+    if (rc == LF_EEXIST)
+        rc = lf_err_set(err, LF_EEXIST, "user: login '%s' already exists", in->login);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_user_get(lf_store *s, lf_id id, const char *login, lf_arena *a, lf_store_auth_row *out,
+                       lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, login ? ST_USER_GET_LOGIN : ST_USER_GET, &st, err)))
+        return rc;
+    char what[96];
+    if (login) {
+        bind_text(st, 1, login);
+        snprintf(what, sizeof what, "user '%.64s'", login);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+        snprintf(what, sizeof what, "user %lld", (long long)id);
+    }
+    return st_one(c, st, what, row_user, a, out, err);
+}
+
+static int sq_user_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a, lf_store_user **out,
+                        size_t *n, lf_err *err)
+{
+    STMT(USER_LIST);
+    sqlite3_bind_int64(st, 1, scope);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "users", pg, sizeof **out, row_user_only, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_user_update(lf_store *s, const lf_store_user *in, lf_err *err)
+{
+    STMT(USER_UPDATE);
+    sqlite3_bind_int64(st, 1, in->id);
+    bind_text(st, 2, in->display_name);
+    bind_text(st, 3, in->email);
+    bind_text(st, 4, lf_role_name(in->role));
+    sqlite3_bind_int64(st, 5, in->org_id);
+    sqlite3_bind_int(st, 6, in->disabled);
+    return st_exec_one(c, st, "user", in->id, err);
+}
+
+static int sq_user_set_hash(lf_store *s, lf_id id, const char *hash, lf_err *err)
+{
+    STMT(USER_SET_HASH);
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, hash);
+    return st_exec_one(c, st, "user", id, err);
+}
+
+static int sq_user_login_failed(lf_store *s, lf_id id, unsigned max_failures, int64_t lock_until,
+                                lf_err *err)
+{
+    STMT(USER_FAILED);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, max_failures);
+    sqlite3_bind_int64(st, 3, lock_until);
+    return st_exec_one(c, st, "user", id, err);
+}
+
+static int sq_user_login_ok(lf_store *s, lf_id id, lf_err *err)
+{
+    STMT(USER_OK);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    return st_exec_one(c, st, "user", id, err);
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+static int sq_session_insert(lf_store *s, const char *token_hash, const lf_store_session *in, lf_id *id,
+                             lf_err *err)
+{
+    STMT(SES_INSERT);
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, in->user_id);
+    bind_text(st, 3, in->csrf);
+    sqlite3_bind_int64(st, 4, in->created);
+    sqlite3_bind_int64(st, 5, in->expires);
+    sqlite3_bind_int64(st, 6, in->last_seen);
+    int rc = st_exec(c, st, "session", err);
+    if (rc == LF_EINVAL)
+        rc = lf_err_set(err, LF_ENOTFOUND, "session: user %lld not found", (long long)in->user_id);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_session_get(lf_store *s, const char *token_hash, lf_store_session *out, lf_err *err)
+{
+    STMT(SES_GET);
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = col_i64(st, 0);
+        out->user_id = col_i64(st, 1);
+        const unsigned char *csrf = sqlite3_column_text(st, 2);
+        snprintf(out->csrf, sizeof out->csrf, "%s", csrf ? (const char *)csrf : "");
+        out->created = col_i64(st, 3);
+        out->expires = col_i64(st, 4);
+        out->last_seen = col_i64(st, 5);
+    } else if (src == SQLITE_DONE) {
+        rc = lf_err_set(err, LF_ENOTFOUND, "session: unknown or expired");
+    } else {
+        rc = sq_fail(c->db, src, "session", err);
+    }
+    st_done(st);
+    return rc;
+}
+
+static int sq_session_touch(lf_store *s, const char *token_hash, int64_t expires, lf_err *err)
+{
+    STMT(SES_TOUCH);
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    sqlite3_bind_int64(st, 3, expires);
+    int rc = st_exec(c, st, "session", err);
+    if (!rc && sqlite3_changes(c->db) == 0)
+        rc = lf_err_set(err, LF_ENOTFOUND, "session: unknown or expired");
+    return rc;
+}
+
+static int sq_session_delete(lf_store *s, const char *token_hash, lf_id user_id, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, token_hash ? ST_SES_DEL : ST_SES_DEL_USER, &st, err)))
+        return rc;
+    if (token_hash)
+        bind_text(st, 1, token_hash);
+    else
+        sqlite3_bind_int64(st, 1, user_id);
+    return st_exec(c, st, "session", err);
+}
+
+static int sq_session_purge(lf_store *s, size_t *removed, lf_err *err)
+{
+    STMT(SES_PURGE);
+    sqlite3_bind_int64(st, 1, lf_store_now(s));
+    int rc = st_exec(c, st, "session purge", err);
+    if (!rc)
+        *removed = (size_t)sqlite3_changes(c->db);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- API tokens */
+
+static int sq_apitoken_insert(lf_store *s, const lf_store_apitoken *in, const char *secret_hash, lf_id *id,
+                              lf_err *err)
+{
+    STMT(TOK_INSERT);
+    bind_text(st, 1, in->name);
+    sqlite3_bind_int64(st, 2, in->org_id);
+    bind_text(st, 3, secret_hash);
+    bind_id(st, 4, in->created_by);
+    sqlite3_bind_int64(st, 5, lf_store_now(s));
+    int rc = st_exec(c, st, "api token", err);
+    if (rc == LF_EINVAL)
+        rc = lf_err_set(err, LF_ENOTFOUND, "api token: org %lld or user %lld not found", (long long)in->org_id,
+                   (long long)in->created_by);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_apitoken_get(lf_store *s, const char *secret_hash, lf_arena *a, lf_store_apitoken *out,
+                           lf_err *err)
+{
+    STMT(TOK_GET);
+    bind_text(st, 1, secret_hash);
+    return st_one(c, st, "api token", row_token, a, out, err);
+}
+
+static int sq_apitoken_used(lf_store *s, lf_id id, lf_err *err)
+{
+    STMT(TOK_USED);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    return st_exec_one(c, st, "api token", id, err);
+}
+
+static int sq_apitoken_revoke(lf_store *s, lf_id id, lf_err *err)
+{
+    STMT(TOK_REVOKE);
+    sqlite3_bind_int64(st, 1, id);
+    return st_exec_one(c, st, "api token", id, err);
+}
+
+static int sq_apitoken_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a, lf_store_apitoken **out,
+                            size_t *n, lf_err *err)
+{
+    STMT(TOK_LIST);
+    sqlite3_bind_int64(st, 1, scope);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "api tokens", pg, sizeof **out, row_token, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- uploads and items */
+
+static int sq_upload_create(lf_store *s, const lf_store_upload *in, lf_id *id, lf_err *err)
+{
+    STMT(UP_INSERT);
+    sqlite3_bind_int64(st, 1, in->agency_id);
+    bind_text(st, 2, in->month);
+    bind_id(st, 3, in->uploaded_by);
+    bind_id(st, 4, in->token_id);
+    sqlite3_bind_int64(st, 5, lf_store_now(s));
+    bind_text(st, 6, in->file_name);
+    bind_text(st, 7, in->encoding);
+    bind_text(st, 8, in->format);
+    int rc = st_exec(c, st, "upload", err);
+    if (rc == LF_EINVAL)
+        rc = lf_err_set(err, LF_ENOTFOUND, "upload: the uploading user or API token does not exist");
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items, size_t n, lf_err *err)
+{
+    STMT(UP_STATUS);
+    /* once published, a snapshot's items and counts must agree: no late additions */
+    sqlite3_bind_int64(st, 1, upload_id);
+    int src = sqlite3_step(st);
+    int status = src == SQLITE_ROW ? col_enum(st, 0, upload_status_parse) : 0;
+    st_done(st);
+    if (src == SQLITE_DONE)
+        return lf_err_set(err, LF_ENOTFOUND, "items: upload %lld not found", (long long)upload_id);
+    if (src != SQLITE_ROW)
+        return sq_fail(c->db, src, "items", err);
+    if (status != LF_UPLOAD_PENDING)
+        return lf_err_set(err, LF_EINVAL, "items: upload %lld is %s; items go only into a pending upload",
+                          (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
+    int rc = st_get(c, ST_ITEM_INSERT, &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const lf_store_item *it = &items[i];
+        sqlite3_bind_int64(st, 1, upload_id);
+        bind_text(st, 2, it->host);
+        bind_text(st, 3, it->ip);
+        bind_text(st, 4, it->os);
+        bind_text(st, 5, it->name);
+        bind_text(st, 6, it->version);
+        bind_text(st, 7, it->vendor);
+        bind_text(st, 8, it->cpe);
+        bind_text(st, 9, it->bucket);
+        bind_text(st, 10, it->confidence);
+        sqlite3_bind_int64(st, 11, it->line);
+        /* no clear_bindings per row: every parameter is bound again */
+        src = sqlite3_step(st);
+        if (src != SQLITE_DONE) {
+            rc = sq_fail(c->db, src, "items", err);
+            st_done(st);
+            return rc;
+        }
+        sqlite3_reset(st);
+    }
+    st_done(st);
+    return LF_OK;
+}
+
+static int sq_upload_publish(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
+                             const char *report_json, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    lf_store_upload up, prev;
+    if ((rc = st_get(c, ST_UP_GET, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, upload_id);
+    char what[64];
+    snprintf(what, sizeof what, "upload %lld", (long long)upload_id);
+    if ((rc = st_one(c, st, what, row_upload, &a, &up, err)))
+        goto done;
+    if (up.status != LF_UPLOAD_PENDING) {
+        rc = lf_err_set(err, LF_EINVAL, "upload %lld is already %s", (long long)upload_id,
+                        lf_upload_status_name(up.status));
+        goto done;
+    }
+    if ((rc = st_get(c, ST_UP_CURRENT, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, up.agency_id);
+    bind_text(st, 2, up.month);
+    rc = st_one(c, st, "snapshot", row_upload, &a, &prev, err);
+    if (rc == LF_OK) {
+        /* the old snapshot stays as history (row, counts, report); its items go */
+        if ((rc = st_get(c, ST_UP_SUPERSEDE, &st, err)))
+            goto done;
+        sqlite3_bind_int64(st, 1, prev.id);
+        sqlite3_bind_int64(st, 2, upload_id);
+        if ((rc = st_exec(c, st, "supersede", err)))
+            goto done;
+        if ((rc = st_get(c, ST_ITEMS_DEL, &st, err)))
+            goto done;
+        sqlite3_bind_int64(st, 1, prev.id);
+        if ((rc = st_exec(c, st, "supersede", err)))
+            goto done;
+    } else if (rc != LF_ENOTFOUND) {
+        goto done;
+    }
+    lf_err_clear(err);
+    int64_t now = lf_store_now(s);
+    if ((rc = st_get(c, ST_UP_PUBLISH, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, upload_id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)counts->records);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)counts->resolved);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)counts->unresolved);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)counts->rejected);
+    bind_text(st, 7, report_json);
+    if ((rc = st_exec(c, st, "publish", err)))
+        goto done;
+    if ((rc = st_get(c, ST_HOSTS_FROM_ITEMS, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, up.agency_id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, upload_id);
+    rc = st_exec(c, st, "hosts", err);
+done:
+    lf_arena_clear(&a);
+    return rc;
+}
+
+static int sq_upload_get(lf_store *s, lf_id id, lf_arena *a, lf_store_upload *out, lf_err *err)
+{
+    STMT(UP_GET);
+    sqlite3_bind_int64(st, 1, id);
+    char what[64];
+    snprintf(what, sizeof what, "upload %lld", (long long)id);
+    return st_one(c, st, what, row_upload, a, out, err);
+}
+
+static int sq_upload_snapshot(lf_store *s, lf_id agency_id, const char *month, lf_arena *a,
+                              lf_store_upload *out, lf_err *err)
+{
+    STMT(UP_CURRENT);
+    sqlite3_bind_int64(st, 1, agency_id);
+    bind_text(st, 2, month);
+    char what[96];
+    snprintf(what, sizeof what, "snapshot of agency %lld for %s", (long long)agency_id, month);
+    return st_one(c, st, what, row_upload, a, out, err);
+}
+
+static int sq_upload_list(lf_store *s, lf_id scope, const char *month, lf_store_page *pg, lf_arena *a,
+                          lf_store_upload **out, size_t *n, lf_err *err)
+{
+    STMT(UP_LIST);
+    sqlite3_bind_int64(st, 1, scope);
+    bind_text(st, 2, month);
+    sqlite3_bind_int64(st, 3, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 4, "uploads", pg, sizeof **out, row_upload, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_items_list(lf_store *s, lf_id upload_id, lf_store_page *pg, lf_arena *a, lf_store_item **out,
+                         size_t *n, lf_err *err)
+{
+    STMT(ITEM_LIST);
+    sqlite3_bind_int64(st, 1, upload_id);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "items", pg, sizeof **out, row_item, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_items_each(lf_store *s, lf_id upload_id, lf_store_item_fn fn, void *ud, lf_err *err)
+{
+    sq_conn *c;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    /* a statement of its own, not the cache: fn may use the cached ones meanwhile */
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(c->db, "SELECT " ITEM_COLS " FROM items i WHERE i.upload_id = ?1 ORDER BY i.id",
+                                 -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, "items", err);
+    sqlite3_bind_int64(st, 1, upload_id);
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_store_item it;
+        lf_arena_reset(&a);
+        if (!row_item(st, &a, &it)) {
+            rc = lf_err_set(err, LF_ENOMEM, "items: out of memory");
+            break;
+        }
+        if ((rc = fn(ud, &it)) != 0)
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "items", err);
+    lf_arena_clear(&a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- hosts */
+
+static int sq_host_get(lf_store *s, lf_id id, lf_id agency_id, const char *name, lf_arena *a,
+                       lf_store_host *out, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, name ? ST_HOST_GET_NAME : ST_HOST_GET, &st, err)))
+        return rc;
+    char what[128];
+    if (name) {
+        sqlite3_bind_int64(st, 1, agency_id);
+        bind_text(st, 2, name);
+        snprintf(what, sizeof what, "host '%.64s' of agency %lld", name, (long long)agency_id);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+        snprintf(what, sizeof what, "host %lld", (long long)id);
+    }
+    return st_one(c, st, what, row_host, a, out, err);
+}
+
+static int sq_host_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a, lf_store_host **out,
+                        size_t *n, lf_err *err)
+{
+    STMT(HOST_LIST);
+    sqlite3_bind_int64(st, 1, scope);
+    sqlite3_bind_int64(st, 2, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 3, "hosts", pg, sizeof **out, row_host, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_host_upsert(lf_store *s, lf_id agency_id, const char *name, lf_id *id, lf_err *err)
+{
+    STMT(HOST_UPSERT);
+    sqlite3_bind_int64(st, 1, agency_id);
+    bind_text(st, 2, name);
+    sqlite3_bind_int64(st, 3, lf_store_now(s));
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW)
+        *id = col_i64(st, 0);
+    else
+        rc = sq_fail(c->db, src, "host", err);
+    st_done(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- match runs */
+
+static int sq_run_create(lf_store *s, lf_id agency_id, lf_id upload_id, bool full, lf_id *id, lf_err *err)
+{
+    STMT(RUN_INSERT);
+    sqlite3_bind_int64(st, 1, agency_id);
+    bind_id(st, 2, upload_id);
+    sqlite3_bind_int(st, 3, full);
+    sqlite3_bind_int64(st, 4, lf_store_now(s));
+    int rc = st_exec(c, st, "match run", err);
+    if (rc == LF_EINVAL)
+        rc = lf_err_set(err, LF_ENOTFOUND, "match run: upload %lld not found", (long long)upload_id);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_run_get(lf_store *s, lf_id id, lf_id *agency_id, bool *full, bool *finished,
+                      lf_store_match_summary *sum, lf_err *err)
+{
+    STMT(RUN_GET);
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW) {
+        *agency_id = col_i64(st, 0);
+        *full = col_i64(st, 1) != 0;
+        *finished = col_i64(st, 2) != 0;
+        sum->hits = (uint64_t)col_i64(st, 3);
+        sum->new_findings = (uint64_t)col_i64(st, 4);
+        sum->seen = (uint64_t)col_i64(st, 5);
+        sum->reopened = (uint64_t)col_i64(st, 6);
+        sum->suppressed = (uint64_t)col_i64(st, 7);
+        sum->fixed = (uint64_t)col_i64(st, 8);
+        sum->confirmed = (uint64_t)col_i64(st, 9);
+    } else if (src == SQLITE_DONE) {
+        rc = lf_err_set(err, LF_ENOTFOUND, "match run %lld not found", (long long)id);
+    } else {
+        rc = sq_fail(c->db, src, "match run", err);
+    }
+    st_done(st);
+    return rc;
+}
+
+static int sq_run_add(lf_store *s, lf_id id, const lf_store_match_summary *d, lf_err *err)
+{
+    STMT(RUN_ADD);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)d->hits);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)d->new_findings);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)d->seen);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)d->reopened);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)d->suppressed);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)d->fixed);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)d->confirmed);
+    return st_exec_one(c, st, "match run", id, err);
+}
+
+static int sq_run_finish(lf_store *s, lf_id id, lf_err *err)
+{
+    STMT(RUN_FINISH);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    return st_exec_one(c, st, "match run", id, err);
+}
+
+/* ---------------------------------------------------------------- findings */
+
+static int sq_finding_get(lf_store *s, lf_id id, lf_id host_id, const char *cve, lf_arena *a,
+                          lf_store_finding *out, lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, cve ? ST_F_GET_HC : ST_F_GET, &st, err)))
+        return rc;
+    char what[128];
+    if (cve) {
+        sqlite3_bind_int64(st, 1, host_id);
+        bind_text(st, 2, cve);
+        snprintf(what, sizeof what, "finding %.64s on host %lld", cve, (long long)host_id);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+        snprintf(what, sizeof what, "finding %lld", (long long)id);
+    }
+    return st_one(c, st, what, row_finding, a, out, err);
+}
+
+static int sq_finding_insert(lf_store *s, const lf_store_finding *f, lf_id *id, lf_err *err)
+{
+    STMT(F_INSERT);
+    sqlite3_bind_int64(st, 1, f->host_id);
+    sqlite3_bind_int64(st, 2, f->agency_id);
+    bind_text(st, 3, f->cve);
+    bind_text(st, 4, f->cpe);
+    bind_text(st, 5, lf_fkind_name(f->kind));
+    bind_score(st, 6, f->cvss);
+    bind_text(st, 7, f->cvss_version);
+    bind_text(st, 8, f->severity);
+    sqlite3_bind_int(st, 9, f->kev);
+    bind_text(st, 10, f->kev_due);
+    bind_score(st, 11, f->epss);
+    bind_text(st, 12, lf_fstate_name(f->state));
+    sqlite3_bind_int64(st, 13, f->first_seen);
+    sqlite3_bind_int64(st, 14, f->last_seen);
+    bind_id(st, 15, f->last_run);
+    sqlite3_bind_int64(st, 16, lf_store_now(s));
+    int rc = st_exec(c, st, "finding", err);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_finding_update(lf_store *s, const lf_store_finding *f, lf_err *err)
+{
+    STMT(F_UPDATE);
+    sqlite3_bind_int64(st, 1, f->id);
+    bind_text(st, 2, f->cpe);
+    bind_text(st, 3, lf_fkind_name(f->kind));
+    bind_score(st, 4, f->cvss);
+    bind_text(st, 5, f->cvss_version);
+    bind_text(st, 6, f->severity);
+    sqlite3_bind_int(st, 7, f->kev);
+    bind_text(st, 8, f->kev_due);
+    bind_score(st, 9, f->epss);
+    bind_text(st, 10, lf_fstate_name(f->state));
+    bind_text(st, 11, f->measure);
+    bind_text(st, 12, f->measure_planned);
+    bind_text(st, 13, f->risk_reason);
+    bind_text(st, 14, f->risk_approver);
+    bind_text(st, 15, f->risk_expiry);
+    bind_text(st, 16, f->fp_reason);
+    bind_text(st, 17, f->notice_date);
+    bind_text(st, 18, f->due_date);
+    sqlite3_bind_int64(st, 19, f->last_seen);
+    sqlite3_bind_int64(st, 20, f->fixed_at);
+    sqlite3_bind_int(st, 21, f->fixed_confirmed);
+    sqlite3_bind_int64(st, 22, f->reopened);
+    bind_id(st, 23, f->last_run);
+    sqlite3_bind_int64(st, 24, lf_store_now(s));
+    return st_exec_one(c, st, "finding", f->id, err);
+}
+
+static int sq_finding_refresh(lf_store *s, const lf_store_finding *f, lf_err *err)
+{
+    STMT(F_REFRESH);
+    sqlite3_bind_int64(st, 1, f->id);
+    bind_text(st, 2, f->cpe);
+    bind_text(st, 3, lf_fkind_name(f->kind));
+    bind_score(st, 4, f->cvss);
+    bind_text(st, 5, f->cvss_version);
+    bind_text(st, 6, f->severity);
+    sqlite3_bind_int(st, 7, f->kev);
+    bind_text(st, 8, f->kev_due);
+    bind_score(st, 9, f->epss);
+    sqlite3_bind_int64(st, 10, f->last_seen);
+    bind_id(st, 11, f->last_run);
+    sqlite3_bind_int64(st, 12, lf_store_now(s));
+    return st_exec_one(c, st, "finding", f->id, err);
+}
+
+static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page *pg, lf_arena *a,
+                           lf_store_finding **out, size_t *n, lf_err *err)
+{
+    STMT(F_LIST);
+    sqlite3_bind_int64(st, 1, f->scope);
+    sqlite3_bind_int64(st, 2, f->host_id);
+    bind_text(st, 3, f->state ? lf_fstate_name(f->state) : NULL);
+    if (f->min_cvss > 0)
+        sqlite3_bind_double(st, 4, f->min_cvss);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_int(st, 5, f->kev_only);
+    bind_text(st, 6, f->cve);
+    sqlite3_bind_int64(st, 7, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 8, "findings", pg, sizeof **out, row_finding, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+static int sq_finding_stale(lf_store *s, lf_id agency_id, lf_id run, lf_arena *a, lf_id **ids, size_t *n,
+                            lf_err *err)
+{
+    STMT(F_STALE);
+    sqlite3_bind_int64(st, 1, agency_id);
+    sqlite3_bind_int64(st, 2, run);
+    lf_id *buf = NULL;
+    size_t cnt = 0, cap = 0;
+    int src, rc = LF_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            lf_id *nb = realloc(buf, ncap * sizeof *nb);
+            if (!nb) {
+                rc = lf_err_set(err, LF_ENOMEM, "findings: out of memory");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        buf[cnt++] = col_i64(st, 0);
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "findings", err);
+    st_done(st);
+    *ids = NULL;
+    *n = 0;
+    if (!rc && cnt) {
+        *ids = lf_arena_alloc(a, cnt * sizeof **ids);
+        if (!*ids) {
+            rc = lf_err_set(err, LF_ENOMEM, "findings: out of memory");
+        } else {
+            memcpy(*ids, buf, cnt * sizeof **ids);
+            *n = cnt;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+static int sq_suppress_add(lf_store *s, lf_id host_id, const char *cpe, const char *cve, lf_id finding_id,
+                           const char *reason, lf_id by, lf_err *err)
+{
+    STMT(SUP_ADD);
+    sqlite3_bind_int64(st, 1, host_id);
+    bind_text(st, 2, cpe);
+    bind_text(st, 3, cve);
+    bind_id(st, 4, finding_id);
+    bind_text(st, 5, reason);
+    sqlite3_bind_int64(st, 6, lf_store_now(s));
+    bind_id(st, 7, by);
+    return st_exec(c, st, "suppression", err);
+}
+
+static int sq_suppress_del(lf_store *s, lf_id finding_id, lf_err *err)
+{
+    STMT(SUP_DEL);
+    sqlite3_bind_int64(st, 1, finding_id);
+    return st_exec(c, st, "suppression", err);
+}
+
+static int sq_suppress_has(lf_store *s, lf_id host_id, const char *cpe, const char *cve, bool *has,
+                           lf_err *err)
+{
+    STMT(SUP_HAS);
+    sqlite3_bind_int64(st, 1, host_id);
+    bind_text(st, 2, cpe);
+    bind_text(st, 3, cve);
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW || src == SQLITE_DONE)
+        *has = src == SQLITE_ROW;
+    else
+        rc = sq_fail(c->db, src, "suppression", err);
+    st_done(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static int sq_audit_add(lf_store *s, const lf_store_audit *in, lf_id *id, lf_err *err)
+{
+    STMT(AUD_INSERT);
+    sqlite3_bind_int64(st, 1, lf_store_now(s));
+    bind_id(st, 2, in->user_id);
+    bind_text(st, 3, in->actor);
+    bind_id(st, 4, in->org_id);
+    bind_text(st, 5, in->entity);
+    sqlite3_bind_int64(st, 6, in->entity_id);
+    bind_text(st, 7, in->action);
+    bind_text(st, 8, in->before_json);
+    bind_text(st, 9, in->after_json);
+    int rc = st_exec(c, st, "audit", err);
+    if (!rc && id)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_audit_list(lf_store *s, lf_id scope, const char *entity, lf_id entity_id, lf_store_page *pg,
+                         lf_arena *a, lf_store_audit **out, size_t *n, lf_err *err)
+{
+    STMT(AUD_LIST);
+    sqlite3_bind_int64(st, 1, scope);
+    bind_text(st, 2, entity);
+    sqlite3_bind_int64(st, 3, entity_id);
+    sqlite3_bind_int64(st, 4, page_after(pg));
+    void *p = NULL;
+    int rc = st_list(c, st, 5, "audit", pg, sizeof **out, row_audit, a, &p, n, err);
+    *out = p;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+static int sq_metrics(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out, lf_err *err)
+{
+    STMT(M_STATES);
+    sqlite3_bind_int64(st, 1, scope);
+    int src, rc = LF_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = col_enum(st, 0, lf_fstate_parse);
+        if (k > 0 && k < LF_FSTATE_COUNT)
+            out->findings[k] = (uint64_t)col_i64(st, 1);
+    }
+    if (src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "metrics", err);
+    st_done(st);
+    if (rc || (rc = st_get(c, ST_M_OPEN, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, scope);
+    if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        out->open_high = (uint64_t)col_i64(st, 0);
+        out->open_kev = (uint64_t)col_i64(st, 1);
+    } else {
+        rc = sq_fail(c->db, src, "metrics", err);
+    }
+    st_done(st);
+    if (rc || (rc = st_get(c, ST_M_COUNTS, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, scope);
+    if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        out->agencies = (uint64_t)col_i64(st, 0);
+        out->hosts = (uint64_t)col_i64(st, 1);
+        out->users = (uint64_t)col_i64(st, 2);
+    } else {
+        rc = sq_fail(c->db, src, "metrics", err);
+    }
+    st_done(st);
+    if (rc || (rc = st_get(c, ST_M_UPLOADS, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, scope);
+    bind_text(st, 2, month);
+    if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        out->uploads_month = (uint64_t)col_i64(st, 0);
+        out->agencies_with_snapshot = (uint64_t)col_i64(st, 1);
+    } else {
+        rc = sq_fail(c->db, src, "metrics", err);
+    }
+    st_done(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the table */
+
+const lf_store_ops lf_store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .check = sq_check,
+    .ping = sq_ping,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .org_create = sq_org_create,
+    .org_get = sq_org_get,
+    .org_set_contacts = sq_org_set_contacts,
+    .org_children = sq_org_children,
+    .org_agencies = sq_org_agencies,
+    .org_ancestors = sq_org_ancestors,
+    .org_within = sq_org_within,
+    .user_create = sq_user_create,
+    .user_get = sq_user_get,
+    .user_list = sq_user_list,
+    .user_update = sq_user_update,
+    .user_set_hash = sq_user_set_hash,
+    .user_login_failed = sq_user_login_failed,
+    .user_login_ok = sq_user_login_ok,
+    .session_insert = sq_session_insert,
+    .session_get = sq_session_get,
+    .session_touch = sq_session_touch,
+    .session_delete = sq_session_delete,
+    .session_purge = sq_session_purge,
+    .apitoken_insert = sq_apitoken_insert,
+    .apitoken_get = sq_apitoken_get,
+    .apitoken_used = sq_apitoken_used,
+    .apitoken_revoke = sq_apitoken_revoke,
+    .apitoken_list = sq_apitoken_list,
+    .upload_create = sq_upload_create,
+    .items_add = sq_items_add,
+    .upload_publish = sq_upload_publish,
+    .upload_get = sq_upload_get,
+    .upload_snapshot = sq_upload_snapshot,
+    .upload_list = sq_upload_list,
+    .items_list = sq_items_list,
+    .items_each = sq_items_each,
+    .host_get = sq_host_get,
+    .host_list = sq_host_list,
+    .host_upsert = sq_host_upsert,
+    .run_create = sq_run_create,
+    .run_get = sq_run_get,
+    .run_add = sq_run_add,
+    .run_finish = sq_run_finish,
+    .finding_get = sq_finding_get,
+    .finding_insert = sq_finding_insert,
+    .finding_update = sq_finding_update,
+    .finding_refresh = sq_finding_refresh,
+    .finding_list = sq_finding_list,
+    .finding_stale = sq_finding_stale,
+    .suppress_add = sq_suppress_add,
+    .suppress_del = sq_suppress_del,
+    .suppress_has = sq_suppress_has,
+    .audit_add = sq_audit_add,
+    .audit_list = sq_audit_list,
+    .metrics = sq_metrics,
+};
