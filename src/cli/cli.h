@@ -27,6 +27,8 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_vans(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_cvss(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_inventory(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang serve`: the platform server (cli_serve.c). */
+int lf_cli_serve(int argc, char **argv, const lf_cli_env *env);
 
 /* Inventory intake shared by `inventory normalize` and `vans scan` (cli_inventory.c). */
 struct lf_intake;

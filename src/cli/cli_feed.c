@@ -1,5 +1,5 @@
 /*
- * cli_feed: `lianfang feed import nvd|kev FILE...` and `lianfang feed status`.
+ * cli_feed: `lianfang feed import nvd|kev|cve5|cpedict FILE...` and `lianfang feed status`.
  *
  * An import opens the current index (if any), seeds a builder from it, reads the new
  * files and writes the index back atomically, so an interrupted import leaves the old
@@ -17,9 +17,11 @@
 
 #include "core/arena.h"
 #include "core/file.h"
+#include "feeds/cve5.h"
 #include "feeds/feed.h"
 #include "feeds/kev.h"
 #include "feeds/nvd.h"
+#include "intake/intake.h"
 #include "vans/vulndb.h"
 
 typedef struct imp {
@@ -144,18 +146,47 @@ static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
     return LF_EXIT_OK;
 }
 
+/* cve5 options: --dict DIR (name-resolution dictionaries), --no-names (no resolution:
+ * entries without cpes use the CNA's own vendor and product). They are taken out of
+ * argv so the rest are files. */
+static int cve5_opts(int *argc, char **argv, const char **dict, bool *no_names)
+{
+    int w = 2;
+    for (int i = 2; i < *argc; i++) {
+        if (!strcmp(argv[i], "--dict")) {
+            if (i + 1 >= *argc) {
+                fprintf(stderr, "lianfang: --dict needs a folder\n");
+                return -1;
+            }
+            *dict = argv[++i];
+        } else if (!strcmp(argv[i], "--no-names")) {
+            *no_names = true;
+        } else {
+            argv[w++] = argv[i];
+        }
+    }
+    *argc = w;
+    return 0;
+}
+
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: lianfang feed import nvd|kev|cpedict FILE...\n");
+        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|cpedict FILE...\n");
         return LF_EXIT_ERROR;
     }
     const char *kind = argv[1];
-    bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev");
+    bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev"), is_cve5 = !strcmp(kind, "cve5");
     if (!strcmp(kind, "cpedict"))
         return import_cpedict(argc, argv, env);
-    if (!is_nvd && !is_kev) {
-        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cpedict)\n", kind);
+    if (!is_nvd && !is_kev && !is_cve5) {
+        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, cpedict)\n", kind);
+        return LF_EXIT_ERROR;
+    }
+    const char *dict = NULL;
+    bool no_names = false;
+    if (is_cve5 && (cve5_opts(&argc, argv, &dict, &no_names) < 0 || argc < 3)) {
+        fprintf(stderr, "usage: lianfang feed import cve5 [--dict DIR] [--no-names] FILE|DIR...\n");
         return LF_EXIT_ERROR;
     }
     lf_err err;
@@ -165,6 +196,8 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         return LF_EXIT_ERROR;
     }
     lf_vdb *old = NULL;
+    lf_intake *ik = NULL;
+    lf_cve5_reader *c5 = NULL;
     paths files = {0};
     lf_vdb_builder *b = lf_vdb_builder_new();
     if (!b) {
@@ -201,6 +234,19 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     ctx.on_error = on_error;
     ctx.on_progress = on_progress;
     ctx.ud = &im;
+    if (is_cve5) {
+        /* CNA entries without cpes are named by vendor and product: resolve them with
+         * the same dictionaries inventories use (and the index's own vocabulary) */
+        if (!no_names && lf_cli_intake_open(env, dict, old, &ik) != LF_EXIT_OK)
+            fprintf(stderr, "lianfang: name dictionaries not loaded: entries without cpes use the CNA's own "
+                            "vendor and product names\n");
+        lf_cve5_opts o = {ik ? lf_intake_namedb(ik) : NULL, NULL, NULL};
+        if (lf_cve5_reader_new(&ctx, &o, &c5, &err) != LF_OK) {
+            lf_cli_error(&err);
+            status = LF_EXIT_ERROR;
+            goto out;
+        }
+    }
     double t1 = lf_cli_now();
     im.prog.start = t1;
     size_t failed_files = 0;
@@ -211,8 +257,9 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         int rc = lf_file_read(files.v[i], 0, &data, &len, &err);
         if (rc == LF_OK) {
             im.file_bytes = len;
-            rc = is_nvd ? lf_nvd_import_buffer(&ctx, files.v[i], data, len, &err)
-                        : lf_kev_import_buffer(&ctx, files.v[i], data, len, &err);
+            rc = is_nvd    ? lf_nvd_import_buffer(&ctx, files.v[i], data, len, &err)
+                 : is_cve5 ? lf_cve5_reader_buffer(c5, files.v[i], data, len, &err)
+                           : lf_kev_import_buffer(&ctx, files.v[i], data, len, &err);
             free(data);
         }
         im.done_bytes += im.file_bytes;
@@ -244,6 +291,10 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             printf("  %zu added, %zu replaced (newer lastModified), %zu unchanged, %zu older than stored, "
                    "%zu removed (Rejected), %zu Rejected not stored\n",
                    r->added, r->replaced, r->unchanged, r->stale, r->removed, r->rejected_new);
+        else if (is_cve5)
+            printf("  documents (one per CNA / ADP container): %zu added, %zu replaced (newer dateUpdated), "
+                   "%zu unchanged, %zu older than stored, %zu removed (REJECTED), %zu REJECTED not stored\n",
+                   r->added, r->replaced, r->unchanged, r->stale, r->removed, r->rejected_new);
         else
             printf("  %zu catalog entries (the catalog replaces the stored one)\n", r->added);
         printf("  %zu record errors reported, %zu configurations left out, %zu file(s) unreadable\n", r->errors,
@@ -261,6 +312,8 @@ out:
     for (size_t i = 0; i < files.n; i++)
         free(files.v[i]);
     free(files.v);
+    lf_cve5_reader_free(c5);
+    lf_intake_free(ik);
     lf_vdb_builder_free(b);
     lf_vdb_close(old);
     return status;
@@ -341,6 +394,6 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_import(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return feed_status(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev|cpedict FILE...\n       lianfang feed status [--json]\n");
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|cpedict FILE...\n       lianfang feed status [--json]\n");
     return LF_EXIT_ERROR;
 }

@@ -1,0 +1,264 @@
+/*
+ * cli_serve: `lianfang serve` runs the platform server. It loads the configuration (file,
+ * then LIANFANG_<SECTION>_<KEY> environment variables, then --listen/--port), starts the
+ * HTTP layer with /healthz, /metrics and the /api/v1 routes, prints the URL it listens on
+ * and runs until SIGINT or SIGTERM, then lets in-flight requests finish and exits 0.
+ */
+#include "cli/cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/file.h"
+#include "http/http.h"
+
+/* What handlers share: the loaded configuration (read-only) and, later, the store. */
+typedef struct serve_app {
+    const lf_config *cfg;
+} serve_app;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: lianfang [--data DIR] serve [--config FILE] [--listen ADDR] [--port N]\n"
+            "       lianfang serve --check          print the effective configuration and exit\n"
+            "       lianfang serve --sample-config  print a commented configuration file\n"
+            "\n"
+            "  --config FILE  configuration file (default $LIANFANG_CONFIG, else <data>/lianfang.conf\n"
+            "                 when it exists); every key can be overridden by LIANFANG_<SECTION>_<KEY>\n"
+            "  --listen ADDR  address to listen on (http.listen; default 127.0.0.1)\n"
+            "  --port N       port (http.port; default 8080; 0 = any free port)\n"
+            "\n"
+            "Runs until SIGINT or SIGTERM; see docs/api.md for the endpoints.\n");
+}
+
+static void on_config_report(void *ud, const lf_err *e, bool fatal)
+{
+    (void)ud;
+    char buf[1400];
+    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
+}
+
+static void on_access(void *app, const lf_http_log_entry *e)
+{
+    (void)app;
+    char ts[32];
+    struct timespec now;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* The path is the client's: no control bytes or spaces into the log, and a bound. */
+    char path[512];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)e->path; *p && n + 1 < sizeof path; p++)
+        path[n++] = *p <= 0x20 || *p == 0x7f ? '?' : (char)*p;
+    path[n] = '\0';
+    /* One line per request, fields in a fixed order so it can be cut/awk'ed. */
+    fprintf(stderr, "%s %s %s %s %d %.1fms %zu %zu %s\n", ts, e->client[0] ? e->client : "-", e->method, path,
+            e->status, e->seconds * 1000.0, e->body_in, e->body_out, e->request_id);
+}
+
+static void on_error(void *app, const char *msg)
+{
+    (void)app;
+    fprintf(stderr, "lianfang: %s\n", msg);
+}
+
+/* GET /api/v1/version: what is running, for clients and monitoring. */
+static int api_version(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    (void)app;
+    (void)req;
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    return lf_buf_printf(b, "{\"name\":\"lianfang\",\"version\":\"%s\",\"api\":\"v1\"}\n", LF_VERSION_STRING);
+}
+
+/* Uploads interrupted by a crash leave their temporary files behind; nothing refers to
+ * them after a restart. */
+static void clean_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, "lf-upload-", 10))
+            continue;
+        char p[8192];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+}
+
+static int parse_port(const char *s, unsigned *out)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(s, &e, 10);
+    if (!*s || *e || errno || v < 0 || v > 65535)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
+{
+    const char *config_path = NULL, *listen = NULL, *port = NULL;
+    bool check = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--config") ? &config_path
+                            : !strcmp(a, "--listen") ? &listen
+                            : !strcmp(a, "--port")   ? &port
+                                                     : NULL;
+        if (slot) {
+            if (i + 1 >= argc || !*argv[i + 1]) {
+                fprintf(stderr, "lianfang: %s needs a value\n", a);
+                return LF_EXIT_ERROR;
+            }
+            *slot = argv[++i];
+        } else if (!strcmp(a, "--check")) {
+            check = true;
+        } else if (!strcmp(a, "--sample-config")) {
+            lf_buf b;
+            lf_buf_init(&b, 0);
+            int rc = lf_config_sample(&b);
+            if (!rc)
+                fputs(b.data, stdout);
+            lf_buf_clear(&b);
+            return rc ? LF_EXIT_ERROR : LF_EXIT_OK;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return LF_EXIT_OK;
+        } else {
+            fprintf(stderr, "lianfang: serve: unknown argument '%s'\n", a);
+            usage(stderr);
+            return LF_EXIT_ERROR;
+        }
+    }
+    unsigned portnum = 0;
+    if (port && parse_port(port, &portnum)) {
+        fprintf(stderr, "lianfang: --port: '%s' is not a port number (0 to 65535)\n", port);
+        return LF_EXIT_ERROR;
+    }
+    char default_conf[4200];
+    if (!config_path) {
+        const char *e = getenv("LIANFANG_CONFIG");
+        snprintf(default_conf, sizeof default_conf, "%s/lianfang.conf", env->data_dir);
+        if (e && *e)
+            config_path = e;
+        else if (lf_file_exists(default_conf))
+            config_path = default_conf;
+    }
+    char ov_listen[300], ov_port[32];
+    const char *overrides[3];
+    size_t no = 0;
+    if (listen) {
+        snprintf(ov_listen, sizeof ov_listen, "http.listen=%s", listen);
+        overrides[no++] = ov_listen;
+    }
+    if (port) {
+        snprintf(ov_port, sizeof ov_port, "http.port=%u", portnum);
+        overrides[no++] = ov_port;
+    }
+    overrides[no] = NULL;
+
+    int exit_code = LF_EXIT_ERROR;
+    lf_config *cfg = NULL;
+    lf_http *h = NULL;
+    lf_err err;
+    lf_err_clear(&err);
+    lf_config_opts co = {0};
+    co.path = config_path;
+    co.data_dir = env->data_dir;
+    co.overrides = overrides;
+    co.report = on_config_report;
+    if (lf_config_load(&co, &cfg, &err)) {
+        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
+            lf_cli_error(&err);   /* parse errors were each reported already */
+        goto done;
+    }
+    if (check) {
+        lf_buf b;
+        lf_buf_init(&b, 0);
+        int rc = lf_config_dump(cfg, &b);
+        if (!rc)
+            fputs(b.data, stdout);
+        lf_buf_clear(&b);
+        exit_code = rc ? LF_EXIT_ERROR : LF_EXIT_OK;
+        goto done;
+    }
+
+    const char *data = lf_config_str(cfg, "data.dir");
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/tmp", data);
+    if (lf_mkdirs(data, &err) || lf_mkdirs(tmp, &err)) {
+        lf_cli_error(&err);
+        goto done;
+    }
+    clean_tmp(tmp);
+
+    serve_app app = {cfg};
+    lf_http_opts ho = {0};
+    ho.listen = lf_config_str(cfg, "http.listen");
+    ho.port = (unsigned)lf_config_int(cfg, "http.port");
+    ho.threads = (unsigned)lf_config_int(cfg, "http.threads");
+    ho.max_connections = (unsigned)lf_config_int(cfg, "http.max_connections");
+    ho.timeout_s = (unsigned)lf_config_int(cfg, "http.timeout");
+    ho.max_body = (size_t)lf_config_int(cfg, "http.max_body_mb") << 20;
+    ho.max_upload = (size_t)lf_config_int(cfg, "http.max_upload_mb") << 20;
+    ho.tmp_dir = tmp;
+    ho.tls_cert_file = lf_config_str(cfg, "http.tls_cert");
+    ho.tls_key_file = lf_config_str(cfg, "http.tls_key");
+    ho.secure_cookies = lf_config_bool(cfg, "http.secure_cookies");
+    ho.app = &app;
+    ho.access_log = lf_config_bool(cfg, "http.access_log") ? on_access : NULL;
+    ho.error_log = on_error;
+    if (lf_http_new(&ho, &h, &err) ||
+        lf_http_route(h, "GET", "/api/v1/version", api_version, NULL, 0, &err)) {
+        lf_cli_error(&err);
+        goto done;
+    }
+
+    /* SIGINT/SIGTERM are taken by sigwait below; block them before the server's threads
+     * exist so they inherit the mask and no handler runs on a random thread. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);   /* a client that hangs up must not kill the server */
+
+    if (lf_http_start(h, &err)) {
+        lf_cli_error(&err);
+        goto done;
+    }
+    const char *host = lf_config_str(cfg, "http.listen");
+    bool v6 = strchr(host, ':') && host[0] != '[';
+    printf("lianfang: listening on %s://%s%s%s:%u/\n", lf_http_tls(h) ? "https" : "http", v6 ? "[" : "", host,
+           v6 ? "]" : "", lf_http_port(h));
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&sigs, &sig) != 0)
+        ;
+    fprintf(stderr, "lianfang: %s received, stopping (in-flight requests: %ld)\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+            lf_http_in_flight(h));
+    lf_http_stop(h, 10000);
+    exit_code = LF_EXIT_OK;
+done:
+    lf_http_free(h);
+    lf_config_free(cfg);
+    return exit_code;
+}
