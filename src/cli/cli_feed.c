@@ -1,5 +1,5 @@
 /*
- * cli_feed: `lianfang feed import nvd|kev|cve5|cpedict FILE...` and `lianfang feed status`.
+ * cli_feed: `lianfang feed import nvd|kev|cve5|epss|cpedict FILE...` and `lianfang feed status`.
  *
  * An import opens the current index (if any), seeds a builder from it, reads the new
  * files and writes the index back atomically, so an interrupted import leaves the old
@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/file.h"
 #include "feeds/cve5.h"
+#include "feeds/epss.h"
 #include "feeds/feed.h"
 #include "feeds/kev.h"
 #include "feeds/nvd.h"
@@ -146,6 +147,34 @@ static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
     return LF_EXIT_OK;
 }
 
+/* EPSS scores live beside the index (<data>/epss.lfe) and are replaced whole: FIRST's
+ * daily file is complete, so only the last file given counts. */
+static int import_epss(int argc, char **argv, const lf_cli_env *env)
+{
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_mkdirs(env->data_dir, &err) != LF_OK) {
+        lf_cli_error(&err);
+        return LF_EXIT_ERROR;
+    }
+    if (argc != 3) {
+        fprintf(stderr, "usage: lianfang feed import epss epss_scores-YYYY-MM-DD.csv[.gz]  (one daily file)\n");
+        return LF_EXIT_ERROR;
+    }
+    char out[4200];
+    snprintf(out, sizeof out, "%s/epss.lfe", env->data_dir);
+    lf_epss_stats st;
+    double t0 = lf_cli_now();
+    if (lf_epss_import_file(argv[2], out, on_cpedict_warn, NULL, &st, &err) != LF_OK) {
+        lf_cli_error(&err);
+        return LF_EXIT_ERROR;
+    }
+    printf("epss: model %s, scores of %s: %zu CVEs (%zu rows, %zu malformed reported, %zu duplicates) in %.2f s\n",
+           st.model[0] ? st.model : "?", st.date[0] ? st.date : "?", st.kept, st.rows, st.bad, st.duplicates,
+           lf_cli_now() - t0);
+    return st.bad ? LF_EXIT_FINDINGS : LF_EXIT_OK;
+}
+
 /* cve5 options: --dict DIR (name-resolution dictionaries), --no-names (no resolution:
  * entries without cpes use the CNA's own vendor and product). They are taken out of
  * argv so the rest are files. */
@@ -172,15 +201,17 @@ static int cve5_opts(int *argc, char **argv, const char **dict, bool *no_names)
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|cpedict FILE...\n");
+        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n");
         return LF_EXIT_ERROR;
     }
     const char *kind = argv[1];
     bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev"), is_cve5 = !strcmp(kind, "cve5");
     if (!strcmp(kind, "cpedict"))
         return import_cpedict(argc, argv, env);
+    if (!strcmp(kind, "epss"))
+        return import_epss(argc, argv, env);
     if (!is_nvd && !is_kev && !is_cve5) {
-        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, cpedict)\n", kind);
+        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, epss, cpedict)\n", kind);
         return LF_EXIT_ERROR;
     }
     const char *dict = NULL;
@@ -353,6 +384,13 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         counts[k]++;
     }
     lf_arena_clear(&a);
+    char epath[4200];
+    snprintf(epath, sizeof epath, "%s/epss.lfe", env->data_dir);
+    lf_epss *ep = NULL;
+    if (lf_file_exists(epath) && lf_epss_open(epath, &ep, &err) != LF_OK)
+        lf_cli_error(&err);
+    lf_epss_stats es;
+    lf_epss_info(ep, &es);
     if (json) {
         printf("{\"index\":\"%s\",\"bytes\":%zu,\"built\":\"%s\",\"digest\":\"%016llx\",\"documents\":%zu,"
                "\"vulnerabilities\":%zu,\"criteria\":%zu,\"products\":%zu,\"without_applicability\":%zu,"
@@ -367,7 +405,8 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         printf("},\"nvd_status\":{");
         for (int k = 0; k < 6; k++)
             printf("%s\"%s\":%zu", k ? "," : "", statuses[k], counts[k]);
-        printf(",\"other\":%zu}}\n", counts[6]);
+        printf(",\"other\":%zu},\"epss\":{\"scores\":%zu,\"model\":\"%s\",\"date\":\"%s\"}}\n", counts[6], es.kept,
+               es.model, es.date);
     } else {
         printf("index        %s (%.1f MB, built %s, opened in %.3f s)\n", env->index_path, (double)st.file_bytes / 1e6,
                st.built, t_open);
@@ -383,7 +422,12 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
             printf(" %s %zu,", statuses[k], counts[k]);
         printf(" other %zu\n", counts[6]);
         printf("KEV          %zu entries (catalog %s)\n", st.kev, st.kev_version[0] ? st.kev_version : "not imported");
+        if (ep)
+            printf("EPSS         %zu CVEs scored (model %s, scores of %s)\n", es.kept, es.model, es.date);
+        else
+            printf("EPSS         not imported\n");
     }
+    lf_epss_close(ep);
     lf_vdb_close(db);
     return LF_EXIT_OK;
 }
@@ -394,6 +438,6 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_import(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return feed_status(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|cpedict FILE...\n       lianfang feed status [--json]\n");
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n       lianfang feed status [--json]\n");
     return LF_EXIT_ERROR;
 }
