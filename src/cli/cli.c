@@ -20,6 +20,7 @@ static const cli_cmd commands[] = {
     {"vans", lf_cli_vans, "vulnerability analysis and notice: scan inventories"},
     {"cvss", lf_cli_cvss, "score a CVSS v2.0/v3.0/v3.1/v4.0 vector"},
     {"inventory", lf_cli_inventory, "read raw inventories (CSV, PowerShell, wmic, dpkg, rpm, SBOM) and resolve CPEs"},
+    {"user", lf_cli_user, "manage platform users (user add: the first national admin)"},
     {"serve", lf_cli_serve, "run the platform server (HTTP API, /healthz, /metrics)"},
 };
 
@@ -41,6 +42,7 @@ static void usage(FILE *f)
             "  lianfang vans scan [--json|--csv] INVENTORY...\n"
             "  lianfang cvss VECTOR\n"
             "  lianfang inventory normalize [--json] [--format F] FILE...   raw inventory → CPEs + report\n"
+            "  lianfang user add --login L --role R --org CODE --email E   password on stdin\n"
             "  lianfang serve [--config FILE] [--listen ADDR] [--port N]    the platform server\n"
             "\n"
             "options:\n"

@@ -27,6 +27,8 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_vans(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_cvss(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_inventory(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang user add`: create a user in the store, password from stdin (cli_user.c). */
+int lf_cli_user(int argc, char **argv, const lf_cli_env *env);
 /* `lianfang serve`: the platform server (cli_serve.c). */
 int lf_cli_serve(int argc, char **argv, const lf_cli_env *env);
 

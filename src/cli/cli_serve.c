@@ -1,7 +1,8 @@
 /*
  * cli_serve: `lianfang serve` runs the platform server. It loads the configuration (file,
  * then LIANFANG_<SECTION>_<KEY> environment variables, then --listen/--port), starts the
- * HTTP layer with /healthz, /metrics and the /api/v1 routes, prints the URL it listens on
+ * HTTP layer with /healthz, /metrics and the /api/v1 routes (src/server: the store at
+ * store.url, the index <data>/vulndb.lfx when imported, the intake dictionaries), prints the URL it listens on
  * and runs until SIGINT or SIGTERM, then lets in-flight requests finish and exits 0.
  */
 #include "cli/cli.h"
@@ -20,11 +21,7 @@
 #include "core/config.h"
 #include "core/file.h"
 #include "http/http.h"
-
-/* What handlers share: the loaded configuration (read-only) and, later, the store. */
-typedef struct serve_app {
-    const lf_config *cfg;
-} serve_app;
+#include "server/server.h"
 
 static void usage(FILE *f)
 {
@@ -177,6 +174,7 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     int exit_code = LF_EXIT_ERROR;
     lf_config *cfg = NULL;
     lf_http *h = NULL;
+    lf_server *srv = NULL;
     lf_err err;
     lf_err_clear(&err);
     lf_config_opts co = {0};
@@ -209,7 +207,24 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     }
     clean_tmp(tmp);
 
-    serve_app app = {cfg};
+    /* The application: store, index (when imported), intake dictionaries. */
+    char dict[4200], cpedict[4200], epss[4200], index[4200];
+    lf_cli_dict_dir(env, NULL, dict, sizeof dict);
+    snprintf(cpedict, sizeof cpedict, "%s/cpedict.tsv", data);
+    snprintf(epss, sizeof epss, "%s/epss.lfe", data);
+    snprintf(index, sizeof index, "%s/vulndb.lfx", data);
+    lf_server_opts so = {0};
+    so.store_url = lf_config_str(cfg, "store.url");
+    so.index_path = index;
+    so.epss_path = epss;
+    so.dict_dir = dict;
+    so.cpedict_path = cpedict;
+    so.log = on_error;
+    if (lf_server_new(&so, &srv, &err)) {
+        lf_cli_error(&err);
+        goto done;
+    }
+
     lf_http_opts ho = {0};
     ho.listen = lf_config_str(cfg, "http.listen");
     ho.port = (unsigned)lf_config_int(cfg, "http.port");
@@ -222,11 +237,13 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     ho.tls_cert_file = lf_config_str(cfg, "http.tls_cert");
     ho.tls_key_file = lf_config_str(cfg, "http.tls_key");
     ho.secure_cookies = lf_config_bool(cfg, "http.secure_cookies");
-    ho.app = &app;
+    ho.app = srv;
+    ho.health = lf_server_health;
+    ho.metrics = lf_server_metrics;
     ho.access_log = lf_config_bool(cfg, "http.access_log") ? on_access : NULL;
     ho.error_log = on_error;
     if (lf_http_new(&ho, &h, &err) ||
-        lf_http_route(h, "GET", "/api/v1/version", api_version, NULL, 0, &err)) {
+        lf_http_route(h, "GET", "/api/v1/version", api_version, NULL, 0, &err) || lf_server_routes(srv, h, &err)) {
         lf_cli_error(&err);
         goto done;
     }
@@ -259,6 +276,7 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     exit_code = LF_EXIT_OK;
 done:
     lf_http_free(h);
+    lf_server_free(srv);   /* after the server: no handler runs any more */
     lf_config_free(cfg);
     return exit_code;
 }

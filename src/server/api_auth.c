@@ -1,0 +1,123 @@
+/*
+ * api_auth: web sessions. POST /api/v1/session logs in (argon2id check and lockout are the
+ * store's), sets the lf_session cookie (HttpOnly, SameSite=Strict, Secure under TLS) and
+ * returns the CSRF token the client echoes in X-CSRF-Token on unsafe requests;
+ * DELETE /api/v1/session logs out; GET /api/v1/me says who the caller is.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "server/server_int.h"
+
+static void caller_json(lf_server *s, lf_buf *b, const lf_caller *c, lf_arena *a)
+{
+    lf_store_org o;
+    bool have_org = lf_store_org_get(s->store, c->org_id, a, &o, NULL) == LF_OK;
+    lf_buf_puts(b, "{\"user\":");
+    if (c->user_id) {
+        lf_store_user u;
+        if (lf_store_user_get(s->store, c->user_id, a, &u, NULL) == LF_OK)
+            lf_server_user_json(b, &u);
+        else
+            lf_buf_puts(b, "null");
+        lf_buf_printf(b, ",\"role\":\"%s\"", lf_role_name(c->role));
+    } else {
+        lf_buf_puts(b, "null,\"role\":null,\"token\":{\"id\":");
+        lf_server_jid(b, c->token_id);
+        lf_buf_puts(b, ",\"name\":");
+        lf_server_jstr(b, c->login);
+        lf_buf_puts(b, "}");
+    }
+    lf_buf_puts(b, ",\"org\":");
+    if (have_org)
+        lf_server_org_json(b, &o);
+    else
+        lf_buf_puts(b, "null");
+}
+
+/* POST /api/v1/session {login, password} */
+static int session_create(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    const lf_json *body;
+    const char *login, *password;
+    if (!lf_server_body(req, resp, &body) || !lf_server_body_str(resp, body, "login", 256, &login) ||
+        !lf_server_body_str(resp, body, "password", LF_STORE_PASSWORD_MAX, &password))
+        return LF_OK;
+    if (!login || !*login || !password || !*password)
+        return lf_http_json_error(resp, 422, "invalid_field", "login and password are required");
+    lf_arena *a = lf_http_req_arena(req);
+    lf_err err;
+    lf_err_clear(&err);
+    lf_auth_result res;
+    lf_store_user u;
+    memset(&u, 0, sizeof u);
+    if (lf_store_user_check_password(s->store, login, password, &res, a, &u, &err))
+        return lf_server_fail(s, resp, &err);
+    if (res == LF_AUTH_LOCKED) {
+        int64_t wait = u.locked_until - lf_store_now(s->store);
+        char ra[32];
+        snprintf(ra, sizeof ra, "%lld", (long long)(wait > 0 ? wait : 1));
+        lf_http_json_error(resp, 429, "too_many_requests",
+                           "too many failed logins: the account is locked for a while (see Retry-After)");
+        return lf_http_resp_add_header(resp, "Retry-After", ra);
+    }
+    if (res == LF_AUTH_DISABLED)
+        return lf_http_json_error(resp, 403, "forbidden", "this account is disabled");
+    if (res != LF_AUTH_OK)
+        return lf_http_json_error(resp, 401, "unauthorized", "wrong login or password");
+    char token[LF_STORE_TOKEN_SIZE];
+    lf_store_session ss;
+    if (lf_store_session_create(s->store, u.id, s->session_ttl, token, &ss, &err))
+        return lf_server_fail(s, resp, &err);
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    lf_caller c = {.user_id = u.id, .login = u.login, .role = u.role, .org_id = u.org_id, .cookie = true};
+    caller_json(s, b, &c, a);
+    lf_buf_printf(b, ",\"csrf_token\":\"%s\",\"expires\":", ss.csrf);
+    lf_server_jtime(b, ss.expires);
+    lf_buf_puts(b, "}\n");
+    /* a session cookie (no Max-Age): the server's expiry is the authority */
+    lf_http_cookie_opts co = {-1, "/", false};
+    return lf_http_resp_set_cookie(resp, LF_SESSION_COOKIE, token, &co);
+}
+
+/* DELETE /api/v1/session */
+static int session_delete(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    if (!lf_server_auth(s, req, resp, LF_SRV_ANY_ROLE, &c))
+        return LF_OK;
+    if (!c.cookie)
+        return lf_http_json_error(resp, 422, "invalid_field", "API tokens have no session to end");
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_session_delete(s->store, c.session, &err) && err.code != LF_ENOTFOUND)
+        return lf_server_fail(s, resp, &err);
+    lf_http_resp_set_status(resp, 204);
+    lf_http_cookie_opts co = {0, "/", false};
+    return lf_http_resp_set_cookie(resp, LF_SESSION_COOKIE, "", &co);
+}
+
+/* GET /api/v1/me */
+static int me(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    if (!lf_server_auth(s, req, resp, 0, &c))
+        return LF_OK;
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    caller_json(s, b, &c, lf_http_req_arena(req));
+    return lf_buf_puts(b, "}\n");
+}
+
+int lf_api_auth_routes(lf_server *s, lf_http *h, lf_err *err)
+{
+    (void)s;
+    int rc;
+    if ((rc = lf_http_route(h, "POST", "/api/v1/session", session_create, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "DELETE", "/api/v1/session", session_delete, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "GET", "/api/v1/me", me, NULL, 0, err)))
+        return rc;
+    return LF_OK;
+}

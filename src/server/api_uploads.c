@@ -1,0 +1,394 @@
+/*
+ * api_uploads: an agency's monthly inventory. POST /api/v1/agencies/{id}/uploads?month=
+ * takes the raw file (any intake format, streamed to a temporary file by the HTTP layer),
+ * converts and resolves it (intake), groups resolved records by host, matches each host
+ * against the index, and writes upload + items + findings in one store transaction with
+ * publishing last, so a crash leaves the upload complete or absent. Without an index the
+ * upload is still stored (refusing it would lose the agency's data) and the answer says
+ * findings were not computed. Also the upload history and one upload with its report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server_int.h"
+#include "vans/cvss.h"
+#include "vans/finding.h"
+
+/* Resolved items of one host, to be matched together. */
+typedef struct up_host {
+    const char *name;
+    lf_cpe *cpes;
+    const char **raw;
+    size_t n, cap;
+} up_host;
+
+typedef struct up_ctx {
+    lf_arena *a;
+    lf_store_item *items;
+    size_t nitems, capitems;
+    up_host *hosts;
+    size_t nhosts, caphosts;
+    int oom;
+} up_ctx;
+
+static const char *bucket_name(lf_bucket b)
+{
+    return b == LF_BUCKET_RESOLVED ? "resolved" : b == LF_BUCKET_UNRESOLVED ? "unresolved" : "rejected";
+}
+
+static char *dup_or_null(lf_arena *a, const char *s)
+{
+    return s ? lf_arena_strdup(a, s) : NULL;
+}
+
+static up_host *host_of(up_ctx *u, const char *name)
+{
+    /* inventories list a host's rows together: the last host is the usual answer */
+    for (size_t i = u->nhosts; i-- > 0;)
+        if (!strcmp(u->hosts[i].name, name))
+            return &u->hosts[i];
+    if (u->nhosts == u->caphosts) {
+        size_t nc = u->caphosts ? u->caphosts * 2 : 16;
+        up_host *nh = realloc(u->hosts, nc * sizeof *nh);
+        if (!nh)
+            return NULL;
+        u->hosts = nh;
+        u->caphosts = nc;
+    }
+    up_host *h = &u->hosts[u->nhosts];
+    memset(h, 0, sizeof *h);
+    h->name = lf_arena_strdup(u->a, name);
+    if (!h->name)
+        return NULL;
+    u->nhosts++;
+    return h;
+}
+
+static int on_item(void *ud, const lf_intake_item *it)
+{
+    up_ctx *u = ud;
+    if (u->nitems == u->capitems) {
+        size_t nc = u->capitems ? u->capitems * 2 : 256;
+        lf_store_item *ni = realloc(u->items, nc * sizeof *ni);
+        if (!ni)
+            goto oom;
+        u->items = ni;
+        u->capitems = nc;
+    }
+    const lf_inv_rec *r = it->rec;
+    bool resolved = it->res->bucket == LF_BUCKET_RESOLVED;
+    lf_store_item *si = &u->items[u->nitems];
+    memset(si, 0, sizeof *si);
+    char conf[32];
+    snprintf(conf, sizeof conf, "%.2f", it->res->confidence);
+    si->host = lf_arena_strdup(u->a, it->host);
+    si->ip = dup_or_null(u->a, r->ip);
+    si->os = dup_or_null(u->a, r->os);
+    si->name = dup_or_null(u->a, r->name);
+    si->version = dup_or_null(u->a, r->version);
+    si->vendor = dup_or_null(u->a, r->vendor);
+    si->cpe = resolved ? lf_arena_strdup(u->a, it->res->cpe) : NULL;
+    si->bucket = bucket_name(it->res->bucket);
+    si->confidence = resolved ? lf_arena_strdup(u->a, conf) : NULL;
+    si->line = r->line;
+    if (!si->host || (resolved && (!si->cpe || !si->confidence)))
+        goto oom;
+    u->nitems++;
+    if (!resolved)
+        return 0;
+    up_host *h = host_of(u, it->host);
+    if (!h)
+        goto oom;
+    /* two records naming one product (openssl, libssl3) are one item: one finding per CVE */
+    for (size_t i = 0; i < h->n; i++)
+        if (!strcmp(h->raw[i], si->cpe))
+            return 0;
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 32;
+        lf_cpe *ncp = realloc(h->cpes, nc * sizeof *ncp);
+        if (!ncp)
+            goto oom;
+        h->cpes = ncp;
+        const char **nr = realloc(h->raw, nc * sizeof *nr);
+        if (!nr)
+            goto oom;
+        h->raw = nr;
+        h->cap = nc;
+    }
+    if (lf_cpe_parse(&h->cpes[h->n], si->cpe, strlen(si->cpe), NULL) != LF_OK)
+        return 0;   /* the resolver writes valid names; a bad one is simply not matched */
+    h->raw[h->n++] = si->cpe;
+    return 0;
+oom:
+    u->oom = 1;
+    return LF_ENOMEM;
+}
+
+static void up_ctx_clear(up_ctx *u)
+{
+    for (size_t i = 0; i < u->nhosts; i++) {
+        free(u->hosts[i].cpes);
+        free(u->hosts[i].raw);
+    }
+    free(u->hosts);
+    free(u->items);
+}
+
+static int report_json(lf_buf *b, const lf_intake_report *r)
+{
+    lf_buf_puts(b, "{\"encoding\":");
+    lf_server_jstr(b, r->encoding);
+    lf_buf_puts(b, ",\"format\":");
+    lf_server_jstr(b, r->format);
+    lf_buf_printf(b, ",\"records_in\":%zu,\"resolved\":%zu,\"unresolved\":%zu,\"rejected\":%zu,\"skipped\":%zu,"
+                     "\"flagged\":%zu,\"reasons\":[",
+                  r->records_in, r->resolved, r->unresolved, r->rejected, r->skipped, r->flagged);
+    for (size_t i = 0; i < r->nreasons; i++) {
+        lf_buf_printf(b, "%s{\"bucket\":\"%s\",\"reason\":", i ? "," : "", bucket_name(r->reasons[i].bucket));
+        lf_server_jstr(b, r->reasons[i].text);
+        lf_buf_printf(b, ",\"count\":%zu}", r->reasons[i].count);
+    }
+    return lf_buf_printf(b, "],\"other_reasons\":%zu}", r->other_reasons);
+}
+
+static lf_fkind fkind_of(lf_hit_kind k)
+{
+    return k == LF_HIT_MATCH ? LF_FKIND_MATCH : k == LF_HIT_REVIEW ? LF_FKIND_REVIEW : LF_FKIND_UNANALYSED;
+}
+
+/* Match every host and add its hits to the run (inside the caller's transaction). */
+static int match_hosts(lf_server *s, up_ctx *u, lf_id run, lf_arena *a, lf_err *err)
+{
+    int rc = LF_OK;
+    for (size_t i = 0; i < u->nhosts && !rc; i++) {
+        up_host *h = &u->hosts[i];
+        const lf_hit *hits;
+        size_t nh;
+        if ((rc = lf_matcher_run(s->m, h->cpes, h->n, &hits, &nh, err)))
+            break;
+        if (!nh)
+            continue;
+        lf_store_hit *sh = lf_arena_alloc(a, nh * sizeof *sh);
+        if (!sh)
+            return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h->name);
+        for (size_t k = 0; k < nh; k++) {
+            lf_finding f;
+            if ((rc = lf_finding_build(s->vdb, &hits[k], h->name, h->raw[hits[k].item], a, &f)))
+                return lf_err_set(err, rc, "out of memory building findings of host %s", h->name);
+            double ep = -1, pct;
+            if (!lf_epss_lookup(s->epss, f.vuln_id, &ep, &pct))
+                ep = -1;
+            sh[k] = (lf_store_hit){h->name,
+                                   f.vuln_id,
+                                   h->raw[hits[k].item],
+                                   fkind_of(hits[k].kind),
+                                   f.has_cvss ? f.cvss->score10 / 10.0 : -1,
+                                   f.has_cvss ? lf_cvss_version_name(f.cvss->version) : NULL,
+                                   f.has_cvss ? lf_cvss_severity_name(f.cvss->severity) : NULL,
+                                   f.kev,
+                                   f.kev ? f.kev_entry.due_date : NULL,
+                                   ep};
+        }
+        rc = lf_store_match_add_batch(s->store, run, sh, nh, err);
+    }
+    return rc;
+}
+
+/* POST /api/v1/agencies/{id}/uploads?month=YYYY-MM[&file_name=N][&host=H] */
+static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    lf_id agency;
+    if (!lf_server_auth(s, req, resp, LF_SRV_TOKEN_WRITE, &c) || !lf_server_param_id(req, resp, "id", &agency) ||
+        !lf_server_in_scope(s, resp, &c, agency))
+        return LF_OK;
+    lf_arena *a = lf_http_req_arena(req);
+    lf_err err;
+    lf_err_clear(&err);
+    lf_store_org org;
+    if (lf_store_org_get(s->store, agency, a, &org, &err))
+        return lf_server_fail(s, resp, &err);
+    if (org.kind != LF_ORG_AGENCY)
+        return lf_http_json_error(resp, 422, "invalid_field", "uploads belong to an agency, not a region or county");
+    const char *month = lf_http_req_query(req, "month");
+    if (!lf_server_is_month(month))
+        return lf_http_json_error(resp, 400, "bad_request", "month=YYYY-MM is required");
+    const char *file_name = lf_http_req_query(req, "file_name");
+    if (!file_name || !*file_name || strlen(file_name) > 255)
+        file_name = "upload";
+    /* a file that names no hosts (a package list) belongs to ?host=, else the file's name */
+    char defhost[256];
+    const char *host = lf_http_req_query(req, "host");
+    if (!host || !*host || strlen(host) > 255) {
+        snprintf(defhost, sizeof defhost, "%s", file_name);
+        char *dot = strrchr(defhost, '.');
+        if (dot && dot != defhost)
+            *dot = '\0';
+        host = defhost;
+    }
+    size_t blen = 0;
+    const char *path = lf_http_req_body_file(req, &blen);
+    if (!path || !blen)
+        return lf_http_json_error(resp, 422, "invalid_field", "the request body (the inventory file) is empty");
+
+    up_ctx u;
+    memset(&u, 0, sizeof u);
+    u.a = a;
+    lf_intake_report rep;
+    memset(&rep, 0, sizeof rep);
+    lf_intake_opts io = {LF_INV_AUTO, -1, host, NULL};
+    lf_buf rj;
+    lf_buf_init(&rj, 0);
+    lf_store_match_summary sum;
+    memset(&sum, 0, sizeof sum);
+    lf_store_upload up;
+    lf_id uid = 0;
+    bool matched = false, locked = false, in_tx = false;
+    int rc;
+
+    pthread_mutex_lock(&s->work);
+    locked = true;
+    rc = lf_intake_file(s->ik, path, &io, on_item, NULL, &u, &rep, &err);
+    if (rc) {
+        pthread_mutex_unlock(&s->work);
+        locked = false;
+        if (u.oom || rc == LF_ENOMEM)
+            goto fail;
+        char msg[700];
+        snprintf(msg, sizeof msg, "the file could not be read as an inventory: %s", err.msg);
+        lf_http_json_error(resp, 422, "invalid_field", msg);
+        rc = LF_OK;
+        goto done;
+    }
+    if ((rc = report_json(&rj, &rep)))
+        goto fail;
+    if ((rc = lf_store_begin(s->store, &err)))
+        goto fail;
+    in_tx = true;
+    lf_store_upload in;
+    memset(&in, 0, sizeof in);
+    in.agency_id = agency;
+    snprintf(in.month, sizeof in.month, "%s", month);
+    in.uploaded_by = c.user_id;
+    in.token_id = c.token_id;
+    in.file_name = file_name;
+    in.encoding = rep.encoding;
+    in.format = rep.format;
+    if ((rc = lf_store_upload_create(s->store, &in, &uid, &err)) ||
+        (rc = lf_store_items_add(s->store, uid, u.items, u.nitems, &err)))
+        goto fail;
+    if (s->m) {
+        lf_id run;
+        if ((rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err)) ||
+            (rc = match_hosts(s, &u, run, a, &err)) || (rc = lf_store_match_end(s->store, run, &sum, &err)))
+            goto fail;
+        matched = true;
+    }
+    pthread_mutex_unlock(&s->work);
+    locked = false;
+    lf_store_counts counts = {rep.records_in, rep.resolved, rep.unresolved, rep.rejected};
+    if ((rc = lf_store_upload_publish(s->store, uid, &counts, rj.data, &err)) ||
+        (rc = lf_store_commit(s->store, &err)))
+        goto fail;
+    in_tx = false;
+    if ((rc = lf_store_upload_get(s->store, uid, a, &up, &err)))
+        goto fail;
+    lf_buf *b = lf_http_resp_json(resp, 201);
+    lf_buf_puts(b, "{\"upload\":");
+    lf_server_upload_json(b, &up);
+    lf_buf_printf(b, ",\"hosts\":%zu,\"findings\":", u.nhosts);
+    if (matched)
+        lf_buf_printf(b, "{\"computed\":true,\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,"
+                         "\"suppressed\":%llu,\"fixed\":%llu,\"confirmed\":%llu}}\n",
+                      (unsigned long long)sum.hits, (unsigned long long)sum.new_findings,
+                      (unsigned long long)sum.seen, (unsigned long long)sum.reopened,
+                      (unsigned long long)sum.suppressed, (unsigned long long)sum.fixed,
+                      (unsigned long long)sum.confirmed);
+    else
+        lf_buf_puts(b, "{\"computed\":false,\"reason\":\"no vulnerability index is loaded: the upload is stored "
+                       "and will be matched once one is imported\"}}\n");
+    goto done;
+fail:
+    if (locked)
+        pthread_mutex_unlock(&s->work);
+    if (in_tx)
+        lf_store_rollback(s->store);
+    if (!err.code)
+        lf_err_set(&err, rc, "%s", lf_strerror(rc));
+    lf_server_fail(s, resp, &err);
+    rc = LF_OK;
+done:
+    lf_buf_clear(&rj);
+    up_ctx_clear(&u);
+    return rc;
+}
+
+static void uploads_items(lf_buf *b, const lf_store_upload *v, size_t n)
+{
+    lf_buf_puts(b, "{\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            lf_buf_putc(b, ',');
+        lf_server_upload_json(b, &v[i]);
+    }
+    lf_buf_putc(b, ']');
+}
+
+/* GET /api/v1/agencies/{id}/uploads?month&limit&after */
+static int upload_list(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    lf_id agency;
+    lf_store_page pg;
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_param_id(req, resp, "id", &agency) ||
+        !lf_server_page(req, resp, &pg) || !lf_server_in_scope(s, resp, &c, agency))
+        return LF_OK;
+    const char *month = lf_http_req_query(req, "month");
+    if (month && !lf_server_is_month(month))
+        return lf_http_json_error(resp, 400, "bad_request", "month must be YYYY-MM");
+    lf_store_upload *v;
+    size_t n;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_upload_list(s->store, agency, month, &pg, lf_http_req_arena(req), &v, &n, &err))
+        return lf_server_fail(s, resp, &err);
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    uploads_items(b, v, n);
+    lf_server_jpage_end(b, &pg);
+    return LF_OK;
+}
+
+/* GET /api/v1/uploads/{id} */
+static int upload_get(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    lf_id id;
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_param_id(req, resp, "id", &id))
+        return LF_OK;
+    lf_store_upload up;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_upload_get(s->store, id, lf_http_req_arena(req), &up, &err))
+        return lf_server_fail(s, resp, &err);
+    if (!lf_server_in_scope(s, resp, &c, up.agency_id))
+        return LF_OK;
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    lf_server_upload_json(b, &up);
+    return lf_buf_puts(b, "\n");
+}
+
+int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err)
+{
+    (void)s;
+    int rc;
+    if ((rc = lf_http_route(h, "POST", "/api/v1/agencies/{id}/uploads", upload_create, NULL, LF_HTTP_BODY_FILE,
+                            err)) ||
+        (rc = lf_http_route(h, "GET", "/api/v1/agencies/{id}/uploads", upload_list, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "GET", "/api/v1/uploads/{id}", upload_get, NULL, 0, err)))
+        return rc;
+    return LF_OK;
+}

@@ -1,0 +1,526 @@
+/*
+ * server: the application object, authentication (session cookie with a CSRF token for
+ * unsafe methods, or a Bearer API token), the organisation-scope check every endpoint
+ * applies, the helpers the resource modules share, and the /healthz and /metrics hooks.
+ */
+#include "server/server.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/file.h"
+#include "server/server_int.h"
+
+#define DEFAULT_SESSION_TTL (8 * 3600)
+
+int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
+{
+    *out = NULL;
+    if (!o || !o->store_url)
+        return lf_err_set(err, LF_EINVAL, "server: store_url is required");
+    lf_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    int rc;
+    if (pthread_mutex_init(&s->work, NULL)) {
+        free(s);
+        return lf_err_set(err, LF_ENOMEM, "server: cannot create a mutex");
+    }
+    s->log = o->log;
+    s->log_ud = o->log_ud;
+    s->session_ttl = o->session_ttl > 0 ? o->session_ttl : DEFAULT_SESSION_TTL;
+    if ((rc = lf_store_open(o->store_url, &s->store, err)))
+        goto fail;
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    lf_store_org root;
+    rc = lf_store_org_get_by_code(s->store, "TW", &a, &root, err);
+    s->national = rc ? 0 : root.id;
+    lf_arena_clear(&a);
+    if (rc)
+        goto fail;
+    if (o->index_path && lf_file_exists(o->index_path)) {
+        if ((rc = lf_vdb_open(o->index_path, &s->vdb, err)))
+            goto fail;
+        if ((rc = lf_matcher_new(s->vdb, &s->m, err)))
+            goto fail;
+    } else {
+        lf_server_logf(s, "no vulnerability index at %s: uploads are stored but not matched "
+                          "(run `lianfang feed import nvd FILE...`)",
+                       o->index_path ? o->index_path : "(none)");
+    }
+    if (o->epss_path && lf_file_exists(o->epss_path) && lf_epss_open(o->epss_path, &s->epss, NULL)) {
+        lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", o->epss_path);
+        s->epss = NULL;
+    }
+    lf_intake_config ic = {o->dict_dir, o->cpedict_path, s->vdb, NULL, NULL};
+    if ((rc = lf_intake_new(&ic, &s->ik, err)))
+        goto fail;
+    *out = s;
+    return LF_OK;
+fail:
+    lf_server_free(s);
+    return rc;
+}
+
+void lf_server_free(lf_server *s)
+{
+    if (!s)
+        return;
+    lf_intake_free(s->ik);
+    lf_matcher_free(s->m);
+    lf_epss_close(s->epss);
+    lf_vdb_close(s->vdb);
+    lf_store_close(s->store);
+    pthread_mutex_destroy(&s->work);
+    free(s);
+}
+
+int lf_server_has_index(const lf_server *s)
+{
+    return s && s->vdb != NULL;
+}
+
+int lf_server_routes(lf_server *s, lf_http *h, lf_err *err)
+{
+    int rc;
+    if ((rc = lf_api_auth_routes(s, h, err)) || (rc = lf_api_orgs_routes(s, h, err)) ||
+        (rc = lf_api_uploads_routes(s, h, err)) || (rc = lf_api_findings_routes(s, h, err)))
+        return rc;
+    return LF_OK;
+}
+
+void lf_server_logf(lf_server *s, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->log)
+        s->log(s->log_ud, msg);
+    else
+        fprintf(stderr, "lianfang: %s\n", msg);
+}
+
+/* ---------------------------------------------------------------- hooks */
+
+void lf_server_health(void *app, lf_http_health *h)
+{
+    lf_server *s = app;
+    lf_err err;
+    lf_err_clear(&err);
+    int rc = lf_store_ping(s->store, &err);
+    lf_http_health_check(h, "store", rc == LF_OK, rc ? err.msg : lf_store_backend_name(s->store));
+    /* No index is a degraded but working server (uploads are kept): reported, not failed. */
+    lf_http_health_check(h, "index", true, s->vdb ? "loaded" : "absent: uploads are not matched");
+}
+
+int lf_server_metrics(void *app, lf_buf *out)
+{
+    lf_server *s = app;
+    lf_store_metrics m;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_metrics_get(s->store, s->national, NULL, &m, &err)) {
+        lf_server_logf(s, "metrics: %s", err.msg);
+        return LF_OK;   /* the HTTP layer's own families still go out */
+    }
+    int rc = lf_http_metric_family(out, "lianfang_findings", "gauge", "Findings by lifecycle state.");
+    for (int st = 1; st < LF_FSTATE_COUNT && !rc; st++) {
+        const char *labels[] = {"state", lf_fstate_name((lf_fstate)st), NULL};
+        rc = lf_http_metric_sample(out, "lianfang_findings", labels, (double)m.findings[st]);
+    }
+    struct {
+        const char *name, *help;
+        uint64_t v;
+    } g[] = {
+        {"lianfang_findings_open_high", "Open or measure-filed findings with CVSS >= 7.0.", m.open_high},
+        {"lianfang_findings_open_kev", "Open or measure-filed findings listed in CISA KEV.", m.open_kev},
+        {"lianfang_uploads_month", "Uploads published this month (replaced ones included).", m.uploads_month},
+        {"lianfang_agencies_with_snapshot", "Agencies with a current snapshot for this month.",
+         m.agencies_with_snapshot},
+        {"lianfang_agencies", "Agencies.", m.agencies},
+        {"lianfang_hosts", "Hosts.", m.hosts},
+        {"lianfang_users", "Users.", m.users},
+    };
+    for (size_t i = 0; i < sizeof g / sizeof g[0] && !rc; i++) {
+        rc = lf_http_metric_family(out, g[i].name, "gauge", g[i].help);
+        if (!rc)
+            rc = lf_http_metric_sample(out, g[i].name, NULL, (double)g[i].v);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- authentication */
+
+static bool token_eq(const char *a, const char *b)
+{
+    /* constant time over the expected length: the CSRF token is a secret */
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = la != lb;
+    for (size_t i = 0; i < lb; i++)
+        d |= (unsigned char)(b[i] ^ (i < la ? a[i] : 0));
+    return d == 0;
+}
+
+bool lf_server_auth(lf_server *s, lf_http_req *req, lf_http_resp *resp, unsigned flags, lf_caller *c)
+{
+    memset(c, 0, sizeof *c);
+    lf_arena *a = lf_http_req_arena(req);
+    bool unsafe = strcmp(lf_http_req_method(req), "GET") != 0;
+    lf_err err;
+    lf_err_clear(&err);
+    const char *authz = lf_http_req_header(req, "Authorization");
+    if (authz && !strncasecmp(authz, "Bearer ", 7)) {
+        const char *secret = authz + 7;
+        while (*secret == ' ')
+            secret++;
+        lf_store_apitoken t;
+        int rc = lf_store_apitoken_check(s->store, secret, a, &t, &err);
+        if (rc == LF_ENOTFOUND || rc == LF_EINVAL) {
+            lf_http_json_error(resp, 401, "unauthorized", "unknown or revoked API token");
+            return false;
+        }
+        if (rc) {
+            lf_server_fail(s, resp, &err);
+            return false;
+        }
+        if (unsafe && !(flags & LF_SRV_TOKEN_WRITE)) {
+            lf_http_json_error(resp, 403, "forbidden", "API tokens may only upload inventories");
+            return false;
+        }
+        c->token_id = t.id;
+        c->login = t.name;
+        c->org_id = t.org_id;
+        return true;
+    }
+    const char *cookie = lf_http_req_cookie(req, LF_SESSION_COOKIE);
+    if (!cookie || !*cookie) {
+        lf_http_json_error(resp, 401, "unauthorized",
+                           "authentication required: log in (POST /api/v1/session) or send a Bearer API token");
+        return false;
+    }
+    lf_store_session ss;
+    int rc = lf_store_session_get(s->store, cookie, &ss, &err);
+    if (rc == LF_ENOTFOUND || rc == LF_EINVAL) {
+        lf_http_json_error(resp, 401, "unauthorized", "session unknown or expired: log in again");
+        return false;
+    }
+    if (rc) {
+        lf_server_fail(s, resp, &err);
+        return false;
+    }
+    lf_store_user u;
+    rc = lf_store_user_get(s->store, ss.user_id, a, &u, &err);
+    if (rc == LF_ENOTFOUND || (!rc && u.disabled)) {
+        lf_http_json_error(resp, 401, "unauthorized", "session unknown or expired: log in again");
+        return false;
+    }
+    if (rc) {
+        lf_server_fail(s, resp, &err);
+        return false;
+    }
+    if (unsafe) {
+        /* SameSite=Strict already keeps other sites' requests from carrying the cookie;
+         * the token is the second line (older browsers, same-site attackers). */
+        const char *h = lf_http_req_header(req, "X-CSRF-Token");
+        if (!h || !token_eq(h, ss.csrf)) {
+            lf_http_json_error(resp, 403, "forbidden", "missing or wrong X-CSRF-Token header");
+            return false;
+        }
+        if (u.role == LF_ROLE_READ_ONLY && !(flags & LF_SRV_ANY_ROLE)) {
+            lf_http_json_error(resp, 403, "forbidden", "your role (read_only) may not change anything");
+            return false;
+        }
+    }
+    lf_store_session_touch(s->store, cookie, s->session_ttl, NULL);   /* sliding expiry; best effort */
+    c->user_id = u.id;
+    c->login = u.login;
+    c->role = u.role;
+    c->org_id = u.org_id;
+    c->cookie = true;
+    snprintf(c->session, sizeof c->session, "%s", cookie);
+    return true;
+}
+
+bool lf_server_in_scope(lf_server *s, lf_http_resp *resp, const lf_caller *c, lf_id org)
+{
+    bool inside = false;
+    lf_err err;
+    lf_err_clear(&err);
+    int rc = lf_store_org_within(s->store, org, c->org_id, &inside, &err);
+    if (rc && rc != LF_ENOTFOUND) {
+        lf_server_fail(s, resp, &err);
+        return false;
+    }
+    if (!rc && inside)
+        return true;
+    lf_arena a;
+    lf_arena_init(&a, 1024);
+    lf_store_org o;
+    rc = lf_store_org_get(s->store, org, &a, &o, &err);
+    lf_arena_clear(&a);
+    if (rc == LF_ENOTFOUND)
+        lf_http_json_error(resp, 404, "not_found", "no such organisation");
+    else if (rc)
+        lf_server_fail(s, resp, &err);
+    else
+        lf_http_json_error(resp, 403, "forbidden", "outside your scope");
+    return false;
+}
+
+/* ---------------------------------------------------------------- request helpers */
+
+static bool parse_id(const char *p, lf_id *out)
+{
+    if (!p || *p < '1' || *p > '9')
+        return false;
+    char *e;
+    errno = 0;
+    long long v = strtoll(p, &e, 10);
+    if (*e || errno || v <= 0)
+        return false;
+    *out = (lf_id)v;
+    return true;
+}
+
+bool lf_server_param_id(lf_http_req *req, lf_http_resp *resp, const char *name, lf_id *out)
+{
+    if (parse_id(lf_http_req_param(req, name), out))
+        return true;
+    /* ids are positive decimal integers; anything else names nothing */
+    lf_http_json_error(resp, 404, "not_found", "no such resource (ids are positive integers)");
+    return false;
+}
+
+bool lf_server_page(lf_http_req *req, lf_http_resp *resp, lf_store_page *pg)
+{
+    memset(pg, 0, sizeof *pg);
+    long lim;
+    if (lf_http_req_query_long(req, "limit", 50, 1, 500, &lim)) {
+        lf_http_json_error(resp, 400, "bad_request", "limit must be an integer from 1 to 500");
+        return false;
+    }
+    pg->limit = (uint32_t)lim;
+    const char *after = lf_http_req_query(req, "after");
+    if (!after)
+        after = lf_http_req_query(req, "cursor");
+    if (after && !parse_id(after, &pg->after)) {
+        lf_http_json_error(resp, 400, "bad_request", "after/cursor must be a value from next_cursor");
+        return false;
+    }
+    return true;
+}
+
+bool lf_server_body(lf_http_req *req, lf_http_resp *resp, const lf_json **out)
+{
+    size_t len;
+    const char *body = lf_http_req_body(req, &len);
+    /* request bodies are a handful of short fields: tight limits keep hostile ones cheap */
+    lf_json_limits lim = {8, 64 * 1024, 256};
+    lf_json *j = NULL;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_json_parse(lf_http_req_arena(req), body, len, &lim, &j, &err)) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "request body is not valid JSON (line %ld, column %ld): %s", err.line, err.col,
+                 err.msg);
+        lf_http_json_error(resp, 400, "bad_request", msg);
+        return false;
+    }
+    if (!lf_json_is(j, LF_JSON_OBJECT)) {
+        lf_http_json_error(resp, 400, "bad_request", "request body must be a JSON object");
+        return false;
+    }
+    *out = j;
+    return true;
+}
+
+bool lf_server_body_str(lf_http_resp *resp, const lf_json *obj, const char *key, size_t max, const char **out)
+{
+    const lf_json *v = lf_json_get(obj, key);
+    *out = NULL;
+    if (!v || v->type == LF_JSON_NULL)
+        return true;
+    char msg[200];
+    if (v->type != LF_JSON_STRING) {
+        snprintf(msg, sizeof msg, "%s must be a string", key);
+        lf_http_json_error(resp, 422, "invalid_field", msg);
+        return false;
+    }
+    if (v->n > max || strlen(v->u.str) != v->n) {
+        snprintf(msg, sizeof msg, "%s must be at most %zu bytes, without NUL", key, max);
+        lf_http_json_error(resp, 422, "invalid_field", msg);
+        return false;
+    }
+    *out = v->u.str;
+    return true;
+}
+
+int lf_server_fail(lf_server *s, lf_http_resp *resp, const lf_err *e)
+{
+    switch (e->code) {
+    case LF_ENOTFOUND:
+        lf_http_json_error(resp, 404, "not_found", e->msg[0] ? e->msg : "no such resource");
+        break;
+    case LF_EEXIST:
+        lf_http_json_error(resp, 409, "conflict", e->msg);
+        break;
+    case LF_EINVAL:
+        lf_http_json_error(resp, 422, "invalid_field", e->msg);
+        break;
+    default:
+        lf_server_logf(s, "internal error: %s: %s", lf_strerror_name(e->code), e->msg);
+        lf_http_json_error(resp, 500, "internal", "internal error (see the server log)");
+        break;
+    }
+    return LF_OK;
+}
+
+/* ---------------------------------------------------------------- JSON output */
+
+void lf_server_jstr(lf_buf *b, const char *s)
+{
+    if (s)
+        lf_json_write_str(b, s, strlen(s));
+    else
+        lf_buf_puts(b, "null");
+}
+
+void lf_server_jtime(lf_buf *b, int64_t t)
+{
+    if (t <= 0) {
+        lf_buf_puts(b, "null");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char out[40];
+    gmtime_r(&tt, &tm);
+    strftime(out, sizeof out, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    lf_buf_puts(b, out);
+}
+
+void lf_server_jid(lf_buf *b, lf_id id)
+{
+    if (id)
+        lf_buf_printf(b, "\"%lld\"", (long long)id);
+    else
+        lf_buf_puts(b, "null");
+}
+
+void lf_server_jpage_end(lf_buf *b, const lf_store_page *pg)
+{
+    if (pg->more)
+        lf_buf_printf(b, ",\"next_cursor\":\"%lld\"", (long long)pg->next);
+    lf_buf_puts(b, "}\n");
+}
+
+void lf_server_user_json(lf_buf *b, const lf_store_user *u)
+{
+    lf_buf_puts(b, "{\"id\":");
+    lf_server_jid(b, u->id);
+    lf_buf_puts(b, ",\"login\":");
+    lf_server_jstr(b, u->login);
+    lf_buf_puts(b, ",\"display_name\":");
+    lf_server_jstr(b, u->display_name);
+    lf_buf_puts(b, ",\"email\":");
+    lf_server_jstr(b, u->email);
+    lf_buf_printf(b, ",\"role\":\"%s\",\"org_id\":", lf_role_name(u->role));
+    lf_server_jid(b, u->org_id);
+    lf_buf_puts(b, ",\"last_login\":");
+    lf_server_jtime(b, u->last_login);
+    lf_buf_puts(b, "}");
+}
+
+void lf_server_org_json(lf_buf *b, const lf_store_org *o)
+{
+    lf_buf_puts(b, "{\"id\":");
+    lf_server_jid(b, o->id);
+    lf_buf_puts(b, ",\"parent_id\":");
+    lf_server_jid(b, o->parent_id);
+    lf_buf_printf(b, ",\"kind\":\"%s\",\"code\":", lf_org_kind_name(o->kind));
+    lf_server_jstr(b, o->code);
+    lf_buf_puts(b, ",\"name_zh\":");
+    lf_server_jstr(b, o->name_zh);
+    lf_buf_puts(b, ",\"name_en\":");
+    lf_server_jstr(b, o->name_en);
+    if (o->level)
+        lf_buf_printf(b, ",\"level\":\"%c\"", o->level);
+    else
+        lf_buf_puts(b, ",\"level\":null");
+    if (o->nemails) {
+        lf_buf_puts(b, ",\"emails\":[");
+        for (size_t i = 0; i < o->nemails; i++) {
+            if (i)
+                lf_buf_putc(b, ',');
+            lf_server_jstr(b, o->emails[i]);
+        }
+        lf_buf_putc(b, ']');
+    }
+    lf_buf_puts(b, ",\"created\":");
+    lf_server_jtime(b, o->created);
+    lf_buf_puts(b, "}");
+}
+
+void lf_server_upload_json(lf_buf *b, const lf_store_upload *u)
+{
+    lf_buf_puts(b, "{\"id\":");
+    lf_server_jid(b, u->id);
+    lf_buf_puts(b, ",\"agency_id\":");
+    lf_server_jid(b, u->agency_id);
+    lf_buf_printf(b, ",\"month\":\"%s\",\"status\":\"%s\",\"uploaded_by\":", u->month,
+                  lf_upload_status_name(u->status));
+    lf_server_jid(b, u->uploaded_by);
+    lf_buf_puts(b, ",\"token_id\":");
+    lf_server_jid(b, u->token_id);
+    lf_buf_puts(b, ",\"uploaded_at\":");
+    lf_server_jtime(b, u->uploaded_at);
+    lf_buf_puts(b, ",\"published_at\":");
+    lf_server_jtime(b, u->published_at);
+    lf_buf_puts(b, ",\"superseded_by\":");
+    lf_server_jid(b, u->superseded_by);
+    lf_buf_puts(b, ",\"file_name\":");
+    lf_server_jstr(b, u->file_name);
+    lf_buf_printf(b, ",\"items\":%llu,\"counts\":{\"records\":%llu,\"resolved\":%llu,\"unresolved\":%llu,"
+                     "\"rejected\":%llu},\"report\":",
+                  (unsigned long long)u->items, (unsigned long long)u->counts.records,
+                  (unsigned long long)u->counts.resolved, (unsigned long long)u->counts.unresolved,
+                  (unsigned long long)u->counts.rejected);
+    /* the report was written by this server as JSON (api_uploads.c) */
+    lf_buf_puts(b, u->report_json && *u->report_json ? u->report_json : "null");
+    lf_buf_puts(b, "}");
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool lf_server_is_month(const char *s)
+{
+    if (!s || strlen(s) != 7 || s[4] != '-' || !digits(s, 4) || !digits(s + 5, 2))
+        return false;
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    return m >= 1 && m <= 12;
+}
+
+bool lf_server_is_date(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[7] != '-' || !digits(s + 8, 2))
+        return false;
+    char ym[8];
+    memcpy(ym, s, 7);
+    ym[7] = '\0';
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    return lf_server_is_month(ym) && d >= 1 && d <= 31;
+}

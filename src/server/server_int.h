@@ -1,0 +1,98 @@
+/*
+ * server_int: what the server's modules (server.c and the api_*.c resource modules) share
+ * and nothing else includes: the application struct, the authenticated caller, and small
+ * helpers for request bodies, parameters, JSON output and error answers.
+ */
+#ifndef LF_SERVER_SERVER_INT_H
+#define LF_SERVER_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "core/json.h"
+#include "feeds/epss.h"
+#include "http/http.h"
+#include "intake/intake.h"
+#include "server/server.h"
+#include "store/store.h"
+#include "vans/match.h"
+#include "vans/vulndb.h"
+
+struct lf_server {
+    lf_store *store;
+    lf_vdb *vdb;                 /* NULL: no index */
+    lf_epss *epss;               /* NULL: no scores */
+    lf_intake *ik;
+    lf_matcher *m;               /* NULL without an index */
+    pthread_mutex_t work;        /* guards ik and m (single-threaded objects) */
+    lf_id national;              /* the root org: metrics scope */
+    int64_t session_ttl;
+    lf_http_error_fn log;
+    void *log_ud;
+};
+
+/* The authenticated caller of a request. A token has no role: it may read within its
+ * org's scope and upload, nothing else. */
+typedef struct lf_caller {
+    lf_id user_id;               /* 0 for an API token */
+    lf_id token_id;              /* 0 for a user */
+    const char *login;           /* arena; the token's name for a token */
+    lf_role role;                /* 0 for a token */
+    lf_id org_id;                /* the scope */
+    bool cookie;                 /* authenticated by the session cookie */
+    char session[LF_STORE_TOKEN_SIZE];   /* the cookie value (cookie auth only) */
+} lf_caller;
+
+#define LF_SESSION_COOKIE "lf_session"
+
+/*
+ * Authenticate req: session cookie or "Authorization: Bearer <token>". Unsafe methods with
+ * cookie auth need X-CSRF-Token equal to the session's; a read_only user may not use
+ * unsafe methods, nor may an API token (unless flags allow). Returns true with *c filled; false after writing the error (401/403)
+ * into resp, in which case the handler returns LF_OK.
+ */
+enum {
+    LF_SRV_TOKEN_WRITE = 1u << 0,   /* an API token may use this unsafe method (uploads) */
+    LF_SRV_ANY_ROLE = 1u << 1       /* read_only may use this unsafe method (logout) */
+};
+bool lf_server_auth(lf_server *s, lf_http_req *req, lf_http_resp *resp, unsigned flags, lf_caller *c);
+/* Scope check of org against the caller: true when inside; else 404 (no such org) or 403
+ * written into resp. */
+bool lf_server_in_scope(lf_server *s, lf_http_resp *resp, const lf_caller *c, lf_id org);
+
+/* Path parameter as a positive id; false after writing 400/404. */
+bool lf_server_param_id(lf_http_req *req, lf_http_resp *resp, const char *name, lf_id *out);
+/* Paging from ?limit (1..500, default 50) and ?after / ?cursor (a row id); false after 400. */
+bool lf_server_page(lf_http_req *req, lf_http_resp *resp, lf_store_page *pg);
+/* Parse the JSON object body with tight limits; false after writing 400. */
+bool lf_server_body(lf_http_req *req, lf_http_resp *resp, const lf_json **out);
+/* An optional string member: absent or null -> NULL; false after writing 422 when present
+ * but not a string, or longer than max bytes. */
+bool lf_server_body_str(lf_http_resp *resp, const lf_json *obj, const char *key, size_t max, const char **out);
+
+/* Answer a store error: LF_ENOTFOUND 404, LF_EEXIST 409, LF_EINVAL 422, else 500 (and
+ * logged). Returns LF_OK so handlers can `return lf_server_fail(...)`. */
+int lf_server_fail(lf_server *s, lf_http_resp *resp, const lf_err *e);
+void lf_server_logf(lf_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* JSON writing: a string or null, an RFC 3339 UTC time or null, an id as a string. */
+void lf_server_jstr(lf_buf *b, const char *s);
+void lf_server_jtime(lf_buf *b, int64_t t);
+void lf_server_jid(lf_buf *b, lf_id id);
+/* "next_cursor" member (with leading comma) when more rows follow, then "}\n". */
+void lf_server_jpage_end(lf_buf *b, const lf_store_page *pg);
+
+void lf_server_user_json(lf_buf *b, const lf_store_user *u);
+void lf_server_org_json(lf_buf *b, const lf_store_org *o);
+void lf_server_upload_json(lf_buf *b, const lf_store_upload *u);
+
+bool lf_server_is_date(const char *s);     /* "YYYY-MM-DD" */
+bool lf_server_is_month(const char *s);    /* "YYYY-MM" */
+
+/* Route registration of each resource module. */
+int lf_api_auth_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_orgs_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_findings_routes(lf_server *s, lf_http *h, lf_err *err);
+
+#endif

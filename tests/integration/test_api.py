@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Integration test of the platform API (/api/v1): the real `lianfang serve` on a loopback
+port the kernel chose, a fresh data directory with the sample NVD index imported and a
+national admin added by `lianfang user add`. Covers login/logout, wrong password 401,
+CSRF 403, read_only 403, scope (agency / county / national) on every endpoint through a
+table of role x endpoint -> status, a Big5 agency CSV upload with its report and
+findings, a finding's transition and audit, an illegal transition 409, the same month
+uploaded again (snapshot replaced, history of 2), and a Bearer API token upload."""
+import atexit
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+BIN = sys.argv[1]
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
+CSV = os.path.join(SRC, "data", "sample", "inventories", "taipei-hr-2026-11.csv")
+failures = 0
+passed = 0
+
+
+def check(cond, what, detail=""):
+    global failures, passed
+    if cond:
+        passed += 1
+    else:
+        failures += 1
+        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+
+
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
+DATA = tempfile.mkdtemp(prefix="lf-api-")
+atexit.register(shutil.rmtree, DATA, True)
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
+                          env=ENV)
+
+
+r = run("feed", "import", "nvd", NVD)
+assert r.returncode == 0, r.stderr
+r = run("user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email", "a@example.gov.tw",
+        stdin="admin-pass-1\n")
+assert r.returncode == 0, r.stderr
+
+proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, env=ENV)
+atexit.register(lambda: proc.poll() is None and proc.kill())
+errlog = []
+threading.Thread(target=lambda: errlog.extend(proc.stderr), daemon=True).start()
+m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", proc.stdout.readline().strip())
+assert m, "server did not start: " + "".join(errlog)
+PORT = int(m.group(1))
+
+
+class Client:
+    """One user agent: keeps the session cookie and the CSRF token."""
+
+    def __init__(self, token=None):
+        self.cookie = None
+        self.csrf = None
+        self.token = token
+
+    def req(self, method, path, body=None, raw=None, csrf=True, ctype="application/json"):
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        h = {}
+        if self.cookie:
+            h["Cookie"] = "lf_session=" + self.cookie
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        if csrf and self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if data is not None:
+            h["Content-Type"] = ctype
+        c.request(method, path, body=data, headers=h)
+        resp = c.getresponse()
+        text = resp.read()
+        c.close()
+        try:
+            js = json.loads(text) if text else None
+        except ValueError:
+            js = None
+        return resp.status, js, resp
+
+    def login(self, login, password):
+        st, js, resp = self.req("POST", "/api/v1/session", {"login": login, "password": password})
+        if st == 200:
+            sc = resp.getheader("Set-Cookie") or ""
+            self.cookie = re.match(r"lf_session=([0-9a-f]+)", sc).group(1)
+            self.csrf = js["csrf_token"]
+        return st, js, resp
+
+
+def add_user(login, role, org, pw):
+    r = run("user", "add", "--login", login, "--role", role, "--org", org, "--email", login + "@example.gov.tw",
+            stdin=pw + "\n")
+    check(r.returncode == 0, f"user add {login}", r.stderr)
+
+
+# ---- login, logout, wrong password, CSRF
+anon = Client()
+st, js, _ = anon.req("GET", "/api/v1/me")
+check(st == 401 and js["error"]["code"] == "unauthorized", "no auth -> 401", js)
+st, js, _ = anon.req("POST", "/api/v1/session", {"login": "admin", "password": "wrong"})
+check(st == 401, "wrong password -> 401", js)
+admin = Client()
+st, js, resp = admin.login("admin", "admin-pass-1")
+sc = resp.getheader("Set-Cookie") or ""
+check(st == 200 and "HttpOnly" in sc and "SameSite=Strict" in sc, "login 200 + cookie flags", sc)
+check(js and js["user"]["login"] == "admin" and js["role"] == "national_admin" and js["org"]["code"] == "TW",
+      "login body", js)
+st, js, _ = admin.req("GET", "/api/v1/me")
+check(st == 200 and js["user"]["login"] == "admin", "GET /me", js)
+national = js["org"]["id"]
+st, js, _ = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=3")
+check(st == 200 and len(js["items"]) == 3 and "next_cursor" in js, "children paging", js)
+st2, js2, _ = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=10&after={js['next_cursor']}")
+check(st2 == 200 and len(js2["items"]) == 3 and "next_cursor" not in js2, "children page 2 (6 regions)", js2)
+
+# counties: find TW-TPE and TW-KHH through the tree
+regions = js["items"] + js2["items"]
+counties = {}
+for rg in regions:
+    st, cj, _ = admin.req("GET", f"/api/v1/orgs/{rg['id']}/children")
+    for c in cj["items"]:
+        counties[c["code"]] = c["id"]
+check(len(counties) == 22, "22 counties under the 6 regions", counties)
+tpe, khh = counties["TW-TPE"], counties["TW-KHH"]
+
+st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
+                      {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"},
+                      csrf=False)
+check(st == 403, "POST without CSRF -> 403", js)
+st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
+                      {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"})
+check(st == 201 and js["kind"] == "agency" and js["level"] == "B", "create agency TPE-HR", js)
+hr = js["id"]
+st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-HR", "name_zh": "x", "name_en": "x", "level": "B"})
+check(st == 409, "duplicate agency code -> 409", js)
+st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-TAX", "name_zh": "臺北市稅捐處", "name_en": "Taipei Tax", "level": "B"})
+tax = js["id"]
+st, js, _ = admin.req("POST", f"/api/v1/orgs/{khh}/agencies", {"code": "KHH-EDU", "name_zh": "高雄市教育局", "name_en": "Kaohsiung Education", "level": "A"})
+check(st == 201, "create agency KHH-EDU", js)
+edu = js["id"]
+
+add_user("tpe-officer", "county_officer", "TW-TPE", "county-pass-1")
+add_user("hr-officer", "agency_officer", "TPE-HR", "agency-pass-1")
+add_user("viewer", "read_only", "TW", "viewer-pass-1")
+county, agency, viewer = Client(), Client(), Client()
+check(county.login("tpe-officer", "county-pass-1")[0] == 200, "county login")
+check(agency.login("hr-officer", "agency-pass-1")[0] == 200, "agency login")
+check(viewer.login("viewer", "viewer-pass-1")[0] == 200, "viewer login")
+
+# ---- upload the Big5 CSV as the agency officer
+body = open(CSV, "rb").read()
+st, js, _ = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11&file_name=taipei-hr-2026-11.csv",
+                       raw=body, ctype="text/csv")
+check(st == 201, "upload -> 201", js)
+rep = js["upload"]["report"]
+check(rep["encoding"].lower().startswith("big5") and rep["records_in"] == 11 and rep["resolved"] == 8
+      and rep["unresolved"] == 2 and rep["rejected"] == 1, "report 11 = 8 + 2 + 1", rep)
+check(js["upload"]["status"] == "current" and js["findings"]["computed"] and js["findings"]["new"] > 0,
+      "findings computed", js)
+upload1 = js["upload"]["id"]
+st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+check(st == 200 and len(js["items"]) > 0, "findings listed", js)
+chrome = [f for f in js["items"] if "google:chrome:100" in (f["cpe"] or "")]
+check(len(chrome) > 0, "Chrome 100 has CVEs", [f["cpe"] for f in js["items"]])
+fid = chrome[0]["id"]
+st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=fixed")
+check(st == 200 and js["items"] == [], "state filter", js)
+st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=bogus")
+check(st == 400, "bad state -> 400", js)
+
+# ---- transitions and audit
+st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "measure_filed", "text": "更新至最新版"})
+check(st == 422, "measure_filed without planned_date -> 422", js)
+st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition",
+                       {"to": "measure_filed", "text": "更新至最新版", "planned_date": "2026-12-15"})
+check(st == 200 and js["state"] == "measure_filed" and js["measure_planned"] == "2026-12-15", "measure_filed", js)
+st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}")
+check(st == 200 and js["state"] == "measure_filed" and js["measure"] == "更新至最新版", "GET finding", js)
+st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}/audit")
+tr = [a for a in js["items"] if a["actor"] == "hr-officer"]
+check(st == 200 and tr and tr[-1]["before"]["state"] == "open" and tr[-1]["after"]["state"] == "measure_filed",
+      "audit before/after", js)
+st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "open"})
+check(st == 409, "measure_filed -> open is illegal: 409", js)
+
+# ---- same month again: replaced, history of 2
+st, js, _ = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11", raw=body, ctype="text/csv")
+check(st == 201 and js["findings"]["new"] == 0, "re-upload: no new findings", js)
+upload2 = js["upload"]["id"]
+st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/uploads")
+stat = {u["id"]: u["status"] for u in js["items"]}
+check(st == 200 and len(js["items"]) == 2 and stat.get(upload1) == "superseded" and stat.get(upload2) == "current",
+      "history: 2 uploads, first superseded", js)
+st, js, _ = agency.req("GET", f"/api/v1/uploads/{upload1}")
+check(st == 200 and js["superseded_by"] == upload2 and js["report"]["records_in"] == 11, "GET upload", js)
+st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}")
+check(js["state"] == "measure_filed", "state kept across re-upload", js)
+
+# ---- read_only
+st, js, _ = viewer.req("GET", f"/api/v1/agencies/{hr}/findings")
+check(st == 200 and len(js["items"]) > 0, "read_only sees findings", js)
+st, js, _ = viewer.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
+check(st == 403, "read_only POST -> 403", js)
+
+# ---- API token upload (Bearer, no CSRF)
+st, js, _ = agency.req("POST", f"/api/v1/orgs/{hr}/tokens", {"name": "nightly-agent"})
+check(st == 201 and js["secret"].startswith("lft_"), "token created", js)
+bot = Client(token=js["secret"])
+st, js, _ = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
+check(st == 201 and js["upload"]["token_id"], "Bearer upload works without CSRF", js)
+st, js, _ = bot.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-12", raw=body, ctype="text/csv")
+check(st == 403, "token outside its org -> 403", js)
+st, js, _ = bot.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
+check(st == 403, "token may not transition", js)
+bad = Client(token="lft_" + "0" * 64)
+check(bad.req("GET", "/api/v1/me")[0] == 401, "unknown token -> 401")
+
+# ---- scope table: (client, method, path, body) -> status
+st, js, _ = admin.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-11", raw=body, ctype="text/csv")
+check(st == 201, "admin uploads for KHH-EDU", js)
+st, js, _ = admin.req("GET", f"/api/v1/agencies/{edu}/findings")
+edu_f = js["items"][0]["id"]
+edu_up = [u["id"] for u in admin.req("GET", f"/api/v1/agencies/{edu}/uploads")[1]["items"]][0]
+st, js, _ = admin.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+hr_f2 = [f["id"] for f in js["items"] if f["state"] == "open"][0]
+roles = {"national": admin, "county": county, "agency": agency, "viewer": viewer}
+T = [
+    # path, method, body, national, county(TPE), agency(HR), viewer(national read_only)
+    (f"/api/v1/orgs/{national}", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/orgs/{tpe}", "GET", None, 200, 200, 403, 200),
+    (f"/api/v1/orgs/{hr}", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/orgs/{edu}", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/orgs/{tpe}/children", "GET", None, 200, 200, 403, 200),
+    (f"/api/v1/orgs/{khh}/children", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/orgs/999999", "GET", None, 404, 404, 404, 404),
+    (f"/api/v1/agencies/{hr}/uploads", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/agencies/{edu}/uploads", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/uploads/{upload2}", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/uploads/{edu_up}", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/agencies/{hr}/findings", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/agencies/{tax}/findings", "GET", None, 200, 200, 403, 200),
+    (f"/api/v1/agencies/{edu}/findings", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/findings/{fid}", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/findings/{edu_f}", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/findings/{fid}/audit", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/findings/{edu_f}/audit", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/findings/{edu_f}/transition", "POST", {"to": "false_positive", "reason": "x"}, None, 403, 403, 403),
+    (f"/api/v1/agencies/{edu}/uploads?month=2026-10", "POST", "CSV", None, 403, 403, 403),
+    (f"/api/v1/orgs/{khh}/agencies", "POST", {"code": "KHH-X", "name_zh": "x", "name_en": "x", "level": "C"}, None, 403, 403, 403),
+    (f"/api/v1/orgs/{tpe}/agencies", "POST", {"code": "TPE-Y", "name_zh": "y", "name_en": "y", "level": "C"}, None, 201, 403, 403),
+    (f"/api/v1/orgs/{hr}/tokens", "POST", {"name": "t"}, 201, 201, 201, 403),
+]
+for path, method, b, *want in T:
+    for (name, cl), w in zip(roles.items(), want):
+        if w is None:
+            continue
+        if b == "CSV":
+            st, js, _ = cl.req(method, path, raw=body, ctype="text/csv")
+        else:
+            st, js, _ = cl.req(method, path, b)
+        check(st == w, f"{name} {method} {path} -> {w}", f"got {st}: {js}")
+        if w == 403:
+            check(js and js["error"]["code"] == "forbidden", f"{name} {method} {path}: forbidden body", js)
+# the county officer lists its agencies only
+st, js, _ = county.req("GET", f"/api/v1/orgs/{tpe}/children")
+codes = sorted(o["code"] for o in js["items"])
+check(codes == ["TPE-HR", "TPE-TAX", "TPE-Y"], "county sees its agencies", codes)
+st, js, _ = county.req("POST", f"/api/v1/findings/{hr_f2}/transition", {"to": "false_positive", "reason": "內部系統"})
+check(st == 200 and js["state"] == "false_positive", "county transitions an HR finding", js)
+
+# ---- healthz, metrics
+c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+c.request("GET", "/healthz")
+hz = c.getresponse()
+hj = json.loads(hz.read())
+check(hz.status == 200 and hj["checks"]["store"]["status"] == "ok", "healthz includes store", hj)
+c.request("GET", "/metrics")
+mt = c.getresponse().read().decode()
+check(re.search(r'^lianfang_findings\{state="false_positive"\} 1$', mt, re.M) is not None, "metrics findings",
+      mt[:2000])
+c.close()
+
+# ---- logout
+st, js, _ = agency.req("DELETE", "/api/v1/session")
+check(st == 204, "logout 204", js)
+check(agency.req("GET", "/api/v1/me")[0] == 401, "session gone after logout")
+
+# ---- lockout after repeated failures
+for i in range(5):
+    anon.req("POST", "/api/v1/session", {"login": "viewer", "password": "nope"})
+st, js, resp = anon.req("POST", "/api/v1/session", {"login": "viewer", "password": "viewer-pass-1"})
+check(st == 429 and int(resp.getheader("Retry-After") or 0) > 0, "locked -> 429 + Retry-After", js)
+
+proc.terminate()
+proc.wait(timeout=20)
+print(f"{passed} passed, {failures} failed")
+if failures:
+    print("".join(errlog[-40:]), file=sys.stderr)
+sys.exit(1 if failures else 0)
