@@ -1,6 +1,8 @@
 #!/bin/sh
-# make demo: import the bundled sample data into a fresh data directory and scan the
-# sample hosts. (The platform server and its URL arrive with the server issue.)
+# make demo: import the bundled sample data into a fresh data directory, show the engine on
+# the sample inventories, then start the platform (lianfang serve, SQLite) with a demo admin
+# and a sample agency whose monthly inventory is uploaded, and print the URL to open.
+#   DEMO_PORT (8080), LIANFANG_DATA (var/demo); DEMO_NO_SERVE=1 stops after the scans.
 set -eu
 BIN=${1:-build/lianfang}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,33 @@ set +e
 rc=$?
 set -e
 echo
-echo "exit status $rc (0 no findings, 1 findings, 2 error)"
-echo "try: $BIN --data $DATA vans scan --json $ROOT/data/sample/inventories/land-office-web01.json"
-echo "The web platform (lianfang serve) is not built yet: this demo runs the VANS engine only."
-[ "$rc" -le 1 ]
+echo "scan exit status $rc (0 no findings, 1 findings, 2 error)"
+[ "$rc" -le 1 ] || exit 1
+[ "${DEMO_NO_SERVE:-0}" = "1" ] && exit 0
+
+echo
+echo "== the platform: a demo admin, a sample agency and its monthly upload"
+PORT=${DEMO_PORT:-8080}
+PASS=lianfang-demo
+printf '%s\n' "$PASS" | "$BIN" --data "$DATA" user add --login admin --role national_admin --org TW \
+  --name "Demo admin" --email admin@example.gov.tw >/dev/null
+LOG="$DATA/serve.log"
+"$BIN" --data "$DATA" serve --listen 127.0.0.1 --port "$PORT" >"$LOG" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' INT TERM
+URL=""
+for _ in $(seq 1 50); do
+  URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$LOG" | head -1)
+  [ -n "$URL" ] && break
+  kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }
+  sleep 0.1
+done
+[ -n "$URL" ] || { echo "demo: the server did not start"; cat "$LOG"; exit 1; }
+python3 "$ROOT/scripts/demo_seed.py" "$URL" admin "$PASS" "$ROOT/data/sample/inventories/taipei-hr-2026-11.csv"
+echo
+echo "lianfang is running: open $URL"
+echo "  log in: admin / $PASS   (POST ${URL}api/v1/session; the API is described in docs/api.md)"
+echo "  health: ${URL}healthz   metrics: ${URL}metrics"
+echo "  The web dashboard arrives with its own issue; this build serves the JSON API."
+echo "  Ctrl-C stops the server (log: $LOG)."
+wait $PID
