@@ -1,109 +1,318 @@
 /*
  * match: host inventory x vulnerability index (see match.h for the semantics).
  *
- * Per host the matcher uses generation stamps instead of clearing arrays: an array slot
- * is "set for this host" when its stamp equals the current generation, so a host costs
- * time proportional to what it touches, not to the size of the index.
+ * The work splits by what it depends on.
+ *
+ *   Per item (item_build): the product probe, the criterion tests and the hints of
+ *   documents without applicability data depend on the item's CPE alone. The result is
+ *   an item record: the MATCH hits of TRIVIAL criteria (their configuration is one OR
+ *   node, so a test that holds is a finding), the vulnerable criteria that matched or
+ *   could not be decided in configurations that need evaluation ("pairs" and
+ *   "reviews"), and the UNANALYSED hints. Records are kept, varint-coded, in a bounded
+ *   cache keyed by the CPE (cache_*), because inventories repeat the same CPEs on
+ *   thousands of hosts.
+ *
+ *   Per host (lf_matcher_run): the records of its items are replayed in item order,
+ *   then the configurations that need it are evaluated, in two passes, then the hints
+ *   are emitted.
+ *
+ * One hit per (vuln, item), the first one emitted: trivial MATCH hits (during replay),
+ * then pass 1, pass 2, then hints. Because the key holds the item, only hits of one
+ * item can collide, so most of the de-duplication is done once per record when it is
+ * built: trivial hits keep the first criterion of each vuln, a pair or review whose vuln
+ * already has a trivial hit cannot make a hit (it still stamps its criterion), and
+ * hints keep the first of each vuln not already hit. Only the hits of passes 1 and 2 (a
+ * few per item) go through the host's (vuln, item) set, and a hint is checked against
+ * it only when its record evaluates a criterion of the same vuln (HINT_COLLIDE).
+ *
+ * Whether a criterion is matched by some item of the host (what node evaluation asks)
+ * is known at once for the vulnerable ones: the record lists them (pairs, and "stamps"
+ * for those that cannot make a hit) and replay stamps them. Matched platform criteria
+ * (vulnerable: false) are not recorded: an OS item matches thousands of them (every
+ * "running on Windows" criterion) and a host's configurations ask about a handful. The
+ * record notes the products whose scan matched some (scan entries), and crit_matched
+ * decides such a criterion when a node asks, against the host's items that noted its
+ * product, exactly as the scan would have (same block pruning, same test).
+ *
+ * Configurations are evaluated through plans (plan_*): a compact copy of a
+ * configuration's nodes and what crit_matched needs of each criterion, built on first
+ * use and kept across hosts, with the host's memo of node and configuration values in
+ * the same cache lines. Products with many criteria are scanned from a compiled copy
+ * (cc_*) once they have been scanned twice.
+ *
+ * Why so much of this is about memory: the index is hundreds of MB and is read at
+ * random, and a read that misses the CPU caches costs more than a criterion test. So
+ * per-host state lives in small arrays (bit sets of criteria and nodes, cleared through
+ * the list of what was set; generation stamps where a slot is "set for this host" when
+ * its stamp equals the current generation), records and plans are compact, and the
+ * reads of the cache and the plans are prefetched a few steps ahead. A host costs time
+ * proportional to what it touches, not to the size of the index.
  */
 #include "vans/match.h"
 #include "vans/vulndb_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vans/version.h"
 
-/* A matched criterion (by its PCRIT position) and the item that matched it. */
-typedef struct pair {
-    uint32_t pc, item;
-} pair;
+/* Criterion and document indexes must leave room for flag bits (checked at new). */
+#define IDX_MAX 0x3fffffffu
 
-typedef struct review {
-    uint32_t pc, item;
-    const char *reason;
-} review;
+/* Why a criterion needs review. Records store the index, so they hold no pointers. */
+enum {
+    R_NONE = 0,
+    R_NO_VERSION,
+    R_UNORDERED_RANGE,
+    R_UNORDERABLE_ITEM,
+    R_UPDATE,
+    R_TARGET,
+    R_NREASONS
+};
+static const char *const reason_text[R_NREASONS] = {
+    [R_NONE] = NULL,
+    [R_NO_VERSION] = "the inventory gives no version for a product with version-ranged vulnerabilities",
+    [R_UNORDERED_RANGE] = "the affected range uses versions that cannot be ordered (e.g. git commits)",
+    [R_UNORDERABLE_ITEM] = "the inventory version cannot be ordered against the affected range",
+    [R_UPDATE] = "the affected version names an update level the inventory does not give",
+    [R_TARGET] = "the affected build is for a platform (target_sw/target_hw) the inventory does not give",
+};
+static const char why_hint[] = "no applicability data yet; the description names this product";
+static const char why_hint_range[] = "no applicability data yet; the description names this product and a version "
+                                     "range that includes this version";
+static const char why_negated[] = "holds unless a condition that cannot be decided for this inventory "
+                                  "(a negated criterion) applies";
+static const char why_trial[] = "the configuration holds only if a criterion that cannot be decided for this "
+                                "inventory does (a platform or component version that is missing or cannot be "
+                                "ordered)";
+static const char why_platform[] = "vulnerable only on a platform (OS or device) this inventory does not list; check "
+                                   "the platform";
+
+/* Review flags (in records and in the host's list). */
+#define RV_NOHIT 0x08u    /* cannot make a hit: not vulnerable, negated node, or vuln hit already */
+#define RV_NEG   0x10u    /* in a negated node */
+#define RV_REASON 0x07u
+/* Hint flags. */
+#define HINT_RANGE   1u   /* the description's version range includes the item */
+#define HINT_COLLIDE 2u   /* the record also evaluates a criterion of this vuln */
+
+/* The record being built (plain arrays); it is varint-coded for replay and the cache. */
+typedef struct bpair {
+    uint32_t pc, crit, config;
+} bpair;
+typedef struct breview {
+    uint32_t pc, crit, config, flags, node;
+} breview;
+typedef struct bhint {
+    uint32_t k, flags;         /* position in the product's hint list */
+} bhint;
+typedef struct bscan {
+    uint32_t prod, platform, stop;
+} bscan;
+
+/* Host state built from records. */
+typedef struct hpair {
+    uint32_t crit, config, item;
+} hpair;
+typedef struct hreview {
+    uint32_t crit, config, item, flags;
+} hreview;
+typedef struct hhint {
+    uint32_t item, hint, flags;   /* hint: position in HINTDOC */
+} hhint;
+/* A host item whose scan of a product matched platform criteria (list per product). */
+typedef struct hscan {
+    uint32_t item, platform, stop, next;
+    uint32_t ctx;              /* index in ictx once prepared, else UINT32_MAX */
+} hscan;
+
+/* An item as the criterion tests read it. */
+typedef struct item_ctx {
+    const lf_cpe *cpe;
+    int vkind;
+    unsigned char key[LF_VERSION_KEY_MAX];
+    size_t keylen;
+    bool orderable;
+} item_ctx;
+
+/* A set of small integers for one host: a bit per possible member (1.5 M criteria
+ * take 185 KB, so tests hit L2, where a stamp per criterion would not) and the list
+ * of members, to clear only the words that were set. */
+typedef struct bset {
+    uint64_t *w;
+    uint32_t *list;
+    size_t n, cap;
+} bset;
+
+/* Small set of vulns with flag bits, for de-duplicating one item's record. */
+#define IV_TRIV 1u
+#define IV_DYN  2u
+#define IV_HINT 4u
+typedef struct vset {
+    uint32_t *key, *stamp;
+    uint8_t *val;
+    size_t cap, n;
+    uint32_t gen;
+} vset;
+
+/* What build_hints and the hint hits need of a hint document, per HINTDOC entry, so
+ * neither reads the document records. */
+typedef struct hinfo {
+    uint32_t vuln, drange_first, drange_n;
+} hinfo;
+
+/* What crit_matched knows about a criterion (CI_* classes, see crit_matched). */
+typedef struct cinfo {
+    uint32_t prod1;            /* product + 1, UINT32_MAX: none, 0: not read yet */
+    uint32_t pcl;              /* PCRIT position | class << CI_SHIFT */
+} cinfo;
+
+/*
+ * Plans. A configuration's plan is a pconf, its nodes (pnode), and one pent per
+ * criterion of each node, contiguous in the plan arena. sat/stamp are the host's memo
+ * (valid when stamp == cgen).
+ */
+typedef struct pconf {
+    uint32_t stamp;
+    uint8_t sat, op_and, has_neg, pad_;
+    uint32_t node_first, node_n;
+    uint32_t doc, vuln, config_ord;   /* what a hit of the configuration names */
+} pconf;
+typedef struct pnode {
+    uint32_t stamp;
+    uint8_t sat, flags, pad_[2];   /* flags: VXN_AND | VXN_NEGATE */
+    uint32_t node, crit_first, crit_n;
+    uint32_t ent;              /* byte offset of its first pent in the arena */
+} pnode;
+typedef struct pent {
+    cinfo ci;
+    uint32_t info;             /* PE_VULNERABLE | part letter (0 = not read yet) */
+} pent;
+#define PE_VULNERABLE 0x100u
+#define PLAN_ARENA ((size_t)16 << 20)   /* plans kept at once; dropped all together when full */
+#define CC_ARENA ((size_t)16 << 20)     /* compiled products (first come; then no more) */
+#define CC_MIN_CRITS 128                /* smaller products are cheap to scan as they are */
+
+/* Product filter: most inventory items (40 % on the benchmark) name products the index
+ * does not know; a 128 KB bit set over the products' hashes rules out nearly all of them
+ * before the cache lookup or the product table is touched. */
+#define PFILTER_WORDS (1u << 14)
+#define PFILTER_MASK (PFILTER_WORDS - 1)
+
+/*
+ * The result cache. Records live in CACHE_NSEG equal segments filled one after another;
+ * the segment being filled is `cur`. When it is full the next one is swept: records used
+ * since they were written (or since the last sweep) move down to the start of the
+ * segment with their mark cleared, the others are dropped. So a record survives while
+ * it is used about once per pass over the whole cache (CLOCK, one segment at a time),
+ * and a burst of one-off CPEs cannot flush the popular ones. The hash table (open
+ * addressing, linear probing, backward-shift deletion) maps a CPE key to its record;
+ * its size is part of the budget.
+ */
+#define CACHE_NSEG 32
+typedef struct centry {
+    uint32_t size;             /* bytes, header included, multiple of 8 */
+    uint32_t tag;              /* hash bits; home slot = tag & mask */
+    uint32_t bodylen;          /* the coded record; then the key */
+    uint16_t keylen;
+    uint8_t used;              /* looked up since written or since the last sweep */
+    uint8_t pad_;
+} centry;
+typedef struct cslot {
+    uint32_t tag, ref;         /* ref: byte offset / 8 + 1 in mem; 0 = empty */
+} cslot;
+typedef struct ccache {
+    unsigned char *mem;
+    size_t segbytes, maxrec;
+    size_t segfill[CACHE_NSEG];
+    uint32_t cur;
+    cslot *slot;
+    size_t nslot, count, maxcount, used;
+} ccache;
+
+/* An item's cache key, made before the lookups (items_prepare). */
+typedef struct hkey {
+    uint32_t tag, off;
+    uint16_t len;
+    uint8_t state;             /* HK_* */
+} hkey;
+#define HKEY_MAX 512           /* longer keys are not cached */
+
+/* A row of `families` (below), resolved against the index. */
+typedef struct fam {
+    uint32_t prod;             /* implied product, UINT32_MAX when not in the index */
+    uint16_t plen;
+    bool exact;
+} fam;
 
 struct lf_matcher {
     const lf_vdb *db;
-    uint32_t gen;
-    uint32_t cgen;            /* generation of the node/config evaluation caches */
+    uint32_t gen;             /* host generation (hp_stamp) */
+    uint32_t cgen;            /* generation of the node/config memo in plans (two per host) */
+    bool pass2;               /* undecided criteria are stamped */
+    bool oom;                 /* an allocation failed where no error can be returned */
+    const lf_cpe *items;      /* the host being matched */
+    bset stamped;             /* criteria matched this host (pairs, stamps; in pass 2 reviews) */
+    bset rneg;                /* negated nodes holding an undecided criterion this host */
+    bset tested;              /* criteria crit_matched_slow tested this host ... */
+    bset testval;             /* ... those it found matched (bits only; cleared with tested) */
+    uint8_t *crit_part;       /* 'a'/'o'/'h'/'?' of a criterion's name, 0 = not read yet */
+    cinfo *ci;                /* per criterion, filled in on first use */
+    uint32_t *hp_stamp;       /* product noted by some item's scan this host ... */
+    uint32_t *hp_head;        /* ... and its list in hscans */
+    hinfo *hint;              /* per HINTDOC entry: what its document gives a hint */
+    uint64_t *pfilter;        /* bit per lf_vx_hash value class: some product has it */
+    uint32_t *plan_off;       /* per config: byte offset + 1 of its plan, 0 = none */
+    uint32_t *cc_off;         /* per product: offset + 1 of its compiled form, 0 = none yet,
+                                 UINT32_MAX = never */
+    uint8_t *cc_seen;         /* per product: scans before compiling */
+    unsigned char *cc;
+    size_t ncc;
+    unsigned char *plans;
+    size_t nplans;
     uint32_t *later;          /* pairs whose configuration did not hold in pass 1 */
     size_t nlater, caplater;
-    uint32_t *crit_stamp;     /* crit matched by some item of this host */
-    uint32_t *node_stamp;     /* node evaluated this host ... */
-    uint8_t *node_sat;        /* ... and its value */
-    uint32_t *node_rstamp;    /* negated node holding an undecided criterion this host */
-    uint32_t *config_stamp;
-    uint8_t *config_sat;
-    pair *pairs;
+    hscan *hscans;
+    size_t nhscans, caphscans;
+    item_ctx *ictx;           /* items prepared for crit_matched this host */
+    size_t nictx, capictx;
+    hpair *pairs;
     size_t npairs, cappairs;
-    review *reviews;
+    hreview *reviews;
     size_t nreviews, capreviews;
+    hhint *hints;
+    size_t nhints, caphints;
     lf_hit *hits;
     size_t nhits, caphits;
-    uint64_t *seen_key;       /* (vuln, item) pairs with a hit this host */
-    uint32_t *seen_gen;
-    size_t capseen;
-    uint32_t *item_prod;      /* product of each item this host (UINT32_MAX: none) */
-    size_t capitems;
-    /* version key of each item that has description hints, kept from the scan so the
-     * hint pass does not compute it again */
-    unsigned char *hkeys;
-    size_t nhkeys, caphkeys;
-    uint32_t *hkey_off;       /* per item: offset into hkeys; length in hkey_len */
-    uint16_t *hkey_len;
-    uint8_t *hkey_ord;
+    size_t dyn_first;         /* hits[dyn_first..] are the pass 1/2 hits, all in seen */
+    uint64_t *seen_key;       /* (vuln, item) pairs with a pass 1/2 hit this host */
+    uint32_t *seen_gen;       /* slot in use when == sgen */
+    size_t capseen;           /* slots allocated */
+    size_t nseen;             /* slots in use this host (a power of two <= capseen) */
+    uint32_t sgen;
+    /* the record being built for a cache miss */
+    uint32_t *b_triv, *b_stamp;
+    bpair *b_pair;
+    breview *b_rev;
+    bhint *b_hint;
+    bscan *b_scan;
+    size_t b_ntriv, b_captriv, b_npair, b_cappair, b_nstamp, b_capstamp, b_nrev, b_caprev, b_nhint, b_caphint,
+        b_nscan, b_capscan;
+    uint32_t b_prod;          /* the item's product (its hints' list) */
+    bool b_platform;          /* the product being scanned matched a platform criterion */
+    unsigned char *enc;       /* the built record, coded */
+    size_t capenc;
+    hkey *hk;                 /* per item of the host: its cache key (items_prepare) */
+    size_t caphk;
+    unsigned char *hkbuf;     /* the keys */
+    size_t nhkbuf, caphkbuf;
+    vset iv;
+    fam *fams;
+    bool cache_on;
+    ccache cache;
     lf_matcher_stats st;
 };
-
-void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st)
-{
-    *st = m->st;
-}
-
-int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
-{
-    lf_matcher *m = calloc(1, sizeof(*m));
-    if (!m)
-        return lf_err_set(err, LF_ENOMEM, "out of memory");
-    m->db = db;
-    m->crit_stamp = calloc(db->ncrit + 1, sizeof(uint32_t));
-    m->node_stamp = calloc(db->nnode + 1, sizeof(uint32_t));
-    m->node_sat = calloc(db->nnode + 1, 1);
-    m->node_rstamp = calloc(db->nnode + 1, sizeof(uint32_t));
-    m->config_stamp = calloc(db->nconfig + 1, sizeof(uint32_t));
-    m->config_sat = calloc(db->nconfig + 1, 1);
-    if (!m->crit_stamp || !m->node_stamp || !m->node_sat || !m->node_rstamp || !m->config_stamp || !m->config_sat) {
-        lf_matcher_free(m);
-        return lf_err_set(err, LF_ENOMEM, "out of memory for matcher state");
-    }
-    *out = m;
-    return LF_OK;
-}
-
-void lf_matcher_free(lf_matcher *m)
-{
-    if (!m)
-        return;
-    free(m->crit_stamp);
-    free(m->node_stamp);
-    free(m->node_sat);
-    free(m->node_rstamp);
-    free(m->config_stamp);
-    free(m->config_sat);
-    free(m->pairs);
-    free(m->reviews);
-    free(m->hits);
-    free(m->later);
-    free(m->seen_key);
-    free(m->seen_gen);
-    free(m->item_prod);
-    free(m->hkeys);
-    free(m->hkey_off);
-    free(m->hkey_len);
-    free(m->hkey_ord);
-    free(m);
-}
 
 #define GROW(arr, n, cap)                                                     \
     do {                                                                      \
@@ -117,15 +326,192 @@ void lf_matcher_free(lf_matcher *m)
         }                                                                     \
     } while (0)
 
-enum { T_NO = 0, T_YES = 1, T_REVIEW = 2 };
+/* Make room for `more` elements beyond n in the array whose pointer is at arrp (the
+ * pointer is copied in and out, not accessed through a void ** of another type). */
+static int reserve(void *arrp, size_t *cap, size_t n, size_t more, size_t elem)
+{
+    if (n + more <= *cap)
+        return LF_OK;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < n + more)
+        nc *= 2;
+    void *arr;
+    memcpy(&arr, arrp, sizeof arr);
+    void *np = realloc(arr, nc * elem);
+    if (!np)
+        return LF_ENOMEM;
+    memcpy(arrp, &np, sizeof np);
+    *cap = nc;
+    return LF_OK;
+}
+#define RESERVE(arr, n, cap, more) reserve(&(arr), &(cap), (n), (more), sizeof(*(arr)))
 
-typedef struct item_ctx {
-    const lf_cpe *cpe;
-    int vkind;
-    unsigned char key[LF_VERSION_KEY_MAX];
-    size_t keylen;
-    bool orderable;
-} item_ctx;
+/* Large arrays read at random (the cache, the plans, the compiled products, the
+ * criterion classes) come from mmap with transparent huge pages where the system
+ * offers them: with 4 KB pages nearly every such read also misses the TLB. The memory
+ * is zero-filled and only what is touched becomes resident. Under AddressSanitizer
+ * they come from calloc so that out-of-bounds accesses are still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LF_MATCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LF_MATCH_ASAN 1
+#endif
+#endif
+
+static void *big_alloc(size_t n)
+{
+#ifdef LF_MATCH_ASAN
+    return calloc(1, n);
+#else
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, n, MADV_HUGEPAGE);   /* a hint: failure only costs speed */
+#endif
+    return p;
+#endif
+}
+
+static void big_free(void *p, size_t n)
+{
+#ifdef LF_MATCH_ASAN
+    (void)n;
+    free(p);
+#else
+    if (p)
+        munmap(p, n);
+#endif
+}
+
+/* ---------------------------------------------------------------- bit set ---- */
+
+static int bset_init(bset *b, size_t universe)
+{
+    b->w = calloc(universe / 64 + 1, sizeof(uint64_t));
+    return b->w ? LF_OK : LF_ENOMEM;
+}
+
+static void bset_free(bset *b)
+{
+    free(b->w);
+    free(b->list);
+}
+
+static bool bset_has(const bset *b, uint32_t i)
+{
+    return (b->w[i >> 6] >> (i & 63)) & 1;
+}
+
+static int bset_add(bset *b, uint32_t i)
+{
+    uint64_t bit = 1ull << (i & 63);
+    if (b->w[i >> 6] & bit)
+        return LF_OK;
+    GROW(b->list, b->n, b->cap);
+    b->w[i >> 6] |= bit;
+    b->list[b->n++] = i;
+    return LF_OK;
+}
+
+/* Empty the set; also clears the same words of `also` (a set whose members are a
+ * subset of b's). */
+static void bset_clear(bset *b, bset *also)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        b->w[b->list[k] >> 6] = 0;
+        if (also)
+            also->w[b->list[k] >> 6] = 0;
+    }
+    b->n = 0;
+}
+
+/* ------------------------------------------------------------- vuln set ---- */
+
+static void vset_reset(vset *s)
+{
+    s->n = 0;
+    if (++s->gen == 0) {
+        if (s->stamp)
+            memset(s->stamp, 0, s->cap * sizeof(*s->stamp));
+        s->gen = 1;
+    }
+}
+
+static size_t vset_home(uint32_t v, size_t mask)
+{
+    return (size_t)((v * 0x9e3779b1u) >> 8) & mask;
+}
+
+static uint8_t vset_get(const vset *s, uint32_t v)
+{
+    if (!s->cap)
+        return 0;
+    size_t mask = s->cap - 1;
+    for (size_t j = vset_home(v, mask);; j = (j + 1) & mask) {
+        if (s->stamp[j] != s->gen)
+            return 0;
+        if (s->key[j] == v)
+            return s->val[j];
+    }
+}
+
+static int vset_grow(vset *s)
+{
+    size_t nc = s->cap ? s->cap * 2 : 256;
+    uint32_t *nk = malloc(nc * sizeof(*nk));
+    uint32_t *ns = calloc(nc, sizeof(*ns));
+    uint8_t *nv = malloc(nc);
+    if (!nk || !ns || !nv) {
+        free(nk);
+        free(ns);
+        free(nv);
+        return LF_ENOMEM;
+    }
+    for (size_t i = 0; i < s->cap; i++) {
+        if (s->stamp[i] != s->gen)
+            continue;
+        size_t j = vset_home(s->key[i], nc - 1);
+        while (ns[j] == s->gen)
+            j = (j + 1) & (nc - 1);
+        ns[j] = s->gen;
+        nk[j] = s->key[i];
+        nv[j] = s->val[i];
+    }
+    free(s->key);
+    free(s->stamp);
+    free(s->val);
+    s->key = nk;
+    s->stamp = ns;
+    s->val = nv;
+    s->cap = nc;
+    return LF_OK;
+}
+
+static int vset_or(vset *s, uint32_t v, uint8_t bits)
+{
+    if ((s->n + 1) * 2 > s->cap && vset_grow(s))
+        return LF_ENOMEM;
+    size_t mask = s->cap - 1;
+    size_t j = vset_home(v, mask);
+    while (s->stamp[j] == s->gen) {
+        if (s->key[j] == v) {
+            s->val[j] |= bits;
+            return LF_OK;
+        }
+        j = (j + 1) & mask;
+    }
+    s->stamp[j] = s->gen;
+    s->key[j] = v;
+    s->val[j] = bits;
+    s->n++;
+    return LF_OK;
+}
+
+/* --------------------------------------------------------- criterion test ---- */
+
+enum { T_NO = 0, T_YES = 1, T_REVIEW = 2 };
 
 /*
  * Attributes beyond part/vendor/product/version (NISTIR 7696 comparison, criterion as
@@ -139,7 +525,7 @@ typedef struct item_ctx {
  * Returns T_NO, T_YES, or T_REVIEW with *reason set.
  */
 static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, bool update_in_version,
-                      const char **reason)
+                      int *reason)
 {
     int res = T_YES;
     for (int slot = update_in_version ? 2 : 1; slot < 8; slot++) {
@@ -150,9 +536,7 @@ static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, b
             continue;
         if (ik == LF_CPE_ANY && ck == LF_CPE_VALUE) {
             if (a == LF_CPE_UPDATE || a == LF_CPE_TARGET_SW || a == LF_CPE_TARGET_HW) {
-                *reason = a == LF_CPE_UPDATE
-                              ? "the affected version names an update level the inventory does not give"
-                              : "the affected build is for a platform (target_sw/target_hw) the inventory does not give";
+                *reason = a == LF_CPE_UPDATE ? R_UPDATE : R_TARGET;
                 res = T_REVIEW;
             }
             continue;
@@ -168,7 +552,7 @@ static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, b
 
 /* Version part of a criterion test. */
 static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, const vx_extra *x,
-                        const char **reason)
+                        int *reason)
 {
     uint32_t f = c->flags;
     bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
@@ -209,11 +593,11 @@ static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it,
     if (it->vkind != LF_CPE_VALUE)
         goto review_missing;
     if (f & VXC_UNORDERED) {
-        *reason = "the affected range uses versions that cannot be ordered (e.g. git commits)";
+        *reason = R_UNORDERED_RANGE;
         return T_REVIEW;
     }
     if (!it->orderable) {
-        *reason = "the inventory version cannot be ordered against the affected range";
+        *reason = R_UNORDERABLE_ITEM;
         return T_REVIEW;
     }
     if (f & VXC_HAS_START) {
@@ -232,7 +616,7 @@ static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it,
     }
     return T_YES;
 review_missing:
-    *reason = "the inventory gives no version for a product with version-ranged vulnerabilities";
+    *reason = R_NO_VERSION;
     return T_REVIEW;
 }
 
@@ -255,7 +639,7 @@ static void item_prepare(item_ctx *it, const lf_cpe *c)
 
 /* Test one criterion against one item. */
 static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bool platform_only,
-                     const char **reason)
+                     int *reason)
 {
     uint32_t f = c->flags;
     if (platform_only && (f & VXC_VULNERABLE))
@@ -263,7 +647,7 @@ static int crit_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, bo
     if (!(f & VXC_COMPLEX))
         return version_test(db, c, it, NULL, reason);
     const vx_extra *x = &db->extra[c->extra - 1];
-    const char *areason = NULL;
+    int areason = R_NONE;
     if (x->combo_key && it->vkind == LF_CPE_VALUE && lf_cpe_kind(it->cpe, LF_CPE_UPDATE) == LF_CPE_ANY) {
         /* the inventory writes version and update as one ("9.1R11.4", "1.8.0_361",
          * "8.2p1"): equal to the criterion's version + update is this exact release */
@@ -318,87 +702,1236 @@ static const family families[] = {
     {"o:oracle:linux", "o:linux:linux_kernel"},
     {"o:alpinelinux:alpine_linux", "o:linux:linux_kernel"},
 };
+#define NFAMILIES (sizeof families / sizeof families[0])
 
+/* ------------------------------------------------------------ item build ---- */
 
-static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32_t item, bool platform_only);
-static int push_hit(lf_matcher *m, lf_hit h);
+/* Test one criterion for the record being built. */
+/* Record the outcome t of testing the criterion at PCRIT position pc (its flags and
+ * vuln given, so a compiled scan need not read the criterion record for a miss). */
+static int test_result(lf_matcher *m, uint32_t pc, uint32_t flags, uint32_t vuln, int t, int reason)
+{
+    const lf_vdb *db = m->db;
+    if (t == T_YES) {
+        if (flags & VXC_TRIVIAL) {
+            /* its configuration is this one OR node: a vulnerable match is a hit at
+             * once, with no stamp or configuration work (most NVD records); the first
+             * criterion of a vuln in scan order makes it */
+            if ((flags & VXC_VULNERABLE) && !(vset_get(&m->iv, vuln) & IV_TRIV)) {
+                if (vset_or(&m->iv, vuln, IV_TRIV))
+                    return LF_ENOMEM;
+                GROW(m->b_triv, m->b_ntriv, m->b_captriv);
+                m->b_triv[m->b_ntriv++] = pc;
+            }
+            return LF_OK;
+        }
+        if (!(flags & VXC_VULNERABLE)) {
+            m->b_platform = true;   /* left to crit_matched */
+            return LF_OK;
+        }
+        const vx_pcrit *c = &db->pcrit[pc];
+        GROW(m->b_pair, m->b_npair, m->b_cappair);
+        m->b_pair[m->b_npair++] = (bpair){pc, c->crit, db->node[c->node].config};
+    } else if (t == T_REVIEW) {
+        /* platform criteria too: an undecidable platform must not silently drop the
+         * vulnerability it gates (pass 2 of lf_matcher_run) */
+        const vx_pcrit *c = &db->pcrit[pc];
+        GROW(m->b_rev, m->b_nrev, m->b_caprev);
+        m->b_rev[m->b_nrev++] = (breview){pc, c->crit, db->node[c->node].config, (uint32_t)reason, c->node};
+    }
+    return LF_OK;
+}
 
-static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, uint32_t item,
-                        bool platform_only)
+/* Test one criterion for the record being built. */
+static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, bool platform_only)
+{
+    m->st.criteria_tested++;
+    int reason = R_NONE;
+    int t = crit_test(m->db, c, it, platform_only, &reason);
+    if (t == T_NO)
+        return LF_OK;
+    return test_result(m, (uint32_t)(c - m->db->pcrit), c->flags, c->vuln, t, reason);
+}
+
+/* Pruning is exact only when the item's key order decides every criterion: a version
+ * that is missing or not orderable must meet every criterion so that none that would
+ * say "needs review" is skipped. */
+static bool item_prunes(const item_ctx *it)
+{
+    return it->vkind == LF_CPE_VALUE && it->orderable;
+}
+
+/* The scan of a product stops at the first block whose first start is above the
+ * version ... */
+static bool block_starts_above(const lf_vdb *db, const vx_block *bl, const item_ctx *it)
+{
+    if (bl->flags & VXB_START_NEG_INF)
+        return false;
+    size_t kl;
+    const unsigned char *k = vx_key(db, bl->start_key, &kl);
+    return vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) > 0;
+}
+
+/* ... and skips blocks whose largest end is below it. */
+static bool block_ends_below(const lf_vdb *db, const vx_block *bl, const item_ctx *it)
+{
+    if (bl->flags & VXB_END_POS_INF)
+        return false;
+    size_t kl;
+    const unsigned char *k = vx_key(db, bl->max_end_key, &kl);
+    return vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) < 0;
+}
+
+/* ------------------------------------------------------ compiled products ---- */
+
+/*
+ * A product scanned again (a cache miss for another version of it) with many criteria
+ * is compiled: its criteria and blocks are copied into 16- and 12-byte entries in which
+ * every version key is replaced by its rank among the product's distinct keys, so the
+ * scan compares integers in a few contiguous arrays instead of reading the 40-byte
+ * criterion records, the block records and the key bytes at random. The item's version
+ * is ranked once per scan by binary search. Ranks: key j of the sorted list is 2j + 2,
+ * an absent or empty key is 0, an item version between keys j-1 and j is 2j + 1 (equal
+ * to key j: 2j + 2), so comparing ranks gives exactly vx_keycmp's order. Criteria the
+ * fast test does not cover (other attributes or wildcards to compare, or an exact
+ * version and a range together) keep the ordinary test (CC_SLOW); items whose version
+ * is missing or cannot be ordered keep the ordinary scan.
+ */
+typedef struct cc_hdr {
+    uint32_t nkeys, nblock, ncrit, pad_;
+} cc_hdr;
+typedef struct cc_block {
+    uint32_t start, max_end, flags;   /* ranks; VXB_* */
+} cc_block;
+typedef struct cc_crit {
+    uint32_t flags;            /* VXC_* | CC_* */
+    uint32_t vuln;
+    uint32_t a, b;             /* ranks: start and end, or the exact version in a */
+} cc_crit;
+#define CC_VER  0x10000u       /* exact version (ver_key) */
+#define CC_SLOW 0x20000u       /* needs crit_test */
+
+typedef struct cc_key {
+    const unsigned char *k;
+    size_t n;
+    uint32_t off, rank;
+} cc_key;
+
+static int cc_key_cmp(const void *a, const void *b)
+{
+    const cc_key *x = a, *y = b;
+    return vx_keycmp(x->k, x->n, y->k, y->n);
+}
+
+static int cc_off_cmp(const void *a, const void *b)
+{
+    const cc_key *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Rank of the key at KEY offset off (keys sorted by offset, ranks assigned). */
+static uint32_t cc_rank_of(const lf_vdb *db, const cc_key *byoff, size_t n, uint32_t off)
+{
+    size_t kl;
+    if (!off || !vx_key(db, off, &kl) || !kl)
+        return 0;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (byoff[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return byoff[lo].rank;   /* present: every referenced offset was collected */
+}
+
+static void cc_add_key(const lf_vdb *db, cc_key *ks, size_t *n, uint32_t off)
+{
+    size_t kl;
+    const unsigned char *k = off ? vx_key(db, off, &kl) : NULL;
+    if (k && kl)
+        ks[(*n)++] = (cc_key){k, kl, off, 0};
+}
+
+/* Compile product p into the arena; returns its offset + 1, or 0 when it does not fit
+ * (or memory for the work arrays is short: the ordinary scan is used, same results). */
+static uint32_t cc_compile(lf_matcher *m, uint32_t p)
+{
+    const lf_vdb *db = m->db;
+    const vx_prod *pp = &db->prod[p];
+    size_t cap = (size_t)pp->crit_n * 3 + (size_t)pp->block_n * 2;
+    cc_key *ks = malloc((cap ? cap : 1) * sizeof(*ks));
+    if (!ks)
+        return 0;
+    size_t n = 0;
+    for (uint32_t k = 0; k < pp->crit_n; k++) {
+        const vx_pcrit *c = &db->pcrit[pp->crit_first + k];
+        if (c->flags & VXC_HAS_START)
+            cc_add_key(db, ks, &n, c->start_key);
+        if (c->flags & VXC_HAS_END)
+            cc_add_key(db, ks, &n, c->end_key);
+        if (c->ver_key)
+            cc_add_key(db, ks, &n, c->ver_key);
+    }
+    for (uint32_t b = 0; b < pp->block_n; b++) {
+        const vx_block *bl = &db->block[pp->block_first + b];
+        if (!(bl->flags & VXB_START_NEG_INF))
+            cc_add_key(db, ks, &n, bl->start_key);
+        if (!(bl->flags & VXB_END_POS_INF))
+            cc_add_key(db, ks, &n, bl->max_end_key);
+    }
+    /* rank the distinct key values, then keep one offset per value for the search */
+    qsort(ks, n, sizeof(*ks), cc_key_cmp);
+    size_t nd = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && cc_key_cmp(&ks[i - 1], &ks[i]) != 0)
+            nd++;
+        ks[i].rank = 2 * (uint32_t)nd + 2;
+    }
+    nd = n ? nd + 1 : 0;
+    size_t need = sizeof(cc_hdr) + nd * sizeof(uint32_t) + (size_t)pp->block_n * sizeof(cc_block) +
+                  (size_t)pp->crit_n * sizeof(cc_crit);
+    need = (need + 15) & ~(size_t)15;
+    if (m->ncc + need > CC_ARENA) {
+        free(ks);
+        return 0;
+    }
+    unsigned char *base = m->cc + m->ncc;
+    cc_hdr *h = (cc_hdr *)base;
+    uint32_t *keys = (uint32_t *)(h + 1);
+    cc_block *cb = (cc_block *)(keys + nd);
+    cc_crit *cr = (cc_crit *)(cb + pp->block_n);
+    *h = (cc_hdr){(uint32_t)nd, pp->block_n, pp->crit_n, 0};
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (!i || ks[i].rank != ks[i - 1].rank)
+            keys[j++] = ks[i].off;
+    qsort(ks, n, sizeof(*ks), cc_off_cmp);
+    for (uint32_t b = 0; b < pp->block_n; b++) {
+        const vx_block *bl = &db->block[pp->block_first + b];
+        cb[b] = (cc_block){(bl->flags & VXB_START_NEG_INF) ? 0 : cc_rank_of(db, ks, n, bl->start_key),
+                           (bl->flags & VXB_END_POS_INF) ? 0 : cc_rank_of(db, ks, n, bl->max_end_key), bl->flags};
+    }
+    for (uint32_t k = 0; k < pp->crit_n; k++) {
+        const vx_pcrit *c = &db->pcrit[pp->crit_first + k];
+        uint32_t f = c->flags & 0xffffu;
+        bool ranged = (c->flags & (VXC_HAS_START | VXC_HAS_END)) != 0;
+        if ((c->flags & VXC_COMPLEX) || (c->ver_key && ranged))
+            f |= CC_SLOW;
+        if (c->ver_key)
+            f |= CC_VER;
+        uint32_t a = (c->flags & VXC_HAS_START) ? cc_rank_of(db, ks, n, c->start_key) : 0;
+        uint32_t bb = (c->flags & VXC_HAS_END) ? cc_rank_of(db, ks, n, c->end_key) : 0;
+        if (c->ver_key && !ranged)
+            a = cc_rank_of(db, ks, n, c->ver_key);
+        cr[k] = (cc_crit){f, c->vuln, a, bb};
+    }
+    free(ks);
+    uint32_t off = (uint32_t)m->ncc + 1;
+    m->ncc += need;
+    return off;
+}
+
+/* Rank of the item's version among the compiled product's keys. */
+static uint32_t cc_item_rank(const lf_vdb *db, const cc_hdr *h, const item_ctx *it)
+{
+    const uint32_t *keys = (const uint32_t *)(h + 1);
+    size_t lo = 0, hi = h->nkeys;
+    int last = 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        size_t kl;
+        const unsigned char *k = vx_key(db, keys[mid], &kl);
+        int c = vx_keycmp(k, kl, it->key, it->keylen);
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+            last = c;
+        }
+    }
+    /* lo = number of keys below the version; last == 0 when keys[lo] equals it */
+    return 2 * (uint32_t)lo + (lo < h->nkeys && last == 0 ? 2 : 1);
+}
+
+/* version_test + crit_test for a compiled criterion without CC_SLOW, for an item whose
+ * version is a value that can be ordered (rank r). */
+static int cc_test(const cc_crit *e, uint32_t r, bool platform_only, int *reason)
+{
+    uint32_t f = e->flags;
+    if (platform_only && (f & VXC_VULNERABLE))
+        return T_NO;
+    if (f & VXC_VER_NA)
+        return (f & VXC_VULNERABLE) ? T_NO : T_YES;
+    bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
+    if (f & CC_VER)
+        return e->a == r ? T_YES : T_NO;   /* not ranged: that is CC_SLOW */
+    if (!ranged)
+        return T_YES;
+    if (f & VXC_UNORDERED) {
+        *reason = R_UNORDERED_RANGE;
+        return T_REVIEW;
+    }
+    if ((f & VXC_HAS_START) && (r < e->a || (r == e->a && !(f & VXC_START_INCL))))
+        return T_NO;
+    if ((f & VXC_HAS_END) && (r > e->b || (r == e->b && !(f & VXC_END_INCL))))
+        return T_NO;
+    return T_YES;
+}
+
+/* The scan of scan_product over a compiled product (item_prunes holds). */
+static int cc_scan(lf_matcher *m, const vx_prod *p, const cc_hdr *h, const item_ctx *it, bool platform_only,
+                   uint32_t *stop)
+{
+    const lf_vdb *db = m->db;
+    const cc_block *cb = (const cc_block *)((const uint32_t *)(h + 1) + h->nkeys);
+    const cc_crit *cr = (const cc_crit *)(cb + h->nblock);
+    uint32_t r = cc_item_rank(db, h, it);
+    for (uint32_t b = 0; b < h->nblock; b++) {
+        const cc_block *bl = &cb[b];
+        if (!(bl->flags & VXB_START_NEG_INF) && bl->start > r) {
+            *stop = b;
+            break;
+        }
+        if (!(bl->flags & VXB_END_POS_INF) && bl->max_end < r)
+            continue;
+        uint32_t k0 = b * VX_BLOCK, k1 = k0 + VX_BLOCK < h->ncrit ? k0 + VX_BLOCK : h->ncrit;
+        for (uint32_t k = k0; k < k1; k++) {
+            const cc_crit *e = &cr[k];
+            uint32_t pc = p->crit_first + k;
+            int reason = R_NONE, t;
+            m->st.criteria_tested++;
+            if (e->flags & CC_SLOW)
+                t = crit_test(db, &db->pcrit[pc], it, platform_only, &reason);
+            else
+                t = cc_test(e, r, platform_only, &reason);
+            if (t != T_NO && test_result(m, pc, e->flags & 0xffffu, e->vuln, t, reason))
+                return LF_ENOMEM;
+        }
+    }
+    return LF_OK;
+}
+
+/* The compiled form of product p if it has one (compiling it on its second scan). */
+static const cc_hdr *cc_get(lf_matcher *m, uint32_t p)
+{
+    uint32_t o = m->cc_off[p];
+    if (o == UINT32_MAX)
+        return NULL;
+    if (!o) {
+        if (m->db->prod[p].crit_n < CC_MIN_CRITS || ++m->cc_seen[p] < 2)
+            return NULL;
+        o = cc_compile(m, p);
+        m->cc_off[p] = o ? o : UINT32_MAX;
+        if (!o)
+            return NULL;
+        m->st.compiled_products++;
+    }
+    return (const cc_hdr *)(m->cc + o - 1);
+}
+
+/* Test the product's criteria the version can meet, and note the product in the
+ * record if it matched platform criteria (with the block the scan stopped at). */
+static int scan_product(lf_matcher *m, uint32_t prod, const item_ctx *it, bool platform_only)
 {
     const lf_vdb *db = m->db;
     const vx_prod *p = &db->prod[prod];
-    /* Pruning is exact only when the item's key order decides every criterion: a
-     * version that is missing or not orderable must meet every criterion so that none
-     * that would say "needs review" is skipped. */
-    if (it->vkind == LF_CPE_VALUE && it->orderable) {
+    uint32_t stop = p->block_n;
+    m->b_platform = false;
+    const cc_hdr *cc = item_prunes(it) ? cc_get(m, prod) : NULL;
+    if (cc) {
+        if (cc_scan(m, p, cc, it, platform_only, &stop))
+            return LF_ENOMEM;
+    } else if (item_prunes(it)) {
         for (uint32_t b = 0; b < p->block_n; b++) {
             const vx_block *bl = &db->block[p->block_first + b];
-            size_t kl;
-            if (!(bl->flags & VXB_START_NEG_INF)) {
-                const unsigned char *k = vx_key(db, bl->start_key, &kl);
-                if (vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) > 0)
-                    break;
+            if (block_starts_above(db, bl, it)) {
+                stop = b;
+                break;
             }
-            if (!(bl->flags & VXB_END_POS_INF)) {
-                const unsigned char *k = vx_key(db, bl->max_end_key, &kl);
-                if (vx_keycmp(k ? k : (const unsigned char *)"", kl, it->key, it->keylen) < 0)
-                    continue;
-            }
+            if (block_ends_below(db, bl, it))
+                continue;
             uint32_t k0 = b * VX_BLOCK, k1 = k0 + VX_BLOCK < p->crit_n ? k0 + VX_BLOCK : p->crit_n;
             for (uint32_t k = k0; k < k1; k++)
-                if (test_one(m, &db->pcrit[p->crit_first + k], it, item, platform_only))
+                if (test_one(m, &db->pcrit[p->crit_first + k], it, platform_only))
                     return LF_ENOMEM;
         }
-        return LF_OK;
+    } else {
+        for (uint32_t k = 0; k < p->crit_n; k++)
+            if (test_one(m, &db->pcrit[p->crit_first + k], it, platform_only))
+                return LF_ENOMEM;
     }
-    for (uint32_t k = 0; k < p->crit_n; k++)
-        if (test_one(m, &db->pcrit[p->crit_first + k], it, item, platform_only))
-            return LF_ENOMEM;
+    if (m->b_platform) {
+        GROW(m->b_scan, m->b_nscan, m->b_capscan);
+        m->b_scan[m->b_nscan++] = (bscan){prod, platform_only, stop};
+    }
     return LF_OK;
 }
 
-static int test_one(lf_matcher *m, const vx_pcrit *c, const item_ctx *it, uint32_t item, bool platform_only)
+/* Documents without applicability data that name the product: kept only when the
+ * item's version is inside a range the description states (or the description states
+ * none, or the version cannot be ordered). */
+static int build_hints(lf_matcher *m, uint32_t prod, const item_ctx *it)
 {
     const lf_vdb *db = m->db;
-    uint32_t ci = c->crit;
-    m->st.criteria_tested++;
-    {
-        const char *reason = NULL;
-        int t = crit_test(db, c, it, platform_only, &reason);
-        if (t == T_YES) {
-            if (c->flags & VXC_TRIVIAL) {
-                /* its configuration is this one OR node: a vulnerable match is a hit at
-                 * once, with no stamp or configuration work (most NVD records) */
-                if ((c->flags & VXC_VULNERABLE) &&
-                    push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, item, ci, c->config_ord, NULL}))
-                    return LF_ENOMEM;
-                return LF_OK;
+    const vx_prod *pp = &db->prod[prod];
+    bool ord = it->vkind == LF_CPE_VALUE && it->orderable;
+    for (uint32_t k = 0; k < pp->hint_n; k++) {
+        const hinfo *xd = &m->hint[pp->hint_first + k];
+        uint32_t flags = 0;
+        if (xd->drange_n && ord) {
+            bool in = false;
+            for (uint32_t r = 0; r < xd->drange_n && !in; r++) {
+                const vx_drange *dr = &db->drange[xd->drange_first + r];
+                size_t kl;
+                bool ok = true;
+                if (dr->start_key) {
+                    const unsigned char *kk = vx_key(db, dr->start_key, &kl);
+                    int c = vx_keycmp(it->key, it->keylen, kk ? kk : (const unsigned char *)"", kl);
+                    ok = c > 0 || (c == 0 && (dr->flags & VXC_START_INCL));
+                }
+                if (ok && dr->end_key) {
+                    const unsigned char *kk = vx_key(db, dr->end_key, &kl);
+                    int c = vx_keycmp(it->key, it->keylen, kk ? kk : (const unsigned char *)"", kl);
+                    ok = c < 0 || (c == 0 && (dr->flags & VXC_END_INCL));
+                }
+                in = ok;
             }
-            m->crit_stamp[ci] = m->gen;
-            GROW(m->pairs, m->npairs, m->cappairs);
-            m->pairs[m->npairs++] = (pair){(uint32_t)(c - db->pcrit), item};
-        } else if (t == T_REVIEW) {
-            /* platform criteria too: an undecidable platform must not silently drop the
-             * vulnerability it gates (pass 2 of lf_matcher_run) */
-            if (db->node[c->node].flags & VXN_NEGATE)
-                m->node_rstamp[c->node] = m->gen;
-            GROW(m->reviews, m->nreviews, m->capreviews);
-            m->reviews[m->nreviews++] = (review){(uint32_t)(c - db->pcrit), item, reason};
+            if (!in)
+                continue;
+            flags |= HINT_RANGE;
         }
+        /* a vuln already hit by this item (trivially, or by an earlier hint) keeps
+         * that hit; one that a pass 1/2 hit may take is checked per host */
+        uint8_t v = vset_get(&m->iv, xd->vuln);
+        if (v & (IV_TRIV | IV_HINT))
+            continue;
+        if (v & IV_DYN)
+            flags |= HINT_COLLIDE;
+        if (vset_or(&m->iv, xd->vuln, IV_HINT))
+            return LF_ENOMEM;
+        GROW(m->b_hint, m->b_nhint, m->b_caphint);
+        m->b_hint[m->b_nhint++] = (bhint){k, flags};
     }
     return LF_OK;
 }
 
-static bool node_eval(lf_matcher *m, uint32_t ni)
+/* Can a matched or undecided criterion make a hit of its own? Only a vulnerable one in
+ * a non-negated node whose vuln has no trivial hit for this item (that hit is first). */
+static bool rec_can_hit(lf_matcher *m, const vx_pcrit *c)
 {
-    if (m->node_stamp[ni] == m->cgen)
-        return m->node_sat[ni];
-    const vx_node *n = &m->db->node[ni];
-    bool and = (n->flags & VXN_AND) != 0;
-    bool sat = and ? n->crit_n > 0 : false;
-    for (uint32_t k = 0; k < n->crit_n; k++) {
-        bool hit = m->crit_stamp[n->crit_first + k] == m->gen;
+    return (c->flags & VXC_VULNERABLE) && !(m->db->node[c->node].flags & VXN_NEGATE) &&
+           !(vset_get(&m->iv, c->vuln) & IV_TRIV);
+}
+
+/* The product an item names, before any lookup. */
+typedef struct iprobe {
+    char key[LF_CPE_MAX + 8];  /* "p:vendor:product" */
+    size_t kn;
+    uint32_t hash;             /* lf_vx_hash of key */
+    bool maybe_known;          /* the product filter does not rule the key out */
+    uint32_t fprod[NFAMILIES]; /* implied platform products */
+    size_t nf;
+} iprobe;
+
+/* Fill pr for item c; false when the item names no product at all (no part, vendor
+ * or product, or too long). */
+static bool item_probe(const lf_matcher *m, const lf_cpe *c, iprobe *pr)
+{
+    const char *part = lf_cpe_value(c, LF_CPE_PART);
+    const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
+    const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
+    if (!part || !vendor || !product)
+        return false;   /* an item without vendor and product cannot name a product */
+    int kn = lf_vx_prod_key(part[0], vendor, c->len[LF_CPE_VENDOR], product, c->len[LF_CPE_PRODUCT], pr->key,
+                            sizeof pr->key);
+    if (kn < 0)
+        return false;
+    pr->kn = (size_t)kn;
+    pr->hash = lf_vx_hash(pr->key, pr->kn);
+    pr->maybe_known = (m->pfilter[(pr->hash >> 6) & PFILTER_MASK] >> (pr->hash & 63)) & 1;
+    pr->nf = 0;
+    for (size_t f = 0; f < NFAMILIES; f++) {
+        const fam *fm = &m->fams[f];
+        if (fm->prod == UINT32_MAX || pr->kn < fm->plen || pr->key[0] != families[f].prefix[0] ||
+            memcmp(pr->key, families[f].prefix, fm->plen) != 0 || (fm->exact && pr->kn != fm->plen))
+            continue;
+        pr->fprod[pr->nf++] = fm->prod;
+    }
+    return true;
+}
+
+/* Build the record of item c (probed as pr) into the scratch (m->b_*). *tested says
+ * whether any product was scanned: the record of an item naming no known product is
+ * empty and not worth a cache entry. */
+static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *tested)
+{
+    const lf_vdb *db = m->db;
+    m->b_ntriv = m->b_npair = m->b_nstamp = m->b_nrev = m->b_nhint = m->b_nscan = 0;
+    m->b_prod = UINT32_MAX;
+    *tested = false;
+    uint32_t p = UINT32_MAX;
+    if (pr->maybe_known) {
+        m->st.probes++;
+        p = lf_vx_find_prod(db, pr->key, pr->kn, pr->hash);
+    }
+    uint32_t fprod[NFAMILIES];
+    size_t nf = 0;
+    for (size_t f = 0; f < pr->nf; f++)
+        if (pr->fprod[f] != p)   /* the item is not the generic name itself */
+            fprod[nf++] = pr->fprod[f];
+    if (p == UINT32_MAX && !nf)
+        return LF_OK;
+    *tested = true;
+    item_ctx it;
+    item_prepare(&it, c);
+    vset_reset(&m->iv);
+    if (p != UINT32_MAX && scan_product(m, p, &it, false))
+        return LF_ENOMEM;
+    for (size_t f = 0; f < nf; f++)
+        if (scan_product(m, fprod[f], &it, true))
+            return LF_ENOMEM;
+    /* pairs that cannot make a hit only stamp their criterion */
+    size_t np = 0;
+    for (size_t k = 0; k < m->b_npair; k++) {
+        const vx_pcrit *pc = &db->pcrit[m->b_pair[k].pc];
+        if (!rec_can_hit(m, pc)) {
+            GROW(m->b_stamp, m->b_nstamp, m->b_capstamp);
+            m->b_stamp[m->b_nstamp++] = pc->crit;
+            continue;
+        }
+        if (vset_or(&m->iv, pc->vuln, IV_DYN))
+            return LF_ENOMEM;
+        m->b_pair[np++] = m->b_pair[k];
+    }
+    m->b_npair = np;
+    for (size_t k = 0; k < m->b_nrev; k++) {
+        const vx_pcrit *pc = &db->pcrit[m->b_rev[k].pc];
+        if (db->node[pc->node].flags & VXN_NEGATE)
+            m->b_rev[k].flags |= RV_NEG;
+        if (!rec_can_hit(m, pc))
+            m->b_rev[k].flags |= RV_NOHIT;
+        else if (vset_or(&m->iv, pc->vuln, IV_DYN))
+            return LF_ENOMEM;
+    }
+    if (p != UINT32_MAX && db->prod[p].hint_n) {
+        m->b_prod = p;
+        if (build_hints(m, p, &it))
+            return LF_ENOMEM;
+    }
+    return LF_OK;
+}
+
+/* -------------------------------------------------------- record coding ---- */
+
+/*
+ * A coded record: varint counts (triv, pair, stamp, review, hint, scan), then each list.
+ * Positions are coded as the zigzag difference to the previous one of their list: a
+ * product's criteria are scanned in PCRIT order, so most take one or two bytes.
+ *   triv    d(pc)
+ *   pair    d(crit) config
+ *   stamp   d(crit)
+ *   review  d(crit) config flags [node, when RV_NEG]
+ *   hint    product, then per hint (k - previous k) << 2 | flags
+ *   scan    product << 1 | platform, stop
+ */
+static unsigned char *put_uv(unsigned char *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static uint32_t get_uv(const unsigned char **pp)
+{
+    const unsigned char *p = *pp;
+    uint32_t v = 0;
+    for (unsigned s = 0;; s += 7) {
+        unsigned char b = *p++;
+        v |= (uint32_t)(b & 0x7f) << s;
+        if (!(b & 0x80))
+            break;
+    }
+    *pp = p;
+    return v;
+}
+
+/* Difference of two positions below IDX_MAX, zigzag-coded so small either way. */
+static uint32_t zz(uint32_t cur, uint32_t prev)
+{
+    int32_t d = (int32_t)(cur - prev);
+    return ((uint32_t)d << 1) ^ (uint32_t)(d >> 31);
+}
+
+static uint32_t unzz(uint32_t v, uint32_t prev)
+{
+    return prev + ((v >> 1) ^ (0u - (v & 1)));
+}
+
+/* Code the scratch record into m->enc; returns its length or 0 on no memory. */
+static size_t rec_encode(lf_matcher *m)
+{
+    size_t worst = 6 * 5 + m->b_ntriv * 5 + m->b_npair * 10 + m->b_nstamp * 5 + m->b_nrev * 16 + 5 +
+                   m->b_nhint * 5 + m->b_nscan * 10;
+    if (worst > m->capenc) {
+        unsigned char *ne = realloc(m->enc, worst * 2);
+        if (!ne)
+            return 0;
+        m->enc = ne;
+        m->capenc = worst * 2;
+    }
+    unsigned char *p = m->enc;
+    p = put_uv(p, (uint32_t)m->b_ntriv);
+    p = put_uv(p, (uint32_t)m->b_npair);
+    p = put_uv(p, (uint32_t)m->b_nstamp);
+    p = put_uv(p, (uint32_t)m->b_nrev);
+    p = put_uv(p, (uint32_t)m->b_nhint);
+    p = put_uv(p, (uint32_t)m->b_nscan);
+    uint32_t prev = 0;
+    for (size_t k = 0; k < m->b_ntriv; k++) {
+        p = put_uv(p, zz(m->b_triv[k], prev));
+        prev = m->b_triv[k];
+    }
+    prev = 0;
+    for (size_t k = 0; k < m->b_npair; k++) {
+        p = put_uv(p, zz(m->b_pair[k].crit, prev));
+        p = put_uv(p, m->b_pair[k].config);
+        prev = m->b_pair[k].crit;
+    }
+    prev = 0;
+    for (size_t k = 0; k < m->b_nstamp; k++) {
+        p = put_uv(p, zz(m->b_stamp[k], prev));
+        prev = m->b_stamp[k];
+    }
+    prev = 0;
+    for (size_t k = 0; k < m->b_nrev; k++) {
+        p = put_uv(p, zz(m->b_rev[k].crit, prev));
+        p = put_uv(p, m->b_rev[k].config);
+        *p++ = (unsigned char)m->b_rev[k].flags;
+        if (m->b_rev[k].flags & RV_NEG)
+            p = put_uv(p, m->b_rev[k].node);
+        prev = m->b_rev[k].crit;
+    }
+    if (m->b_nhint) {
+        p = put_uv(p, m->b_prod);
+        prev = 0;
+        for (size_t k = 0; k < m->b_nhint; k++) {
+            p = put_uv(p, (m->b_hint[k].k - prev) << 2 | m->b_hint[k].flags);
+            prev = m->b_hint[k].k;
+        }
+    }
+    for (size_t k = 0; k < m->b_nscan; k++) {
+        p = put_uv(p, m->b_scan[k].prod << 1 | m->b_scan[k].platform);
+        p = put_uv(p, m->b_scan[k].stop);
+    }
+    return (size_t)(p - m->enc);
+}
+
+/* ----------------------------------------------------------------- cache ---- */
+
+/* The cache key of an item: every attribute's kind and value, so two items share a
+ * record exactly when they are the same WFN (lf_cpe_equal). Returns the length, or 0
+ * when the key would be longer than cap. */
+static size_t item_key(const lf_cpe *c, unsigned char *out, size_t cap)
+{
+    size_t o = 0;
+    for (int a = 0; a < LF_CPE_NATTR; a++) {
+        if (o + 3 > cap)
+            return 0;
+        out[o++] = c->kind[a];
+        if (c->kind[a] != LF_CPE_VALUE)
+            continue;
+        size_t n = c->len[a];
+        if (o + 2 + n > cap)
+            return 0;
+        out[o++] = (unsigned char)(n & 0xff);
+        out[o++] = (unsigned char)(n >> 8);
+        memcpy(out + o, c->buf + c->off[a], n);
+        o += n;
+    }
+    return o;
+}
+
+static uint64_t key_hash(const unsigned char *k, size_t n)
+{
+    uint64_t h = 0x243f6a8885a308d3ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    for (size_t s = 0; i < n; i++, s += 8)
+        w |= (uint64_t)k[i] << s;
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
+}
+
+static int cache_init(ccache *c, size_t budget)
+{
+    memset(c, 0, sizeof(*c));
+    if (budget < LF_MATCHER_CACHE_MIN)
+        budget = LF_MATCHER_CACHE_MIN;
+    if (budget > LF_MATCHER_CACHE_MAX)
+        budget = LF_MATCHER_CACHE_MAX;
+    /* Records average ~145 bytes on NVD-scale data (the key and a few dozen coded
+     * hits); the table gets about 1/12 of the budget at 8 bytes a slot and load <= 3/4,
+     * so it holds a record per ~120 bytes of records area: the area fills first. */
+    size_t nslot = 1024;
+    while (nslot * 2 * sizeof(cslot) <= budget / 12)
+        nslot *= 2;
+    size_t area = budget - nslot * sizeof(cslot);
+    c->segbytes = (area / CACHE_NSEG) & ~(size_t)7;
+    c->maxrec = c->segbytes / 2;
+    c->nslot = nslot;
+    c->mem = big_alloc(c->segbytes * CACHE_NSEG);
+    c->slot = big_alloc(nslot * sizeof(cslot));
+    if (!c->mem || !c->slot) {
+        big_free(c->mem, c->segbytes * CACHE_NSEG);
+        big_free(c->slot, nslot * sizeof(cslot));
+        memset(c, 0, sizeof(*c));
+        return LF_ENOMEM;
+    }
+    c->maxcount = nslot / 4 * 3;
+    return LF_OK;
+}
+
+static void cache_clear(ccache *c)
+{
+    big_free(c->mem, c->segbytes * CACHE_NSEG);
+    big_free(c->slot, c->nslot * sizeof(cslot));
+    memset(c, 0, sizeof(*c));
+}
+
+static centry *cache_at(const ccache *c, uint32_t ref)
+{
+    return (centry *)(c->mem + (size_t)(ref - 1) * 8);
+}
+
+static uint32_t cache_ref(const ccache *c, const centry *e)
+{
+    return (uint32_t)(((const unsigned char *)e - c->mem) / 8 + 1);
+}
+
+static const unsigned char *centry_body(const centry *e)
+{
+    return (const unsigned char *)(e + 1);
+}
+
+static centry *cache_find(ccache *c, uint32_t tag, const unsigned char *key, size_t keylen)
+{
+    size_t mask = c->nslot - 1;
+    for (size_t j = tag & mask; c->slot[j].ref; j = (j + 1) & mask) {
+        if (c->slot[j].tag != tag)
+            continue;
+        centry *e = cache_at(c, c->slot[j].ref);
+        if (e->keylen == keylen && memcmp(centry_body(e) + e->bodylen, key, keylen) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Slot of the record at ref (it is in the table). */
+static size_t cache_slot_of(const ccache *c, uint32_t tag, uint32_t ref)
+{
+    size_t mask = c->nslot - 1;
+    size_t j = tag & mask;
+    while (c->slot[j].ref != ref)
+        j = (j + 1) & mask;
+    return j;
+}
+
+/* Backward-shift deletion: later slots of the run move up when their home allows, so
+ * lookups never need tombstones. */
+static void cache_unlink(ccache *c, size_t i)
+{
+    size_t mask = c->nslot - 1;
+    for (size_t j = (i + 1) & mask; c->slot[j].ref; j = (j + 1) & mask) {
+        size_t home = c->slot[j].tag & mask;
+        /* slot j may fill the hole at i unless its home lies in (i, j] */
+        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays)
+            continue;
+        c->slot[i] = c->slot[j];
+        i = j;
+    }
+    c->slot[i].ref = 0;
+    c->count--;
+}
+
+/* Sweep segment s for reuse: used records move to its start (mark cleared), others go. */
+static void cache_sweep(ccache *c, uint32_t s, uint64_t *evicted)
+{
+    unsigned char *base = c->mem + (size_t)s * c->segbytes;
+    size_t w = 0;
+    for (size_t o = 0; o < c->segfill[s];) {
+        centry *e = (centry *)(base + o);
+        size_t sz = e->size;
+        size_t j = cache_slot_of(c, e->tag, cache_ref(c, e));
+        if (e->used) {
+            e->used = 0;
+            if (w != o) {
+                memmove(base + w, e, sz);
+                c->slot[j].ref = cache_ref(c, (centry *)(base + w));
+            }
+            w += sz;
+        } else {
+            cache_unlink(c, j);
+            c->used -= sz;
+            (*evicted)++;
+        }
+        o += sz;
+    }
+    c->segfill[s] = w;
+}
+
+/* Store a coded record; returns false when it is not kept (too large). */
+static bool cache_put(ccache *c, uint32_t tag, const unsigned char *key, size_t keylen, const unsigned char *body,
+                      size_t bodylen, uint64_t *evicted)
+{
+    size_t sz = (sizeof(centry) + bodylen + keylen + 7) & ~(size_t)7;
+    if (sz > c->maxrec)
+        return false;
+    /* Move on to the next segment while this one is full; a sweep clears marks, so
+     * after one round every record is unmarked and the next sweep frees room. */
+    for (int rounds = 0; c->segfill[c->cur] + sz > c->segbytes || c->count >= c->maxcount; rounds++) {
+        if (rounds > 2 * CACHE_NSEG)
+            return false;   /* cannot happen: two rounds empty every segment */
+        c->cur = (c->cur + 1) % CACHE_NSEG;
+        cache_sweep(c, c->cur, evicted);
+    }
+    centry *e = (centry *)(c->mem + (size_t)c->cur * c->segbytes + c->segfill[c->cur]);
+    *e = (centry){(uint32_t)sz, tag, (uint32_t)bodylen, (uint16_t)keylen, 0, 0};
+    unsigned char *p = (unsigned char *)(e + 1);
+    memcpy(p, body, bodylen);
+    memcpy(p + bodylen, key, keylen);
+    c->segfill[c->cur] += sz;
+    c->used += sz;
+    size_t mask = c->nslot - 1;
+    size_t j = tag & mask;
+    while (c->slot[j].ref)
+        j = (j + 1) & mask;
+    c->slot[j] = (cslot){tag, cache_ref(c, e)};
+    c->count++;
+    return true;
+}
+
+/* ----------------------------------------------------------- matcher life ---- */
+
+void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st)
+{
+    *st = m->st;
+    st->cache_entries = m->cache.count;
+    st->cache_used = m->cache.used;
+    st->cache_bytes = m->cache_on ? m->cache.segbytes * CACHE_NSEG + m->cache.nslot * sizeof(cslot) : 0;
+    st->plan_bytes = m->nplans;
+    st->compiled_bytes = m->ncc;
+}
+
+void lf_matcher_opts_init(lf_matcher_opts *o)
+{
+    o->cache_bytes = LF_MATCHER_CACHE_DEFAULT;
+}
+
+int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err)
+{
+    return lf_matcher_new_opts(db, NULL, out, err);
+}
+
+int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matcher **out, lf_err *err)
+{
+    lf_matcher_opts dflt;
+    lf_matcher_opts_init(&dflt);
+    if (!opts)
+        opts = &dflt;
+    *out = NULL;
+    if (db->nprodcrit > IDX_MAX || db->ncrit > IDX_MAX || db->ndoc > IDX_MAX || db->nprod > IDX_MAX ||
+        db->nhintdoc > IDX_MAX)
+        return lf_err_set(err, LF_ELIMIT, "index too large for the matcher (%zu criteria, %zu documents)",
+                          db->ncrit, db->ndoc);
+    lf_matcher *m = calloc(1, sizeof(*m));
+    if (!m)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    m->db = db;
+    if (bset_init(&m->stamped, db->ncrit) || bset_init(&m->rneg, db->nnode) || bset_init(&m->tested, db->ncrit) ||
+        bset_init(&m->testval, db->ncrit))
+        goto oom;
+    m->crit_part = calloc(db->ncrit + 1, 1);
+    m->ci = big_alloc((db->ncrit + 1) * sizeof(cinfo));
+    m->hp_stamp = calloc(db->nprod + 1, sizeof(uint32_t));
+    m->hp_head = calloc(db->nprod + 1, sizeof(uint32_t));
+    m->hint = malloc((db->nhintdoc + 1) * sizeof(hinfo));
+    m->plan_off = calloc(db->nconfig + 1, sizeof(uint32_t));
+    m->plans = big_alloc(PLAN_ARENA);
+    m->cc = big_alloc(CC_ARENA);
+    m->cc_off = calloc(db->nprod + 1, sizeof(uint32_t));
+    m->cc_seen = calloc(db->nprod + 1, 1);
+    if (!m->cc || !m->cc_off || !m->cc_seen)
+        goto oom;
+    m->fams = calloc(NFAMILIES, sizeof(fam));
+    m->pfilter = calloc(PFILTER_WORDS, sizeof(uint64_t));
+    if (!m->pfilter || !m->crit_part || !m->ci ||
+        !m->hp_stamp || !m->hp_head || !m->hint || !m->plan_off || !m->plans || !m->fams)
+        goto oom;
+    for (size_t p = 0; p < db->nprod; p++) {
+        uint32_t h = db->prod[p].hash;
+        m->pfilter[(h >> 6) & PFILTER_MASK] |= 1ull << (h & 63);
+    }
+    for (size_t k = 0; k < db->nhintdoc; k++) {
+        const vx_doc *d = &db->doc[db->hintdoc[k]];
+        m->hint[k] = (hinfo){d->vuln, d->drange_first, d->drange_n};
+    }
+    for (size_t f = 0; f < NFAMILIES; f++) {
+        size_t fl = strlen(families[f].prefix);
+        bool exact = fl && families[f].prefix[fl - 1] == '\x01';
+        const char *imp = families[f].implies;
+        m->fams[f].plen = (uint16_t)(exact ? fl - 1 : fl);
+        m->fams[f].exact = exact;
+        m->fams[f].prod = lf_vx_find_prod(db, imp, strlen(imp), lf_vx_hash(imp, strlen(imp)));
+    }
+    if (opts->cache_bytes) {
+        if (cache_init(&m->cache, opts->cache_bytes))
+            goto oom;
+        m->cache_on = true;
+    }
+    *out = m;
+    return LF_OK;
+oom:
+    lf_matcher_free(m);
+    return lf_err_set(err, LF_ENOMEM, "out of memory for matcher state");
+}
+
+void lf_matcher_free(lf_matcher *m)
+{
+    if (!m)
+        return;
+    bset_free(&m->stamped);
+    bset_free(&m->rneg);
+    bset_free(&m->tested);
+    bset_free(&m->testval);
+    free(m->crit_part);
+    big_free(m->ci, (m->db->ncrit + 1) * sizeof(cinfo));
+    free(m->hp_stamp);
+    free(m->hp_head);
+    free(m->hint);
+    free(m->plan_off);
+    big_free(m->plans, PLAN_ARENA);
+    big_free(m->cc, CC_ARENA);
+    free(m->cc_off);
+    free(m->cc_seen);
+    free(m->later);
+    free(m->hscans);
+    free(m->ictx);
+    free(m->pairs);
+    free(m->reviews);
+    free(m->hints);
+    free(m->hits);
+    free(m->seen_key);
+    free(m->seen_gen);
+    free(m->b_triv);
+    free(m->b_stamp);
+    free(m->b_pair);
+    free(m->b_rev);
+    free(m->b_hint);
+    free(m->b_scan);
+    free(m->enc);
+    free(m->hk);
+    free(m->hkbuf);
+    free(m->iv.key);
+    free(m->iv.stamp);
+    free(m->iv.val);
+    free(m->fams);
+    free(m->pfilter);
+    cache_clear(&m->cache);
+    free(m);
+}
+
+/* ------------------------------------------------------- host evaluation ---- */
+
+/* Add a coded item record to the host: its trivial hits, its stamps, its pairs,
+ * reviews, hints and scan notes. Copies everything, so the record may be evicted
+ * afterwards. */
+static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
+{
+    const lf_vdb *db = m->db;
+    uint32_t ntriv = get_uv(&p), npair = get_uv(&p), nstamp = get_uv(&p), nrev = get_uv(&p);
+    uint32_t nhint = get_uv(&p), nscan = get_uv(&p);
+    if (RESERVE(m->hits, m->nhits, m->caphits, ntriv) || RESERVE(m->pairs, m->npairs, m->cappairs, npair) ||
+        RESERVE(m->reviews, m->nreviews, m->capreviews, nrev) || RESERVE(m->hints, m->nhints, m->caphints, nhint) ||
+        RESERVE(m->hscans, m->nhscans, m->caphscans, nscan))
+        return LF_ENOMEM;
+    /* trivial hits hold their PCRIT position in crit for now: trivial_fill reads the
+     * criterion records of the whole host at once, ahead of need */
+    uint32_t pc = 0;
+    for (uint32_t k = 0; k < ntriv; k++) {
+        pc = unzz(get_uv(&p), pc);
+        m->hits[m->nhits++] = (lf_hit){LF_HIT_MATCH, 0, 0, item, pc, 0, NULL};
+    }
+    uint32_t crit = 0;
+    for (uint32_t k = 0; k < npair; k++) {
+        crit = unzz(get_uv(&p), crit);
+        uint32_t config = get_uv(&p);
+        if (bset_add(&m->stamped, crit))
+            return LF_ENOMEM;
+        m->pairs[m->npairs++] = (hpair){crit, config, item};
+    }
+    crit = 0;
+    for (uint32_t k = 0; k < nstamp; k++) {
+        crit = unzz(get_uv(&p), crit);
+        if (bset_add(&m->stamped, crit))
+            return LF_ENOMEM;
+    }
+    crit = 0;
+    for (uint32_t k = 0; k < nrev; k++) {
+        crit = unzz(get_uv(&p), crit);
+        uint32_t config = get_uv(&p);
+        uint32_t flags = *p++;
+        if ((flags & RV_NEG) && bset_add(&m->rneg, get_uv(&p)))
+            return LF_ENOMEM;
+        m->reviews[m->nreviews++] = (hreview){crit, config, item, flags};
+    }
+    if (nhint) {
+        uint32_t base = db->prod[get_uv(&p)].hint_first, k = 0;
+        for (uint32_t q = 0; q < nhint; q++) {
+            uint32_t v = get_uv(&p);
+            k += v >> 2;
+            m->hints[m->nhints++] = (hhint){item, base + k, v & 3};
+        }
+    }
+    for (uint32_t k = 0; k < nscan; k++) {
+        uint32_t pf = get_uv(&p), stop = get_uv(&p);
+        uint32_t prod = pf >> 1;
+        uint32_t next = m->hp_stamp[prod] == m->gen ? m->hp_head[prod] : UINT32_MAX;
+        m->hp_stamp[prod] = m->gen;
+        m->hp_head[prod] = (uint32_t)m->nhscans;
+        m->hscans[m->nhscans++] = (hscan){item, pf & 1, stop, next, UINT32_MAX};
+    }
+    return LF_OK;
+}
+
+/* The item of a host scan entry, prepared for criterion tests (once per host). */
+static const item_ctx *host_item(lf_matcher *m, hscan *hs)
+{
+    if (hs->ctx == UINT32_MAX) {
+        if (m->nictx == m->capictx) {
+            size_t nc = m->capictx ? m->capictx * 2 : 8;
+            item_ctx *np = realloc(m->ictx, nc * sizeof(*np));
+            if (!np)
+                return NULL;
+            m->ictx = np;
+            m->capictx = nc;
+        }
+        item_prepare(&m->ictx[m->nictx], &m->items[hs->item]);
+        hs->ctx = (uint32_t)m->nictx++;
+    }
+    return &m->ictx[hs->ctx];
+}
+
+/*
+ * Criterion classes for crit_matched, filled in on first use and kept for the
+ * matcher's life:
+ *   CI_STAMP    only a stamp can make it matched: vulnerable (the records list every
+ *               vulnerable match), trivial (never stamped), or in no product's list;
+ *   CI_ALWAYS   a platform criterion every item meets whose scan reaches its block
+ *               (version NA, nothing else to compare, in a block with an unbounded
+ *               end so the version never skips it): matched iff the block is before
+ *               the scan's stop;
+ *   CI_TEST     another platform criterion: crit_matched_slow tests it;
+ *   CI_PRODUCT  not vulnerable, product known, the rest not read yet (ci_resolve).
+ */
+enum { CI_PRODUCT = 0, CI_STAMP = 1, CI_ALWAYS = 2, CI_TEST = 3 };
+#define CI_SHIFT 30
+
+/* Classify every criterion in product p's list (once per product). */
+static void ci_resolve(lf_matcher *m, uint32_t p)
+{
+    const lf_vdb *db = m->db;
+    const vx_prod *pp = &db->prod[p];
+    for (uint32_t k = 0; k < pp->crit_n; k++) {
+        uint32_t pc = pp->crit_first + k;
+        const vx_pcrit *c = &db->pcrit[pc];
+        if (db->crit[c->crit].prod != p)
+            continue;   /* listed under another product: a scan of p does not make it */
+        uint32_t cl = CI_TEST;
+        const vx_block *bl = &db->block[pp->block_first + k / VX_BLOCK];
+        if (c->flags & (VXC_VULNERABLE | VXC_TRIVIAL))
+            cl = CI_STAMP;
+        else if ((c->flags & VXC_VER_NA) && !(c->flags & VXC_COMPLEX) && (bl->flags & VXB_END_POS_INF))
+            cl = CI_ALWAYS;
+        m->ci[c->crit] = (cinfo){p + 1, pc | (cl << CI_SHIFT)};
+    }
+}
+
+/* The class of a criterion as far as known without its product's list. */
+static cinfo ci_get(lf_matcher *m, uint32_t crit)
+{
+    cinfo ci = m->ci[crit];
+    if (!ci.prod1) {
+        const vx_crit *cr = &m->db->crit[crit];
+        bool prod_ok = cr->prod < m->db->nprod;
+        ci.prod1 = prod_ok ? cr->prod + 1 : UINT32_MAX;
+        ci.pcl = (uint32_t)(prod_ok && !(cr->flags & VXC_VULNERABLE) ? CI_PRODUCT : CI_STAMP) << CI_SHIFT;
+        m->ci[crit] = ci;
+    }
+    return ci;
+}
+
+/* Would some item's scan have found platform criterion pc (in product p) matched?
+ * The same test the scan makes, on the same items, reached only if the scan reached
+ * it. */
+static bool crit_matched_slow(lf_matcher *m, uint32_t p, uint32_t pc, bool *oom)
+{
+    const lf_vdb *db = m->db;
+    const vx_pcrit *c = &db->pcrit[pc];
+    const vx_prod *pp = &db->prod[p];
+    uint32_t b = (pc - pp->crit_first) / VX_BLOCK;
+    for (uint32_t h = m->hp_head[p]; h != UINT32_MAX; h = m->hscans[h].next) {
+        hscan *hs = &m->hscans[h];
+        const item_ctx *it = host_item(m, hs);
+        if (!it) {
+            *oom = true;
+            return false;
+        }
+        if (item_prunes(it) && (b >= hs->stop || block_ends_below(db, &db->block[pp->block_first + b], it)))
+            continue;
+        int reason = R_NONE;
+        if (crit_test(db, c, it, hs->platform != 0, &reason) == T_YES)
+            return true;
+    }
+    return false;
+}
+
+/* Is criterion crit matched by some item of the host (pairs and stamps; platform
+ * criteria the scans matched; in pass 2 also the undecided criteria)? ci is the
+ * caller's copy of its class (a plan's), brought up to date here. */
+static bool crit_matched(lf_matcher *m, uint32_t crit, cinfo *ci)
+{
+    uint32_t cl = ci->pcl >> CI_SHIFT;
+    /* platform criteria are stamped only in pass 2 (undecided ones) */
+    if ((cl == CI_STAMP || m->pass2) && bset_has(&m->stamped, crit))
+        return true;
+    if (cl == CI_STAMP)
+        return false;
+    uint32_t p = ci->prod1 - 1;
+    if (m->hp_stamp[p] != m->gen)
+        return false;   /* no item of the host matched a platform criterion of p */
+    if (cl == CI_PRODUCT) {
+        /* the plan's copy may predate the product's classification */
+        if ((m->ci[crit].pcl >> CI_SHIFT) == CI_PRODUCT) {
+            ci_resolve(m, p);
+            if ((m->ci[crit].pcl >> CI_SHIFT) == CI_PRODUCT)
+                m->ci[crit].pcl = (uint32_t)CI_STAMP << CI_SHIFT;   /* not in p's list */
+        }
+        *ci = m->ci[crit];
+        cl = ci->pcl >> CI_SHIFT;
+        if (cl == CI_STAMP)
+            return false;   /* trivial, or not in the list: the stamp was checked above */
+    }
+    uint32_t pc = ci->pcl & IDX_MAX;
+    if (cl == CI_ALWAYS) {
+        uint32_t b = (pc - m->db->prod[p].crit_first) / VX_BLOCK;
+        for (uint32_t h = m->hp_head[p]; h != UINT32_MAX; h = m->hscans[h].next)
+            if (b < m->hscans[h].stop)
+                return true;
+        return false;
+    }
+    if (bset_has(&m->tested, crit))
+        return bset_has(&m->testval, crit);
+    bool oom = false;
+    bool v = crit_matched_slow(m, p, pc, &oom);
+    if (oom || bset_add(&m->tested, crit)) {
+        m->oom = true;
+        return false;
+    }
+    if (v)
+        m->testval.w[crit >> 6] |= 1ull << (crit & 63);
+    return v;
+}
+
+/* Part letter of a criterion's name, read from the index once: the name is in the
+ * string pool, far from everything else the matcher touches. */
+static char crit_part(lf_matcher *m, uint32_t crit)
+{
+    if (!m->crit_part[crit]) {
+        const char *s = vx_str(m->db, m->db->crit[crit].cpe);
+        char part = strlen(s) > 8 ? s[8] : '?';
+        m->crit_part[crit] = (uint8_t)(part == 'a' || part == 'o' || part == 'h' ? part : '?');
+    }
+    return (char)m->crit_part[crit];
+}
+
+/* ----------------------------------------------------------------- plans ---- */
+
+static pconf *plan_at(const lf_matcher *m, uint32_t off1)
+{
+    return (pconf *)(m->plans + off1 - 1);
+}
+
+static pnode *plan_node_at(pconf *pl, uint32_t j)
+{
+    return (pnode *)(pl + 1) + j;
+}
+
+/* The plan of configuration ci, built on first use. When the arena is full every plan
+ * is dropped (they are rebuilt as hosts need them); a plan larger than the whole
+ * arena is not possible for an index that passed lf_vdb_open with sane sizes, and is
+ * refused (NULL, reported as out of memory). */
+static pconf *plan_get(lf_matcher *m, uint32_t ci)
+{
+    if (m->plan_off[ci])
+        return plan_at(m, m->plan_off[ci]);
+    const lf_vdb *db = m->db;
+    const vx_config *cf = &db->config[ci];
+    size_t ncrit = 0;
+    for (uint32_t k = 0; k < cf->node_n; k++)
+        ncrit += db->node[cf->node_first + k].crit_n;
+    size_t need = sizeof(pconf) + (size_t)cf->node_n * sizeof(pnode) + ncrit * sizeof(pent);
+    if (need > PLAN_ARENA)
+        return NULL;
+    if (m->nplans + need > PLAN_ARENA) {
+        memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));
+        m->nplans = 0;
+    }
+    size_t off = m->nplans;
+    pconf *pl = (pconf *)(m->plans + off);
+    const vx_doc *d = &db->doc[cf->doc];
+    *pl = (pconf){0, 0, cf->op_and != 0, 0, 0, cf->node_first, cf->node_n, cf->doc, d->vuln, ci - d->config_first};
+    size_t ent = off + sizeof(pconf) + (size_t)cf->node_n * sizeof(pnode);
+    for (uint32_t k = 0; k < cf->node_n; k++) {
+        const vx_node *n = &db->node[cf->node_first + k];
+        if (n->flags & VXN_NEGATE)
+            pl->has_neg = 1;
+        *plan_node_at(pl, k) = (pnode){0, 0, (uint8_t)(n->flags & (VXN_AND | VXN_NEGATE)), {0, 0},
+                                       cf->node_first + k, n->crit_first, n->crit_n, (uint32_t)ent};
+        pent *pe = (pent *)(m->plans + ent);
+        for (uint32_t q = 0; q < n->crit_n; q++) {
+            uint32_t crit = n->crit_first + q;
+            pe[q] = (pent){ci_get(m, crit), (db->crit[crit].flags & VXC_VULNERABLE) ? PE_VULNERABLE : 0};
+        }
+        ent += (size_t)n->crit_n * sizeof(pent);
+    }
+    m->nplans = ent;
+    m->plan_off[ci] = (uint32_t)off + 1;
+    return pl;
+}
+
+static bool plan_node(lf_matcher *m, pconf *pl, uint32_t j)
+{
+    pnode *nd = plan_node_at(pl, j);
+    if (nd->stamp == m->cgen)
+        return nd->sat;
+    pent *pe = (pent *)(m->plans + nd->ent);
+    bool and = (nd->flags & VXN_AND) != 0;
+    bool sat = and ? nd->crit_n > 0 : false;
+    for (uint32_t k = 0; k < nd->crit_n; k++) {
+        bool hit = crit_matched(m, nd->crit_first + k, &pe[k].ci);
         if (and && !hit) {
             sat = false;
             break;
@@ -408,44 +1941,44 @@ static bool node_eval(lf_matcher *m, uint32_t ni)
             break;
         }
     }
-    if (n->flags & VXN_NEGATE)
+    if (nd->flags & VXN_NEGATE)
         sat = !sat;
-    m->node_stamp[ni] = m->cgen;
-    m->node_sat[ni] = sat;
+    nd->stamp = m->cgen;
+    nd->sat = sat;
+    return sat;
+}
+
+static bool plan_config(lf_matcher *m, pconf *pl)
+{
+    if (pl->stamp == m->cgen)
+        return pl->sat;
+    bool sat = pl->op_and ? pl->node_n > 0 : false;
+    for (uint32_t k = 0; k < pl->node_n; k++) {
+        bool s = plan_node(m, pl, k);
+        if (pl->op_and && !s) {
+            sat = false;
+            break;
+        }
+        if (!pl->op_and && s) {
+            sat = true;
+            break;
+        }
+    }
+    pl->stamp = m->cgen;
+    pl->sat = sat;
     return sat;
 }
 
 /* Does the configuration have a negated node holding a criterion that could not be
  * decided for this host? */
-static bool negated_undecided(lf_matcher *m, uint32_t ci)
+static bool negated_undecided(lf_matcher *m, pconf *pl)
 {
-    const vx_config *c = &m->db->config[ci];
-    for (uint32_t k = 0; k < c->node_n; k++)
-        if (m->node_rstamp[c->node_first + k] == m->gen)
+    if (!pl->has_neg)
+        return false;
+    for (uint32_t k = 0; k < pl->node_n; k++)
+        if (bset_has(&m->rneg, plan_node_at(pl, k)->node))
             return true;
     return false;
-}
-
-static bool config_eval(lf_matcher *m, uint32_t ci)
-{
-    if (m->config_stamp[ci] == m->cgen)
-        return m->config_sat[ci];
-    const vx_config *c = &m->db->config[ci];
-    bool sat = c->op_and ? c->node_n > 0 : false;
-    for (uint32_t k = 0; k < c->node_n; k++) {
-        bool s = node_eval(m, c->node_first + k);
-        if (c->op_and && !s) {
-            sat = false;
-            break;
-        }
-        if (!c->op_and && s) {
-            sat = true;
-            break;
-        }
-    }
-    m->config_stamp[ci] = m->cgen;
-    m->config_sat[ci] = sat;
-    return sat;
 }
 
 /*
@@ -456,26 +1989,24 @@ static bool config_eval(lf_matcher *m, uint32_t ci)
  * A host that lists another platform of the kind (Linux instead of Windows, a
  * different device model) is a real non-match.
  */
-static bool only_platform_missing(lf_matcher *m, uint32_t config, const bool has_part[3])
+static bool only_platform_missing(lf_matcher *m, pconf *pl, const bool has_part[3])
 {
-    const lf_vdb *db = m->db;
-    const vx_config *cf = &db->config[config];
-    if (!cf->op_and)
+    if (!pl->op_and)
         return false;
     bool missing = false;
-    for (uint32_t k = 0; k < cf->node_n; k++) {
-        uint32_t ni = cf->node_first + k;
-        if (node_eval(m, ni))
+    for (uint32_t k = 0; k < pl->node_n; k++) {
+        if (plan_node(m, pl, k))
             continue;
-        const vx_node *n = &db->node[ni];
-        if (n->flags & (VXN_NEGATE | VXN_AND))
+        pnode *nd = plan_node_at(pl, k);
+        if (nd->flags & (VXN_NEGATE | VXN_AND))
             return false;
-        for (uint32_t q = 0; q < n->crit_n; q++) {
-            const vx_crit *c = &db->crit[n->crit_first + q];
-            if (c->flags & VXC_VULNERABLE)
+        pent *pe = (pent *)(m->plans + nd->ent);
+        for (uint32_t q = 0; q < nd->crit_n; q++) {
+            if (pe[q].info & PE_VULNERABLE)
                 return false;
-            const char *s = vx_str(db, c->cpe);
-            char part = strlen(s) > 8 ? s[8] : '?';
+            if (!(pe[q].info & 0xff))
+                pe[q].info |= (uint8_t)crit_part(m, nd->crit_first + q);
+            char part = (char)(pe[q].info & 0xff);
             int pi = part == 'a' ? 0 : part == 'o' ? 1 : part == 'h' ? 2 : -1;
             if (pi < 0 || has_part[pi])
                 return false;
@@ -485,57 +2016,219 @@ static bool only_platform_missing(lf_matcher *m, uint32_t config, const bool has
     return missing;
 }
 
-/*
- * One hit per (vuln, item): hits are emitted kind by kind (MATCH, then REVIEW, then
- * UNANALYSED), so the first one seen for a pair is the strongest and later ones are
- * dropped. The set is an open-addressing table stamped with the host generation, so
- * it is never cleared; a host yields hundreds to thousands of hits, and this replaced a
- * sort that cost a quarter of the matching time.
- */
-static int seen_grow(lf_matcher *m)
+/* The plan of a pair's or review's configuration and the index of the node holding
+ * its criterion; NULL when out of memory (m->oom) or the index is inconsistent. */
+static pconf *plan_for(lf_matcher *m, uint32_t crit, uint32_t config, uint32_t *j)
 {
-    size_t nc = m->capseen ? m->capseen * 2 : 1024;
-    uint64_t *nk = malloc(nc * sizeof(*nk));
-    uint32_t *ng = calloc(nc, sizeof(*ng));
-    if (!nk || !ng) {
-        free(nk);
-        free(ng);
-        return LF_ENOMEM;
+    pconf *pl = plan_get(m, config);
+    if (!pl) {
+        m->oom = true;
+        return NULL;
     }
-    /* re-insert this host's pairs: they are exactly the hits emitted so far */
-    for (size_t i = 0; i < m->nhits; i++) {
+    for (*j = 0; *j < pl->node_n; (*j)++) {
+        const pnode *nd = plan_node_at(pl, *j);
+        if (crit - nd->crit_first < nd->crit_n)
+            return pl;
+    }
+    return NULL;
+}
+
+/* A configuration of one non-negated OR node: any stamped criterion satisfies it. */
+static bool plan_trivial(pconf *pl)
+{
+    return pl->node_n == 1 && !(plan_node_at(pl, 0)->flags & (VXN_AND | VXN_NEGATE));
+}
+
+/* Prefetch for the plan of a configuration needed `ahead` iterations later: first its
+ * offset, then (once that has arrived, half as far ahead) the plan itself. */
+static void plan_prefetch(const lf_matcher *m, uint32_t far_config, uint32_t near_config)
+{
+    if (far_config != UINT32_MAX)
+        __builtin_prefetch(&m->plan_off[far_config]);
+    if (near_config != UINT32_MAX && m->plan_off[near_config]) {
+        const unsigned char *p = m->plans + m->plan_off[near_config] - 1;
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + 64);
+    }
+}
+#define PLAN_AHEAD 24
+
+/* The criterion records of the trivial hits, read for the whole host at once so the
+ * reads overlap instead of waiting one by one. */
+static void trivial_fill(lf_matcher *m, size_t n)
+{
+    const vx_pcrit *pcrit = m->db->pcrit;
+    lf_hit *h = m->hits;
+    for (size_t k = 0; k < n; k++) {
+        if (k + 24 < n) {
+            /* a 40-byte record may straddle two lines */
+            const char *pf = (const char *)&pcrit[h[k + 24].crit];
+            __builtin_prefetch(pf);
+            __builtin_prefetch(pf + sizeof(vx_pcrit) - 1);
+        }
+        const vx_pcrit *c = &pcrit[h[k].crit];
+        h[k].vuln = c->vuln;
+        h[k].doc = c->doc;
+        h[k].crit = c->crit;
+        h[k].config = c->config_ord;
+    }
+}
+
+/*
+ * One hit per (vuln, item) for the hits of passes 1 and 2 (the record builder already
+ * took out those that a trivial hit or hint precedes, see the top of this file). The
+ * set is an open-addressing table whose slots are stamped with a generation, so it is
+ * never cleared; each host starts with its first SEEN_MIN slots only, so one host with
+ * many hits does not spread every later host over a large table.
+ */
+#define SEEN_MIN 1024
+
+static size_t seen_home(uint64_t k, size_t mask)
+{
+    return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* Start over with n slots (a new generation), putting back this host's pass 1/2 hits,
+ * which are exactly the set's members. */
+static int seen_reset(lf_matcher *m, size_t n)
+{
+    if (n > m->capseen) {
+        uint64_t *nk = realloc(m->seen_key, n * sizeof(*nk));
+        if (!nk)
+            return LF_ENOMEM;
+        m->seen_key = nk;
+        uint32_t *ng = realloc(m->seen_gen, n * sizeof(*ng));
+        if (!ng)
+            return LF_ENOMEM;
+        memset(ng + m->capseen, 0, (n - m->capseen) * sizeof(*ng));
+        m->seen_gen = ng;
+        m->capseen = n;
+    }
+    if (++m->sgen == 0) {
+        memset(m->seen_gen, 0, m->capseen * sizeof(uint32_t));
+        m->sgen = 1;
+    }
+    m->nseen = n;
+    for (size_t i = m->dyn_first; i < m->nhits; i++) {
         uint64_t k = ((uint64_t)m->hits[i].vuln << 32) | m->hits[i].item;
-        size_t j = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & (nc - 1);
-        while (ng[j] == m->gen)
-            j = (j + 1) & (nc - 1);
-        ng[j] = m->gen;
-        nk[j] = k;
+        size_t j = seen_home(k, n - 1);
+        while (m->seen_gen[j] == m->sgen)
+            j = (j + 1) & (n - 1);
+        m->seen_gen[j] = m->sgen;
+        m->seen_key[j] = k;
     }
-    free(m->seen_key);
-    free(m->seen_gen);
-    m->seen_key = nk;
-    m->seen_gen = ng;
-    m->capseen = nc;
     return LF_OK;
 }
 
-static int push_hit(lf_matcher *m, lf_hit h)
+static bool seen_has(const lf_matcher *m, uint32_t vuln, uint32_t item)
 {
-    if ((m->nhits + 1) * 2 > m->capseen && seen_grow(m))
+    uint64_t k = ((uint64_t)vuln << 32) | item;
+    size_t mask = m->nseen - 1;
+    for (size_t j = seen_home(k, mask); m->seen_gen[j] == m->sgen; j = (j + 1) & mask)
+        if (m->seen_key[j] == k)
+            return true;
+    return false;
+}
+
+static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t crit, uint32_t item,
+                    const char *why)
+{
+    if ((m->nhits - m->dyn_first + 1) * 2 > m->nseen && seen_reset(m, m->nseen * 2))
         return LF_ENOMEM;
-    uint64_t k = ((uint64_t)h.vuln << 32) | h.item;
-    size_t mask = m->capseen - 1;
-    size_t j = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
-    while (m->seen_gen[j] == m->gen) {
+    uint64_t k = ((uint64_t)pl->vuln << 32) | item;
+    size_t mask = m->nseen - 1;
+    size_t j = seen_home(k, mask);
+    while (m->seen_gen[j] == m->sgen) {
         if (m->seen_key[j] == k)
             return LF_OK;          /* this (vuln, item) has a hit of an equal or stronger kind */
         j = (j + 1) & mask;
     }
-    m->seen_gen[j] = m->gen;
+    m->seen_gen[j] = m->sgen;
     m->seen_key[j] = k;
     GROW(m->hits, m->nhits, m->caphits);
-    m->hits[m->nhits++] = h;
+    m->hits[m->nhits++] = (lf_hit){kind, pl->vuln, pl->doc, item, crit, pl->config_ord, why};
     return LF_OK;
+}
+
+/*
+ * The host's items in three rounds, so the cache's memory reads overlap instead of
+ * waiting one after another (the table and the records are far larger than the CPU
+ * caches): (1) probe every item, make its key, prefetch its table slot; (2) read the
+ * slots, prefetch the records they point to; (3) in item order, look up for real and
+ * replay, or build, store and replay. Rounds 1 and 2 are only hints: round 3 finds
+ * the record again, so records moved or dropped in between change nothing.
+ */
+enum { HK_NONE = 0, HK_BUILD, HK_LOOKUP };
+
+static int items_prepare(lf_matcher *m, const lf_cpe *items, size_t nitems)
+{
+    if (RESERVE(m->hk, 0, m->caphk, nitems))
+        return LF_ENOMEM;
+    m->nhkbuf = 0;
+    for (size_t i = 0; i < nitems; i++) {
+        hkey *hk = &m->hk[i];
+        iprobe pr;
+        hk->state = HK_NONE;
+        if (!item_probe(m, &items[i], &pr) || (!pr.maybe_known && !pr.nf))
+            continue;   /* names no product of the index: nothing to find or to keep */
+        hk->state = HK_BUILD;
+        if (!m->cache_on || RESERVE(m->hkbuf, m->nhkbuf, m->caphkbuf, HKEY_MAX))
+            continue;
+        size_t kl = item_key(&items[i], m->hkbuf + m->nhkbuf, HKEY_MAX);
+        if (!kl)
+            continue;
+        hk->state = HK_LOOKUP;
+        hk->off = (uint32_t)m->nhkbuf;
+        hk->len = (uint16_t)kl;
+        hk->tag = (uint32_t)key_hash(m->hkbuf + m->nhkbuf, kl);
+        m->nhkbuf += kl;
+        __builtin_prefetch(&m->cache.slot[hk->tag & (m->cache.nslot - 1)]);
+    }
+    if (!m->cache_on)
+        return LF_OK;
+    for (size_t i = 0; i < nitems; i++) {
+        const hkey *hk = &m->hk[i];
+        if (hk->state != HK_LOOKUP)
+            continue;
+        const ccache *c = &m->cache;
+        size_t mask = c->nslot - 1;
+        for (size_t j = hk->tag & mask; c->slot[j].ref; j = (j + 1) & mask)
+            if (c->slot[j].tag == hk->tag) {
+                __builtin_prefetch(cache_at(c, c->slot[j].ref));
+                break;
+            }
+    }
+    return LF_OK;
+}
+
+/* Replay the record of item i: from the cache, or built (and offered to the cache). */
+static int item_record(lf_matcher *m, const lf_cpe *c, uint32_t i)
+{
+    const hkey *hk = &m->hk[i];
+    if (hk->state == HK_NONE)
+        return LF_OK;
+    const unsigned char *key = hk->state == HK_LOOKUP ? m->hkbuf + hk->off : NULL;
+    if (hk->state == HK_LOOKUP) {
+        centry *e = cache_find(&m->cache, hk->tag, key, hk->len);
+        if (e) {
+            m->st.cache_hits++;
+            e->used = 1;
+            return replay(m, centry_body(e), i);
+        }
+        m->st.cache_misses++;
+    }
+    iprobe pr;
+    bool tested;
+    item_probe(m, c, &pr);
+    if (item_build(m, c, &pr, &tested))
+        return LF_ENOMEM;
+    size_t bl = rec_encode(m);
+    if (!bl)
+        return LF_ENOMEM;
+    if (hk->state == HK_LOOKUP &&
+        (!tested || !cache_put(&m->cache, hk->tag, key, hk->len, m->enc, bl, &m->st.cache_evicted)))
+        m->st.cache_uncached++;
+    return replay(m, m->enc, i);
 }
 
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
@@ -544,18 +2237,22 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     const lf_vdb *db = m->db;
     if (++m->gen == 0) {
         /* wrapped after 4 G hosts: clear once */
-        memset(m->crit_stamp, 0, (db->ncrit + 1) * sizeof(uint32_t));
-        if (m->seen_gen)
-            memset(m->seen_gen, 0, m->capseen * sizeof(uint32_t));
-        memset(m->node_rstamp, 0, (db->nnode + 1) * sizeof(uint32_t));
+        memset(m->hp_stamp, 0, (db->nprod + 1) * sizeof(uint32_t));
         m->gen = 1;
     }
     if (++m->cgen == 0) {
-        memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
-        memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
+        memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));   /* drops the memos with the plans */
+        m->nplans = 0;
         m->cgen = 1;
     }
-    m->npairs = m->nreviews = m->nhits = 0;
+    m->npairs = m->nreviews = m->nhits = m->nhints = m->nhscans = m->nictx = 0;
+    bset_clear(&m->stamped, NULL);
+    bset_clear(&m->rneg, NULL);
+    bset_clear(&m->tested, &m->testval);
+    m->dyn_first = 0;
+    m->items = items;
+    m->oom = false;
+    m->pass2 = false;
     if (nitems > UINT32_MAX)
         return lf_err_set(err, LF_ELIMIT, "too many inventory items for one host");
 
@@ -565,114 +2262,37 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (part)
             has_part[part[0] == 'a' ? 0 : part[0] == 'o' ? 1 : 2] = true;
     }
-    if (nitems > m->capitems) {
-        uint32_t *np = realloc(m->item_prod, nitems * sizeof(*np));
-        if (!np)
+    if (items_prepare(m, items, nitems))
+        goto oom;
+    for (size_t i = 0; i < nitems; i++)
+        if (item_record(m, &items[i], (uint32_t)i))
             goto oom;
-        m->item_prod = np;
-        uint32_t *no = realloc(m->hkey_off, nitems * sizeof(*no));
-        if (!no)
-            goto oom;
-        m->hkey_off = no;
-        uint16_t *nl = realloc(m->hkey_len, nitems * sizeof(*nl));
-        if (!nl)
-            goto oom;
-        m->hkey_len = nl;
-        uint8_t *nd = realloc(m->hkey_ord, nitems);
-        if (!nd)
-            goto oom;
-        m->hkey_ord = nd;
-        m->capitems = nitems;
-    }
-    m->nhkeys = 0;
-    item_ctx it;
-    for (size_t i = 0; i < nitems; i++) {
-        const lf_cpe *c = &items[i];
-        m->item_prod[i] = UINT32_MAX;
-        const char *part = lf_cpe_value(c, LF_CPE_PART);
-        const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
-        const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
-        if (!part || !vendor || !product)
-            continue;   /* an item without vendor and product cannot name a product */
-        char key[LF_CPE_MAX + 8];
-        int kn = lf_vx_prod_key(part[0], vendor, c->len[LF_CPE_VENDOR], product,
-                                c->len[LF_CPE_PRODUCT], key, sizeof key);
-        if (kn < 0)
-            continue;
-        item_prepare(&it, c);
-        m->st.probes++;
-        uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
-        m->item_prod[i] = p;
-        if (p != UINT32_MAX && db->prod[p].hint_n) {
-            if (m->nhkeys + it.keylen > m->caphkeys) {
-                size_t nc = (m->caphkeys + it.keylen) * 2 + 256;
-                unsigned char *nk = realloc(m->hkeys, nc);
-                if (!nk)
-                    goto oom;
-                m->hkeys = nk;
-                m->caphkeys = nc;
-            }
-            if (it.keylen)
-                memcpy(m->hkeys + m->nhkeys, it.key, it.keylen);
-            m->hkey_off[i] = (uint32_t)m->nhkeys;
-            m->hkey_len[i] = (uint16_t)it.keylen;
-            m->hkey_ord[i] = it.vkind == LF_CPE_VALUE && it.orderable;
-            m->nhkeys += it.keylen;
-        }
-        if (p != UINT32_MAX && scan_product(m, p, &it, (uint32_t)i, false))
-            goto oom;
-        for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
-            size_t fl = strlen(families[f].prefix);
-            bool exact = fl && families[f].prefix[fl - 1] == '\x01';
-            if (exact)
-                fl--;
-            if ((size_t)kn < fl || memcmp(key, families[f].prefix, fl) != 0 || (exact && (size_t)kn != fl))
-                continue;
-            const char *imp = families[f].implies;
-            if ((size_t)kn == strlen(imp) && memcmp(key, imp, (size_t)kn) == 0)
-                continue;
-            uint32_t q = lf_vx_find_prod(db, imp, strlen(imp), lf_vx_hash(imp, strlen(imp)));
-            if (q != UINT32_MAX && scan_product(m, q, &it, (uint32_t)i, true))
-                goto oom;
-        }
-    }
 
     /* Pass 1: MATCH hits of satisfied configurations (vulnerable matched criteria in
      * satisfied, non-negated nodes). Pairs whose configuration does not hold are kept
      * for pass 2. */
+    trivial_fill(m, m->nhits);
+    m->dyn_first = m->nhits;
+    if (seen_reset(m, SEEN_MIN))
+        goto oom;
     m->nlater = 0;
     for (size_t pi = 0; pi < m->npairs; pi++) {
-        const pair *pr = &m->pairs[pi];
-        const vx_pcrit *c = &db->pcrit[pr->pc];
-        if (!(c->flags & VXC_VULNERABLE))
+        const hpair *pr = &m->pairs[pi];
+        plan_prefetch(m, pi + PLAN_AHEAD < m->npairs ? pr[PLAN_AHEAD].config : UINT32_MAX,
+                      pi + PLAN_AHEAD / 2 < m->npairs ? pr[PLAN_AHEAD / 2].config : UINT32_MAX);
+        uint32_t j;
+        pconf *pl = plan_for(m, pr->crit, pr->config, &j);
+        if (!pl)
             continue;
-        if (!(c->flags & VXC_TRIVIAL)) {
-            const vx_node *n = &db->node[c->node];
-            if (n->flags & VXN_NEGATE)
-                continue;
-            if (!node_eval(m, c->node) || !config_eval(m, n->config)) {
-                if (m->nlater == m->caplater) {
-                    size_t nc = m->caplater ? m->caplater * 2 : 64;
-                    uint32_t *nl = realloc(m->later, nc * sizeof(*nl));
-                    if (!nl)
-                        goto oom;
-                    m->later = nl;
-                    m->caplater = nc;
-                }
-                m->later[m->nlater++] = (uint32_t)pi;
-                continue;
-            }
-            if (negated_undecided(m, n->config)) {
-                /* it holds only if an undecided negated condition (a hotfix whose
-                 * version cannot be ordered, say) is absent: review */
-                if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord,
-                                         "holds unless a condition that cannot be decided for this inventory "
-                                         "(a negated criterion) applies"}))
-                    goto oom;
-                continue;
-            }
+        if (!plan_node(m, pl, j) || !plan_config(m, pl)) {
+            GROW(m->later, m->nlater, m->caplater);
+            m->later[m->nlater++] = (uint32_t)pi;
+            continue;
         }
-        if (push_hit(m, (lf_hit){LF_HIT_MATCH, c->vuln, c->doc, pr->item, c->crit, c->config_ord, NULL}))
+        /* it holds only if an undecided negated condition (a hotfix whose version
+         * cannot be ordered, say) is absent: review */
+        bool neg = negated_undecided(m, pl);
+        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl, pr->crit, pr->item, neg ? why_negated : NULL))
             goto oom;
     }
 
@@ -682,99 +2302,73 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
      * configuration whose platform is of a kind the inventory does not list at all. */
     if (m->nlater || m->nreviews) {
         if (++m->cgen == 0) {
-            memset(m->node_stamp, 0, (db->nnode + 1) * sizeof(uint32_t));
-            memset(m->config_stamp, 0, (db->nconfig + 1) * sizeof(uint32_t));
+            memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));
+            m->nplans = 0;
             m->cgen = 1;
         }
         /* undecided counts as present, except in negated nodes, where present is the
          * restrictive choice: there it stays absent */
-        for (size_t ri = 0; ri < m->nreviews; ri++) {
-            const vx_pcrit *rc = &db->pcrit[m->reviews[ri].pc];
-            if (!(db->node[rc->node].flags & VXN_NEGATE))
-                m->crit_stamp[rc->crit] = m->gen;
-        }
-        static const char platform_missing[] =
-            "vulnerable only on a platform (OS or device) this inventory does not list; check the platform";
+        m->pass2 = true;
+        for (size_t ri = 0; ri < m->nreviews; ri++)
+            if (!(m->reviews[ri].flags & RV_NEG) && bset_add(&m->stamped, m->reviews[ri].crit))
+                goto oom;
         for (size_t li = 0; li < m->nlater; li++) {
-            const pair *pr = &m->pairs[m->later[li]];
-            const vx_pcrit *c = &db->pcrit[pr->pc];
-            const vx_node *n = &db->node[c->node];
-            const char *why = NULL;
-            if (node_eval(m, c->node) && config_eval(m, n->config))
-                why = "the configuration holds only if a criterion that cannot be decided for this inventory "
-                      "does (a platform or component version that is missing or cannot be ordered)";
-            else if (node_eval(m, c->node) && only_platform_missing(m, n->config, has_part))
-                why = platform_missing;
-            if (why && push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, pr->item, c->crit, c->config_ord, why}))
+            const hpair *pr = &m->pairs[m->later[li]];
+            plan_prefetch(m, li + PLAN_AHEAD < m->nlater ? m->pairs[m->later[li + PLAN_AHEAD]].config : UINT32_MAX,
+                          li + PLAN_AHEAD / 2 < m->nlater ? m->pairs[m->later[li + PLAN_AHEAD / 2]].config
+                                                          : UINT32_MAX);
+            uint32_t j;
+            pconf *pl = plan_for(m, pr->crit, pr->config, &j);
+            if (!pl || !plan_node(m, pl, j))
+                continue;
+            const char *why = plan_config(m, pl) ? why_trial : only_platform_missing(m, pl, has_part) ? why_platform
+                                                                                                     : NULL;
+            if (why && push_hit(m, LF_HIT_REVIEW, pl, pr->crit, pr->item, why))
                 goto oom;
         }
         for (size_t ri = 0; ri < m->nreviews; ri++) {
-            const review *rv = &m->reviews[ri];
-            const vx_pcrit *c = &db->pcrit[rv->pc];
-            if (!(c->flags & VXC_VULNERABLE))
+            const hreview *rv = &m->reviews[ri];
+            plan_prefetch(m, ri + PLAN_AHEAD < m->nreviews ? rv[PLAN_AHEAD].config : UINT32_MAX,
+                          ri + PLAN_AHEAD / 2 < m->nreviews ? rv[PLAN_AHEAD / 2].config : UINT32_MAX);
+            if (rv->flags & RV_NOHIT)
+                continue;   /* not vulnerable, in a negated node, or hit already */
+            const char *why = reason_text[rv->flags & RV_REASON];
+            uint32_t j;
+            pconf *pl = plan_for(m, rv->crit, rv->config, &j);
+            if (!pl)
                 continue;
-            const vx_node *n = &db->node[c->node];
-            if ((n->flags & VXN_NEGATE) || !node_eval(m, c->node))
-                continue;
-            const char *why = rv->reason;
-            if (!config_eval(m, n->config)) {
-                if (!only_platform_missing(m, n->config, has_part))
+            /* the criterion, stamped above, satisfies a one-node OR configuration;
+             * the others are evaluated */
+            if (!plan_trivial(pl)) {
+                if (!plan_node(m, pl, j))
                     continue;
-                why = platform_missing;
-            }
-            if (push_hit(m, (lf_hit){LF_HIT_REVIEW, c->vuln, c->doc, rv->item, c->crit, c->config_ord, why}))
-                goto oom;
-        }
-    }
-
-    /* last: documents without applicability data that name an item's product, kept
-     * only when the item's version is inside a range the description states (or the
-     * description states none, or the version cannot be ordered) */
-    for (size_t i = 0; i < nitems; i++) {
-        uint32_t p = m->item_prod[i];
-        if (p == UINT32_MAX)
-            continue;
-        const vx_prod *pp = &db->prod[p];
-        if (!pp->hint_n)
-            continue;
-        const unsigned char *hkey = m->hkeys ? m->hkeys + m->hkey_off[i] : (const unsigned char *)"";
-        size_t hlen = m->hkey_len[i];
-        for (uint32_t k = 0; k < pp->hint_n; k++) {
-            uint32_t d = db->hintdoc[pp->hint_first + k];
-            const vx_doc *xd = &db->doc[d];
-            const char *why = "no applicability data yet; the description names this product";
-            if (xd->drange_n && m->hkey_ord[i]) {
-                bool in = false;
-                for (uint32_t r = 0; r < xd->drange_n && !in; r++) {
-                    const vx_drange *dr = &db->drange[xd->drange_first + r];
-                    size_t kl;
-                    bool ok = true;
-                    if (dr->start_key) {
-                        const unsigned char *kk = vx_key(db, dr->start_key, &kl);
-                        int c = vx_keycmp(hkey, hlen, kk ? kk : (const unsigned char *)"", kl);
-                        ok = c > 0 || (c == 0 && (dr->flags & VXC_START_INCL));
-                    }
-                    if (ok && dr->end_key) {
-                        const unsigned char *kk = vx_key(db, dr->end_key, &kl);
-                        int c = vx_keycmp(hkey, hlen, kk ? kk : (const unsigned char *)"", kl);
-                        ok = c < 0 || (c == 0 && (dr->flags & VXC_END_INCL));
-                    }
-                    in = ok;
+                if (!plan_config(m, pl)) {
+                    if (!only_platform_missing(m, pl, has_part))
+                        continue;
+                    why = why_platform;
                 }
-                if (!in)
-                    continue;
-                why = "no applicability data yet; the description names this product and a version range "
-                      "that includes this version";
             }
-            if (push_hit(m, (lf_hit){LF_HIT_UNANALYSED, xd->vuln, d, (uint32_t)i, UINT32_MAX, UINT32_MAX, why}))
+            if (push_hit(m, LF_HIT_REVIEW, pl, rv->crit, rv->item, why))
                 goto oom;
         }
     }
-    size_t o = m->nhits;
-    m->nhits = o;
+    if (m->oom)
+        goto oom;
+
+    /* last: the hints of documents without applicability data */
+    if (RESERVE(m->hits, m->nhits, m->caphits, m->nhints))
+        goto oom;
+    for (size_t k = 0; k < m->nhints; k++) {
+        const hhint *hh = &m->hints[k];
+        uint32_t vuln = m->hint[hh->hint].vuln;
+        if ((hh->flags & HINT_COLLIDE) && seen_has(m, vuln, hh->item))
+            continue;
+        m->hits[m->nhits++] = (lf_hit){LF_HIT_UNANALYSED, vuln, db->hintdoc[hh->hint], hh->item, UINT32_MAX,
+                                       UINT32_MAX, (hh->flags & HINT_RANGE) ? why_hint_range : why_hint};
+    }
     m->st.hosts++;
     m->st.items += nitems;
-    m->st.hits += o;
+    m->st.hits += m->nhits;
     *hits = m->hits;
     *nhits = m->nhits;
     return LF_OK;

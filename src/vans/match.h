@@ -22,9 +22,33 @@
  * writes platform criteria generically (cpe:2.3:o:microsoft:windows:-, linux_kernel:-)
  * while inventories name the edition (windows_10, debian_linux). See match.c.
  *
+ * Result cache. Everything the matcher learns about one item without looking at the rest
+ * of the host (the product probe, the criterion tests, the MATCH hits of criteria whose
+ * configuration is a single OR node, the criteria left for configuration evaluation, the
+ * UNANALYSED hints) depends only on the item's CPE, and inventories repeat the same
+ * CPEs (one Chrome build, one OS build) on thousands of hosts. The matcher keeps that
+ * per-item record in a cache keyed by the item's whole WFN (all eleven attributes), so
+ * a CPE seen before costs a lookup and a copy of its hits; configuration evaluation
+ * (AND, negation, platforms) is still done for every host. The cache never changes a
+ * result: lf_matcher_run returns the same hits, in the same order, with or without it.
+ * Its memory is bounded by lf_matcher_opts.cache_bytes (records plus their hash table;
+ * 0 turns it off); when full, the oldest records not used since the last sweep are
+ * dropped (segmented CLOCK, match.c). A record larger than 1/64 of the budget (an item
+ * with tens of thousands of hits) is not kept. Records are varint-coded: about 125
+ * bytes each on the NVD-scale benchmark, where 730,000 distinct CPEs fit in 96 MB.
+ *
+ * Other memory, besides the cache: per criterion of the index about 9.5 bytes (what
+ * configuration evaluation knows of it, filled in on first use, and three bit sets),
+ * per configuration 4, per product 13; plus two arenas of at most 16 MB each, used as
+ * needed: configuration plans (a compact copy of each configuration evaluated, kept
+ * across hosts; dropped all together when full) and compiled products (products of
+ * 128 criteria or more, copied with their version keys turned into ranks when they are
+ * scanned a second time; first come, first served). About 50 MB in all for a 1.5 M
+ * criteria index.
+ *
  * Ownership: lf_matcher borrows the lf_vdb (keep it open). Hits returned by
  * lf_matcher_run are owned by the matcher and valid until the next run or free.
- * A matcher is single-threaded; use one per thread.
+ * A matcher is single-threaded; use one per thread (each has its own cache).
  */
 #ifndef LF_VANS_MATCH_H
 #define LF_VANS_MATCH_H
@@ -54,7 +78,19 @@ typedef struct lf_hit {
 
 typedef struct lf_matcher lf_matcher;
 
+/* Options of lf_matcher_new_opts; lf_matcher_opts_init sets the defaults. */
+typedef struct lf_matcher_opts {
+    size_t cache_bytes;   /* result cache budget in bytes; 0 = no cache. Other values are
+                             brought into [LF_MATCHER_CACHE_MIN, LF_MATCHER_CACHE_MAX]. */
+} lf_matcher_opts;
+#define LF_MATCHER_CACHE_DEFAULT ((size_t)96 << 20)
+#define LF_MATCHER_CACHE_MIN     ((size_t)256 << 10)
+#define LF_MATCHER_CACHE_MAX     ((size_t)16 << 30)
+void lf_matcher_opts_init(lf_matcher_opts *o);
+
+/* lf_matcher_new uses the default options. opts may be NULL (defaults). */
 int lf_matcher_new(const lf_vdb *db, lf_matcher **out, lf_err *err);
+int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matcher **out, lf_err *err);
 void lf_matcher_free(lf_matcher *m);
 
 /* Match one host. There is one hit per (vuln, item), of the strongest kind: a vuln that
@@ -64,9 +100,20 @@ void lf_matcher_free(lf_matcher *m);
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
                    size_t *nhits, lf_err *err);
 
-/* Work counters since the matcher was made (for benchmarks and tuning). */
+/* Work counters since the matcher was made (for benchmarks and tuning). probes and
+ * criteria_tested count work actually done, so items answered from the cache add none.
+ * cache_hits + cache_misses = items looked up (not: items without vendor or product, and
+ * items whose product is certainly not in the index, which a filter rules out first);
+ * cache_uncached = misses whose record was not kept (empty, or too large);
+ * cache_evicted = records dropped to make room; cache_entries/cache_used = records and
+ * their bytes now; cache_bytes = the memory the cache holds (records area + table);
+ * plan_bytes, compiled_bytes = the arenas' bytes in use; compiled_products = products
+ * compiled. */
 typedef struct lf_matcher_stats {
     uint64_t hosts, items, probes, criteria_tested, hits;
+    uint64_t cache_hits, cache_misses, cache_uncached, cache_evicted;
+    uint64_t cache_entries, cache_used, cache_bytes;
+    uint64_t plan_bytes, compiled_bytes, compiled_products;
 } lf_matcher_stats;
 void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st);
 

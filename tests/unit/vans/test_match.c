@@ -414,6 +414,422 @@ static void test_match_description_ranges(void **state)
     fx_free(&fx);
 }
 
+
+/* ---- the result cache, plans and compiled products never change a result ---- */
+
+/* Exactly the same hit list: same hits, same order, same reason text. */
+static void assert_same_hits(const lf_hit *a, size_t na, const lf_hit *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t k = 0; k < na; k++) {
+        assert_int_equal(a[k].kind, b[k].kind);
+        assert_int_equal(a[k].vuln, b[k].vuln);
+        assert_int_equal(a[k].doc, b[k].doc);
+        assert_int_equal(a[k].item, b[k].item);
+        assert_int_equal(a[k].crit, b[k].crit);
+        assert_int_equal(a[k].config, b[k].config);
+        if (!a[k].reason || !b[k].reason)
+            assert_ptr_equal(a[k].reason, b[k].reason);
+        else
+            assert_string_equal(a[k].reason, b[k].reason);
+    }
+}
+
+/* Storage for a generated index: every string and array the documents point to. */
+typedef struct gen {
+    lf_vdoc docs[700];
+    lf_vconfig cfg[700][2];
+    lf_vnode node[700][3];
+    lf_vcrit crit[700][3];
+    char ids[700][24], cpe[700][3][96], ver[700][2][16];
+    size_t n;
+} gen;
+
+/* A document with one configuration; nodes are filled by the caller. */
+static lf_vdoc *gen_doc(gen *g, const char *source_id, lf_source src, bool cfg_and, size_t nnode)
+{
+    size_t i = g->n++;
+    assert_true(i < 700);
+    snprintf(g->ids[i], sizeof g->ids[i], "%s", source_id);
+    g->docs[i] = doc1(g->ids[i], nnode ? g->cfg[i] : NULL, nnode ? 1 : 0);
+    g->docs[i].source = src;
+    g->cfg[i][0] = (lf_vconfig){cfg_and, nnode, g->node[i]};
+    return &g->docs[i];
+}
+
+/*
+ * An index with every kind of configuration the matcher distinguishes: trivial ranges
+ * of a product with 210 criteria (so it gets compiled) in all bound forms, exact
+ * versions, update values, an unordered scheme, version NA; running-on-Windows AND
+ * configurations (130 platform criteria, so the generic Windows product is compiled
+ * too); node AND; negated nodes, one undecidable; firmware on hardware; a platform
+ * criterion with a version range; one vuln with documents from two sources (trivial and
+ * AND configurations) and one without configurations whose description names the
+ * product (a hint that collides with evaluated hits).
+ */
+static void gen_build(gen *g, fixture *fx)
+{
+    memset(g, 0, sizeof *g);
+    char id[24];
+    for (int i = 0; i < 210; i++) {
+        snprintf(id, sizeof id, "CVE-2020-%04d", i);
+        int kind = i % 9;
+        bool platform = i % 10 == 3, and_node = i % 21 == 5, negated = i % 35 == 8;
+        size_t nnode = 1 + (platform || negated);
+        lf_vdoc *d = gen_doc(g, id, LF_SRC_NVD, platform || negated, nnode);
+        size_t k = g->n - 1;
+        (void)d;
+        char *cpe = g->cpe[k][0], *lo = g->ver[k][0], *hi = g->ver[k][1];
+        snprintf(lo, 16, "%d.%d", i / 10, i % 7);
+        snprintf(hi, 16, "%d.%d", i / 10 + 1 + i % 3, i % 5);
+        snprintf(cpe, 96, "cpe:2.3:a:acme:big:*:*:*:*:*:*:*:*");
+        lf_vcrit c = CRIT(true, cpe, NULL, false, hi, false);
+        char v[16];   /* lo's text, apart from g (the compiler cannot tell them apart) */
+        memcpy(v, lo, sizeof v);
+        switch (kind) {
+        case 1: c = (lf_vcrit)CRIT(true, cpe, lo, true, hi, false); break;
+        case 2: c = (lf_vcrit)CRIT(true, cpe, lo, true, hi, true); break;
+        case 3: snprintf(cpe, 96, "cpe:2.3:a:acme:big:%s:*:*:*:*:*:*:*", v);
+                c = (lf_vcrit)CRIT(true, cpe, NULL, false, NULL, false); break;
+        case 4: c = (lf_vcrit)CRIT(true, cpe, NULL, false, hi, true); break;
+        case 5: c = (lf_vcrit)CRIT(true, cpe, lo, false, hi, false); break;
+        case 6: snprintf(cpe, 96, "cpe:2.3:a:acme:big:%s:beta%d:*:*:*:*:*:*", v, i % 4);
+                c = (lf_vcrit)CRIT(true, cpe, NULL, false, NULL, false); break;
+        case 7: c = (lf_vcrit){true, cpe, lo, true, hi, false, LF_VS_UNORDERED, NULL}; break;
+        case 8: snprintf(cpe, 96, "cpe:2.3:a:acme:big:-:*:*:*:*:*:*:*");
+                c = (lf_vcrit)CRIT(true, cpe, NULL, false, NULL, false); break;
+        default: break;
+        }
+        g->crit[k][0] = c;
+        if (and_node) {
+            /* node AND: the product and a plugin */
+            snprintf(g->cpe[k][1], 96, "cpe:2.3:a:acme:plugin:*:*:*:*:*:*:*:*");
+            g->crit[k][1] = (lf_vcrit)CRIT(false, g->cpe[k][1], NULL, false, "3.0", false);
+            g->node[k][0] = (lf_vnode){true, false, 2, g->crit[k]};
+        } else {
+            g->node[k][0] = (lf_vnode){false, false, 1, g->crit[k]};
+        }
+        if (platform) {
+            snprintf(g->cpe[k][2], 96, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*");
+            g->crit[k][2] = (lf_vcrit)CRIT(false, g->cpe[k][2], NULL, false, NULL, false);
+            g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][2]};
+        } else if (negated) {
+            /* unless the hotfix is installed; every fifth one cannot be ordered */
+            snprintf(g->cpe[k][2], 96, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*");
+            g->crit[k][2] = (lf_vcrit){false, g->cpe[k][2], "1", true, NULL, false,
+                                       i % 5 == 3 ? LF_VS_UNORDERED : LF_VS_GENERIC, NULL};
+            g->node[k][1] = (lf_vnode){false, true, 1, &g->crit[k][2]};
+        }
+    }
+    for (int i = 0; i < 130; i++) {
+        /* applications that are vulnerable only on Windows */
+        snprintf(id, sizeof id, "CVE-2021-%04d", i);
+        gen_doc(g, id, LF_SRC_NVD, true, 2);
+        size_t k = g->n - 1;
+        snprintf(g->cpe[k][0], 96, "cpe:2.3:a:acme:app%d:*:*:*:*:*:*:*:*", i % 13);
+        snprintf(g->ver[k][1], 16, "%d.%d", 1 + i % 6, i % 4);
+        g->crit[k][0] = (lf_vcrit)CRIT(true, g->cpe[k][0], NULL, false, g->ver[k][1], false);
+        snprintf(g->cpe[k][1], 96, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*");
+        g->crit[k][1] = (lf_vcrit)CRIT(false, g->cpe[k][1], NULL, false, NULL, false);
+        g->node[k][0] = (lf_vnode){false, false, 1, &g->crit[k][0]};
+        g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][1]};
+    }
+    /* firmware on hardware; a platform with a version range */
+    gen_doc(g, "CVE-2022-0001", LF_SRC_NVD, true, 2);
+    size_t k = g->n - 1;
+    g->crit[k][0] =
+        (lf_vcrit)CRIT(true, "cpe:2.3:o:zyxel:fw:*:*:*:*:*:*:*:*", "4.50", true, "5.21\\(aazf.7\\)c0", true);
+    g->crit[k][1] = (lf_vcrit)CRIT(false, "cpe:2.3:h:zyxel:box:-:*:*:*:*:*:*:*", NULL, false, NULL, false);
+    g->node[k][0] = (lf_vnode){false, false, 1, &g->crit[k][0]};
+    g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][1]};
+    gen_doc(g, "CVE-2022-0002", LF_SRC_NVD, true, 2);
+    k = g->n - 1;
+    g->crit[k][0] = (lf_vcrit)CRIT(true, "cpe:2.3:a:acme:tri:*:*:*:*:*:*:*:*", NULL, false, "9.0", false);
+    g->crit[k][1] = (lf_vcrit)CRIT(false, "cpe:2.3:o:acme:os:*:*:*:*:*:*:*:*", "1.0", true, "5.0", false);
+    g->node[k][0] = (lf_vnode){false, false, 1, &g->crit[k][0]};
+    g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][1]};
+    /* one vuln, three documents: trivial (NVD), on Windows (CVE 5), and no data yet */
+    gen_doc(g, "CVE-2023-0001", LF_SRC_NVD, false, 1);
+    k = g->n - 1;
+    g->crit[k][0] = (lf_vcrit)CRIT(true, "cpe:2.3:a:acme:solo:*:*:*:*:*:*:*:*", NULL, false, "2.0", false);
+    g->node[k][0] = (lf_vnode){false, false, 1, g->crit[k]};
+    gen_doc(g, "CVE-2023-0001", LF_SRC_CVE5_CNA, true, 2);
+    k = g->n - 1;
+    g->crit[k][0] = (lf_vcrit)CRIT(true, "cpe:2.3:a:acme:solo:*:*:*:*:*:*:*:*", NULL, false, "4.0", false);
+    g->crit[k][1] = (lf_vcrit)CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false);
+    g->node[k][0] = (lf_vnode){false, false, 1, &g->crit[k][0]};
+    g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][1]};
+    lf_vdoc *h = gen_doc(g, "CVE-2023-0001", LF_SRC_OSV, false, 0);
+    h->description = "Acme Duo before 4.0 and Acme Solo before 3.0 mishandle input.";
+    h->status = "Awaiting Analysis";
+    h = gen_doc(g, "CVE-2023-0002", LF_SRC_NVD, false, 0);
+    h->description = "Acme Big through 5.5 allows a crash.";
+    h->status = "Awaiting Analysis";
+    /* the same vuln on Windows (AND) and as a hint: the hint collides with its hits */
+    gen_doc(g, "CVE-2023-0003", LF_SRC_NVD, true, 2);
+    k = g->n - 1;
+    g->crit[k][0] = (lf_vcrit)CRIT(true, "cpe:2.3:a:acme:duo:*:*:*:*:*:*:*:*", NULL, false, "5.0", false);
+    g->crit[k][1] = (lf_vcrit)CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false);
+    g->node[k][0] = (lf_vnode){false, false, 1, &g->crit[k][0]};
+    g->node[k][1] = (lf_vnode){false, false, 1, &g->crit[k][1]};
+    h = gen_doc(g, "CVE-2023-0003", LF_SRC_CVE5_CNA, false, 0);
+    h->description = "Acme Duo before 5.0 allows remote code execution.";
+    fx_build(fx, g->docs, g->n);
+}
+
+/* The CPEs the generated hosts draw from: versions at, between and beyond the bounds,
+ * missing, NA, unorderable, with update values, platforms of every kind. */
+static size_t gen_cpes(char (*out)[96], size_t cap)
+{
+    size_t n = 0;
+    static const char *const fixed[] = {
+        "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*",
+        "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*",
+        "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*",
+        "cpe:2.3:o:zyxel:fw:5.10:*:*:*:*:*:*:*",
+        "cpe:2.3:h:zyxel:box:-:*:*:*:*:*:*:*",
+        "cpe:2.3:o:acme:os:2.0:*:*:*:*:*:*:*",
+        "cpe:2.3:o:acme:os:deadbeef1:*:*:*:*:*:*:*",
+        "cpe:2.3:o:acme:os:*:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:plugin:1.0:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:hotfix:2:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:big:*:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:big:-:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:big:deadbeef1:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:big:3.0:beta1:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:big:3.0beta1:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:solo:1.5:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:solo:3.5:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:duo:4.5:*:*:*:*:*:*:*",
+        "cpe:2.3:a:acme:duo:*:*:*:*:*:*:*:*",
+        "cpe:2.3:a:other:thing:1.0:*:*:*:*:*:*:*",
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] && n < cap; i++)
+        snprintf(out[n++], 96, "%s", fixed[i]);
+    for (int major = 0; major < 26 && n < cap; major++)
+        for (int minor = 0; minor < 8 && n < cap; minor += 3)
+            snprintf(out[n++], 96, "cpe:2.3:a:acme:big:%d.%d:*:*:*:*:*:*:*", major, minor);
+    for (int a = 0; a < 13 && n < cap; a++)
+        snprintf(out[n++], 96, "cpe:2.3:a:acme:app%d:%d.%d:*:*:*:*:*:*:*", a, a % 7, a % 3);
+    return n;
+}
+
+static uint32_t gen_rand(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* Hosts drawn from the CPE list, matched by several matchers: all give the same list
+ * as the one without cache. Returns the cache matcher's stats. */
+static void run_hosts(fixture *fx, const size_t *cache_sizes, size_t nm, int nhosts, lf_matcher_stats *st)
+{
+    char cpes[160][96];
+    size_t ncpe = gen_cpes(cpes, 160);
+    lf_matcher *ms[4];
+    assert_true(nm <= 4);
+    for (size_t i = 0; i < nm; i++) {
+        lf_matcher_opts o = {.cache_bytes = cache_sizes[i]};
+        assert_int_equal(lf_matcher_new_opts(fx->db, &o, &ms[i], NULL), LF_OK);
+    }
+    uint32_t seed = 12345;
+    lf_cpe items[16];
+    for (int h = 0; h < nhosts; h++) {
+        size_t n = 1 + gen_rand(&seed) % 14;
+        for (size_t i = 0; i < n; i++) {
+            const char *c = cpes[gen_rand(&seed) % ncpe];
+            assert_int_equal(lf_cpe_parse(&items[i], c, strlen(c), NULL), LF_OK);
+        }
+        const lf_hit *ref;
+        size_t nref;
+        assert_int_equal(lf_matcher_run(fx->m, items, n, &ref, &nref, NULL), LF_OK);
+        for (size_t i = 0; i < nm; i++) {
+            const lf_hit *hh;
+            size_t nh;
+            assert_int_equal(lf_matcher_run(ms[i], items, n, &hh, &nh, NULL), LF_OK);
+            /* fx->m's list is valid until its next run: compare now */
+            assert_same_hits(ref, nref, hh, nh);
+        }
+    }
+    lf_matcher_get_stats(ms[nm - 1], st);
+    for (size_t i = 0; i < nm; i++)
+        lf_matcher_free(ms[i]);
+}
+
+/* Random hosts over the generated index: cached, uncached and a matcher whose cache is
+ * at its smallest give exactly the same hits, host by host. */
+static void test_match_cache_same_hits(void **state)
+{
+    (void)state;
+    static gen g;
+    fixture fx;
+    gen_build(&g, &fx);
+    /* the fixture's own matcher is the reference: no cache */
+    lf_matcher_free(fx.m);
+    lf_matcher_opts off = {.cache_bytes = 0};
+    assert_int_equal(lf_matcher_new_opts(fx.db, &off, &fx.m, NULL), LF_OK);
+    static const size_t sizes[] = {LF_MATCHER_CACHE_DEFAULT, 1};
+    lf_matcher_stats st;
+    run_hosts(&fx, sizes, 2, 1500, &st);
+    /* the small cache was used and kept records */
+    assert_true(st.cache_hits > 0);
+    assert_true(st.cache_entries > 0);
+    assert_true(st.cache_bytes >= LF_MATCHER_CACHE_MIN && st.cache_bytes <= LF_MATCHER_CACHE_MIN + 4096);
+    lf_matcher_stats st0;
+    lf_matcher_get_stats(fx.m, &st0);
+    assert_int_equal(st0.cache_hits + st0.cache_misses, 0);
+    assert_int_equal(st0.cache_bytes, 0);
+    fx_free(&fx);
+}
+
+/* Thousands of distinct CPEs through the smallest cache: records are evicted and come
+ * back, and the hits stay those of the uncached matcher. */
+static void test_match_cache_eviction_same_hits(void **state)
+{
+    (void)state;
+    static gen g;
+    fixture fx;
+    gen_build(&g, &fx);
+    lf_matcher_free(fx.m);
+    lf_matcher_opts off = {.cache_bytes = 0};
+    assert_int_equal(lf_matcher_new_opts(fx.db, &off, &fx.m, NULL), LF_OK);
+    lf_matcher *small;
+    lf_matcher_opts o = {.cache_bytes = LF_MATCHER_CACHE_MIN};
+    assert_int_equal(lf_matcher_new_opts(fx.db, &o, &small, NULL), LF_OK);
+    char cpe[96];
+    lf_cpe items[8];
+    uint32_t seed = 99;
+    for (int h = 0; h < 4000; h++) {
+        size_t n = 1 + gen_rand(&seed) % 8;
+        for (size_t i = 0; i < n; i++) {
+            /* a few popular versions and a long tail of one-off ones */
+            uint32_t r = gen_rand(&seed);
+            if (r % 4 == 0)
+                snprintf(cpe, sizeof cpe, "cpe:2.3:a:acme:big:%u.%u:*:*:*:*:*:*:*", r % 3, 1u);
+            else if (r % 4 == 1)
+                snprintf(cpe, sizeof cpe, "cpe:2.3:o:microsoft:windows_10:10.0.%u:*:*:*:*:*:*:*", r % 5000);
+            else
+                snprintf(cpe, sizeof cpe, "cpe:2.3:a:acme:big:%u.%u.%u:*:*:*:*:*:*:*", r % 29, (r >> 8) % 9,
+                         (r >> 16) % 50);
+            assert_int_equal(lf_cpe_parse(&items[i], cpe, strlen(cpe), NULL), LF_OK);
+        }
+        const lf_hit *ref, *hh;
+        size_t nref, nh;
+        assert_int_equal(lf_matcher_run(fx.m, items, n, &ref, &nref, NULL), LF_OK);
+        assert_int_equal(lf_matcher_run(small, items, n, &hh, &nh, NULL), LF_OK);
+        assert_same_hits(ref, nref, hh, nh);
+    }
+    lf_matcher_stats st;
+    lf_matcher_get_stats(small, &st);
+    assert_true(st.cache_evicted > 0);
+    assert_true(st.cache_hits > 1000);
+    assert_true(st.cache_used <= st.cache_bytes);
+    lf_matcher_free(small);
+    fx_free(&fx);
+}
+
+/* A product's first scan reads the index as it is, later ones use its compiled copy
+ * (it has more than 128 criteria): for every version form, a fresh matcher gives the
+ * same hits on the first and on the second run of the same host. */
+static void test_match_compiled_product_same_hits(void **state)
+{
+    (void)state;
+    static gen g;
+    fixture fx;
+    gen_build(&g, &fx);
+    char cpes[160][96];
+    size_t ncpe = gen_cpes(cpes, 160);
+    for (size_t i = 0; i < ncpe; i++) {
+        lf_matcher *m;
+        lf_matcher_opts off = {.cache_bytes = 0};
+        assert_int_equal(lf_matcher_new_opts(fx.db, &off, &m, NULL), LF_OK);
+        /* the item with a Windows OS (compiled family scan) and an application */
+        const char *host[] = {cpes[i], "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*",
+                              "cpe:2.3:a:acme:app5:1.0:*:*:*:*:*:*:*"};
+        lf_cpe items[3];
+        for (size_t k = 0; k < 3; k++)
+            assert_int_equal(lf_cpe_parse(&items[k], host[k], strlen(host[k]), NULL), LF_OK);
+        const lf_hit *h;
+        size_t nh;
+        assert_int_equal(lf_matcher_run(m, items, 3, &h, &nh, NULL), LF_OK);
+        lf_hit first[512];
+        assert_true(nh <= 512);
+        memcpy(first, h, nh * sizeof *h);
+        size_t nfirst = nh;
+        assert_int_equal(lf_matcher_run(m, items, 3, &h, &nh, NULL), LF_OK);
+        assert_same_hits(first, nfirst, h, nh);
+        lf_matcher_free(m);
+    }
+    /* and a version inside many ranges has many hits (the test is not vacuous) */
+    char buf[8192];
+    const char *one[] = {"cpe:2.3:a:acme:big:10.3:*:*:*:*:*:*:*"};
+    assert_true(strlen(run(&fx, one, 1, buf, sizeof buf)) > 200);
+    fx_free(&fx);
+}
+
+
+/* One vuln with several documents, and hints that collide with other hits: the first
+ * hit of a (vuln, item) wins whichever path makes it (trivial match, evaluated
+ * configuration, review, hint), with and without the cache, on first and repeated runs. */
+static void test_match_cache_collisions(void **state)
+{
+    (void)state;
+    static gen g;
+    fixture fx;
+    gen_build(&g, &fx);
+    static const struct {
+        const char *cpe[2];
+        const char *want;
+    } rows[] = {
+        /* duo on Windows: the configuration matches, the hint of the same vuln goes */
+        {{"cpe:2.3:a:acme:duo:4.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*"},
+         "CVE-2023-0003:match@0"},
+        /* on Linux the configuration does not hold: the hint stays */
+        {{"cpe:2.3:a:acme:duo:4.5:*:*:*:*:*:*:*", "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"},
+         "CVE-2023-0003:unanalysed@0"},
+        /* no OS listed: review (platform missing), the hint goes */
+        {{"cpe:2.3:a:acme:duo:4.5:*:*:*:*:*:*:*", "cpe:2.3:a:other:thing:1.0:*:*:*:*:*:*:*"},
+         "CVE-2023-0003:review@0"},
+        /* solo 1.5: the trivial NVD document matches first; the CVE 5 AND and the OSV
+         * hint of the same vuln add nothing */
+        {{"cpe:2.3:a:acme:solo:1.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*"},
+         "CVE-2023-0001:match@0"},
+        /* solo 3.5 on Windows: only the CVE 5 configuration holds; the hint (before 3.0)
+         * does not include 3.5 */
+        {{"cpe:2.3:a:acme:solo:3.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*"},
+         "CVE-2023-0001:match@0"},
+        /* solo 2.5 without OS: review of the CVE 5 configuration, the hint goes */
+        {{"cpe:2.3:a:acme:solo:2.5:*:*:*:*:*:*:*", "cpe:2.3:a:other:thing:1.0:*:*:*:*:*:*:*"},
+         "CVE-2023-0001:review@0"},
+        /* solo 2.5 on Linux: nothing holds, the hint (before 3.0) is what remains */
+        {{"cpe:2.3:a:acme:solo:2.5:*:*:*:*:*:*:*", "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"},
+         "CVE-2023-0001:unanalysed@0"},
+        /* a platform with a version range: inside, outside, unorderable */
+        {{"cpe:2.3:a:acme:tri:2.0:*:*:*:*:*:*:*", "cpe:2.3:o:acme:os:2.0:*:*:*:*:*:*:*"},
+         "CVE-2022-0002:match@0"},
+        {{"cpe:2.3:a:acme:tri:2.0:*:*:*:*:*:*:*", "cpe:2.3:o:acme:os:6.0:*:*:*:*:*:*:*"}, ""},
+        {{"cpe:2.3:a:acme:tri:2.0:*:*:*:*:*:*:*", "cpe:2.3:o:acme:os:deadbeef1:*:*:*:*:*:*:*"},
+         "CVE-2022-0002:review@0"},
+    };
+    lf_matcher *cached;
+    assert_int_equal(lf_matcher_new(fx.db, &cached, NULL), LF_OK);
+    lf_matcher *plain = fx.m;
+    char buf[4096];
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            fx.m = pass == 1 ? cached : plain;
+            assert_string_equal(run(&fx, rows[i].cpe, 2, buf, sizeof buf), rows[i].want);
+            fx.m = cached;
+            assert_string_equal(run(&fx, rows[i].cpe, 2, buf, sizeof buf), rows[i].want);
+        }
+    fx.m = plain;
+    lf_matcher_free(cached);
+    fx_free(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +842,10 @@ int main(void)
         cmocka_unit_test(test_match_description_ranges),
         cmocka_unit_test(test_match_undecided_never_silent),
         cmocka_unit_test(test_match_prose_more_and_negated_review),
+        cmocka_unit_test(test_match_cache_same_hits),
+        cmocka_unit_test(test_match_cache_eviction_same_hits),
+        cmocka_unit_test(test_match_compiled_product_same_hits),
+        cmocka_unit_test(test_match_cache_collisions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
