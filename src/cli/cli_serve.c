@@ -220,6 +220,14 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     so.dict_dir = dict;
     so.cpedict_path = cpedict;
     so.log = on_error;
+    lf_deadline_policy dl;
+    lf_deadline_defaults(&dl);
+    dl.high_cvss10 = (int)lf_config_int(cfg, "deadline.high_cvss10");
+    dl.high_months = (int)lf_config_int(cfg, "deadline.high_months");
+    dl.critical_cvss10 = (int)lf_config_int(cfg, "deadline.critical_cvss10");
+    dl.critical_days = (int)lf_config_int(cfg, "deadline.critical_days");
+    dl.upload_day = (int)lf_config_int(cfg, "deadline.upload_day");
+    so.deadline = &dl;
     if (lf_server_new(&so, &srv, &err)) {
         lf_cli_error(&err);
         goto done;

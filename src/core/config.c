@@ -67,6 +67,16 @@ static const cfg_key keys[] = {
      "URL that receives each notice as JSON (POST); empty = no webhook."},
     {"nvd.api_key", LF_CONFIG_STR, "", 0, 0, F_SECRET,
      "NVD API key: raises NVD's limit from 5 to 50 requests per 30 s."},
+    {"deadline.high_cvss10", LF_CONFIG_INT, "70", 0, 100, 0,
+     "CVSS x 10 from which a finding must be fixed within deadline.high_months of notice (70 = 7.0)."},
+    {"deadline.high_months", LF_CONFIG_INT, "1", 1, 24, 0,
+     "Calendar months after notice to fix a high finding (a measure filed and the fix)."},
+    {"deadline.critical_cvss10", LF_CONFIG_INT, "90", 0, 100, 0,
+     "CVSS x 10 from which a finding is critical (90 = 9.0); KEV-listed findings are critical too."},
+    {"deadline.critical_days", LF_CONFIG_INT, "6", 1, 365, 0,
+     "Days after notice to fix a critical or KEV-listed finding (or CISA's due date if earlier)."},
+    {"deadline.upload_day", LF_CONFIG_INT, "10", 1, 28, 0,
+     "Day of the month by which the monthly inventory upload is due."},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 #define MAX_REPORTS 50   /* a garbage file should not print a million errors */

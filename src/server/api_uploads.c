@@ -161,6 +161,8 @@ static lf_fkind fkind_of(lf_hit_kind k)
 static int match_hosts(lf_server *s, up_ctx *u, lf_id run, lf_arena *a, lf_err *err)
 {
     int rc = LF_OK;
+    char today[11];
+    lf_date_format((long)((lf_store_now(s->store) + 8 * 3600) / 86400), today);
     for (size_t i = 0; i < u->nhosts && !rc; i++) {
         up_host *h = &u->hosts[i];
         const lf_hit *hits;
@@ -179,6 +181,13 @@ static int match_hosts(lf_server *s, up_ctx *u, lf_id run, lf_arena *a, lf_err *
             double ep = -1, pct;
             if (!lf_epss_lookup(s->epss, f.vuln_id, &ep, &pct))
                 ep = -1;
+            /* the programme's deadline, counted from today in Taiwan (UTC+8): the notice
+             * date of a finding this hit creates (the store ignores both for known ones) */
+            char *due = NULL;
+            char dbuf[11];
+            double score = f.has_cvss ? f.cvss->score10 / 10.0 : -1;
+            if (lf_deadline_due(&s->deadline, today, score, f.kev, f.kev ? f.kev_entry.due_date : NULL, dbuf))
+                due = lf_arena_strdup(a, dbuf);
             sh[k] = (lf_store_hit){h->name,
                                    f.vuln_id,
                                    h->raw[hits[k].item],
@@ -188,7 +197,9 @@ static int match_hosts(lf_server *s, up_ctx *u, lf_id run, lf_arena *a, lf_err *
                                    f.has_cvss ? lf_cvss_severity_name(f.cvss->severity) : NULL,
                                    f.kev,
                                    f.kev ? f.kev_entry.due_date : NULL,
-                                   ep};
+                                   ep,
+                                   today,
+                                   due};
         }
         rc = lf_store_match_add_batch(s->store, run, sh, nh, err);
     }

@@ -34,6 +34,10 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
     s->log = o->log;
     s->log_ud = o->log_ud;
     s->session_ttl = o->session_ttl > 0 ? o->session_ttl : DEFAULT_SESSION_TTL;
+    if (o->deadline)
+        s->deadline = *o->deadline;
+    else
+        lf_deadline_defaults(&s->deadline);
     if ((rc = lf_store_open(o->store_url, &s->store, err)))
         goto fail;
     lf_arena a;

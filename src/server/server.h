@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "server/deadline.h"
 #include "core/err.h"
 #include "http/http.h"
 
@@ -34,6 +35,7 @@ typedef struct lf_server_opts {
     const char *dict_dir;        /* intake dictionaries (data/intake) */
     const char *cpedict_path;    /* NVD CPE dictionary digest, may be NULL or absent */
     int64_t session_ttl;         /* seconds of an idle web session; 0 = 8 hours */
+    const lf_deadline_policy *deadline;   /* NULL = the defaults of deadline.h */
     lf_http_error_fn log;        /* problems worth an operator's eye (index missing, 500s); may be NULL */
     void *log_ud;
 } lf_server_opts;

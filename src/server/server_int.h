@@ -27,6 +27,7 @@ struct lf_server {
     pthread_mutex_t work;        /* guards ik and m (single-threaded objects) */
     lf_id national;              /* the root org: metrics scope */
     int64_t session_ttl;
+    lf_deadline_policy deadline;
     lf_http_error_fn log;
     void *log_ud;
 };

@@ -1291,6 +1291,8 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
         f.host = h->host;
         f.cve = h->cve;
         copy_hit(&f, h, true);
+        f.notice_date = h->notice_date;
+        f.due_date = h->due_date;
         f.state = LF_FSTATE_OPEN;
         f.first_seen = f.last_seen = now;
         f.last_run = run;
@@ -1383,6 +1385,8 @@ static int check_hit(const lf_store_hit *h, lf_err *err)
     NEED(h->kind >= LF_FKIND_MATCH && h->kind <= LF_FKIND_UNANALYSED, "match %s: unknown kind %d", h->cve,
          (int)h->kind);
     NEED(valid_date_or_null(h->kev_due), "match %s: KEV due date is not YYYY-MM-DD", h->cve);
+    NEED(valid_date_or_null(h->notice_date) && valid_date_or_null(h->due_date),
+         "match %s: notice and due dates must be YYYY-MM-DD", h->cve);
     return LF_OK;
 }
 

@@ -425,6 +425,9 @@ typedef struct lf_store_hit {
     bool kev;
     const char *kev_due;
     double epss;                       /* < 0: none */
+    /* For a finding this hit creates (ignored for existing ones): the notice date and the
+     * deadline the caller's policy gives ("YYYY-MM-DD" or NULL). */
+    const char *notice_date, *due_date;
 } lf_store_hit;
 
 typedef struct lf_store_match_summary {

@@ -348,8 +348,8 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(F_GET_HC, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id "     \
                 "WHERE f.host_id = ?1 AND f.cve = ?2")                                   \
     X(F_INSERT, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
-                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated) "  \
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)") \
+                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date) " \
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)") \
     X(F_UPDATE, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
                 "kev = ?7, kev_due = ?8, epss = ?9, state = ?10, measure = ?11, measure_planned = ?12, " \
                 "risk_reason = ?13, risk_approver = ?14, risk_expiry = ?15, fp_reason = ?16, " \
@@ -1980,6 +1980,8 @@ static int sq_finding_insert(lf_store *s, const lf_store_finding *f, lf_id *id, 
     sqlite3_bind_int64(st, 14, f->last_seen);
     bind_id(st, 15, f->last_run);
     sqlite3_bind_int64(st, 16, lf_store_now(s));
+    bind_text(st, 17, f->notice_date);
+    bind_text(st, 18, f->due_date);
     int rc = st_exec(c, st, "finding", err);
     if (!rc)
         *id = sqlite3_last_insert_rowid(c->db);

@@ -174,6 +174,28 @@ st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
 check(st == 200 and len(js["items"]) > 0, "findings listed", js)
 chrome = [f for f in js["items"] if "google:chrome:100" in (f["cpe"] or "")]
 check(len(chrome) > 0, "Chrome 100 has CVEs", [f["cpe"] for f in js["items"]])
+# the programme's deadlines, counted from the notice date (today in Taiwan, UTC+8)
+import datetime as _dt
+_today = (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(hours=8)).date()
+
+
+def _want_due(f):
+    if f["kev"] or (f["cvss"] is not None and f["cvss"] >= 9.0):
+        d = _today + _dt.timedelta(days=6)
+        if f["kev"] and f["kev_due"]:
+            d = min(d, _dt.date.fromisoformat(f["kev_due"]))
+        return d.isoformat()
+    if f["cvss"] is not None and f["cvss"] >= 7.0:
+        y, m = (_today.year + (_today.month // 12), _today.month % 12 + 1)
+        import calendar as _cal
+        return _dt.date(y, m, min(_today.day, _cal.monthrange(y, m)[1])).isoformat()
+    return None
+
+
+bad = [(f["cve"], f["cvss"], f["kev"], f["due_date"], _want_due(f)) for f in js["items"]
+       if f["notice_date"] != _today.isoformat() or f["due_date"] != _want_due(f)]
+check(not bad and any(f["due_date"] for f in js["items"]),
+      "every new finding has today's notice date and the programme's deadline", bad[:5])
 fid = chrome[0]["id"]
 st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=fixed")
 check(st == 200 and js["items"] == [], "state filter", js)
