@@ -9,6 +9,8 @@
  *   - wrong version: the right product with another version;
  *   - missed: left unresolved although a CPE was expected;
  *   per style (en, zh-tw, zh-cn, mixed, fullwidth, noise, ...); errors go to stderr with -v.
+ *   A resolution whose product is an equivalent NVD name of the label's (equivalents.tsv:
+ *   one product, several NVD names, all matched) counts as the label's product.
  * Then the throughput, records/s on one core, of normalisation + resolution:
  *   uncached (every record resolved from scratch) and with the resolver's cache on an
  *   inventory-like stream (the set repeated, rows recurring as on real hosts).
@@ -243,6 +245,17 @@ int main(int argc, char **argv)
                     break;
                 }
                 alt = strstr(alt + 4, "alt=");
+            }
+            /* an equivalent NVD name of the same product (equivalents.tsv) counts as the label's */
+            for (int e = 0; e < o.nalso && (strcmp(o.vendor, v) || strcmp(o.product, p)); e++) {
+                lf_cpe ac;
+                char av[256], ap[256];
+                if (lf_cpe_parse(&ac, o.also[e], strlen(o.also[e]), NULL) == LF_OK &&
+                    lf_cpe_plain(&ac, LF_CPE_VENDOR, av, sizeof av) >= 0 &&
+                    lf_cpe_plain(&ac, LF_CPE_PRODUCT, ap, sizeof ap) >= 0 && !strcmp(av, v) && !strcmp(ap, p)) {
+                    snprintf(o.vendor, sizeof o.vendor, "%s", av);
+                    snprintf(o.product, sizeof o.product, "%s", ap);
+                }
             }
             char gpart[2] = {o.cpe[8], 0};
             char gv[200];

@@ -2,12 +2,16 @@
  * cli_vans: `lianfang vans scan [--json|--csv] INVENTORY...`: match inventories against
  * the index and print one row per host x CVE x installed CPE.
  *
- * Output is streamed host by host (sorted within a host: KEV first, then CVSS), so
+ * Output is streamed host by host (sorted within a host in the order of work: KEV,
+ * EPSS, CVSS by default, --order), so
  * scanning a bulk inventory of 100,000 hosts keeps memory flat.
  * Exit status: 0 no findings, 1 findings, 2 error.
  */
+/* qsort_r (glibc) sorts with the scan's order of work as context, no global state */
+#define _GNU_SOURCE
 #include "cli/cli.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +42,7 @@ typedef struct scan {
     lf_buf flags;             /* JSON items of the policy flags (per host, with or without CVEs) */
     lf_epss *epss;            /* <data>/epss.lfe when imported, else NULL */
     lf_finding_order order;
+    bool one_per_line;        /* raw inventories: one finding per (CVE, inventory line) */
     bool first_json;
     int fatal;
 } scan;
@@ -269,13 +274,25 @@ static void flush_out(scan *s)
     }
 }
 
-/* qsort has no context argument: the order travels in the findings' arena, one per
- * scan, set before sorting (a scan is single-threaded). */
-static const lf_finding_order *sort_order;
-
-static int cmp_findings(const void *a, const void *b)
+static int cmp_findings(const void *a, const void *b, void *order)
 {
-    return lf_finding_cmp_order(a, b, sort_order);
+    return lf_finding_cmp_order(a, b, order);
+}
+
+/* A product NVD files under several names is matched under each (equivalents.tsv), all
+ * from one inventory line; a CVE hit through two of them is one finding. The key is the
+ * CVE (ids are interned in the index, so pointers compare) and the line. */
+static bool seen_before(const void **keys, long *lines, size_t cap, const void *vuln, long line)
+{
+    size_t h = (((uintptr_t)vuln >> 3) ^ (uintptr_t)line * 0x9e3779b97f4a7c15ull) & (cap - 1);
+    while (keys[h]) {
+        if (keys[h] == vuln && lines[h] == line)
+            return true;
+        h = (h + 1) & (cap - 1);
+    }
+    keys[h] = vuln;
+    lines[h] = line;
+    return false;
 }
 
 static int on_host(void *ud, const lf_inv_host *h)
@@ -299,8 +316,20 @@ static int on_host(void *ud, const lf_inv_host *h)
         s->fatal = 1;
         return 1;
     }
-    size_t n = 0;
+    size_t n = 0, cap = 16;
+    while (cap < nh * 2)
+        cap *= 2;
+    const void **keys = nh ? lf_arena_calloc(&s->a, cap * sizeof(*keys)) : NULL;
+    long *klines = nh ? lf_arena_alloc(&s->a, cap * sizeof(*klines)) : NULL;
+    if (nh && (!keys || !klines)) {
+        fprintf(stderr, "lianfang: out of memory\n");
+        s->fatal = 1;
+        return 1;
+    }
     for (size_t i = 0; i < nh; i++) {
+        if (s->one_per_line &&
+            seen_before(keys, klines, cap, lf_vdb_vuln_id(s->db, hits[i].vuln), h->lines[hits[i].item]))
+            continue;
         if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK) {
             fs[n].has_epss = lf_epss_lookup(s->epss, fs[n].vuln_id, &fs[n].epss, &fs[n].epss_percentile);
             n++;
@@ -310,10 +339,8 @@ static int on_host(void *ud, const lf_inv_host *h)
             return 1;
         }
     }
-    if (n) {
-        sort_order = &s->order;
-        qsort(fs, n, sizeof(*fs), cmp_findings);
-    }
+    if (n)
+        qsort_r(fs, n, sizeof(*fs), cmp_findings, &s->order);
     for (size_t i = 0; i < n; i++) {
         const lf_finding *f = &fs[i];
         if (f->kind == LF_HIT_MATCH)
@@ -419,33 +446,39 @@ static int on_intake_item(void *ud, const lf_intake_item *it)
     hgroup *h = group_of(g, it->host);
     if (!h)
         goto oom;
-    /* openssl and libssl3 are one product on a host: one item, one finding per CVE */
-    for (size_t i = 0; i < h->n; i++)
-        if (strcmp(h->raw[i], it->res->cpe) == 0)
-            return 0;
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 64;
-        lf_cpe *ni = realloc(h->items, nc * sizeof(*ni));
-        if (!ni)
+    /* openssl and libssl3 are one product on a host: one item, one finding per CVE; a
+     * product NVD files under several names is matched under each (equivalents.tsv) */
+    for (int e = -1; e < it->res->nalso; e++) {
+        const char *cpe = e < 0 ? it->res->cpe : it->res->also[e];
+        bool dup = false;
+        for (size_t i = 0; i < h->n && !dup; i++)
+            dup = strcmp(h->raw[i], cpe) == 0;
+        if (dup)
+            continue;
+        if (h->n == h->cap) {
+            size_t nc = h->cap ? h->cap * 2 : 64;
+            lf_cpe *ni = realloc(h->items, nc * sizeof(*ni));
+            if (!ni)
+                goto oom;
+            h->items = ni;
+            char **nr = realloc(h->raw, nc * sizeof(*nr));
+            if (!nr)
+                goto oom;
+            h->raw = nr;
+            long *nl = realloc(h->lines, nc * sizeof(*nl));
+            if (!nl)
+                goto oom;
+            h->lines = nl;
+            h->cap = nc;
+        }
+        if (lf_cpe_parse(&h->items[h->n], cpe, strlen(cpe), NULL) != LF_OK)
+            continue;   /* the resolver only writes valid names */
+        h->raw[h->n] = strdup(cpe);
+        if (!h->raw[h->n])
             goto oom;
-        h->items = ni;
-        char **nr = realloc(h->raw, nc * sizeof(*nr));
-        if (!nr)
-            goto oom;
-        h->raw = nr;
-        long *nl = realloc(h->lines, nc * sizeof(*nl));
-        if (!nl)
-            goto oom;
-        h->lines = nl;
-        h->cap = nc;
+        h->lines[h->n] = it->rec->line;
+        h->n++;
     }
-    if (lf_cpe_parse(&h->items[h->n], it->res->cpe, strlen(it->res->cpe), NULL) != LF_OK)
-        return 0;   /* the resolver only writes valid names */
-    h->raw[h->n] = strdup(it->res->cpe);
-    if (!h->raw[h->n])
-        goto oom;
-    h->lines[h->n] = it->rec->line;
-    h->n++;
     return 0;
 oom:
     g->oom = 1;
@@ -486,7 +519,10 @@ static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_op
         for (size_t i = 0; i < g.n && !s->fatal; i++) {
             const char *const *raw = (const char *const *)g.h[i].raw;
             lf_inv_host h = {g.h[i].name, g.h[i].items, raw, g.h[i].lines, g.h[i].n};
-            if (on_host(s, &h))
+            s->one_per_line = true;
+            int stop = on_host(s, &h);
+            s->one_per_line = false;
+            if (stop)
                 break;
         }
     } else if (g.oom) {

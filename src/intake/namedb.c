@@ -40,6 +40,9 @@ struct lf_namedb {
     smap vendor_map;         /* vendor -> products */
     smap pname_map;          /* product -> first product index */
     smap title_map;          /* title key -> product index */
+    smap equiv_map;          /* "vendor\x1fproduct" -> equivalence group */
+    uint32_t *equiv;         /* groups: product indexes, each group ended by UINT32_MAX */
+    size_t nequiv, capequiv;
 };
 
 int lf_namedb_new(lf_namedb **out, lf_err *err)
@@ -69,6 +72,8 @@ void lf_namedb_free(lf_namedb *db)
     lf_strmap_clear(&db->vendor_map);
     lf_strmap_clear(&db->pname_map);
     lf_strmap_clear(&db->title_map);
+    lf_strmap_clear(&db->equiv_map);
+    free(db->equiv);
     lf_arena_clear(&db->a);
     free(db);
 }
@@ -558,6 +563,88 @@ oom:
     return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
 }
 
+static int equiv_push(lf_namedb *db, uint32_t v)
+{
+    if (db->nequiv == db->capequiv) {
+        size_t nc = db->capequiv ? db->capequiv * 2 : 256;
+        uint32_t *ne = realloc(db->equiv, nc * sizeof(*ne));
+        if (!ne)
+            return LF_ENOMEM;
+        db->equiv = ne;
+        db->capequiv = nc;
+    }
+    db->equiv[db->nequiv++] = v;
+    return LF_OK;
+}
+
+int lf_namedb_load_equivalents(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, path, err);
+    if (rc)
+        return rc;
+    char *f[2];
+    int nf;
+    while ((nf = tsv_next(&t, f, 2)) >= 0) {
+        uint32_t group = (uint32_t)db->nequiv;
+        size_t members = 0;
+        for (char *nm = f[0]; nm && *nm;) {
+            char *bar = strchr(nm, '|');
+            if (bar)
+                *bar = '\0';
+            char part, v[256], p[256];
+            if (!parse_vp(nm, strlen(nm), &part, v, sizeof v, p, sizeof p)) {
+                warn_at(warn, ud, &t, "'%s' is not part:vendor:product", nm);
+            } else {
+                uint32_t pi;
+                char key[520];
+                int kn = snprintf(key, sizeof key, "%s\x1f%s", v, p);
+                slot *sl;
+                bool ex;
+                if (add_product(db, part, v, strlen(v), p, strlen(p), &pi) || equiv_push(db, pi) ||
+                    (kn > 0 && (size_t)kn < sizeof key &&
+                     lf_strmap_put(&db->equiv_map, &db->a, key, (size_t)kn, group, &sl, &ex)))
+                    goto oom;
+                if (ex)
+                    warn_at(warn, ud, &t, "'%s' is already in another equivalence (first kept)", nm);
+                members++;
+            }
+            nm = bar ? bar + 1 : NULL;
+        }
+        if (equiv_push(db, UINT32_MAX))
+            goto oom;
+        if (members < 2)
+            warn_at(warn, ud, &t, "an equivalence needs two or more names");
+    }
+    free(t.data);
+    return LF_OK;
+oom:
+    free(t.data);
+    return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
+}
+
+size_t lf_namedb_equivalents(const lf_namedb *db, const char *vendor, const char *product, const lf_product **out,
+                             size_t max)
+{
+    char key[520];
+    int kn = snprintf(key, sizeof key, "%s\x1f%s", vendor, product);
+    if (kn <= 0 || (size_t)kn >= sizeof key)
+        return 0;
+    const slot *sl = lf_strmap_find(&db->equiv_map, key, (size_t)kn);
+    if (!sl)
+        return 0;
+    size_t k = 0, total = 0;
+    for (size_t i = sl->v; i < db->nequiv && db->equiv[i] != UINT32_MAX; i++) {
+        const lf_product *p = &db->prod[db->equiv[i]];
+        if (strcmp(p->vendor, vendor) == 0 && strcmp(p->product, product) == 0)
+            continue;
+        if (k < max)
+            out[k++] = p;
+        total++;
+    }
+    return total;
+}
+
 int lf_namedb_load_dir(lf_namedb *db, lf_norm *norm, const char *dir, lf_namedb_warn_fn warn, void *ud,
                        lf_err *err)
 {
@@ -572,6 +659,13 @@ int lf_namedb_load_dir(lf_namedb *db, lf_norm *norm, const char *dir, lf_namedb_
         int rc = i == 0 ? lf_namedb_load_aliases(db, norm, path, warn, ud, err)
                  : i == 1 ? load_publishers(db, norm, path, warn, ud, err)
                           : load_packages(db, path, warn, ud, err);
+        if (rc)
+            return rc;
+    }
+    char epath[4096];
+    snprintf(epath, sizeof epath, "%s/equivalents.tsv", dir);
+    if (lf_file_exists(epath)) {
+        int rc = lf_namedb_load_equivalents(db, epath, warn, ud, err);
         if (rc)
             return rc;
     }

@@ -95,4 +95,10 @@ bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *
 bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n);
 size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max);
 
+/* Product equivalences (data/intake/equivalents.tsv: one product's NVD names on a line):
+ * the other names of vendor:product, up to max; returns how many there are (0: none). */
+size_t lf_namedb_equivalents(const lf_namedb *db, const char *vendor, const char *product, const lf_product **out,
+                             size_t max);
+int lf_namedb_load_equivalents(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err);
+
 #endif

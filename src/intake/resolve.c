@@ -1011,6 +1011,22 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         o->reason = bad_cpe;
 }
 
+/* The product's other NVD names, with the resolved version and update. */
+static void add_equivalents(const lf_namedb *db, lf_resolution *o)
+{
+    o->nalso = 0;
+    if (o->bucket != LF_BUCKET_RESOLVED || !o->vendor[0] || !o->product[0])
+        return;
+    const lf_product *eq[3];
+    size_t n = lf_namedb_equivalents(db, o->vendor, o->product, eq, 3);
+    for (size_t i = 0; i < n && i < 3; i++) {
+        char cpe[LF_CPE_MAX];
+        if (make_cpe(eq[i]->part, eq[i]->vendor, eq[i]->product, o->version[0] ? o->version : NULL, o->update, cpe,
+                     sizeof cpe) == 0 && strlen(cpe) < sizeof o->also[0])
+            snprintf(o->also[o->nalso++], sizeof o->also[0], "%s", cpe);
+    }
+}
+
 static void add_key(char *k, size_t *o, size_t cap, const char *s, bool *ok)
 {
     size_t l = s ? strlen(s) : 0;
@@ -1054,6 +1070,7 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
     }
     lf_err_clear(err);
     resolve_uncached(r, rec, out, err);
+    add_equivalents(r->db, out);
     if (err && err->code == LF_ENOMEM)
         return err->code;
     if (ce) {

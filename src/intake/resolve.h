@@ -81,6 +81,10 @@ typedef struct lf_resolution {
     char product[256];          /* RESOLVED: plain product */
     lf_candidate cand[3];
     int ncand;
+    /* RESOLVED: the product's other NVD names (equivalents.tsv) with the same version,
+     * matched too so CVEs filed under any name are found */
+    char also[3][192];
+    int nalso;
 } lf_resolution;
 
 typedef struct lf_resolver lf_resolver;

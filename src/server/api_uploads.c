@@ -100,25 +100,34 @@ static int on_item(void *ud, const lf_intake_item *it)
     up_host *h = host_of(u, it->host);
     if (!h)
         goto oom;
-    /* two records naming one product (openssl, libssl3) are one item: one finding per CVE */
-    for (size_t i = 0; i < h->n; i++)
-        if (!strcmp(h->raw[i], si->cpe))
-            return 0;
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 32;
-        lf_cpe *ncp = realloc(h->cpes, nc * sizeof *ncp);
-        if (!ncp)
+    /* two records naming one product (openssl, libssl3) are one item, and a product NVD
+     * files under several names (equivalents.tsv) is matched under each: the store keeps
+     * one finding per host and CVE */
+    for (int e = -1; e < it->res->nalso; e++) {
+        const char *cpe = e < 0 ? si->cpe : lf_arena_strdup(u->a, it->res->also[e]);
+        if (!cpe)
             goto oom;
-        h->cpes = ncp;
-        const char **nr = realloc(h->raw, nc * sizeof *nr);
-        if (!nr)
-            goto oom;
-        h->raw = nr;
-        h->cap = nc;
+        bool dup = false;
+        for (size_t i = 0; i < h->n && !dup; i++)
+            dup = !strcmp(h->raw[i], cpe);
+        if (dup)
+            continue;
+        if (h->n == h->cap) {
+            size_t nc = h->cap ? h->cap * 2 : 32;
+            lf_cpe *ncp = realloc(h->cpes, nc * sizeof *ncp);
+            if (!ncp)
+                goto oom;
+            h->cpes = ncp;
+            const char **nr = realloc(h->raw, nc * sizeof *nr);
+            if (!nr)
+                goto oom;
+            h->raw = nr;
+            h->cap = nc;
+        }
+        if (lf_cpe_parse(&h->cpes[h->n], cpe, strlen(cpe), NULL) != LF_OK)
+            continue;   /* the resolver writes valid names; a bad one is simply not matched */
+        h->raw[h->n++] = cpe;
     }
-    if (lf_cpe_parse(&h->cpes[h->n], si->cpe, strlen(si->cpe), NULL) != LF_OK)
-        return 0;   /* the resolver writes valid names; a bad one is simply not matched */
-    h->raw[h->n++] = si->cpe;
     return 0;
 oom:
     u->oom = 1;

@@ -98,10 +98,12 @@ static lf_resolution res(fx *f, const char *name, const char *version, const cha
 static void test_dictionary_warnings(void **state)
 {
     fx *f = *state;
-    /* aliases.tsv lines 12 (no tabs) and 13 (not a CPE) are reported and skipped */
-    assert_int_equal(f->warnings, 2);
+    /* aliases.tsv lines 12 (no tabs) and 13 (not a CPE) are reported and skipped, and
+     * equivalents.tsv line 3 (not a CPE, then a group of one) */
+    assert_int_equal(f->warnings, 4);
     assert_int_equal(f->warn_lines[0], 12);
     assert_int_equal(f->warn_lines[1], 13);
+    assert_int_equal(f->warn_lines[2], 3);
     lf_namedb_counts c;
     lf_namedb_get_counts(f->db, &c);
     assert_int_equal(c.aliases, 14);
@@ -114,6 +116,9 @@ static void test_alias(void **state)
     lf_resolution o = res(f, "Google Chrome", "120.0.6099.109", "Google LLC");
     RESOLVED(o, "cpe:2.3:a:google:chrome:120.0.6099.109:*:*:*:*:*:*:*", "alias", 0.98);
     assert_string_equal(o.category, "browser");
+    /* the product's other NVD name, same version (equivalents.tsv) */
+    assert_int_equal(o.nalso, 1);
+    assert_string_equal(o.also[0], "cpe:2.3:a:google:chrome_legacy_name:120.0.6099.109:*:*:*:*:*:*:*");
     /* full-width, Simplified (the alias is written in Simplified, input in Traditional) */
     o = res(f, "Ｇｏｏｇｌｅ　Ｃｈｒｏｍｅ", "121.0", NULL);
     RESOLVED(o, "cpe:2.3:a:google:chrome:121.0:*:*:*:*:*:*:*", "alias", 0.98);
@@ -122,6 +127,7 @@ static void test_alias(void **state)
     /* the version from the name when the column is empty; noise removed */
     o = res(f, "7-Zip 23.01 (x64)", "", NULL);
     RESOLVED(o, "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*", "alias", 0.98);
+    assert_int_equal(o.nalso, 0);
     /* version=name: Office's CPE version is its year; edition words dropped */
     o = res(f, "Microsoft Office 專業增強版 2016", "16.0.4266.1001", "Microsoft Corporation");
     RESOLVED(o, "cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*", "alias", 0.98);
