@@ -599,8 +599,8 @@ int lf_namedb_load_equivalents(lf_namedb *db, const char *path, lf_namedb_warn_f
                 uint32_t pi;
                 char key[520];
                 int kn = snprintf(key, sizeof key, "%s\x1f%s", v, p);
-                slot *sl;
-                bool ex;
+                slot *sl = NULL;
+                bool ex = false;
                 if (add_product(db, part, v, strlen(v), p, strlen(p), &pi) || equiv_push(db, pi) ||
                     (kn > 0 && (size_t)kn < sizeof key &&
                      lf_strmap_put(&db->equiv_map, &db->a, key, (size_t)kn, group, &sl, &ex)))

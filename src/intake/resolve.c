@@ -1021,9 +1021,10 @@ static void add_equivalents(const lf_namedb *db, lf_resolution *o)
     size_t n = lf_namedb_equivalents(db, o->vendor, o->product, eq, 3);
     for (size_t i = 0; i < n && i < 3; i++) {
         char cpe[LF_CPE_MAX];
+        size_t cl;
         if (make_cpe(eq[i]->part, eq[i]->vendor, eq[i]->product, o->version[0] ? o->version : NULL, o->update, cpe,
-                     sizeof cpe) == 0 && strlen(cpe) < sizeof o->also[0])
-            snprintf(o->also[o->nalso++], sizeof o->also[0], "%s", cpe);
+                     sizeof cpe) == 0 && (cl = strlen(cpe)) < sizeof o->also[0])
+            memcpy(o->also[o->nalso++], cpe, cl + 1);
     }
 }
 
