@@ -29,8 +29,14 @@ typedef struct up_ctx {
     size_t nitems, capitems;
     up_host *hosts;
     size_t nhosts, caphosts;
+    lf_buf rejected;             /* JSON items {"line","reason"} of the rows the reader rejected */
+    size_t nrejected;
     int oom;
 } up_ctx;
+
+/* Rows kept in the stored report; beyond this they are counted (the reasons are counted
+ * in full by intake). */
+#define MAX_REJECTED_ROWS 10000
 
 static const char *bucket_name(lf_bucket b)
 {
@@ -134,8 +140,21 @@ oom:
     return LF_ENOMEM;
 }
 
+/* A rejected row is kept in the upload's report with its line and reason, so the agency
+ * can fix it; rows never disappear silently. */
+static void on_reject(void *ud, const lf_err *e)
+{
+    up_ctx *u = ud;
+    if (u->nrejected++ >= MAX_REJECTED_ROWS)
+        return;
+    lf_buf_printf(&u->rejected, "%s{\"line\":%ld,\"reason\":", u->nrejected > 1 ? "," : "", e->line);
+    lf_server_jstr(&u->rejected, e->msg);
+    lf_buf_puts(&u->rejected, "}");
+}
+
 static void up_ctx_clear(up_ctx *u)
 {
+    lf_buf_clear(&u->rejected);
     for (size_t i = 0; i < u->nhosts; i++) {
         free(u->hosts[i].cpes);
         free(u->hosts[i].raw);
@@ -144,7 +163,7 @@ static void up_ctx_clear(up_ctx *u)
     free(u->items);
 }
 
-static int report_json(lf_buf *b, const lf_intake_report *r)
+static int report_json(lf_buf *b, const lf_intake_report *r, const up_ctx *u)
 {
     lf_buf_puts(b, "{\"encoding\":");
     lf_server_jstr(b, r->encoding);
@@ -158,7 +177,11 @@ static int report_json(lf_buf *b, const lf_intake_report *r)
         lf_server_jstr(b, r->reasons[i].text);
         lf_buf_printf(b, ",\"count\":%zu}", r->reasons[i].count);
     }
-    return lf_buf_printf(b, "],\"other_reasons\":%zu}", r->other_reasons);
+    lf_buf_printf(b, "],\"other_reasons\":%zu,\"rejected_rows\":[", r->other_reasons);
+    if (u->rejected.len)
+        lf_buf_append(b, u->rejected.data, u->rejected.len);
+    return lf_buf_printf(b, "],\"rejected_rows_omitted\":%zu}",
+                         u->nrejected > MAX_REJECTED_ROWS ? u->nrejected - MAX_REJECTED_ROWS : 0);
 }
 
 static lf_fkind fkind_of(lf_hit_kind k)
@@ -256,6 +279,7 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     up_ctx u;
     memset(&u, 0, sizeof u);
     u.a = a;
+    lf_buf_init(&u.rejected, 0);
     lf_intake_report rep;
     memset(&rep, 0, sizeof rep);
     lf_intake_opts io = {LF_INV_AUTO, -1, host, NULL};
@@ -270,7 +294,7 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
 
     pthread_mutex_lock(&s->work);
     locked = true;
-    rc = lf_intake_file(s->ik, path, &io, on_item, NULL, &u, &rep, &err);
+    rc = lf_intake_file(s->ik, path, &io, on_item, on_reject, &u, &rep, &err);
     if (rc) {
         pthread_mutex_unlock(&s->work);
         locked = false;
@@ -282,7 +306,7 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         rc = LF_OK;
         goto done;
     }
-    if ((rc = report_json(&rj, &rep)))
+    if ((rc = report_json(&rj, &rep, &u)))
         goto fail;
     if ((rc = lf_store_begin(s->store, &err)))
         goto fail;

@@ -170,6 +170,10 @@ check(rep["encoding"].lower().startswith("big5") and rep["records_in"] == 11 and
 check(js["upload"]["status"] == "current" and js["findings"]["computed"] and js["findings"]["new"] > 0,
       "findings computed", js)
 upload1 = js["upload"]["id"]
+check([(r["line"], "empty name" in r["reason"]) for r in rep.get("rejected_rows", [])] == [(10, True)]
+      and rep.get("rejected_rows_omitted") == 0, "the rejected row is kept with its line and reason", rep)
+st, js2, _ = agency.req("GET", f"/api/v1/uploads/{upload1}")
+check(st == 200 and js2["report"]["rejected_rows"] == rep["rejected_rows"], "and stays viewable with the upload", js2)
 st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
 check(st == 200 and len(js["items"]) > 0, "findings listed", js)
 chrome = [f for f in js["items"] if "google:chrome:100" in (f["cpe"] or "")]
