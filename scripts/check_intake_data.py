@@ -264,11 +264,11 @@ def check_aliases(path, rep, vocab, missing):
                 val = o[len("version="):]
                 if not val:
                     rep.error(path, no, "empty version= option")
-                elif val != "name" and not re.match(r"^[A-Za-z0-9._-]+$", val):
+                elif val not in ("name", "java") and not re.match(r"^[A-Za-z0-9._-]+$", val):
                     rep.error(path, no, f"bad version value {val!r}")
                 version_opt = val
                 continue
-            rep.error(path, no, f"unknown option {o!r} (allowed: prefix, version=name, version=VALUE)")
+            rep.error(path, no, f"unknown option {o!r} (allowed: prefix, version=name, version=java, version=VALUE)")
         if cpe == "-" and version_opt:
             rep.error(path, no, "version= option on an entry without CPE")
         names = split_names(names_field, path, no, rep)

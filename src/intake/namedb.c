@@ -41,6 +41,7 @@ struct lf_namedb {
     smap pname_map;          /* product -> first product index */
     smap title_map;          /* title key -> product index */
     smap equiv_map;          /* "vendor\x1fproduct" -> equivalence group */
+    smap java_map;           /* "vendor\x1fproduct" of products with Java release spellings */
     uint32_t *equiv;         /* groups: product indexes, each group ended by UINT32_MAX */
     size_t nequiv, capequiv;
 };
@@ -73,6 +74,7 @@ void lf_namedb_free(lf_namedb *db)
     lf_strmap_clear(&db->pname_map);
     lf_strmap_clear(&db->title_map);
     lf_strmap_clear(&db->equiv_map);
+    lf_strmap_clear(&db->java_map);
     free(db->equiv);
     lf_arena_clear(&db->a);
     free(db);
@@ -332,6 +334,8 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                     al.flags |= LF_ALIAS_PREFIX;
                 } else if (ol == 12 && memcmp(o, "version=name", 12) == 0) {
                     al.flags |= LF_ALIAS_VERSION_NAME;
+                } else if (ol == 12 && memcmp(o, "version=java", 12) == 0) {
+                    al.flags |= LF_ALIAS_VERSION_JAVA;
                 } else if (ol > 8 && memcmp(o, "version=", 8) == 0) {
                     al.flags |= LF_ALIAS_VERSION_FIXED;
                     al.fixed_version = lf_arena_strndup(&db->a, o + 8, ol - 8);
@@ -344,6 +348,14 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                 }
                 o = e;
             }
+        }
+        if ((al.flags & LF_ALIAS_VERSION_JAVA) && !(al.flags & LF_ALIAS_NOCPE)) {
+            char jk[520];
+            int jn = snprintf(jk, sizeof jk, "%s\x1f%s", al.prod.vendor, al.prod.product);
+            slot *js = NULL;
+            bool jex = false;
+            if (jn > 0 && (size_t)jn < sizeof jk && lf_strmap_put(&db->java_map, &db->a, jk, (size_t)jn, 1, &js, &jex))
+                goto oom;
         }
         /* each name is its own entry (its own token count, for prefix matching) */
         for (char *nm = f[2]; nm && *nm;) {
@@ -621,6 +633,13 @@ int lf_namedb_load_equivalents(lf_namedb *db, const char *path, lf_namedb_warn_f
 oom:
     free(t.data);
     return lf_err_set(err, LF_ENOMEM, "out of memory loading %s", path);
+}
+
+bool lf_namedb_java_versions(const lf_namedb *db, const char *vendor, const char *product)
+{
+    char key[520];
+    int kn = snprintf(key, sizeof key, "%s\x1f%s", vendor, product);
+    return kn > 0 && (size_t)kn < sizeof key && lf_strmap_find(&db->java_map, key, (size_t)kn);
 }
 
 size_t lf_namedb_equivalents(const lf_namedb *db, const char *vendor, const char *product, const lf_product **out,

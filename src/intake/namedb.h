@@ -35,7 +35,8 @@ enum {
     LF_ALIAS_PREFIX = 1,        /* the name may be followed by more words */
     LF_ALIAS_VERSION_NAME = 2,  /* the CPE version is the year/number in the name */
     LF_ALIAS_VERSION_FIXED = 4, /* the CPE version is fixed_version */
-    LF_ALIAS_NOCPE = 8          /* known software without a CPE */
+    LF_ALIAS_NOCPE = 8,         /* known software without a CPE */
+    LF_ALIAS_VERSION_JAVA = 16  /* Java's release spellings: "8 Update 401", 8u401, 1.8.0_401 */
 };
 
 typedef struct lf_product {
@@ -97,6 +98,9 @@ size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const
 
 /* Product equivalences (data/intake/equivalents.tsv: one product's NVD names on a line):
  * the other names of vendor:product, up to max; returns how many there are (0: none). */
+/* Does vendor:product spell its releases Java's way (an alias with version=java names it)? */
+bool lf_namedb_java_versions(const lf_namedb *db, const char *vendor, const char *product);
+
 size_t lf_namedb_equivalents(const lf_namedb *db, const char *vendor, const char *product, const lf_product **out,
                              size_t max);
 int lf_namedb_load_equivalents(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err);

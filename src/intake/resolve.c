@@ -308,16 +308,10 @@ static void java_version(char *ver, size_t vcap, char *upd, size_t ucap)
 static void set_resolved(lf_resolution *o, const lf_product *p, const char *version, const char *update,
                          double conf, const char *method)
 {
-    char sv[128], su[64], cv[128], ju[64] = "";
+    char sv[128], su[64], cv[128];
     if (version && version != o->version) {
         snprintf(cv, sizeof cv, "%s", version);
         clean_version(cv, method && strcmp(method, "package") == 0);
-        if ((!update || !*update) && strcmp(p->vendor, "oracle") == 0 &&
-            (strcmp(p->product, "jre") == 0 || strcmp(p->product, "jdk") == 0)) {
-            java_version(cv, sizeof cv, ju, sizeof ju);
-            if (ju[0])
-                update = ju;
-        }
         version = cv;
     }
     if ((!update || !*update) && version && split_update(version, sv, sizeof sv, su, sizeof su)) {
@@ -559,9 +553,7 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
         snprintf(ver, sizeof ver, "%s", al->fixed_version);
     } else if (al->flags & LF_ALIAS_VERSION_NAME) {
         name_year(nr, ver, sizeof ver);
-    } else if (strcmp(al->prod.vendor, "oracle") == 0 &&
-               (strcmp(al->prod.product, "jre") == 0 || strcmp(al->prod.product, "jdk") == 0) &&
-               java_update(nr, ver, sizeof ver, upd, sizeof upd)) {
+    } else if ((al->flags & LF_ALIAS_VERSION_JAVA) && java_update(nr, ver, sizeof ver, upd, sizeof upd)) {
         /* set above */
     } else {
         choose_version(nr, colver, tail_dropped, ver, sizeof ver);
@@ -1011,6 +1003,24 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         o->reason = bad_cpe;
 }
 
+/* Products whose aliases say version=java write their releases 8u202 or 1.8.0_401 in the
+ * version column and the name alike; NVD writes 1.8.0 + update202. Applied after any
+ * evidence resolved the product (alias, vocabulary, package). */
+static void java_style(const lf_namedb *db, lf_resolution *o)
+{
+    if (o->bucket != LF_BUCKET_RESOLVED || o->update[0] || !o->version[0] ||
+        !lf_namedb_java_versions(db, o->vendor, o->product))
+        return;
+    char ver[128], upd[64] = "", cpe[LF_CPE_MAX];
+    snprintf(ver, sizeof ver, "%s", o->version);
+    java_version(ver, sizeof ver, upd, sizeof upd);
+    if (!upd[0] || make_cpe(o->cpe[8], o->vendor, o->product, ver, upd, cpe, sizeof cpe) != 0)
+        return;
+    memcpy(o->cpe, cpe, sizeof cpe);
+    snprintf(o->version, sizeof o->version, "%s", ver);
+    snprintf(o->update, sizeof o->update, "%s", upd);
+}
+
 /* The product's other NVD names, with the resolved version and update. */
 static void add_equivalents(const lf_namedb *db, lf_resolution *o)
 {
@@ -1071,6 +1081,7 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
     }
     lf_err_clear(err);
     resolve_uncached(r, rec, out, err);
+    java_style(r->db, out);
     add_equivalents(r->db, out);
     if (err && err->code == LF_ENOMEM)
         return err->code;
