@@ -41,6 +41,8 @@ void lf_cli_dict_dir(const lf_cli_env *env, const char *opt, char *out, size_t c
 int lf_cli_intake_open(const lf_cli_env *env, const char *dict_opt, const struct lf_vdb *vdb, struct lf_intake **out);
 /* --format, --encoding, --host, --os, --dict: 1 consumed (with its value), 0 not ours, -1 bad. */
 int lf_cli_intake_opt(int argc, char **argv, int *i, struct lf_intake_opts *o, const char **dict);
+/* Is a one of those options (so a second pass over argv skips its value too)? */
+bool lf_cli_intake_opt_takes_value(const char *a);
 
 /* Print "lianfang: <located error>" to stderr. */
 void lf_cli_error(const lf_err *e);

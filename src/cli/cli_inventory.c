@@ -201,13 +201,23 @@ int lf_cli_intake_open(const lf_cli_env *env, const char *dict_opt, const lf_vdb
     return LF_EXIT_OK;
 }
 
+static const char *const intake_opts[] = {"--format", "--encoding", "--host", "--os", "--dict"};
+
+bool lf_cli_intake_opt_takes_value(const char *a)
+{
+    for (size_t k = 0; k < sizeof intake_opts / sizeof intake_opts[0]; k++)
+        if (!strcmp(a, intake_opts[k]))
+            return true;
+    return false;
+}
+
 /* Shared options of inventory commands; returns 1 when argv[*i] was one (consumed),
  * 0 when not, -1 on a bad value. */
 int lf_cli_intake_opt(int argc, char **argv, int *i, lf_intake_opts *o, const char **dict)
 {
     const char *a = argv[*i];
-    static const char *const names[] = {"--format", "--encoding", "--host", "--os", "--dict"};
-    for (int k = 0; k < 5; k++) {
+    const char *const *names = intake_opts;
+    for (int k = 0; k < (int)(sizeof intake_opts / sizeof intake_opts[0]); k++) {
         if (strcmp(a, names[k]) != 0)
             continue;
         if (*i + 1 >= argc) {
@@ -290,8 +300,7 @@ static int inventory_normalize(int argc, char **argv, const lf_cli_env *env)
     bool first_file = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--format") || !strcmp(a, "--encoding") || !strcmp(a, "--host") || !strcmp(a, "--os") ||
-            !strcmp(a, "--dict")) {
+        if (lf_cli_intake_opt_takes_value(a)) {
             i++;
             continue;
         }

@@ -646,8 +646,7 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     lf_intake *ik = NULL;
     for (int i = 1; i < argc && !s.fatal; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--format") || !strcmp(a, "--encoding") || !strcmp(a, "--host") || !strcmp(a, "--os") ||
-            !strcmp(a, "--dict") || !strcmp(a, "--order")) {
+        if (lf_cli_intake_opt_takes_value(a) || !strcmp(a, "--order")) {
             i++;
             continue;
         }
