@@ -1329,3 +1329,19 @@ int lf_json_write_str(lf_buf *out, const char *s, size_t n)
     }
     return lf_buf_putc(out, '"');
 }
+
+const char *lf_json_type_name(const lf_json *v)
+{
+    if (!v)
+        return "nothing";
+    switch (v->type) {
+    case LF_JSON_NULL: return "null";
+    case LF_JSON_FALSE: return "false";
+    case LF_JSON_TRUE: return "true";
+    case LF_JSON_NUMBER: return "a number";
+    case LF_JSON_STRING: return "a string";
+    case LF_JSON_ARRAY: return "an array";
+    case LF_JSON_OBJECT: return "an object";
+    }
+    return "a value";
+}

@@ -102,6 +102,9 @@ const char *lf_json_get_str(const lf_json *obj, const char *key);
 double lf_json_num(const lf_json *v, double def);
 bool lf_json_bool(const lf_json *v, bool def);
 bool lf_json_is(const lf_json *v, lf_json_type t);
+/* "null", "false", "true", "a number", "a string", "an array", "an object": for messages
+ * such as "DisplayName is a number, not a string". NULL gives "nothing". */
+const char *lf_json_type_name(const lf_json *v);
 
 /* Append s[0..n) as a JSON string literal with quotes, escaping per RFC 8259 (control
  * characters as \u00XX; invalid UTF-8 bytes replaced by U+FFFD so output stays valid). */

@@ -386,16 +386,9 @@ typedef struct reader {
     size_t *hdr_len;
 } reader;
 
-static void reject(reader *r, long line, const char *field, int code, const char *msg)
+static void reject(reader *r, long line, const char *field, const char *msg)
 {
-    r->cnt->rejected++;
-    if (!r->sink->reject)
-        return;
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, code, "%s", msg);
-    lf_err_at(&e, r->src, line, 0, field);
-    r->sink->reject(r->sink->ud, &e);
+    lf_inv_reject(r->sink, r->cnt, r->src, line, field, "%s", msg);
 }
 
 static void reject_err(reader *r, lf_err *e)
@@ -623,19 +616,19 @@ int lf_csv_read(const char *src, const char *text, size_t len, const lf_inv_opts
         if (n > r.hdr_n) {
             char msg[128];
             snprintf(msg, sizeof msg, "row has %zu fields, the header %zu", n, r.hdr_n);
-            reject(&r, row.line, NULL, LF_EPARSE, msg);
+            reject(&r, row.line, NULL, msg);
             continue;
         }
         bool nul = false;
         for (size_t i = 0; i < row.n && !nul; i++)
             nul = memchr(row.field[i], '\0', row.len[i]) != NULL;
         if (nul) {   /* a C string would silently end there */
-            reject(&r, row.line, NULL, LF_EPARSE, "NUL byte in the row");
+            reject(&r, row.line, NULL, "NUL byte in the row");
             continue;
         }
         const char *name = field_or_null(&row, r.col[LF_CSV_ROLE_NAME]);
         if (!name || is_blank(name, row.len[r.col[LF_CSV_ROLE_NAME]])) {
-            reject(&r, row.line, r.hdr[r.col[LF_CSV_ROLE_NAME]], LF_EPARSE, "empty name");
+            reject(&r, row.line, r.hdr[r.col[LF_CSV_ROLE_NAME]], "empty name");
             continue;
         }
         lf_inv_rec rec;

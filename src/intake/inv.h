@@ -17,6 +17,7 @@
 #ifndef LF_INTAKE_INV_H
 #define LF_INTAKE_INV_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -80,5 +81,12 @@ typedef struct lf_inv_opts {
  */
 typedef int (*lf_inv_reader_fn)(const char *src, const char *text, size_t len, const lf_inv_opts *opts,
                                 const lf_inv_sink *sink, lf_inv_counts *counts, lf_err *err);
+
+/* Report a rejected row: counts it, and hands the sink an LF_EPARSE error located at
+ * src:line (field may be NULL) with the printf-style reason. The one way readers reject. */
+void lf_inv_reject(const lf_inv_sink *sink, lf_inv_counts *counts, const char *src, long line, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void lf_inv_vreject(const lf_inv_sink *sink, lf_inv_counts *counts, const char *src, long line, const char *field,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 #endif

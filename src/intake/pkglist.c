@@ -243,16 +243,10 @@ static bool common_line(ctx *c, span l)
 
 static void reject(ctx *c, long line, const char *field, span l, const char *why)
 {
-    c->cnt->rejected++;
     c->data_seen = true;
-    if (!c->sink->reject)
-        return;
-    lf_err e;
-    lf_err_clear(&e);
     l = trim(l);
-    lf_err_set(&e, LF_EPARSE, "%s: \"%.*s%s\"", why, (int)(l.n > 100 ? 100 : l.n), l.s, l.n > 100 ? "..." : "");
-    lf_err_at(&e, c->src, line, 0, field);
-    c->sink->reject(c->sink->ud, &e);
+    lf_inv_reject(c->sink, c->cnt, c->src, line, field, "%s: \"%.*s%s\"", why, (int)(l.n > 100 ? 100 : l.n), l.s,
+                  l.n > 100 ? "..." : "");
 }
 
 enum { F_NAME, F_VERSION, F_ARCH, F_DATE, F_N };

@@ -88,38 +88,16 @@ int lf_psjson_sniff(const char *text, size_t len)
     return score;
 }
 
-static const char *type_name(const lf_json *v)
-{
-    switch (v->type) {
-    case LF_JSON_NULL: return "null";
-    case LF_JSON_FALSE: return "false";
-    case LF_JSON_TRUE: return "true";
-    case LF_JSON_NUMBER: return "a number";
-    case LF_JSON_STRING: return "a string";
-    case LF_JSON_ARRAY: return "an array";
-    case LF_JSON_OBJECT: return "an object";
-    }
-    return "a value";
-}
 
 static void ps_reject(ps_ctx *c, long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void ps_reject(ps_ctx *c, long line, const char *field, const char *fmt, ...)
 {
-    c->counts->rejected++;
-    if (!c->sink->reject)
-        return;
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_inv_vreject(c->sink, c->counts, c->src, line, field, fmt, ap);
     va_end(ap);
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, c->src, line, 0, field);
-    c->sink->reject(c->sink->ud, &e);
 }
 
 /* One optional member as text: a string as written, a number as its source text, NULL
@@ -131,7 +109,7 @@ static bool ps_text(const lf_json *obj, const char *key, const char **out, const
     if (!v || v->type == LF_JSON_NULL)
         return true;
     if (v->type != LF_JSON_STRING && v->type != LF_JSON_NUMBER) {
-        *why = type_name(v);
+        *why = lf_json_type_name(v);
         return false;
     }
     if (strlen(v->u.str) != v->n) {
@@ -147,7 +125,7 @@ static bool ps_text(const lf_json *obj, const char *key, const char **out, const
 static int ps_element(ps_ctx *c, const lf_json *e, long line)
 {
     if (!lf_json_is(e, LF_JSON_OBJECT)) {
-        ps_reject(c, line, NULL, "element is %s, not an object with DisplayName", type_name(e));
+        ps_reject(c, line, NULL, "element is %s, not an object with DisplayName", lf_json_type_name(e));
         return 0;
     }
     const lf_json *dn = lf_json_get(e, "DisplayName");
@@ -157,7 +135,7 @@ static int ps_element(ps_ctx *c, const lf_json *e, long line)
         return 0;
     }
     if (dn->type != LF_JSON_STRING) {
-        ps_reject(c, line, "DisplayName", "DisplayName is %s, not a string", type_name(dn));
+        ps_reject(c, line, "DisplayName", "DisplayName is %s, not a string", lf_json_type_name(dn));
         return 0;
     }
     if (strlen(dn->u.str) != dn->n) {

@@ -109,38 +109,16 @@ static bool has_member(const char *t, size_t n, const char *qkey, const char *qv
     return false;
 }
 
-static const char *type_name(const lf_json *v)
-{
-    switch (v->type) {
-    case LF_JSON_NULL: return "null";
-    case LF_JSON_FALSE: return "false";
-    case LF_JSON_TRUE: return "true";
-    case LF_JSON_NUMBER: return "a number";
-    case LF_JSON_STRING: return "a string";
-    case LF_JSON_ARRAY: return "an array";
-    case LF_JSON_OBJECT: return "an object";
-    }
-    return "a value";
-}
 
 static void sb_reject(sb_ctx *c, long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void sb_reject(sb_ctx *c, long line, const char *field, const char *fmt, ...)
 {
-    c->counts->rejected++;
-    if (!c->sink->reject)
-        return;
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_inv_vreject(c->sink, c->counts, c->src, line, field, fmt, ap);
     va_end(ap);
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, c->src, line, 0, field);
-    c->sink->reject(c->sink->ud, &e);
 }
 
 static int sb_init(sb_ctx *c, const char *src, const lf_inv_opts *opts, const lf_inv_sink *sink,
@@ -239,7 +217,7 @@ static bool jtext(const lf_json *obj, const char *key, const char **out, const c
     if (!v || v->type == LF_JSON_NULL)
         return true;
     if (v->type != LF_JSON_STRING && v->type != LF_JSON_NUMBER) {
-        *why = type_name(v);
+        *why = lf_json_type_name(v);
         return false;
     }
     if (strlen(v->u.str) != v->n) {
@@ -351,7 +329,7 @@ static const char *cdx_ident(const lf_json *comp)
 static int cdx_component(sb_ctx *c, const lf_json *comp, long line)
 {
     if (!lf_json_is(comp, LF_JSON_OBJECT)) {
-        sb_reject(c, line, "components", "component is %s, not an object", type_name(comp));
+        sb_reject(c, line, "components", "component is %s, not an object", lf_json_type_name(comp));
         return 0;
     }
     const char *name = jname(comp, "name");
@@ -384,7 +362,7 @@ static int cdx_component(sb_ctx *c, const lf_json *comp, long line)
         return 0;
     if (!lf_json_is(kids, LF_JSON_ARRAY)) {
         sb_reject(c, line, "components", "components of \"%.200s\" is %s, not an array", name ? name : "",
-                  type_name(kids));
+                  lf_json_type_name(kids));
         return 0;
     }
     for (size_t i = 0; i < kids->n; i++)
@@ -480,7 +458,7 @@ int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv
         goto done;
     }
     if (!lf_json_is(comps, LF_JSON_ARRAY)) {
-        sb_reject(&c, 1, "components", "components is %s, not an array", type_name(comps));
+        sb_reject(&c, 1, "components", "components is %s, not an array", lf_json_type_name(comps));
         rc = LF_OK;
         goto done;
     }
@@ -568,7 +546,7 @@ int lf_sbom_spdx_sniff(const char *text, size_t len)
 static int spdx_package(sb_ctx *c, const lf_json *pkg, long line)
 {
     if (!lf_json_is(pkg, LF_JSON_OBJECT)) {
-        sb_reject(c, line, "packages", "package is %s, not an object", type_name(pkg));
+        sb_reject(c, line, "packages", "package is %s, not an object", lf_json_type_name(pkg));
         return 0;
     }
     const char *name = jname(pkg, "name");
@@ -640,7 +618,7 @@ int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_in
         goto done;
     }
     if (!lf_json_is(pkgs, LF_JSON_ARRAY)) {
-        sb_reject(&c, 1, "packages", "packages is %s, not an array", type_name(pkgs));
+        sb_reject(&c, 1, "packages", "packages is %s, not an array", lf_json_type_name(pkgs));
         rc = LF_OK;
         goto done;
     }

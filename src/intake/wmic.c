@@ -188,14 +188,7 @@ static void fwd_reject(void *ud, const lf_err *e)
 static void reject(const char *src, const lf_inv_sink *sink, lf_inv_counts *cnt, long line, const char *field,
                    const char *msg)
 {
-    cnt->rejected++;
-    if (!sink->reject)
-        return;
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, src, line, 0, field);
-    sink->reject(sink->ud, &e);
+    lf_inv_reject(sink, cnt, src, line, field, "%s", msg);
 }
 
 int lf_wmic_read(const char *src, const char *text, size_t len, const lf_inv_opts *opts, const lf_inv_sink *sink,
