@@ -42,7 +42,6 @@ typedef struct scan {
     lf_buf flags;             /* JSON items of the policy flags (per host, with or without CVEs) */
     lf_epss *epss;            /* <data>/epss.lfe when imported, else NULL */
     lf_finding_order order;
-    bool one_per_line;        /* raw inventories: one finding per (CVE, inventory line) */
     bool first_json;
     int fatal;
 } scan;
@@ -295,9 +294,11 @@ static bool seen_before(const void **keys, long *lines, size_t cap, const void *
     return false;
 }
 
-static int on_host(void *ud, const lf_inv_host *h)
+/* Match one host and print its findings. one_per_line: the host comes from a raw
+ * inventory, where one line may stand for several CPEs (a product's equivalent NVD names),
+ * so a CVE is reported once per line. */
+static int report_host(scan *s, const lf_inv_host *h, bool one_per_line)
 {
-    scan *s = ud;
     s->hosts++;
     s->items += h->nitems;
     const lf_hit *hits;
@@ -327,7 +328,7 @@ static int on_host(void *ud, const lf_inv_host *h)
         return 1;
     }
     for (size_t i = 0; i < nh; i++) {
-        if (s->one_per_line &&
+        if (one_per_line &&
             seen_before(keys, klines, cap, lf_vdb_vuln_id(s->db, hits[i].vuln), h->lines[hits[i].item]))
             continue;
         if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK) {
@@ -361,6 +362,11 @@ static int on_host(void *ud, const lf_inv_host *h)
     if (s->out.len > (1 << 16))
         flush_out(s);
     return 0;
+}
+
+static int on_host(void *ud, const lf_inv_host *h)
+{
+    return report_host(ud, h, false);
 }
 
 static void on_inv_error(void *ud, const lf_err *e)
@@ -519,10 +525,7 @@ static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_op
         for (size_t i = 0; i < g.n && !s->fatal; i++) {
             const char *const *raw = (const char *const *)g.h[i].raw;
             lf_inv_host h = {g.h[i].name, g.h[i].items, raw, g.h[i].lines, g.h[i].n};
-            s->one_per_line = true;
-            int stop = on_host(s, &h);
-            s->one_per_line = false;
-            if (stop)
+            if (report_host(s, &h, true))
                 break;
         }
     } else if (g.oom) {

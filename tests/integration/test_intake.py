@@ -180,6 +180,19 @@ def main():
         except ValueError as e:
             check(False, "vans scan --json prints JSON", f"{e}\n{out[:800]}\n{err}")
 
+        # a product NVD files under two names (zoom:meetings / zoom:zoom, equivalents.tsv):
+        # the sample's Zoom CVEs are filed under zoom:zoom only, the resolver writes
+        # zoom:meetings; both are matched, each CVE reported once
+        z = os.path.join(tmp, "zoom.csv")
+        with open(z, "w", encoding="utf-8") as fh:
+            fh.write('name,version,publisher\nZoom,5.10.0,"Zoom Video Communications, Inc."\n')
+        rc, out, err = run("vans", "scan", "--json", z, data=data)
+        try:
+            cves = [f["cve"] for f in json.loads(out)["findings"]]
+            check(len(cves) >= 1 and len(cves) == len(set(cves)),
+                  "an equivalent NVD name finds the CVEs filed under it, once each", out[:800])
+        except ValueError as e:
+            check(False, "vans scan --json prints JSON (zoom)", f"{e}\n{out[:400]}\n{err}")
     print(f"{passed} checks passed, {failures} failed")
     return 1 if failures else 0
 
