@@ -960,7 +960,7 @@ static int cfg_push(rec_ctx *x, cfgvec *cv, bool op_and, lf_vnode *nodes, size_t
     if (!nv)
         return LF_ENOMEM;
     memcpy(nv, nodes, nn * sizeof(lf_vnode));
-    cv->v[cv->n++] = (lf_vconfig){op_and, nn, nv};
+    cv->v[cv->n++] = (lf_vconfig){.op_and = op_and, .nnode = nn, .node = nv};
     return LF_OK;
 }
 
@@ -1167,7 +1167,7 @@ static int cpeapp_configs(rec_ctx *x, const char *path, const lf_json *arr, cfgv
         }
         if (vgrow(x->a, (void **)&cfgs->v, &cfgs->cap, cfgs->n, sizeof(lf_vconfig)))
             return LF_ENOMEM;
-        cfgs->v[cfgs->n++] = (lf_vconfig){op && !strcmp(op, "AND"), nn, vn};
+        cfgs->v[cfgs->n++] = (lf_vconfig){.op_and = op && !strcmp(op, "AND"), .nnode = nn, .node = vn};
     }
     return LF_OK;
 }

@@ -154,19 +154,20 @@ static bool is_langtag(const char *v, size_t n)
     return false;
 }
 
-/* Attribute-specific rules once a value is decoded: part is a/o/h, language a tag. */
+/* Attribute-specific rules once a value is decoded: part is a/o/h (or lianfang's p, see
+ * cpe.h), language a tag. */
 static int check_attr(lf_err *err, int attr, const char *v, size_t vn, const char *raw,
                       size_t rawn, size_t pos)
 {
     if (attr == LF_CPE_PART) {
-        if (vn == 1 && (v[0] == 'a' || v[0] == 'o' || v[0] == 'h'))
+        if (vn == 1 && (v[0] == 'a' || v[0] == 'o' || v[0] == 'h' || v[0] == 'p'))
             return LF_OK;
         if (rawn == 1) {
             char q[8];
-            return perr(err, LF_EPARSE, attr, pos + 1, "part must be a, o or h, got %s",
+            return perr(err, LF_EPARSE, attr, pos + 1, "part must be a, o, h or p, got %s",
                         lf_err_byte((unsigned char)raw[0], q));
         }
-        return perr(err, LF_EPARSE, attr, pos + 1, "part must be a, o or h, got '%.*s'",
+        return perr(err, LF_EPARSE, attr, pos + 1, "part must be a, o, h or p, got '%.*s'",
                     (int)(rawn > 40 ? 40 : rawn), raw);
     }
     if (attr == LF_CPE_LANGUAGE && !is_langtag(v, vn))
@@ -911,7 +912,7 @@ int lf_cpe_set_plain(lf_cpe *c, int attr, const char *s, size_t n)
             return LF_EINVAL;   /* control or non-ASCII: no CPE spelling */
         }
     }
-    if (attr == LF_CPE_PART && !(w == 1 && (tmp[0] == 'a' || tmp[0] == 'o' || tmp[0] == 'h')))
+    if (attr == LF_CPE_PART && !(w == 1 && (tmp[0] == 'a' || tmp[0] == 'o' || tmp[0] == 'h' || tmp[0] == 'p')))
         return LF_EINVAL;
     if (attr == LF_CPE_LANGUAGE && !is_langtag(tmp, w))
         return LF_EINVAL;

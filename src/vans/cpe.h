@@ -9,6 +9,14 @@
  * ("cpe:2.3:a:vendor:product:...", 7695 §6.2) and URI ("cpe:/a:vendor:product", 7695
  * §6.1, with %xx and the packed edition "~" form).
  *
+ * Part 'p' is lianfang's own extension next to a/o/h: a package of a distribution or a
+ * language ecosystem, so OSV and purl criteria ride the same index and matcher:
+ * cpe:2.3:p:<ecosystem>:<package>:<version>:*:*:*:*:<release>:*:* with ecosystem the
+ * OSV ecosystem family (debian, ubuntu, alpine, almalinux, rocky_linux, red_hat, npm,
+ * pypi, maven, go, nuget, ...), package as the ecosystem names it, release the
+ * distribution release ("12", "22.04", "3.19", "9"; ANY for language ecosystems). Such
+ * names never leave lianfang (src/feeds/osv.h builds them).
+ *
  * Ownership: lf_cpe is plain caller storage with no pointers to free; values live in
  * its own buffer. Copy it with assignment.
  */

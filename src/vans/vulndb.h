@@ -37,6 +37,7 @@
 
 #include "core/err.h"
 #include "vans/cvss.h"
+#include "vans/pkgver.h"   /* lf_vscheme */
 
 typedef enum {
     LF_SRC_NONE = 0,
@@ -94,11 +95,6 @@ typedef struct lf_vref {
     uint32_t tags;           /* LF_REF_* bits */
 } lf_vref;
 
-/* Version scheme of a criterion's range. */
-typedef enum {
-    LF_VS_GENERIC = 0,       /* version.h order (NVD ranges) */
-    LF_VS_UNORDERED = 1,     /* e.g. git commits: never ordered, always "needs review" */
-} lf_vscheme;
 
 typedef struct lf_vcrit {
     bool vulnerable;
@@ -122,6 +118,11 @@ typedef struct lf_vconfig {
     bool op_and;             /* configuration operator AND: every node must hold */
     size_t nnode;
     lf_vnode *node;
+    /* A statement that the products it matches are NOT affected (CSAF known_not_affected
+     * and fixed product ids): a satisfied not_affected configuration makes a hit of kind
+     * LF_HIT_NOT_AFFECTED, which the finding's source precedence weighs against the
+     * affected statements of other sources (finding.h). */
+    bool not_affected;
 } lf_vconfig;
 
 typedef struct lf_vdoc {

@@ -96,7 +96,7 @@ static void test_match_version_ranges(void **state)
     lf_vcrit c1[] = {CRIT(true, "cpe:2.3:a:gitlab:gitlab:*:*:*:*:community:*:*:*", "11.9.0", true, "13.8.8", false)};
     lf_vcrit c2[] = {CRIT(true, "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*", "1.1.1", false, "1.1.1t", true)};
     lf_vnode n1[] = {{false, false, 1, c1}}, n2[] = {{false, false, 1, c2}};
-    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{false, 1, n2}};
+    lf_vconfig cf1[] = {{false, 1, n1, false}}, cf2[] = {{false, 1, n2, false}};
     lf_vdoc docs[] = {doc1("CVE-1-0001", cf1, 1), doc1("CVE-1-0002", cf2, 1)};
     fixture fx;
     fx_build(&fx, docs, 2);
@@ -126,7 +126,7 @@ static void test_match_running_on_platform(void **state)
     lf_vcrit app[] = {CRIT(true, "cpe:2.3:a:rarlab:winrar:*:*:*:*:*:*:*:*", NULL, false, "7.13", false)};
     lf_vcrit os[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     lf_vnode nodes[] = {{false, false, 1, app}, {false, false, 1, os}};
-    lf_vconfig cfg[] = {{true, 2, nodes}};
+    lf_vconfig cfg[] = {{true, 2, nodes, false}};
     lf_vdoc docs[] = {doc1("CVE-2025-8088", cfg, 1)};
     fixture fx;
     fx_build(&fx, docs, 1);
@@ -156,7 +156,7 @@ static void test_match_firmware_on_hardware(void **state)
     lf_vcrit fw[] = {CRIT(true, "cpe:2.3:o:zyxel:usg_flex_100_firmware:*:*:*:*:*:*:*:*", "4.50", true, "5.21\\(aazf.7\\)c0", true)};
     lf_vcrit hw[] = {CRIT(false, "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     lf_vnode nodes[] = {{false, false, 1, fw}, {false, false, 1, hw}};
-    lf_vconfig cfg[] = {{true, 2, nodes}};
+    lf_vconfig cfg[] = {{true, 2, nodes, false}};
     lf_vdoc docs[] = {doc1("CVE-2022-30525", cfg, 1)};
     fixture fx;
     fx_build(&fx, docs, 1);
@@ -181,7 +181,7 @@ static void test_match_node_and_negate(void **state)
     lf_vcrit app[] = {CRIT(true, "cpe:2.3:a:acme:client:*:*:*:*:*:*:*:*", NULL, false, "3.0", false)};
     lf_vnode n1[] = {{true, false, 2, both}};
     lf_vnode n2[] = {{false, false, 1, app}, {false, true, 1, neg}};
-    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{true, 2, n2}};
+    lf_vconfig cf1[] = {{false, 1, n1, false}}, cf2[] = {{true, 2, n2, false}};
     lf_vdoc docs[] = {doc1("CVE-9-0001", cf1, 1), doc1("CVE-9-0002", cf2, 1)};
     fixture fx;
     fx_build(&fx, docs, 2);
@@ -203,7 +203,7 @@ static void test_match_exact_update_review(void **state)
                      CRIT(true, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     lf_vcrit c2[] = {CRIT(true, "cpe:2.3:a:7-zip:7-zip:*:*:*:*:*:*:*:*", NULL, false, "24.09", false)};
     lf_vnode n1[] = {{false, false, 2, c1}}, n2[] = {{false, false, 1, c2}};
-    lf_vconfig cf1[] = {{false, 1, n1}}, cf2[] = {{false, 1, n2}};
+    lf_vconfig cf1[] = {{false, 1, n1, false}}, cf2[] = {{false, 1, n2, false}};
     lf_vdoc docs[] = {doc1("CVE-5-0001", cf1, 1), doc1("CVE-5-0002", cf2, 1)};
     fixture fx;
     fx_build(&fx, docs, 2);
@@ -237,7 +237,7 @@ static void test_match_not_yet_analysed(void **state)
     (void)state;
     lf_vcrit c1[] = {CRIT(true, "cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*", NULL, false, "2.4.50", false)};
     lf_vnode n1[] = {{false, false, 1, c1}};
-    lf_vconfig cf1[] = {{false, 1, n1}};
+    lf_vconfig cf1[] = {{false, 1, n1, false}};
     lf_vdoc docs[] = {doc1("CVE-1-0001", cf1, 1), doc1("CVE-2024-38475", NULL, 0), doc1("CVE-2024-0002", NULL, 0)};
     docs[1].description = "Improper escaping of output in mod_rewrite in Apache HTTP Server 2.4.59 and earlier allows ...";
     docs[1].status = "Awaiting Analysis";
@@ -267,21 +267,21 @@ static void test_match_undecided_never_silent(void **state)
     static lf_vcrit win[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     static lf_vcrit a1[] = {CRIT(true, "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*", "1.5", true, "3.0", false)};
     static lf_vnode na0[] = {{false, false, 1, a0}, {false, false, 1, win}}, na1[] = {{false, false, 1, a1}};
-    static lf_vconfig ca[] = {{true, 2, na0}, {false, 1, na1}};
+    static lf_vconfig ca[] = {{true, 2, na0, false}, {false, 1, na1, false}};
     static lf_vcrit q0[] = {CRIT(true, "cpe:2.3:a:v:q:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
     static lf_vnode nq[] = {{false, false, 1, q0}, {false, false, 1, win}};
-    static lf_vconfig cq[] = {{true, 2, nq}};
+    static lf_vconfig cq[] = {{true, 2, nq, false}};
     static lf_vcrit xy[] = {CRIT(true, "cpe:2.3:a:v:x:*:*:*:*:*:*:*:*", NULL, false, "2", false),
                             CRIT(true, "cpe:2.3:a:v:y:*:*:*:*:*:*:*:*", NULL, false, "3", false)};
     static lf_vnode nxy[] = {{true, false, 2, xy}};
-    static lf_vconfig cxy[] = {{false, 1, nxy}};
+    static lf_vconfig cxy[] = {{false, 1, nxy, false}};
     static lf_vcrit r0[] = {CRIT(true, "cpe:2.3:a:v:r:*:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     static lf_vcrit os0[] = {CRIT(false, "cpe:2.3:o:v:os:*:*:*:*:*:*:*:*", "1.0", true, "5.0", false)};
     static lf_vnode nr[] = {{false, false, 1, r0}, {false, false, 1, os0}};
-    static lf_vconfig cr[] = {{true, 2, nr}};
+    static lf_vconfig cr[] = {{true, 2, nr, false}};
     static lf_vcrit s0[] = {CRIT(true, "cpe:2.3:a:v:s:1.2:*:*:*:*:*:*:*", NULL, false, NULL, false)};
     static lf_vnode ns[] = {{false, false, 1, s0}};
-    static lf_vconfig cs[] = {{false, 1, ns}};
+    static lf_vconfig cs[] = {{false, 1, ns, false}};
     lf_vdoc docs[] = {doc1("CVE-7-0001", ca, 2), doc1("CVE-7-0002", cq, 1), doc1("CVE-7-0003", cxy, 1),
                       doc1("CVE-7-0004", cr, 1), doc1("CVE-7-0005", cs, 1)};
     fixture fx;
@@ -325,12 +325,12 @@ static void test_match_prose_more_and_negated_review(void **state)
     static lf_vcrit g0[] = {CRIT(true, "cpe:2.3:a:acme:gizmo:*:*:*:*:*:*:*:*", NULL, false, "0.1", false)};
     static lf_vcrit k0[] = {CRIT(true, "cpe:2.3:a:acme:knob:*:*:*:*:*:*:*:*", NULL, false, "0.1", false)};
     static lf_vnode nw[] = {{false, false, 1, w0}}, ng[] = {{false, false, 1, g0}}, nk[] = {{false, false, 1, k0}};
-    static lf_vconfig cw[] = {{false, 1, nw}}, cg[] = {{false, 1, ng}}, ck[] = {{false, 1, nk}};
+    static lf_vconfig cw[] = {{false, 1, nw, false}}, cg[] = {{false, 1, ng, false}}, ck[] = {{false, 1, nk, false}};
     /* foo < 2.0, unless hotfix (unordered range: always undecided) */
     static lf_vcrit f0[] = {CRIT(true, "cpe:2.3:a:acme:foo:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
     static lf_vcrit h0[] = {{false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", "1", true, NULL, false, LF_VS_UNORDERED, NULL}};
     static lf_vnode nf[] = {{false, false, 1, f0}, {false, true, 1, h0}};
-    static lf_vconfig cf[] = {{true, 2, nf}};
+    static lf_vconfig cf[] = {{true, 2, nf, false}};
     lf_vdoc docs[] = {doc1("CVE-2002-0001", cw, 1), doc1("CVE-2002-0002", cg, 1), doc1("CVE-2002-0003", ck, 1),
                       doc1("CVE-2003-0001", NULL, 0), doc1("CVE-2003-0002", NULL, 0), doc1("CVE-2003-0003", NULL, 0),
                       doc1("CVE-2004-0001", cf, 1)};
@@ -368,7 +368,7 @@ static void test_match_description_ranges(void **state)
         snprintf(cpes[i], sizeof cpes[i], "cpe:2.3:a:acme:%s:*:*:*:*:*:*:*:*", prods[i]);
         cr[i][0] = (lf_vcrit)CRIT(true, cpes[i], NULL, false, "0.1", false);
         nd[i][0] = (lf_vnode){false, false, 1, cr[i]};
-        cf[i][0] = (lf_vconfig){false, 1, nd[i]};
+        cf[i][0] = (lf_vconfig){false, 1, nd[i], false};
         snprintf(ids[i], sizeof ids[i], "CVE-2000-%04d", i);
         docs[i] = doc1(ids[i], cf[i], 1);
     }
@@ -453,7 +453,7 @@ static lf_vdoc *gen_doc(gen *g, const char *source_id, lf_source src, bool cfg_a
     snprintf(g->ids[i], sizeof g->ids[i], "%s", source_id);
     g->docs[i] = doc1(g->ids[i], nnode ? g->cfg[i] : NULL, nnode ? 1 : 0);
     g->docs[i].source = src;
-    g->cfg[i][0] = (lf_vconfig){cfg_and, nnode, g->node[i]};
+    g->cfg[i][0] = (lf_vconfig){cfg_and, nnode, g->node[i], false};
     return &g->docs[i];
 }
 

@@ -22,7 +22,7 @@ static lf_vdoc mk(const char *id, const char *modified, const char *desc)
     static lf_vcrit crit[] = {{true, "cpe:2.3:a:acme:tool:*:*:*:*:*:*:*:*", "1.0", true, "2.0", false,
                                LF_VS_GENERIC, "ID-1"}};
     static lf_vnode node[] = {{false, false, 1, crit}};
-    static lf_vconfig cfg[] = {{false, 1, node}};
+    static lf_vconfig cfg[] = {{false, 1, node, false}};
     static lf_vmetric met[] = {{"nvd@nist.gov", true, LF_CVSS_V31, 98, LF_SEV_CRITICAL,
                                 "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}};
     static lf_vref ref[] = {{"https://acme.example/advisory", "acme", LF_REF_VENDOR_ADVISORY | LF_REF_PATCH}};
