@@ -22,6 +22,7 @@ static const cli_cmd commands[] = {
     {"inventory", lf_cli_inventory, "read raw inventories (CSV, PowerShell, wmic, dpkg, rpm, SBOM) and resolve CPEs"},
     {"user", lf_cli_user, "manage platform users (user add: the first national admin)"},
     {"serve", lf_cli_serve, "run the platform server (HTTP API, /healthz, /metrics)"},
+    {"notify", lf_cli_notify, "notify test: send a sample notice through the configured mail relay and webhook"},
 };
 
 static void usage(FILE *f)
@@ -44,6 +45,7 @@ static void usage(FILE *f)
             "  lianfang inventory normalize [--json] [--format F] FILE...   raw inventory → CPEs + report\n"
             "  lianfang user add --login L --role R --org CODE --email E   password on stdin\n"
             "  lianfang serve [--config FILE] [--listen ADDR] [--port N]    the platform server\n"
+            "  lianfang notify test --to ADDR [--kind K] [--webhook]        check the mail/webhook settings\n"
             "\n"
             "options:\n"
             "  --data DIR   data directory (default $LIANFANG_DATA, else ~/.local/share/lianfang)\n"

@@ -24,6 +24,8 @@ int lf_cli_main(int argc, char **argv);
 
 /* Subcommands: argv[0] is the subcommand name. */
 int lf_cli_feed(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang feed sync nvd|kev|csaf`: download feeds over HTTP (cli_sync.c); argv[0] = "sync". */
+int lf_cli_feed_sync(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_vans(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_cvss(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_inventory(int argc, char **argv, const lf_cli_env *env);
@@ -31,6 +33,8 @@ int lf_cli_inventory(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_user(int argc, char **argv, const lf_cli_env *env);
 /* `lianfang serve`: the platform server (cli_serve.c). */
 int lf_cli_serve(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang notify test`: send a sample notice by mail and webhook (cli_notify.c). */
+int lf_cli_notify(int argc, char **argv, const lf_cli_env *env);
 
 /* Inventory intake shared by `inventory normalize` and `vans scan` (cli_inventory.c). */
 struct lf_intake;
