@@ -6,6 +6,11 @@ set -eu
 PKGS="build-essential cmake pkg-config zlib1g-dev libcmocka-dev python3 libutf8proc-dev libopencc-dev libopencc-data libexpat1-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev"
 if [ "${1:-build}" = "test" ]; then
   PKGS="$PKGS clang libclang-rt-14-dev python3-aiosmtpd"
+  # the web dashboard's browser test: Debian's chromium (never a downloaded build), CJK
+  # fonts for readable screenshots, and node + npm for playwright-core when node is missing
+  PKGS="$PKGS chromium fonts-noto-cjk"
+  command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+  command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
 missing=""
 for p in $PKGS; do

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/file.h"
 #include "server/server_int.h"
@@ -81,6 +82,7 @@ void lf_server_free(lf_server *s)
     lf_epss_close(s->epss);
     lf_vdb_close(s->vdb);
     lf_store_close(s->store);
+    lf_http_static_free(s->web);
     pthread_mutex_destroy(&s->work);
     free(s);
 }
@@ -90,11 +92,83 @@ int lf_server_has_index(const lf_server *s)
     return s && s->vdb != NULL;
 }
 
+/* ---------------------------------------------------------------- the web UI (static files) */
+
+static bool has_index(const char *dir)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/index.html", dir);
+    return lf_file_exists(p);
+}
+
+bool lf_server_web_dir(char *out, size_t cap)
+{
+    const char *env = getenv("LIANFANG_WEB_DIR");
+    if (env && *env) {
+        snprintf(out, cap, "%s", env);
+        return has_index(out);   /* an explicit choice is not second-guessed */
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(out, cap, "%s/../share/lianfang/web", exe);
+            if (has_index(out))
+                return true;
+            snprintf(out, cap, "%s/web", exe);
+            if (has_index(out))
+                return true;
+        }
+    }
+#ifdef LF_SOURCE_DIR
+    snprintf(out, cap, "%s/web", LF_SOURCE_DIR);
+    if (has_index(out))
+        return true;
+#endif
+    return false;
+}
+
+/* GET /: the dashboard lives under /ui/ so that its relative links stay below one prefix. */
+static int web_root(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    (void)app;
+    (void)req;
+    lf_http_resp_set_status(resp, 302);
+    int rc = lf_http_resp_set_type(resp, "text/plain; charset=utf-8");
+    if (!rc)
+        rc = lf_http_resp_add_header(resp, "Location", "/ui/");
+    if (!rc)
+        rc = lf_buf_puts(lf_http_resp_body(resp), "the dashboard is at /ui/\n");
+    return rc;
+}
+
+static int web_routes(lf_server *s, lf_http *h, lf_err *err)
+{
+    char dir[4200];
+    if (!lf_server_web_dir(dir, sizeof dir)) {
+        lf_server_logf(s, "no web UI found (set LIANFANG_WEB_DIR to the web/ directory): serving the API only");
+        return LF_OK;
+    }
+    lf_http_static_opts o = {0};
+    o.root = dir;
+    int rc = lf_http_static_new(&o, &s->web, err);
+    if (rc)
+        return rc;
+    if ((rc = lf_http_route(h, "GET", "/", web_root, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "GET", "/ui/{*path}", lf_http_static_handler, s->web, 0, err)))
+        return rc;
+    return LF_OK;
+}
+
 int lf_server_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     int rc;
     if ((rc = lf_api_auth_routes(s, h, err)) || (rc = lf_api_orgs_routes(s, h, err)) ||
-        (rc = lf_api_uploads_routes(s, h, err)) || (rc = lf_api_findings_routes(s, h, err)))
+        (rc = lf_api_uploads_routes(s, h, err)) || (rc = lf_api_findings_routes(s, h, err)) ||
+        (rc = lf_api_overview_routes(s, h, err)) || (rc = web_routes(s, h, err)))
         return rc;
     return LF_OK;
 }

@@ -30,6 +30,7 @@ struct lf_server {
     lf_deadline_policy deadline;
     lf_http_error_fn log;
     void *log_ud;
+    lf_http_static *web;         /* the web UI's files (lf_server_routes), NULL when none found */
 };
 
 /* The authenticated caller of a request. A token has no role: it may read within its
@@ -95,5 +96,11 @@ int lf_api_auth_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_orgs_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_findings_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_overview_routes(lf_server *s, lf_http *h, lf_err *err);
+
+/* The web UI's directory: $LIANFANG_WEB_DIR, else <bindir>/../share/lianfang/web
+ * (installed), <bindir>/web, then the source tree's web/ (build tree, make demo); the first
+ * holding index.html. Fills out and returns true, or false when there is none. */
+bool lf_server_web_dir(char *out, size_t cap);
 
 #endif

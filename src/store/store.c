@@ -1674,3 +1674,65 @@ int lf_store_metrics_get(lf_store *s, lf_id scope, const char *month, lf_store_m
     NEED(valid_month(month), "metrics: month '%.8s' is not YYYY-MM", month);
     return s->ops->metrics(s, scope, month, out, err);
 }
+
+/* ---------------------------------------------------------------- dashboard aggregates (web UI) */
+
+int lf_store_overview(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
+                      lf_store_overview_row *total, lf_store_overview_row **rows, size_t *n,
+                      bool *more, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && total && rows && n && more);
+    NEED(org > 0, "overview: an org is required");
+    NEED(q && valid_month(q->month), "overview: month must be YYYY-MM");
+    NEED(q->today && q->late_notice && valid_date_or_null(q->today) && valid_date_or_null(q->late_notice),
+         "overview: today and late_notice must be YYYY-MM-DD");
+    memset(total, 0, sizeof *total);
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    return s->ops->overview(s, org, q, a, total, rows, n, more, err);
+}
+
+int lf_store_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths, lf_store_trend *out,
+                    lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(out);
+    NEED(org > 0, "trends: an org is required");
+    NEED(valid_month(first), "trends: the first month must be YYYY-MM");
+    NEED(nmonths >= 1 && nmonths <= 120, "trends: 1 to 120 months");
+    memset(out, 0, nmonths * sizeof *out);
+    int y = (first[0] - '0') * 1000 + (first[1] - '0') * 100 + (first[2] - '0') * 10 + (first[3] - '0');
+    int m = two_digits(first + 5);
+    for (unsigned i = 0; i < nmonths; i++) {
+        char *o = out[i].month;   /* "YYYY-MM": valid_month bounds y to 4 digits */
+        o[0] = (char)('0' + y / 1000 % 10);
+        o[1] = (char)('0' + y / 100 % 10);
+        o[2] = (char)('0' + y / 10 % 10);
+        o[3] = (char)('0' + y % 10);
+        o[4] = '-';
+        o[5] = (char)('0' + m / 10);
+        o[6] = (char)('0' + m % 10);
+        o[7] = '\0';
+        out[i].median_fix_days = -1;
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
+    }
+    return s->ops->trends(s, org, first, nmonths, out, err);
+}
+
+int lf_store_host_summary(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
+                          lf_store_host_sum **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    NEED(agency > 0, "hosts: an agency is required");
+    NEED(today && valid_date_or_null(today), "hosts: today must be YYYY-MM-DD");
+    return s->ops->host_summary(s, agency, today, pg, a, out, n, err);
+}

@@ -529,4 +529,84 @@ typedef struct lf_store_metrics {
 int lf_store_metrics_get(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out,
                          lf_err *err);
 
+/* ---------------------------------------------------------------- dashboard aggregates (web UI) */
+
+/* Open findings (OPEN or MEASURE_FILED) by severity: the index of each counter. */
+enum {
+    LF_SEV_IDX_CRITICAL = 0,
+    LF_SEV_IDX_HIGH,
+    LF_SEV_IDX_MEDIUM,
+    LF_SEV_IDX_LOW,
+    LF_SEV_IDX_NONE,                   /* NONE, no score, or anything else */
+    LF_SEV_IDX_COUNT
+};
+
+/* What an overview is computed against: every string is required. */
+typedef struct lf_store_overview_q {
+    const char *month;                 /* "YYYY-MM": the monthly upload counted as done */
+    const char *today;                 /* "YYYY-MM-DD": due dates before it are overdue */
+    double high_cvss;                  /* a "high" finding: CVSS >= this (7.0) */
+    /* "YYYY-MM-DD": a high finding noticed on or before this day is late (today minus the
+     * programme's month), which marks its agency for the B-level limit */
+    const char *late_notice;
+} lf_store_overview_q;
+
+/* The figures of one organisation, over the agencies at any depth under it. */
+typedef struct lf_store_overview_row {
+    lf_store_org org;                  /* emails empty */
+    uint64_t agencies;
+    uint64_t connected;                /* with a published upload ever or a live API token */
+    uint64_t uploaded;                 /* with a CURRENT snapshot for q->month */
+    uint64_t hosts;
+    uint64_t open[LF_SEV_IDX_COUNT];
+    uint64_t open_kev;                 /* open and KEV-listed */
+    uint64_t overdue;                  /* open with due_date < q->today */
+    uint64_t b_agencies;               /* level-B agencies */
+    uint64_t b_late;                   /* ... with a late high finding (the 30 % limit) */
+    uint64_t flagged;                  /* banned/non-official software in q->month's snapshots */
+    uint64_t fixed;                    /* FIXED findings with a fix time */
+    double median_fix_days;            /* median of (fixed_at - first_seen) in days; < 0 none */
+} lf_store_overview_row;
+
+/*
+ * Overview of org: *total gets org's own figures, *rows (arena, may be NULL with *n 0) one
+ * row per direct child in id order (none for an agency). Computed by the backend in a few
+ * aggregate queries, never by reading rows into memory. LF_ENOTFOUND: no such org.
+ * Children are capped at LF_STORE_PAGE_MAX (*more set when there were more).
+ */
+int lf_store_overview(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
+                      lf_store_overview_row *total, lf_store_overview_row **rows, size_t *n,
+                      bool *more, lf_err *err);
+
+/* One month of trends, under an org. */
+typedef struct lf_store_trend {
+    char month[8];                     /* "YYYY-MM" */
+    uint64_t open[LF_SEV_IDX_COUNT];   /* open at the end of the month (see below) */
+    uint64_t fixed;                    /* findings fixed during the month */
+    double median_fix_days;            /* their median fix time; < 0 none */
+    uint64_t agencies;                 /* agencies that existed at the month's end */
+    uint64_t uploaded;                 /* ... of which had a CURRENT snapshot of the month */
+} lf_store_trend;
+
+/*
+ * nmonths (1..120) consecutive months starting at first ("YYYY-MM") into out (caller's
+ * array of nmonths). Months are taken in Taiwan time (UTC+8, the programme's clock). Open
+ * at a month's end: first seen before it and not closed by then, where a finding is closed
+ * at fixed_at when FIXED, at its last update when RISK_ACCEPTED or FALSE_POSITIVE, and not
+ * at all otherwise (the current rows, not a replay of the audit trail).
+ */
+int lf_store_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths, lf_store_trend *out,
+                    lf_err *err);
+
+/* A host with its open findings, for the agency page. */
+typedef struct lf_store_host_sum {
+    lf_store_host host;
+    uint64_t open[LF_SEV_IDX_COUNT];
+    uint64_t open_kev;
+    uint64_t overdue;                  /* due_date < today */
+} lf_store_host_sum;
+/* Hosts of one agency (paged, id order) with their open-finding counts. */
+int lf_store_host_summary(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
+                          lf_store_host_sum **out, size_t *n, lf_err *err);
+
 #endif

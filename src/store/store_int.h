@@ -142,6 +142,15 @@ typedef struct lf_store_ops {
 
     int (*metrics)(lf_store *s, lf_id scope, const char *month, lf_store_metrics *out,
                    lf_err *err);
+
+    /* dashboard aggregates (web UI): arguments validated by store.c */
+    int (*overview)(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
+                    lf_store_overview_row *total, lf_store_overview_row **rows, size_t *n, bool *more,
+                    lf_err *err);
+    int (*trends)(lf_store *s, lf_id org, const char *first, unsigned nmonths, lf_store_trend *out,
+                  lf_err *err);
+    int (*host_summary)(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
+                        lf_store_host_sum **out, size_t *n, lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

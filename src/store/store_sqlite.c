@@ -221,10 +221,18 @@ typedef struct migration {
 
 static int seed_orgs(sq_conn *c, lf_store *s, lf_err *err);
 
+/* Dashboard aggregates (web UI): one covering index, so the overview and trends of the
+ * whole country read the findings' index instead of every row (national overview of
+ * 400,000 findings: bench/bench_overview.py). */
+static const char schema_v2[] =
+    "CREATE INDEX findings_dashboard ON findings(agency_id, state, severity, kev, cvss, due_date, "
+    "notice_date, fixed_at, first_seen, updated);";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
      schema_v1, seed_orgs},
+    {2, "covering index of findings for the dashboard aggregates", schema_v2, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -391,9 +399,88 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                  "FROM uploads WHERE " IN_SCOPE("agency_id", "?1") " AND month = ?2 "    \
                  "AND status <> 'pending'")
 
+/* ---- dashboard aggregates (web UI): lf_store_overview, lf_store_trends, lf_store_host_summary.
+ * Everything is summed in SQL over the org closure table; only one row per child org (or per
+ * month, or per host) comes back to C. */
+#define OPEN_STATE "state IN ('open', 'measure_filed')"
+#define SEV_SUMS                                                                         \
+    "sum(severity = 'CRITICAL'), sum(severity = 'HIGH'), sum(severity = 'MEDIUM'), "     \
+    "sum(severity = 'LOW'), sum(severity IS NULL OR severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW'))"
+/* ?1 org, ?2 1 = the org itself / 0 = its children, ?3 month, ?4 today, ?5 high CVSS,
+ * ?6 late notice date, ?7 after (child id), ?8 limit */
+#define OV_KIDS                                                                          \
+    "WITH ch AS (SELECT * FROM orgs WHERE CASE WHEN ?2 THEN id = ?1 ELSE parent_id = ?1 END AND id > ?7), " \
+    "kids(child, agency) AS (SELECT ch.id, t.descendant FROM ch JOIN org_tree t ON t.ancestor = ch.id " \
+    "  JOIN orgs a ON a.id = t.descendant AND a.kind = 'agency') "
+#define SQ_STATEMENTS_DASHBOARD(X)                                                       \
+    X(OV_MAIN, OV_KIDS ", "                                                              \
+               "fa(agency, c, h, m, l, x, kev, overdue, late) AS (SELECT agency_id, " SEV_SUMS ", " \
+               "  sum(kev), sum(due_date < ?4), max(cvss >= ?5 AND notice_date <= ?6) FROM findings " \
+               "  WHERE " OPEN_STATE " AND agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), " \
+               "ha(agency, hosts) AS (SELECT agency_id, count(*) FROM hosts "           \
+               "  WHERE agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), "    \
+               "ua(agency, done, flagged) AS (SELECT agency_id, max(status = 'current' AND month = ?3), " \
+               "  sum(CASE WHEN status = 'current' AND month = ?3 "                     \
+               "      THEN coalesce(json_extract(report_json, '$.flagged'), 0) ELSE 0 END) FROM uploads " \
+               "  WHERE status <> 'pending' AND agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), " \
+               "ta(agency) AS (SELECT DISTINCT org_id FROM api_tokens WHERE revoked = 0 " \
+               "  AND org_id IN (SELECT agency FROM kids)) "                             \
+               "SELECT " ORG_COLS ", count(k.agency), "                                 \
+               "  coalesce(sum(ua.agency IS NOT NULL OR ta.agency IS NOT NULL), 0), coalesce(sum(ua.done), 0), " \
+               "  coalesce(sum(ha.hosts), 0), coalesce(sum(fa.c), 0), coalesce(sum(fa.h), 0), " \
+               "  coalesce(sum(fa.m), 0), coalesce(sum(fa.l), 0), coalesce(sum(fa.x), 0), " \
+               "  coalesce(sum(fa.kev), 0), coalesce(sum(fa.overdue), 0), coalesce(sum(a.level = 'B'), 0), " \
+               "  coalesce(sum(a.level = 'B' AND coalesce(fa.late, 0)), 0), coalesce(sum(ua.flagged), 0) " \
+               "FROM ch o LEFT JOIN kids k ON k.child = o.id LEFT JOIN orgs a ON a.id = k.agency " \
+               "LEFT JOIN fa ON fa.agency = k.agency LEFT JOIN ha ON ha.agency = k.agency " \
+               "LEFT JOIN ua ON ua.agency = k.agency LEFT JOIN ta ON ta.agency = k.agency " \
+               "GROUP BY o.id ORDER BY o.id LIMIT ?8")                                  \
+    /* a true median: the middle row (or the mean of the two middle rows) of each child */ \
+    X(OV_MEDIAN, OV_KIDS ", "                                                            \
+                 "d(child, days) AS (SELECT k.child, (f.fixed_at - f.first_seen) / 86400.0 FROM findings f " \
+                 "  JOIN kids k ON k.agency = f.agency_id WHERE f.state = 'fixed' AND f.fixed_at > 0), " \
+                 "r AS (SELECT child, days, row_number() OVER (PARTITION BY child ORDER BY days) AS rn, " \
+                 "  count(*) OVER (PARTITION BY child) AS n FROM d) "                    \
+                 "SELECT child, avg(days), max(n) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) " \
+                 "  AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL AND ?6 IS NOT NULL " \
+                 "GROUP BY child ORDER BY child LIMIT ?8")                               \
+    /* ?1 org, ?2 first month, ?3 offset of the programme's clock from UTC (s) */     \
+    X(TR_OPEN, "WITH f(sev, om, cm) AS (SELECT CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 " \
+               "  WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END, "                   \
+               "  strftime('%Y-%m', first_seen + ?3, 'unixepoch'), "                    \
+               "  CASE WHEN state = 'fixed' AND fixed_at > 0 THEN strftime('%Y-%m', fixed_at + ?3, 'unixepoch') " \
+               "       WHEN state IN ('risk_accepted', 'false_positive') "              \
+               "       THEN strftime('%Y-%m', updated + ?3, 'unixepoch') END "           \
+               "  FROM findings WHERE " IN_SCOPE("agency_id", "?1") ") "                \
+               "SELECT sev, max(om, ?2), cm, count(*) FROM f WHERE cm IS NULL OR cm >= ?2 " \
+               "GROUP BY 1, 2, 3")                                                       \
+    X(TR_FIX, "WITH d(m, days) AS (SELECT strftime('%Y-%m', fixed_at + ?3, 'unixepoch'), "   \
+              "  (fixed_at - first_seen) / 86400.0 FROM findings WHERE state = 'fixed' AND fixed_at > 0 " \
+              "  AND " IN_SCOPE("agency_id", "?1") "), "                                \
+              "r AS (SELECT m, days, row_number() OVER (PARTITION BY m ORDER BY days) AS rn, " \
+              "  count(*) OVER (PARTITION BY m) AS n FROM d WHERE m >= ?2) "            \
+              "SELECT m, avg(days), max(n) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY m") \
+    X(TR_AGENCIES, "SELECT strftime('%Y-%m', o.created + ?3, 'unixepoch') AS m, count(*) FROM org_tree t " \
+                   "JOIN orgs o ON o.id = t.descendant WHERE t.ancestor = ?1 AND o.kind = 'agency' " \
+                   "AND ?2 IS NOT NULL GROUP BY m")                                      \
+    /* counted among the agencies that existed at the month's end, like the denominator */ \
+    X(TR_UPLOADS, "SELECT p.month, count(*) FROM uploads p JOIN orgs o ON o.id = p.agency_id " \
+                  "WHERE p.status = 'current' AND p.month >= ?2 AND " IN_SCOPE("p.agency_id", "?1") \
+                  " AND o.created < CAST(strftime('%s', p.month || '-01', '+1 month') AS INTEGER) - ?3 " \
+                  "GROUP BY p.month")                                                    \
+    /* ?1 agency, ?2 today, ?3 after, ?4 limit */                                        \
+    X(HOST_SUMMARY, "WITH x(host_id, c, h, m, l, x, kev, overdue) AS (SELECT host_id, " SEV_SUMS ", " \
+                    "  sum(kev), sum(due_date < ?2) FROM findings WHERE agency_id = ?1 AND " OPEN_STATE \
+                    "  GROUP BY host_id) "                                                  \
+                    "SELECT " HOST_COLS ", coalesce(x.c, 0), coalesce(x.h, 0), coalesce(x.m, 0), " \
+                    "coalesce(x.l, 0), coalesce(x.x, 0), coalesce(x.kev, 0), coalesce(x.overdue, 0) " \
+                    "FROM hosts h LEFT JOIN x ON x.host_id = h.id "                         \
+                    "WHERE h.agency_id = ?1 AND h.id > ?3 ORDER BY h.id LIMIT ?4")
+
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
     SQ_STATEMENTS(SQ_ENUM)
+    SQ_STATEMENTS_DASHBOARD(SQ_ENUM)
 #undef SQ_ENUM
     ST_COUNT
 };
@@ -401,6 +488,7 @@ enum {
 static const char *const st_sql[ST_COUNT] = {
 #define SQ_SQL(name, sql) sql,
     SQ_STATEMENTS(SQ_SQL)
+    SQ_STATEMENTS_DASHBOARD(SQ_SQL)
 #undef SQ_SQL
 };
 
@@ -2218,6 +2306,184 @@ static int sq_metrics(lf_store *s, lf_id scope, const char *month, lf_store_metr
     return rc;
 }
 
+/* ---------------------------------------------------------------- dashboard aggregates (web UI) */
+
+/* The programme's clock (Taiwan, UTC+8, no daylight saving): months of trends. */
+#define TW_OFFSET (8 * 3600)
+
+static void bind_overview(sqlite3_stmt *st, lf_id org, bool self, const lf_store_overview_q *q, lf_id after,
+                          int64_t limit)
+{
+    sqlite3_bind_int64(st, 1, org);
+    sqlite3_bind_int(st, 2, self);
+    bind_text(st, 3, q->month);
+    bind_text(st, 4, q->today);
+    sqlite3_bind_double(st, 5, q->high_cvss);
+    bind_text(st, 6, q->late_notice);
+    sqlite3_bind_int64(st, 7, after);
+    sqlite3_bind_int64(st, 8, limit);
+}
+
+static bool row_overview(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_overview_row *r = out;
+    memset(r, 0, sizeof *r);
+    if (!row_org(st, a, &r->org))
+        return false;
+    int i = 8;
+    r->agencies = (uint64_t)col_i64(st, i++);
+    r->connected = (uint64_t)col_i64(st, i++);
+    r->uploaded = (uint64_t)col_i64(st, i++);
+    r->hosts = (uint64_t)col_i64(st, i++);
+    for (int k = 0; k < LF_SEV_IDX_COUNT; k++)
+        r->open[k] = (uint64_t)col_i64(st, i++);
+    r->open_kev = (uint64_t)col_i64(st, i++);
+    r->overdue = (uint64_t)col_i64(st, i++);
+    r->b_agencies = (uint64_t)col_i64(st, i++);
+    r->b_late = (uint64_t)col_i64(st, i++);
+    r->flagged = (uint64_t)col_i64(st, i++);
+    r->median_fix_days = -1;
+    return true;
+}
+
+/* Medians of the rows (sorted by org id, like the statement's output) merged in. */
+static int overview_medians(sq_conn *c, lf_id org, bool self, const lf_store_overview_q *q, lf_id after,
+                            lf_store_overview_row *rows, size_t n, lf_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_get(c, ST_OV_MEDIAN, &st, err);
+    if (rc)
+        return rc;
+    bind_overview(st, org, self, q, after, (int64_t)LF_STORE_PAGE_MAX + 1);
+    size_t j = 0;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_id child = col_i64(st, 0);
+        while (j < n && rows[j].org.id < child)
+            j++;
+        if (j < n && rows[j].org.id == child) {
+            rows[j].median_fix_days = sqlite3_column_double(st, 1);
+            rows[j].fixed = (uint64_t)col_i64(st, 2);
+        }
+    }
+    if (src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "overview medians", err);
+    st_done(st);
+    return rc;
+}
+
+static int sq_overview(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
+                       lf_store_overview_row *total, lf_store_overview_row **rows, size_t *n, bool *more,
+                       lf_err *err)
+{
+    STMT(OV_MAIN);
+    bind_overview(st, org, true, q, 0, 1);
+    int rc = st_one(c, st, "organisation", row_overview, a, total, err);
+    if (rc || (rc = overview_medians(c, org, true, q, 0, total, 1, err)))
+        return rc;
+    if (total->org.kind == LF_ORG_AGENCY)
+        return LF_OK;
+    if ((rc = st_get(c, ST_OV_MAIN, &st, err)))
+        return rc;
+    bind_overview(st, org, false, q, 0, 0);
+    lf_store_page pg = {LF_STORE_PAGE_MAX, 0, 0, false};
+    void *v = NULL;
+    if ((rc = st_list(c, st, 8, "overview", &pg, sizeof **rows, row_overview, a, &v, n, err)))
+        return rc;
+    *rows = v;
+    *more = pg.more;
+    return overview_medians(c, org, false, q, 0, *rows, *n, err);
+}
+
+/* Index of month m ("YYYY-MM") among the nmonths from first; -1 before, nmonths after. */
+static long month_index(const char *first, unsigned nmonths, const char *m)
+{
+    if (!m || strlen(m) != 7)
+        return -1;
+    long a = strtol(first, NULL, 10) * 12 + strtol(first + 5, NULL, 10);
+    long b = strtol(m, NULL, 10) * 12 + strtol(m + 5, NULL, 10);
+    long d = b - a;
+    return d < 0 ? -1 : d > (long)nmonths ? (long)nmonths : d;
+}
+
+static int sq_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths, lf_store_trend *out,
+                     lf_err *err)
+{
+    sq_conn *c = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    static const int ids[] = {ST_TR_OPEN, ST_TR_FIX, ST_TR_AGENCIES, ST_TR_UPLOADS};
+    for (size_t q = 0; q < sizeof ids / sizeof ids[0] && !rc; q++) {
+        sqlite3_stmt *st;
+        if ((rc = st_get(c, ids[q], &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, org);
+        bind_text(st, 2, first);
+        sqlite3_bind_int(st, 3, TW_OFFSET);
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(st, ids[q] == ST_TR_OPEN ? 1 : 0);
+            long i = month_index(first, nmonths, m);
+            if (ids[q] == ST_TR_OPEN) {
+                /* open from its first month (clamped to the window) until the month it closed */
+                int sev = sqlite3_column_int(st, 0);
+                long end = sqlite3_column_type(st, 2) == SQLITE_NULL
+                               ? (long)nmonths
+                               : month_index(first, nmonths, (const char *)sqlite3_column_text(st, 2));
+                uint64_t cnt = (uint64_t)col_i64(st, 3);
+                if (sev < 0 || sev >= LF_SEV_IDX_COUNT)
+                    sev = LF_SEV_IDX_NONE;
+                for (long k = i < 0 ? 0 : i; k < end && k < (long)nmonths; k++)
+                    out[k].open[sev] += cnt;
+            } else if (ids[q] == ST_TR_FIX) {
+                if (i >= 0 && i < (long)nmonths) {
+                    out[i].median_fix_days = sqlite3_column_double(st, 1);
+                    out[i].fixed = (uint64_t)col_i64(st, 2);
+                }
+            } else if (ids[q] == ST_TR_AGENCIES) {
+                /* created before the window: there in every month of it */
+                uint64_t cnt = (uint64_t)col_i64(st, 1);
+                for (long k = i < 0 ? 0 : i; k < (long)nmonths; k++)
+                    out[k].agencies += cnt;
+            } else if (i >= 0 && i < (long)nmonths) {
+                out[i].uploaded = (uint64_t)col_i64(st, 1);
+            }
+        }
+        if (src != SQLITE_DONE)
+            rc = sq_fail(c->db, src, "trends", err);
+        st_done(st);
+    }
+    return rc;
+}
+
+static bool row_host_sum(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_host_sum *h = out;
+    memset(h, 0, sizeof *h);
+    if (!row_host(st, a, &h->host))
+        return false;
+    int i = 7;
+    for (int k = 0; k < LF_SEV_IDX_COUNT; k++)
+        h->open[k] = (uint64_t)col_i64(st, i++);
+    h->open_kev = (uint64_t)col_i64(st, i++);
+    h->overdue = (uint64_t)col_i64(st, i++);
+    return true;
+}
+
+static int sq_host_summary(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
+                           lf_store_host_sum **out, size_t *n, lf_err *err)
+{
+    STMT(HOST_SUMMARY);
+    sqlite3_bind_int64(st, 1, agency);
+    bind_text(st, 2, today);
+    sqlite3_bind_int64(st, 3, page_after(pg));
+    void *v = NULL;
+    int rc = st_list(c, st, 4, "hosts", pg, sizeof **out, row_host_sum, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 const lf_store_ops lf_store_sqlite_ops = {
@@ -2281,4 +2547,7 @@ const lf_store_ops lf_store_sqlite_ops = {
     .audit_add = sq_audit_add,
     .audit_list = sq_audit_list,
     .metrics = sq_metrics,
+    .overview = sq_overview,
+    .trends = sq_trends,
+    .host_summary = sq_host_summary,
 };
