@@ -17,7 +17,9 @@
 
 #include "core/arena.h"
 #include "core/file.h"
+#include "feeds/csaf.h"
 #include "feeds/cve5.h"
+#include "feeds/osv.h"
 #include "feeds/epss.h"
 #include "feeds/feed.h"
 #include "feeds/kev.h"
@@ -201,23 +203,25 @@ static int cve5_opts(int *argc, char **argv, const char **dict, bool *no_names)
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n");
+        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict FILE...\n");
         return LF_EXIT_ERROR;
     }
     const char *kind = argv[1];
     bool is_nvd = !strcmp(kind, "nvd"), is_kev = !strcmp(kind, "kev"), is_cve5 = !strcmp(kind, "cve5");
+    bool is_csaf = !strcmp(kind, "csaf"), is_osv = !strcmp(kind, "osv");
     if (!strcmp(kind, "cpedict"))
         return import_cpedict(argc, argv, env);
     if (!strcmp(kind, "epss"))
         return import_epss(argc, argv, env);
-    if (!is_nvd && !is_kev && !is_cve5) {
-        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, epss, cpedict)\n", kind);
+    if (!is_nvd && !is_kev && !is_cve5 && !is_csaf && !is_osv) {
+        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, csaf, osv, epss, cpedict)\n",
+                kind);
         return LF_EXIT_ERROR;
     }
     const char *dict = NULL;
     bool no_names = false;
-    if (is_cve5 && (cve5_opts(&argc, argv, &dict, &no_names) < 0 || argc < 3)) {
-        fprintf(stderr, "usage: lianfang feed import cve5 [--dict DIR] [--no-names] FILE|DIR...\n");
+    if ((is_cve5 || is_csaf) && (cve5_opts(&argc, argv, &dict, &no_names) < 0 || argc < 3)) {
+        fprintf(stderr, "usage: lianfang feed import %s [--dict DIR] [--no-names] FILE|DIR...\n", kind);
         return LF_EXIT_ERROR;
     }
     lf_err err;
@@ -229,6 +233,8 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     lf_vdb *old = NULL;
     lf_intake *ik = NULL;
     lf_cve5_reader *c5 = NULL;
+    lf_csaf_reader *cs = NULL;
+    lf_osv_reader *ov = NULL;
     paths files = {0};
     lf_vdb_builder *b = lf_vdb_builder_new();
     if (!b) {
@@ -265,18 +271,31 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
     ctx.on_error = on_error;
     ctx.on_progress = on_progress;
     ctx.ud = &im;
-    if (is_cve5) {
-        /* CNA entries without cpes are named by vendor and product: resolve them with
-         * the same dictionaries inventories use (and the index's own vocabulary) */
+    if (is_cve5 || is_csaf) {
+        /* CNA entries without cpes and CSAF products with only names are named by
+         * vendor and product: resolve them with the same dictionaries inventories use
+         * (and the index's own vocabulary) */
         if (!no_names && lf_cli_intake_open(env, dict, old, &ik) != LF_EXIT_OK)
-            fprintf(stderr, "lianfang: name dictionaries not loaded: entries without cpes use the CNA's own "
-                            "vendor and product names\n");
-        lf_cve5_opts o = {ik ? lf_intake_namedb(ik) : NULL, NULL, NULL};
-        if (lf_cve5_reader_new(&ctx, &o, &c5, &err) != LF_OK) {
+            fprintf(stderr, "lianfang: name dictionaries not loaded: entries without cpes use the %s's own "
+                            "vendor and product names\n", is_cve5 ? "CNA" : "vendor");
+        const lf_namedb *nd = ik ? lf_intake_namedb(ik) : NULL;
+        int rc;
+        if (is_cve5) {
+            lf_cve5_opts o = {nd, NULL, NULL};
+            rc = lf_cve5_reader_new(&ctx, &o, &c5, &err);
+        } else {
+            lf_csaf_opts o = {nd, NULL, NULL, NULL};
+            rc = lf_csaf_reader_new(&ctx, &o, &cs, &err);
+        }
+        if (rc != LF_OK) {
             lf_cli_error(&err);
             status = LF_EXIT_ERROR;
             goto out;
         }
+    } else if (is_osv && lf_osv_reader_new(&ctx, NULL, &ov, &err) != LF_OK) {
+        lf_cli_error(&err);
+        status = LF_EXIT_ERROR;
+        goto out;
     }
     double t1 = lf_cli_now();
     im.prog.start = t1;
@@ -290,6 +309,8 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             im.file_bytes = len;
             rc = is_nvd    ? lf_nvd_import_buffer(&ctx, files.v[i], data, len, &err)
                  : is_cve5 ? lf_cve5_reader_buffer(c5, files.v[i], data, len, &err)
+                 : is_csaf ? lf_csaf_reader_buffer(cs, files.v[i], data, len, &err)
+                 : is_osv  ? lf_osv_reader_buffer(ov, files.v[i], data, len, &err)
                            : lf_kev_import_buffer(&ctx, files.v[i], data, len, &err);
             free(data);
         }
@@ -326,7 +347,22 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             printf("  documents (one per CNA / ADP container): %zu added, %zu replaced (newer dateUpdated), "
                    "%zu unchanged, %zu older than stored, %zu removed (REJECTED), %zu REJECTED not stored\n",
                    r->added, r->replaced, r->unchanged, r->stale, r->removed, r->rejected_new);
-        else
+        else if (is_csaf) {
+            lf_csaf_stats cst;
+            lf_csaf_reader_get_stats(cs, &cst);
+            printf("  %zu advisories, %zu vulnerabilities: documents %zu added, %zu replaced (newer "
+                   "current_release_date), %zu unchanged, %zu older than stored; %zu products left out "
+                   "(nothing names them)\n",
+                   cst.advisories, cst.vulns, r->added, r->replaced, r->unchanged, r->stale, cst.unnamed);
+        } else if (is_osv) {
+            lf_osv_stats ost;
+            lf_osv_reader_stats(ov, &ost);
+            printf("  %zu records: documents (one per record and CVE) %zu added, %zu replaced (newer modified), "
+                   "%zu unchanged, %zu older than stored, %zu removed (withdrawn); %zu records name no CVE, "
+                   "%zu affected entries without a package\n",
+                   ost.records, r->added, r->replaced, r->unchanged, r->stale, r->removed, ost.no_cve,
+                   ost.no_package);
+        } else
             printf("  %zu catalog entries (the catalog replaces the stored one)\n", r->added);
         printf("  %zu record errors reported, %zu configurations left out, %zu file(s) unreadable\n", r->errors,
                r->configs_dropped, failed_files);
@@ -344,6 +380,8 @@ out:
         free(files.v[i]);
     free(files.v);
     lf_cve5_reader_free(c5);
+    lf_csaf_reader_free(cs);
+    lf_osv_reader_free(ov);
     lf_intake_free(ik);
     lf_vdb_builder_free(b);
     lf_vdb_close(old);
@@ -402,7 +440,10 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
             printf("%s\"%s\":%zu", first ? "" : ",", lf_source_name((lf_source)s), st.docs_by_source[s]);
             first = false;
         }
-        printf("},\"nvd_status\":{");
+        printf("},\"vulnerabilities_by_source\":{");
+        for (int s = 1; s < LF_SRC_COUNT; s++)
+            printf("%s\"%s\":%zu", s > 1 ? "," : "", lf_source_name((lf_source)s), st.vulns_by_source[s]);
+        printf("},\"vulnerabilities_without_criteria\":%zu,\"nvd_status\":{", st.vulns_without_criteria);
         for (int k = 0; k < 6; k++)
             printf("%s\"%s\":%zu", k ? "," : "", statuses[k], counts[k]);
         printf(",\"other\":%zu},\"epss\":{\"scores\":%zu,\"model\":\"%s\",\"date\":\"%s\"}}\n", counts[6], es.kept,
@@ -413,7 +454,10 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         printf("snapshot     %016llx\n", (unsigned long long)st.digest);
         printf("documents    %zu for %zu vulnerabilities\n", st.docs, st.vulns);
         for (int s = 1; s < LF_SRC_COUNT; s++)
-            printf("  %-10s %zu\n", lf_source_name((lf_source)s), st.docs_by_source[s]);
+            printf("  %-10s %zu documents, %zu vulnerabilities\n", lf_source_name((lf_source)s),
+                   st.docs_by_source[s], st.vulns_by_source[s]);
+        printf("unmatchable  %zu vulnerabilities have no machine-readable applicability in any source\n",
+               st.vulns_without_criteria);
         printf("criteria     %zu in %zu configurations, %zu products\n", st.crits, st.configs, st.products);
         printf("no criteria  %zu documents without applicability data (matched by description, low confidence)\n",
                st.docs_without_config);
@@ -438,6 +482,9 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_import(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return feed_status(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n       lianfang feed status [--json]\n");
+    if (argc >= 2 && !strcmp(argv[1], "sync"))
+        return lf_cli_feed_sync(argc - 1, argv + 1, env);
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n       lianfang feed status [--json]\n"
+                    "       lianfang feed sync nvd|kev|csaf ... (lianfang feed sync --help)\n");
     return LF_EXIT_ERROR;
 }

@@ -22,9 +22,11 @@
 #include "core/json.h"
 #include "intake/cpelist.h"
 #include "feeds/epss.h"
+#include "feeds/osv.h"
 #include "intake/intake.h"
 #include "vans/cvss.h"
 #include "vans/finding.h"
+#include "vans/hostitems.h"
 #include "vans/match.h"
 #include "vans/vulndb.h"
 
@@ -37,13 +39,15 @@ typedef struct scan {
     int format;
     lf_arena a;
     lf_buf out;
-    size_t hosts, items, findings, reviews, unanalysed, kev, rejected;
+    size_t hosts, items, findings, reviews, unanalysed, kev, rejected, suppressed;
     size_t unresolved, flagged;
     lf_buf flags;             /* JSON items of the policy flags (per host, with or without CVEs) */
     lf_epss *epss;            /* <data>/epss.lfe when imported, else NULL */
     lf_finding_order order;
     bool first_json;
     int fatal;
+    lf_osv_srcmap *srcmap;    /* Debian binary -> source package names (deb-source.tsv) */
+    size_t superseded, distro_items;
 } scan;
 
 static void jstr(lf_buf *b, const char *s)
@@ -169,6 +173,28 @@ static void emit_json(scan *s, const lf_finding *f)
             lf_buf_putc(b, ',');
         jstr(b, f->refs[i].url);
     }
+    lf_buf_puts(b, "]");
+    if (f->suppressed) {
+        lf_buf_puts(b, ",\"suppressed_by\":{\"source\":");
+        jstr(b, lf_source_name(f->suppressed_by->source));
+        lf_buf_puts(b, ",\"record\":");
+        jstr(b, f->suppressed_by->doc_id);
+        lf_buf_puts(b, "}");
+    }
+    lf_buf_puts(b, ",\"sources\":[");
+    for (size_t i = 0; i < f->nsource; i++) {
+        const lf_finding_source *src = &f->sources[i];
+        lf_buf_printf(b, "%s{\"source\":\"%s\",\"rank\":%d,\"verdict\":\"%s\",\"record\":", i ? "," : "",
+                      lf_source_name(src->source), lf_source_rank(src->source), lf_verdict_name(src->verdict));
+        jstr(b, src->doc_id);
+        lf_buf_puts(b, ",\"record_modified\":");
+        jstr(b, src->modified);
+        if (src->has_crit) {
+            lf_buf_printf(b, ",\"configuration\":%u,\"criterion\":", src->config);
+            jstr(b, src->crit.cpe);
+        }
+        lf_buf_puts(b, "}");
+    }
     lf_buf_puts(b, "],\"why\":{\"source\":");
     jstr(b, lf_source_name(f->doc.source));
     lf_buf_puts(b, ",\"record\":");
@@ -251,6 +277,13 @@ static void emit_table(scan *s, const lf_finding *f)
     if (f->has_epss)
         snprintf(ep, sizeof ep, "%.0f%%", f->epss_percentile * 100);
     lf_buf_printf(b, "%-16s %-16s %-21s %-18s %-5s %s%s\n", f->host, f->vuln_id, score, kev, ep, f->item, tag);
+    if (f->nsource > 1 || f->suppressed) {
+        lf_buf_puts(b, "    sources:");
+        for (size_t i = 0; i < f->nsource; i++)
+            lf_buf_printf(b, "%s %s=%s", i ? "," : "", lf_source_name(f->sources[i].source),
+                          lf_verdict_name(f->sources[i].verdict));
+        lf_buf_puts(b, f->suppressed ? " -> suppressed: the vendor/distribution says not affected\n" : "\n");
+    }
     if (f->reason)
         lf_buf_printf(b, "    why: %s\n", f->reason);
     else if (f->has_crit) {
@@ -297,7 +330,7 @@ static bool seen_before(const void **keys, long *lines, size_t cap, const void *
 /* Match one host and print its findings. one_per_line: the host comes from a raw
  * inventory, where one line may stand for several CPEs (a product's equivalent NVD names),
  * so a CVE is reported once per line. */
-static int report_host(scan *s, const lf_inv_host *h, bool one_per_line)
+static int report_host(scan *s, const lf_inv_host *h, bool one_per_line, const bool *superseded)
 {
     s->hosts++;
     s->items += h->nitems;
@@ -327,30 +360,48 @@ static int report_host(scan *s, const lf_inv_host *h, bool one_per_line)
         s->fatal = 1;
         return 1;
     }
+    lf_explain *x = NULL;
+    if (nh && lf_explain_new(s->db, h->items, h->nitems, &x, &err) != LF_OK) {
+        lf_cli_error(&err);
+        s->fatal = 1;
+        return 1;
+    }
     for (size_t i = 0; i < nh; i++) {
+        if (superseded && superseded[hits[i].item]) {
+            /* the upstream name of a distribution package whose own advisories are
+             * loaded: NVD's upstream ranges ignore backports; the distribution's
+             * verdict (on the package item) is the finding, NVD is listed as a source */
+            s->superseded++;
+            continue;
+        }
         if (one_per_line &&
             seen_before(keys, klines, cap, lf_vdb_vuln_id(s->db, hits[i].vuln), h->lines[hits[i].item]))
             continue;
-        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK) {
+        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK &&
+            lf_finding_explain(s->db, x, &s->a, &fs[n]) == LF_OK) {
             fs[n].has_epss = lf_epss_lookup(s->epss, fs[n].vuln_id, &fs[n].epss, &fs[n].epss_percentile);
             n++;
         } else {
             fprintf(stderr, "lianfang: out of memory building the findings of host %s\n", h->name);
+            lf_explain_free(x);
             s->fatal = 1;
             return 1;
         }
     }
+    lf_explain_free(x);
     if (n)
         qsort_r(fs, n, sizeof(*fs), cmp_findings, &s->order);
     for (size_t i = 0; i < n; i++) {
         const lf_finding *f = &fs[i];
-        if (f->kind == LF_HIT_MATCH)
+        if (f->suppressed)
+            s->suppressed++;
+        else if (f->kind == LF_HIT_MATCH)
             s->findings++;
         else if (f->kind == LF_HIT_REVIEW)
             s->reviews++;
         else
             s->unanalysed++;
-        if (f->kev && f->kind == LF_HIT_MATCH)
+        if (f->kev && f->kind == LF_HIT_MATCH && !f->suppressed)
             s->kev++;
         if (s->format == OUT_JSON)
             emit_json(s, f);
@@ -366,7 +417,7 @@ static int report_host(scan *s, const lf_inv_host *h, bool one_per_line)
 
 static int on_host(void *ud, const lf_inv_host *h)
 {
-    return report_host(ud, h, false);
+    return report_host(ud, h, false, NULL);
 }
 
 static void on_inv_error(void *ud, const lf_err *e)
@@ -383,10 +434,7 @@ static void on_inv_error(void *ud, const lf_err *e)
  */
 typedef struct hgroup {
     char *name;
-    lf_cpe *items;
-    char **raw;
-    long *lines;
-    size_t n, cap;
+    lf_hostitems it;
 } hgroup;
 
 typedef struct groups {
@@ -445,46 +493,32 @@ static int on_intake_item(void *ud, const lf_intake_item *it)
                 it->flags[i].kind == LF_POLICY_BANNED ? "banned" : "unofficial", it->flags[i].category,
                 it->flags[i].reason);
     }
+    /* A distribution package (dpkg, rpm, apk, or an SBOM purl) whose distribution's or
+     * ecosystem's advisories are loaded is matched as that package, in that ecosystem's
+     * version order; its upstream CPE stays on the host (so NVD's verdict is listed
+     * among the sources) but makes no finding of its own. */
+    lf_cpe pkg;
+    bool twin = lf_osv_twin(g->s->db, g->s->srcmap, it->rec, &pkg);
+    hgroup *h = NULL;
+    if (twin) {
+        if (!(h = group_of(g, it->host)))
+            goto oom;
+        size_t before = h->it.n;
+        if (lf_hostitems_add_cpe(&h->it, &pkg, it->rec->line, false))
+            goto oom;
+        g->s->distro_items += h->it.n - before;
+    }
     if (it->res->bucket != LF_BUCKET_RESOLVED) {
         g->s->unresolved++;
         return 0;
     }
-    hgroup *h = group_of(g, it->host);
-    if (!h)
+    if (!h && !(h = group_of(g, it->host)))
         goto oom;
     /* openssl and libssl3 are one product on a host: one item, one finding per CVE; a
      * product NVD files under several names is matched under each (equivalents.tsv) */
-    for (int e = -1; e < it->res->nalso; e++) {
-        const char *cpe = e < 0 ? it->res->cpe : it->res->also[e];
-        bool dup = false;
-        for (size_t i = 0; i < h->n && !dup; i++)
-            dup = strcmp(h->raw[i], cpe) == 0;
-        if (dup)
-            continue;
-        if (h->n == h->cap) {
-            size_t nc = h->cap ? h->cap * 2 : 64;
-            lf_cpe *ni = realloc(h->items, nc * sizeof(*ni));
-            if (!ni)
-                goto oom;
-            h->items = ni;
-            char **nr = realloc(h->raw, nc * sizeof(*nr));
-            if (!nr)
-                goto oom;
-            h->raw = nr;
-            long *nl = realloc(h->lines, nc * sizeof(*nl));
-            if (!nl)
-                goto oom;
-            h->lines = nl;
-            h->cap = nc;
-        }
-        if (lf_cpe_parse(&h->items[h->n], cpe, strlen(cpe), NULL) != LF_OK)
-            continue;   /* the resolver only writes valid names */
-        h->raw[h->n] = strdup(cpe);
-        if (!h->raw[h->n])
+    for (int e = -1; e < it->res->nalso; e++)
+        if (lf_hostitems_add(&h->it, e < 0 ? it->res->cpe : it->res->also[e], it->rec->line, twin))
             goto oom;
-        h->lines[h->n] = it->rec->line;
-        h->n++;
-    }
     return 0;
 oom:
     g->oom = 1;
@@ -494,12 +528,8 @@ oom:
 static void groups_free(groups *g)
 {
     for (size_t i = 0; i < g->n; i++) {
-        for (size_t k = 0; k < g->h[i].n; k++)
-            free(g->h[i].raw[k]);
+        lf_hostitems_clear(&g->h[i].it);
         free(g->h[i].name);
-        free(g->h[i].items);
-        free(g->h[i].raw);
-        free(g->h[i].lines);
     }
     free(g->h);
 }
@@ -523,9 +553,9 @@ static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_op
             fprintf(stderr, "lianfang: %s (%s, %s): %zu records = %zu resolved + %zu unresolved + %zu rejected\n", path,
                     rep.encoding, rep.format, rep.records_in, rep.resolved, rep.unresolved, rep.rejected);
         for (size_t i = 0; i < g.n && !s->fatal; i++) {
-            const char *const *raw = (const char *const *)g.h[i].raw;
-            lf_inv_host h = {g.h[i].name, g.h[i].items, raw, g.h[i].lines, g.h[i].n};
-            if (report_host(s, &h, true))
+            const lf_hostitems *hi = &g.h[i].it;
+            lf_inv_host h = {g.h[i].name, hi->items, (const char *const *)hi->raw, hi->lines, hi->n};
+            if (report_host(s, &h, true, hi->superseded))
                 break;
         }
     } else if (g.oom) {
@@ -668,12 +698,22 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
             failed++;
             break;
         }
+        if (!s.srcmap) {
+            char dd[4096], sp[4200];
+            lf_cli_dict_dir(env, dict, dd, sizeof dd);
+            snprintf(sp, sizeof sp, "%s/deb-source.tsv", dd);
+            if (lf_file_exists(sp) && lf_osv_srcmap_load(sp, &s.srcmap, &err) != LF_OK) {
+                lf_cli_error(&err);   /* binary names are then looked up as they are */
+                s.srcmap = NULL;
+            }
+        }
         if (scan_raw(&s, ik, a, &io, &err) != LF_OK && !s.fatal) {
             lf_cli_error(&err);
             failed++;
         }
     }
     lf_intake_free(ik);
+    lf_osv_srcmap_free(s.srcmap);
     if (s.format == OUT_JSON) {
         lf_buf_puts(&s.out, "\n ],\n \"policy_flags\":[");
         if (s.flags.len)
@@ -683,10 +723,15 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     if (s.format == OUT_JSON)
         lf_buf_printf(&s.out, "\n \"summary\":{\"hosts\":%zu,\"items\":%zu,\"affected\":%zu,"
                               "\"needs_review\":%zu,\"not_yet_analysed\":%zu,\"kev\":%zu,\"rejected_lines\":%zu,"
-                              "\"unresolved_records\":%zu,\"policy_flags\":%zu}}\n",
+                              "\"unresolved_records\":%zu,\"policy_flags\":%zu,\"suppressed_not_affected\":%zu,"
+                              "\"distribution_packages\":%zu,\"upstream_matches_superseded\":%zu}}\n",
                       s.hosts, s.items, s.findings, s.reviews, s.unanalysed, s.kev, s.rejected, s.unresolved,
-                      s.flagged);
+                      s.flagged, s.suppressed, s.distro_items, s.superseded);
     flush_out(&s);
+    if (s.format == OUT_TABLE && s.distro_items)
+        fprintf(stderr, "%zu distribution package(s) matched against their distribution's advisories in its own "
+                        "version order; %zu upstream (NVD) match(es) on them not reported as findings\n",
+                s.distro_items, s.superseded);
     if (s.format == OUT_TABLE)
         fprintf(stderr, "findings of each host in order of work: %s%s\n",
                 !strcmp(order, "kev,epss,cvss") ? "KEV-listed first, then EPSS percentile, then CVSS score" : order,
@@ -694,8 +739,9 @@ static int vans_scan(int argc, char **argv, const lf_cli_env *env)
     if (s.format == OUT_TABLE)
         fprintf(stderr, "%zu host(s), %zu item(s): %zu finding(s) (%zu KEV-listed), %zu need review, "
                         "%zu not yet analysed (low confidence), %zu input line(s) rejected, %zu record(s) "
-                        "unresolved, %zu policy flag(s)\n",
-                s.hosts, s.items, s.findings, s.kev, s.reviews, s.unanalysed, s.rejected, s.unresolved, s.flagged);
+                        "unresolved, %zu policy flag(s), %zu suppressed by a vendor's not-affected statement\n",
+                s.hosts, s.items, s.findings, s.kev, s.reviews, s.unanalysed, s.rejected, s.unresolved, s.flagged,
+                s.suppressed);
     if (s.fatal || failed)
         status = LF_EXIT_ERROR;
     else if (s.findings || s.reviews || s.unanalysed)

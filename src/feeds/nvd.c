@@ -155,6 +155,7 @@ static int config_from_json(lf_feed_ctx *c, const char *src, long line, const ch
 {
     const lf_json *nodes = lf_json_get(cfg, "nodes");
     out->op_and = op_is_and(cfg);
+    out->not_affected = false;   /* NVD states only what is affected */
     out->nnode = lf_json_len(nodes);
     out->node = out->nnode ? lf_arena_alloc(a, out->nnode * sizeof(lf_vnode)) : NULL;
     if (out->nnode && !out->node)

@@ -763,7 +763,32 @@ typedef struct tally {
     int nvra_arch;      /* NAME-VERSION-RELEASE.ARCH with a known arch */
     int nvra_bare;      /* NAME-VERSION-RELEASE */
     bool ruler, legend, yum;
+    char os_family;     /* 'd' (Debian, Ubuntu ...) or 'r' (Red Hat family, SUSE) named by
+                           a "# os:" or os-release line, else 0 */
 } tally;
+
+/* The package family of an OS named in a header line: a list says which distribution
+ * it comes from, and an rpm version with an epoch ("1:3.0.1-43.el9_0") otherwise looks
+ * like dpkg's. */
+static char os_family_of(span l)
+{
+    static const char *const deb[] = {"debian", "ubuntu", "raspbian", "linuxmint", "kali", "devuan", NULL};
+    static const char *const rpm[] = {"almalinux", "rocky", "red hat", "redhat", "rhel", "centos", "fedora",
+                                      "suse", "sles", "oracle linux", "amazon linux", "openeuler", "anolis",
+                                      "kylin", NULL};
+    char low[256];
+    size_t n = l.n < sizeof low ? l.n : sizeof low;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)((l.s[i] >= 'A' && l.s[i] <= 'Z') ? l.s[i] + 32 : l.s[i]);
+    span ls = {low, n};
+    for (size_t i = 0; deb[i]; i++)
+        if (contains(ls, deb[i]))
+            return 'd';
+    for (size_t i = 0; rpm[i]; i++)
+        if (contains(ls, rpm[i]))
+            return 'r';
+    return 0;
+}
 
 static void sniff_tally(const char *text, size_t len, tally *t)
 {
@@ -786,8 +811,11 @@ static void sniff_tally(const char *text, size_t len, tally *t)
             t->legend = true;
         if (span_eq(tl, "Installed Packages") || span_eq(tl, "Installed packages"))
             t->yum = true;
-        if (tl.s[0] == '#' || (!data && osrelease_line(NULL, l)))
+        if (tl.s[0] == '#' || (!data && osrelease_line(NULL, l))) {
+            if (!t->os_family && ((tl.s[0] == '#' && contains(tl, "os:")) || tl.s[0] != '#'))
+                t->os_family = os_family_of(tl);
             continue;
+        }
         t->lines++;
         span w[4], rest;
         span f[F_N] = {{0}};
@@ -848,6 +876,8 @@ int lf_pkglist_dpkg_sniff(const char *text, size_t len)
             score -= 50;
         score = score * t.tab_deb / t.lines;
     }
+    if (t.os_family == 'r' && !t.dpkg_rows)
+        score /= 4;   /* a TAB list from a Red Hat family system is rpm's */
     return score < 0 ? 0 : score > 100 ? 100 : score;
 }
 
@@ -868,11 +898,13 @@ int lf_pkglist_rpm_sniff(const char *text, size_t len)
         score = 50 * (t.nvra_arch + t.nvra_bare) / t.lines;
     else if (t.tab_any * 2 > t.lines) {
         score = t.tab_vr * 2 > t.tab_any ? 70 : 40;
-        if (t.rpm_ev * 5 > t.tab_any)
+        if (t.rpm_ev * 5 > t.tab_any || t.os_family == 'r')
             score += 20;
-        if (t.deb_ev * 5 > t.tab_any)
-            score -= 50;
+        if (t.deb_ev * 5 > t.tab_any && t.os_family != 'r')
+            score -= 50;   /* an epoch alone is no Debian trait on a Red Hat system */
         score = score * t.tab_any / t.lines;
     }
+    if (t.os_family == 'd')
+        score /= 4;
     return score < 0 ? 0 : score > 100 ? 100 : score;
 }

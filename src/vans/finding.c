@@ -140,6 +140,99 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     return LF_OK;
 }
 
+int lf_source_rank(lf_source s)
+{
+    switch (s) {
+    case LF_SRC_CSAF:
+    case LF_SRC_OSV: return 3;
+    case LF_SRC_CVE5_CNA:
+    case LF_SRC_CVE5_ADP: return 2;
+    case LF_SRC_NVD: return 1;
+    default: return 0;
+    }
+}
+
+/* Prepend the fix links of doc d to f's links (a link already there moves up). */
+static int prepend_fixes(lf_arena *a, const lf_vdoc *d, lf_finding *f)
+{
+    size_t nf = 0;
+    for (size_t i = 0; i < d->nref; i++)
+        if (ref_class(d->ref[i].tags) < 4)
+            nf++;
+    if (!nf)
+        return LF_OK;
+    lf_vref *v = lf_arena_alloc(a, (nf + f->nref) * sizeof(*v));
+    if (!v)
+        return LF_ENOMEM;
+    size_t o = 0;
+    for (size_t i = 0; i < d->nref; i++)
+        if (ref_class(d->ref[i].tags) < 4)
+            v[o++] = d->ref[i];
+    size_t fixes = o;
+    for (size_t i = 0; i < f->nref; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < fixes && !dup; k++)
+            dup = strcmp(v[k].url, f->refs[i].url) == 0;
+        if (!dup) {
+            v[o++] = f->refs[i];
+            if (ref_class(f->refs[i].tags) < 4)
+                fixes++;
+        }
+    }
+    /* keep fix links first: the prepended ones, then the finding's own */
+    size_t nfix = 0;
+    for (size_t i = 0; i < o; i++)
+        if (ref_class(v[i].tags) < 4)
+            nfix++;
+    f->refs = v;
+    f->nref = o;
+    f->nfix = nfix;
+    return LF_OK;
+}
+
+int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_finding *f)
+{
+    if (!x)
+        return LF_OK;
+    uint32_t idx[32];
+    size_t n = lf_vdb_find_vuln(db, f->vuln_id, idx, 32);
+    if (n > 32)
+        n = 32;
+    f->sources = n ? lf_arena_alloc(a, n * sizeof(*f->sources)) : NULL;
+    if (n && !f->sources)
+        return LF_ENOMEM;
+    f->nsource = 0;
+    int max_aff = 0, max_na = 0;
+    const lf_finding_source *na = NULL;
+    for (size_t i = 0; i < n; i++) {
+        lf_doc_verdict dv;
+        if (lf_explain_doc(x, idx[i], &dv) == LF_VERDICT_SILENT)
+            continue;
+        lf_vdoc d;
+        if (lf_vdb_doc(db, idx[i], a, &d))
+            return LF_ENOMEM;
+        lf_finding_source *s = &f->sources[f->nsource++];
+        *s = (lf_finding_source){d.source, d.doc_id, d.modified, dv.verdict, dv.config, false, {0}};
+        if (dv.crit != UINT32_MAX && lf_matcher_crit_info(db, dv.crit, &s->crit) == LF_OK)
+            s->has_crit = true;
+        int r = lf_source_rank(d.source);
+        if (dv.verdict == LF_VERDICT_AFFECTED) {
+            if (r > max_aff)
+                max_aff = r;
+            if (r == 3 && prepend_fixes(a, &d, f))
+                return LF_ENOMEM;
+        } else if (dv.verdict == LF_VERDICT_NOT_AFFECTED && r > max_na) {
+            max_na = r;
+            na = s;
+        }
+    }
+    if (na && max_na >= max_aff) {
+        f->suppressed = true;
+        f->suppressed_by = na;
+    }
+    return LF_OK;
+}
+
 static const char *const order_names[] = {"kev", "epss", "cvss"};
 
 int lf_finding_order_parse(const char *s, lf_finding_order *o, lf_err *err)

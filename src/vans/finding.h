@@ -21,6 +21,16 @@
 #include "vans/match.h"
 #include "vans/vulndb.h"
 
+/* One source document's word on a finding (lf_finding_explain). */
+typedef struct lf_finding_source {
+    lf_source source;
+    const char *doc_id, *modified;
+    lf_verdict verdict;
+    uint32_t config;             /* deciding configuration ordinal, UINT32_MAX */
+    bool has_crit;
+    lf_crit_info crit;
+} lf_finding_source;
+
 typedef struct lf_finding {
     const char *host;
     const char *item;            /* the inventory CPE as written */
@@ -46,6 +56,11 @@ typedef struct lf_finding {
     lf_crit_info crit;
     uint32_t config;             /* configuration ordinal in the doc */
     const char *cwe;             /* first CWE or NULL */
+    /* every document of the vuln that speaks about the host (lf_finding_explain) */
+    size_t nsource;
+    lf_finding_source *sources;
+    bool suppressed;             /* an authoritative not-affected statement outweighs the rest */
+    const lf_finding_source *suppressed_by;
     /* EPSS (FIRST), filled by the caller from feeds/epss.h; has_epss false = no score */
     bool has_epss;
     double epss, epss_percentile;
@@ -66,6 +81,19 @@ int lf_finding_cmp_order(const lf_finding *a, const lf_finding *b, const lf_find
 
 int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
                      lf_arena *a, lf_finding *out);
+
+/*
+ * Sources and precedence. lf_finding_explain lists every document of the finding's
+ * vulnerability that says something about the host (lf_explain_doc) and weighs them:
+ * rank 3 for a vendor's CSAF advisory and a distribution's OSV advisory (they speak for
+ * their own products), 2 for the CVE record's CNA and ADP containers, 1 for NVD. When a
+ * not-affected statement (CSAF fixed / known_not_affected) holds with a rank at least as
+ * high as every affected statement, the finding is suppressed (kept, marked, and listed
+ * apart by callers: never silently dropped). The fix links of rank-3 documents that say
+ * affected go first among the finding's links. x may be NULL (no sources listed).
+ */
+int lf_source_rank(lf_source s);
+int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_finding *f);
 
 /* The default order: KEV first, then EPSS percentile, then CVSS score (high first). */
 int lf_finding_cmp(const lf_finding *a, const lf_finding *b);

@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "vans/pkgver.h"
 #include "vans/version.h"
 
 /* Criterion and document indexes must leave room for flag bits (checked at new). */
@@ -550,11 +551,76 @@ static int attrs_test(const lf_vdb *db, const vx_extra *x, const lf_cpe *item, b
     return res;
 }
 
+/* Version part of a criterion whose range is in an ecosystem's own order (OSV, purls):
+ * compared on the raw strings with pkgver; a version the scheme cannot read is review. */
+static int scheme_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, const vx_extra *x, int *reason)
+{
+    uint32_t f = c->flags;
+    lf_vscheme s = VXC_SCHEME(f);
+    if (it->vkind != LF_CPE_VALUE) {
+        if (!(f & VXC_VULNERABLE))
+            return T_YES;
+        *reason = R_NO_VERSION;
+        return T_REVIEW;
+    }
+    char iv[LF_CPE_MAX];
+    int il = lf_cpe_plain(it->cpe, LF_CPE_VERSION, iv, sizeof iv);
+    const vx_crit *cr = &db->crit[c->crit];
+    const char *bound[3] = {NULL, (f & VXC_HAS_START) ? vx_str(db, cr->start) : NULL,
+                            (f & VXC_HAS_END) ? vx_str(db, cr->end) : NULL};
+    char exact[LF_CPE_MAX];
+    if (x && ((x->kinds & 3) == LF_CPE_VALUE)) {
+        /* the WFN value without its quoting */
+        const char *wv = vx_str(db, x->val[0]);
+        size_t w = 0;
+        for (const char *q = wv; *q && w + 1 < sizeof exact; q++) {
+            if (*q == '\\' && q[1])
+                q++;
+            exact[w++] = *q;
+        }
+        exact[w] = 0;
+        bound[0] = exact;
+    }
+    if (il < 0)
+        goto unorderable;
+    /* `rpm -qa --queryformat '%{NAME}\t%{VERSION}-%{RELEASE}'` (what agencies send)
+     * leaves the epoch out, while AlmaLinux and Rocky write it into fixed versions
+     * ("1:3.0.1-47.el9_1"): an installed version without an epoch is compared with the
+     * bound's epoch dropped, or every such host would be "before the fix". */
+    bool rpm_no_epoch = s == LF_VS_RPM && !memchr(iv, ':', (size_t)il);
+    for (int b = 0; b < 3; b++) {
+        if (!bound[b])
+            continue;
+        const char *bv = bound[b];
+        if (rpm_no_epoch) {
+            size_t d = 0;
+            while (bv[d] >= '0' && bv[d] <= '9')
+                d++;
+            if (d && bv[d] == ':')
+                bv += d + 1;
+        }
+        int r;
+        if (!lf_pkgver_cmp(s, iv, (size_t)il, bv, strlen(bv), &r))
+            goto unorderable;
+        if ((b == 0 && r != 0) || (b == 1 && (r < 0 || (r == 0 && !(f & VXC_START_INCL)))) ||
+            (b == 2 && (r > 0 || (r == 0 && !(f & VXC_END_INCL)))))
+            return T_NO;
+    }
+    return T_YES;
+unorderable:
+    if (!(f & VXC_VULNERABLE))
+        return T_YES;
+    *reason = R_UNORDERABLE_ITEM;
+    return T_REVIEW;
+}
+
 /* Version part of a criterion test. */
 static int version_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, const vx_extra *x,
                         int *reason)
 {
     uint32_t f = c->flags;
+    if (f & VXC_SCHEME_MASK)
+        return scheme_test(db, c, it, x, reason);
     bool ranged = (f & (VXC_HAS_START | VXC_HAS_END)) != 0;
     if (x && !(f & (VXC_VER_ANY | VXC_VER_NA)) && !c->ver_key) {
         /* version with wildcards (e.g. "1.2.*"): WFN comparison decides */
@@ -1021,6 +1087,14 @@ static const cc_hdr *cc_get(lf_matcher *m, uint32_t p)
     if (!o) {
         if (m->db->prod[p].crit_n < CC_MIN_CRITS || ++m->cc_seen[p] < 2)
             return NULL;
+        /* ranks are of version.h keys: a product with criteria in an ecosystem's order
+         * (packages) keeps the ordinary scan */
+        const vx_prod *pp = &m->db->prod[p];
+        for (uint32_t k = 0; k < pp->crit_n; k++)
+            if (m->db->pcrit[pp->crit_first + k].flags & VXC_SCHEME_MASK) {
+                m->cc_off[p] = UINT32_MAX;
+                return NULL;
+            }
         o = cc_compile(m, p);
         m->cc_off[p] = o ? o : UINT32_MAX;
         if (!o)
@@ -1902,7 +1976,7 @@ static pconf *plan_get(lf_matcher *m, uint32_t ci)
     size_t off = m->nplans;
     pconf *pl = (pconf *)(m->plans + off);
     const vx_doc *d = &db->doc[cf->doc];
-    *pl = (pconf){0, 0, cf->op_and != 0, 0, 0, cf->node_first, cf->node_n, cf->doc, d->vuln, ci - d->config_first};
+    *pl = (pconf){0, 0, (cf->op_and & VXF_AND) != 0, 0, 0, cf->node_first, cf->node_n, cf->doc, d->vuln, ci - d->config_first};
     size_t ent = off + sizeof(pconf) + (size_t)cf->node_n * sizeof(pnode);
     for (uint32_t k = 0; k < cf->node_n; k++) {
         const vx_node *n = &db->node[cf->node_first + k];
@@ -2408,4 +2482,195 @@ const lf_vkev *lf_vdb_vuln_kev(const lf_vdb *db, uint32_t vuln, lf_vkev *tmp)
                      vx_str(db, k->action), vx_str(db, k->ransom), vx_str(db, k->name),
                      vx_str(db, k->vendor), vx_str(db, k->product)};
     return tmp;
+}
+
+/* ---------------------------------------------------------- explanation ---- */
+
+/* (product, item) pairs of a host, sorted by product, so the criteria of one document
+ * find the items that name their product by binary search. */
+typedef struct xpair {
+    uint32_t prod, item;
+    bool implied;              /* a platform family name the item implies */
+} xpair;
+
+struct lf_explain {
+    const lf_vdb *db;
+    const lf_cpe *items;
+    size_t nitems;
+    item_ctx *ictx;
+    xpair *pairs;
+    size_t npairs;
+};
+
+static int xpair_cmp(const void *a, const void *b)
+{
+    const xpair *x = a, *y = b;
+    if (x->prod != y->prod)
+        return x->prod < y->prod ? -1 : 1;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+int lf_explain_new(const lf_vdb *db, const lf_cpe *items, size_t nitems, lf_explain **out, lf_err *err)
+{
+    lf_explain *x = calloc(1, sizeof(*x));
+    if (!x)
+        goto oom;
+    x->db = db;
+    x->items = items;
+    x->nitems = nitems;
+    x->ictx = calloc(nitems ? nitems : 1, sizeof(item_ctx));
+    x->pairs = malloc((nitems ? nitems : 1) * (1 + NFAMILIES) * sizeof(xpair));
+    if (!x->ictx || !x->pairs)
+        goto oom;
+    for (size_t i = 0; i < nitems; i++) {
+        item_prepare(&x->ictx[i], &items[i]);
+        const lf_cpe *c = &items[i];
+        const char *part = lf_cpe_value(c, LF_CPE_PART);
+        const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
+        const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
+        if (!part || !vendor || !product)
+            continue;
+        char key[LF_CPE_MAX + 8];
+        int kn = lf_vx_prod_key(part[0], vendor, c->len[LF_CPE_VENDOR], product, c->len[LF_CPE_PRODUCT], key,
+                                sizeof key);
+        if (kn < 0)
+            continue;
+        uint32_t p = lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn));
+        if (p != UINT32_MAX)
+            x->pairs[x->npairs++] = (xpair){p, (uint32_t)i, false};
+        for (size_t f = 0; f < NFAMILIES; f++) {
+            size_t pl = strcspn(families[f].prefix, "\x01");
+            bool exact = families[f].prefix[pl] == '\x01';
+            if ((size_t)kn < pl || memcmp(key, families[f].prefix, pl) != 0 || (exact && (size_t)kn != pl))
+                continue;
+            const char *im = families[f].implies;
+            uint32_t fp = lf_vx_find_prod(db, im, strlen(im), lf_vx_hash(im, strlen(im)));
+            if (fp != UINT32_MAX && fp != p)
+                x->pairs[x->npairs++] = (xpair){fp, (uint32_t)i, true};
+        }
+    }
+    qsort(x->pairs, x->npairs, sizeof(xpair), xpair_cmp);
+    *out = x;
+    return LF_OK;
+oom:
+    lf_explain_free(x);
+    return lf_err_set(err, LF_ENOMEM, "out of memory while explaining a finding");
+}
+
+void lf_explain_free(lf_explain *x)
+{
+    if (!x)
+        return;
+    free(x->ictx);
+    free(x->pairs);
+    free(x);
+}
+
+enum { X3_NO = 0, X3_YES = 1, X3_UNKNOWN = 2 };
+
+/* The criterion against every item that names its product: YES with the first item
+ * that matches, UNKNOWN when one can only be reviewed. *touched: some item names it. */
+static int explain_crit(const lf_explain *x, uint32_t ci, uint32_t *item, bool *touched)
+{
+    const lf_vdb *db = x->db;
+    const vx_crit *cr = &db->crit[ci];
+    if (cr->prod == UINT32_MAX)
+        return X3_NO;
+    const vx_node *nd = &db->node[cr->node];
+    const vx_doc *d = &db->doc[cr->doc];
+    vx_pcrit pc = {ci, cr->flags, cr->start_key, cr->end_key, cr->ver_key, cr->extra, cr->doc,
+                   cr->node, d->vuln, nd->config - d->config_first};
+    size_t lo = 0, hi = x->npairs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->pairs[mid].prod < cr->prod)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int res = X3_NO;
+    for (size_t k = lo; k < x->npairs && x->pairs[k].prod == cr->prod; k++) {
+        const xpair *p = &x->pairs[k];
+        if (p->implied && (cr->flags & VXC_VULNERABLE))
+            continue;   /* an implied platform name never makes a finding on its own */
+        *touched = *touched || (cr->flags & VXC_VULNERABLE);
+        int reason = R_NONE;
+        int t = crit_test(db, &pc, &x->ictx[p->item], false, &reason);
+        if (t == T_YES) {
+            *item = p->item;
+            return X3_YES;
+        }
+        if (t == T_REVIEW && res == X3_NO) {
+            *item = p->item;
+            res = X3_UNKNOWN;
+        }
+    }
+    return res;
+}
+
+lf_verdict lf_explain_doc(const lf_explain *x, uint32_t doc, lf_doc_verdict *out)
+{
+    const lf_vdb *db = x->db;
+    const vx_doc *d = &db->doc[doc];
+    lf_doc_verdict best = {LF_VERDICT_SILENT, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    bool touched = false;
+    /* verdict strength within one document: affected > not affected > review */
+    static const int rank[] = {[LF_VERDICT_SILENT] = 0, [LF_VERDICT_OUTSIDE] = 1, [LF_VERDICT_REVIEW] = 2,
+                               [LF_VERDICT_NOT_AFFECTED] = 3, [LF_VERDICT_AFFECTED] = 4};
+    for (uint32_t k = 0; k < d->config_n; k++) {
+        const vx_config *cf = &db->config[d->config_first + k];
+        bool c_and = (cf->op_and & VXF_AND) != 0;
+        int cv = c_and ? X3_YES : X3_NO;
+        uint32_t c_crit = UINT32_MAX, c_item = UINT32_MAX;
+        for (uint32_t j = 0; j < cf->node_n; j++) {
+            const vx_node *nd = &db->node[cf->node_first + j];
+            bool n_and = (nd->flags & VXN_AND) != 0;
+            int nv = n_and ? X3_YES : X3_NO;
+            for (uint32_t q = 0; q < nd->crit_n; q++) {
+                uint32_t ci = nd->crit_first + q, it = UINT32_MAX;
+                int v = explain_crit(x, ci, &it, &touched);
+                if (v != X3_NO && (db->crit[ci].flags & VXC_VULNERABLE) && !(nd->flags & VXN_NEGATE) &&
+                    c_crit == UINT32_MAX) {
+                    c_crit = ci;
+                    c_item = it;
+                }
+                if (n_and)
+                    nv = v == X3_NO ? X3_NO : (nv == X3_NO ? X3_NO : (v == X3_UNKNOWN ? X3_UNKNOWN : nv));
+                else
+                    nv = v == X3_YES ? X3_YES : (nv == X3_YES ? X3_YES : (v == X3_UNKNOWN ? X3_UNKNOWN : nv));
+            }
+            if (nd->flags & VXN_NEGATE)
+                nv = nv == X3_YES ? X3_NO : nv == X3_NO ? X3_YES : X3_UNKNOWN;
+            if (c_and)
+                cv = nv == X3_NO ? X3_NO : (cv == X3_NO ? X3_NO : (nv == X3_UNKNOWN ? X3_UNKNOWN : cv));
+            else
+                cv = nv == X3_YES ? X3_YES : (cv == X3_YES ? X3_YES : (nv == X3_UNKNOWN ? X3_UNKNOWN : cv));
+        }
+        if (!cf->node_n)
+            cv = X3_NO;
+        lf_verdict v = LF_VERDICT_SILENT;
+        if (cv == X3_YES)
+            v = (cf->op_and & VXF_NOT_AFFECTED) ? LF_VERDICT_NOT_AFFECTED : LF_VERDICT_AFFECTED;
+        else if (cv == X3_UNKNOWN && !(cf->op_and & VXF_NOT_AFFECTED))
+            v = LF_VERDICT_REVIEW;
+        if (v != LF_VERDICT_SILENT && rank[v] > rank[best.verdict])
+            best = (lf_doc_verdict){v, k, c_crit, c_item};
+    }
+    if (best.verdict == LF_VERDICT_SILENT && touched)
+        best.verdict = LF_VERDICT_OUTSIDE;
+    if (out)
+        *out = best;
+    return best.verdict;
+}
+
+const char *lf_verdict_name(lf_verdict v)
+{
+    switch (v) {
+    case LF_VERDICT_AFFECTED: return "affected";
+    case LF_VERDICT_NOT_AFFECTED: return "not-affected";
+    case LF_VERDICT_REVIEW: return "review";
+    case LF_VERDICT_OUTSIDE: return "outside-range";
+    case LF_VERDICT_SILENT: break;
+    }
+    return "silent";
 }

@@ -131,4 +131,37 @@ const char *lf_vdb_vuln_id(const lf_vdb *db, uint32_t vuln);
 /* KEV entry of a vuln index, or NULL. */
 const lf_vkev *lf_vdb_vuln_kev(const lf_vdb *db, uint32_t vuln, lf_vkev *tmp);
 
+/*
+ * Explanation: what every source document says about one host. The matcher keeps one
+ * hit per (vuln, item), from whichever document decided first; a finding lists every
+ * document of its vulnerability with its verdict, so the sources that support it and
+ * those that contradict it are both shown (finding.h weighs them). lf_explain_doc
+ * evaluates one document's configurations against the host's items in three-valued
+ * logic (yes / no / cannot be decided), including not_affected configurations, which
+ * the matcher itself never reads. It costs a binary search per criterion of the
+ * document, so it is meant for documents of hits, not for the whole index.
+ */
+typedef enum {
+    LF_VERDICT_SILENT = 0,        /* the document names none of the host's products */
+    LF_VERDICT_OUTSIDE,           /* names a product of the host; its version is outside the ranges */
+    LF_VERDICT_REVIEW,            /* would apply, but a criterion cannot be decided */
+    LF_VERDICT_NOT_AFFECTED,      /* a not_affected statement (CSAF fixed / known_not_affected) holds */
+    LF_VERDICT_AFFECTED,          /* an affected configuration holds */
+} lf_verdict;
+const char *lf_verdict_name(lf_verdict v);   /* "affected", "not-affected", ... */
+
+typedef struct lf_doc_verdict {
+    lf_verdict verdict;
+    uint32_t config;   /* ordinal of the deciding configuration in the doc, UINT32_MAX */
+    uint32_t crit;     /* its first matching vulnerable criterion (global index), UINT32_MAX */
+    uint32_t item;     /* the item that criterion matched, UINT32_MAX */
+} lf_doc_verdict;
+
+typedef struct lf_explain lf_explain;
+/* Prepare the explanation of one host (borrows db and items: keep both alive). */
+int lf_explain_new(const lf_vdb *db, const lf_cpe *items, size_t nitems, lf_explain **out, lf_err *err);
+void lf_explain_free(lf_explain *x);
+/* The verdict of document doc (lf_vdb_doc index); out may be NULL. */
+lf_verdict lf_explain_doc(const lf_explain *x, uint32_t doc, lf_doc_verdict *out);
+
 #endif

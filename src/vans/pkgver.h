@@ -9,10 +9,11 @@
  * compared here.
  *
  * Every compare function reports whether both versions are valid under the scheme; a
- * version that is not (a PEP 440 string with spaces, a dpkg version whose upstream part
- * does not start with a digit) cannot be ordered, and callers turn that into "needs
- * review", never into a guess. The exact rules of each scheme are documented in pkgver.c
- * next to its code.
+ * version that is not (a PEP 440 string with spaces, a dpkg version with a non-numeric
+ * epoch, an apk version with an unknown suffix) cannot be ordered, and callers turn that
+ * into "needs review", never into a guess. No version longer than 256 bytes is valid
+ * under any scheme but GENERIC. The exact rules of each scheme are documented in
+ * pkgver.c next to its code.
  *
  * No allocation, no global state; all functions are thread-safe.
  */
@@ -36,16 +37,19 @@ typedef enum {
     LF_VS_COUNT
 } lf_vscheme;
 
-/* "generic", "unordered", "dpkg", "rpm", "apk", "semver", "pep440", "maven", "nuget". */
+/* "generic", "unordered", "dpkg", "rpm", "apk", "semver", "pep440", "maven", "nuget";
+ * "unknown" for a value outside the enum. Static strings. */
 const char *lf_vscheme_name(lf_vscheme s);
-/* Inverse of lf_vscheme_name; -1 when unknown. */
+/* Inverse of lf_vscheme_name (ASCII case-insensitive); -1 when unknown or NULL. */
 int lf_vscheme_parse(const char *name);
 
 /* The scheme of an OSV ecosystem name, with or without its release suffix:
  * "Debian:12", "Ubuntu:22.04:LTS" -> DPKG; "AlmaLinux:9", "Rocky Linux:8", "Red Hat",
  * "SUSE", "openSUSE", "Mageia" -> RPM; "Alpine:v3.19" -> APK; "npm", "Go", "crates.io",
- * "Hex", "Pub" -> SEMVER; "PyPI" -> PEP440; "Maven" -> MAVEN; "NuGet" -> NUGET; anything
- * else (GIT, "OSS-Fuzz", unknown) -> UNORDERED. Case-insensitive. */
+ * "Hex", "Pub" -> SEMVER; "PyPI" -> PEP440; "Maven" -> MAVEN; "NuGet" -> NUGET; also
+ * "openEuler", "Azure Linux", "Photon OS" -> RPM and "Wolfi", "Chainguard", "MinimOS"
+ * -> APK (their families' orders); anything else (GIT, "OSS-Fuzz", unknown, NULL) ->
+ * UNORDERED. Case-insensitive; the name is what comes before the first ':'. */
 lf_vscheme lf_vscheme_for_ecosystem(const char *eco);
 
 /* Whether v (n bytes, not necessarily NUL-terminated) is a valid version under s.

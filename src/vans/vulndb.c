@@ -758,18 +758,25 @@ static int crit_prepare(writer *w, const lf_vcrit *c, vx_crit *out, lf_err *err)
             f |= VXC_COMPLEX;
     /* vendor/product wildcards never occur in NVD; if they do, the product key is the
      * literal pattern and only identical inventory names reach it (documented limit). */
+    bool schemed = c->scheme >= LF_VS_DPKG && c->scheme < LF_VS_COUNT;
     if (c->start) {
         f |= VXC_HAS_START | (c->start_incl ? VXC_START_INCL : 0);
         out->start = S(w, c->start);
-        out->start_key = key_ref(w, c->start);
+        out->start_key = schemed ? 0 : key_ref(w, c->start);
     }
     if (c->end) {
         f |= VXC_HAS_END | (c->end_incl ? VXC_END_INCL : 0);
         out->end = S(w, c->end);
-        out->end_key = key_ref(w, c->end);
+        out->end_key = schemed ? 0 : key_ref(w, c->end);
     }
     if (c->scheme == LF_VS_UNORDERED)
         f |= VXC_UNORDERED;
+    if (schemed) {
+        f |= (uint32_t)c->scheme << VXC_SCHEME_SHIFT;
+        out->ver_key = 0;   /* an exact version is compared under the scheme too */
+        if (lf_cpe_kind(&cpe, LF_CPE_VERSION) == LF_CPE_VALUE)
+            f |= VXC_COMPLEX;
+    }
     if (f & VXC_COMPLEX) {
         vx_extra *x = vec_push(&w->extra);
         if (!x)
@@ -1172,7 +1179,7 @@ static int build_blocks(writer *w)
             ivl *v = &tmp[k];
             memset(v, 0, sizeof(*v));
             v->crit = pc[pr->crit_first + k];
-            bool unbounded = (c->flags & (VXC_VER_NA | VXC_UNORDERED)) ||
+            bool unbounded = (c->flags & (VXC_VER_NA | VXC_UNORDERED | VXC_SCHEME_MASK)) ||
                              (!(c->flags & VXC_VER_ANY) && !c->ver_key) ||
                              ((c->flags & VXC_VER_ANY) && !(c->flags & (VXC_HAS_START | VXC_HAS_END)));
             if (unbounded) {
@@ -1376,7 +1383,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
             if (!xc)
                 goto oom;
             xc->doc = (uint32_t)i;
-            xc->op_and = c->op_and;
+            xc->op_and = (c->op_and ? VXF_AND : 0) | (c->not_affected ? VXF_NOT_AFFECTED : 0);
             xc->node_first = (uint32_t)w.node.n;
             xc->node_n = (uint32_t)c->nnode;
             uint32_t config_idx = (uint32_t)w.config.n - 1;
@@ -1443,8 +1450,11 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
     if (!crit_count)
         goto oom;
     vx_crit *crits = (vx_crit *)w.crit.p;
+    const vx_node *nodes = (const vx_node *)w.node.p;
+    const vx_config *cfgs = (const vx_config *)w.config.p;
+#define IN_TABLE(k) (crits[k].prod != UINT32_MAX && !(cfgs[nodes[crits[k].node].config].op_and & VXF_NOT_AFFECTED))
     for (size_t k = 0; k < w.crit.n; k++)
-        if (crits[k].prod != UINT32_MAX)
+        if (IN_TABLE(k))
             crit_count[crits[k].prod]++;
     vx_prod *prods = (vx_prod *)w.prod.p;
     uint32_t acc = 0;
@@ -1458,8 +1468,9 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
             goto oom;
     uint32_t *pc = (uint32_t *)w.prodcrit.p;
     for (size_t k = 0; k < w.crit.n; k++) {
-        if (crits[k].prod == UINT32_MAX)
+        if (!IN_TABLE(k))
             continue;
+#undef IN_TABLE
         uint32_t p = crits[k].prod;
         pc[crit_count[p]++] = (uint32_t)k;
         prods[p].crit_n++;
@@ -1807,6 +1818,32 @@ void lf_vdb_get_stats(const lf_vdb *db, lf_vdb_stats *st)
         if (!db->doc[i].config_n)
             st->docs_without_config++;
     }
+    for (size_t v = 0; v < db->nvuln; v++) {
+        const vx_vuln *vu = &db->vuln[v];
+        bool crit = false, seen[LF_SRC_COUNT] = {false};
+        for (uint32_t k = 0; k < vu->doc_n; k++) {
+            const vx_doc *d = &db->doc[db->vulndoc[vu->doc_first + k]];
+            crit = crit || d->config_n;
+            if (d->source < LF_SRC_COUNT && !seen[d->source]) {
+                seen[d->source] = true;
+                st->vulns_by_source[d->source]++;
+            }
+        }
+        if (!crit)
+            st->vulns_without_criteria++;
+    }
+}
+
+bool lf_vdb_has_product(const lf_vdb *db, const lf_cpe *c)
+{
+    const char *part = lf_cpe_value(c, LF_CPE_PART);
+    const char *vendor = lf_cpe_value(c, LF_CPE_VENDOR);
+    const char *product = lf_cpe_value(c, LF_CPE_PRODUCT);
+    if (!part || !vendor || !product)
+        return false;
+    char key[LF_CPE_MAX + 8];
+    int kn = lf_vx_prod_key(part[0], vendor, c->len[LF_CPE_VENDOR], product, c->len[LF_CPE_PRODUCT], key, sizeof key);
+    return kn >= 0 && lf_vx_find_prod(db, key, (size_t)kn, lf_vx_hash(key, (size_t)kn)) != UINT32_MAX;
 }
 
 size_t lf_vdb_ndocs(const lf_vdb *db)
@@ -1861,7 +1898,8 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
     for (size_t k = 0; k < d->config_n; k++) {
         const vx_config *c = &db->config[d->config_first + k];
         lf_vconfig *oc = &out->config[k];
-        oc->op_and = c->op_and;
+        oc->op_and = (c->op_and & VXF_AND) != 0;
+        oc->not_affected = (c->op_and & VXF_NOT_AFFECTED) != 0;
         oc->nnode = c->node_n;
         oc->node = c->node_n ? lf_arena_alloc(a, c->node_n * sizeof(lf_vnode)) : NULL;
         if (c->node_n && !oc->node)
@@ -1884,7 +1922,8 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
                     .start_incl = (cr->flags & VXC_START_INCL) != 0,
                     .end = (cr->flags & VXC_HAS_END) ? vx_str(db, cr->end) : NULL,
                     .end_incl = (cr->flags & VXC_END_INCL) != 0,
-                    .scheme = (cr->flags & VXC_UNORDERED) ? LF_VS_UNORDERED : LF_VS_GENERIC,
+                    .scheme = (cr->flags & VXC_SCHEME_MASK) ? VXC_SCHEME(cr->flags)
+                              : (cr->flags & VXC_UNORDERED) ? LF_VS_UNORDERED : LF_VS_GENERIC,
                     .match_id = nz(db, cr->match_id),
                 };
             }

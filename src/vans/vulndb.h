@@ -196,6 +196,8 @@ typedef struct lf_vdb_stats {
     size_t docs, vulns, configs, nodes, crits, products, refs, metrics, kev;
     size_t docs_by_source[LF_SRC_COUNT];
     size_t docs_without_config;
+    size_t vulns_by_source[LF_SRC_COUNT];   /* vulnerabilities with a document of the source */
+    size_t vulns_without_criteria;          /* no document of any source has a configuration */
     size_t file_bytes;
     uint64_t digest;           /* FNV-1a over (source, doc_id, modified) of every doc + KEV */
     char kev_version[32];
@@ -214,6 +216,10 @@ const lf_vkev *lf_vdb_kev(const lf_vdb *db, const char *cve, lf_vkev *tmp); /* N
 /* The products criteria name, as "part:vendor:product" with WFN-quoted values (e.g.
  * "a:notepad-plus-plus:notepad\+\+"): the CVE vocabulary name resolution falls back on. */
 size_t lf_vdb_nproducts(const lf_vdb *db);
+/* Whether some criterion names c's part:vendor:product (e.g. a distribution's OSV data
+ * speaks about package p:debian:openssl). */
+struct lf_cpe;
+bool lf_vdb_has_product(const lf_vdb *db, const struct lf_cpe *c);
 const char *lf_vdb_product(const lf_vdb *db, size_t i);
 
 #endif

@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 8
+#define LFVX_VERSION 9
 
 enum {
     LFVX_SEC_STR = 0,
@@ -90,8 +90,12 @@ typedef struct vx_ref {
 typedef struct vx_config {
     uint32_t doc;
     uint32_t node_first, node_n;
-    uint32_t op_and;
+    uint32_t op_and;          /* VXF_AND | VXF_NOT_AFFECTED */
 } vx_config;
+#define VXF_AND          1u
+#define VXF_NOT_AFFECTED 2u   /* a statement of non-applicability (lf_vconfig.not_affected):
+                                 its criteria are not in the product table, so the matcher
+                                 never makes hits from them; lf_vdb_doc_eval reads them */
 
 typedef struct vx_node {
     uint32_t config;
@@ -132,6 +136,12 @@ typedef struct vx_extra {
 #define VXC_UNORDERED  256u   /* range cannot be ordered (scheme): needs review */
 #define VXC_TRIVIAL    512u   /* its configuration is one non-negated OR node: matching the
                                  criterion satisfies the configuration, no evaluation needed */
+/* An ecosystem version scheme (pkgver.h, DPKG and above): the range is compared with
+ * lf_pkgver_cmp on the raw bound strings, so the criterion has no version keys and does
+ * not bound the version for pruning. */
+#define VXC_SCHEME_SHIFT 10
+#define VXC_SCHEME_MASK  (0xfu << VXC_SCHEME_SHIFT)
+#define VXC_SCHEME(f)    ((lf_vscheme)(((f) & VXC_SCHEME_MASK) >> VXC_SCHEME_SHIFT))
 
 typedef struct vx_prod {
     uint32_t key;             /* "part:vendor:product" in WFN form */

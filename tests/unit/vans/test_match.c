@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "vans/match.h"
 #include "vans/vulndb.h"
 
@@ -830,6 +831,88 @@ static void test_match_cache_collisions(void **state)
     fx_free(&fx);
 }
 
+/* Package criteria (part p) in an ecosystem's order: Debian's backported fix
+ * 1.1.1n-0+deb11u5 is after the vulnerable 1.1.1n-0+deb11u4, though the generic order of
+ * NVD ranges would put both below upstream 1.1.1t; a version dpkg cannot read is review. */
+static void test_match_scheme_dpkg(void **state)
+{
+    (void)state;
+    char buf[512];
+    lf_vcrit c1[] = {{true, "cpe:2.3:p:debian:openssl:*:*:*:*:*:11:*:*", NULL, false, "1.1.1n-0+deb11u5", false,
+                      LF_VS_DPKG, NULL}};
+    lf_vnode n1[] = {{false, false, 1, c1}};
+    lf_vconfig cf1[] = {{false, 1, n1, false}};
+    lf_vdoc docs[] = {doc1("DSA-1-1", cf1, 1)};
+    docs[0].source = LF_SRC_OSV;
+    docs[0].vuln_id = "CVE-2023-0286";
+    fixture fx;
+    fx_build(&fx, docs, 1);
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1.1.1n-0\\+deb11u4:*:*:*:*:11:*:*"),
+                        "CVE-2023-0286:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1.1.1n-0\\+deb11u5:*:*:*:*:11:*:*"), "");
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1.1.1n-0\\+deb11u5\\~1:*:*:*:*:11:*:*"),
+                        "CVE-2023-0286:match@0");   /* '~' sorts before the end */
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1\\:1.1.1w-0:*:*:*:*:11:*:*"), "");   /* epoch 1 */
+    /* another release is another distribution's package */
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1.1.1n-0\\+deb11u4:*:*:*:*:12:*:*"), "");
+    /* not a dpkg version: review, never a guess */
+    assert_string_equal(RUN(&fx, "cpe:2.3:p:debian:openssl:1.0\\:2:*:*:*:*:11:*:*"), "CVE-2023-0286:review@0");
+    fx_free(&fx);
+}
+
+/* A not-affected statement (CSAF fixed / known_not_affected) never makes a hit, and the
+ * explanation reports every document's verdict: NVD affected, the vendor not affected. */
+static void test_match_not_affected_explained(void **state)
+{
+    (void)state;
+    char buf[512];
+    lf_vcrit nv[] = {CRIT(true, "cpe:2.3:a:acme:gw:*:*:*:*:*:*:*:*", NULL, false, "7.2", false)};
+    lf_vcrit cs_aff[] = {CRIT(true, "cpe:2.3:a:acme:gw:*:*:*:*:*:*:*:*", NULL, false, "7.0", false)};
+    lf_vcrit cs_na[] = {CRIT(true, "cpe:2.3:a:acme:gw:*:*:*:*:*:*:*:*", "7.0", true, NULL, false)};
+    lf_vnode n_nv[] = {{false, false, 1, nv}}, n_aff[] = {{false, false, 1, cs_aff}}, n_na[] = {{false, false, 1, cs_na}};
+    lf_vconfig cf_nv[] = {{false, 1, n_nv, false}};
+    lf_vconfig cf_cs[] = {{false, 1, n_aff, false}, {false, 1, n_na, true}};
+    lf_vdoc docs[] = {doc1("CVE-2024-1000", cf_nv, 1), doc1("ACME-SA-1/CVE-2024-1000", cf_cs, 2)};
+    docs[1].source = LF_SRC_CSAF;
+    docs[1].vuln_id = "CVE-2024-1000";
+    fixture fx;
+    fx_build(&fx, docs, 2);
+    /* 6.5: both say affected (the matcher keeps one hit per vuln and item) */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:gw:6.5:*:*:*:*:*:*:*"), "CVE-2024-1000:match@0");
+    /* 7.1: NVD's range says affected; the vendor says 7.0 and later are fixed */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:gw:7.1:*:*:*:*:*:*:*"), "CVE-2024-1000:match@0");
+    lf_cpe item;
+    const char *ic = "cpe:2.3:a:acme:gw:7.1:*:*:*:*:*:*:*";
+    assert_int_equal(lf_cpe_parse(&item, ic, strlen(ic), NULL), LF_OK);
+    lf_explain *x;
+    assert_int_equal(lf_explain_new(fx.db, &item, 1, &x, NULL), LF_OK);
+    uint32_t idx[4];
+    assert_int_equal(lf_vdb_find_vuln(fx.db, "CVE-2024-1000", idx, 4), 2);
+    int seen = 0;
+    for (int i = 0; i < 2; i++) {
+        lf_arena a;
+        lf_arena_init(&a, 0);
+        lf_vdoc d;
+        assert_int_equal(lf_vdb_doc(fx.db, idx[i], &a, &d), LF_OK);
+        lf_doc_verdict v;
+        lf_explain_doc(x, idx[i], &v);
+        if (d.source == LF_SRC_NVD) {
+            assert_int_equal(v.verdict, LF_VERDICT_AFFECTED);
+            seen |= 1;
+        } else {
+            assert_int_equal(v.verdict, LF_VERDICT_NOT_AFFECTED);
+            assert_int_equal(v.config, 1);
+            seen |= 2;
+        }
+        lf_arena_clear(&a);
+    }
+    assert_int_equal(seen, 3);
+    lf_explain_free(x);
+    /* 7.3: outside both affected ranges; the vendor's not-affected holds */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:acme:gw:7.3:*:*:*:*:*:*:*"), "");
+    fx_free(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -846,6 +929,8 @@ int main(void)
         cmocka_unit_test(test_match_cache_eviction_same_hits),
         cmocka_unit_test(test_match_compiled_product_same_hits),
         cmocka_unit_test(test_match_cache_collisions),
+        cmocka_unit_test(test_match_scheme_dpkg),
+        cmocka_unit_test(test_match_not_affected_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
