@@ -238,6 +238,7 @@ typedef struct dctx {
     lf_arena *a;
     const char *msrc;         /* metric source: publisher namespace or name */
     const char *rsrc;         /* reference source: publisher name */
+    const char *authority;    /* publisher name when its category is "vendor" (lf_vdoc.authority) */
     hmap prods;               /* product id -> prod */
     hmap groups;              /* group id -> (void *)1 */
     size_t nprod;
@@ -1761,6 +1762,7 @@ static int vuln_doc(dctx *x, const lf_json *d, const lf_json *v, size_t index, l
     if (!doc_id)
         return LF_ENOMEM;
     out->source = LF_SRC_CSAF;
+    out->authority = x->authority;
     out->doc_id = doc_id;
     out->vuln_id = vid ? vid : x->tid;
     snprintf(x->eid, sizeof x->eid, "%s", doc_id);
@@ -1831,6 +1833,8 @@ int lf_csaf_docs_from_json(lf_csaf_reader *r, const char *src, long line, const 
     r->st.advisories++;
     const lf_json *pub = get_typed(&x, doc, "publisher", LF_JSON_OBJECT, "document");
     x.rsrc = get_str(&x, pub, "name", "document.publisher");
+    const char *pcat = lf_json_get_str(pub, "category");
+    x.authority = pcat && !strcmp(pcat, "vendor") ? x.rsrc : NULL;
     x.msrc = get_str(&x, pub, "namespace", "document.publisher");
     if (!x.msrc)
         x.msrc = x.rsrc;

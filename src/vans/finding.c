@@ -152,6 +152,41 @@ int lf_source_rank(lf_source s)
     }
 }
 
+/* Lower-case letters and digits of s, at most n - 1 of them. */
+static void alnum_lower(const char *s, size_t sn, char *out, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < sn && s[i] && o + 1 < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+int lf_finding_rank(const lf_vdoc *d, const char *crit_cpe)
+{
+    if (d->source != LF_SRC_CSAF)
+        return lf_source_rank(d->source);
+    if (!d->authority || !crit_cpe)
+        return 1;
+    /* the criterion's vendor: the fourth ':'-field of cpe:2.3:part:vendor:... */
+    const char *v = crit_cpe;
+    for (int k = 0; k < 3 && v; k++) {
+        v = strchr(v, ':');
+        if (v)
+            v++;
+    }
+    if (!v)
+        return 1;
+    char vend[128], auth[256];
+    alnum_lower(v, strcspn(v, ":"), vend, sizeof vend);
+    alnum_lower(d->authority, strlen(d->authority), auth, sizeof auth);
+    return strlen(vend) >= 3 && strstr(auth, vend) ? 3 : 1;
+}
+
 /* Prepend the fix links of doc d to f's links (a link already there moves up). */
 static int prepend_fixes(lf_arena *a, const lf_vdoc *d, lf_finding *f)
 {
@@ -212,10 +247,10 @@ int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_fi
         if (lf_vdb_doc(db, idx[i], a, &d))
             return LF_ENOMEM;
         lf_finding_source *s = &f->sources[f->nsource++];
-        *s = (lf_finding_source){d.source, d.doc_id, d.modified, dv.verdict, dv.config, false, {0}};
+        *s = (lf_finding_source){d.source, d.doc_id, d.modified, dv.verdict, 0, dv.config, false, {0}};
         if (dv.crit != UINT32_MAX && lf_matcher_crit_info(db, dv.crit, &s->crit) == LF_OK)
             s->has_crit = true;
-        int r = lf_source_rank(d.source);
+        int r = s->rank = lf_finding_rank(&d, s->has_crit ? s->crit.cpe : NULL);
         if (dv.verdict == LF_VERDICT_AFFECTED) {
             if (r > max_aff)
                 max_aff = r;
@@ -226,7 +261,7 @@ int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_fi
             na = s;
         }
     }
-    if (na && max_na >= max_aff) {
+    if (na && max_na > max_aff) {
         f->suppressed = true;
         f->suppressed_by = na;
     }

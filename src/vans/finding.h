@@ -26,6 +26,7 @@ typedef struct lf_finding_source {
     lf_source source;
     const char *doc_id, *modified;
     lf_verdict verdict;
+    int rank;                    /* precedence (lf_finding_rank) */
     uint32_t config;             /* deciding configuration ordinal, UINT32_MAX */
     bool has_crit;
     lf_crit_info crit;
@@ -84,15 +85,22 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
 
 /*
  * Sources and precedence. lf_finding_explain lists every document of the finding's
- * vulnerability that says something about the host (lf_explain_doc) and weighs them:
- * rank 3 for a vendor's CSAF advisory and a distribution's OSV advisory (they speak for
- * their own products), 2 for the CVE record's CNA and ADP containers, 1 for NVD. When a
- * not-affected statement (CSAF fixed / known_not_affected) holds with a rank at least as
- * high as every affected statement, the finding is suppressed (kept, marked, and listed
- * apart by callers: never silently dropped). The fix links of rank-3 documents that say
+ * vulnerability that says something about the host (lf_explain_doc) and weighs them
+ * (lf_finding_rank): 3 for a distribution's OSV advisory (its criteria name its own
+ * packages) and for a CSAF advisory published by a vendor (publisher category "vendor")
+ * about that vendor's own product (the criterion's CPE vendor appears in the publisher's
+ * name: "Siemens ProductCERT" for siemens, "Red Hat Product Security" for redhat); 2 for
+ * the CVE record's CNA and ADP containers; 1 for NVD and for other CSAF statements (a
+ * coordinator's re-publication, a vendor about a third party's component: shown, but
+ * no more authoritative than NVD). When a not-affected statement (CSAF fixed /
+ * known_not_affected) holds with a rank higher than every affected statement, the
+ * finding is suppressed (kept, marked, and listed apart by callers: never silently
+ * dropped); equal ranks keep the finding (two explicit statements disagree: a person
+ * decides). The fix links of rank-3 documents that say
  * affected go first among the finding's links. x may be NULL (no sources listed).
  */
-int lf_source_rank(lf_source s);
+int lf_source_rank(lf_source s);   /* the rank of a source before the authority test */
+int lf_finding_rank(const lf_vdoc *d, const char *crit_cpe);
 int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_finding *f);
 
 /* The default order: KEV first, then EPSS percentile, then CVSS score (high first). */

@@ -237,6 +237,7 @@ static int doc_copy(lf_vdb_builder *b, const lf_vdoc *in, lf_vdoc *out, bool bor
     out->kev_due = DUP(in->kev_due);
     out->kev_action = DUP(in->kev_action);
     out->kev_name = DUP(in->kev_name);
+    out->authority = DUP(in->authority);
     out->metric = balloc(b, in->nmetric * sizeof(lf_vmetric), &oom);
     for (size_t i = 0; !oom && i < in->nmetric; i++) {
         out->metric[i] = in->metric[i];
@@ -1340,6 +1341,7 @@ int lf_vdb_builder_write(lf_vdb_builder *b, const char *path, lf_err *err)
         xd->kev_due = S(&w, d->kev_due);
         xd->kev_action = S(&w, d->kev_action);
         xd->kev_name = S(&w, d->kev_name);
+        xd->authority = S(&w, d->authority);
         xd->source = (uint32_t)d->source;
         xd->vuln = (uint32_t)w.vuln.n - 1;
         xd->metric_first = (uint32_t)w.metric.n;
@@ -1873,6 +1875,7 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
     out->kev_due = nz(db, d->kev_due);
     out->kev_action = nz(db, d->kev_action);
     out->kev_name = nz(db, d->kev_name);
+    out->authority = nz(db, d->authority);
     out->nmetric = d->metric_n;
     out->metric = d->metric_n ? lf_arena_alloc(a, d->metric_n * sizeof(lf_vmetric)) : NULL;
     out->ncwe = d->cwe_n;

@@ -145,6 +145,10 @@ typedef struct lf_vdoc {
      * fields into cisaExploitAdd/cisaActionDue/...); used when the KEV catalog itself has
      * not been imported. NULL when absent. */
     const char *kev_added, *kev_due, *kev_action, *kev_name;
+    /* Who speaks with a vendor's authority (finding.h, lf_finding_rank): a CSAF
+     * advisory's publisher name when its category is "vendor" ("Siemens ProductCERT",
+     * "Red Hat Product Security"); NULL otherwise. */
+    const char *authority;
 } lf_vdoc;
 
 /* A CISA KEV catalog entry. */

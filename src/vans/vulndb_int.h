@@ -16,7 +16,7 @@
 #include "vans/vulndb.h"
 
 #define LFVX_MAGIC "LFVX\r\n\x1a\n"
-#define LFVX_VERSION 9
+#define LFVX_VERSION 10
 
 enum {
     LFVX_SEC_STR = 0,
@@ -69,6 +69,7 @@ typedef struct vx_doc {
     uint32_t kev_added, kev_due, kev_action, kev_name;
     uint32_t drange_first, drange_n;   /* version ranges read from the description
                                           (documents without configurations only) */
+    uint32_t authority;       /* lf_vdoc.authority */
 } vx_doc;
 
 /* A version range stated in prose ("before 2.4.60", "7.0.0 through 7.0.16", "8.8.1 and

@@ -10,7 +10,12 @@ are two lines; the host with 3.0.2-0ubuntu1.8 has no such finding although NVD's
 matches it (counted as superseded); an AlmaLinux 9 rpm list is decided in rpm's order.
 Without the OSV data, the same Ubuntu host is matched through NVD (the old behaviour).
 
-Vendor advisories (CSAF): see the second half. Skips (77) without ../shared/data/osv or nvd.
+Vendor advisories (CSAF), with tests/fixtures/csaf/vendor-statement.json (a synthetic vendor
+advisory on CVE-2023-0286: 3.0.0-3.0.6 affected, 3.0.7 not affected, a vendor fix URL): a host
+with openssl 3.0.7, which NVD's range "< 3.0.8" calls affected, is suppressed by the vendor's
+not-affected statement (listed, counted, not a finding); 3.0.5 is affected with the vendor's fix
+link first; the same statement re-published by a coordinator does not outrank NVD.
+Skips (77) without ../shared/data/osv or nvd.
 """
 import json
 import os
@@ -134,6 +139,44 @@ with tempfile.TemporaryDirectory() as d:
     check(not findings(doc, "alma-noepoch", "CVE-2023-0286"),
           "AlmaLinux 9: 3.0.1-47.el9_1 without the epoch rpm -qa leaves out is fixed too",
           json.dumps(doc["findings"]) + err)
+
+FX = os.environ.get("LF_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
+vendor_doc = os.path.join(FX, "csaf", "vendor-statement.json")
+with tempfile.TemporaryDirectory() as d:
+    hosts = os.path.join(d, "hosts.jsonl")
+    with open(hosts, "w") as f:
+        f.write(json.dumps({"host": "ssl-307", "cpes": ["cpe:2.3:a:openssl:openssl:3.0.7:*:*:*:*:*:*:*"]}) + "\n")
+        f.write(json.dumps({"host": "ssl-305", "cpes": ["cpe:2.3:a:openssl:openssl:3.0.5:*:*:*:*:*:*:*"]}) + "\n")
+    coord_doc = os.path.join(d, "coordinator.json")
+    with open(vendor_doc) as f:
+        cd = json.load(f)
+    cd["document"]["publisher"]["category"] = "coordinator"
+    with open(coord_doc, "w") as f:
+        json.dump(cd, f)
+    for label, doc_path in (("vendor", vendor_doc), ("coordinator", coord_doc)):
+        data = os.path.join(d, "data-" + label)
+        rc, out, err = run("feed", "import", "nvd", nvd_rec, data=data)
+        check(rc == 0, f"{label}: import the NVD record", out + err)
+        rc, out, err = run("feed", "import", "csaf", doc_path, data=data)
+        check(rc == 0 and "0 record errors" in out, f"{label}: import the CSAF statement", out + err)
+        doc, err = scan(data, hosts)
+        f307 = findings(doc, "ssl-307", "CVE-2023-0286")
+        f305 = findings(doc, "ssl-305", "CVE-2023-0286")
+        check(len(f307) == 1 and len(f305) == 1, f"{label}: one finding record per host", json.dumps(doc["findings"]))
+        if not (f307 and f305):
+            continue
+        srcs = {s["source"]: s["verdict"] for s in f307[0]["sources"]}
+        check(srcs == {"nvd": "affected", "csaf": "not-affected"}, f"{label}: 3.0.7 sources", json.dumps(srcs))
+        if label == "vendor":
+            check(f307[0].get("suppressed_by", {}).get("record") == "LF-TEST-2023-0286/CVE-2023-0286",
+                  "the vendor's not-affected statement suppresses NVD's inferred finding", json.dumps(f307[0]))
+            check(doc["summary"]["affected"] == 1 and doc["summary"]["suppressed_not_affected"] == 1,
+                  "a suppressed finding is counted apart, not as a finding", json.dumps(doc["summary"]))
+            check(f305[0]["fix_links"] and f305[0]["fix_links"][0]["url"] == "https://openssl.example.test/fix/3.0.8",
+                  "the vendor's fix link comes first", json.dumps(f305[0]["fix_links"]))
+        else:
+            check("suppressed_by" not in f307[0] and doc["summary"]["affected"] == 2,
+                  "a coordinator's re-publication does not outrank NVD", json.dumps(doc["summary"]))
 
 print(f"{passed} checks passed, {failures} failed", file=sys.stderr)
 sys.exit(1 if failures else 0)
