@@ -484,7 +484,8 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_status(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "sync"))
         return lf_cli_feed_sync(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|epss|cpedict FILE...\n       lianfang feed status [--json]\n"
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict FILE...\n"
+                    "       lianfang feed status [--json]\n"
                     "       lianfang feed sync nvd|kev|csaf ... (lianfang feed sync --help)\n");
     return LF_EXIT_ERROR;
 }

@@ -278,6 +278,31 @@ static int sync_csaf(const lf_cli_env *env, const lf_config *cfg, const char *so
                 r.host, r.sources, r.listed, r.fetched, r.verified, r.unverified, r.skipped, r.failed, r.bad_checksum,
                 r.bad_rows, r.requests, r.retries);
     int status = rc ? LF_EXIT_ERROR : r.failed ? LF_EXIT_FINDINGS : LF_EXIT_OK;
+    if (r.npaths) {
+        /* the new documents go into the index at once, through the same import as
+         * `feed import csaf` (stdout keeps listing only the saved paths) */
+        char **av = malloc((r.npaths + 3) * sizeof(*av));
+        if (!av) {
+            fprintf(stderr, "lianfang: out of memory\n");
+            status = LF_EXIT_ERROR;
+        } else {
+            av[0] = "feed";
+            av[1] = "import";
+            av[2] = "csaf";
+            for (size_t i = 0; i < r.npaths; i++)
+                av[i + 3] = r.paths[i];
+            lf_cli_env quiet = *env;
+            quiet.quiet = true;
+            quiet.progress = false;
+            int irc = lf_cli_feed((int)r.npaths + 3, av, &quiet);
+            free(av);
+            if (!env->quiet)
+                fprintf(stderr, "csaf %s: %zu document(s) imported into the index%s\n", r.host, r.npaths,
+                        irc == LF_EXIT_ERROR ? " with errors (see above)" : "");
+            if (irc == LF_EXIT_ERROR)
+                status = LF_EXIT_ERROR;
+        }
+    }
     lf_csaf_sync_report_clear(&r);
     return status;
 }

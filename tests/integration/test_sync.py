@@ -320,6 +320,12 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 1, "csaf sync with a bad checksum exits 1", out + err)
     check(len(saved) == len(docs) + 1 and all(os.path.exists(s) for s in saved), "every good document saved",
           out + err)
+    rc2, st_out, st_err = run(d3, "feed", "status", "--json")
+    try:
+        n_csaf = json.loads(st_out)["sources"]["csaf"]
+    except (ValueError, KeyError):
+        n_csaf = -1
+    check(rc2 == 0 and n_csaf > 0, "the synced CSAF documents are imported into the index", st_out + st_err + err)
     host_dir = os.path.join(d3, "csaf", "127.0.0.1")
     check(all(s.startswith(host_dir + "/") for s in saved), "saved under <data>/csaf/<host>/", saved)
     for name, body in docs:
