@@ -1482,6 +1482,36 @@ static int container_doc(rec_ctx *x, const lf_json *meta, const lf_json *ct, con
     return LF_OK;
 }
 
+/* An ADP container that adds nothing but links (the CVE Program's container on most
+ * records): no applicability, metrics, CWEs, KEV fields or text of its own (M12). */
+static bool references_only(const lf_vdoc *d)
+{
+    return !d->nconfig && !d->nmetric && !d->ncwe && !d->kev_added && (!d->description || !d->description[0]);
+}
+
+/* Append the links of from to to (those not there yet) and keep the later date. */
+static int fold_refs(lf_arena *a, lf_vdoc *to, const lf_vdoc *from)
+{
+    lf_vref *v = lf_arena_alloc(a, (to->nref + from->nref) * sizeof(*v) + 1);
+    if (!v)
+        return LF_ENOMEM;
+    if (to->nref)
+        memcpy(v, to->ref, to->nref * sizeof(*v));
+    size_t n = to->nref;
+    for (size_t i = 0; i < from->nref; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < to->nref && !dup; k++)
+            dup = from->ref[i].url && v[k].url && !strcmp(v[k].url, from->ref[i].url);
+        if (!dup)
+            v[n++] = from->ref[i];
+    }
+    to->ref = v;
+    to->nref = n;
+    if (from->modified && (!to->modified || strcmp(from->modified, to->modified) > 0))
+        to->modified = from->modified;
+    return LF_OK;
+}
+
 int lf_cve5_docs_from_json(lf_cve5_reader *r, const char *src, long line, const lf_json *record, lf_arena *a,
                            lf_vdoc **docs, size_t *ndocs, bool *rejected, lf_err *err)
 {
@@ -1552,14 +1582,21 @@ int lf_cve5_docs_from_json(lf_cve5_reader *r, const char *src, long line, const 
         if (rc == LF_OK)
             n++;
     }
+    bool have_cna = n == 1;
     for (size_t i = 0; i < nadp; i++) {
         char path[40];
         snprintf(path, sizeof path, "containers.adp[%zu]", i);
         int rc = container_doc(&x, meta, lf_json_at(adp, i), path, true, &out[n]);
         if (rc == LF_ENOMEM)
             goto oom;
-        if (rc == LF_OK)
-            n++;
+        if (rc != LF_OK)
+            continue;
+        if (have_cna && references_only(&out[n])) {
+            if (fold_refs(a, &out[0], &out[n]))
+                goto oom;
+            continue;   /* M12 */
+        }
+        n++;
     }
     *docs = out;
     *ndocs = n;

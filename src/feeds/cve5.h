@@ -124,6 +124,12 @@
  *     reported through lf_feed_error (file, line of the record, CVE id, field path such
  *     as "containers.cna.affected[2].versions[0]", reason) and left out; the rest of the
  *     record and the next records are imported.
+ * M12 Link-only ADP containers. An ADP container that adds nothing but references (no
+ *     applicability, metrics, CWEs, KEV fields or description: the CVE Program's
+ *     container on most records) is not a document of its own: its links are appended to
+ *     the CNA document (duplicates once) and the CNA document takes the later of the two
+ *     dates. A third of the documents of a full import were such containers; as
+ *     documents they cost index size and memory and said nothing the matcher uses.
  *
  * Limits: 256 CPEs and 4096 versions per affected entry, 256 changes per version entry,
  * 65536 criteria per document; beyond them the entry is reported and left out.
@@ -169,7 +175,7 @@ int lf_cve5_import_buffer(lf_feed_ctx *c, const lf_namedb *names, const char *na
 
 /*
  * Convert one record (the whole CVE_RECORD object) into its documents: the CNA's first,
- * then one per ADP container, in *docs (allocated in a, *ndocs of them). *rejected is set
+ * then one per ADP container (link-only ones folded into the CNA's, M12), in *docs (allocated in a, *ndocs of them). *rejected is set
  * for REJECTED records, whose documents are then only removal keys (source, doc_id,
  * vuln_id, modified). Malformed parts are reported through the reader's context and
  * left out (M11). A record without cveMetadata.cveId is an error (LF_EPARSE, located).
