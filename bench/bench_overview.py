@@ -3,7 +3,10 @@
 5,000 agencies over the 22 counties and 200,000 hosts (40 per agency) with findings
 (default 2 per host: severities, KEV, states, notice/due and fix dates spread over a year)
 and this month's uploads for 80 % of the agencies, written straight into the schema the
-server created (the API would take hours for this volume). Then starts `lianfang serve` on
+server created (the API would take hours for this volume; the schema's triggers still keep
+the dashboard summaries as the rows go in, so the build takes a minute or two, and a --keep
+directory from an older schema is migrated, summaries filled, by the server's first open).
+Then starts `lianfang serve` on
 it and times GET /api/v1/overview at national, region and county level and GET
 /api/v1/trends, best and median of N runs; with chromium and playwright-core installed (the
 test set-up of test_web.py leaves them in <build>/test-artifacts/node) also the page until

@@ -48,9 +48,8 @@ done
 [ -n "$URL" ] || { echo "demo: the server did not start"; cat "$LOG"; exit 1; }
 python3 "$ROOT/scripts/demo_seed.py" "$URL" admin "$PASS" "$ROOT/data/sample/inventories/taipei-hr-2026-11.csv"
 echo
-echo "lianfang is running: open $URL"
-echo "  log in: admin / $PASS   (POST ${URL}api/v1/session; the API is described in docs/api.md)"
-echo "  health: ${URL}healthz   metrics: ${URL}metrics"
-echo "  The web dashboard arrives with its own issue; this build serves the JSON API."
+echo "lianfang is running: open the dashboard at ${URL}ui/"
+echo "  log in: admin / $PASS   (national admin: drill down from the country to a finding)"
+echo "  API: ${URL}api/v1/ (docs/api.md)   health: ${URL}healthz   metrics: ${URL}metrics"
 echo "  Ctrl-C stops the server (log: $LOG)."
 wait $PID

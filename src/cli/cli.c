@@ -23,6 +23,7 @@ static const cli_cmd commands[] = {
     {"user", lf_cli_user, "manage platform users (user add: the first national admin)"},
     {"serve", lf_cli_serve, "run the platform server (HTTP API, /healthz, /metrics)"},
     {"notify", lf_cli_notify, "notify test: send a sample notice through the configured mail relay and webhook"},
+    {"isac", lf_cli_isac, "ISAC federation: TAXII 2.1 pull/push with de-identification, blocklist files"},
 };
 
 static void usage(FILE *f)

@@ -35,6 +35,11 @@ int lf_cli_user(int argc, char **argv, const lf_cli_env *env);
 int lf_cli_serve(int argc, char **argv, const lf_cli_env *env);
 /* `lianfang notify test`: send a sample notice by mail and webhook (cli_notify.c). */
 int lf_cli_notify(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang isac pull|push|blocklist`: TAXII federation and blocklists (cli_isac.c). */
+int lf_cli_isac(int argc, char **argv, const lf_cli_env *env);
+/* `lianfang isac load FILE`: TAXII server data (OASIS reference format) into the store
+ * (cli_isac_load.c); argv[0] = "load". Wired into `isac` by cli_isac.c. */
+int lf_cli_isac_load(int argc, char **argv, const lf_cli_env *env);
 
 /* Inventory intake shared by `inventory normalize` and `vans scan` (cli_inventory.c). */
 struct lf_intake;

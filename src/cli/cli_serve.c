@@ -17,10 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/file.h"
 #include "http/http.h"
+#include "server/scheduler.h"
 #include "server/server.h"
 
 static void usage(FILE *f)
@@ -175,6 +178,7 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     lf_config *cfg = NULL;
     lf_http *h = NULL;
     lf_server *srv = NULL;
+    bool curl_up = false;
     lf_err err;
     lf_err_clear(&err);
     lf_config_opts co = {0};
@@ -228,7 +232,50 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     dl.critical_days = (int)lf_config_int(cfg, "deadline.critical_days");
     dl.upload_day = (int)lf_config_int(cfg, "deadline.upload_day");
     so.deadline = &dl;
+    /* web.dir: the server looks for the dashboard through $LIANFANG_WEB_DIR first (the same
+     * name the config reads this key from), so a directory named in the file is handed on
+     * there, before any thread exists. A named directory without index.html is an error
+     * rather than a server that quietly has no dashboard. */
+    const char *web = lf_config_str(cfg, "web.dir");
+    if (web && *web) {
+        char idx[4200];
+        snprintf(idx, sizeof idx, "%s/index.html", web);
+        if (!lf_file_exists(idx)) {
+            lf_err_set(&err, LF_ENOTFOUND, "web.dir: %s has no index.html", web);
+            lf_cli_error(&err);
+            goto done;
+        }
+        setenv("LIANFANG_WEB_DIR", web, 1);
+    }
     if (lf_server_new(&so, &srv, &err)) {
+        lf_cli_error(&err);
+        goto done;
+    }
+    /* The notice scheduler (mail over libcurl: initialised before any thread exists). */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "lianfang: libcurl failed to initialise\n");
+        goto done;
+    }
+    curl_up = true;
+    lf_scheduler_opts nso;
+    lf_scheduler_defaults(&nso);
+    nso.interval_s = lf_config_int(cfg, "notify.interval");
+    nso.remind_day = (int)lf_config_int(cfg, "notify.remind_day");
+    nso.near_days = (int)lf_config_int(cfg, "notify.near_days");
+    nso.escalate_county_days = (int)lf_config_int(cfg, "notify.escalate_county_days");
+    nso.escalate_region_days = (int)lf_config_int(cfg, "notify.escalate_region_days");
+    nso.max_attempts = (unsigned)lf_config_int(cfg, "notify.max_attempts");
+    nso.retry_base_s = lf_config_int(cfg, "notify.retry_base");
+    nso.portal_url = lf_config_str(cfg, "notify.portal_url");
+    nso.smtp_url = lf_config_str(cfg, "smtp.url");
+    nso.smtp_from = lf_config_str(cfg, "smtp.from");
+    nso.smtp_user = lf_config_str(cfg, "smtp.user");
+    nso.smtp_password = lf_config_str(cfg, "smtp.password");
+    nso.smtp_timeout_s = lf_config_int(cfg, "smtp.timeout");
+    nso.webhook_url = lf_config_str(cfg, "notify.webhook_url");
+    nso.webhook_secret = lf_config_str(cfg, "notify.webhook_secret");
+    nso.webhook_timeout_s = lf_config_int(cfg, "notify.webhook_timeout");
+    if (lf_server_scheduler_start(srv, &nso, &err)) {
         lf_cli_error(&err);
         goto done;
     }
@@ -286,5 +333,7 @@ done:
     lf_http_free(h);
     lf_server_free(srv);   /* after the server: no handler runs any more */
     lf_config_free(cfg);
+    if (curl_up)
+        curl_global_cleanup();
     return exit_code;
 }

@@ -24,6 +24,7 @@
 #include "feeds/epss.h"
 #include "feeds/osv.h"
 #include "intake/intake.h"
+#include "server/scan.h"
 #include "vans/cvss.h"
 #include "vans/finding.h"
 #include "vans/hostitems.h"
@@ -185,7 +186,7 @@ static void emit_json(scan *s, const lf_finding *f)
     for (size_t i = 0; i < f->nsource; i++) {
         const lf_finding_source *src = &f->sources[i];
         lf_buf_printf(b, "%s{\"source\":\"%s\",\"rank\":%d,\"verdict\":\"%s\",\"record\":", i ? "," : "",
-                      lf_source_name(src->source), lf_source_rank(src->source), lf_verdict_name(src->verdict));
+                      lf_source_name(src->source), src->rank, lf_verdict_name(src->verdict));
         jstr(b, src->doc_id);
         lf_buf_puts(b, ",\"record_modified\":");
         jstr(b, src->modified);
@@ -271,8 +272,10 @@ static void emit_table(scan *s, const lf_finding *f)
     char kev[40] = "-";
     if (f->kev)
         snprintf(kev, sizeof kev, "KEV due %s", f->kev_entry.due_date ? f->kev_entry.due_date : "?");
-    const char *tag = f->kind == LF_HIT_MATCH ? "" : f->kind == LF_HIT_REVIEW ? " [needs review]"
-                                                                              : " [not yet analysed, low confidence]";
+    const char *tag = f->suppressed               ? " [not affected per the vendor: suppressed]"
+                      : f->kind == LF_HIT_MATCH  ? ""
+                      : f->kind == LF_HIT_REVIEW ? " [needs review]"
+                                                 : " [not yet analysed, low confidence]";
     char ep[16] = "-";
     if (f->has_epss)
         snprintf(ep, sizeof ep, "%.0f%%", f->epss_percentile * 100);
@@ -311,84 +314,25 @@ static int cmp_findings(const void *a, const void *b, void *order)
     return lf_finding_cmp_order(a, b, order);
 }
 
-/* A product NVD files under several names is matched under each (equivalents.tsv), all
- * from one inventory line; a CVE hit through two of them is one finding. The key is the
- * CVE (ids are interned in the index, so pointers compare) and the line. */
-static bool seen_before(const void **keys, long *lines, size_t cap, const void *vuln, long line)
-{
-    size_t h = (((uintptr_t)vuln >> 3) ^ (uintptr_t)line * 0x9e3779b97f4a7c15ull) & (cap - 1);
-    while (keys[h]) {
-        if (keys[h] == vuln && lines[h] == line)
-            return true;
-        h = (h + 1) & (cap - 1);
-    }
-    keys[h] = vuln;
-    lines[h] = line;
-    return false;
-}
-
-/* Match one host and print its findings. one_per_line: the host comes from a raw
- * inventory, where one line may stand for several CPEs (a product's equivalent NVD names),
- * so a CVE is reported once per line. */
+/* Match one host and print its findings (lf_scan_host: the server stores the same ones).
+ * one_per_line: the host comes from a raw inventory, where one line may stand for several
+ * CPEs (a product's equivalent NVD names), so a CVE is reported once per line. */
 static int report_host(scan *s, const lf_inv_host *h, bool one_per_line, const bool *superseded)
 {
     s->hosts++;
     s->items += h->nitems;
-    const lf_hit *hits;
-    size_t nh;
     lf_err err;
     lf_err_clear(&err);
-    if (lf_matcher_run(s->m, h->items, h->nitems, &hits, &nh, &err) != LF_OK) {
-        lf_cli_error(&err);
-        s->fatal = 1;
-        return 1;
-    }
     lf_arena_reset(&s->a);
-    lf_finding *fs = nh ? lf_arena_alloc(&s->a, nh * sizeof(*fs)) : NULL;
-    if (nh && !fs) {
-        fprintf(stderr, "lianfang: out of memory\n");
-        s->fatal = 1;
-        return 1;
-    }
-    size_t n = 0, cap = 16;
-    while (cap < nh * 2)
-        cap *= 2;
-    const void **keys = nh ? lf_arena_calloc(&s->a, cap * sizeof(*keys)) : NULL;
-    long *klines = nh ? lf_arena_alloc(&s->a, cap * sizeof(*klines)) : NULL;
-    if (nh && (!keys || !klines)) {
-        fprintf(stderr, "lianfang: out of memory\n");
-        s->fatal = 1;
-        return 1;
-    }
-    lf_explain *x = NULL;
-    if (nh && lf_explain_new(s->db, h->items, h->nitems, &x, &err) != LF_OK) {
+    lf_finding *fs;
+    size_t n;
+    lf_scan_counts sc = {0};
+    if (lf_scan_host(s->db, s->m, s->epss, h, one_per_line, superseded, &s->a, &fs, &n, &sc, &err) != LF_OK) {
         lf_cli_error(&err);
         s->fatal = 1;
         return 1;
     }
-    for (size_t i = 0; i < nh; i++) {
-        if (superseded && superseded[hits[i].item]) {
-            /* the upstream name of a distribution package whose own advisories are
-             * loaded: NVD's upstream ranges ignore backports; the distribution's
-             * verdict (on the package item) is the finding, NVD is listed as a source */
-            s->superseded++;
-            continue;
-        }
-        if (one_per_line &&
-            seen_before(keys, klines, cap, lf_vdb_vuln_id(s->db, hits[i].vuln), h->lines[hits[i].item]))
-            continue;
-        if (lf_finding_build(s->db, &hits[i], h->name, h->raw[hits[i].item], &s->a, &fs[n]) == LF_OK &&
-            lf_finding_explain(s->db, x, &s->a, &fs[n]) == LF_OK) {
-            fs[n].has_epss = lf_epss_lookup(s->epss, fs[n].vuln_id, &fs[n].epss, &fs[n].epss_percentile);
-            n++;
-        } else {
-            fprintf(stderr, "lianfang: out of memory building the findings of host %s\n", h->name);
-            lf_explain_free(x);
-            s->fatal = 1;
-            return 1;
-        }
-    }
-    lf_explain_free(x);
+    s->superseded += sc.superseded;
     if (n)
         qsort_r(fs, n, sizeof(*fs), cmp_findings, &s->order);
     for (size_t i = 0; i < n; i++) {
@@ -432,44 +376,11 @@ static void on_inv_error(void *ud, const lf_err *e)
  * records are grouped by host, then each host is matched like a CPE list. Unresolved
  * records and policy flags are counted and listed on stderr, never silently dropped.
  */
-typedef struct hgroup {
-    char *name;
-    lf_hostitems it;
-} hgroup;
-
 typedef struct groups {
-    hgroup *h;
-    size_t n, cap;
-    size_t last;
+    lf_scan_groups g;
     scan *s;
     int oom;
 } groups;
-
-static hgroup *group_of(groups *g, const char *host)
-{
-    if (g->last < g->n && strcmp(g->h[g->last].name, host) == 0)
-        return &g->h[g->last];
-    for (size_t i = 0; i < g->n; i++)
-        if (strcmp(g->h[i].name, host) == 0) {
-            g->last = i;
-            return &g->h[i];
-        }
-    if (g->n == g->cap) {
-        size_t nc = g->cap ? g->cap * 2 : 16;
-        hgroup *nh = realloc(g->h, nc * sizeof(*nh));
-        if (!nh)
-            return NULL;
-        g->h = nh;
-        g->cap = nc;
-    }
-    hgroup *h = &g->h[g->n];
-    memset(h, 0, sizeof *h);
-    h->name = strdup(host);
-    if (!h->name)
-        return NULL;
-    g->last = g->n++;
-    return h;
-}
 
 static int on_intake_item(void *ud, const lf_intake_item *it)
 {
@@ -493,45 +404,13 @@ static int on_intake_item(void *ud, const lf_intake_item *it)
                 it->flags[i].kind == LF_POLICY_BANNED ? "banned" : "unofficial", it->flags[i].category,
                 it->flags[i].reason);
     }
-    /* A distribution package (dpkg, rpm, apk, or an SBOM purl) whose distribution's or
-     * ecosystem's advisories are loaded is matched as that package, in that ecosystem's
-     * version order; its upstream CPE stays on the host (so NVD's verdict is listed
-     * among the sources) but makes no finding of its own. */
-    lf_cpe pkg;
-    bool twin = lf_osv_twin(g->s->db, g->s->srcmap, it->rec, &pkg);
-    hgroup *h = NULL;
-    if (twin) {
-        if (!(h = group_of(g, it->host)))
-            goto oom;
-        size_t before = h->it.n;
-        if (lf_hostitems_add_cpe(&h->it, &pkg, it->rec->line, false))
-            goto oom;
-        g->s->distro_items += h->it.n - before;
-    }
-    if (it->res->bucket != LF_BUCKET_RESOLVED) {
+    if (it->res->bucket != LF_BUCKET_RESOLVED)
         g->s->unresolved++;
-        return 0;
+    if (lf_scan_groups_add_item(&g->g, g->s->db, g->s->srcmap, it, NULL, NULL)) {
+        g->oom = 1;
+        return LF_ENOMEM;
     }
-    if (!h && !(h = group_of(g, it->host)))
-        goto oom;
-    /* openssl and libssl3 are one product on a host: one item, one finding per CVE; a
-     * product NVD files under several names is matched under each (equivalents.tsv) */
-    for (int e = -1; e < it->res->nalso; e++)
-        if (lf_hostitems_add(&h->it, e < 0 ? it->res->cpe : it->res->also[e], it->rec->line, twin))
-            goto oom;
     return 0;
-oom:
-    g->oom = 1;
-    return LF_ENOMEM;
-}
-
-static void groups_free(groups *g)
-{
-    for (size_t i = 0; i < g->n; i++) {
-        lf_hostitems_clear(&g->h[i].it);
-        free(g->h[i].name);
-    }
-    free(g->h);
 }
 
 static void on_intake_reject(void *ud, const lf_err *e)
@@ -545,6 +424,7 @@ static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_op
 {
     groups g;
     memset(&g, 0, sizeof g);
+    lf_scan_groups_init(&g.g);
     g.s = s;
     lf_intake_report rep;
     int rc = lf_intake_file(ik, path, io, on_intake_item, on_intake_reject, &g, &rep, err);
@@ -552,16 +432,17 @@ static int scan_raw(scan *s, lf_intake *ik, const char *path, const lf_intake_op
         if (!s->env->quiet)
             fprintf(stderr, "lianfang: %s (%s, %s): %zu records = %zu resolved + %zu unresolved + %zu rejected\n", path,
                     rep.encoding, rep.format, rep.records_in, rep.resolved, rep.unresolved, rep.rejected);
-        for (size_t i = 0; i < g.n && !s->fatal; i++) {
-            const lf_hostitems *hi = &g.h[i].it;
-            lf_inv_host h = {g.h[i].name, hi->items, (const char *const *)hi->raw, hi->lines, hi->n};
-            if (report_host(s, &h, true, hi->superseded))
+        for (size_t i = 0; i < g.g.n && !s->fatal; i++) {
+            lf_inv_host h;
+            lf_scan_group_host(&g.g, i, &h);
+            if (report_host(s, &h, true, g.g.h[i].it.superseded))
                 break;
         }
+        s->distro_items += g.g.distro_items;
     } else if (g.oom) {
         lf_err_set(err, LF_ENOMEM, "out of memory grouping the inventory by host");
     }
-    groups_free(&g);
+    lf_scan_groups_clear(&g.g);
     return rc;
 }
 

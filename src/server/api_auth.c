@@ -2,7 +2,8 @@
  * api_auth: web sessions. POST /api/v1/session logs in (argon2id check and lockout are the
  * store's), sets the lf_session cookie (HttpOnly, SameSite=Strict, Secure under TLS) and
  * returns the CSRF token the client echoes in X-CSRF-Token on unsafe requests;
- * DELETE /api/v1/session logs out; GET /api/v1/me says who the caller is.
+ * DELETE /api/v1/session logs out; GET /api/v1/me says who the caller is (and gives a cookie
+ * session its CSRF token again, for a reloaded page).
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,15 +100,28 @@ static int session_delete(void *app, lf_http_req *req, lf_http_resp *resp)
     return lf_http_resp_set_cookie(resp, LF_SESSION_COOKIE, "", &co);
 }
 
-/* GET /api/v1/me */
+/* GET /api/v1/me. A cookie session also gets its CSRF token and expiry back, so a page
+ * reloaded (or opened in a new tab) can act without logging in again: the token is only
+ * readable by a same-origin script that already holds the cookie, which is what the token
+ * proves anyway. */
 static int me(void *app, lf_http_req *req, lf_http_resp *resp)
 {
     lf_server *s = app;
     lf_caller c;
     if (!lf_server_auth(s, req, resp, 0, &c))
         return LF_OK;
+    lf_store_session ss;
+    memset(&ss, 0, sizeof ss);
+    lf_err err;
+    lf_err_clear(&err);
+    if (c.cookie && lf_store_session_get(s->store, c.session, &ss, &err))
+        return lf_server_fail(s, resp, &err);
     lf_buf *b = lf_http_resp_json(resp, 200);
     caller_json(s, b, &c, lf_http_req_arena(req));
+    if (c.cookie) {
+        lf_buf_printf(b, ",\"csrf_token\":\"%s\",\"expires\":", ss.csrf);
+        lf_server_jtime(b, ss.expires);
+    }
     return lf_buf_puts(b, "}\n");
 }
 

@@ -1,8 +1,11 @@
 /*
  * api_uploads: an agency's monthly inventory. POST /api/v1/agencies/{id}/uploads?month=
  * takes the raw file (any intake format, streamed to a temporary file by the HTTP layer),
- * converts and resolves it (intake), groups resolved records by host, matches each host
- * against the index, and writes upload + items + findings in one store transaction with
+ * converts and resolves it (intake), groups the records by host as `vans scan` does
+ * (server/scan.h: one item per product, equivalent names, distribution packages matched
+ * as themselves with their upstream CPE superseded), matches and explains each host, and
+ * writes upload + items + the matcher's items (for re-matching after a feed update) +
+ * findings with their sources + not-affected records in one store transaction with
  * publishing last, so a crash leaves the upload complete or absent. Without an index the
  * upload is still stored (refusing it would lose the agency's data) and the answer says
  * findings were not computed. Also the upload history and one upload with its report.
@@ -11,32 +14,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/rematch.h"
+#include "server/scan.h"
 #include "server/server_int.h"
-#include "vans/cvss.h"
-#include "vans/finding.h"
-
-/* Resolved items of one host, to be matched together. */
-typedef struct up_host {
-    const char *name;
-    lf_cpe *cpes;
-    const char **raw;
-    size_t n, cap;
-} up_host;
 
 typedef struct up_ctx {
+    lf_server *s;
     lf_arena *a;
     lf_store_item *items;
     size_t nitems, capitems;
-    up_host *hosts;
-    size_t nhosts, caphosts;
+    lf_store_scan_item *scan;    /* the matcher's items, record by record (rematch.h) */
+    size_t nscan, capscan;
+    long rec;
+    lf_scan_groups g;
     lf_buf rejected;             /* JSON items {"line","reason"} of the rows the reader rejected */
     size_t nrejected;
+    lf_buf unresolved;           /* JSON items of unresolved records with their candidates */
+    size_t nunresolved;
     int oom;
 } up_ctx;
 
 /* Rows kept in the stored report; beyond this they are counted (the reasons are counted
  * in full by intake). */
 #define MAX_REJECTED_ROWS 10000
+#define MAX_UNRESOLVED_ROWS 10000
 
 static const char *bucket_name(lf_bucket b)
 {
@@ -48,27 +49,50 @@ static char *dup_or_null(lf_arena *a, const char *s)
     return s ? lf_arena_strdup(a, s) : NULL;
 }
 
-static up_host *host_of(up_ctx *u, const char *name)
+static int scan_row(up_ctx *u, const char *host, long line, bool pkg, const char *cpe)
 {
-    /* inventories list a host's rows together: the last host is the usual answer */
-    for (size_t i = u->nhosts; i-- > 0;)
-        if (!strcmp(u->hosts[i].name, name))
-            return &u->hosts[i];
-    if (u->nhosts == u->caphosts) {
-        size_t nc = u->caphosts ? u->caphosts * 2 : 16;
-        up_host *nh = realloc(u->hosts, nc * sizeof *nh);
-        if (!nh)
-            return NULL;
-        u->hosts = nh;
-        u->caphosts = nc;
+    if (u->nscan == u->capscan) {
+        size_t nc = u->capscan ? u->capscan * 2 : 256;
+        lf_store_scan_item *ns = realloc(u->scan, nc * sizeof *ns);
+        if (!ns)
+            return LF_ENOMEM;
+        u->scan = ns;
+        u->capscan = nc;
     }
-    up_host *h = &u->hosts[u->nhosts];
-    memset(h, 0, sizeof *h);
-    h->name = lf_arena_strdup(u->a, name);
-    if (!h->name)
-        return NULL;
-    u->nhosts++;
-    return h;
+    char *c = lf_arena_strdup(u->a, cpe);
+    if (!c)
+        return LF_ENOMEM;
+    u->scan[u->nscan++] = (lf_store_scan_item){host, u->rec, line, pkg, c};
+    return LF_OK;
+}
+
+/* The report's list of unresolved records, with up to three candidates each: what the
+ * agency (and the web UI) needs to fix a name. */
+static void unresolved_json(up_ctx *u, const lf_intake_item *it)
+{
+    if (u->nunresolved++ >= MAX_UNRESOLVED_ROWS)
+        return;
+    lf_buf *b = &u->unresolved;
+    const lf_inv_rec *r = it->rec;
+    lf_buf_printf(b, "%s{\"host\":", u->nunresolved > 1 ? "," : "");
+    lf_server_jstr(b, it->host);
+    lf_buf_printf(b, ",\"line\":%ld,\"name\":", r->line);
+    lf_server_jstr(b, r->name);
+    lf_buf_puts(b, ",\"version\":");
+    lf_server_jstr(b, r->version);
+    lf_buf_puts(b, ",\"vendor\":");
+    lf_server_jstr(b, r->vendor);
+    lf_buf_puts(b, ",\"reason\":");
+    lf_server_jstr(b, it->res->reason);
+    lf_buf_puts(b, ",\"candidates\":[");
+    for (int i = 0; i < it->res->ncand && i < 3; i++) {
+        lf_buf_puts(b, i ? ",{\"cpe\":" : "{\"cpe\":");
+        lf_server_jstr(b, it->res->cand[i].cpe);
+        lf_buf_printf(b, ",\"score\":%.2f,\"method\":", it->res->cand[i].score);
+        lf_server_jstr(b, it->res->cand[i].method);
+        lf_buf_putc(b, '}');
+    }
+    lf_buf_puts(b, "]}");
 }
 
 static int on_item(void *ud, const lf_intake_item *it)
@@ -102,38 +126,33 @@ static int on_item(void *ud, const lf_intake_item *it)
         goto oom;
     u->nitems++;
     if (!resolved)
-        return 0;
-    up_host *h = host_of(u, it->host);
-    if (!h)
-        goto oom;
-    /* two records naming one product (openssl, libssl3) are one item, and a product NVD
-     * files under several names (equivalents.tsv) is matched under each: the store keeps
-     * one finding per host and CVE */
-    for (int e = -1; e < it->res->nalso; e++) {
-        const char *cpe = e < 0 ? si->cpe : lf_arena_strdup(u->a, it->res->also[e]);
-        if (!cpe)
+        unresolved_json(u, it);
+    /* the package CPE its distribution's advisories would name is kept whether or not
+     * the index has any now (lf_osv_twin = this + lf_vdb_has_product): an advisory
+     * imported later makes it a twin at the re-match */
+    lf_cpe pkg;
+    bool cand = r->ecosystem && r->name &&
+                lf_osv_item_cpe_map(u->s->srcmap, r->ecosystem, r->os, r->name, r->version, &pkg) == LF_OK;
+    bool twin = cand && u->s->vdb && lf_vdb_has_product(u->s->vdb, &pkg);
+    u->rec++;
+    if (cand) {
+        char pc[LF_CPE_MAX + 1];
+        if (lf_cpe_format_fs(&pkg, pc, sizeof pc) == LF_OK && scan_row(u, si->host, r->line, true, pc))
             goto oom;
-        bool dup = false;
-        for (size_t i = 0; i < h->n && !dup; i++)
-            dup = !strcmp(h->raw[i], cpe);
-        if (dup)
-            continue;
-        if (h->n == h->cap) {
-            size_t nc = h->cap ? h->cap * 2 : 32;
-            lf_cpe *ncp = realloc(h->cpes, nc * sizeof *ncp);
-            if (!ncp)
-                goto oom;
-            h->cpes = ncp;
-            const char **nr = realloc(h->raw, nc * sizeof *nr);
-            if (!nr)
-                goto oom;
-            h->raw = nr;
-            h->cap = nc;
-        }
-        if (lf_cpe_parse(&h->cpes[h->n], cpe, strlen(cpe), NULL) != LF_OK)
-            continue;   /* the resolver writes valid names; a bad one is simply not matched */
-        h->raw[h->n++] = cpe;
     }
+    const char *also[3];
+    int nalso = 0;
+    if (resolved) {
+        if (scan_row(u, si->host, r->line, false, si->cpe))
+            goto oom;
+        for (int e = 0; e < it->res->nalso && e < 3; e++) {
+            if (scan_row(u, si->host, r->line, false, it->res->also[e]))
+                goto oom;
+            also[nalso++] = u->scan[u->nscan - 1].cpe;
+        }
+    }
+    if (lf_scan_groups_add(&u->g, si->host, r->line, twin ? &pkg : NULL, resolved ? si->cpe : NULL, also, nalso))
+        goto oom;
     return 0;
 oom:
     u->oom = 1;
@@ -155,15 +174,13 @@ static void on_reject(void *ud, const lf_err *e)
 static void up_ctx_clear(up_ctx *u)
 {
     lf_buf_clear(&u->rejected);
-    for (size_t i = 0; i < u->nhosts; i++) {
-        free(u->hosts[i].cpes);
-        free(u->hosts[i].raw);
-    }
-    free(u->hosts);
+    lf_buf_clear(&u->unresolved);
+    lf_scan_groups_clear(&u->g);
+    free(u->scan);
     free(u->items);
 }
 
-static int report_json(lf_buf *b, const lf_intake_report *r, const up_ctx *u)
+static int report_json(lf_buf *b, const lf_intake_report *r, const up_ctx *u, const lf_rematch_counts *mc)
 {
     lf_buf_puts(b, "{\"encoding\":");
     lf_server_jstr(b, r->encoding);
@@ -180,62 +197,16 @@ static int report_json(lf_buf *b, const lf_intake_report *r, const up_ctx *u)
     lf_buf_printf(b, "],\"other_reasons\":%zu,\"rejected_rows\":[", r->other_reasons);
     if (u->rejected.len)
         lf_buf_append(b, u->rejected.data, u->rejected.len);
-    return lf_buf_printf(b, "],\"rejected_rows_omitted\":%zu}",
-                         u->nrejected > MAX_REJECTED_ROWS ? u->nrejected - MAX_REJECTED_ROWS : 0);
-}
-
-static lf_fkind fkind_of(lf_hit_kind k)
-{
-    return k == LF_HIT_MATCH ? LF_FKIND_MATCH : k == LF_HIT_REVIEW ? LF_FKIND_REVIEW : LF_FKIND_UNANALYSED;
-}
-
-/* Match every host and add its hits to the run (inside the caller's transaction). */
-static int match_hosts(lf_server *s, up_ctx *u, lf_id run, lf_arena *a, lf_err *err)
-{
-    int rc = LF_OK;
-    char today[11];
-    lf_date_format((long)((lf_store_now(s->store) + 8 * 3600) / 86400), today);
-    for (size_t i = 0; i < u->nhosts && !rc; i++) {
-        up_host *h = &u->hosts[i];
-        const lf_hit *hits;
-        size_t nh;
-        if ((rc = lf_matcher_run(s->m, h->cpes, h->n, &hits, &nh, err)))
-            break;
-        if (!nh)
-            continue;
-        lf_store_hit *sh = lf_arena_alloc(a, nh * sizeof *sh);
-        if (!sh)
-            return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h->name);
-        for (size_t k = 0; k < nh; k++) {
-            lf_finding f;
-            if ((rc = lf_finding_build(s->vdb, &hits[k], h->name, h->raw[hits[k].item], a, &f)))
-                return lf_err_set(err, rc, "out of memory building findings of host %s", h->name);
-            double ep = -1, pct;
-            if (!lf_epss_lookup(s->epss, f.vuln_id, &ep, &pct))
-                ep = -1;
-            /* the programme's deadline, counted from today in Taiwan (UTC+8): the notice
-             * date of a finding this hit creates (the store ignores both for known ones) */
-            char *due = NULL;
-            char dbuf[11];
-            double score = f.has_cvss ? f.cvss->score10 / 10.0 : -1;
-            if (lf_deadline_due(&s->deadline, today, score, f.kev, f.kev ? f.kev_entry.due_date : NULL, dbuf))
-                due = lf_arena_strdup(a, dbuf);
-            sh[k] = (lf_store_hit){h->name,
-                                   f.vuln_id,
-                                   h->raw[hits[k].item],
-                                   fkind_of(hits[k].kind),
-                                   f.has_cvss ? f.cvss->score10 / 10.0 : -1,
-                                   f.has_cvss ? lf_cvss_version_name(f.cvss->version) : NULL,
-                                   f.has_cvss ? lf_cvss_severity_name(f.cvss->severity) : NULL,
-                                   f.kev,
-                                   f.kev ? f.kev_entry.due_date : NULL,
-                                   ep,
-                                   today,
-                                   due};
-        }
-        rc = lf_store_match_add_batch(s->store, run, sh, nh, err);
-    }
-    return rc;
+    lf_buf_printf(b, "],\"rejected_rows_omitted\":%zu,\"unresolved_rows\":[",
+                  u->nrejected > MAX_REJECTED_ROWS ? u->nrejected - MAX_REJECTED_ROWS : 0);
+    if (u->unresolved.len)
+        lf_buf_append(b, u->unresolved.data, u->unresolved.len);
+    return lf_buf_printf(b, "],\"unresolved_rows_omitted\":%zu,\"hosts\":%zu,\"distribution_packages\":%llu,"
+                            "\"upstream_matches_superseded\":%llu,\"suppressed_not_affected\":%llu}",
+                         u->nunresolved > MAX_UNRESOLVED_ROWS ? u->nunresolved - MAX_UNRESOLVED_ROWS : 0, u->g.n,
+                         (unsigned long long)mc->distribution_packages,
+                         (unsigned long long)mc->upstream_matches_superseded,
+                         (unsigned long long)mc->suppressed_not_affected);
 }
 
 /* POST /api/v1/agencies/{id}/uploads?month=YYYY-MM[&file_name=N][&host=H] */
@@ -278,8 +249,13 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
 
     up_ctx u;
     memset(&u, 0, sizeof u);
+    u.s = s;
     u.a = a;
     lf_buf_init(&u.rejected, 0);
+    lf_buf_init(&u.unresolved, 0);
+    lf_scan_groups_init(&u.g);
+    lf_rematch_counts mc;
+    memset(&mc, 0, sizeof mc);
     lf_intake_report rep;
     memset(&rep, 0, sizeof rep);
     lf_intake_opts io = {LF_INV_AUTO, -1, host, NULL};
@@ -306,8 +282,6 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         rc = LF_OK;
         goto done;
     }
-    if ((rc = report_json(&rj, &rep, &u)))
-        goto fail;
     if ((rc = lf_store_begin(s->store, &err)))
         goto fail;
     in_tx = true;
@@ -321,17 +295,28 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     in.encoding = rep.encoding;
     in.format = rep.format;
     if ((rc = lf_store_upload_create(s->store, &in, &uid, &err)) ||
-        (rc = lf_store_items_add(s->store, uid, u.items, u.nitems, &err)))
+        (rc = lf_store_items_add(s->store, uid, u.items, u.nitems, &err)) ||
+        (rc = lf_store_scan_items_add(s->store, uid, u.scan, u.nscan, &err)))
         goto fail;
     if (s->m) {
         lf_id run;
+        char today[11];
+        lf_rematch_today(s, today);
+        lf_arena ha;
+        lf_arena_init(&ha, 1 << 16);
         if ((rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err)) ||
-            (rc = match_hosts(s, &u, run, a, &err)) || (rc = lf_store_match_end(s->store, run, &sum, &err)))
+            (rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, today, &ha, &mc, &err)) ||
+            (rc = lf_store_match_end(s->store, run, &sum, &err))) {
+            lf_arena_clear(&ha);
             goto fail;
+        }
+        lf_arena_clear(&ha);
         matched = true;
     }
     pthread_mutex_unlock(&s->work);
     locked = false;
+    if ((rc = report_json(&rj, &rep, &u, &mc)))
+        goto fail;
     lf_store_counts counts = {rep.records_in, rep.resolved, rep.unresolved, rep.rejected};
     if ((rc = lf_store_upload_publish(s->store, uid, &counts, rj.data, &err)) ||
         (rc = lf_store_commit(s->store, &err)))
@@ -342,14 +327,17 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_buf *b = lf_http_resp_json(resp, 201);
     lf_buf_puts(b, "{\"upload\":");
     lf_server_upload_json(b, &up);
-    lf_buf_printf(b, ",\"hosts\":%zu,\"findings\":", u.nhosts);
+    lf_buf_printf(b, ",\"hosts\":%zu,\"findings\":", u.g.n);
     if (matched)
         lf_buf_printf(b, "{\"computed\":true,\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,"
-                         "\"suppressed\":%llu,\"fixed\":%llu,\"confirmed\":%llu}}\n",
+                         "\"suppressed\":%llu,\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"
+                         "\"upstream_matches_superseded\":%llu,\"distribution_packages\":%llu}}\n",
                       (unsigned long long)sum.hits, (unsigned long long)sum.new_findings,
                       (unsigned long long)sum.seen, (unsigned long long)sum.reopened,
                       (unsigned long long)sum.suppressed, (unsigned long long)sum.fixed,
-                      (unsigned long long)sum.confirmed);
+                      (unsigned long long)sum.confirmed, (unsigned long long)mc.suppressed_not_affected,
+                      (unsigned long long)mc.upstream_matches_superseded,
+                      (unsigned long long)mc.distribution_packages);
     else
         lf_buf_puts(b, "{\"computed\":false,\"reason\":\"no vulnerability index is loaded: the upload is stored "
                        "and will be matched once one is imported\"}}\n");

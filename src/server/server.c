@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "server/rematch.h"
+#include "server/scheduler.h"
 #include "server/server_int.h"
 
 #define DEFAULT_SESSION_TTL (8 * 3600)
@@ -66,6 +68,23 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
     lf_intake_config ic = {o->dict_dir, o->cpedict_path, s->vdb, NULL, NULL};
     if ((rc = lf_intake_new(&ic, &s->ik, err)))
         goto fail;
+    /* feed updates: distribution twins need the binary -> source map; the index file is
+     * watched and reloaded (rematch.h) */
+    char sp[4200];
+    snprintf(sp, sizeof sp, "%s/deb-source.tsv", o->dict_dir ? o->dict_dir : ".");
+    lf_err serr;
+    lf_err_clear(&serr);
+    if (lf_file_exists(sp) && lf_osv_srcmap_load(sp, &s->srcmap, &serr)) {
+        lf_server_logf(s, "%s: %s: Debian binary packages are looked up by their own names", sp, serr.msg);
+        s->srcmap = NULL;
+    }
+    const char *poll = getenv("LIANFANG_FEEDS_POLL");
+    char *pe = NULL;
+    long pollv = poll && *poll ? strtol(poll, &pe, 10) : 60;
+    lf_rematch_opts ro = {o->index_path, o->epss_path, o->dict_dir, o->cpedict_path,
+                          pe && *pe ? 60u : (unsigned)(pollv < 0 ? 0 : pollv > 86400 ? 86400 : pollv)};
+    if ((rc = lf_rematch_new(s, &ro, &s->rematch, err)))
+        goto fail;
     *out = s;
     return LF_OK;
 fail:
@@ -77,6 +96,9 @@ void lf_server_free(lf_server *s)
 {
     if (!s)
         return;
+    lf_scheduler_free(s->sched);   /* first: its thread uses the store */
+    lf_rematch_free(s->rematch);   /* first: its thread uses everything below */
+    lf_osv_srcmap_free(s->srcmap);
     lf_intake_free(s->ik);
     lf_matcher_free(s->m);
     lf_epss_close(s->epss);
@@ -168,7 +190,19 @@ int lf_server_routes(lf_server *s, lf_http *h, lf_err *err)
     int rc;
     if ((rc = lf_api_auth_routes(s, h, err)) || (rc = lf_api_orgs_routes(s, h, err)) ||
         (rc = lf_api_uploads_routes(s, h, err)) || (rc = lf_api_findings_routes(s, h, err)) ||
-        (rc = lf_api_overview_routes(s, h, err)) || (rc = web_routes(s, h, err)))
+        (rc = lf_api_overview_routes(s, h, err)) || (rc = web_routes(s, h, err)) ||
+        /* feed reload and re-match, finding sources (rematch.c) */
+        (rc = lf_rematch_routes(s, h, err)))
+        return rc;
+    /* notice scheduler: admin endpoints, org contacts (api_admin.c) */
+    if ((rc = lf_api_admin_routes(s, h, err)))
+        return rc;
+    /* ISAC: TAXII 2.1 under /taxii2/, sharing groups and collections (api_taxii.c) */
+    if ((rc = lf_api_taxii_routes(s, h, err)))
+        return rc;
+    /* ISAC dispatch: approvals, per-group blocklists, fetch log, counters (api_isac.c) */
+    int lf_api_isac_routes(lf_server *srv, lf_http *http, lf_err *e);
+    if ((rc = lf_api_isac_routes(s, h, err)))
         return rc;
     return LF_OK;
 }
@@ -232,6 +266,8 @@ int lf_server_metrics(void *app, lf_buf *out)
         if (!rc)
             rc = lf_http_metric_sample(out, g[i].name, NULL, (double)g[i].v);
     }
+    if (!rc && s->sched)   /* notices: mail/webhook counters, job durations, outbox */
+        rc = lf_scheduler_metrics(s->sched, out);
     return rc;
 }
 

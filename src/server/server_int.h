@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "feeds/epss.h"
+#include "feeds/osv.h"
 #include "http/http.h"
 #include "intake/intake.h"
 #include "server/server.h"
@@ -31,6 +32,11 @@ struct lf_server {
     lf_http_error_fn log;
     void *log_ud;
     lf_http_static *web;         /* the web UI's files (lf_server_routes), NULL when none found */
+    struct lf_scheduler *sched;  /* notice scheduler (scheduler.h), NULL when not started */
+    /* feed updates (rematch.h): the index reload and re-match; the Debian binary -> source
+     * map (deb-source.tsv) for distribution twins, NULL when absent */
+    struct lf_rematch *rematch;
+    lf_osv_srcmap *srcmap;
 };
 
 /* The authenticated caller of a request. A token has no role: it may read within its
@@ -97,6 +103,10 @@ int lf_api_orgs_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_findings_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_overview_routes(lf_server *s, lf_http *h, lf_err *err);
+/* ISAC: the TAXII 2.1 server and its sharing groups and collections (api_taxii.c) */
+int lf_api_taxii_routes(lf_server *s, lf_http *h, lf_err *err);
+/* notice scheduler: admin endpoints and org contacts (api_admin.c) */
+int lf_api_admin_routes(lf_server *s, lf_http *h, lf_err *err);
 
 /* The web UI's directory: $LIANFANG_WEB_DIR, else <bindir>/../share/lianfang/web
  * (installed), <bindir>/web, then the source tree's web/ (build tree, make demo); the first

@@ -1736,3 +1736,543 @@ int lf_store_host_summary(lf_store *s, lf_id agency, const char *today, lf_store
     NEED(today && valid_date_or_null(today), "hosts: today must be YYYY-MM-DD");
     return s->ops->host_summary(s, agency, today, pg, a, out, n, err);
 }
+
+/* ---------------------------------------------------------------- notices (scheduler) */
+
+static const char *const nstate_names[] = {NULL, "pending", "sent", "failed"};
+
+const char *lf_nstate_name(lf_nstate st)
+{
+    return st >= LF_NSTATE_PENDING && st <= LF_NSTATE_FAILED ? nstate_names[st] : NULL;
+}
+
+int lf_nstate_parse(const char *s)
+{
+    for (int i = LF_NSTATE_PENDING; s && i <= LF_NSTATE_FAILED; i++)
+        if (!strcmp(s, nstate_names[i]))
+            return i;
+    return -1;
+}
+
+static bool valid_channel(const char *c) { return c && (!strcmp(c, "mail") || !strcmp(c, "webhook")); }
+
+int lf_store_notice_create(lf_store *s, const lf_store_notice *in, const char *const *channels, size_t nch,
+                           const lf_store_notice_mark *marks, size_t nmarks, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && valid_ident(in->key, 200), "notice: key must be 1..200 printable ASCII bytes");
+    NEED(nonempty(in->kind, 32) && nonempty(in->stage, 32), "notice: kind and stage are required");
+    NEED(in->org_id > 0, "notice: an org is required");
+    NEED(in->notice_date && valid_date_or_null(in->notice_date), "notice: notice_date must be YYYY-MM-DD");
+    NEED(in->subject && in->body_text && in->body_html && in->payload_json, "notice: subject and bodies are required");
+    NEED(nch >= 1 && nch <= LF_STORE_NOTICE_MAX_CHANNELS && channels, "notice: 1 or 2 channels");
+    for (size_t i = 0; i < nch; i++)
+        NEED(valid_channel(channels[i]) && (i == 0 || strcmp(channels[0], channels[i])),
+             "notice: channels are \"mail\" and \"webhook\", each once");
+    NEED(nmarks == 0 || marks, "notice: marks missing");
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->notice_create(s, in, channels, nch, marks, nmarks, id_out, err), err);
+}
+
+int lf_store_notice_get(lf_store *s, lf_id id, const char *key, lf_arena *a, lf_store_notice *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(key || id > 0, "notice: an id or a key is required");
+    return s->ops->notice_get(s, id, key, a, out, err);
+}
+
+int lf_store_notice_marks(lf_store *s, lf_id agency_id, const char *stage, lf_arena *a, lf_id **ids, size_t *n,
+                          lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && ids && n);
+    *ids = NULL;
+    *n = 0;
+    NEED(agency_id > 0 && nonempty(stage, 32), "notice marks: agency and stage are required");
+    return s->ops->notice_marks(s, agency_id, stage, a, ids, n, err);
+}
+
+int lf_store_notice_due(lf_store *s, int64_t now, size_t limit, lf_arena *a, lf_store_notice **out, size_t *n,
+                        lf_err *err)
+{
+    LIST_ARGS_OK();
+    NEED(limit >= 1 && limit <= LF_STORE_PAGE_MAX, "notices due: limit 1..%u", LF_STORE_PAGE_MAX);
+    return s->ops->notice_due(s, now, limit, a, out, n, err);
+}
+
+int lf_store_notice_delivered(lf_store *s, lf_id notice_id, const lf_store_delivery *d, int64_t at, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(notice_id > 0 && d && valid_channel(d->channel) && lf_nstate_name(d->state),
+         "notice delivery: a notice, a channel and a state are required");
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->notice_delivered(s, notice_id, d, at, err), err);
+}
+
+int lf_store_notice_list(lf_store *s, const lf_store_nfilter *f, lf_store_page *pg, lf_arena *a,
+                         lf_store_notice **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    lf_store_nfilter none = {0, 0, NULL, NULL};
+    if (!f)
+        f = &none;
+    NEED(f->state == 0 || lf_nstate_name(f->state), "notices: unknown state %d", (int)f->state);
+    return s->ops->notice_list(s, f, pg, a, out, n, err);
+}
+
+int lf_store_notice_counts(lf_store *s, uint64_t out[4], lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(out);
+    memset(out, 0, 4 * sizeof out[0]);
+    return s->ops->notice_counts(s, out, err);
+}
+
+/* ---------------------------------------------------------------- sources (schema 6) */
+
+int lf_store_scan_items_add(lf_store *s, lf_id upload_id, const lf_store_scan_item *v, size_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(upload_id > 0 && (n == 0 || v), "scan items: an upload and items are required");
+    for (size_t i = 0; i < n; i++)
+        NEED(nonempty(v[i].host, 1024) && nonempty(v[i].cpe, 1024), "scan items: row %zu needs host and CPE", i);
+    if (n == 0)
+        return LF_OK;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->scan_items_add(s, upload_id, v, n, err), err);
+}
+
+int lf_store_scan_items_each(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(upload_id > 0 && fn, "scan items: an upload and a callback are required");
+    return s->ops->scan_items_each(s, upload_id, fn, ud, err);
+}
+
+int lf_store_finding_sources_set(lf_store *s, lf_id agency_id, const lf_store_fsources *v, size_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(agency_id > 0 && (n == 0 || v), "finding sources: an agency and rows are required");
+    for (size_t i = 0; i < n; i++)
+        NEED(nonempty(v[i].host, 1024) && nonempty(v[i].cve, 64), "finding sources: row %zu needs host and CVE", i);
+    if (n == 0)
+        return LF_OK;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->finding_sources_set(s, agency_id, v, n, err), err);
+}
+
+int lf_store_finding_sources_get(lf_store *s, lf_id finding_id, lf_arena *a, const char **json, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && json);
+    *json = NULL;
+    return s->ops->finding_sources_get(s, finding_id, a, json, err);
+}
+
+int lf_store_not_affected_clear(lf_store *s, lf_id agency_id, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(agency_id > 0, "not affected: an agency is required");
+    return s->ops->not_affected_clear(s, agency_id, err);
+}
+
+int lf_store_not_affected_add(lf_store *s, lf_id agency_id, lf_id upload_id, const lf_store_not_affected *v,
+                              size_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(agency_id > 0 && (n == 0 || v), "not affected: an agency and rows are required");
+    for (size_t i = 0; i < n; i++)
+        NEED(nonempty(v[i].host, 1024) && nonempty(v[i].cve, 64) && nonempty(v[i].cpe, 1024) &&
+                 nonempty(v[i].source, 64),
+             "not affected: row %zu needs host, CVE, CPE and source", i);
+    if (n == 0)
+        return LF_OK;
+    rc = s->ops->begin(s, err);
+    if (rc)
+        return rc;
+    return finish_tx(s, s->ops->not_affected_add(s, agency_id, upload_id, v, n, lf_store_now(s), err), err);
+}
+
+int lf_store_not_affected_list(lf_store *s, lf_id agency_id, const char *host, const char *cve, lf_store_page *pg,
+                               lf_arena *a, lf_store_not_affected **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->not_affected_list(s, agency_id, host, cve, pg, a, out, n, err);
+}
+
+int lf_store_snapshots_latest(lf_store *s, lf_arena *a, lf_store_snapshot_ref **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->snapshots_latest(s, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- ISAC: TAXII 2.1 server state */
+
+static const char *const taxii_access_names[] = {"none", "group", "community", "public"};
+
+const char *lf_taxii_access_name(lf_taxii_access v)
+{
+    return (unsigned)v < NAMES_N(taxii_access_names) ? taxii_access_names[v] : NULL;
+}
+
+int lf_taxii_access_parse(const char *s)
+{
+    for (size_t i = 0; s && i < NAMES_N(taxii_access_names); i++)
+        if (!strcmp(s, taxii_access_names[i]))
+            return (int)i;
+    return -1;
+}
+
+/* The store clock in microseconds: an injected clock (tests) gives whole seconds. */
+static int64_t now_us(const lf_store *s)
+{
+    if (s->opts.clock)
+        return s->opts.clock(s->opts.clock_ud) * 1000000;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int lf_store_taxii_root_put(lf_store *s, const lf_store_taxii_root *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && nonempty(in->name, 64) && nonempty(in->title, 1024), "TAXII API root: name and title are required");
+    for (const char *p = in->name; *p; p++)
+        NEED((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_',
+             "TAXII API root: name '%s' must be lower-case letters, digits, '-' or '_'", in->name);
+    NEED(in->max_content_length > 0, "TAXII API root: max_content_length must be positive");
+    lf_id id = 0;
+    rc = s->ops->taxii_root_put(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_taxii_root_get(lf_store *s, const char *name, lf_arena *a, lf_store_taxii_root *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(name, "TAXII API root: a name is required");
+    return s->ops->taxii_root_get(s, name, a, out, err);
+}
+
+int lf_store_taxii_root_list(lf_store *s, lf_arena *a, lf_store_taxii_root **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->taxii_root_list(s, a, out, n, err);
+}
+
+int lf_store_isac_group_create(lf_store *s, const lf_store_isac_group *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && nonempty(in->code, 64) && nonempty(in->name, 1024), "sharing group: code and name are required");
+    NEED(in->norgs > 0 && in->orgs, "sharing group: at least one organisation is required");
+    lf_id id = 0;
+    rc = s->ops->isac_group_create(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_isac_group_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_group *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->isac_group_get(s, id, a, out, err);
+}
+
+int lf_store_isac_group_list(lf_store *s, lf_arena *a, lf_store_isac_group **out, size_t *n, lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->isac_group_list(s, a, out, n, err);
+}
+
+int lf_store_isac_group_member(lf_store *s, lf_id group, lf_id org, bool *member, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(member);
+    *member = false;
+    if (group <= 0 || org <= 0)
+        return LF_OK;
+    return s->ops->isac_group_member(s, group, org, member, err);
+}
+
+int lf_store_taxii_coll_put(lf_store *s, const lf_store_taxii_coll *in, lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && in->root_id > 0 && nonempty(in->uuid, 64) && nonempty(in->title, 1024),
+         "TAXII collection: root, id and title are required");
+    NEED(lf_taxii_access_name(in->read) && lf_taxii_access_name(in->write) && in->write != LF_TAXII_ACCESS_PUBLIC,
+         "TAXII collection: can_read is none, group, community or public; can_write none, group or community");
+    NEED(in->default_tlp >= 1 && in->default_tlp <= 5, "TAXII collection: default TLP must be 1..5");
+    NEED(nonempty(in->media_types, 4096), "TAXII collection: media types are required");
+    lf_id id = 0;
+    rc = s->ops->taxii_coll_put(s, in, &id, err);
+    if (!rc && id_out)
+        *id_out = id;
+    return rc;
+}
+
+int lf_store_taxii_coll_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_coll *out,
+                            lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(uuid, "TAXII collection: an id is required");
+    return s->ops->taxii_coll_get(s, root_id, uuid, a, out, err);
+}
+
+int lf_store_taxii_coll_list(lf_store *s, lf_id root_id, lf_arena *a, lf_store_taxii_coll **out, size_t *n,
+                             lf_err *err)
+{
+    LIST_ARGS_OK();
+    return s->ops->taxii_coll_list(s, root_id, a, out, n, err);
+}
+
+int lf_store_stix_add(lf_store *s, lf_id coll, const lf_store_stix_row *rows, size_t n, bool *dup,
+                      int64_t *first, int64_t *last, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(coll > 0 && (n == 0 || rows), "STIX objects: a collection and rows are required");
+    for (size_t i = 0; i < n; i++) {
+        const lf_store_stix_row *r = &rows[i];
+        NEED(nonempty(r->stix_id, 300) && nonempty(r->type, 250) && nonempty(r->spec_version, 16) &&
+                 nonempty(r->version, 64) && nonempty(r->vkey, 64) && r->json && r->json_len > 0 &&
+                 r->json_len <= INT32_MAX && r->tlp >= 0 && r->tlp <= 5,
+             "STIX objects: row %zu needs id, type, spec_version, version and the JSON", i);
+    }
+    if (first)
+        *first = 0;
+    if (last)
+        *last = 0;
+    if (n == 0)
+        return LF_OK;
+    return s->ops->stix_add(s, coll, rows, n, now_us(s), dup, first, last, err);
+}
+
+static int stix_q_ok(const lf_store_stix_q *q, lf_err *err)
+{
+    NEED(q && q->coll > 0, "STIX query: a collection is required");
+    NEED(q->default_tlp >= 1 && q->default_tlp <= 5, "STIX query: default TLP must be 1..5");
+    NEED(q->added_after >= 0 && q->page_added >= 0 && q->page_row >= 0, "STIX query: negative time or row");
+    return LF_OK;
+}
+
+int lf_store_stix_query(lf_store *s, const lf_store_stix_q *q, lf_arena *a, lf_store_stix_hit **out, size_t *n,
+                        bool *more, lf_err *err)
+{
+    LIST_ARGS_OK();
+    NEED_OUT(more);
+    *more = false;
+    int rc = stix_q_ok(q, err);
+    if (rc)
+        return rc;
+    NEED(q->limit >= 1 && q->limit <= LF_STORE_PAGE_MAX, "STIX query: limit must be 1..%u", LF_STORE_PAGE_MAX);
+    return s->ops->stix_query(s, q, a, out, n, more, err);
+}
+
+int lf_store_stix_delete(lf_store *s, const lf_store_stix_q *q, size_t *deleted, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(deleted);
+    *deleted = 0;
+    if ((rc = stix_q_ok(q, err)))
+        return rc;
+    NEED(q->id, "STIX delete: an object id is required");
+    return s->ops->stix_delete(s, q, deleted, err);
+}
+
+int lf_store_stix_count(lf_store *s, lf_id coll, uint64_t *n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(n);
+    return s->ops->stix_count(s, coll, n, err);
+}
+
+int lf_store_taxii_status_put(lf_store *s, const lf_store_taxii_status *in, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && nonempty(in->uuid, 64) && in->root_id > 0, "TAXII status: id and root are required");
+    NEED(in->status && (!strcmp(in->status, "complete") || !strcmp(in->status, "pending")),
+         "TAXII status: status is complete or pending");
+    NEED(in->successes && in->failures && in->pendings, "TAXII status: the three lists are required");
+    return s->ops->taxii_status_put(s, in, err);
+}
+
+int lf_store_taxii_status_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_status *out,
+                              lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(uuid, "TAXII status: an id is required");
+    return s->ops->taxii_status_get(s, root_id, uuid, a, out, err);
+}
+
+/* ---------------------------------------------------------------- ISAC-DISPATCH (schema 7) */
+
+int lf_store_isac_ind_find(lf_store *s, const char *stix_id, lf_arena *a, lf_store_isac_ind *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    NEED(nonempty(stix_id, 300), "indicator: a STIX id is required");
+    return s->ops->isac_ind_find(s, stix_id, a, out, err);
+}
+
+int lf_store_isac_approve(lf_store *s, const lf_store_isac_approval *in, const lf_store_isac_ioc *iocs, size_t n,
+                          lf_id *id_out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && in->group_id > 0 && in->ind && in->ind->object_id > 0 && nonempty(in->ind->stix_id, 300),
+         "approval: a group and an indicator are required");
+    NEED(in->ind->tlp >= 1 && in->ind->tlp <= 5, "approval: the indicator's TLP must be 1..5");
+    NEED(in->expires > 0 && nonempty(in->approver, 200) && in->approver_org > 0,
+         "approval: an expiry, the approver and the approver's organisation are required");
+    NEED(n == 0 || iocs, "approval: indicators missing");
+    for (size_t i = 0; i < n; i++)
+        NEED(nonempty(iocs[i].value, 4096), "approval: an empty or oversized simple indicator");
+    return s->ops->isac_approve(s, in, iocs, n, id_out, err);
+}
+
+int lf_store_isac_approval_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_approval *out, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out);
+    return s->ops->isac_approval_get(s, id, a, out, err);
+}
+
+int lf_store_isac_revoke(lf_store *s, lf_id id, const char *by, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(nonempty(by, 200), "revocation: who revokes is required");
+    return s->ops->isac_revoke(s, id, by, err);
+}
+
+int lf_store_isac_approval_list(lf_store *s, lf_id group, bool active_only, int64_t now, lf_store_page *pg,
+                                lf_arena *a, lf_store_isac_approval **out, size_t *n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out && n);
+    return s->ops->isac_approval_list(s, group, active_only, now, pg, a, out, n, err);
+}
+
+int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
+                          lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(fn);
+    NEED(group > 0 && fetcher > 0, "blocklist: a group and the fetching organisation are required");
+    return s->ops->isac_bl_each(s, group, fetcher, now, fn, ud, err);
+}
+
+int lf_store_isac_fetch_log(lf_store *s, const lf_store_isac_fetch *in, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(in && in->group_id > 0 && in->org_id > 0 && nonempty(in->list, 64) && nonempty(in->version, 128),
+         "blocklist fetch: group, organisation, list and version are required");
+    return s->ops->isac_fetch_log(s, in, err);
+}
+
+int lf_store_isac_fetch_latest(lf_store *s, lf_id group, lf_id scope, lf_arena *a, lf_store_isac_fetch **out,
+                               size_t *n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out && n);
+    return s->ops->isac_fetch_latest(s, group, scope, a, out, n, err);
+}
+
+int lf_store_isac_count_add(lf_store *s, lf_id org, int year, lf_isac_count_kind kind, uint64_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED(org > 0 && year >= 1970 && year <= 9999 && (kind == LF_ISAC_SHARED || kind == LF_ISAC_RECEIVED) &&
+             n <= (uint64_t)INT64_MAX,
+         "ISAC counter: an organisation, a year 1970..9999 and a kind are required");
+    if (!n)
+        return LF_OK;
+    return s->ops->isac_count_add(s, org, year, kind, n, err);
+}
+
+int lf_store_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
+                           lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(a && out && n);
+    NEED(scope > 0 && year >= 1970 && year <= 9999, "ISAC counters: an organisation and a year 1970..9999");
+    *out = NULL;
+    *n = 0;
+    return s->ops->isac_counters(s, scope, year, a, out, n, err);
+}

@@ -565,13 +565,16 @@ typedef struct lf_store_overview_row {
     uint64_t b_late;                   /* ... with a late high finding (the 30 % limit) */
     uint64_t flagged;                  /* banned/non-official software in q->month's snapshots */
     uint64_t fixed;                    /* FIXED findings with a fix time */
-    double median_fix_days;            /* median of (fixed_at - first_seen) in days; < 0 none */
+    /* median of (fixed_at - first_seen) in days, each rounded to a tenth of a day (the
+     * precision shown; it keeps the summaries small); < 0 none */
+    double median_fix_days;
 } lf_store_overview_row;
 
 /*
  * Overview of org: *total gets org's own figures, *rows (arena, may be NULL with *n 0) one
  * row per direct child in id order (none for an agency). Computed by the backend in a few
- * aggregate queries, never by reading rows into memory. LF_ENOTFOUND: no such org.
+ * aggregate queries over per-organisation summaries (SQLite: schema 4, kept by triggers),
+ * never by reading rows into memory. LF_ENOTFOUND: no such org.
  * Children are capped at LF_STORE_PAGE_MAX (*more set when there were more).
  */
 int lf_store_overview(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
@@ -583,7 +586,7 @@ typedef struct lf_store_trend {
     char month[8];                     /* "YYYY-MM" */
     uint64_t open[LF_SEV_IDX_COUNT];   /* open at the end of the month (see below) */
     uint64_t fixed;                    /* findings fixed during the month */
-    double median_fix_days;            /* their median fix time; < 0 none */
+    double median_fix_days;            /* their median fix time (as in the overview); < 0 none */
     uint64_t agencies;                 /* agencies that existed at the month's end */
     uint64_t uploaded;                 /* ... of which had a CURRENT snapshot of the month */
 } lf_store_trend;
@@ -608,5 +611,416 @@ typedef struct lf_store_host_sum {
 /* Hosts of one agency (paged, id order) with their open-finding counts. */
 int lf_store_host_summary(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
                           lf_store_host_sum **out, size_t *n, lf_err *err);
+
+/* ---------------------------------------------------------------- notices (scheduler) */
+
+/*
+ * The scheduler's outbox (src/server/scheduler.c). A notice is written, content and all,
+ * before anything is sent, so that a restart resends exactly what was planned (same key,
+ * hence the same Message-ID) and never plans it again:
+ *   - key is unique: a second notice with the same key is LF_EEXIST and nothing is written;
+ *   - marks say "this finding was in a notice of this stage" ((finding, stage) unique), so
+ *     a finding is digested, reminded near / past its deadline and escalated per level once;
+ *   - one delivery row per channel ("mail", "webhook") carries the state, attempts, the
+ *     next attempt time, the last error and when it went out. The notice's own state,
+ *     attempts, last_error and sent_at summarise its deliveries: failed when one failed
+ *     for good, else pending while one is pending, else sent.
+ */
+typedef enum {
+    LF_NSTATE_PENDING = 1,
+    LF_NSTATE_SENT,
+    LF_NSTATE_FAILED
+} lf_nstate;
+const char *lf_nstate_name(lf_nstate st);   /* "pending", "sent", "failed"; NULL out of range */
+int lf_nstate_parse(const char *s);         /* -1 when unknown */
+
+#define LF_STORE_NOTICE_MAX_CHANNELS 2
+
+typedef struct lf_store_delivery {
+    const char *channel;               /* "mail" or "webhook" */
+    lf_nstate state;
+    unsigned attempts;
+    int64_t next_attempt;              /* pending: not before this time */
+    const char *last_error;            /* NULL when none */
+    int64_t sent_at;                   /* 0 until sent */
+} lf_store_delivery;
+
+typedef struct lf_store_notice {
+    lf_id id;
+    const char *key;                   /* unique, at most 200 bytes (the Message-ID's key) */
+    const char *kind;                  /* lf_notice_kind_name: "digest", "upload", ... */
+    const char *stage;                 /* the job's stage: "digest", "reminder", "overdue", ... */
+    lf_id org_id;                      /* the receiving org (agency; county/region for escalations) */
+    const char *notice_date;           /* "YYYY-MM-DD" the run's day (Taiwan) */
+    int64_t created;                   /* the run's time */
+    lf_nstate state;                   /* reads */
+    unsigned attempts;                 /* reads: most attempts of one delivery */
+    const char *last_error;            /* reads */
+    int64_t sent_at, updated;          /* reads */
+    const char *subject;
+    const char *recipients;            /* mail To addresses, one per line; NULL: no mail */
+    const char *body_text, *body_html; /* NULL in lists */
+    const char *payload_json;          /* the webhook body; NULL in lists */
+    unsigned nfindings;
+    const char *deliveries_json;       /* lists only: [{"channel":..,"state":..,...}] */
+    lf_store_delivery deliveries[LF_STORE_NOTICE_MAX_CHANNELS];   /* get and due */
+    size_t ndeliveries;
+} lf_store_notice;
+
+/* A finding a notice covers, at its stage. */
+typedef struct lf_store_notice_mark {
+    lf_id finding_id;
+    lf_id agency_id;
+} lf_store_notice_mark;
+
+/* Record a notice (state pending), one pending delivery per channel (due at in->created),
+ * and its marks, all or nothing. LF_EEXIST when the key or a (finding, stage) mark exists. */
+int lf_store_notice_create(lf_store *s, const lf_store_notice *in, const char *const *channels, size_t nch,
+                           const lf_store_notice_mark *marks, size_t nmarks, lf_id *id_out, lf_err *err);
+/* By id, or by key when key != NULL (id ignored); with bodies and deliveries. */
+int lf_store_notice_get(lf_store *s, lf_id id, const char *key, lf_arena *a, lf_store_notice *out, lf_err *err);
+/* Finding ids (ascending) of agency marked at stage. */
+int lf_store_notice_marks(lf_store *s, lf_id agency_id, const char *stage, lf_arena *a, lf_id **ids, size_t *n,
+                          lf_err *err);
+/* Up to limit notices (id order) with a pending delivery whose next_attempt <= now, with
+ * bodies and deliveries. */
+int lf_store_notice_due(lf_store *s, int64_t now, size_t limit, lf_arena *a, lf_store_notice **out, size_t *n,
+                        lf_err *err);
+/* Write the outcome of one delivery attempt (d->channel names it) and update the notice's
+ * summary; updated = at. */
+int lf_store_notice_delivered(lf_store *s, lf_id notice_id, const lf_store_delivery *d, int64_t at, lf_err *err);
+
+typedef struct lf_store_nfilter {
+    lf_id org_id;                      /* 0 = any; else notices to that org or under it */
+    lf_nstate state;                   /* 0 = any */
+    const char *kind;                  /* NULL = any */
+    const char *key_prefix;            /* NULL = any */
+} lf_store_nfilter;
+/* Notices (id order), without bodies, with deliveries_json. */
+int lf_store_notice_list(lf_store *s, const lf_store_nfilter *f, lf_store_page *pg, lf_arena *a,
+                         lf_store_notice **out, size_t *n, lf_err *err);
+/* Notices by state (index lf_nstate; index 0 unused). */
+int lf_store_notice_counts(lf_store *s, uint64_t out[4], lf_err *err);
+
+/* ---------------------------------------------------------------- ISAC: STIX objects, TAXII 2.1 collections */
+
+/*
+ * The TAXII 2.1 server's state (api_taxii.c; protocol rules in isac/taxii.h): API roots,
+ * sharing groups (a set of organisations), collections (one root, at most one group),
+ * STIX objects per collection versioned by `modified`, and the status resources of POSTs.
+ *
+ * Time: TAXII needs finer clocks than the rest of the store. date_added is microseconds
+ * since 1970 (int64_t), assigned by lf_store_stix_add and strictly increasing within a
+ * collection (max(clock, previous + 1)), so `added_after` and the `next` token, which is
+ * (date_added, row), page exactly: an object committed later always sorts after every
+ * object a reader has already seen. TLP levels are the numbers of lf_stix_tlp (isac/stix.h:
+ * 0 none/unknown, 1 CLEAR, 2 GREEN, 3 AMBER, 4 AMBER+STRICT, 5 RED).
+ */
+
+typedef struct lf_store_taxii_root {
+    lf_id id;
+    const char *name;                  /* the URL segment: "isac", "api1" (unique) */
+    const char *title, *description;
+    int64_t max_content_length;        /* bytes of a POST body */
+} lf_store_taxii_root;
+/* Create or update (by name) a root. */
+int lf_store_taxii_root_put(lf_store *s, const lf_store_taxii_root *in, lf_id *id_out, lf_err *err);
+int lf_store_taxii_root_get(lf_store *s, const char *name, lf_arena *a, lf_store_taxii_root *out, lf_err *err);
+/* Every root in id order (few: one per deployment plus loaded ones). */
+int lf_store_taxii_root_list(lf_store *s, lf_arena *a, lf_store_taxii_root **out, size_t *n, lf_err *err);
+
+/* A sharing group: the organisations whose members exchange TLP:AMBER within it. */
+typedef struct lf_store_isac_group {
+    lf_id id;
+    const char *code;                  /* unique, "north-isac" */
+    const char *name;
+    const lf_id *orgs;                 /* member organisations */
+    size_t norgs;
+    int64_t created;
+} lf_store_isac_group;
+/* Create a group with its member orgs (each must exist). Code taken: LF_EEXIST. */
+int lf_store_isac_group_create(lf_store *s, const lf_store_isac_group *in, lf_id *id_out, lf_err *err);
+int lf_store_isac_group_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_group *out, lf_err *err);
+int lf_store_isac_group_list(lf_store *s, lf_arena *a, lf_store_isac_group **out, size_t *n, lf_err *err);
+/* The membership rule: *member = true when org is one of the group's organisations, lies
+ * under one (its staff and sub-units), or is an ancestor of one (the supervising region
+ * or the national centre, as the platform's scope rule has it). */
+int lf_store_isac_group_member(lf_store *s, lf_id group, lf_id org, bool *member, lf_err *err);
+
+/* Who may read or write a collection (see docs/design.md, "ISAC"). */
+typedef enum {
+    LF_TAXII_ACCESS_NONE = 0,          /* nobody (reference data: a closed collection) */
+    LF_TAXII_ACCESS_GROUP,             /* members of the collection's sharing group */
+    LF_TAXII_ACCESS_COMMUNITY,         /* any authenticated lianfang user or API token */
+    LF_TAXII_ACCESS_PUBLIC             /* anyone, unauthenticated too (read only) */
+} lf_taxii_access;
+const char *lf_taxii_access_name(lf_taxii_access v);   /* "none", "group", ...; NULL out of range */
+int lf_taxii_access_parse(const char *s);              /* -1 when unknown */
+
+typedef struct lf_store_taxii_coll {
+    lf_id id;
+    lf_id root_id;
+    const char *uuid;                  /* the TAXII collection id (RFC 4122 UUID), unique */
+    const char *title, *description, *alias;
+    lf_id group_id;                    /* 0: no group */
+    lf_taxii_access read, write;
+    int default_tlp;                   /* for unmarked objects, 1..5 */
+    const char *media_types;           /* comma-separated, "application/stix+json;version=2.1" */
+    int64_t created;
+} lf_store_taxii_coll;
+/* Create or update (by uuid) a collection. */
+int lf_store_taxii_coll_put(lf_store *s, const lf_store_taxii_coll *in, lf_id *id_out, lf_err *err);
+/* By TAXII id within a root; LF_ENOTFOUND when absent or in another root. */
+int lf_store_taxii_coll_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_coll *out,
+                            lf_err *err);
+int lf_store_taxii_coll_list(lf_store *s, lf_id root_id, lf_arena *a, lf_store_taxii_coll **out, size_t *n,
+                             lf_err *err);
+
+/* One object version to store. Strings are copied; json is kept byte for byte. */
+typedef struct lf_store_stix_row {
+    const char *stix_id, *type, *spec_version;
+    const char *created, *modified;    /* as in the object, may be NULL */
+    const char *version;               /* the version's text: modified, else created, else date_added */
+    const char *vkey;                  /* the version normalised for ordering (isac/taxii.h) */
+    const char *created_by_ref;
+    const char *marking_refs;          /* JSON array text of strings or NULL (indexed) */
+    const char *labels_json;           /* JSON array text of strings or NULL (indexed) */
+    const char *valid_from, *valid_until;
+    bool revoked;
+    int tlp;                           /* 0: unmarked (the collection's default applies) */
+    const char *recipients;            /* TLP:RED recipients: ",12,34," (org ids) or NULL */
+    const char *json;
+    size_t json_len;
+    int64_t date_added;                /* 0: assigned by the store; else kept (loading) */
+    lf_id added_by;                    /* org that posted it, 0 when loaded */
+} lf_store_stix_row;
+/*
+ * Add n object versions to a collection in one transaction. A version already there (same
+ * stix_id and vkey) is left as it was and counted in dup[i] = true (dup may be NULL).
+ * date_added of new rows: see above. *first and *last (may be NULL) get the first and last
+ * date_added assigned (0 when none was added).
+ */
+int lf_store_stix_add(lf_store *s, lf_id coll, const lf_store_stix_row *rows, size_t n, bool *dup,
+                      int64_t *first, int64_t *last, lf_err *err);
+
+/* A query of a collection's objects: the TAXII filters and the reader's TLP view. */
+typedef struct lf_store_stix_q {
+    lf_id coll;
+    const char *id;                    /* one object (object/versions endpoints), or NULL */
+    const char *ids_json, *types_json, *specs_json;   /* JSON arrays of strings, NULL = any */
+    /* spec_version when specs_json is NULL: only the latest spec_version of each object */
+    bool v_all, v_first, v_last;       /* match[version]; all false and vkeys NULL = last */
+    const char *vkeys_json;            /* JSON array of normalised versions, or NULL */
+    int64_t added_after;               /* date_added > this (us); 0 = none */
+    int64_t page_added;                /* the `next` token: (date_added, row) > (these) */
+    lf_id page_row;
+    uint32_t limit;                    /* 1..LF_STORE_PAGE_MAX */
+    bool with_json;                    /* false: manifest/versions, no object text */
+    /* the reader (TLP 2.0, docs/design.md) */
+    int default_tlp;                   /* the collection's, for unmarked objects */
+    lf_id org;                         /* reader's organisation, 0 unauthenticated */
+    bool authenticated;
+    bool member;                       /* reader is a member of the collection's group */
+} lf_store_stix_q;
+
+typedef struct lf_store_stix_hit {
+    lf_id row;
+    const char *stix_id, *version, *spec_version;
+    int64_t date_added;
+    const char *json;                  /* with_json only */
+    size_t json_len;
+} lf_store_stix_hit;
+/* Matching versions in (date_added, row) order, at most q->limit; *more tells whether
+ * others follow. Arrays and strings in a. */
+int lf_store_stix_query(lf_store *s, const lf_store_stix_q *q, lf_arena *a, lf_store_stix_hit **out, size_t *n,
+                        bool *more, lf_err *err);
+/* Delete every version q selects (limit and paging ignored); *deleted gets the count. */
+int lf_store_stix_delete(lf_store *s, const lf_store_stix_q *q, size_t *deleted, lf_err *err);
+/* Object versions in a collection (all, ignoring TLP). */
+int lf_store_stix_count(lf_store *s, lf_id coll, uint64_t *n, lf_err *err);
+
+/* The status resource of one POST. successes/failures/pendings are JSON arrays written by
+ * the server ([{"id":..,"version":..,"message":..}]), kept as given. */
+typedef struct lf_store_taxii_status {
+    lf_id id;
+    const char *uuid;                  /* the TAXII status id */
+    lf_id root_id, coll_id;            /* coll_id 0 when loaded */
+    lf_id org_id;                      /* who posted: the status is theirs; 0 when loaded */
+    const char *status;                /* "complete" or "pending" */
+    const char *request_timestamp;
+    uint64_t total, success, failure, pending;
+    const char *successes, *failures, *pendings;
+    int64_t created;
+} lf_store_taxii_status;
+/* Create or replace (by uuid). */
+int lf_store_taxii_status_put(lf_store *s, const lf_store_taxii_status *in, lf_err *err);
+int lf_store_taxii_status_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_status *out,
+                              lf_err *err);
+
+/* ---------------------------------------------------------------- sources (schema 6): what a
+ * finding rests on, the statements that suppress one, and the matcher's items of a snapshot */
+
+/* One item of a snapshot as the matcher takes it (server/scan.h), kept with the upload so
+ * a feed update re-matches the stored snapshot without re-reading the file. rec numbers
+ * the inventory record (the rows of one record are consecutive): its pkg row, when there
+ * is one, is the package CPE its distribution's advisories would name (a twin once the
+ * index has advisories for it), the others its resolved upstream CPEs. */
+typedef struct lf_store_scan_item {
+    const char *host;
+    long rec, line;
+    bool pkg;
+    const char *cpe;
+} lf_store_scan_item;
+/* Add to a PENDING upload (LF_EINVAL otherwise); deleted with the upload's items when it is
+ * superseded. */
+int lf_store_scan_items_add(lf_store *s, lf_id upload_id, const lf_store_scan_item *v, size_t n, lf_err *err);
+/* Every row of an upload in insertion order; strings valid during the call only; fn
+ * returning non-zero stops the walk and is returned. fn may call the store. */
+typedef int (*lf_store_scan_item_fn)(void *ud, const lf_store_scan_item *it);
+int lf_store_scan_items_each(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err);
+
+/* The sources of findings (host, cve) of an agency: a JSON array written by the server,
+ * kept as given. A (host, cve) without a finding is skipped (LF_OK). */
+typedef struct lf_store_fsources {
+    const char *host, *cve, *sources_json;
+} lf_store_fsources;
+int lf_store_finding_sources_set(lf_store *s, lf_id agency_id, const lf_store_fsources *v, size_t n, lf_err *err);
+/* *json: the finding's sources, or NULL when none were recorded. LF_ENOTFOUND: no finding. */
+int lf_store_finding_sources_get(lf_store *s, lf_id finding_id, lf_arena *a, const char **json, lf_err *err);
+
+/* A (host, cve) the matcher hit but an authoritative not-affected statement (a vendor's
+ * CSAF advisory, a distribution's advisory) outweighs: no finding is opened, and this
+ * record says why, so nothing is silently dropped. Replaced per agency by each full run. */
+typedef struct lf_store_not_affected {
+    lf_id id, agency_id, upload_id;
+    const char *host, *cve, *cpe;
+    const char *source, *record;       /* the statement: "csaf", "RHSA-2024:1234" */
+    const char *sources_json;          /* every source's verdict, as for a finding */
+    int64_t created;
+} lf_store_not_affected;
+/* Remove the agency's records (a full run starts afresh) / add n (upload_id may be 0). */
+int lf_store_not_affected_clear(lf_store *s, lf_id agency_id, lf_err *err);
+int lf_store_not_affected_add(lf_store *s, lf_id agency_id, lf_id upload_id, const lf_store_not_affected *v,
+                              size_t n, lf_err *err);
+/* The agency's records, host and cve NULL = any, paged in id order. */
+int lf_store_not_affected_list(lf_store *s, lf_id agency_id, const char *host, const char *cve, lf_store_page *pg,
+                               lf_arena *a, lf_store_not_affected **out, size_t *n, lf_err *err);
+
+/* Every agency's current snapshot: the CURRENT upload of its latest month with one, in
+ * agency order (what a re-match after a feed update works on). Array in a. */
+typedef struct lf_store_snapshot_ref {
+    lf_id agency_id, upload_id;
+    char month[8];
+} lf_store_snapshot_ref;
+int lf_store_snapshots_latest(lf_store *s, lf_arena *a, lf_store_snapshot_ref **out, size_t *n, lf_err *err);
+
+/* ---------------------------------------------------------------- ISAC-DISPATCH (schema 7): approved
+ * indicators per sharing group, blocklist fetches, shared/received counters
+ *
+ * An approval puts one STIX indicator (the latest version the store holds, by stix_id)
+ * on a sharing group's blocklists until it expires or is revoked. The simple indicators
+ * its pattern yields (isac/stixpat.h, only those that alone match the whole pattern) are
+ * stored with it, so building a list is one scan and no pattern is parsed at fetch time.
+ * The approval keeps the object's TLP view (effective level, adding organisation, RED
+ * recipients, the collection's group), which the list query applies to every fetcher
+ * exactly as a TAXII read would (docs/design.md, "ISAC dispatch").
+ */
+
+/* The indicator an approval would take: the latest version of stix_id (highest version
+ * key, then latest date_added) among the store's collections. */
+typedef struct lf_store_isac_ind {
+    lf_id object_id, coll_id, coll_group;   /* coll_group 0: the collection has none */
+    const char *stix_id, *type;
+    int tlp;                           /* effective: the object's, else the collection's default */
+    lf_id added_by;                    /* 0: loaded or pulled */
+    const char *recipients;            /* ",12,34," or NULL */
+    const char *created_by_ref, *valid_until;
+    bool revoked;
+    const char *json;
+    size_t json_len;
+} lf_store_isac_ind;
+/* LF_ENOTFOUND when no collection holds stix_id. */
+int lf_store_isac_ind_find(lf_store *s, const char *stix_id, lf_arena *a, lf_store_isac_ind *out, lf_err *err);
+
+/* One simple indicator of an approval; kind is an lf_bl_type (isac/blocklist.h). */
+typedef struct lf_store_isac_ioc {
+    int kind;
+    const char *value;
+} lf_store_isac_ioc;
+
+typedef struct lf_store_isac_approval {
+    lf_id id;
+    lf_id group_id;
+    const lf_store_isac_ind *ind;      /* in (approve): the indicator taken */
+    const char *stix_id;               /* out */
+    lf_id object_id;                   /* out */
+    int tlp;                           /* out */
+    const char *source;                /* who reported it: created_by_ref, named in Suricata msg */
+    int64_t expires;                   /* Unix seconds, required */
+    lf_id approved_by;                 /* user, 0 for the system */
+    const char *approver;              /* login */
+    lf_id approver_org;
+    int64_t created;                   /* out: last (re)approval */
+    int64_t revoked_at;                /* out: 0 = active */
+    const char *revoked_by;            /* out */
+    uint64_t niocs;                    /* out */
+} lf_store_isac_approval;
+/* Approve (or re-approve: same group and stix_id updates the version, expiry and simple
+ * indicators, and clears a revocation) in one transaction. *id_out may be NULL. */
+int lf_store_isac_approve(lf_store *s, const lf_store_isac_approval *in, const lf_store_isac_ioc *iocs, size_t n,
+                          lf_id *id_out, lf_err *err);
+int lf_store_isac_approval_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_approval *out, lf_err *err);
+/* Revoke an active approval: LF_ENOTFOUND when absent or already revoked. */
+int lf_store_isac_revoke(lf_store *s, lf_id id, const char *by, lf_err *err);
+/* Approvals of a group (0 = every group), in id order; active_only: neither revoked nor
+ * expired at now. */
+int lf_store_isac_approval_list(lf_store *s, lf_id group, bool active_only, int64_t now, lf_store_page *pg,
+                                lf_arena *a, lf_store_isac_approval **out, size_t *n, lf_err *err);
+
+/* One simple indicator of the group's active approvals that fetcher may see; strings are
+ * valid during the call only. A non-zero return stops the walk and is returned. */
+typedef struct lf_store_isac_bl_row {
+    const char *stix_id, *source, *value;
+    int kind, tlp;
+    int64_t expires;
+} lf_store_isac_bl_row;
+typedef int (*lf_store_isac_bl_fn)(void *ud, const lf_store_isac_bl_row *r);
+/* Rows of group's approvals with expires > now visible to organisation fetcher under
+ * the TLP view (fetcher is assumed a member of the group: the caller checks), in
+ * no particular order (the generator sorts). */
+int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
+                          lf_err *err);
+
+/* A blocklist fetch (every one is logged). */
+typedef struct lf_store_isac_fetch {
+    lf_id id, group_id, org_id;        /* org: the fetching agency (the token's or user's) */
+    lf_id token_id, user_id;
+    const char *org_code, *org_name;   /* out */
+    const char *list;                  /* "ip.txt", ... */
+    const char *version;               /* the list version served (the ETag's value) */
+    int status;                        /* 200 or 304 */
+    int64_t at;                        /* out (the store clock) */
+    uint64_t count;                    /* out: fetches of this list by this org */
+} lf_store_isac_fetch;
+int lf_store_isac_fetch_log(lf_store *s, const lf_store_isac_fetch *in, lf_err *err);
+/* The latest fetch of each (organisation, list) of a group, organisations within scope,
+ * ordered by organisation then list. Array in a. */
+int lf_store_isac_fetch_latest(lf_store *s, lf_id group, lf_id scope, lf_arena *a, lf_store_isac_fetch **out,
+                               size_t *n, lf_err *err);
+
+/* Counters of intelligence shared and received per county and year. Shared: object
+ * versions an organisation POSTed (stix_objects.added_by, by date_added) plus counted
+ * events; received: counted events (objects read over TAXII, pulled for an org). */
+typedef enum { LF_ISAC_SHARED = 0, LF_ISAC_RECEIVED = 1 } lf_isac_count_kind;
+int lf_store_isac_count_add(lf_store *s, lf_id org, int year, lf_isac_count_kind kind, uint64_t n, lf_err *err);
+typedef struct lf_store_isac_counter {
+    lf_id org_id;
+    const char *code, *name_en, *name_zh;
+    uint64_t shared, received;
+} lf_store_isac_counter;
+/* One row per county within scope; when scope is a county or an agency, one row for scope
+ * itself (its own subtree). year 1970..9999. Array in a. */
+int lf_store_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
+                           lf_err *err);
 
 #endif

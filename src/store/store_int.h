@@ -151,6 +151,70 @@ typedef struct lf_store_ops {
                   lf_err *err);
     int (*host_summary)(lf_store *s, lf_id agency, const char *today, lf_store_page *pg, lf_arena *a,
                         lf_store_host_sum **out, size_t *n, lf_err *err);
+
+    /* NOTICES (scheduler outbox): arguments validated by store.c */
+    int (*notice_create)(lf_store *s, const lf_store_notice *in, const char *const *channels, size_t nch,
+                         const lf_store_notice_mark *marks, size_t nmarks, lf_id *id, lf_err *err);
+    int (*notice_get)(lf_store *s, lf_id id, const char *key, lf_arena *a, lf_store_notice *out, lf_err *err);
+    int (*notice_marks)(lf_store *s, lf_id agency_id, const char *stage, lf_arena *a, lf_id **ids, size_t *n,
+                        lf_err *err);
+    int (*notice_due)(lf_store *s, int64_t now, size_t limit, lf_arena *a, lf_store_notice **out, size_t *n,
+                      lf_err *err);
+    int (*notice_delivered)(lf_store *s, lf_id notice_id, const lf_store_delivery *d, int64_t at, lf_err *err);
+    int (*notice_list)(lf_store *s, const lf_store_nfilter *f, lf_store_page *pg, lf_arena *a,
+                       lf_store_notice **out, size_t *n, lf_err *err);
+    int (*notice_counts)(lf_store *s, uint64_t out[4], lf_err *err);
+
+    /* ISAC (STIX objects, TAXII 2.1 collections): arguments validated by store.c */
+    int (*taxii_root_put)(lf_store *s, const lf_store_taxii_root *in, lf_id *id, lf_err *err);
+    int (*taxii_root_get)(lf_store *s, const char *name, lf_arena *a, lf_store_taxii_root *out, lf_err *err);
+    int (*taxii_root_list)(lf_store *s, lf_arena *a, lf_store_taxii_root **out, size_t *n, lf_err *err);
+    int (*isac_group_create)(lf_store *s, const lf_store_isac_group *in, lf_id *id, lf_err *err);
+    int (*isac_group_get)(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_group *out, lf_err *err);
+    int (*isac_group_list)(lf_store *s, lf_arena *a, lf_store_isac_group **out, size_t *n, lf_err *err);
+    int (*isac_group_member)(lf_store *s, lf_id group, lf_id org, bool *member, lf_err *err);
+    int (*taxii_coll_put)(lf_store *s, const lf_store_taxii_coll *in, lf_id *id, lf_err *err);
+    int (*taxii_coll_get)(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_coll *out,
+                          lf_err *err);
+    int (*taxii_coll_list)(lf_store *s, lf_id root_id, lf_arena *a, lf_store_taxii_coll **out, size_t *n,
+                           lf_err *err);
+    /* now_us: the store clock in microseconds (store.c) */
+    int (*stix_add)(lf_store *s, lf_id coll, const lf_store_stix_row *rows, size_t n, int64_t now_us, bool *dup,
+                    int64_t *first, int64_t *last, lf_err *err);
+    int (*stix_query)(lf_store *s, const lf_store_stix_q *q, lf_arena *a, lf_store_stix_hit **out, size_t *n,
+                      bool *more, lf_err *err);
+    int (*stix_delete)(lf_store *s, const lf_store_stix_q *q, size_t *deleted, lf_err *err);
+    int (*stix_count)(lf_store *s, lf_id coll, uint64_t *n, lf_err *err);
+    int (*taxii_status_put)(lf_store *s, const lf_store_taxii_status *in, lf_err *err);
+    int (*taxii_status_get)(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_status *out,
+                            lf_err *err);
+    /* sources (schema 6): arguments validated by store.c */
+    int (*scan_items_add)(lf_store *s, lf_id upload_id, const lf_store_scan_item *v, size_t n, lf_err *err);
+    int (*scan_items_each)(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err);
+    int (*finding_sources_set)(lf_store *s, lf_id agency_id, const lf_store_fsources *v, size_t n, lf_err *err);
+    int (*finding_sources_get)(lf_store *s, lf_id finding_id, lf_arena *a, const char **json, lf_err *err);
+    int (*not_affected_clear)(lf_store *s, lf_id agency_id, lf_err *err);
+    int (*not_affected_add)(lf_store *s, lf_id agency_id, lf_id upload_id, const lf_store_not_affected *v, size_t n,
+                            int64_t now, lf_err *err);
+    int (*not_affected_list)(lf_store *s, lf_id agency_id, const char *host, const char *cve, lf_store_page *pg,
+                             lf_arena *a, lf_store_not_affected **out, size_t *n, lf_err *err);
+    int (*snapshots_latest)(lf_store *s, lf_arena *a, lf_store_snapshot_ref **out, size_t *n, lf_err *err);
+    /* ISAC-DISPATCH (schema 7): arguments validated by store.c */
+    int (*isac_ind_find)(lf_store *s, const char *stix_id, lf_arena *a, lf_store_isac_ind *out, lf_err *err);
+    int (*isac_approve)(lf_store *s, const lf_store_isac_approval *in, const lf_store_isac_ioc *iocs, size_t n,
+                        lf_id *id, lf_err *err);
+    int (*isac_approval_get)(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_approval *out, lf_err *err);
+    int (*isac_revoke)(lf_store *s, lf_id id, const char *by, lf_err *err);
+    int (*isac_approval_list)(lf_store *s, lf_id group, bool active_only, int64_t now, lf_store_page *pg,
+                              lf_arena *a, lf_store_isac_approval **out, size_t *n, lf_err *err);
+    int (*isac_bl_each)(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
+                        lf_err *err);
+    int (*isac_fetch_log)(lf_store *s, const lf_store_isac_fetch *in, lf_err *err);
+    int (*isac_fetch_latest)(lf_store *s, lf_id group, lf_id scope, lf_arena *a, lf_store_isac_fetch **out,
+                             size_t *n, lf_err *err);
+    int (*isac_count_add)(lf_store *s, lf_id org, int year, lf_isac_count_kind kind, uint64_t n, lf_err *err);
+    int (*isac_counters)(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
+                         lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

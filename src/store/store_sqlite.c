@@ -228,11 +228,358 @@ static const char schema_v2[] =
     "CREATE INDEX findings_dashboard ON findings(agency_id, state, severity, kev, cvss, due_date, "
     "notice_date, fixed_at, first_seen, updated);";
 
+/* DASHBOARD (schema 4): summaries for the web dashboard's overview and trends, so a
+ * national overview reads a few thousand summary rows instead of every finding in the
+ * country (bench/bench_overview.py). Each table has one row per organisation at EVERY level
+ * (the agency and its county, region and the national org: org_tree ancestors) and key,
+ * with a count. Triggers on findings, hosts and uploads keep them right whoever writes (the
+ * store's functions, a migration, an operator's SQL), inside the writer's transaction.
+ * Figures that depend on today are kept by date and cut at read time: open findings by due
+ * date (overdue = due before today), fix times by the month of the fix. The B-level limit
+ * (a high finding noticed more than a month ago) depends on today and on the configured
+ * CVSS, so it is answered from a partial index of the open findings instead. */
+#define DASH_OPEN(r) r ".state IN ('open', 'measure_filed')"
+#define DASH_SEV(r)                                                                     \
+    "CASE " r ".severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 " \
+    "WHEN 'LOW' THEN 3 ELSE 4 END"
+/* a time's month in Taiwan time (UTC+8), the programme's calendar */
+#define DASH_MONTH(t) "strftime('%Y-%m', " t " + 28800, 'unixepoch')"
+/* the month a finding stopped being open for the trends, '' while it is not closed */
+#define DASH_CLOSED(r)                                                                   \
+    "coalesce(CASE WHEN " r ".state = 'fixed' AND " r ".fixed_at > 0 THEN " DASH_MONTH(r ".fixed_at") \
+    " WHEN " r ".state IN ('risk_accepted', 'false_positive') THEN " DASH_MONTH(r ".updated") " END, '')"
+/* fix time in tenths of a day (the precision the dashboard shows), rounded, never negative:
+ * medians are taken over these */
+#define DASH_TENTHS(r) "max(0, (" r ".fixed_at - " r ".first_seen + 4320) / 8640)"
+#define DASH_FLAGGED(r)                                                                  \
+    "CASE WHEN json_valid(" r ".report_json) THEN "                                      \
+    "CAST(coalesce(json_extract(" r ".report_json, '$.flagged'), 0) AS INTEGER) ELSE 0 END"
+/* add d (1 or -1) for row r (NEW or OLD) to every ancestor's summary row */
+#define DASH_OPEN_ADD(r, d)                                                              \
+    "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT ancestor, " DASH_SEV(r) ", " \
+    "coalesce(" r ".kev, 0) <> 0, coalesce(" r ".due_date, ''), " d " FROM org_tree "     \
+    "WHERE descendant = " r ".agency_id AND " DASH_OPEN(r) " "                          \
+    "ON CONFLICT(org_id, sev, kev, due) DO UPDATE SET n = n + excluded.n;"
+#define DASH_FIX_ADD(r, d)                                                               \
+    "INSERT INTO dash_fix(org_id, month, tenths, n) SELECT ancestor, " DASH_MONTH(r ".fixed_at") ", " \
+    DASH_TENTHS(r) ", " d " FROM org_tree WHERE descendant = " r ".agency_id AND " r ".state = 'fixed' " \
+    "AND " r ".fixed_at > 0 ON CONFLICT(org_id, month, tenths) DO UPDATE SET n = n + excluded.n;"
+#define DASH_LIFE_ADD(r, d)                                                              \
+    "INSERT INTO dash_life(org_id, sev, om, cm, n) SELECT ancestor, " DASH_SEV(r) ", "   \
+    DASH_MONTH(r ".first_seen") ", " DASH_CLOSED(r) ", " d " FROM org_tree "             \
+    "WHERE descendant = " r ".agency_id ON CONFLICT(org_id, sev, om, cm) DO UPDATE SET n = n + excluded.n;"
+#define DASH_HOSTS_ADD(r, d)                                                             \
+    "INSERT INTO dash_hosts(org_id, n) SELECT ancestor, " d " FROM org_tree "            \
+    "WHERE descendant = " r ".agency_id ON CONFLICT(org_id) DO UPDATE SET n = n + excluded.n;"
+#define DASH_UP_ADD(r, d)                                                                \
+    "INSERT INTO dash_uploads(org_id, month, uploaded, flagged) SELECT ancestor, " r ".month, " d ", " \
+    d " * (" DASH_FLAGGED(r) ") FROM org_tree WHERE descendant = " r ".agency_id AND " r ".status = 'current' " \
+    "ON CONFLICT(org_id, month) DO UPDATE SET uploaded = uploaded + excluded.uploaded, "  \
+    "flagged = flagged + excluded.flagged;"
+
+static const char schema_v4_dashboard[] =
+    /* open findings (OPEN, MEASURE_FILED) by severity, KEV and due date ('' = none) */
+    "CREATE TABLE dash_open ("
+    "  org_id INTEGER NOT NULL, sev INTEGER NOT NULL, kev INTEGER NOT NULL, due TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY (org_id, sev, kev, due)) WITHOUT ROWID;"
+    /* FIXED findings with a fix time, by the month of the fix and the fix time */
+    "CREATE TABLE dash_fix ("
+    "  org_id INTEGER NOT NULL, month TEXT NOT NULL, tenths INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY (org_id, month, tenths)) WITHOUT ROWID;"
+    /* every finding by severity, first month and the month it closed ('' = not closed) */
+    "CREATE TABLE dash_life ("
+    "  org_id INTEGER NOT NULL, sev INTEGER NOT NULL, om TEXT NOT NULL, cm TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY (org_id, sev, om, cm)) WITHOUT ROWID;"
+    "CREATE TABLE dash_hosts (org_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    /* CURRENT snapshots by month, and the banned/non-official software their reports count */
+    "CREATE TABLE dash_uploads ("
+    "  org_id INTEGER NOT NULL, month TEXT NOT NULL, uploaded INTEGER NOT NULL,"
+    "  flagged INTEGER NOT NULL, PRIMARY KEY (org_id, month)) WITHOUT ROWID;"
+
+    "CREATE TRIGGER dash_findings_ins AFTER INSERT ON findings BEGIN "
+    DASH_OPEN_ADD("NEW", "1") DASH_FIX_ADD("NEW", "1") DASH_LIFE_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_findings_del AFTER DELETE ON findings BEGIN "
+    DASH_OPEN_ADD("OLD", "-1") DASH_FIX_ADD("OLD", "-1") DASH_LIFE_ADD("OLD", "-1") "END;"
+    /* one trigger per summary, each firing only when its key may have moved: a match run
+     * refreshing last_seen and the scores of unchanged findings costs nothing here */
+    "CREATE TRIGGER dash_findings_open AFTER UPDATE OF state, severity, kev, due_date, agency_id "
+    "ON findings WHEN OLD.state IS NOT NEW.state OR OLD.severity IS NOT NEW.severity "
+    "OR OLD.kev IS NOT NEW.kev OR OLD.due_date IS NOT NEW.due_date OR OLD.agency_id IS NOT NEW.agency_id BEGIN "
+    DASH_OPEN_ADD("OLD", "-1") DASH_OPEN_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_findings_fix AFTER UPDATE OF state, fixed_at, first_seen, agency_id "
+    "ON findings WHEN OLD.state IS NOT NEW.state OR OLD.fixed_at IS NOT NEW.fixed_at "
+    "OR OLD.first_seen IS NOT NEW.first_seen OR OLD.agency_id IS NOT NEW.agency_id BEGIN "
+    DASH_FIX_ADD("OLD", "-1") DASH_FIX_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_findings_life AFTER UPDATE OF state, severity, first_seen, fixed_at, updated, "
+    "agency_id ON findings WHEN OLD.state IS NOT NEW.state OR OLD.severity IS NOT NEW.severity "
+    "OR OLD.first_seen IS NOT NEW.first_seen OR OLD.agency_id IS NOT NEW.agency_id "
+    "OR " DASH_CLOSED("OLD") " IS NOT " DASH_CLOSED("NEW") " BEGIN "
+    DASH_LIFE_ADD("OLD", "-1") DASH_LIFE_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_hosts_ins AFTER INSERT ON hosts BEGIN " DASH_HOSTS_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_hosts_del AFTER DELETE ON hosts BEGIN " DASH_HOSTS_ADD("OLD", "-1") "END;"
+    "CREATE TRIGGER dash_hosts_move AFTER UPDATE OF agency_id ON hosts "
+    "WHEN OLD.agency_id IS NOT NEW.agency_id BEGIN "
+    DASH_HOSTS_ADD("OLD", "-1") DASH_HOSTS_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_uploads_ins AFTER INSERT ON uploads BEGIN " DASH_UP_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER dash_uploads_del AFTER DELETE ON uploads BEGIN " DASH_UP_ADD("OLD", "-1") "END;"
+    "CREATE TRIGGER dash_uploads_upd AFTER UPDATE OF status, month, agency_id, report_json ON uploads "
+    "WHEN OLD.status IS NOT NEW.status OR OLD.month IS NOT NEW.month OR OLD.agency_id IS NOT NEW.agency_id "
+    "OR OLD.report_json IS NOT NEW.report_json BEGIN "
+    DASH_UP_ADD("OLD", "-1") DASH_UP_ADD("NEW", "1") "END;"
+    /* a count back at zero is deleted, so keys of the past (due dates, months) do not pile up */
+    "CREATE TRIGGER dash_open_zero AFTER UPDATE OF n ON dash_open WHEN NEW.n = 0 BEGIN "
+    "DELETE FROM dash_open WHERE org_id = NEW.org_id AND sev = NEW.sev AND kev = NEW.kev AND due = NEW.due; END;"
+    "CREATE TRIGGER dash_fix_zero AFTER UPDATE OF n ON dash_fix WHEN NEW.n = 0 BEGIN "
+    "DELETE FROM dash_fix WHERE org_id = NEW.org_id AND month = NEW.month AND tenths = NEW.tenths; END;"
+    "CREATE TRIGGER dash_life_zero AFTER UPDATE OF n ON dash_life WHEN NEW.n = 0 BEGIN "
+    "DELETE FROM dash_life WHERE org_id = NEW.org_id AND sev = NEW.sev AND om = NEW.om AND cm = NEW.cm; END;"
+    "CREATE TRIGGER dash_uploads_zero AFTER UPDATE OF uploaded ON dash_uploads "
+    "WHEN NEW.uploaded = 0 AND NEW.flagged = 0 BEGIN "
+    "DELETE FROM dash_uploads WHERE org_id = NEW.org_id AND month = NEW.month; END;"
+
+    /* the summaries of what is already there */
+    "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT t.ancestor, " DASH_SEV("f") ", "
+    "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f "
+    "JOIN org_tree t ON t.descendant = f.agency_id WHERE " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO dash_fix(org_id, month, tenths, n) SELECT t.ancestor, " DASH_MONTH("f.fixed_at") ", "
+    DASH_TENTHS("f") ", count(*) FROM findings f JOIN org_tree t ON t.descendant = f.agency_id "
+    "WHERE f.state = 'fixed' AND f.fixed_at > 0 GROUP BY 1, 2, 3;"
+    "INSERT INTO dash_life(org_id, sev, om, cm, n) SELECT t.ancestor, " DASH_SEV("f") ", "
+    DASH_MONTH("f.first_seen") ", " DASH_CLOSED("f") ", count(*) FROM findings f "
+    "JOIN org_tree t ON t.descendant = f.agency_id WHERE true GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO dash_hosts(org_id, n) SELECT t.ancestor, count(*) FROM hosts h "
+    "JOIN org_tree t ON t.descendant = h.agency_id WHERE true GROUP BY 1;"
+    "INSERT INTO dash_uploads(org_id, month, uploaded, flagged) SELECT t.ancestor, p.month, count(*), "
+    "sum(" DASH_FLAGGED("p") ") FROM uploads p JOIN org_tree t ON t.descendant = p.agency_id "
+    "WHERE p.status = 'current' GROUP BY 1, 2;"
+    /* the B-level limit: per B agency, is there an open finding with CVSS >= X noticed by D */
+    "CREATE INDEX findings_open_high ON findings(agency_id, cvss, notice_date) "
+    "WHERE state IN ('open', 'measure_filed');"
+    /* schema 2's covering index served the aggregates that now read the summaries */
+    "DROP INDEX IF EXISTS findings_dashboard;";
+
+/* ISAC (schema 5): the TAXII 2.1 server. Object versions are rows of stix_objects, unique by
+ * (collection, STIX id, normalised version); date_added is in microseconds and ordered with
+ * the row id, the key of the `next` token. What a reader may see (TLP) is computed in the
+ * queries from tlp, added_by and recipients (see STIX_VIS). */
+static const char schema_v5_isac[] =
+    "CREATE TABLE taxii_roots ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  description TEXT,"
+    "  max_content_length INTEGER NOT NULL);"
+    "INSERT INTO taxii_roots(name, title, description, max_content_length) VALUES ('isac', "
+    "  'lianfang ISAC', 'Threat intelligence shared by the national and regional ISACs', 1048576);"
+    "CREATE TABLE isac_groups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE isac_group_orgs ("
+    "  group_id INTEGER NOT NULL REFERENCES isac_groups(id),"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  PRIMARY KEY (group_id, org_id)) WITHOUT ROWID;"
+    "CREATE TABLE taxii_collections ("
+    "  id INTEGER PRIMARY KEY,"
+    "  root_id INTEGER NOT NULL REFERENCES taxii_roots(id),"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  description TEXT,"
+    "  alias TEXT,"
+    "  group_id INTEGER REFERENCES isac_groups(id),"
+    "  can_read TEXT NOT NULL CHECK (can_read IN ('none','group','community','public')),"
+    "  can_write TEXT NOT NULL CHECK (can_write IN ('none','group','community')),"
+    "  default_tlp INTEGER NOT NULL CHECK (default_tlp BETWEEN 1 AND 5),"
+    "  media_types TEXT NOT NULL,"
+    "  last_added INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL);"
+    "CREATE INDEX taxii_collections_root ON taxii_collections(root_id);"
+    "CREATE TABLE stix_objects ("
+    "  id INTEGER PRIMARY KEY,"
+    "  collection_id INTEGER NOT NULL REFERENCES taxii_collections(id),"
+    "  stix_id TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  spec_version TEXT NOT NULL,"
+    "  created TEXT,"
+    "  modified TEXT,"
+    "  version TEXT NOT NULL,"
+    "  vkey TEXT NOT NULL,"
+    "  created_by_ref TEXT,"
+    "  marking_refs TEXT,"
+    "  labels TEXT,"
+    "  valid_from TEXT,"
+    "  valid_until TEXT,"
+    "  revoked INTEGER NOT NULL DEFAULT 0,"
+    "  tlp INTEGER NOT NULL DEFAULT 0,"
+    "  recipients TEXT,"
+    "  added_by INTEGER REFERENCES orgs(id),"
+    "  date_added INTEGER NOT NULL,"
+    "  json TEXT NOT NULL,"
+    "  UNIQUE (collection_id, stix_id, vkey));"
+    "CREATE INDEX stix_objects_added ON stix_objects(collection_id, date_added);"
+    "CREATE INDEX stix_objects_id ON stix_objects(collection_id, stix_id, spec_version, vkey);"
+    "CREATE INDEX stix_objects_type ON stix_objects(collection_id, type);"
+    "CREATE INDEX stix_objects_creator ON stix_objects(created_by_ref);"
+    "CREATE INDEX stix_objects_valid ON stix_objects(valid_until, valid_from);"
+    "CREATE INDEX stix_objects_modified ON stix_objects(modified);"
+    "CREATE INDEX stix_objects_revoked ON stix_objects(revoked) WHERE revoked;"
+    "CREATE TABLE stix_labels ("
+    "  object_id INTEGER NOT NULL REFERENCES stix_objects(id) ON DELETE CASCADE,"
+    "  label TEXT NOT NULL,"
+    "  PRIMARY KEY (label, object_id)) WITHOUT ROWID;"
+    "CREATE INDEX stix_labels_object ON stix_labels(object_id);"
+    "CREATE TABLE stix_markings ("
+    "  object_id INTEGER NOT NULL REFERENCES stix_objects(id) ON DELETE CASCADE,"
+    "  marking_ref TEXT NOT NULL,"
+    "  PRIMARY KEY (marking_ref, object_id)) WITHOUT ROWID;"
+    "CREATE INDEX stix_markings_object ON stix_markings(object_id);"
+    "CREATE TABLE taxii_status ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  root_id INTEGER NOT NULL REFERENCES taxii_roots(id),"
+    "  collection_id INTEGER REFERENCES taxii_collections(id),"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  status TEXT NOT NULL CHECK (status IN ('complete','pending')),"
+    "  request_timestamp TEXT,"
+    "  total INTEGER NOT NULL, success INTEGER NOT NULL, failure INTEGER NOT NULL, pending INTEGER NOT NULL,"
+    "  successes TEXT NOT NULL, failures TEXT NOT NULL, pendings TEXT NOT NULL,"
+    "  created INTEGER NOT NULL);";
+
+/* NOTICES: the scheduler's outbox. A notice keeps its rendered content, so a resend after
+ * a crash is the very message that was planned; marks make each (finding, stage) once. */
+static const char schema_v3[] =
+    "CREATE TABLE notices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  stage TEXT NOT NULL,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  notice_date TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  sent_at INTEGER NOT NULL DEFAULT 0,"
+    "  updated INTEGER NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  recipients TEXT,"
+    "  body_text TEXT NOT NULL,"
+    "  body_html TEXT NOT NULL,"
+    "  payload_json TEXT NOT NULL,"
+    "  nfindings INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX notices_state ON notices(state, id);"
+    "CREATE INDEX notices_org ON notices(org_id, id);"
+    "CREATE TABLE notice_deliveries ("
+    "  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+    "  channel TEXT NOT NULL CHECK (channel IN ('mail','webhook')),"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  sent_at INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (notice_id, channel)) WITHOUT ROWID;"
+    "CREATE TABLE notice_marks ("
+    "  finding_id INTEGER NOT NULL REFERENCES findings(id),"
+    "  stage TEXT NOT NULL,"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+    "  PRIMARY KEY (finding_id, stage)) WITHOUT ROWID;"
+    "CREATE INDEX notice_marks_agency ON notice_marks(agency_id, stage, finding_id);";
+
+/* Sources (schema 6): a finding's sources (JSON written by the server), the matcher's items
+ * of each snapshot (re-matched after a feed update; gone with the upload's items when it is
+ * superseded, by trigger), and the records of hits a not-affected statement outweighed. */
+static const char schema_v6_sources[] =
+    "ALTER TABLE findings ADD COLUMN sources TEXT;"
+    "CREATE TABLE scan_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  upload_id INTEGER NOT NULL REFERENCES uploads(id),"
+    "  host TEXT NOT NULL,"
+    "  rec INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  pkg INTEGER NOT NULL,"
+    "  cpe TEXT NOT NULL);"
+    "CREATE INDEX scan_items_upload ON scan_items(upload_id);"
+    "CREATE TRIGGER scan_items_superseded AFTER UPDATE OF status ON uploads "
+    "  WHEN NEW.status = 'superseded' BEGIN"
+    "  DELETE FROM scan_items WHERE upload_id = NEW.id;"
+    "END;"
+    "CREATE TABLE not_affected ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agency_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  upload_id INTEGER REFERENCES uploads(id),"
+    "  host TEXT NOT NULL,"
+    "  cve TEXT NOT NULL,"
+    "  cpe TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  record TEXT,"
+    "  sources TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  UNIQUE (agency_id, host, cve));";
+
+/* ISAC-DISPATCH (schema 7): approvals of indicators for a sharing group's blocklists, with
+ * the simple indicators of each (extracted once, at approval) and the object's TLP view
+ * copied in, so a list is one indexed scan; every blocklist fetch; counted shared and
+ * received intelligence per organisation and year. */
+static const char schema_v7_isac_dispatch[] =
+    "CREATE TABLE isac_approvals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  group_id INTEGER NOT NULL REFERENCES isac_groups(id),"
+    "  stix_id TEXT NOT NULL,"
+    "  object_id INTEGER NOT NULL REFERENCES stix_objects(id) ON DELETE CASCADE,"
+    "  coll_group INTEGER NOT NULL DEFAULT 0,"
+    "  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 1 AND 5),"
+    "  added_by INTEGER NOT NULL DEFAULT 0,"
+    "  recipients TEXT,"
+    "  source TEXT,"
+    "  expires INTEGER NOT NULL,"
+    "  approved_by INTEGER REFERENCES users(id),"
+    "  approver TEXT NOT NULL,"
+    "  approver_org INTEGER NOT NULL REFERENCES orgs(id),"
+    "  created INTEGER NOT NULL,"
+    "  revoked_at INTEGER NOT NULL DEFAULT 0,"
+    "  revoked_by TEXT,"
+    "  UNIQUE (group_id, stix_id));"
+    "CREATE INDEX isac_approvals_active ON isac_approvals(group_id, revoked_at, expires);"
+    "CREATE INDEX isac_approvals_object ON isac_approvals(object_id);"
+    "CREATE TABLE isac_approval_iocs ("
+    "  approval_id INTEGER NOT NULL REFERENCES isac_approvals(id) ON DELETE CASCADE,"
+    "  kind INTEGER NOT NULL,"
+    "  value TEXT NOT NULL);"
+    "CREATE INDEX isac_approval_iocs_approval ON isac_approval_iocs(approval_id);"
+    "CREATE TABLE isac_bl_fetches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  group_id INTEGER NOT NULL REFERENCES isac_groups(id),"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  token_id INTEGER,"
+    "  user_id INTEGER,"
+    "  list TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX isac_bl_fetches_latest ON isac_bl_fetches(group_id, org_id, list, id);"
+    "CREATE TABLE isac_counts ("
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  year INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('shared','received')),"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (org_id, year, kind)) WITHOUT ROWID;"
+    "CREATE INDEX stix_objects_added_by ON stix_objects(added_by, date_added) WHERE added_by IS NOT NULL;";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
      schema_v1, seed_orgs},
     {2, "covering index of findings for the dashboard aggregates", schema_v2, NULL},
+    {3, "notices: the scheduler's outbox (notices, deliveries per channel, per-finding marks)", schema_v3, NULL},
+    {4, "DASHBOARD: summaries of findings, hosts and uploads per organisation for the web "
+        "dashboard, kept by triggers; partial index of open findings by CVSS and notice date",
+     schema_v4_dashboard, NULL},
+    {5, "ISAC: TAXII API roots, sharing groups, collections, STIX object versions, POST status", schema_v5_isac, NULL},
+    {6, "sources: finding sources, scan items of snapshots, not-affected records", schema_v6_sources, NULL},
+    {7, "ISAC-DISPATCH: indicator approvals per sharing group, blocklist fetches, shared/received counters",
+     schema_v7_isac_dispatch, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -400,66 +747,48 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                  "AND status <> 'pending'")
 
 /* ---- dashboard aggregates (web UI): lf_store_overview, lf_store_trends, lf_store_host_summary.
- * Everything is summed in SQL over the org closure table; only one row per child org (or per
- * month, or per host) comes back to C. */
+ * Everything is summed in SQL, over the summaries of schema 4 where a figure adds up; only one
+ * row per child org (or per month, or per host, or per fix time for medians) comes back to C. */
 #define OPEN_STATE "state IN ('open', 'measure_filed')"
 #define SEV_SUMS                                                                         \
     "sum(severity = 'CRITICAL'), sum(severity = 'HIGH'), sum(severity = 'MEDIUM'), "     \
     "sum(severity = 'LOW'), sum(severity IS NULL OR severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW'))"
+#define DASH_SUM(cond) "sum(CASE WHEN " cond " THEN n ELSE 0 END)"
 /* ?1 org, ?2 1 = the org itself / 0 = its children, ?3 month, ?4 today, ?5 high CVSS,
- * ?6 late notice date, ?7 after (child id), ?8 limit */
-#define OV_KIDS                                                                          \
-    "WITH ch AS (SELECT * FROM orgs WHERE CASE WHEN ?2 THEN id = ?1 ELSE parent_id = ?1 END AND id > ?7), " \
-    "kids(child, agency) AS (SELECT ch.id, t.descendant FROM ch JOIN org_tree t ON t.ancestor = ch.id " \
-    "  JOIN orgs a ON a.id = t.descendant AND a.kind = 'agency') "
+ * ?6 late notice date, ?7 after (child id), ?8 limit. The additive figures come from the
+ * schema-4 summaries (one row per child and key); what is per agency (connected, B level)
+ * probes each agency under the child through an index. */
 #define SQ_STATEMENTS_DASHBOARD(X)                                                       \
-    X(OV_MAIN, OV_KIDS ", "                                                              \
-               "fa(agency, c, h, m, l, x, kev, overdue, late) AS (SELECT agency_id, " SEV_SUMS ", " \
-               "  sum(kev), sum(due_date < ?4), max(cvss >= ?5 AND notice_date <= ?6) FROM findings " \
-               "  WHERE " OPEN_STATE " AND agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), " \
-               "ha(agency, hosts) AS (SELECT agency_id, count(*) FROM hosts "           \
-               "  WHERE agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), "    \
-               "ua(agency, done, flagged) AS (SELECT agency_id, max(status = 'current' AND month = ?3), " \
-               "  sum(CASE WHEN status = 'current' AND month = ?3 "                     \
-               "      THEN coalesce(json_extract(report_json, '$.flagged'), 0) ELSE 0 END) FROM uploads " \
-               "  WHERE status <> 'pending' AND agency_id IN (SELECT agency FROM kids) GROUP BY agency_id), " \
-               "ta(agency) AS (SELECT DISTINCT org_id FROM api_tokens WHERE revoked = 0 " \
-               "  AND org_id IN (SELECT agency FROM kids)) "                             \
-               "SELECT " ORG_COLS ", count(k.agency), "                                 \
-               "  coalesce(sum(ua.agency IS NOT NULL OR ta.agency IS NOT NULL), 0), coalesce(sum(ua.done), 0), " \
-               "  coalesce(sum(ha.hosts), 0), coalesce(sum(fa.c), 0), coalesce(sum(fa.h), 0), " \
-               "  coalesce(sum(fa.m), 0), coalesce(sum(fa.l), 0), coalesce(sum(fa.x), 0), " \
-               "  coalesce(sum(fa.kev), 0), coalesce(sum(fa.overdue), 0), coalesce(sum(a.level = 'B'), 0), " \
-               "  coalesce(sum(a.level = 'B' AND coalesce(fa.late, 0)), 0), coalesce(sum(ua.flagged), 0) " \
-               "FROM ch o LEFT JOIN kids k ON k.child = o.id LEFT JOIN orgs a ON a.id = k.agency " \
-               "LEFT JOIN fa ON fa.agency = k.agency LEFT JOIN ha ON ha.agency = k.agency " \
-               "LEFT JOIN ua ON ua.agency = k.agency LEFT JOIN ta ON ta.agency = k.agency " \
-               "GROUP BY o.id ORDER BY o.id LIMIT ?8")                                  \
-    /* a true median: the middle row (or the mean of the two middle rows) of each child */ \
-    X(OV_MEDIAN, OV_KIDS ", "                                                            \
-                 "d(child, days) AS (SELECT k.child, (f.fixed_at - f.first_seen) / 86400.0 FROM findings f " \
-                 "  JOIN kids k ON k.agency = f.agency_id WHERE f.state = 'fixed' AND f.fixed_at > 0), " \
-                 "r AS (SELECT child, days, row_number() OVER (PARTITION BY child ORDER BY days) AS rn, " \
-                 "  count(*) OVER (PARTITION BY child) AS n FROM d) "                    \
-                 "SELECT child, avg(days), max(n) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) " \
-                 "  AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL AND ?6 IS NOT NULL " \
-                 "GROUP BY child ORDER BY child LIMIT ?8")                               \
-    /* ?1 org, ?2 first month, ?3 offset of the programme's clock from UTC (s) */     \
-    X(TR_OPEN, "WITH f(sev, om, cm) AS (SELECT CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 " \
-               "  WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END, "                   \
-               "  strftime('%Y-%m', first_seen + ?3, 'unixepoch'), "                    \
-               "  CASE WHEN state = 'fixed' AND fixed_at > 0 THEN strftime('%Y-%m', fixed_at + ?3, 'unixepoch') " \
-               "       WHEN state IN ('risk_accepted', 'false_positive') "              \
-               "       THEN strftime('%Y-%m', updated + ?3, 'unixepoch') END "           \
-               "  FROM findings WHERE " IN_SCOPE("agency_id", "?1") ") "                \
-               "SELECT sev, max(om, ?2), cm, count(*) FROM f WHERE cm IS NULL OR cm >= ?2 " \
-               "GROUP BY 1, 2, 3")                                                       \
-    X(TR_FIX, "WITH d(m, days) AS (SELECT strftime('%Y-%m', fixed_at + ?3, 'unixepoch'), "   \
-              "  (fixed_at - first_seen) / 86400.0 FROM findings WHERE state = 'fixed' AND fixed_at > 0 " \
-              "  AND " IN_SCOPE("agency_id", "?1") "), "                                \
-              "r AS (SELECT m, days, row_number() OVER (PARTITION BY m ORDER BY days) AS rn, " \
-              "  count(*) OVER (PARTITION BY m) AS n FROM d WHERE m >= ?2) "            \
-              "SELECT m, avg(days), max(n) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY m") \
+    X(OV_MAIN, "WITH ch AS (SELECT * FROM orgs WHERE CASE WHEN ?2 THEN id = ?1 ELSE parent_id = ?1 END " \
+               "  AND id > ?7), "                                                        \
+               "ag(child, agency, level) AS (SELECT ch.id, a.id, a.level FROM ch "      \
+               "  JOIN org_tree t ON t.ancestor = ch.id JOIN orgs a ON a.id = t.descendant AND a.kind = 'agency'), " \
+               "aa(child, agencies, connected, b, late) AS (SELECT child, count(*), "    \
+               "  sum(EXISTS (SELECT 1 FROM uploads p WHERE p.agency_id = ag.agency AND p.status <> 'pending') " \
+               "      OR EXISTS (SELECT 1 FROM api_tokens k WHERE k.org_id = ag.agency AND k.revoked = 0)), " \
+               "  sum(level = 'B'), "                                                    \
+               "  sum(CASE WHEN level = 'B' THEN EXISTS (SELECT 1 FROM findings f WHERE f.agency_id = ag.agency " \
+               "      AND f.state IN ('open', 'measure_filed') AND f.cvss >= ?5 AND f.notice_date <= ?6) " \
+               "    ELSE 0 END) FROM ag GROUP BY child), "                               \
+               "op(org_id, c, h, m, l, x, kev, overdue) AS (SELECT org_id, " DASH_SUM("sev = 0") ", " \
+               "  " DASH_SUM("sev = 1") ", " DASH_SUM("sev = 2") ", " DASH_SUM("sev = 3") ", " \
+               "  " DASH_SUM("sev = 4") ", " DASH_SUM("kev") ", " DASH_SUM("due <> '' AND due < ?4") " " \
+               "  FROM dash_open WHERE org_id IN (SELECT id FROM ch) GROUP BY org_id) "  \
+               "SELECT " ORG_COLS ", coalesce(aa.agencies, 0), coalesce(aa.connected, 0), " \
+               "  coalesce(u.uploaded, 0), coalesce(hs.n, 0), coalesce(op.c, 0), coalesce(op.h, 0), " \
+               "  coalesce(op.m, 0), coalesce(op.l, 0), coalesce(op.x, 0), coalesce(op.kev, 0), " \
+               "  coalesce(op.overdue, 0), coalesce(aa.b, 0), coalesce(aa.late, 0), coalesce(u.flagged, 0) " \
+               "FROM ch o LEFT JOIN aa ON aa.child = o.id LEFT JOIN dash_hosts hs ON hs.org_id = o.id " \
+               "LEFT JOIN dash_uploads u ON u.org_id = o.id AND u.month = ?3 "           \
+               "LEFT JOIN op ON op.org_id = o.id ORDER BY o.id LIMIT ?8")               \
+    /* the fix-time histogram of one org, ascending (medians are taken in C) */          \
+    X(OV_FIX, "SELECT tenths, sum(n) FROM dash_fix WHERE org_id = ?1 GROUP BY tenths HAVING sum(n) > 0 " \
+              "ORDER BY tenths")                                                         \
+    /* ?1 org, ?2 first month (?3: TR_AGENCIES and TR_UPLOADS, the clock's offset from UTC in s) */ \
+    X(TR_OPEN, "SELECT sev, max(om, ?2), nullif(cm, ''), sum(n) FROM dash_life WHERE org_id = ?1 " \
+               "AND (cm = '' OR cm >= ?2) GROUP BY 1, 2, 3 HAVING sum(n) <> 0")         \
+    X(TR_FIX, "SELECT month, tenths, sum(n) FROM dash_fix WHERE org_id = ?1 AND month >= ?2 " \
+              "GROUP BY month, tenths HAVING sum(n) > 0 ORDER BY month, tenths")         \
     X(TR_AGENCIES, "SELECT strftime('%Y-%m', o.created + ?3, 'unixepoch') AS m, count(*) FROM org_tree t " \
                    "JOIN orgs o ON o.id = t.descendant WHERE t.ancestor = ?1 AND o.kind = 'agency' " \
                    "AND ?2 IS NOT NULL GROUP BY m")                                      \
@@ -477,10 +806,224 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                     "FROM hosts h LEFT JOIN x ON x.host_id = h.id "                         \
                     "WHERE h.agency_id = ?1 AND h.id > ?3 ORDER BY h.id LIMIT ?4")
 
+/* ---- NOTICES (scheduler outbox): lf_store_notice_*. */
+#define N_COLS                                                                           \
+    "n.id, n.key, n.kind, n.stage, n.org_id, n.notice_date, n.created, n.state, n.attempts, " \
+    "n.last_error, n.sent_at, n.updated, n.subject, n.recipients, n.nfindings"
+#define N_TIME(col) "CASE WHEN " col " > 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch') END"
+#define SQ_STATEMENTS_NOTICES(X)                                                         \
+    X(N_INSERT, "INSERT INTO notices(key, kind, stage, org_id, notice_date, created, state, updated, " \
+                "subject, recipients, body_text, body_html, payload_json, nfindings) "   \
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?12)") \
+    X(ND_INSERT, "INSERT INTO notice_deliveries(notice_id, channel, state, next_attempt) " \
+                 "VALUES (?1, ?2, 'pending', ?3)")                                       \
+    X(NM_INSERT, "INSERT INTO notice_marks(finding_id, stage, agency_id, notice_id) VALUES (?1, ?2, ?3, ?4)") \
+    X(N_GET, "SELECT " N_COLS ", n.body_text, n.body_html, n.payload_json FROM notices n WHERE n.id = ?1") \
+    X(N_GET_KEY, "SELECT " N_COLS ", n.body_text, n.body_html, n.payload_json FROM notices n WHERE n.key = ?1") \
+    X(ND_LIST, "SELECT channel, state, attempts, next_attempt, last_error, sent_at FROM notice_deliveries " \
+               "WHERE notice_id = ?1 ORDER BY channel")                                  \
+    X(NM_LIST, "SELECT finding_id FROM notice_marks WHERE agency_id = ?1 AND stage = ?2 ORDER BY finding_id") \
+    X(N_DUE, "SELECT " N_COLS ", n.body_text, n.body_html, n.payload_json FROM notices n "  \
+             "WHERE n.state = 'pending' AND EXISTS (SELECT 1 FROM notice_deliveries d "   \
+             "WHERE d.notice_id = n.id AND d.state = 'pending' AND d.next_attempt <= ?1) ORDER BY n.id LIMIT ?2") \
+    X(ND_UPDATE, "UPDATE notice_deliveries SET state = ?3, attempts = ?4, next_attempt = ?5, last_error = ?6, " \
+                 "sent_at = ?7 WHERE notice_id = ?1 AND channel = ?2")                   \
+    /* the notice summarises its deliveries: one failed for good -> failed, else pending \
+     * while one is, else sent (sent_at: when the last one went out) */                  \
+    X(N_SUMMARY, "UPDATE notices SET state = CASE "                                      \
+                 "WHEN EXISTS (SELECT 1 FROM notice_deliveries WHERE notice_id = ?1 AND state = 'failed') THEN 'failed' " \
+                 "WHEN EXISTS (SELECT 1 FROM notice_deliveries WHERE notice_id = ?1 AND state = 'pending') THEN 'pending' " \
+                 "ELSE 'sent' END, "                                                     \
+                 "attempts = (SELECT coalesce(max(attempts), 0) FROM notice_deliveries WHERE notice_id = ?1), " \
+                 "last_error = coalesce(?2, last_error), "                               \
+                 "sent_at = CASE WHEN sent_at = 0 AND NOT EXISTS (SELECT 1 FROM notice_deliveries " \
+                 "  WHERE notice_id = ?1 AND state <> 'sent') THEN ?3 ELSE sent_at END, updated = ?3 WHERE id = ?1") \
+    X(N_LIST, "SELECT " N_COLS ", (SELECT json_group_array(json_object('channel', d.channel, 'state', d.state, " \
+              "'attempts', d.attempts, 'next_attempt', " N_TIME("d.next_attempt") ", 'last_error', d.last_error, " \
+              "'sent_at', " N_TIME("d.sent_at") ")) FROM notice_deliveries d WHERE d.notice_id = n.id) " \
+              "FROM notices n WHERE (?1 = 0 OR " IN_SCOPE("n.org_id", "?1") ") AND (?2 IS NULL OR n.state = ?2) " \
+              "AND (?3 IS NULL OR n.kind = ?3) AND (?4 IS NULL OR substr(n.key, 1, length(?4)) = ?4) " \
+              "AND n.id > ?5 ORDER BY n.id LIMIT ?6")                                    \
+    X(N_COUNTS, "SELECT state, count(*) FROM notices GROUP BY state")
+
+/* ---- ISAC: TAXII roots, groups, collections, STIX objects, status (schema 5).
+ * Object queries, parameters: ?1 collection, ?2 one STIX id (the _ID variants), ?3 ids,
+ * ?4 types, ?5 spec versions (JSON arrays or NULL), ?6 all versions, ?7 first, ?8 last,
+ * ?9 normalised versions (JSON array or NULL), ?10 added_after, ?11 ?12 the page key
+ * (date_added, id), ?13 the collection's default TLP, ?14 the reader's org, ?15
+ * authenticated, ?16 group member, ?17 with the JSON, ?18 limit. */
+/* TLP 2.0 view of row o (docs/design.md, "ISAC"): CLEAR to every reader, GREEN to
+ * authenticated ones, AMBER to the group and the adding organisation, AMBER+STRICT to the
+ * adding organisation (and its units), RED to the adding organisation and named recipients. */
+#define STIX_VIS(o)                                                                      \
+    "(CASE CASE WHEN " o ".tlp = 0 THEN ?13 ELSE " o ".tlp END WHEN 1 THEN 1 WHEN 2 THEN ?15 " \
+    "WHEN 3 THEN ?16 OR " o ".added_by IN (SELECT ancestor FROM org_tree WHERE descendant = ?14) " \
+    "WHEN 4 THEN " o ".added_by IN (SELECT ancestor FROM org_tree WHERE descendant = ?14) " \
+    "ELSE " o ".added_by = ?14 OR instr(" o ".recipients, ',' || ?14 || ',') > 0 END)"
+/* without match[spec_version]: the latest spec version of each object the reader sees */
+#define STIX_SPEC(o)                                                                     \
+    "(CASE WHEN ?5 IS NULL THEN " o ".spec_version = (SELECT max(x.spec_version) FROM stix_objects x " \
+    "WHERE x.collection_id = " o ".collection_id AND x.stix_id = " o ".stix_id AND " STIX_VIS("x") ") " \
+    "ELSE " o ".spec_version IN (SELECT value FROM json_each(?5)) END)"
+/* first/last: among the versions the reader sees, of the spec versions selected */
+#define STIX_VSEL(fn, o)                                                                 \
+    "(SELECT " fn "(y.vkey) FROM stix_objects y WHERE y.collection_id = " o ".collection_id " \
+    "AND y.stix_id = " o ".stix_id AND (CASE WHEN ?5 IS NULL THEN y.spec_version = " o ".spec_version " \
+    "ELSE y.spec_version IN (SELECT value FROM json_each(?5)) END) AND " STIX_VIS("y") ")"
+#define STIX_VER(o)                                                                      \
+    "(?6 OR (?9 IS NOT NULL AND " o ".vkey IN (SELECT value FROM json_each(?9))) "       \
+    "OR (?7 AND " o ".vkey = " STIX_VSEL("min", o) ") OR (?8 AND " o ".vkey = " STIX_VSEL("max", o) "))"
+#define STIX_WHERE(o)                                                                    \
+    o ".collection_id = ?1 AND (?3 IS NULL OR " o ".stix_id IN (SELECT value FROM json_each(?3))) " \
+    "AND (?4 IS NULL OR " o ".type IN (SELECT value FROM json_each(?4))) "               \
+    "AND " o ".date_added > ?10 AND (" o ".date_added, " o ".id) > (?11, ?12) "          \
+    "AND " STIX_VIS(o) " AND " STIX_SPEC(o) " AND " STIX_VER(o)
+#define STIX_HIT_COLS "o.id, o.stix_id, o.version, o.spec_version, o.date_added, CASE WHEN ?17 THEN o.json END"
+#define ROOT_COLS "r.id, r.name, r.title, r.description, r.max_content_length"
+#define COLL_COLS                                                                        \
+    "c.id, c.root_id, c.uuid, c.title, c.description, c.alias, c.group_id, c.can_read, c.can_write, " \
+    "c.default_tlp, c.media_types, c.created"
+#define TSTATUS_COLS                                                                     \
+    "t.id, t.uuid, t.root_id, t.collection_id, t.org_id, t.status, t.request_timestamp, t.total, " \
+    "t.success, t.failure, t.pending, t.successes, t.failures, t.pendings, t.created"
+#define SQ_STATEMENTS_ISAC(X)                                                            \
+    X(TROOT_PUT, "INSERT INTO taxii_roots(name, title, description, max_content_length) " \
+                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET title = excluded.title, " \
+                 "description = excluded.description, max_content_length = excluded.max_content_length " \
+                 "RETURNING id")                                                          \
+    X(TROOT_GET, "SELECT " ROOT_COLS " FROM taxii_roots r WHERE r.name = ?1")             \
+    X(TROOT_LIST, "SELECT " ROOT_COLS " FROM taxii_roots r WHERE r.id > ?1 ORDER BY r.id LIMIT ?2") \
+    X(IGROUP_INSERT, "INSERT INTO isac_groups(code, name, created) VALUES (?1, ?2, ?3)")  \
+    X(IGROUP_ORG, "INSERT OR IGNORE INTO isac_group_orgs(group_id, org_id) VALUES (?1, ?2)") \
+    X(IGROUP_GET, "SELECT id, code, name, created FROM isac_groups WHERE id = ?1")        \
+    X(IGROUP_LIST, "SELECT id, code, name, created FROM isac_groups WHERE id > ?1 ORDER BY id LIMIT ?2") \
+    X(IGROUP_ORGS, "SELECT org_id FROM isac_group_orgs WHERE group_id = ?1 ORDER BY org_id") \
+    X(IGROUP_MEMBER, "SELECT EXISTS (SELECT 1 FROM isac_group_orgs g JOIN org_tree t "   \
+                     "ON (t.ancestor = g.org_id AND t.descendant = ?2) OR (t.ancestor = ?2 AND t.descendant = g.org_id) " \
+                     "WHERE g.group_id = ?1)")                                            \
+    X(TCOLL_PUT, "INSERT INTO taxii_collections(root_id, uuid, title, description, alias, group_id, can_read, " \
+                 "can_write, default_tlp, media_types, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) " \
+                 "ON CONFLICT (uuid) DO UPDATE SET root_id = excluded.root_id, title = excluded.title, " \
+                 "description = excluded.description, alias = excluded.alias, group_id = excluded.group_id, " \
+                 "can_read = excluded.can_read, can_write = excluded.can_write, default_tlp = excluded.default_tlp, " \
+                 "media_types = excluded.media_types RETURNING id")                       \
+    X(TCOLL_GET, "SELECT " COLL_COLS " FROM taxii_collections c WHERE c.root_id = ?1 AND c.uuid = ?2") \
+    X(TCOLL_LIST, "SELECT " COLL_COLS " FROM taxii_collections c WHERE c.root_id = ?1 AND c.id > ?2 " \
+                  "ORDER BY c.id LIMIT ?3")                                               \
+    X(STIX_LAST_ADDED, "SELECT last_added FROM taxii_collections WHERE id = ?1")          \
+    X(STIX_SET_ADDED, "UPDATE taxii_collections SET last_added = max(last_added, ?2) WHERE id = ?1") \
+    X(STIX_INSERT, "INSERT INTO stix_objects(collection_id, stix_id, type, spec_version, created, modified, " \
+                   "version, vkey, created_by_ref, marking_refs, labels, valid_from, valid_until, revoked, tlp, " \
+                   "recipients, added_by, date_added, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " \
+                   "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "                       \
+                   "ON CONFLICT (collection_id, stix_id, vkey) DO NOTHING")               \
+    X(STIX_LABELS, "INSERT OR IGNORE INTO stix_labels(object_id, label) "                \
+                   "SELECT ?1, value FROM json_each(?2) WHERE type = 'text'")             \
+    X(STIX_MARKINGS, "INSERT OR IGNORE INTO stix_markings(object_id, marking_ref) "      \
+                     "SELECT ?1, value FROM json_each(?2) WHERE type = 'text'")           \
+    X(STIX_Q, "SELECT " STIX_HIT_COLS " FROM stix_objects o WHERE " STIX_WHERE("o")      \
+              " ORDER BY o.date_added, o.id LIMIT ?18") \
+    X(STIX_Q_ID, "SELECT " STIX_HIT_COLS " FROM stix_objects o WHERE o.stix_id = ?2 AND " STIX_WHERE("o") \
+                 " ORDER BY o.date_added, o.id LIMIT ?18")                                \
+    X(STIX_DEL_ID, "DELETE FROM stix_objects WHERE id IN (SELECT o.id FROM stix_objects o " \
+                   "WHERE o.stix_id = ?2 AND " STIX_WHERE("o") " AND ?17 IS NOT NULL AND ?18 IS NOT NULL)") \
+    X(STIX_COUNT, "SELECT count(*) FROM stix_objects WHERE collection_id = ?1")           \
+    X(TSTATUS_PUT, "INSERT INTO taxii_status(uuid, root_id, collection_id, org_id, status, request_timestamp, " \
+                   "total, success, failure, pending, successes, failures, pendings, created) "            \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "                  \
+                   "ON CONFLICT (uuid) DO UPDATE SET status = excluded.status, "          \
+                   "request_timestamp = excluded.request_timestamp, total = excluded.total, " \
+                   "success = excluded.success, failure = excluded.failure, pending = excluded.pending, " \
+                   "successes = excluded.successes, failures = excluded.failures, pendings = excluded.pendings") \
+    X(TSTATUS_GET, "SELECT " TSTATUS_COLS " FROM taxii_status t WHERE t.root_id = ?1 AND t.uuid = ?2")
+
+/* ---- ISAC-DISPATCH (schema 7): approvals, blocklist rows, fetches, counters */
+#define IAPP_COLS                                                                        \
+    "a.id, a.group_id, a.stix_id, a.object_id, a.tlp, a.source, a.expires, a.approved_by, a.approver, " \
+    "a.approver_org, a.created, a.revoked_at, a.revoked_by, "                            \
+    "(SELECT count(*) FROM isac_approval_iocs i WHERE i.approval_id = a.id)"
+/* the TLP view of an approval for fetcher ?2 of group ?1 (as STIX_VIS, with the group's
+ * membership standing for "member": the fetch handler checks it) */
+#define IAPP_VIS                                                                         \
+    "(CASE a.tlp WHEN 1 THEN 1 WHEN 2 THEN 1 "                                            \
+    "WHEN 3 THEN a.coll_group = ?1 OR a.added_by IN (SELECT ancestor FROM org_tree WHERE descendant = ?2) " \
+    "WHEN 4 THEN a.added_by IN (SELECT ancestor FROM org_tree WHERE descendant = ?2) "  \
+    "ELSE a.added_by = ?2 OR instr(coalesce(a.recipients, ''), ',' || ?2 || ',') > 0 END)"
+#define ICOUNT_SUB(kind)                                                                 \
+    "(SELECT coalesce(sum(k.n), 0) FROM isac_counts k WHERE k.kind = '" kind "' AND k.year = ?2 " \
+    "AND k.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = u.id))"
+#define SQ_STATEMENTS_ISAC_DISPATCH(X)                                                   \
+    X(IDX_IND_FIND, "SELECT o.id, o.collection_id, coalesce(c.group_id, 0), o.stix_id, o.type, " \
+                    "CASE WHEN o.tlp = 0 THEN c.default_tlp ELSE o.tlp END, coalesce(o.added_by, 0), " \
+                    "o.recipients, o.created_by_ref, o.valid_until, o.revoked, o.json " \
+                    "FROM stix_objects o JOIN taxii_collections c ON c.id = o.collection_id " \
+                    "WHERE o.stix_id = ?1 ORDER BY o.vkey DESC, o.date_added DESC LIMIT 1") \
+    X(IDX_APPROVE, "INSERT INTO isac_approvals(group_id, stix_id, object_id, coll_group, tlp, added_by, " \
+                   "recipients, source, expires, approved_by, approver, approver_org, created) " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "    \
+                   "ON CONFLICT (group_id, stix_id) DO UPDATE SET object_id = excluded.object_id, " \
+                   "coll_group = excluded.coll_group, tlp = excluded.tlp, added_by = excluded.added_by, " \
+                   "recipients = excluded.recipients, source = excluded.source, expires = excluded.expires, " \
+                   "approved_by = excluded.approved_by, approver = excluded.approver, " \
+                   "approver_org = excluded.approver_org, created = excluded.created, revoked_at = 0, " \
+                   "revoked_by = NULL RETURNING id")                                     \
+    X(IDX_IOC_CLEAR, "DELETE FROM isac_approval_iocs WHERE approval_id = ?1")            \
+    X(IDX_IOC_INSERT, "INSERT INTO isac_approval_iocs(approval_id, kind, value) VALUES (?1, ?2, ?3)") \
+    X(IDX_APPROVAL_GET, "SELECT " IAPP_COLS " FROM isac_approvals a WHERE a.id = ?1")    \
+    X(IDX_APPROVAL_LIST, "SELECT " IAPP_COLS " FROM isac_approvals a WHERE (?1 = 0 OR a.group_id = ?1) " \
+                         "AND (NOT ?2 OR (a.revoked_at = 0 AND a.expires > ?3)) AND a.id > ?4 " \
+                         "ORDER BY a.id LIMIT ?5")                                       \
+    X(IDX_REVOKE, "UPDATE isac_approvals SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1 AND revoked_at = 0") \
+    X(IDX_BL_EACH, "SELECT a.stix_id, a.source, a.tlp, a.expires, i.kind, i.value FROM isac_approvals a " \
+                   "JOIN isac_approval_iocs i ON i.approval_id = a.id WHERE a.group_id = ?1 " \
+                   "AND a.revoked_at = 0 AND a.expires > ?3 AND " IAPP_VIS) \
+    X(IDX_FETCH_LOG, "INSERT INTO isac_bl_fetches(group_id, org_id, token_id, user_id, list, version, status, at) " \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                          \
+    X(IDX_FETCH_LATEST, "SELECT f.id, f.group_id, f.org_id, o.code, o.name_en, f.token_id, f.user_id, f.list, " \
+                        "f.version, f.status, f.at, (SELECT count(*) FROM isac_bl_fetches g WHERE " \
+                        "g.group_id = f.group_id AND g.org_id = f.org_id AND g.list = f.list) " \
+                        "FROM isac_bl_fetches f JOIN orgs o ON o.id = f.org_id WHERE f.group_id = ?1 " \
+                        "AND f.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?2) " \
+                        "AND f.id = (SELECT max(g.id) FROM isac_bl_fetches g WHERE g.group_id = f.group_id " \
+                        "AND g.org_id = f.org_id AND g.list = f.list) ORDER BY f.org_id, f.list") \
+    X(IDX_COUNT_ADD, "INSERT INTO isac_counts(org_id, year, kind, n) VALUES (?1, ?2, ?3, ?4) " \
+                     "ON CONFLICT (org_id, year, kind) DO UPDATE SET n = n + excluded.n") \
+    X(IDX_COUNTERS, "SELECT u.id, u.code, u.name_en, u.name_zh, "                        \
+                    "(SELECT count(*) FROM stix_objects x WHERE x.added_by IN "          \
+                    "(SELECT descendant FROM org_tree WHERE ancestor = u.id) AND x.date_added >= ?3 " \
+                    "AND x.date_added < ?4) + " ICOUNT_SUB("shared") ", " ICOUNT_SUB("received") \
+                    " FROM orgs u WHERE (?5 AND u.id = ?1) OR (NOT ?5 AND u.kind = 'county' AND u.id IN " \
+                    "(SELECT descendant FROM org_tree WHERE ancestor = ?1)) ORDER BY u.id")
+
+/* ---- sources (schema 6): scan items, finding sources, not-affected records, snapshots */
+#define SQ_STATEMENTS_SOURCES(X)                                                         \
+    X(SRC_SCAN_INSERT, "INSERT INTO scan_items(upload_id, host, rec, line, pkg, cpe) "   \
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                \
+    X(SRC_SET, "UPDATE findings SET sources = ?4 WHERE host_id = "                       \
+               "(SELECT id FROM hosts WHERE agency_id = ?1 AND name = ?2) AND cve = ?3 " \
+               "AND sources IS NOT ?4")                                                  \
+    X(SRC_GET, "SELECT sources FROM findings WHERE id = ?1")                             \
+    X(SRC_NA_CLEAR, "DELETE FROM not_affected WHERE agency_id = ?1")                     \
+    X(SRC_NA_INSERT, "INSERT INTO not_affected(agency_id, upload_id, host, cve, cpe, source, record, " \
+                     "sources, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "    \
+                     "ON CONFLICT (agency_id, host, cve) DO UPDATE SET upload_id = excluded.upload_id, " \
+                     "cpe = excluded.cpe, source = excluded.source, record = excluded.record, " \
+                     "sources = excluded.sources, created = excluded.created")           \
+    X(SRC_NA_LIST, "SELECT id, agency_id, upload_id, host, cve, cpe, source, record, sources, created " \
+                   "FROM not_affected WHERE agency_id = ?1 AND (?2 IS NULL OR host = ?2) " \
+                   "AND (?3 IS NULL OR cve = ?3) AND id > ?4 ORDER BY id LIMIT ?5")      \
+    X(SRC_SNAPSHOTS, "SELECT p.agency_id, p.id, p.month FROM uploads p WHERE p.status = 'current' " \
+                     "AND p.month = (SELECT max(q.month) FROM uploads q WHERE q.agency_id = p.agency_id " \
+                     "AND q.status = 'current') ORDER BY p.agency_id")
+
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
     SQ_STATEMENTS(SQ_ENUM)
     SQ_STATEMENTS_DASHBOARD(SQ_ENUM)
+    SQ_STATEMENTS_SOURCES(SQ_ENUM)
+    SQ_STATEMENTS_ISAC(SQ_ENUM)
+    SQ_STATEMENTS_ISAC_DISPATCH(SQ_ENUM)
+    SQ_STATEMENTS_NOTICES(SQ_ENUM)
 #undef SQ_ENUM
     ST_COUNT
 };
@@ -489,6 +1032,10 @@ static const char *const st_sql[ST_COUNT] = {
 #define SQ_SQL(name, sql) sql,
     SQ_STATEMENTS(SQ_SQL)
     SQ_STATEMENTS_DASHBOARD(SQ_SQL)
+    SQ_STATEMENTS_SOURCES(SQ_SQL)
+    SQ_STATEMENTS_ISAC(SQ_SQL)
+    SQ_STATEMENTS_ISAC_DISPATCH(SQ_SQL)
+    SQ_STATEMENTS_NOTICES(SQ_SQL)
 #undef SQ_SQL
 };
 
@@ -626,6 +1173,7 @@ static int conn_get(lf_store *s, sq_conn **out, lf_err *err)
 
 static int st_get(sq_conn *c, int id, sqlite3_stmt **out, lf_err *err)
 {
+    *out = NULL;   /* callers never read it after a failure; said so for the compiler */
     if (!c->st[id]) {
         int src = sqlite3_prepare_v3(c->db, st_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL);
         if (src != SQLITE_OK)
@@ -1095,7 +1643,15 @@ static int migrate(sq_conn *c, lf_store *s, const char *path, lf_err *err)
                         path, (long long)cur, latest);
     for (size_t i = 0; !rc && i < NMIGRATIONS; i++) {
         const migration *m = &migrations[i];
-        if (m->version <= cur)
+        /* applied when missing, not only when above the highest: a release may bring a
+         * migration numbered below one a database already has (parallel work lands in
+         * any order), and each migration is applied exactly once */
+        int64_t have = 0;
+        char q[96];
+        snprintf(q, sizeof q, "SELECT count(*) FROM schema_version WHERE version = %d", m->version);
+        if ((rc = query_int(c, q, &have, err)) != LF_OK)
+            break;
+        if (have)
             continue;
         char what[64];
         snprintf(what, sizeof what, "schema migration %d", m->version);
@@ -2346,53 +2902,145 @@ static bool row_overview(sqlite3_stmt *st, lf_arena *a, void *out)
     return true;
 }
 
-/* Medians of the rows (sorted by org id, like the statement's output) merged in. */
-static int overview_medians(sq_conn *c, lf_id org, bool self, const lf_store_overview_q *q, lf_id after,
-                            lf_store_overview_row *rows, size_t n, lf_err *err)
+/* A fix-time histogram (tenths of a day, ascending, with counts) and its median. */
+typedef struct fix_hist {
+    int64_t *v, *n;
+    size_t len, cap;
+    uint64_t total;
+} fix_hist;
+
+static int hist_push(fix_hist *h, int64_t v, int64_t n, lf_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = st_get(c, ST_OV_MEDIAN, &st, err);
-    if (rc)
-        return rc;
-    bind_overview(st, org, self, q, after, (int64_t)LF_STORE_PAGE_MAX + 1);
-    size_t j = 0;
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        lf_id child = col_i64(st, 0);
-        while (j < n && rows[j].org.id < child)
-            j++;
-        if (j < n && rows[j].org.id == child) {
-            rows[j].median_fix_days = sqlite3_column_double(st, 1);
-            rows[j].fixed = (uint64_t)col_i64(st, 2);
-        }
+    if (h->len == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 256;
+        int64_t *nv = realloc(h->v, cap * sizeof *nv);
+        if (!nv)
+            return lf_err_set(err, LF_ENOMEM, "fix-time histogram: out of memory");
+        h->v = nv;
+        int64_t *nn = realloc(h->n, cap * sizeof *nn);
+        if (!nn)
+            return lf_err_set(err, LF_ENOMEM, "fix-time histogram: out of memory");
+        h->n = nn;
+        h->cap = cap;
     }
-    if (src != SQLITE_DONE)
-        rc = sq_fail(c->db, src, "overview medians", err);
-    st_done(st);
+    h->v[h->len] = v;
+    h->n[h->len++] = n;
+    h->total += (uint64_t)n;
+    return LF_OK;
+}
+
+/* The k-th smallest value (1-based) of the histogram. */
+static int64_t hist_kth(const fix_hist *h, uint64_t k)
+{
+    uint64_t seen = 0;
+    for (size_t i = 0; i < h->len; i++) {
+        seen += (uint64_t)h->n[i];
+        if (seen >= k)
+            return h->v[i];
+    }
+    return h->len ? h->v[h->len - 1] : 0;
+}
+
+/* The middle value, or the mean of the two middle values, in days; -1 when empty. */
+static double hist_median(const fix_hist *h)
+{
+    if (!h->total)
+        return -1;
+    int64_t lo = hist_kth(h, (h->total + 1) / 2), hi = hist_kth(h, (h->total + 2) / 2);
+    return (double)(lo + hi) / 20.0;
+}
+
+static void hist_reset(fix_hist *h)
+{
+    h->len = 0;
+    h->total = 0;
+}
+
+static void hist_clear(fix_hist *h)
+{
+    free(h->v);
+    free(h->n);
+    memset(h, 0, sizeof *h);
+}
+
+/* Median fix time and fixed count of each row's org, from its fix-time summary. */
+static int overview_medians(sq_conn *c, lf_store_overview_row *rows, size_t n, lf_err *err)
+{
+    fix_hist h = {0};
+    int rc = LF_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_stmt *st;
+        if ((rc = st_get(c, ST_OV_FIX, &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, rows[i].org.id);
+        hist_reset(&h);
+        int src = SQLITE_DONE;
+        while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW)
+            rc = hist_push(&h, col_i64(st, 0), col_i64(st, 1), err);
+        if (!rc && src != SQLITE_DONE)
+            rc = sq_fail(c->db, src, "overview medians", err);
+        st_done(st);
+        rows[i].fixed = h.total;
+        rows[i].median_fix_days = hist_median(&h);
+    }
+    hist_clear(&h);
     return rc;
+}
+
+/* total = the sum of the children's additive figures (median and fixed excepted). */
+static void overview_sum(lf_store_overview_row *total, const lf_store_overview_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const lf_store_overview_row *r = &rows[i];
+        total->agencies += r->agencies;
+        total->connected += r->connected;
+        total->uploaded += r->uploaded;
+        total->hosts += r->hosts;
+        for (int k = 0; k < LF_SEV_IDX_COUNT; k++)
+            total->open[k] += r->open[k];
+        total->open_kev += r->open_kev;
+        total->overdue += r->overdue;
+        total->b_agencies += r->b_agencies;
+        total->b_late += r->b_late;
+        total->flagged += r->flagged;
+    }
 }
 
 static int sq_overview(lf_store *s, lf_id org, const lf_store_overview_q *q, lf_arena *a,
                        lf_store_overview_row *total, lf_store_overview_row **rows, size_t *n, bool *more,
                        lf_err *err)
 {
+    /* The children first: when all of them came back, the org's own figures are their sums
+     * (every agency below the org is below exactly one child), which halves the cost of a
+     * national overview. An agency, an org without children or a truncated list asks for
+     * the org's own row. */
     STMT(OV_MAIN);
-    bind_overview(st, org, true, q, 0, 1);
-    int rc = st_one(c, st, "organisation", row_overview, a, total, err);
-    if (rc || (rc = overview_medians(c, org, true, q, 0, total, 1, err)))
-        return rc;
-    if (total->org.kind == LF_ORG_AGENCY)
-        return LF_OK;
-    if ((rc = st_get(c, ST_OV_MAIN, &st, err)))
-        return rc;
     bind_overview(st, org, false, q, 0, 0);
     lf_store_page pg = {LF_STORE_PAGE_MAX, 0, 0, false};
     void *v = NULL;
-    if ((rc = st_list(c, st, 8, "overview", &pg, sizeof **rows, row_overview, a, &v, n, err)))
+    int rc = st_list(c, st, 8, "overview", &pg, sizeof **rows, row_overview, a, &v, n, err);
+    if (rc)
         return rc;
     *rows = v;
     *more = pg.more;
-    return overview_medians(c, org, false, q, 0, *rows, *n, err);
+    if (*n && !*more) {
+        memset(total, 0, sizeof *total);
+        if ((rc = st_get(c, ST_ORG_GET, &st, err)))
+            return rc;
+        sqlite3_bind_int64(st, 1, org);
+        if ((rc = st_one(c, st, "organisation", row_org, a, &total->org, err)))
+            return rc;
+        overview_sum(total, *rows, *n);
+    } else {
+        if ((rc = st_get(c, ST_OV_MAIN, &st, err)))
+            return rc;
+        bind_overview(st, org, true, q, 0, 1);
+        if ((rc = st_one(c, st, "organisation", row_overview, a, total, err)))
+            return rc;
+    }
+    if ((rc = overview_medians(c, total, 1, err)))
+        return rc;
+    return overview_medians(c, *rows, *n, err);
 }
 
 /* Index of month m ("YYYY-MM") among the nmonths from first; -1 before, nmonths after. */
@@ -2406,6 +3054,16 @@ static long month_index(const char *first, unsigned nmonths, const char *m)
     return d < 0 ? -1 : d > (long)nmonths ? (long)nmonths : d;
 }
 
+/* The month's median of the histogram gathered so far into out (when it is in the window). */
+static void trend_fix_flush(fix_hist *h, long i, unsigned nmonths, lf_store_trend *out)
+{
+    if (h->total && i >= 0 && i < (long)nmonths) {
+        out[i].median_fix_days = hist_median(h);
+        out[i].fixed = h->total;
+    }
+    hist_reset(h);
+}
+
 static int sq_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths, lf_store_trend *out,
                      lf_err *err)
 {
@@ -2414,15 +3072,18 @@ static int sq_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths
     if (rc)
         return rc;
     static const int ids[] = {ST_TR_OPEN, ST_TR_FIX, ST_TR_AGENCIES, ST_TR_UPLOADS};
+    fix_hist h = {0};
     for (size_t q = 0; q < sizeof ids / sizeof ids[0] && !rc; q++) {
         sqlite3_stmt *st;
         if ((rc = st_get(c, ids[q], &st, err)))
             break;
         sqlite3_bind_int64(st, 1, org);
         bind_text(st, 2, first);
-        sqlite3_bind_int(st, 3, TW_OFFSET);
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_bind_parameter_count(st) >= 3)
+            sqlite3_bind_int(st, 3, TW_OFFSET);
+        long fix_month = -1;
+        int src = SQLITE_DONE;
+        while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
             const char *m = (const char *)sqlite3_column_text(st, ids[q] == ST_TR_OPEN ? 1 : 0);
             long i = month_index(first, nmonths, m);
             if (ids[q] == ST_TR_OPEN) {
@@ -2437,10 +3098,11 @@ static int sq_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths
                 for (long k = i < 0 ? 0 : i; k < end && k < (long)nmonths; k++)
                     out[k].open[sev] += cnt;
             } else if (ids[q] == ST_TR_FIX) {
-                if (i >= 0 && i < (long)nmonths) {
-                    out[i].median_fix_days = sqlite3_column_double(st, 1);
-                    out[i].fixed = (uint64_t)col_i64(st, 2);
-                }
+                /* rows come by month, then fix time: one histogram per month */
+                if (i != fix_month)
+                    trend_fix_flush(&h, fix_month, nmonths, out);
+                fix_month = i;
+                rc = hist_push(&h, col_i64(st, 1), col_i64(st, 2), err);
             } else if (ids[q] == ST_TR_AGENCIES) {
                 /* created before the window: there in every month of it */
                 uint64_t cnt = (uint64_t)col_i64(st, 1);
@@ -2450,10 +3112,13 @@ static int sq_trends(lf_store *s, lf_id org, const char *first, unsigned nmonths
                 out[i].uploaded = (uint64_t)col_i64(st, 1);
             }
         }
-        if (src != SQLITE_DONE)
+        if (!rc && src != SQLITE_DONE)
             rc = sq_fail(c->db, src, "trends", err);
+        if (!rc && ids[q] == ST_TR_FIX)
+            trend_fix_flush(&h, fix_month, nmonths, out);
         st_done(st);
     }
+    hist_clear(&h);
     return rc;
 }
 
@@ -2481,6 +3146,1260 @@ static int sq_host_summary(lf_store *s, lf_id agency, const char *today, lf_stor
     void *v = NULL;
     int rc = st_list(c, st, 4, "hosts", pg, sizeof **out, row_host_sum, a, &v, n, err);
     *out = v;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- NOTICES (scheduler outbox) */
+
+static int nstate_col(sqlite3_stmt *st, int i)
+{
+    int v = lf_nstate_parse((const char *)sqlite3_column_text(st, i));
+    return v < 0 ? 0 : v;
+}
+
+/* Columns N_COLS (0..14). */
+static bool row_notice_head(sqlite3_stmt *st, lf_arena *a, lf_store_notice *n)
+{
+    bool oom = false;
+    memset(n, 0, sizeof *n);
+    n->id = col_i64(st, 0);
+    n->key = col_str(st, 1, a, &oom);
+    n->kind = col_str(st, 2, a, &oom);
+    n->stage = col_str(st, 3, a, &oom);
+    n->org_id = col_i64(st, 4);
+    n->notice_date = col_str(st, 5, a, &oom);
+    n->created = col_i64(st, 6);
+    n->state = (lf_nstate)nstate_col(st, 7);
+    n->attempts = (unsigned)col_i64(st, 8);
+    n->last_error = col_str(st, 9, a, &oom);
+    n->sent_at = col_i64(st, 10);
+    n->updated = col_i64(st, 11);
+    n->subject = col_str(st, 12, a, &oom);
+    n->recipients = col_str(st, 13, a, &oom);
+    n->nfindings = (unsigned)col_i64(st, 14);
+    return !oom;
+}
+
+/* N_COLS + bodies (get, due). */
+static bool row_notice_full(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_notice *n = out;
+    if (!row_notice_head(st, a, n))
+        return false;
+    bool oom = false;
+    n->body_text = col_str(st, 15, a, &oom);
+    n->body_html = col_str(st, 16, a, &oom);
+    n->payload_json = col_str(st, 17, a, &oom);
+    return !oom;
+}
+
+/* N_COLS + deliveries_json (lists). */
+static bool row_notice_list(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_notice *n = out;
+    if (!row_notice_head(st, a, n))
+        return false;
+    bool oom = false;
+    n->deliveries_json = col_str(st, 15, a, &oom);
+    return !oom;
+}
+
+static int notice_deliveries(sq_conn *c, lf_store_notice *n, lf_arena *a, lf_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_get(c, ST_ND_LIST, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, n->id);
+    int src;
+    n->ndeliveries = 0;
+    bool oom = false;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && n->ndeliveries < LF_STORE_NOTICE_MAX_CHANNELS) {
+        lf_store_delivery *d = &n->deliveries[n->ndeliveries++];
+        d->channel = col_str(st, 0, a, &oom);
+        d->state = (lf_nstate)nstate_col(st, 1);
+        d->attempts = (unsigned)col_i64(st, 2);
+        d->next_attempt = col_i64(st, 3);
+        d->last_error = col_str(st, 4, a, &oom);
+        d->sent_at = col_i64(st, 5);
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "notice deliveries", err);
+    else if (oom)
+        rc = lf_err_set(err, LF_ENOMEM, "notice deliveries: out of memory");
+    st_done(st);
+    return rc;
+}
+
+static int sq_notice_create(lf_store *s, const lf_store_notice *in, const char *const *channels, size_t nch,
+                            const lf_store_notice_mark *marks, size_t nmarks, lf_id *id, lf_err *err)
+{
+    STMT(N_INSERT);
+    bind_text(st, 1, in->key);
+    bind_text(st, 2, in->kind);
+    bind_text(st, 3, in->stage);
+    sqlite3_bind_int64(st, 4, in->org_id);
+    bind_text(st, 5, in->notice_date);
+    sqlite3_bind_int64(st, 6, in->created);
+    bind_text(st, 7, in->subject);
+    bind_text(st, 8, in->recipients);
+    bind_text(st, 9, in->body_text);
+    bind_text(st, 10, in->body_html);
+    bind_text(st, 11, in->payload_json);
+    sqlite3_bind_int64(st, 12, in->nfindings);
+    int rc = st_exec(c, st, "notice", err);
+    if (rc)
+        return rc;
+    lf_id nid = sqlite3_last_insert_rowid(c->db);
+    for (size_t i = 0; i < nch && !rc; i++) {
+        if ((rc = st_get(c, ST_ND_INSERT, &st, err)))
+            return rc;
+        sqlite3_bind_int64(st, 1, nid);
+        bind_text(st, 2, channels[i]);
+        sqlite3_bind_int64(st, 3, in->created);
+        rc = st_exec(c, st, "notice delivery", err);
+    }
+    for (size_t i = 0; i < nmarks && !rc; i++) {
+        if ((rc = st_get(c, ST_NM_INSERT, &st, err)))
+            return rc;
+        sqlite3_bind_int64(st, 1, marks[i].finding_id);
+        bind_text(st, 2, in->stage);
+        sqlite3_bind_int64(st, 3, marks[i].agency_id);
+        sqlite3_bind_int64(st, 4, nid);
+        rc = st_exec(c, st, "notice mark", err);
+    }
+    if (!rc && id)
+        *id = nid;
+    return rc;
+}
+
+static int sq_notice_get(lf_store *s, lf_id id, const char *key, lf_arena *a, lf_store_notice *out, lf_err *err)
+{
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, key ? ST_N_GET_KEY : ST_N_GET, &st, err)))
+        return rc;
+    if (key)
+        bind_text(st, 1, key);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    if ((rc = st_one(c, st, "notice", row_notice_full, a, out, err)))
+        return rc;
+    return notice_deliveries(c, out, a, err);
+}
+
+static int sq_notice_marks(lf_store *s, lf_id agency_id, const char *stage, lf_arena *a, lf_id **ids, size_t *n,
+                           lf_err *err)
+{
+    STMT(NM_LIST);
+    sqlite3_bind_int64(st, 1, agency_id);
+    bind_text(st, 2, stage);
+    lf_id *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc = LF_OK, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            lf_id *nv = lf_arena_alloc(a, ncap * sizeof *nv);
+            if (!nv) {
+                rc = lf_err_set(err, LF_ENOMEM, "notice marks: out of memory");
+                break;
+            }
+            if (cnt)
+                memcpy(nv, v, cnt * sizeof *nv);
+            v = nv;
+            cap = ncap;
+        }
+        v[cnt++] = col_i64(st, 0);
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "notice marks", err);
+    st_done(st);
+    if (!rc) {
+        *ids = v;
+        *n = cnt;
+    }
+    return rc;
+}
+
+static int sq_notice_due(lf_store *s, int64_t now, size_t limit, lf_arena *a, lf_store_notice **out, size_t *n,
+                         lf_err *err)
+{
+    STMT(N_DUE);
+    sqlite3_bind_int64(st, 1, now);
+    lf_store_page pg = {(uint32_t)limit, 0, 0, false};
+    void *v = NULL;
+    int rc = st_list(c, st, 2, "notices due", &pg, sizeof **out, row_notice_full, a, &v, n, err);
+    *out = v;
+    for (size_t i = 0; i < *n && !rc; i++)
+        rc = notice_deliveries(c, &(*out)[i], a, err);
+    return rc;
+}
+
+static int sq_notice_delivered(lf_store *s, lf_id notice_id, const lf_store_delivery *d, int64_t at, lf_err *err)
+{
+    STMT(ND_UPDATE);
+    sqlite3_bind_int64(st, 1, notice_id);
+    bind_text(st, 2, d->channel);
+    bind_text(st, 3, lf_nstate_name(d->state));
+    sqlite3_bind_int64(st, 4, d->attempts);
+    sqlite3_bind_int64(st, 5, d->next_attempt);
+    bind_text(st, 6, d->last_error);
+    sqlite3_bind_int64(st, 7, d->sent_at);
+    int rc = st_exec_one(c, st, "notice delivery", notice_id, err);
+    if (rc || (rc = st_get(c, ST_N_SUMMARY, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, notice_id);
+    bind_text(st, 2, d->last_error);
+    sqlite3_bind_int64(st, 3, at);
+    return st_exec_one(c, st, "notice", notice_id, err);
+}
+
+static int sq_notice_list(lf_store *s, const lf_store_nfilter *f, lf_store_page *pg, lf_arena *a,
+                          lf_store_notice **out, size_t *n, lf_err *err)
+{
+    STMT(N_LIST);
+    sqlite3_bind_int64(st, 1, f->org_id);
+    bind_text(st, 2, f->state ? lf_nstate_name(f->state) : NULL);
+    bind_text(st, 3, f->kind);
+    bind_text(st, 4, f->key_prefix);
+    sqlite3_bind_int64(st, 5, page_after(pg));
+    void *v = NULL;
+    int rc = st_list(c, st, 6, "notices", pg, sizeof **out, row_notice_list, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static int sq_notice_counts(lf_store *s, uint64_t out[4], lf_err *err)
+{
+    STMT(N_COUNTS);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = nstate_col(st, 0);
+        if (k > 0 && k < 4)
+            out[k] = (uint64_t)col_i64(st, 1);
+    }
+    int rc = src == SQLITE_DONE ? LF_OK : sq_fail(c->db, src, "notice counts", err);
+    st_done(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sources (schema 6) */
+
+static int sq_scan_items_add(lf_store *s, lf_id upload_id, const lf_store_scan_item *v, size_t n, lf_err *err)
+{
+    STMT(UP_STATUS);
+    sqlite3_bind_int64(st, 1, upload_id);
+    int src = sqlite3_step(st);
+    int status = src == SQLITE_ROW ? col_enum(st, 0, upload_status_parse) : 0;
+    st_done(st);
+    if (src == SQLITE_DONE)
+        return lf_err_set(err, LF_ENOTFOUND, "scan items: upload %lld not found", (long long)upload_id);
+    if (src != SQLITE_ROW)
+        return sq_fail(c->db, src, "scan items", err);
+    if (status != LF_UPLOAD_PENDING)
+        return lf_err_set(err, LF_EINVAL, "scan items: upload %lld is %s; they go only into a pending upload",
+                          (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
+    int rc = st_get(c, ST_SRC_SCAN_INSERT, &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, upload_id);
+        bind_text(st, 2, v[i].host);
+        sqlite3_bind_int64(st, 3, v[i].rec);
+        sqlite3_bind_int64(st, 4, v[i].line);
+        sqlite3_bind_int(st, 5, v[i].pkg ? 1 : 0);
+        bind_text(st, 6, v[i].cpe);
+        src = sqlite3_step(st);
+        if (src != SQLITE_DONE) {
+            rc = sq_fail(c->db, src, "scan items", err);
+            st_done(st);
+            return rc;
+        }
+        sqlite3_reset(st);
+    }
+    st_done(st);
+    return LF_OK;
+}
+
+static int sq_scan_items_each(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err)
+{
+    sq_conn *c;
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    /* a statement of its own, not the cache: fn may use the cached ones meanwhile */
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(c->db, "SELECT host, rec, line, pkg, cpe FROM scan_items WHERE upload_id = ?1 "
+                                        "ORDER BY id", -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, "scan items", err);
+    sqlite3_bind_int64(st, 1, upload_id);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_store_scan_item it;
+        it.host = (const char *)sqlite3_column_text(st, 0);
+        it.rec = (long)sqlite3_column_int64(st, 1);
+        it.line = (long)sqlite3_column_int64(st, 2);
+        it.pkg = sqlite3_column_int(st, 3) != 0;
+        it.cpe = (const char *)sqlite3_column_text(st, 4);
+        if (!it.host || !it.cpe) {
+            rc = lf_err_set(err, LF_ENOMEM, "scan items: out of memory");
+            break;
+        }
+        if ((rc = fn(ud, &it)) != 0)
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "scan items", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_finding_sources_set(lf_store *s, lf_id agency_id, const lf_store_fsources *v, size_t n, lf_err *err)
+{
+    STMT(SRC_SET);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, agency_id);
+        bind_text(st, 2, v[i].host);
+        bind_text(st, 3, v[i].cve);
+        bind_text(st, 4, v[i].sources_json);
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE) {
+            int rc = sq_fail(c->db, src, "finding sources", err);
+            st_done(st);
+            return rc;
+        }
+        sqlite3_reset(st);
+    }
+    st_done(st);
+    return LF_OK;
+}
+
+static int sq_finding_sources_get(lf_store *s, lf_id finding_id, lf_arena *a, const char **json, lf_err *err)
+{
+    STMT(SRC_GET);
+    sqlite3_bind_int64(st, 1, finding_id);
+    int src = sqlite3_step(st);
+    int rc = LF_OK;
+    if (src == SQLITE_ROW) {
+        bool oom = false;
+        *json = col_str(st, 0, a, &oom);
+        if (oom)
+            rc = lf_err_set(err, LF_ENOMEM, "finding sources: out of memory");
+    } else if (src == SQLITE_DONE) {
+        rc = lf_err_set(err, LF_ENOTFOUND, "finding %lld not found", (long long)finding_id);
+    } else {
+        rc = sq_fail(c->db, src, "finding sources", err);
+    }
+    st_done(st);
+    return rc;
+}
+
+static int sq_not_affected_clear(lf_store *s, lf_id agency_id, lf_err *err)
+{
+    STMT(SRC_NA_CLEAR);
+    sqlite3_bind_int64(st, 1, agency_id);
+    return st_exec(c, st, "not affected", err);
+}
+
+static int sq_not_affected_add(lf_store *s, lf_id agency_id, lf_id upload_id, const lf_store_not_affected *v,
+                               size_t n, int64_t now, lf_err *err)
+{
+    STMT(SRC_NA_INSERT);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, agency_id);
+        bind_id(st, 2, upload_id);
+        bind_text(st, 3, v[i].host);
+        bind_text(st, 4, v[i].cve);
+        bind_text(st, 5, v[i].cpe);
+        bind_text(st, 6, v[i].source);
+        bind_text(st, 7, v[i].record);
+        bind_text(st, 8, v[i].sources_json);
+        sqlite3_bind_int64(st, 9, now);
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE) {
+            int rc = sq_fail(c->db, src, "not affected", err);
+            st_done(st);
+            return rc;
+        }
+        sqlite3_reset(st);
+    }
+    st_done(st);
+    return LF_OK;
+}
+
+static bool row_not_affected(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_not_affected *r = out;
+    bool oom = false;
+    r->id = col_i64(st, 0);
+    r->agency_id = col_i64(st, 1);
+    r->upload_id = col_i64(st, 2);
+    r->host = col_str(st, 3, a, &oom);
+    r->cve = col_str(st, 4, a, &oom);
+    r->cpe = col_str(st, 5, a, &oom);
+    r->source = col_str(st, 6, a, &oom);
+    r->record = col_str(st, 7, a, &oom);
+    r->sources_json = col_str(st, 8, a, &oom);
+    r->created = col_i64(st, 9);
+    return !oom;
+}
+
+static int sq_not_affected_list(lf_store *s, lf_id agency_id, const char *host, const char *cve, lf_store_page *pg,
+                                lf_arena *a, lf_store_not_affected **out, size_t *n, lf_err *err)
+{
+    STMT(SRC_NA_LIST);
+    sqlite3_bind_int64(st, 1, agency_id);
+    bind_text(st, 2, host);
+    bind_text(st, 3, cve);
+    sqlite3_bind_int64(st, 4, page_after(pg));
+    void *v = NULL;
+    int rc = st_list(c, st, 5, "not affected", pg, sizeof **out, row_not_affected, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static int sq_snapshots_latest(lf_store *s, lf_arena *a, lf_store_snapshot_ref **out, size_t *n, lf_err *err)
+{
+    STMT(SRC_SNAPSHOTS);
+    size_t cnt = 0, cap = 0;
+    lf_store_snapshot_ref *v = NULL;
+    int src, rc = LF_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            lf_store_snapshot_ref *nv = lf_arena_alloc(a, nc * sizeof *nv);
+            if (!nv) {
+                rc = lf_err_set(err, LF_ENOMEM, "snapshots: out of memory");
+                break;
+            }
+            if (cnt)
+                memcpy(nv, v, cnt * sizeof *nv);
+            v = nv;
+            cap = nc;
+        }
+        v[cnt].agency_id = col_i64(st, 0);
+        v[cnt].upload_id = col_i64(st, 1);
+        const char *m = (const char *)sqlite3_column_text(st, 2);
+        snprintf(v[cnt].month, sizeof v[cnt].month, "%s", m ? m : "");
+        cnt++;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "snapshots", err);
+    st_done(st);
+    if (!rc) {
+        *out = v;
+        *n = cnt;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- ISAC: TAXII 2.1 server state */
+
+static bool row_troot(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_taxii_root *r = out;
+    bool oom = false;
+    memset(r, 0, sizeof *r);
+    r->id = col_i64(st, 0);
+    r->name = col_str(st, 1, a, &oom);
+    r->title = col_str(st, 2, a, &oom);
+    r->description = col_str(st, 3, a, &oom);
+    r->max_content_length = col_i64(st, 4);
+    return !oom;
+}
+
+static int sq_taxii_root_put(lf_store *s, const lf_store_taxii_root *in, lf_id *id, lf_err *err)
+{
+    STMT(TROOT_PUT);
+    bind_text(st, 1, in->name);
+    bind_text(st, 2, in->title);
+    bind_text(st, 3, in->description);
+    sqlite3_bind_int64(st, 4, in->max_content_length);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "TAXII API root", err);
+    if (!rc)
+        *id = col_i64(st, 0);
+    st_done(st);
+    return rc;
+}
+
+static int sq_taxii_root_get(lf_store *s, const char *name, lf_arena *a, lf_store_taxii_root *out, lf_err *err)
+{
+    STMT(TROOT_GET);
+    bind_text(st, 1, name);
+    return st_one(c, st, "TAXII API root", row_troot, a, out, err);
+}
+
+static int sq_taxii_root_list(lf_store *s, lf_arena *a, lf_store_taxii_root **out, size_t *n, lf_err *err)
+{
+    STMT(TROOT_LIST);
+    sqlite3_bind_int64(st, 1, 0);
+    lf_store_page pg = {LF_STORE_PAGE_MAX, 0, 0, false};
+    void *v = NULL;
+    int rc = st_list(c, st, 2, "TAXII API roots", &pg, sizeof **out, row_troot, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static bool row_igroup(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_isac_group *g = out;
+    bool oom = false;
+    memset(g, 0, sizeof *g);
+    g->id = col_i64(st, 0);
+    g->code = col_str(st, 1, a, &oom);
+    g->name = col_str(st, 2, a, &oom);
+    g->created = col_i64(st, 3);
+    return !oom;
+}
+
+static int sq_isac_group_create(lf_store *s, const lf_store_isac_group *in, lf_id *id, lf_err *err)
+{
+    int rc = sq_begin(s, err);
+    if (rc)
+        return rc;
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = conn_get(s, &c, err)) || (rc = st_get(c, ST_IGROUP_INSERT, &st, err)))
+        goto fail;
+    bind_text(st, 1, in->code);
+    bind_text(st, 2, in->name);
+    sqlite3_bind_int64(st, 3, lf_store_now(s));
+    if ((rc = st_exec(c, st, "sharing group", err)))
+        goto fail;
+    lf_id gid = sqlite3_last_insert_rowid(c->db);
+    if ((rc = st_get(c, ST_IGROUP_ORG, &st, err)))
+        goto fail;
+    for (size_t i = 0; i < in->norgs; i++) {
+        sqlite3_bind_int64(st, 1, gid);
+        sqlite3_bind_int64(st, 2, in->orgs[i]);
+        if ((rc = st_exec(c, st, "sharing group member", err))) {
+            if (rc == LF_EINVAL)   /* the foreign key: no such organisation */
+                lf_err_set(err, LF_ENOTFOUND, "sharing group: no organisation with id %lld",
+                           (long long)in->orgs[i]);
+            goto fail;
+        }
+    }
+    if ((rc = sq_commit(s, err)))
+        goto fail;
+    *id = gid;
+    return LF_OK;
+fail:
+    sq_rollback(s);
+    return rc;
+}
+
+static int group_orgs(sq_conn *c, lf_store_isac_group *g, lf_arena *a, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_IGROUP_ORGS, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, g->id);
+    size_t cap = 16, n = 0;
+    lf_id *ids = lf_arena_alloc(a, cap * sizeof *ids);
+    int src;
+    while (ids && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            lf_id *nids = lf_arena_alloc(a, 2 * cap * sizeof *ids);
+            if (nids)
+                memcpy(nids, ids, n * sizeof *ids);
+            ids = nids;
+            cap *= 2;
+            if (!ids)
+                break;
+        }
+        ids[n++] = col_i64(st, 0);
+    }
+    if (!ids)
+        rc = lf_err_set(err, LF_ENOMEM, "sharing group: out of memory");
+    else if (src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "sharing group members", err);
+    st_done(st);
+    g->orgs = ids;
+    g->norgs = n;
+    return rc;
+}
+
+static int sq_isac_group_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_group *out, lf_err *err)
+{
+    STMT(IGROUP_GET);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = st_one(c, st, "sharing group", row_igroup, a, out, err);
+    return rc ? rc : group_orgs(c, out, a, err);
+}
+
+static int sq_isac_group_list(lf_store *s, lf_arena *a, lf_store_isac_group **out, size_t *n, lf_err *err)
+{
+    STMT(IGROUP_LIST);
+    sqlite3_bind_int64(st, 1, 0);
+    lf_store_page pg = {LF_STORE_PAGE_MAX, 0, 0, false};
+    void *v = NULL;
+    int rc = st_list(c, st, 2, "sharing groups", &pg, sizeof **out, row_igroup, a, &v, n, err);
+    *out = v;
+    for (size_t i = 0; !rc && i < *n; i++)
+        rc = group_orgs(c, &(*out)[i], a, err);
+    return rc;
+}
+
+static int sq_isac_group_member(lf_store *s, lf_id group, lf_id org, bool *member, lf_err *err)
+{
+    STMT(IGROUP_MEMBER);
+    sqlite3_bind_int64(st, 1, group);
+    sqlite3_bind_int64(st, 2, org);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "sharing group membership", err);
+    if (!rc)
+        *member = col_i64(st, 0) != 0;
+    st_done(st);
+    return rc;
+}
+
+static bool row_tcoll(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_taxii_coll *t = out;
+    bool oom = false;
+    memset(t, 0, sizeof *t);
+    t->id = col_i64(st, 0);
+    t->root_id = col_i64(st, 1);
+    t->uuid = col_str(st, 2, a, &oom);
+    t->title = col_str(st, 3, a, &oom);
+    t->description = col_str(st, 4, a, &oom);
+    t->alias = col_str(st, 5, a, &oom);
+    t->group_id = col_i64(st, 6);
+    int r = lf_taxii_access_parse((const char *)sqlite3_column_text(st, 7));
+    int w = lf_taxii_access_parse((const char *)sqlite3_column_text(st, 8));
+    t->read = r < 0 ? LF_TAXII_ACCESS_NONE : (lf_taxii_access)r;
+    t->write = w < 0 ? LF_TAXII_ACCESS_NONE : (lf_taxii_access)w;
+    t->default_tlp = (int)col_i64(st, 9);
+    t->media_types = col_str(st, 10, a, &oom);
+    t->created = col_i64(st, 11);
+    return !oom;
+}
+
+static int sq_taxii_coll_put(lf_store *s, const lf_store_taxii_coll *in, lf_id *id, lf_err *err)
+{
+    STMT(TCOLL_PUT);
+    sqlite3_bind_int64(st, 1, in->root_id);
+    bind_text(st, 2, in->uuid);
+    bind_text(st, 3, in->title);
+    bind_text(st, 4, in->description);
+    bind_text(st, 5, in->alias);
+    bind_id(st, 6, in->group_id);
+    bind_text(st, 7, lf_taxii_access_name(in->read));
+    bind_text(st, 8, lf_taxii_access_name(in->write));
+    sqlite3_bind_int(st, 9, in->default_tlp);
+    bind_text(st, 10, in->media_types);
+    sqlite3_bind_int64(st, 11, lf_store_now(s));
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "TAXII collection", err);
+    if (!rc)
+        *id = col_i64(st, 0);
+    st_done(st);
+    return rc;
+}
+
+static int sq_taxii_coll_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_coll *out,
+                             lf_err *err)
+{
+    STMT(TCOLL_GET);
+    sqlite3_bind_int64(st, 1, root_id);
+    bind_text(st, 2, uuid);
+    return st_one(c, st, "TAXII collection", row_tcoll, a, out, err);
+}
+
+static int sq_taxii_coll_list(lf_store *s, lf_id root_id, lf_arena *a, lf_store_taxii_coll **out, size_t *n,
+                              lf_err *err)
+{
+    STMT(TCOLL_LIST);
+    sqlite3_bind_int64(st, 1, root_id);
+    sqlite3_bind_int64(st, 2, 0);
+    lf_store_page pg = {LF_STORE_PAGE_MAX, 0, 0, false};
+    void *v = NULL;
+    int rc = st_list(c, st, 3, "TAXII collections", &pg, sizeof **out, row_tcoll, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static int stix_add_rows(lf_store *s, sq_conn *c, lf_id coll, const lf_store_stix_row *rows, size_t n,
+                         int64_t now_us, bool *dup, int64_t *first, int64_t *last, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_STIX_LAST_ADDED, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, coll);
+    int src = sqlite3_step(st);
+    int64_t prev = src == SQLITE_ROW ? col_i64(st, 0) : 0;
+    st_done(st);
+    if (src == SQLITE_DONE)
+        return lf_err_set(err, LF_ENOTFOUND, "TAXII collection %lld not found", (long long)coll);
+    if (src != SQLITE_ROW)
+        return sq_fail(c->db, src, "TAXII collection", err);
+    (void)s;
+    sqlite3_stmt *ins = NULL, *lab = NULL, *mark = NULL;
+    if ((rc = st_get(c, ST_STIX_INSERT, &ins, err)) || (rc = st_get(c, ST_STIX_LABELS, &lab, err)) ||
+        (rc = st_get(c, ST_STIX_MARKINGS, &mark, err)))
+        return rc;
+    int64_t hi = prev;
+    for (size_t i = 0; i < n; i++) {
+        const lf_store_stix_row *r = &rows[i];
+        /* strictly increasing per collection: the page key never goes backwards */
+        int64_t at = r->date_added > 0 ? r->date_added : (now_us > hi ? now_us : hi + 1);
+        sqlite3_bind_int64(ins, 1, coll);
+        bind_text(ins, 2, r->stix_id);
+        bind_text(ins, 3, r->type);
+        bind_text(ins, 4, r->spec_version);
+        bind_text(ins, 5, r->created);
+        bind_text(ins, 6, r->modified);
+        bind_text(ins, 7, r->version);
+        bind_text(ins, 8, r->vkey);
+        bind_text(ins, 9, r->created_by_ref);
+        bind_text(ins, 10, r->marking_refs);
+        bind_text(ins, 11, r->labels_json);
+        bind_text(ins, 12, r->valid_from);
+        bind_text(ins, 13, r->valid_until);
+        sqlite3_bind_int(ins, 14, r->revoked);
+        sqlite3_bind_int(ins, 15, r->tlp);
+        bind_text(ins, 16, r->recipients);
+        bind_id(ins, 17, r->added_by);
+        sqlite3_bind_int64(ins, 18, at);
+        sqlite3_bind_text(ins, 19, r->json, (int)r->json_len, SQLITE_STATIC);
+        if ((rc = st_exec(c, ins, "STIX object", err))) {
+            lf_err_id(err, r->stix_id);
+            return rc;
+        }
+        bool d = sqlite3_changes(c->db) == 0;
+        if (dup)
+            dup[i] = d;
+        if (d)
+            continue;
+        lf_id oid = sqlite3_last_insert_rowid(c->db);
+        if (at > hi)
+            hi = at;
+        if (first && !*first)
+            *first = at;
+        if (last)
+            *last = at;
+        if (r->labels_json) {
+            sqlite3_bind_int64(lab, 1, oid);
+            bind_text(lab, 2, r->labels_json);
+            if ((rc = st_exec(c, lab, "STIX labels", err)))
+                return rc;
+        }
+        if (r->marking_refs) {
+            sqlite3_bind_int64(mark, 1, oid);
+            bind_text(mark, 2, r->marking_refs);
+            if ((rc = st_exec(c, mark, "STIX markings", err)))
+                return rc;
+        }
+    }
+    if (hi == prev)
+        return LF_OK;
+    if ((rc = st_get(c, ST_STIX_SET_ADDED, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, coll);
+    sqlite3_bind_int64(st, 2, hi);
+    return st_exec(c, st, "TAXII collection", err);
+}
+
+static int sq_stix_add(lf_store *s, lf_id coll, const lf_store_stix_row *rows, size_t n, int64_t now_us, bool *dup,
+                       int64_t *first, int64_t *last, lf_err *err)
+{
+    sq_conn *c = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = sq_begin(s, err)))
+        return rc;
+    if (first)
+        *first = 0;
+    if (last)
+        *last = 0;
+    rc = stix_add_rows(s, c, coll, rows, n, now_us, dup, first, last, err);
+    if (!rc)
+        rc = sq_commit(s, err);
+    if (rc)
+        sq_rollback(s);
+    return rc;
+}
+
+static void bind_stix_q(sqlite3_stmt *st, const lf_store_stix_q *q)
+{
+    sqlite3_bind_int64(st, 1, q->coll);
+    bind_text(st, 2, q->id);
+    bind_text(st, 3, q->ids_json);
+    bind_text(st, 4, q->types_json);
+    bind_text(st, 5, q->specs_json);
+    bool none = !q->v_all && !q->v_first && !q->v_last && !q->vkeys_json;
+    sqlite3_bind_int(st, 6, q->v_all);
+    sqlite3_bind_int(st, 7, q->v_first);
+    sqlite3_bind_int(st, 8, q->v_last || none);
+    bind_text(st, 9, q->vkeys_json);
+    sqlite3_bind_int64(st, 10, q->added_after);
+    sqlite3_bind_int64(st, 11, q->page_added);
+    sqlite3_bind_int64(st, 12, q->page_row);
+    sqlite3_bind_int(st, 13, q->default_tlp);
+    sqlite3_bind_int64(st, 14, q->org);
+    sqlite3_bind_int(st, 15, q->authenticated);
+    sqlite3_bind_int(st, 16, q->member && q->authenticated);
+    sqlite3_bind_int(st, 17, q->with_json);
+    sqlite3_bind_int64(st, 18, (sqlite3_int64)q->limit + 1);
+}
+
+static bool row_stix_hit(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_stix_hit *h = out;
+    bool oom = false;
+    memset(h, 0, sizeof *h);
+    h->row = col_i64(st, 0);
+    h->stix_id = col_str(st, 1, a, &oom);
+    h->version = col_str(st, 2, a, &oom);
+    h->spec_version = col_str(st, 3, a, &oom);
+    h->date_added = col_i64(st, 4);
+    h->json = col_str(st, 5, a, &oom);
+    h->json_len = h->json ? (size_t)sqlite3_column_bytes(st, 5) : 0;
+    return !oom;
+}
+
+static int sq_stix_query(lf_store *s, const lf_store_stix_q *q, lf_arena *a, lf_store_stix_hit **out, size_t *n,
+                         bool *more, lf_err *err)
+{
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = conn_get(s, &c, err);
+    if (rc || (rc = st_get(c, q->id ? ST_STIX_Q_ID : ST_STIX_Q, &st, err)))
+        return rc;
+    bind_stix_q(st, q);
+    /* the page key is (date_added, id), not the id alone: rows are decoded here */
+    size_t cap = q->limit < 64 ? q->limit : 64, cnt = 0;
+    lf_store_stix_hit *hits = lf_arena_alloc(a, cap * sizeof *hits);
+    int src = SQLITE_DONE;
+    *more = false;
+    if (!hits) {
+        st_done(st);
+        return lf_err_set(err, LF_ENOMEM, "STIX objects: out of memory");
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == q->limit) {
+            *more = true;
+            break;
+        }
+        if (cnt == cap) {
+            lf_store_stix_hit *nh = lf_arena_alloc(a, 2 * cap * sizeof *hits);
+            if (!nh) {
+                st_done(st);
+                return lf_err_set(err, LF_ENOMEM, "STIX objects: out of memory");
+            }
+            memcpy(nh, hits, cnt * sizeof *hits);
+            hits = nh;
+            cap *= 2;
+        }
+        if (!row_stix_hit(st, a, &hits[cnt])) {
+            st_done(st);
+            return lf_err_set(err, LF_ENOMEM, "STIX objects: out of memory");
+        }
+        cnt++;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "STIX objects", err);
+    st_done(st);
+    *out = hits;
+    *n = cnt;
+    return rc;
+}
+
+static int sq_stix_delete(lf_store *s, const lf_store_stix_q *q, size_t *deleted, lf_err *err)
+{
+    STMT(STIX_DEL_ID);
+    lf_store_stix_q d = *q;
+    d.page_added = 0;
+    d.page_row = 0;
+    d.limit = 1;
+    bind_stix_q(st, &d);
+    int rc = st_exec(c, st, "STIX objects", err);
+    if (!rc)
+        *deleted = (size_t)sqlite3_changes(c->db);
+    return rc;
+}
+
+static int sq_stix_count(lf_store *s, lf_id coll, uint64_t *n, lf_err *err)
+{
+    STMT(STIX_COUNT);
+    sqlite3_bind_int64(st, 1, coll);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "STIX objects", err);
+    if (!rc)
+        *n = (uint64_t)col_i64(st, 0);
+    st_done(st);
+    return rc;
+}
+
+static bool row_tstatus(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_taxii_status *t = out;
+    bool oom = false;
+    memset(t, 0, sizeof *t);
+    t->id = col_i64(st, 0);
+    t->uuid = col_str(st, 1, a, &oom);
+    t->root_id = col_i64(st, 2);
+    t->coll_id = col_i64(st, 3);
+    t->org_id = col_i64(st, 4);
+    t->status = col_str(st, 5, a, &oom);
+    t->request_timestamp = col_str(st, 6, a, &oom);
+    t->total = (uint64_t)col_i64(st, 7);
+    t->success = (uint64_t)col_i64(st, 8);
+    t->failure = (uint64_t)col_i64(st, 9);
+    t->pending = (uint64_t)col_i64(st, 10);
+    t->successes = col_str(st, 11, a, &oom);
+    t->failures = col_str(st, 12, a, &oom);
+    t->pendings = col_str(st, 13, a, &oom);
+    t->created = col_i64(st, 14);
+    return !oom;
+}
+
+static int sq_taxii_status_put(lf_store *s, const lf_store_taxii_status *in, lf_err *err)
+{
+    STMT(TSTATUS_PUT);
+    bind_text(st, 1, in->uuid);
+    sqlite3_bind_int64(st, 2, in->root_id);
+    bind_id(st, 3, in->coll_id);
+    bind_id(st, 4, in->org_id);
+    bind_text(st, 5, in->status);
+    bind_text(st, 6, in->request_timestamp);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)in->total);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)in->success);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)in->failure);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)in->pending);
+    bind_text(st, 11, in->successes);
+    bind_text(st, 12, in->failures);
+    bind_text(st, 13, in->pendings);
+    sqlite3_bind_int64(st, 14, lf_store_now(s));
+    return st_exec(c, st, "TAXII status", err);
+}
+
+static int sq_taxii_status_get(lf_store *s, lf_id root_id, const char *uuid, lf_arena *a, lf_store_taxii_status *out,
+                               lf_err *err)
+{
+    STMT(TSTATUS_GET);
+    sqlite3_bind_int64(st, 1, root_id);
+    bind_text(st, 2, uuid);
+    return st_one(c, st, "TAXII status", row_tstatus, a, out, err);
+}
+
+/* ---------------------------------------------------------------- ISAC-DISPATCH (schema 7) */
+
+static bool row_iind(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_isac_ind *d = out;
+    bool oom = false;
+    memset(d, 0, sizeof *d);
+    d->object_id = col_i64(st, 0);
+    d->coll_id = col_i64(st, 1);
+    d->coll_group = col_i64(st, 2);
+    d->stix_id = col_str(st, 3, a, &oom);
+    d->type = col_str(st, 4, a, &oom);
+    d->tlp = (int)col_i64(st, 5);
+    d->added_by = col_i64(st, 6);
+    d->recipients = col_str(st, 7, a, &oom);
+    d->created_by_ref = col_str(st, 8, a, &oom);
+    d->valid_until = col_str(st, 9, a, &oom);
+    d->revoked = col_i64(st, 10) != 0;
+    d->json = col_str(st, 11, a, &oom);
+    d->json_len = d->json ? (size_t)sqlite3_column_bytes(st, 11) : 0;
+    return !oom;
+}
+
+static int sq_isac_ind_find(lf_store *s, const char *stix_id, lf_arena *a, lf_store_isac_ind *out, lf_err *err)
+{
+    STMT(IDX_IND_FIND);
+    bind_text(st, 1, stix_id);
+    return st_one(c, st, "indicator", row_iind, a, out, err);
+}
+
+static int sq_isac_approve(lf_store *s, const lf_store_isac_approval *in, const lf_store_isac_ioc *iocs, size_t n,
+                           lf_id *id, lf_err *err)
+{
+    int rc = sq_begin(s, err);
+    if (rc)
+        return rc;
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    const lf_store_isac_ind *d = in->ind;
+    if ((rc = conn_get(s, &c, err)) || (rc = st_get(c, ST_IDX_APPROVE, &st, err)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, in->group_id);
+    bind_text(st, 2, d->stix_id);
+    sqlite3_bind_int64(st, 3, d->object_id);
+    sqlite3_bind_int64(st, 4, d->coll_group);
+    sqlite3_bind_int(st, 5, d->tlp);
+    sqlite3_bind_int64(st, 6, d->added_by);
+    bind_text(st, 7, d->recipients);
+    bind_text(st, 8, in->source);
+    sqlite3_bind_int64(st, 9, in->expires);
+    bind_id(st, 10, in->approved_by);
+    bind_text(st, 11, in->approver);
+    sqlite3_bind_int64(st, 12, in->approver_org);
+    sqlite3_bind_int64(st, 13, lf_store_now(s));
+    int src = sqlite3_step(st);
+    lf_id aid = src == SQLITE_ROW ? col_i64(st, 0) : 0;
+    rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "approval", err);
+    st_done(st);
+    if (rc)
+        goto fail;
+    if ((rc = st_get(c, ST_IDX_IOC_CLEAR, &st, err)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, aid);
+    if ((rc = st_exec(c, st, "approval indicators", err)) || (rc = st_get(c, ST_IDX_IOC_INSERT, &st, err)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, aid);
+        sqlite3_bind_int(st, 2, iocs[i].kind);
+        bind_text(st, 3, iocs[i].value);
+        if ((rc = st_exec(c, st, "approval indicator", err)))
+            goto fail;
+    }
+    if ((rc = sq_commit(s, err)))
+        goto fail;
+    if (id)
+        *id = aid;
+    return LF_OK;
+fail:
+    sq_rollback(s);
+    return rc;
+}
+
+static bool row_iapproval(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_isac_approval *p = out;
+    bool oom = false;
+    memset(p, 0, sizeof *p);
+    p->id = col_i64(st, 0);
+    p->group_id = col_i64(st, 1);
+    p->stix_id = col_str(st, 2, a, &oom);
+    p->object_id = col_i64(st, 3);
+    p->tlp = (int)col_i64(st, 4);
+    p->source = col_str(st, 5, a, &oom);
+    p->expires = col_i64(st, 6);
+    p->approved_by = col_i64(st, 7);
+    p->approver = col_str(st, 8, a, &oom);
+    p->approver_org = col_i64(st, 9);
+    p->created = col_i64(st, 10);
+    p->revoked_at = col_i64(st, 11);
+    p->revoked_by = col_str(st, 12, a, &oom);
+    p->niocs = (uint64_t)col_i64(st, 13);
+    return !oom;
+}
+
+static int sq_isac_approval_get(lf_store *s, lf_id id, lf_arena *a, lf_store_isac_approval *out, lf_err *err)
+{
+    STMT(IDX_APPROVAL_GET);
+    sqlite3_bind_int64(st, 1, id);
+    return st_one(c, st, "approval", row_iapproval, a, out, err);
+}
+
+static int sq_isac_revoke(lf_store *s, lf_id id, const char *by, lf_err *err)
+{
+    STMT(IDX_REVOKE);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lf_store_now(s));
+    bind_text(st, 3, by);
+    return st_exec_one(c, st, "active approval", id, err);
+}
+
+static int sq_isac_approval_list(lf_store *s, lf_id group, bool active_only, int64_t now, lf_store_page *pg,
+                                 lf_arena *a, lf_store_isac_approval **out, size_t *n, lf_err *err)
+{
+    STMT(IDX_APPROVAL_LIST);
+    sqlite3_bind_int64(st, 1, group);
+    sqlite3_bind_int(st, 2, active_only);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, page_after(pg));
+    void *v = NULL;
+    int rc = st_list(c, st, 5, "approvals", pg, sizeof **out, row_iapproval, a, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static int sq_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
+                           lf_err *err)
+{
+    STMT(IDX_BL_EACH);
+    sqlite3_bind_int64(st, 1, group);
+    sqlite3_bind_int64(st, 2, fetcher);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = LF_OK, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_store_isac_bl_row r;
+        r.stix_id = (const char *)sqlite3_column_text(st, 0);
+        r.source = (const char *)sqlite3_column_text(st, 1);
+        r.tlp = sqlite3_column_int(st, 2);
+        r.expires = col_i64(st, 3);
+        r.kind = sqlite3_column_int(st, 4);
+        r.value = (const char *)sqlite3_column_text(st, 5);
+        if ((rc = fn(ud, &r)))
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "blocklist", err);
+    st_done(st);
+    return rc;
+}
+
+static int sq_isac_fetch_log(lf_store *s, const lf_store_isac_fetch *in, lf_err *err)
+{
+    STMT(IDX_FETCH_LOG);
+    sqlite3_bind_int64(st, 1, in->group_id);
+    sqlite3_bind_int64(st, 2, in->org_id);
+    bind_id(st, 3, in->token_id);
+    bind_id(st, 4, in->user_id);
+    bind_text(st, 5, in->list);
+    bind_text(st, 6, in->version);
+    sqlite3_bind_int(st, 7, in->status);
+    sqlite3_bind_int64(st, 8, lf_store_now(s));
+    return st_exec(c, st, "blocklist fetch", err);
+}
+
+static bool row_ifetch(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_isac_fetch *f = out;
+    bool oom = false;
+    memset(f, 0, sizeof *f);
+    f->id = col_i64(st, 0);
+    f->group_id = col_i64(st, 1);
+    f->org_id = col_i64(st, 2);
+    f->org_code = col_str(st, 3, a, &oom);
+    f->org_name = col_str(st, 4, a, &oom);
+    f->token_id = col_i64(st, 5);
+    f->user_id = col_i64(st, 6);
+    f->list = col_str(st, 7, a, &oom);
+    f->version = col_str(st, 8, a, &oom);
+    f->status = (int)col_i64(st, 9);
+    f->at = col_i64(st, 10);
+    f->count = (uint64_t)col_i64(st, 11);
+    return !oom;
+}
+
+static int sq_isac_fetch_latest(lf_store *s, lf_id group, lf_id scope, lf_arena *a, lf_store_isac_fetch **out,
+                                size_t *n, lf_err *err)
+{
+    STMT(IDX_FETCH_LATEST);
+    sqlite3_bind_int64(st, 1, group);
+    sqlite3_bind_int64(st, 2, scope);
+    /* no LIMIT parameter: one row per (org, list) is bounded by the organisations */
+    unsigned char *buf = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc = LF_OK, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            unsigned char *nb = realloc(buf, ncap * sizeof **out);
+            if (!nb) {
+                rc = lf_err_set(err, LF_ENOMEM, "blocklist fetches: out of memory");
+                goto done;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        if (!row_ifetch(st, a, buf + cnt * sizeof **out)) {
+            rc = lf_err_set(err, LF_ENOMEM, "blocklist fetches: out of memory");
+            goto done;
+        }
+        cnt++;
+    }
+    if (src != SQLITE_DONE) {
+        rc = sq_fail(c->db, src, "blocklist fetches", err);
+        goto done;
+    }
+    *out = NULL;
+    if (cnt && !(*out = lf_arena_alloc(a, cnt * sizeof **out))) {
+        rc = lf_err_set(err, LF_ENOMEM, "blocklist fetches: out of memory");
+        goto done;
+    }
+    if (cnt)
+        memcpy(*out, buf, cnt * sizeof **out);
+    *n = cnt;
+done:
+    free(buf);
+    st_done(st);
+    return rc;
+}
+
+static int sq_isac_count_add(lf_store *s, lf_id org, int year, lf_isac_count_kind kind, uint64_t n, lf_err *err)
+{
+    STMT(IDX_COUNT_ADD);
+    sqlite3_bind_int64(st, 1, org);
+    sqlite3_bind_int(st, 2, year);
+    bind_text(st, 3, kind == LF_ISAC_SHARED ? "shared" : "received");
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)n);
+    return st_exec(c, st, "ISAC counter", err);
+}
+
+static bool row_icounter(sqlite3_stmt *st, lf_arena *a, void *out)
+{
+    lf_store_isac_counter *k = out;
+    bool oom = false;
+    memset(k, 0, sizeof *k);
+    k->org_id = col_i64(st, 0);
+    k->code = col_str(st, 1, a, &oom);
+    k->name_en = col_str(st, 2, a, &oom);
+    k->name_zh = col_str(st, 3, a, &oom);
+    k->shared = (uint64_t)col_i64(st, 4);
+    k->received = (uint64_t)col_i64(st, 5);
+    return !oom;
+}
+
+/* Unix seconds of 1 January of year (UTC), proleptic Gregorian. */
+static int64_t year_start(int year)
+{
+    int64_t y = year - 1;
+    int64_t days = 365 * (y - 1969) + (y / 4 - 1969 / 4) - (y / 100 - 1969 / 100) + (y / 400 - 1969 / 400);
+    return days * 86400;
+}
+
+static int sq_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
+                            lf_err *err)
+{
+    lf_store_org o;
+    int rc = sq_org_get(s, scope, NULL, a, &o, err);
+    if (rc)
+        return rc;
+    STMT(IDX_COUNTERS);
+    sqlite3_bind_int64(st, 1, scope);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int64(st, 3, year_start(year) * 1000000);
+    sqlite3_bind_int64(st, 4, year_start(year + 1) * 1000000);
+    sqlite3_bind_int(st, 5, o.kind == LF_ORG_COUNTY || o.kind == LF_ORG_AGENCY);
+    lf_store_isac_counter *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            lf_store_isac_counter *nv = lf_arena_alloc(a, ncap * sizeof *nv);
+            if (!nv) {
+                rc = lf_err_set(err, LF_ENOMEM, "ISAC counters: out of memory");
+                goto done;
+            }
+            if (cnt)
+                memcpy(nv, v, cnt * sizeof *nv);
+            v = nv;
+            cap = ncap;
+        }
+        if (!row_icounter(st, a, &v[cnt])) {
+            rc = lf_err_set(err, LF_ENOMEM, "ISAC counters: out of memory");
+            goto done;
+        }
+        cnt++;
+    }
+    if (src != SQLITE_DONE) {
+        rc = sq_fail(c->db, src, "ISAC counters", err);
+        goto done;
+    }
+    *out = v;
+    *n = cnt;
+done:
+    st_done(st);
     return rc;
 }
 
@@ -2550,4 +4469,49 @@ const lf_store_ops lf_store_sqlite_ops = {
     .overview = sq_overview,
     .trends = sq_trends,
     .host_summary = sq_host_summary,
+    /* ISAC */
+    .taxii_root_put = sq_taxii_root_put,
+    .taxii_root_get = sq_taxii_root_get,
+    .taxii_root_list = sq_taxii_root_list,
+    .isac_group_create = sq_isac_group_create,
+    .isac_group_get = sq_isac_group_get,
+    .isac_group_list = sq_isac_group_list,
+    .isac_group_member = sq_isac_group_member,
+    .taxii_coll_put = sq_taxii_coll_put,
+    .taxii_coll_get = sq_taxii_coll_get,
+    .taxii_coll_list = sq_taxii_coll_list,
+    .stix_add = sq_stix_add,
+    .stix_query = sq_stix_query,
+    .stix_delete = sq_stix_delete,
+    .stix_count = sq_stix_count,
+    .taxii_status_put = sq_taxii_status_put,
+    .taxii_status_get = sq_taxii_status_get,
+    /* NOTICES */
+    .notice_create = sq_notice_create,
+    .notice_get = sq_notice_get,
+    .notice_marks = sq_notice_marks,
+    .notice_due = sq_notice_due,
+    .notice_delivered = sq_notice_delivered,
+    .notice_list = sq_notice_list,
+    .notice_counts = sq_notice_counts,
+    /* sources (schema 6) */
+    .scan_items_add = sq_scan_items_add,
+    .scan_items_each = sq_scan_items_each,
+    .finding_sources_set = sq_finding_sources_set,
+    .finding_sources_get = sq_finding_sources_get,
+    .not_affected_clear = sq_not_affected_clear,
+    .not_affected_add = sq_not_affected_add,
+    .not_affected_list = sq_not_affected_list,
+    .snapshots_latest = sq_snapshots_latest,
+    /* ISAC-DISPATCH (schema 7) */
+    .isac_ind_find = sq_isac_ind_find,
+    .isac_approve = sq_isac_approve,
+    .isac_approval_get = sq_isac_approval_get,
+    .isac_revoke = sq_isac_revoke,
+    .isac_approval_list = sq_isac_approval_list,
+    .isac_bl_each = sq_isac_bl_each,
+    .isac_fetch_log = sq_isac_fetch_log,
+    .isac_fetch_latest = sq_isac_fetch_latest,
+    .isac_count_add = sq_isac_count_add,
+    .isac_counters = sq_isac_counters,
 };

@@ -147,6 +147,14 @@ try {
   await allLabelled("finding");
   await shot("07-finding");
 
+  // ---- a reloaded page without the tab's stored token (what a new tab is): GET /me gives
+  // the session's CSRF token back, so the action below works without logging in again
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.waitForSelector("#finding-state");
+  await loaded();
+  check(await page.evaluate(() => !!sessionStorage.getItem("lf_csrf")), "CSRF token restored from /me after a reload");
+
   // ---- file a measure: state changes, history grows
   const histBefore = await page.locator("#history-table tbody tr").count();
   await page.fill("#m-text", "更新 Chrome 至最新版本並停用舊版");

@@ -288,6 +288,47 @@ T = [
     (f"/api/v1/orgs/{tpe}/agencies", "POST", {"code": "TPE-Y", "name_zh": "y", "name_en": "y", "level": "C"}, None, 201, 403, 403),
     (f"/api/v1/orgs/{hr}/tokens", "POST", {"name": "t"}, 201, 201, 201, 403),
 ]
+# the dashboard's six endpoints (docs/api.md "Dashboard"): in scope 200, outside 403, unknown 404
+hr_host = admin.req("GET", f"/api/v1/agencies/{hr}/hosts")[1]["items"][0]["id"]
+edu_host = admin.req("GET", f"/api/v1/agencies/{edu}/hosts")[1]["items"][0]["id"]
+DASH = [
+    (f"/api/v1/overview?org={national}", 200, 403, 403, 200),
+    (f"/api/v1/overview?org={tpe}&month=2026-11", 200, 200, 403, 200),
+    (f"/api/v1/overview?org={hr}", 200, 200, 200, 200),
+    (f"/api/v1/overview?org={khh}", 200, 403, 403, 200),
+    ("/api/v1/overview", 200, 200, 200, 200),                       # the caller's own org
+    (f"/api/v1/trends?org={tpe}&months=6", 200, 200, 403, 200),
+    (f"/api/v1/trends?org={hr}", 200, 200, 200, 200),
+    (f"/api/v1/trends?org={edu}&months=24", 200, 403, 403, 200),
+    (f"/api/v1/agencies/{hr}/hosts", 200, 200, 200, 200),
+    (f"/api/v1/agencies/{edu}/hosts", 200, 403, 403, 200),
+    (f"/api/v1/hosts/{hr_host}", 200, 200, 200, 200),
+    (f"/api/v1/hosts/{edu_host}", 200, 403, 403, 200),
+    (f"/api/v1/hosts/{hr_host}/findings", 200, 200, 200, 200),
+    (f"/api/v1/hosts/{edu_host}/findings", 200, 403, 403, 200),
+    (f"/api/v1/findings/{fid}/advisory", 200, 200, 200, 200),
+    (f"/api/v1/findings/{edu_f}/advisory", 200, 403, 403, 200),
+    ("/api/v1/overview?org=999999", 404, 404, 404, 404),
+    ("/api/v1/trends?org=999999", 404, 404, 404, 404),
+    ("/api/v1/agencies/999999/hosts", 404, 404, 404, 404),
+    ("/api/v1/hosts/999999", 404, 404, 404, 404),
+    ("/api/v1/hosts/999999/findings", 404, 404, 404, 404),
+    ("/api/v1/findings/999999/advisory", 404, 404, 404, 404),
+    # bad parameters are 400 before any scope question
+    ("/api/v1/overview?org=abc", 400, 400, 400, 400),
+    ("/api/v1/overview?org=0", 400, 400, 400, 400),
+    ("/api/v1/overview?org=-3", 400, 400, 400, 400),
+    (f"/api/v1/overview?org={hr}&month=2026-13", 400, 400, 400, 400),
+    (f"/api/v1/overview?org={hr}&month=2026-1", 400, 400, 400, 400),
+    (f"/api/v1/trends?org={hr}&months=0", 400, 400, 400, 400),
+    (f"/api/v1/trends?org={hr}&months=61", 400, 400, 400, 400),
+    (f"/api/v1/trends?org={hr}&months=x", 400, 400, 400, 400),
+    ("/api/v1/trends?org=x1", 400, 400, 400, 400),
+]
+T += [(path, "GET", None, *want) for path, *want in DASH]
+for path, *_ in DASH:
+    st, js, _ = anon.req("GET", path)
+    check(st == 401 and js["error"]["code"] == "unauthorized", f"no credentials GET {path} -> 401", (st, js))
 for path, method, b, *want in T:
     for (name, cl), w in zip(roles.items(), want):
         if w is None:

@@ -135,6 +135,21 @@ for parent, code, zh, en, level in ((county, "TPE-HR", "臺北市政府人事處
     check(st == 201, f"create agency {code}", js)
     agencies[code] = js["id"]
 hr = agencies["TPE-HR"]
+
+# a reloaded page asks /me for the session's CSRF token; it works for an unsafe request
+st, js, _ = admin.req("GET", "/api/v1/me")
+check(st == 200 and js["csrf_token"] == admin.csrf and js["expires"], "GET /me returns the session's CSRF token", js)
+again = Client()
+again.cookie = admin.cookie
+bad_body = {"code": "TPE-TMP", "level": "Z"}   # refused after the CSRF check: 422, not 403
+st, js, _ = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
+check(st == 403, "no CSRF token: 403", (st, js))
+st, js, _ = again.req("GET", "/api/v1/me")
+again.csrf = js["csrf_token"]
+st, js, _ = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
+check(st == 422, "the token from /me is accepted", (st, js))
+st, js, _ = Client().req("GET", "/api/v1/me")
+check(st == 401, "GET /me without a session 401", st)
 month = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).strftime("%Y-%m")
 with open(CSV, "rb") as fh:
     st, js, _ = admin.req("POST", f"/api/v1/agencies/{hr}/uploads?month={month}&file_name=taipei-hr.csv", raw=fh.read(),
@@ -244,6 +259,32 @@ for path, want_st in (("/ui/", 200), ("/ui/js/app.js", 200), ("/ui/css/app.css",
     r.read()
     check(r.status == want_st, f"GET {path} -> {want_st}", r.status)
 c.close()
+
+# web.dir: a configured directory is what /ui/ serves; one without index.html stops serve
+webcopy = os.path.join(DATA, "web-copy")
+shutil.copytree(os.path.join(SRC, "web"), webcopy)
+with open(os.path.join(webcopy, "marker.txt"), "w") as fh:
+    fh.write("from web.dir\n")
+conf = os.path.join(DATA, "web.conf")
+with open(conf, "w") as fh:
+    fh.write(f"[web]\ndir = {webcopy}\n")
+p2 = subprocess.Popen([BIN, "--data", DATA, "serve", "--config", conf, "--port", "0"], stdout=subprocess.PIPE,
+                      stderr=subprocess.DEVNULL, text=True, env=ENV)
+m2 = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", p2.stdout.readline().strip())
+check(m2 is not None, "serve with web.dir starts")
+if m2:
+    c = http.client.HTTPConnection("127.0.0.1", int(m2.group(1)), timeout=30)
+    c.request("GET", "/ui/marker.txt")
+    r = c.getresponse()
+    check(r.status == 200 and r.read() == b"from web.dir\n", "web.dir is served under /ui/", r.status)
+    c.close()
+p2.terminate()
+p2.wait(timeout=30)
+with open(conf, "w") as fh:
+    fh.write(f"[web]\ndir = {DATA}/nowhere\n")
+r = subprocess.run([BIN, "--data", DATA, "serve", "--config", conf, "--port", "0"], capture_output=True, text=True,
+                   env=ENV, timeout=30)
+check(r.returncode != 0 and "web.dir" in r.stderr and "index.html" in r.stderr, "web.dir without index.html", r.stderr)
 
 # ---- part 2: the browser
 os.makedirs(ART, exist_ok=True)

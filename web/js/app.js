@@ -3,7 +3,8 @@
  *   #/login  #/overview/ORG  #/agency/ID  #/host/ID  #/finding/ID  #/upload/AGENCY
  *   #/trends/ORG  #/report/ORG
  * Everything comes from /api/v1 with the session cookie; unsafe requests carry the CSRF
- * token the login returned (kept in sessionStorage: one tab's session, gone with the tab).
+ * token the login returned, or GET /api/v1/me after a reload or in a new tab (kept in
+ * sessionStorage as well).
  * The DOM is built with textContent only (never innerHTML), so no server string can
  * become markup.
  */
@@ -707,9 +708,14 @@
   document.getElementById("logout").addEventListener("click", logout);
   window.addEventListener("hashchange", route);
 
+  /* a reloaded page (or a new tab) still has the cookie: /me gives the session's CSRF token back */
   api("GET", "/api/v1/me").then(function (me) {
     if (!me.user) throw new ApiError(401, null);
     S.me = me;
+    if (me.csrf_token) {
+      S.csrf = me.csrf_token;
+      sessionStorage.setItem("lf_csrf", S.csrf);
+    }
   }).catch(function () { S.me = null; }).then(function () {
     if (!S.me && location.hash.indexOf("#/login") !== 0) location.hash = "#/login";   /* routes on hashchange */
     else route();

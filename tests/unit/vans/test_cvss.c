@@ -379,10 +379,11 @@ static int next_row(FILE *f, tsv_row *r, int *lineno)
                 fail_msg("fixture line %d: more than 5 columns", *lineno);
             }
         }
-        snprintf(r->id, sizeof r->id, "%s", col[0]);
-        snprintf(r->version, sizeof r->version, "%s", col[1]);
-        snprintf(r->vector, sizeof r->vector, "%s", col[2]);
-        snprintf(r->severity, sizeof r->severity, "%s", col[4]);
+        /* precision-bounded copies: fixture fields are short, a long one is cut */
+        snprintf(r->id, sizeof r->id, "%.*s", (int)sizeof r->id - 1, col[0]);
+        snprintf(r->version, sizeof r->version, "%.*s", (int)sizeof r->version - 1, col[1]);
+        snprintf(r->vector, sizeof r->vector, "%.*s", (int)sizeof r->vector - 1, col[2]);
+        snprintf(r->severity, sizeof r->severity, "%.*s", (int)sizeof r->severity - 1, col[4]);
         char *end;
         long whole = strtol(col[3], &end, 10);
         if (end[0] != '.' || end[1] < '0' || end[1] > '9' || end[2] != '\0')

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""bench_upload: one agency's monthly upload through the real server, end to end: POST of a
+100,000-row inventory (normalised by intake, grouped per host, matched, explained, stored
+with its items, matcher items, findings and their sources in one transaction), timed from
+the first byte sent to the answer. Target: <= 3 s. The inventory is `gen_inventory.py`'s
+JSON Lines (CPEs per host) for the index's vocabulary; the index is the one in DATA_DIR
+(build it with `gen_nvd.py` + `lianfang feed import nvd`, see bench/README.md). The first
+upload of a month creates every finding; the second replaces the snapshot and refreshes
+them (the steady state of monthly uploads); both are printed with their ratio to target.
+
+usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
+       [--runs 2] [--perf]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)"""
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("bin")
+ap.add_argument("index_dir")
+ap.add_argument("vocab")
+ap.add_argument("--items", type=int, default=100000)
+ap.add_argument("--hosts", type=int, default=1000)
+ap.add_argument("--runs", type=int, default=2)
+ap.add_argument("--perf", action="store_true", help="perf record the server during the first upload")
+a = ap.parse_args()
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = 3.0
+
+data = tempfile.mkdtemp(prefix="lf-bench-upload-")
+try:
+    shutil.copy(os.path.join(a.index_dir, "vulndb.lfx"), os.path.join(data, "vulndb.lfx"))
+    inv = os.path.join(data, "inv.jsonl")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_inventory.py"), "--vocab", a.vocab, "--out", inv,
+                    "--items", str(a.items), "--hosts", str(a.hosts)], check=True, capture_output=True)
+    body = open(inv, "rb").read()
+    rows = sum(len(json.loads(l)["cpes"]) for l in body.splitlines() if l.strip())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
+    env["LIANFANG_FEEDS_POLL"] = "0"
+    subprocess.run([a.bin, "--data", data, "--quiet", "user", "add", "--login", "admin", "--role", "national_admin",
+                    "--org", "TW", "--email", "a@example.gov.tw"], input="admin-pass-1\n", text=True, env=env,
+                   check=True, capture_output=True)
+    p = subprocess.Popen([a.bin, "--data", data, "serve", "--port", "0"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    threading.Thread(target=lambda: [None for _ in p.stderr], daemon=True).start()
+    port = int(re.search(r":(\d+)/$", p.stdout.readline().strip()).group(1))
+    cookie = csrf = None
+
+    def req(method, path, body=None, raw=None):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        h = {}
+        if cookie:
+            h["Cookie"] = "lf_session=" + cookie
+            h["X-CSRF-Token"] = csrf
+        d = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        c.request(method, path, body=d, headers=h)
+        r = c.getresponse()
+        t = r.read()
+        c.close()
+        return r.status, json.loads(t) if t else None, r
+
+    st, js, r = req("POST", "/api/v1/session", {"login": "admin", "password": "admin-pass-1"})
+    cookie = re.match(r"lf_session=([0-9a-f]+)", r.getheader("Set-Cookie")).group(1)
+    csrf = js["csrf_token"]
+    st, me, _ = req("GET", "/api/v1/me")
+    st, kids, _ = req("GET", f"/api/v1/orgs/{me['org']['id']}/children")
+    st, cj, _ = req("GET", f"/api/v1/orgs/{kids['items'][0]['id']}/children")
+    st, ag, _ = req("POST", f"/api/v1/orgs/{cj['items'][0]['id']}/agencies",
+                    {"code": "BENCH-1", "name_zh": "基準", "name_en": "Bench", "level": "A"})
+    month = datetime.date.today().strftime("%Y-%m")
+    print(f"inventory: {rows} items over {a.hosts} hosts, {len(body) / 1e6:.1f} MB; index "
+          f"{os.path.getsize(os.path.join(data, 'vulndb.lfx')) / 1e6:.0f} MB")
+    for i in range(a.runs):
+        perf = None
+        if a.perf and i == 0:
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", "/tmp/perf-upload.data",
+                                     "-p", str(p.pid)], stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+        t0 = time.monotonic()
+        st, js, _ = req("POST", f"/api/v1/agencies/{ag['id']}/uploads?month={month}&file_name=inv.jsonl", raw=body)
+        dt = time.monotonic() - t0
+        if perf:
+            perf.send_signal(2)
+            perf.wait()
+        if st != 201:
+            print("upload failed:", st, js)
+            sys.exit(1)
+        fd = js["findings"]
+        print(f"upload {i + 1} ({'first of the month' if i == 0 else 'replacing the snapshot'}): {dt:.2f} s "
+              f"= {rows / dt:,.0f} rows/s; hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
+              f"not affected {fd['suppressed_not_affected']}; ratio to the 3 s target {dt / TARGET:.2f}")
+    p.terminate()
+    p.wait(timeout=60)
+finally:
+    shutil.rmtree(data, True)

@@ -1,0 +1,751 @@
+/*
+ * rematch: index reload after a feed update and the re-match of every agency's current
+ * snapshot; the store side of matching a group set, which uploads share (see rematch.h).
+ */
+#include "server/rematch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/file.h"
+#include "server/server_int.h"
+#include "vans/cvss.h"
+
+/* Handlers outside the work mutex (the advisory page) may read an index just swapped
+ * out; closing it this long afterwards leaves them ample time. */
+#define RETIRE_GRACE_SECONDS 300
+#define MAX_RETIRED 64
+
+typedef struct retired {
+    lf_vdb *vdb;
+    lf_epss *epss;
+    time_t at;
+} retired;
+
+typedef struct file_id {
+    bool present;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} file_id;
+
+struct lf_rematch {
+    lf_server *s;
+    char *index_path, *epss_path, *dict_dir, *cpedict_path;
+    char changed_path[4200];
+    unsigned poll_seconds;
+    pthread_mutex_t reload_mu;   /* one reload at a time; guards seen and the retired list */
+    file_id seen;                /* the index file as it was when last opened */
+    retired old[MAX_RETIRED];
+    size_t nold;
+    pthread_t thread;
+    bool have_thread, stop;
+    pthread_mutex_t mu;          /* guards stop */
+    pthread_cond_t cond;
+};
+
+static file_id file_id_of(const char *path)
+{
+    file_id f;
+    memset(&f, 0, sizeof f);
+    struct stat st;
+    if (path && stat(path, &st) == 0) {
+        f.present = true;
+        f.dev = st.st_dev;
+        f.ino = st.st_ino;
+        f.size = st.st_size;
+        f.mtime = st.st_mtim;
+    }
+    return f;
+}
+
+static bool file_id_eq(const file_id *a, const file_id *b)
+{
+    return a->present == b->present && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+void lf_rematch_today(lf_server *s, char out[11])
+{
+    lf_date_format((long)((lf_store_now(s->store) + 8 * 3600) / 86400), out);
+}
+
+/* ---------------------------------------------------------------- storing a group set */
+
+static lf_fkind fkind_of(lf_hit_kind k)
+{
+    return k == LF_HIT_MATCH ? LF_FKIND_MATCH : k == LF_HIT_REVIEW ? LF_FKIND_REVIEW : LF_FKIND_UNANALYSED;
+}
+
+static const char *verdict_text(lf_verdict v)
+{
+    const char *n = lf_verdict_name(v);
+    return n ? n : "unknown";
+}
+
+/* The finding's sources as stored with it and shown by GET /findings/{id}/sources: every
+ * document's verdict, the suppressing statement, the deciding criterion, and the digest of
+ * the index it was computed against (the same inventory and digest give the same answer). */
+static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
+{
+    lf_buf_printf(b, "{\"snapshot\":\"%016llx\",\"kind\":\"%s\",\"confidence\":", (unsigned long long)digest,
+                  f->kind == LF_HIT_MATCH ? "affected" : f->kind == LF_HIT_REVIEW ? "needs_review" : "not_yet_analysed");
+    lf_server_jstr(b, f->confidence);
+    lf_buf_puts(b, ",\"reason\":");
+    lf_server_jstr(b, f->reason);
+    lf_buf_puts(b, ",\"why\":{\"source\":");
+    lf_server_jstr(b, lf_source_name(f->doc.source));
+    lf_buf_puts(b, ",\"record\":");
+    lf_server_jstr(b, f->doc.doc_id);
+    lf_buf_puts(b, ",\"record_modified\":");
+    lf_server_jstr(b, f->doc.modified);
+    if (f->has_crit) {
+        lf_buf_printf(b, ",\"configuration\":%u,\"node\":%u,\"criterion\":", f->config, f->crit.node_ordinal);
+        lf_server_jstr(b, f->crit.cpe);
+        lf_buf_puts(b, ",\"version_start\":");
+        lf_server_jstr(b, f->crit.start);
+        lf_buf_printf(b, ",\"start_including\":%s,\"version_end\":", f->crit.start_incl ? "true" : "false");
+        lf_server_jstr(b, f->crit.end);
+        lf_buf_printf(b, ",\"end_including\":%s", f->crit.end_incl ? "true" : "false");
+    }
+    lf_buf_puts(b, "},\"suppressed_by\":");
+    if (f->suppressed && f->suppressed_by) {
+        lf_buf_puts(b, "{\"source\":");
+        lf_server_jstr(b, lf_source_name(f->suppressed_by->source));
+        lf_buf_puts(b, ",\"record\":");
+        lf_server_jstr(b, f->suppressed_by->doc_id);
+        lf_buf_puts(b, "}");
+    } else {
+        lf_buf_puts(b, "null");
+    }
+    lf_buf_puts(b, ",\"sources\":[");
+    for (size_t i = 0; i < f->nsource; i++) {
+        const lf_finding_source *src = &f->sources[i];
+        lf_buf_printf(b, "%s{\"source\":", i ? "," : "");
+        lf_server_jstr(b, lf_source_name(src->source));
+        lf_buf_printf(b, ",\"rank\":%d,\"verdict\":\"%s\",\"record\":", lf_source_rank(src->source),
+                      verdict_text(src->verdict));
+        lf_server_jstr(b, src->doc_id);
+        lf_buf_puts(b, ",\"record_modified\":");
+        lf_server_jstr(b, src->modified);
+        if (src->has_crit) {
+            lf_buf_puts(b, ",\"criterion\":");
+            lf_server_jstr(b, src->crit.cpe);
+        }
+        lf_buf_puts(b, "}");
+    }
+    return lf_buf_puts(b, "]}");
+}
+
+int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
+                            const lf_scan_groups *g, const char *today, lf_arena *a, lf_rematch_counts *c,
+                            lf_err *err)
+{
+    int rc = LF_OK;
+    if (full && (rc = lf_store_not_affected_clear(s->store, agency, err)))
+        return rc;
+    if (!s->m)
+        return LF_OK;
+    lf_vdb_stats vs;
+    lf_vdb_get_stats(s->vdb, &vs);
+    c->distribution_packages += g->distro_items;
+    lf_buf sb;
+    lf_buf_init(&sb, 0);
+    for (size_t i = 0; i < g->n && !rc; i++) {
+        lf_arena_reset(a);
+        lf_inv_host h;
+        lf_scan_group_host(g, i, &h);
+        c->hosts++;
+        c->items += h.nitems;
+        lf_finding *fs;
+        size_t n;
+        lf_scan_counts sc = {0};
+        if ((rc = lf_scan_host(s->vdb, s->m, s->epss, &h, true, g->h[i].it.superseded, a, &fs, &n, &sc, err)))
+            break;
+        c->upstream_matches_superseded += sc.superseded;
+        if (!n)
+            continue;
+        lf_store_hit *hits = lf_arena_alloc(a, n * sizeof *hits);
+        lf_store_fsources *srcs = lf_arena_alloc(a, n * sizeof *srcs);
+        lf_store_not_affected *na = lf_arena_alloc(a, n * sizeof *na);
+        if (!hits || !srcs || !na) {
+            rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+            break;
+        }
+        size_t nh = 0, nn = 0;
+        for (size_t k = 0; k < n && !rc; k++) {
+            const lf_finding *f = &fs[k];
+            lf_buf_reset(&sb);
+            if (sources_json(&sb, f, vs.digest) || !sb.data) {
+                rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+                break;
+            }
+            char *js = lf_arena_strdup(a, sb.data);
+            if (!js) {
+                rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+                break;
+            }
+            if (f->suppressed) {
+                /* not an open finding: the record says which statement outweighed it */
+                lf_store_not_affected *r = &na[nn++];
+                memset(r, 0, sizeof *r);
+                r->host = h.name;
+                r->cve = f->vuln_id;
+                r->cpe = f->item;
+                r->source = f->suppressed_by ? lf_source_name(f->suppressed_by->source) : "unknown";
+                r->record = f->suppressed_by ? f->suppressed_by->doc_id : NULL;
+                r->sources_json = js;
+                continue;
+            }
+            /* the programme's deadline, counted from today in Taiwan (UTC+8): the notice
+             * date of a finding this hit creates (the store ignores both for known ones) */
+            char *due = NULL;
+            char dbuf[11];
+            double score = f->has_cvss ? f->cvss->score10 / 10.0 : -1;
+            if (lf_deadline_due(&s->deadline, today, score, f->kev, f->kev ? f->kev_entry.due_date : NULL, dbuf))
+                due = lf_arena_strdup(a, dbuf);
+            double ep = f->has_epss ? f->epss : -1;
+            hits[nh] = (lf_store_hit){h.name,
+                                      f->vuln_id,
+                                      f->item,
+                                      fkind_of(f->kind),
+                                      score,
+                                      f->has_cvss ? lf_cvss_version_name(f->cvss->version) : NULL,
+                                      f->has_cvss ? lf_cvss_severity_name(f->cvss->severity) : NULL,
+                                      f->kev,
+                                      f->kev ? f->kev_entry.due_date : NULL,
+                                      ep,
+                                      today,
+                                      due};
+            srcs[nh] = (lf_store_fsources){h.name, f->vuln_id, js};
+            nh++;
+        }
+        if (rc)
+            break;
+        c->findings += nh;
+        c->suppressed_not_affected += nn;
+        if (nh && ((rc = lf_store_match_add_batch(s->store, run, hits, nh, err)) ||
+                   (rc = lf_store_finding_sources_set(s->store, agency, srcs, nh, err))))
+            break;
+        if (nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, na, nn, err)))
+            break;
+    }
+    lf_buf_clear(&sb);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- re-matching snapshots */
+
+/* Stored rows come record by record: the package row (if any) first, then the upstream
+ * CPEs. A record is added once complete, with its twin decided against the index now
+ * loaded (an advisory imported since the upload makes a package a twin). */
+#define REC_MAX_UP 8
+typedef struct rd_ctx {
+    lf_server *s;
+    lf_scan_groups *g;
+    bool open;
+    long rec, line;
+    char host[1100];
+    bool has_pkg;
+    lf_cpe pkg;
+    char up[REC_MAX_UP][LF_CPE_MAX + 1];
+    int nup;
+} rd_ctx;
+
+static int rd_flush(rd_ctx *r)
+{
+    if (!r->open)
+        return LF_OK;
+    r->open = false;
+    bool twin = r->has_pkg && r->s->vdb && lf_vdb_has_product(r->s->vdb, &r->pkg);
+    const char *also[REC_MAX_UP];
+    for (int i = 1; i < r->nup; i++)
+        also[i - 1] = r->up[i];
+    return lf_scan_groups_add(r->g, r->host, r->line, twin ? &r->pkg : NULL, r->nup ? r->up[0] : NULL, also,
+                              r->nup > 1 ? r->nup - 1 : 0);
+}
+
+static int rd_row(void *ud, const lf_store_scan_item *it)
+{
+    rd_ctx *r = ud;
+    int rc;
+    if (r->open && (it->rec != r->rec || strcmp(it->host, r->host) || r->nup == REC_MAX_UP) && (rc = rd_flush(r)))
+        return rc;
+    if (!r->open) {
+        r->open = true;
+        r->rec = it->rec;
+        r->line = it->line;
+        snprintf(r->host, sizeof r->host, "%s", it->host);
+        r->has_pkg = false;
+        r->nup = 0;
+    }
+    if (it->pkg) {
+        r->has_pkg = lf_cpe_parse(&r->pkg, it->cpe, strlen(it->cpe), NULL) == LF_OK;
+    } else if (strlen(it->cpe) <= LF_CPE_MAX) {
+        memcpy(r->up[r->nup], it->cpe, strlen(it->cpe) + 1);
+        r->nup++;
+    }
+    return LF_OK;
+}
+
+static int rematch_one(lf_server *s, const lf_store_snapshot_ref *snap, const char *today, lf_arena *a,
+                       lf_rematch_report *rep, lf_err *err)
+{
+    lf_scan_groups g;
+    lf_scan_groups_init(&g);
+    int rc;
+    bool in_tx = false;
+    pthread_mutex_lock(&s->work);
+    if ((rc = lf_store_begin(s->store, err)))
+        goto done;
+    in_tx = true;
+    /* an upload of the agency may have replaced the snapshot since the list was read:
+     * its own run matched it already, and this one's items are gone */
+    lf_store_upload up;
+    lf_arena_reset(a);
+    if ((rc = lf_store_upload_get(s->store, snap->upload_id, a, &up, err)))
+        goto done;
+    if (up.status != LF_UPLOAD_CURRENT) {
+        rep->skipped++;
+        goto done;
+    }
+    rd_ctx r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.g = &g;
+    if ((rc = lf_store_scan_items_each(s->store, snap->upload_id, rd_row, &r, err)) || (rc = rd_flush(&r)))
+        goto done;
+    lf_id run;
+    lf_store_match_summary sum;
+    lf_rematch_counts c;
+    memset(&c, 0, sizeof c);
+    if ((rc = lf_store_match_begin(s->store, snap->agency_id, snap->upload_id, true, &run, err)) ||
+        (rc = lf_rematch_store_groups(s, snap->agency_id, snap->upload_id, run, true, &g, today, a, &c, err)) ||
+        (rc = lf_store_match_end(s->store, run, &sum, err)))
+        goto done;
+    if ((rc = lf_store_commit(s->store, err)))
+        goto done;
+    in_tx = false;
+    rep->agencies++;
+    rep->c.hosts += c.hosts;
+    rep->c.items += c.items;
+    rep->c.findings += c.findings;
+    rep->c.suppressed_not_affected += c.suppressed_not_affected;
+    rep->c.upstream_matches_superseded += c.upstream_matches_superseded;
+    rep->c.distribution_packages += c.distribution_packages;
+    rep->c.sum.hits += sum.hits;
+    rep->c.sum.new_findings += sum.new_findings;
+    rep->c.sum.seen += sum.seen;
+    rep->c.sum.reopened += sum.reopened;
+    rep->c.sum.suppressed += sum.suppressed;
+    rep->c.sum.fixed += sum.fixed;
+    rep->c.sum.confirmed += sum.confirmed;
+done:
+    if (in_tx)
+        lf_store_rollback(s->store);
+    pthread_mutex_unlock(&s->work);
+    lf_scan_groups_clear(&g);
+    return rc;
+}
+
+int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err)
+{
+    if (!s->m)
+        return LF_OK;   /* no index: nothing to match against */
+    lf_arena la, a;
+    lf_arena_init(&la, 4096);
+    lf_arena_init(&a, 1 << 16);
+    lf_store_snapshot_ref *snaps;
+    size_t n;
+    char today[11];
+    lf_rematch_today(s, today);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = lf_store_snapshots_latest(s->store, &la, &snaps, &n, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = rematch_one(s, &snaps[i], today, &a, rep, err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    rep->match_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (!rc)
+        rep->rematched = true;
+    lf_arena_clear(&a);
+    lf_arena_clear(&la);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- reload */
+
+static void close_retired(lf_rematch *r, bool all)
+{
+    time_t now = time(NULL);
+    size_t k = 0;
+    for (size_t i = 0; i < r->nold; i++) {
+        if (all || now - r->old[i].at >= RETIRE_GRACE_SECONDS) {
+            lf_epss_close(r->old[i].epss);
+            lf_vdb_close(r->old[i].vdb);
+        } else {
+            r->old[k++] = r->old[i];
+        }
+    }
+    r->nold = k;
+}
+
+/* The changed-id list of feed sync: renamed away first so that a sync writing meanwhile
+ * starts a new file (nvd_sync.h), then counted and removed. */
+static uint64_t take_changed(lf_rematch *r)
+{
+    char taken[4300];
+    snprintf(taken, sizeof taken, "%s.taken-%ld", r->changed_path, (long)getpid());
+    if (rename(r->changed_path, taken) != 0)
+        return 0;
+    uint64_t n = 0;
+    FILE *f = fopen(taken, "r");
+    if (f) {
+        int ch, last = '\n';
+        while ((ch = getc(f)) != EOF) {
+            if (ch == '\n' && last != '\n')
+                n++;
+            last = ch;
+        }
+        if (last != '\n')
+            n++;
+        fclose(f);
+    }
+    unlink(taken);
+    return n;
+}
+
+int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    lf_rematch *r = s->rematch;
+    if (!r)
+        return lf_err_set(err, LF_EUSAGE, "the server watches no index file");
+    pthread_mutex_lock(&r->reload_mu);
+    /* stat before opening: if the file is replaced again in between, the next check sees
+     * a newer file and reloads once more, never the other way round */
+    file_id now = file_id_of(r->index_path);
+    int rc = LF_OK;
+    lf_vdb *vdb = NULL;
+    lf_matcher *m = NULL;
+    lf_intake *ik = NULL;
+    lf_epss *epss = NULL;
+    if ((!force && file_id_eq(&now, &r->seen)) || !now.present) {
+        if (s->vdb) {
+            lf_vdb_stats st;
+            lf_vdb_get_stats(s->vdb, &st);
+            rep->digest = st.digest;
+            snprintf(rep->built, sizeof rep->built, "%s", st.built);
+        }
+        goto done;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if ((rc = lf_vdb_open(r->index_path, &vdb, err)) || (rc = lf_matcher_new(vdb, &m, err)))
+        goto done;
+    lf_intake_config ic = {r->dict_dir, r->cpedict_path, vdb, NULL, NULL};
+    if ((rc = lf_intake_new(&ic, &ik, err)))
+        goto done;
+    if (r->epss_path && lf_file_exists(r->epss_path) && lf_epss_open(r->epss_path, &epss, NULL)) {
+        lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", r->epss_path);
+        epss = NULL;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    rep->open_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (r->nold == MAX_RETIRED)
+        close_retired(r, true);   /* a reload storm: nothing that old can still be in use */
+    /* the swap: an upload in flight holds the work mutex and finishes on the old set */
+    pthread_mutex_lock(&s->work);
+    lf_vdb *old_vdb = s->vdb;
+    lf_epss *old_epss = s->epss;
+    lf_matcher *old_m = s->m;
+    lf_intake *old_ik = s->ik;
+    s->vdb = vdb;
+    s->m = m;
+    s->ik = ik;
+    s->epss = epss;
+    pthread_mutex_unlock(&s->work);
+    vdb = NULL;
+    m = NULL;
+    ik = NULL;
+    epss = NULL;
+    lf_matcher_free(old_m);
+    lf_intake_free(old_ik);
+    if (old_vdb || old_epss)
+        r->old[r->nold++] = (retired){old_vdb, old_epss, time(NULL)};
+    r->seen = now;
+    rep->reloaded = true;
+    lf_vdb_stats st;
+    lf_vdb_get_stats(s->vdb, &st);
+    rep->digest = st.digest;
+    snprintf(rep->built, sizeof rep->built, "%s", st.built);
+    rep->changed_ids = take_changed(r);
+    rc = lf_rematch_all(s, rep, err);
+done:
+    lf_epss_close(epss);
+    lf_intake_free(ik);
+    lf_matcher_free(m);
+    lf_vdb_close(vdb);
+    close_retired(r, false);
+    pthread_mutex_unlock(&r->reload_mu);
+    return rc;
+}
+
+static void *poll_main(void *ud)
+{
+    lf_rematch *r = ud;
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += r->poll_seconds;
+        while (!r->stop && pthread_cond_timedwait(&r->cond, &r->mu, &until) != ETIMEDOUT)
+            ;
+        if (r->stop)
+            break;
+        pthread_mutex_unlock(&r->mu);
+        lf_rematch_report rep;
+        lf_err err;
+        lf_err_clear(&err);
+        if (lf_rematch_reload(r->s, false, &rep, &err))
+            lf_server_logf(r->s, "index reload: %s", err.msg);
+        else if (rep.reloaded)
+            lf_server_logf(r->s,
+                           "index reloaded (digest %016llx, %llu changed CVE ids): %llu snapshots re-matched in "
+                           "%.2f s, %llu new findings, %llu fixed, %llu reopened",
+                           (unsigned long long)rep.digest, (unsigned long long)rep.changed_ids,
+                           (unsigned long long)rep.agencies, rep.match_seconds,
+                           (unsigned long long)rep.c.sum.new_findings, (unsigned long long)rep.c.sum.fixed,
+                           (unsigned long long)rep.c.sum.reopened);
+        pthread_mutex_lock(&r->mu);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static char *dup_opt(const char *p, bool *oom)
+{
+    if (!p)
+        return NULL;
+    char *d = strdup(p);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_err *err)
+{
+    *out = NULL;
+    lf_rematch *r = calloc(1, sizeof *r);
+    if (!r)
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    r->s = s;
+    bool oom = false;
+    r->index_path = dup_opt(o->index_path, &oom);
+    r->epss_path = dup_opt(o->epss_path, &oom);
+    r->dict_dir = dup_opt(o->dict_dir, &oom);
+    r->cpedict_path = dup_opt(o->cpedict_path, &oom);
+    pthread_mutex_init(&r->reload_mu, NULL);
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cond, NULL);
+    if (oom) {
+        lf_rematch_free(r);
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    }
+    if (r->index_path) {
+        /* <data>/vulndb.lfx -> <data>/sync/nvd-changed.txt */
+        const char *slash = strrchr(r->index_path, '/');
+        int dl = slash ? (int)(slash - r->index_path) : 1;
+        snprintf(r->changed_path, sizeof r->changed_path, "%.*s/sync/nvd-changed.txt", dl,
+                 slash ? r->index_path : ".");
+        if (s->vdb)
+            r->seen = file_id_of(r->index_path);
+        r->poll_seconds = o->poll_seconds;
+    }
+    if (r->poll_seconds && pthread_create(&r->thread, NULL, poll_main, r) == 0)
+        r->have_thread = true;
+    *out = r;
+    return LF_OK;
+}
+
+void lf_rematch_free(lf_rematch *r)
+{
+    if (!r)
+        return;
+    if (r->have_thread) {
+        pthread_mutex_lock(&r->mu);
+        r->stop = true;
+        pthread_cond_signal(&r->cond);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(r->thread, NULL);
+    }
+    close_retired(r, true);
+    pthread_cond_destroy(&r->cond);
+    pthread_mutex_destroy(&r->mu);
+    pthread_mutex_destroy(&r->reload_mu);
+    free(r->index_path);
+    free(r->epss_path);
+    free(r->dict_dir);
+    free(r->cpedict_path);
+    free(r);
+}
+
+/* ---------------------------------------------------------------- endpoints */
+
+static void report_json(lf_buf *b, const lf_rematch_report *rep)
+{
+    lf_buf_printf(b, "{\"reloaded\":%s,\"rematched\":%s,\"index\":{\"digest\":\"%016llx\",\"built\":",
+                  rep->reloaded ? "true" : "false", rep->rematched ? "true" : "false",
+                  (unsigned long long)rep->digest);
+    lf_server_jstr(b, rep->built[0] ? rep->built : NULL);
+    lf_buf_printf(b, "},\"changed_ids\":%llu,\"agencies\":%llu,\"skipped\":%llu,\"hosts\":%llu,\"items\":%llu,"
+                     "\"findings\":{\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,\"suppressed\":%llu,"
+                     "\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"
+                     "\"upstream_matches_superseded\":%llu,\"distribution_packages\":%llu},"
+                     "\"open_seconds\":%.3f,\"match_seconds\":%.3f}\n",
+                  (unsigned long long)rep->changed_ids, (unsigned long long)rep->agencies,
+                  (unsigned long long)rep->skipped, (unsigned long long)rep->c.hosts,
+                  (unsigned long long)rep->c.items, (unsigned long long)rep->c.sum.hits,
+                  (unsigned long long)rep->c.sum.new_findings, (unsigned long long)rep->c.sum.seen,
+                  (unsigned long long)rep->c.sum.reopened, (unsigned long long)rep->c.sum.suppressed,
+                  (unsigned long long)rep->c.sum.fixed, (unsigned long long)rep->c.sum.confirmed,
+                  (unsigned long long)rep->c.suppressed_not_affected,
+                  (unsigned long long)rep->c.upstream_matches_superseded,
+                  (unsigned long long)rep->c.distribution_packages, rep->open_seconds, rep->match_seconds);
+}
+
+/* POST /api/v1/admin/feeds/reload[?force=1]: national admins; answers when done. */
+static int feeds_reload(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    if (!lf_server_auth(s, req, resp, 0, &c))
+        return LF_OK;
+    if (c.role != LF_ROLE_NATIONAL_ADMIN)
+        return lf_http_json_error(resp, 403, "forbidden", "only a national admin may reload the feeds");
+    const char *f = lf_http_req_query(req, "force");
+    bool force = f && (!strcmp(f, "1") || !strcmp(f, "true"));
+    lf_rematch_report rep;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_rematch_reload(s, force, &rep, &err)) {
+        if (err.code == LF_EUSAGE)
+            return lf_http_json_error(resp, 409, "conflict", err.msg);
+        return lf_server_fail(s, resp, &err);
+    }
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    report_json(b, &rep);
+    return LF_OK;
+}
+
+static void not_affected_json(lf_buf *b, const lf_store_not_affected *r)
+{
+    lf_buf_puts(b, "{\"id\":");
+    lf_server_jid(b, r->id);
+    lf_buf_puts(b, ",\"host\":");
+    lf_server_jstr(b, r->host);
+    lf_buf_puts(b, ",\"cve\":");
+    lf_server_jstr(b, r->cve);
+    lf_buf_puts(b, ",\"cpe\":");
+    lf_server_jstr(b, r->cpe);
+    lf_buf_puts(b, ",\"source\":");
+    lf_server_jstr(b, r->source);
+    lf_buf_puts(b, ",\"record\":");
+    lf_server_jstr(b, r->record);
+    lf_buf_puts(b, ",\"upload_id\":");
+    lf_server_jid(b, r->upload_id);
+    lf_buf_puts(b, ",\"recorded\":");
+    lf_server_jtime(b, r->created);
+    lf_buf_puts(b, ",\"detail\":");
+    lf_buf_puts(b, r->sources_json && *r->sources_json ? r->sources_json : "null");
+    lf_buf_putc(b, '}');
+}
+
+/* GET /api/v1/findings/{id}/sources: what the finding rests on (stored with it by the
+ * last run that hit it) and any not-affected record of the same host and CVE. */
+static int finding_sources(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    lf_id id;
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_param_id(req, resp, "id", &id))
+        return LF_OK;
+    lf_arena *a = lf_http_req_arena(req);
+    lf_store_finding f;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_finding_get(s->store, id, a, &f, &err))
+        return lf_server_fail(s, resp, &err);
+    if (!lf_server_in_scope(s, resp, &c, f.agency_id))
+        return LF_OK;
+    const char *js = NULL;
+    lf_store_not_affected *na = NULL;
+    size_t nn = 0;
+    if (lf_store_finding_sources_get(s->store, id, a, &js, &err) ||
+        lf_store_not_affected_list(s->store, f.agency_id, f.host, f.cve, NULL, a, &na, &nn, &err))
+        return lf_server_fail(s, resp, &err);
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    lf_buf_puts(b, "{\"finding_id\":");
+    lf_server_jid(b, f.id);
+    lf_buf_puts(b, ",\"cve\":");
+    lf_server_jstr(b, f.cve);
+    lf_buf_puts(b, ",\"detail\":");
+    lf_buf_puts(b, js && *js ? js : "null");
+    lf_buf_puts(b, ",\"not_affected\":[");
+    for (size_t i = 0; i < nn; i++) {
+        if (i)
+            lf_buf_putc(b, ',');
+        not_affected_json(b, &na[i]);
+    }
+    return lf_buf_puts(b, "]}\n");
+}
+
+/* GET /api/v1/agencies/{id}/not-affected?host&cve&limit&after: the hits a vendor's or
+ * distribution's not-affected statement outweighed in the agency's last full run. */
+static int agency_not_affected(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    lf_server *s = app;
+    lf_caller c;
+    lf_id agency;
+    lf_store_page pg;
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_param_id(req, resp, "id", &agency) ||
+        !lf_server_page(req, resp, &pg) || !lf_server_in_scope(s, resp, &c, agency))
+        return LF_OK;
+    const char *host = lf_http_req_query(req, "host");
+    const char *cve = lf_http_req_query(req, "cve");
+    lf_store_not_affected *v;
+    size_t n;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_not_affected_list(s->store, agency, host && *host ? host : NULL, cve && *cve ? cve : NULL, &pg,
+                                   lf_http_req_arena(req), &v, &n, &err))
+        return lf_server_fail(s, resp, &err);
+    lf_buf *b = lf_http_resp_json(resp, 200);
+    lf_buf_puts(b, "{\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            lf_buf_putc(b, ',');
+        not_affected_json(b, &v[i]);
+    }
+    lf_buf_putc(b, ']');
+    lf_server_jpage_end(b, &pg);
+    return LF_OK;
+}
+
+int lf_rematch_routes(lf_server *s, lf_http *h, lf_err *err)
+{
+    (void)s;
+    int rc;
+    if ((rc = lf_http_route(h, "POST", "/api/v1/admin/feeds/reload", feeds_reload, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "GET", "/api/v1/findings/{id}/sources", finding_sources, NULL, 0, err)) ||
+        (rc = lf_http_route(h, "GET", "/api/v1/agencies/{id}/not-affected", agency_not_affected, NULL, 0, err)))
+        return rc;
+    return LF_OK;
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Integration test of re-matching after a feed update: the real `lianfang serve` with a
+fresh data directory. An agency uploads an inventory matched against index v1; then
+`lianfang feed import` (another process) adds a CVE for one of its products and corrects
+the range of another. The server notices the new index file by itself (poll every second),
+swaps it in and re-matches the agency's current snapshot: the new CVE becomes an open
+finding with today's notice date and its sources stored (GET /findings/{id}/sources), the
+corrected one is fixed, and the snapshot's earlier upload month is not touched. Then
+POST /api/v1/admin/feeds/reload: 403 for an agency officer, for the admin a no-op without
+change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is taken."""
+import atexit
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BIN = sys.argv[1]
+failures = 0
+passed = 0
+
+
+def check(cond, what, detail=""):
+    global failures, passed
+    if cond:
+        passed += 1
+    else:
+        failures += 1
+        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+
+
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
+ENV["LIANFANG_FEEDS_POLL"] = "1"
+DATA = tempfile.mkdtemp(prefix="lf-rematch-")
+atexit.register(shutil.rmtree, DATA, True)
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
+                          env=ENV)
+
+
+def record(cve, modified, product, end, score="9.8", vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"):
+    return {"cve": {
+        "id": cve, "sourceIdentifier": "cve@mitre.org", "published": "2026-01-02T03:04:05.678",
+        "lastModified": modified, "vulnStatus": "Analyzed", "cveTags": [],
+        "descriptions": [{"lang": "en", "value": f"A flaw in {product}."}],
+        "metrics": {"cvssMetricV31": [{"source": "nvd@nist.gov", "type": "Primary", "cvssData": {
+            "version": "3.1", "vectorString": vector, "baseScore": float(score), "baseSeverity": "CRITICAL"},
+            "exploitabilityScore": 3.9, "impactScore": 5.9}]},
+        "weaknesses": [], "references": [{"url": f"https://{product}.example/advisory/{cve}",
+                                          "source": "cve@mitre.org", "tags": ["Vendor Advisory"]}],
+        "configurations": [{"nodes": [{"operator": "OR", "negate": False, "cpeMatch": [{
+            "vulnerable": True, "criteria": f"cpe:2.3:a:{product}:{product}:*:*:*:*:*:*:*:*",
+            "matchCriteriaId": "00000000-0000-0000-0000-%012d" % int(cve[-4:]),
+            "versionEndExcluding": end}]}]}]}}
+
+
+def feed(path, recs):
+    with open(path, "w") as f:
+        json.dump({"resultsPerPage": len(recs), "startIndex": 0, "totalResults": len(recs), "format": "NVD_CVE",
+                   "version": "2.0", "timestamp": "2026-01-10T00:00:00.000", "vulnerabilities": recs}, f)
+
+
+# index v1: CVE-2026-0001 (widgetd < 2.0), CVE-2026-0002 (gadgetd < 5.0)
+v1 = os.path.join(DATA, "v1.json")
+feed(v1, [record("CVE-2026-0001", "2026-01-05T00:00:00.000", "widgetd", "2.0"),
+          record("CVE-2026-0002", "2026-01-05T00:00:00.000", "gadgetd", "5.0")])
+r = run("feed", "import", "nvd", v1)
+assert r.returncode == 0, r.stderr
+r = run("user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email", "a@example.gov.tw",
+        stdin="admin-pass-1\n")
+assert r.returncode == 0, r.stderr
+
+proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, env=ENV)
+atexit.register(lambda: proc.poll() is None and proc.kill())
+errlog = []
+threading.Thread(target=lambda: errlog.extend(proc.stderr), daemon=True).start()
+m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", proc.stdout.readline().strip())
+assert m, "server did not start: " + "".join(errlog)
+PORT = int(m.group(1))
+
+
+class Client:
+    def __init__(self):
+        self.cookie = None
+        self.csrf = None
+
+    def req(self, method, path, body=None, raw=None):
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        h = {}
+        if self.cookie:
+            h["Cookie"] = "lf_session=" + self.cookie
+        if self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if data is not None:
+            h["Content-Type"] = "application/json" if raw is None else "text/plain"
+        c.request(method, path, body=data, headers=h)
+        resp = c.getresponse()
+        text = resp.read()
+        c.close()
+        try:
+            js = json.loads(text) if text else None
+        except ValueError:
+            js = None
+        return resp.status, js
+
+    def login(self, login, pw):
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": pw}),
+                  headers={"Content-Type": "application/json"})
+        resp = c.getresponse()
+        js = json.loads(resp.read())
+        self.cookie = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie") or "").group(1)
+        self.csrf = js["csrf_token"]
+        c.close()
+
+
+admin = Client()
+admin.login("admin", "admin-pass-1")
+st, me = admin.req("GET", "/api/v1/me")
+nat = me["org"]["id"]
+st, js = admin.req("GET", f"/api/v1/orgs/{nat}/children")
+county = None
+for rg in js["items"]:
+    st, cj = admin.req("GET", f"/api/v1/orgs/{rg['id']}/children")
+    for c in cj["items"]:
+        if c["code"] == "TW-TPE":
+            county = c["id"]
+st, js = admin.req("POST", f"/api/v1/orgs/{county}/agencies",
+                   {"code": "TPE-RM", "name_zh": "測試機關", "name_en": "Rematch agency", "level": "B"})
+check(st == 201, "agency created", js)
+agency = js["id"] if st == 201 else js
+
+# the upload: widgetd 1.5 (CVE-2026-0001), gadgetd 4.2 (CVE-2026-0002), doodad 3.0 (nothing yet)
+inv = ("# host: pc-01\n"
+       "cpe:2.3:a:widgetd:widgetd:1.5:*:*:*:*:*:*:*\n"
+       "cpe:2.3:a:gadgetd:gadgetd:4.2:*:*:*:*:*:*:*\n"
+       "cpe:2.3:a:doodad:doodad:3.0:*:*:*:*:*:*:*\n")
+month = datetime.date.today().strftime("%Y-%m")
+st, up = admin.req("POST", f"/api/v1/agencies/{agency}/uploads?month={month}&file_name=pc-01.txt", raw=inv.encode())
+check(st == 201 and up["findings"]["computed"] and up["findings"]["new"] == 2, "upload: 2 new findings", up)
+check(st == 201 and up["upload"]["report"]["hosts"] == 1 and "unresolved_rows" in up["upload"]["report"],
+      "upload report: hosts and unresolved rows", up)
+
+
+def findings():
+    st, js = admin.req("GET", f"/api/v1/agencies/{agency}/findings?limit=100")
+    return {f["cve"]: f for f in js["items"]} if st == 200 else {}
+
+
+f0 = findings()
+check(set(f0) == {"CVE-2026-0001", "CVE-2026-0002"} and all(f["state"] == "open" for f in f0.values()),
+      "findings after the upload", f0)
+if "CVE-2026-0001" in f0:
+    st, src = admin.req("GET", f"/api/v1/findings/{f0['CVE-2026-0001']['id']}/sources")
+    check(st == 200 and src["detail"] and src["detail"]["sources"][0]["source"] == "nvd" and
+          src["detail"]["sources"][0]["verdict"] == "affected" and src["detail"]["why"]["record"] == "CVE-2026-0001"
+          and src["detail"]["why"]["version_end"] == "2.0", "finding sources stored with the finding", src)
+
+# index v2 by another process: a new CVE for doodad, gadgetd's range corrected to < 4.0
+os.makedirs(os.path.join(DATA, "sync"), exist_ok=True)
+with open(os.path.join(DATA, "sync", "nvd-changed.txt"), "w") as f:
+    f.write("CVE-2026-0002\nCVE-2026-0003\n")
+v2 = os.path.join(DATA, "v2.json")
+feed(v2, [record("CVE-2026-0002", "2026-02-01T00:00:00.000", "gadgetd", "4.0"),
+          record("CVE-2026-0003", "2026-02-01T00:00:00.000", "doodad", "3.1", score="7.5",
+                 vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")])
+r = run("feed", "import", "nvd", v2)
+check(r.returncode == 0, "feed import v2", r.stderr)
+
+deadline = time.time() + 30
+f1 = {}
+while time.time() < deadline:
+    f1 = findings()
+    if "CVE-2026-0003" in f1 and f1.get("CVE-2026-0002", {}).get("state") == "fixed":
+        break
+    time.sleep(0.3)
+today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d")
+check("CVE-2026-0003" in f1 and f1["CVE-2026-0003"]["state"] == "open" and
+      f1["CVE-2026-0003"]["notice_date"] == today, "poll: new CVE -> open finding noticed today", f1)
+check(f1.get("CVE-2026-0002", {}).get("state") == "fixed" and f1["CVE-2026-0002"]["fixed_confirmed"],
+      "poll: corrected range -> fixed", f1)
+check(f1.get("CVE-2026-0001", {}).get("state") == "open", "poll: unchanged CVE stays open", f1)
+check(not os.path.exists(os.path.join(DATA, "sync", "nvd-changed.txt")), "nvd-changed.txt taken by the server")
+check(any("index reloaded" in l and "2 changed CVE ids" in l for l in errlog), "reload logged", "".join(errlog))
+if "CVE-2026-0003" in f1:
+    st, src = admin.req("GET", f"/api/v1/findings/{f1['CVE-2026-0003']['id']}/sources")
+    check(st == 200 and src["detail"]["why"]["record"] == "CVE-2026-0003", "re-matched finding has sources", src)
+
+# the endpoint: officers may not, an unchanged index is a no-op, force re-matches
+r = run("user", "add", "--login", "officer", "--role", "agency_officer", "--org", "TPE-RM", "--email",
+        "o@example.gov.tw", stdin="officer-pass-1\n")
+check(r.returncode == 0, "officer added", r.stderr)
+off = Client()
+off.login("officer", "officer-pass-1")
+st, js = off.req("POST", "/api/v1/admin/feeds/reload")
+check(st == 403, "officer may not reload", js)
+st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
+check(st == 200 and js["reloaded"] is False and js["rematched"] is False, "unchanged index: no reload", js)
+st, js = admin.req("POST", "/api/v1/admin/feeds/reload?force=1")
+check(st == 200 and js["reloaded"] and js["rematched"] and js["agencies"] == 1 and js["items"] == 3 and
+      js["findings"]["new"] == 0 and js["findings"]["seen"] == 2 and js["findings"]["fixed"] == 0,
+      "forced reload: the snapshot re-matched, nothing new", js)
+f2 = findings()
+check({k: v["state"] for k, v in f2.items()} == {k: v["state"] for k, v in f1.items()}, "forced re-match is stable",
+      f2)
+
+proc.terminate()
+proc.wait(timeout=20)
+print(f"{passed} passed, {failures} failed")
+sys.exit(1 if failures else 0)
