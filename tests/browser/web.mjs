@@ -200,6 +200,10 @@ try {
   const rejLine = (await page.locator("#rejected-table tbody tr th").first().textContent()).trim();
   check(rejLine === String(EXP.upload_rejected_line), "rejected row has its line number", rejLine);
   check((await page.locator("#unresolved-table tbody tr").count()) >= 1, "unresolved reasons listed");
+  const urows = await page.locator("#unresolved-rows-table tbody tr").count();
+  check(urows >= 1, "unresolved records listed with their line", urows);
+  const firstLine = (await page.locator("#unresolved-rows-table tbody tr th").first().textContent()).trim();
+  check(/^[0-9,]+$/.test(firstLine), "an unresolved record has its line number", firstLine);
   check((await page.textContent("#upload-report .msg")).includes(`${EXP.upload_records} 筆紀錄`), "report counts",
         await page.textContent("#upload-report .msg"));
   await shot("10-upload-report");

@@ -157,7 +157,9 @@
   /* ------------------------------------------------------------ tables and CSV */
 
   /* cols: [{label, num, cell(row) -> node|string, csv(row) -> value}] */
-  function table(id, caption, cols, rows, total) {
+  /* shown: render only the first `shown` rows (a long list stays readable); the CSV
+   * export always has them all. */
+  function table(id, caption, cols, rows, total, shown) {
     var thead = h("thead", {}, h("tr", {}, cols.map(function (c) {
       return h("th", { scope: "col", "class": c.num ? "num" : null, title: c.title || null }, c.label);
     })));
@@ -169,7 +171,7 @@
         return td;
       }));
     }
-    var body = h("tbody", {}, rows.map(function (r) { return tr(r); }));
+    var body = h("tbody", {}, (shown && rows.length > shown ? rows.slice(0, shown) : rows).map(function (r) { return tr(r); }));
     if (total) body.appendChild(tr(total, "total"));
     var tbl = h("table", { id: id }, [h("caption", { text: caption }), thead, body]);
     var btn = h("button", { type: "button", "class": "secondary noprint", "data-export": id,
@@ -507,9 +509,23 @@
                 d.findings && d.findings.computed ? d.findings["new"] : "–"), true),
       h("p", { "class": "note", text: t("up.enc", rep.encoding || "–", rep.format || "–") })];
     nodes.push(h("h3", { text: t("up.unresolved") }));
-    nodes.push(unresolved.length ? table("unresolved-table", t("up.unresolved"), [
+    var urows = rep.unresolved_rows || [];
+    nodes.push(urows.length ? table("unresolved-rows-table", t("up.unresolved"), [
+      { label: t("up.col.line"), num: true, cell: function (x) { return num(x.line); } },
+      { label: t("up.col.name"), cell: function (x) { return [x.name, x.version].filter(Boolean).join(" "); } },
+      { label: t("up.col.vendor"), cell: function (x) { return x.vendor || "–"; } },
       { label: t("up.col.reason"), cell: function (x) { return x.reason; } },
-      { label: t("up.col.count"), num: true, cell: function (x) { return num(x.count); } }], unresolved) : h("p", { text: t("common.none") }));
+      { label: t("up.col.cands"), cell: function (x) {
+          return (x.candidates || []).map(function (c) { return c.cpe + " (" + c.score.toFixed(2) + ")"; }).join("; ") || "–";
+        } }], urows, null, 50) : h("p", { text: t("common.none") }));
+    if (urows.length > 50)
+      nodes.push(h("p", { "class": "note", text: t("up.shown", 50, urows.length) }));
+    if (rep.unresolved_rows_omitted)
+      nodes.push(h("p", { "class": "note", text: t("up.omitted", rep.unresolved_rows_omitted) }));
+    if (unresolved.length)
+      nodes.push(table("unresolved-table", t("up.unresolved.reasons"), [
+        { label: t("up.col.reason"), cell: function (x) { return x.reason; } },
+        { label: t("up.col.count"), num: true, cell: function (x) { return num(x.count); } }], unresolved));
     nodes.push(h("h3", { text: t("up.rejected") }));
     var rows = rep.rejected_rows || [];
     nodes.push(rows.length ? table("rejected-table", t("up.rejected"), [
