@@ -189,6 +189,7 @@ int lf_server_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     int rc;
     if ((rc = lf_api_auth_routes(s, h, err)) || (rc = lf_api_orgs_routes(s, h, err)) ||
+        (rc = lf_api_users_routes(s, h, err)) ||
         (rc = lf_api_uploads_routes(s, h, err)) || (rc = lf_api_findings_routes(s, h, err)) ||
         (rc = lf_api_overview_routes(s, h, err)) || (rc = web_routes(s, h, err)) ||
         /* feed reload and re-match, finding sources (rematch.c) */
@@ -201,7 +202,6 @@ int lf_server_routes(lf_server *s, lf_http *h, lf_err *err)
     if ((rc = lf_api_taxii_routes(s, h, err)))
         return rc;
     /* ISAC dispatch: approvals, per-group blocklists, fetch log, counters (api_isac.c) */
-    int lf_api_isac_routes(lf_server *srv, lf_http *http, lf_err *e);
     if ((rc = lf_api_isac_routes(s, h, err)))
         return rc;
     return LF_OK;

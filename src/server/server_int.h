@@ -100,6 +100,8 @@ bool lf_server_is_month(const char *s);    /* "YYYY-MM" */
 /* Route registration of each resource module. */
 int lf_api_auth_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_orgs_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_users_routes(lf_server *s, lf_http *h, lf_err *err);
+int lf_api_isac_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_findings_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_overview_routes(lf_server *s, lf_http *h, lf_err *err);

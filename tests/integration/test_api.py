@@ -253,6 +253,44 @@ check(st == 403, "token may not transition", js)
 bad = Client(token="lft_" + "0" * 64)
 check(bad.req("GET", "/api/v1/me")[0] == 401, "unknown token -> 401")
 
+# ---- accounts and tokens over the API (api_users.c)
+st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "display_name": "人事處 資安窗口",
+                       "email": "hr2@example.gov.tw", "role": "agency_officer", "password": "long-enough-pass"})
+check(st == 201 and js["role"] == "agency_officer" and js["org_id"] == hr and js["has_password"],
+      "a county officer creates an agency officer in its agency", js)
+new_id = js.get("id")
+st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.boss", "email": "b@example.gov.tw",
+                       "role": "national_admin", "password": "long-enough-pass"})
+check(st == 403, "nobody grants a role stronger than their own", js)
+st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.short", "email": "s@example.gov.tw",
+                       "role": "read_only", "password": "short"})
+check(st == 422, "a short password is refused", js)
+st, js, _ = agency.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "email": "x@example.gov.tw",
+                       "role": "read_only", "password": "long-enough-pass"})
+check(st == 409, "a login already taken -> 409", js)
+officer2 = Client()
+st, js, _ = officer2.login("hr.officer2", "long-enough-pass")
+check(st == 200 and js["role"] == "agency_officer", "the new account logs in", js)
+st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/users")
+check(st == 200 and "hr.officer2" in [u["login"] for u in js["items"]], "the agency lists its accounts", js)
+st, js, _ = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": True})
+check(st == 200 and js["disabled"], "a county officer disables the account", js)
+check(officer2.req("GET", "/api/v1/me")[0] == 401, "a disabled account's session ends")
+check(Client().login("hr.officer2", "long-enough-pass")[0] == 403, "a disabled account cannot log in (403)")
+st, js, _ = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": False})
+st, js, _ = county.req("POST", f"/api/v1/users/{new_id}/password", {"password": "another-long-pass"})
+check(st == 204, "a password reset by the county", js)
+check(Client().login("hr.officer2", "another-long-pass")[0] == 200, "the new password works")
+st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
+tok = [t for t in js.get("items", []) if t["name"] == "nightly-agent"]
+check(st == 200 and tok and "secret" not in tok[0], "tokens are listed without their secrets", js)
+st, js, _ = agency.req("DELETE", f"/api/v1/orgs/{hr}/tokens/{tok[0]['id'] if tok else 0}")
+check(st == 204, "the agency revokes its token", js)
+st, js, _ = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
+check(st == 401, "a revoked token uploads nothing", js)
+st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
+check(any(t["revoked"] for t in js.get("items", []) if t["name"] == "nightly-agent"), "the revoked token stays listed", js)
+
 # ---- scope table: (client, method, path, body) -> status
 st, js, _ = admin.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-11", raw=body, ctype="text/csv")
 check(st == 201, "admin uploads for KHH-EDU", js)
@@ -287,6 +325,13 @@ T = [
     (f"/api/v1/orgs/{khh}/agencies", "POST", {"code": "KHH-X", "name_zh": "x", "name_en": "x", "level": "C"}, None, 403, 403, 403),
     (f"/api/v1/orgs/{tpe}/agencies", "POST", {"code": "TPE-Y", "name_zh": "y", "name_en": "y", "level": "C"}, None, 201, 403, 403),
     (f"/api/v1/orgs/{hr}/tokens", "POST", {"name": "t"}, 201, 201, 201, 403),
+    (f"/api/v1/orgs/{hr}/tokens", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/orgs/{edu}/tokens", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/orgs/{hr}/users", "GET", None, 200, 200, 200, 200),
+    (f"/api/v1/orgs/{edu}/users", "GET", None, 200, 403, 403, 200),
+    (f"/api/v1/orgs/{edu}/users", "POST", {"login": "edu.x", "email": "e@example.gov.tw", "role": "read_only",
+                                           "password": "long-enough-pass"}, None, 403, 403, 403),
+    (f"/api/v1/orgs/{edu}/tokens/1", "DELETE", None, None, 403, 403, 403),
 ]
 # the dashboard's six endpoints (docs/api.md "Dashboard"): in scope 200, outside 403, unknown 404
 hr_host = admin.req("GET", f"/api/v1/agencies/{hr}/hosts")[1]["items"][0]["id"]
