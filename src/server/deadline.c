@@ -95,9 +95,12 @@ bool lf_deadline_due(const lf_deadline_policy *p, const char *notice, double cvs
         return false;
     int s10 = cvss < 0 ? -1 : (int)(cvss * 10 + 0.5);
     if ((kev && p->kev_is_critical) || (s10 >= 0 && s10 >= p->critical_cvss10)) {
-        long due = days_from_civil(y, m, d) + p->critical_days, kd;
-        if (kev && kev_due && lf_date_parse(kev_due, &kd) && kd < due)
-            due = kd;     /* CISA's due date when it is earlier */
+        long nd = days_from_civil(y, m, d), due = nd + p->critical_days, kd;
+        /* CISA's due date when it is earlier, but never before the notice: a CVE listed
+         * in KEV years ago that reaches an agency today is due in critical_days, not
+         * overdue on the day it is noticed */
+        if (kev && kev_due && lf_date_parse(kev_due, &kd) && kd < due && kd >= nd)
+            due = kd;
         lf_date_format(due, out);
         return true;
     }

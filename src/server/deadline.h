@@ -25,8 +25,10 @@ typedef struct lf_deadline_policy {
 
 void lf_deadline_defaults(lf_deadline_policy *p);
 
-/* Due date of a finding noticed on `notice`; cvss < 0 = no score. Returns false (and out
- * "") when no deadline applies or a date is malformed. out needs 11 bytes. */
+/* Due date of a finding noticed on `notice`; cvss < 0 = no score. Critical or KEV:
+ * notice + critical_days, or the KEV due date when that is earlier but not before the
+ * notice (an old KEV entry gives no deadline in the past). Returns false (and out "")
+ * when no deadline applies or a date is malformed. out needs 11 bytes. */
 bool lf_deadline_due(const lf_deadline_policy *p, const char *notice, double cvss, bool kev, const char *kev_due,
                      char out[11]);
 

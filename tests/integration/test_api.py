@@ -187,7 +187,9 @@ def _want_due(f):
     if f["kev"] or (f["cvss"] is not None and f["cvss"] >= 9.0):
         d = _today + _dt.timedelta(days=6)
         if f["kev"] and f["kev_due"]:
-            d = min(d, _dt.date.fromisoformat(f["kev_due"]))
+            k = _dt.date.fromisoformat(f["kev_due"])
+            if _today <= k < d:   # CISA's earlier date, never one before the notice
+                d = k
         return d.isoformat()
     if f["cvss"] is not None and f["cvss"] >= 7.0:
         y, m = (_today.year + (_today.month // 12), _today.month % 12 + 1)

@@ -28,6 +28,12 @@ static void test_deadlines(void **state)
     assert_string_equal(out, "2026-12-07");
     assert_true(lf_deadline_due(&p, "2026-12-01", 5.0, true, "2026-12-03", out));
     assert_string_equal(out, "2026-12-03");
+    /* an entry CISA listed years ago: never a deadline before the notice itself */
+    assert_true(lf_deadline_due(&p, "2026-12-01", 8.8, true, "2022-09-15", out));
+    assert_string_equal(out, "2026-12-07");
+    /* due on the notice day itself is kept (CISA's date is today) */
+    assert_true(lf_deadline_due(&p, "2026-12-01", 8.8, true, "2026-12-01", out));
+    assert_string_equal(out, "2026-12-01");
     /* high: one calendar month, clamped at month end, leap years */
     assert_true(lf_deadline_due(&p, "2026-11-15", 7.5, false, NULL, out));
     assert_string_equal(out, "2026-12-15");
