@@ -191,6 +191,11 @@ check(f1.get("CVE-2026-0002", {}).get("state") == "fixed" and f1["CVE-2026-0002"
       "poll: corrected range -> fixed", f1)
 check(f1.get("CVE-2026-0001", {}).get("state") == "open", "poll: unchanged CVE stays open", f1)
 check(not os.path.exists(os.path.join(DATA, "sync", "nvd-changed.txt")), "nvd-changed.txt taken by the server")
+# the line is written once the re-match ends, which can be just after the findings show
+for _ in range(50):
+    if any("index reloaded" in l and "2 changed CVE ids" in l for l in errlog):
+        break
+    time.sleep(0.1)
 check(any("index reloaded" in l and "2 changed CVE ids" in l for l in errlog), "reload logged", "".join(errlog))
 if "CVE-2026-0003" in f1:
     st, src = admin.req("GET", f"/api/v1/findings/{f1['CVE-2026-0003']['id']}/sources")

@@ -286,6 +286,8 @@ with tempfile.TemporaryDirectory() as d:
         for name in sorted(os.listdir(os.path.join(SHARED, "csaf")))[:4]:
             if name.endswith(".json"):
                 docs.append((name, open(os.path.join(SHARED, "csaf", name), "rb").read()))
+    # a statement with a vulnerability, so the import into the index is seen without shared data
+    docs.append(("lf-test-2023-0286.json", open(os.path.join(FX, "csaf", "vendor-statement.json"), "rb").read()))
     docs.append(("ex-2024-0001.json", open(os.path.join(FX, "sync", "csaf-min.json"), "rb").read()))
     rows = []
     for i, (name, body) in enumerate(docs):
