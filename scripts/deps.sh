@@ -9,6 +9,8 @@ if [ "${1:-build}" = "test" ]; then
   # the web dashboard's browser test: Debian's chromium (never a downloaded build), CJK
   # fonts for readable screenshots, and node + npm for playwright-core when node is missing
   PKGS="$PKGS chromium fonts-noto-cjk"
+  # the real nft checks the nftables blocklist lianfang writes (nft -c, nothing applied)
+  PKGS="$PKGS nftables"
   command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
   command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
