@@ -468,6 +468,17 @@ static int h_read(taxii_ctx *x, const char *oid, int view)
         }
     }
     page_end(b, h, n, more);
+    /* intelligence received, per organisation and year (GET /api/v1/isac/counters): the
+     * objects a reader of an organisation took (the page, not the manifest) */
+    if (view == VIEW_OBJECTS && n && x->who.c.org_id) {
+        time_t now = lf_store_now(x->s->store) + 8 * 3600;   /* the year in Taiwan */
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        lf_err cerr;
+        lf_err_clear(&cerr);
+        if (lf_store_isac_count_add(x->s->store, x->who.c.org_id, tm.tm_year + 1900, LF_ISAC_RECEIVED, n, &cerr))
+            lf_server_logf(x->s, "isac: received counter not updated: %s", cerr.msg);   /* never fails a read */
+    }
     return LF_OK;
 }
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 
 BIN = sys.argv[1]
@@ -559,6 +560,18 @@ else:
         st, js, _ = tok_nat.req("POST", "/taxii2/trustgroup1/collections/52892447-4d7e-4f70-b94d-d7f22742ff63/objects/",
                                 {"objects": [ind("ref")]})
         check(st == 403, "reference can_write false -> 403", js)
+
+# ---- intelligence received is counted per county and year when an organisation reads
+year = time.gmtime(time.time() + 8 * 3600).tm_year
+def received(code):
+    st, js, _ = admin.req("GET", f"/api/v1/isac/counters?year={year}", accept=None)
+    return {r.get("code"): r for r in (js or {}).get("items", [])}.get(code, {}).get("received", 0)
+before = received("TW-KHH")
+st, js, _ = officer_k.req("GET", f"/taxii2/isac/collections/{SHARED_C}/objects/")
+n_read = len((js or {}).get("objects", []))
+check(st == 200 and n_read > 0, "a KHH officer reads the shared collection", js)
+check(received("TW-KHH") == before + n_read, "objects read over TAXII count as received by the county",
+      (before, n_read, received("TW-KHH")))
 
 proc.terminate()
 proc.wait(timeout=20)
