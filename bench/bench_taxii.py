@@ -7,7 +7,9 @@ with one agency, an API token and a group collection; then
           >= 10,000 objects/s;
   read:   page through every object with limit=--page (default version selection and the
           TLP view), objects returned per second; target >= 50,000 objects/s.
-Each figure is printed with its ratio to the target. Standard library only.
+Each figure is printed with its ratio to the target, then the server's side of both (the
+request durations of /metrics: time per request, objects per second of handler time).
+Standard library only.
 
 usage: bench_taxii.py BUILD_DIR [--objects 100000] [--batch 1000] [--clients 4] [--page 1000]"""
 import argparse
@@ -104,6 +106,36 @@ try:
                 bad.append((st, t[:300]))
         c.close()
 
+    def server_times():
+        """(method, route) -> (seconds, requests) of the TAXII routes, from /metrics: the server's
+        own time per request (headers in to response sent), without the client."""
+        st, t, _ = req("GET", "/metrics", h=H)
+        out = {}
+        for m in re.finditer(r'^lianfang_http_request_duration_seconds_(sum|count)\{method="(\w+)",'
+                             r'route="(/taxii2/[^"]*)"\} (\S+)$', t.decode(), re.M):
+            k = (m.group(2), m.group(3))
+            v = out.setdefault(k, [0.0, 0.0])
+            v[0 if m.group(1) == "sum" else 1] = float(m.group(4))
+        return out
+
+    def server_delta(before, after, method):
+        sec = sum(v[0] for k, v in after.items() if k[0] == method) - \
+            sum(v[0] for k, v in before.items() if k[0] == method)
+        n = sum(v[1] for k, v in after.items() if k[0] == method) - \
+            sum(v[1] for k, v in before.items() if k[0] == method)
+        return sec, n
+
+    def settled(before, method, n):
+        """/metrics once it counts all n requests: a request is counted just after its
+        response goes out, so the last one may lag the client by a moment."""
+        for _ in range(100):
+            now = server_times()
+            if server_delta(before, now, method)[1] >= n:
+                break
+            time.sleep(0.02)
+        return now
+
+    m0 = server_times()
     t0 = time.perf_counter()
     ths = [threading.Thread(target=poster) for _ in range(args.clients)]
     for th in ths:
@@ -112,11 +144,13 @@ try:
         th.join()
     ingest = time.perf_counter() - t0
     assert not bad, bad[:2]
+    m1 = settled(m0, "POST", nb)
 
     t0 = time.perf_counter()
     c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
-    got, nxt = 0, None
+    got, nxt, pages = 0, None, 0
     while True:
+        pages += 1
         q = f"?limit={args.page}" + (f"&next={nxt}" if nxt else "")
         st, t, _ = req("GET", path + q, h=TH, conn=c)
         js = json.loads(t)
@@ -126,6 +160,9 @@ try:
         nxt = js["next"]
     read = time.perf_counter() - t0
     assert got == total, (got, total)
+    m2 = settled(m1, "GET", pages)
+    ing_s, ing_n = server_delta(m0, m1, "POST")
+    rd_s, rd_n = server_delta(m1, m2, "GET")
     proc.terminate()
     proc.wait(timeout=30)
     ir, rr = total / ingest, total / read
@@ -133,6 +170,14 @@ try:
           f"{ir:,.0f} objects/s (target 10,000: x{ir / 10000:.2f})")
     print(f"taxii read:   {total} objects in pages of {args.page}: {read:.2f} s, {rr:,.0f} objects/s "
           f"(target 50,000: x{rr / 50000:.2f})")
+    # server side: the handlers' own time (summed over concurrent requests), so the rate one
+    # server thread sustains, and the mean time per request
+    if ing_n and rd_n and ing_s > 0 and rd_s > 0:
+        print(f"taxii server: ingest {ing_n:.0f} requests, {ing_s:.2f} s summed, {ing_s / ing_n * 1000:.1f} ms each, "
+              f"{total / ing_s:,.0f} objects per server-second; read {rd_n:.0f} requests, {rd_s:.2f} s summed, "
+              f"{rd_s / rd_n * 1000:.1f} ms each, {total / rd_s:,.0f} objects per server-second")
+    else:
+        print("taxii server: no request durations in /metrics", file=sys.stderr)
 finally:
     if proc and proc.poll() is None:
         proc.kill()

@@ -9,10 +9,17 @@ upload of a month creates every finding; the second replaces the snapshot and re
 them (the steady state of monthly uploads); both are printed with their ratio to target.
 
 usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
-       [--runs 2] [--perf]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)"""
+       [--runs 2] [--perf] [--real DIR]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)
+
+--real DIR: instead of the synthetic inventory, the real exports of DIR (shared/data/inventories:
+the Windows Uninstall-key CSVs and the Linux package lists) replicated, each copy under new host
+names, to ITEMS rows of one agency CSV (host, os, name, version, publisher; VOCAB_JSON is then
+ignored). Its findings per item are what agencies really see, against an index of real records."""
 import argparse
+import csv
 import datetime
 import http.client
+import io
 import json
 import os
 import re
@@ -31,18 +38,71 @@ ap.add_argument("--items", type=int, default=100000)
 ap.add_argument("--hosts", type=int, default=1000)
 ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during the first upload")
+ap.add_argument("--real", help="replicate the real inventories of this directory instead")
 a = ap.parse_args()
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 3.0
 
+
+
+def real_inventory(d, items):
+    """(CSV bytes, rows, hosts): the real exports as (os, name, version, vendor) rows per
+    source host, copied under new host names until ITEMS rows."""
+    srcs = []
+    win = os.path.join(d, "windows")
+    for f in sorted(os.listdir(win)) if os.path.isdir(win) else []:
+        with open(os.path.join(win, f), encoding="utf-8-sig", errors="replace", newline="") as fh:
+            rd = csv.DictReader(fh)
+            rs = [("Windows 10", r.get("DisplayName") or "", r.get("DisplayVersion") or "", r.get("Publisher") or "")
+                  for r in rd]
+        srcs.append([r for r in rs if r[1].strip()])
+    lin = os.path.join(d, "linux")
+    for f in sorted(os.listdir(lin)) if os.path.isdir(lin) else []:
+        rs = []
+        osname = "Ubuntu" if "ubuntu" in f else "Red Hat Enterprise Linux 8" if "rhel" in f else "Debian"
+        for line in open(os.path.join(lin, f), encoding="utf-8", errors="replace"):
+            if f.endswith(".manifest"):
+                p = line.rstrip("\n").split("\t")
+                if len(p) == 2:
+                    rs.append((osname, p[0].split(":")[0], p[1], ""))
+            elif "dpkg" in f:
+                p = line.split()
+                if len(p) >= 3 and p[0] == "ii":
+                    rs.append((osname, p[1].split(":")[0], p[2], ""))
+            elif "rpm-qa" in f:
+                m = re.match(r"(\S+)-([^-\s]+)-([^-\s]+)\.(\w+)\s", line)
+                if m:
+                    rs.append((osname, m.group(1), m.group(2) + "-" + m.group(3), ""))
+        if rs:
+            srcs.append(rs)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["hostname", "os", "name", "version", "publisher"])
+    rows = hosts = 0
+    while rows < items:
+        for rs in srcs:
+            if rows >= items:
+                break
+            hosts += 1
+            for r in rs[:items - rows]:
+                w.writerow([f"real-{hosts:05d}", *r])
+            rows += min(len(rs), items - rows)
+    return out.getvalue().encode(), rows, hosts
+
+
 data = tempfile.mkdtemp(prefix="lf-bench-upload-")
 try:
     shutil.copy(os.path.join(a.index_dir, "vulndb.lfx"), os.path.join(data, "vulndb.lfx"))
-    inv = os.path.join(data, "inv.jsonl")
-    subprocess.run([sys.executable, os.path.join(HERE, "gen_inventory.py"), "--vocab", a.vocab, "--out", inv,
-                    "--items", str(a.items), "--hosts", str(a.hosts)], check=True, capture_output=True)
-    body = open(inv, "rb").read()
-    rows = sum(len(json.loads(l)["cpes"]) for l in body.splitlines() if l.strip())
+    if a.real:
+        body, rows, a.hosts = real_inventory(a.real, a.items)
+        fname = "inv.csv"
+    else:
+        inv = os.path.join(data, "inv.jsonl")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_inventory.py"), "--vocab", a.vocab, "--out", inv,
+                        "--items", str(a.items), "--hosts", str(a.hosts)], check=True, capture_output=True)
+        body = open(inv, "rb").read()
+        rows = sum(len(json.loads(l)["cpes"]) for l in body.splitlines() if l.strip())
+        fname = "inv.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
     env["LIANFANG_FEEDS_POLL"] = "0"
     subprocess.run([a.bin, "--data", data, "--quiet", "user", "add", "--login", "admin", "--role", "national_admin",
@@ -78,15 +138,25 @@ try:
     month = datetime.date.today().strftime("%Y-%m")
     print(f"inventory: {rows} items over {a.hosts} hosts, {len(body) / 1e6:.1f} MB; index "
           f"{os.path.getsize(os.path.join(data, 'vulndb.lfx')) / 1e6:.0f} MB")
+    def cpu():
+        """the server's user + system CPU seconds (the steadier figure on a shared machine)"""
+        try:
+            f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+            return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return float("nan")
+
     for i in range(a.runs):
         perf = None
         if a.perf and i == 0:
             perf = subprocess.Popen(["perf", "record", "-g", "-o", "/tmp/perf-upload.data",
                                      "-p", str(p.pid)], stderr=subprocess.DEVNULL)
             time.sleep(0.5)
+        c0 = cpu()
         t0 = time.monotonic()
-        st, js, _ = req("POST", f"/api/v1/agencies/{ag['id']}/uploads?month={month}&file_name=inv.jsonl", raw=body)
+        st, js, _ = req("POST", f"/api/v1/agencies/{ag['id']}/uploads?month={month}&file_name={fname}", raw=body)
         dt = time.monotonic() - t0
+        dc = cpu() - c0
         if perf:
             perf.send_signal(2)
             perf.wait()
@@ -95,7 +165,7 @@ try:
             sys.exit(1)
         fd = js["findings"]
         print(f"upload {i + 1} ({'first of the month' if i == 0 else 'replacing the snapshot'}): {dt:.2f} s "
-              f"= {rows / dt:,.0f} rows/s; hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
+              f"= {rows / dt:,.0f} rows/s (server CPU {dc:.2f} s); hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
               f"not affected {fd['suppressed_not_affected']}; ratio to the 3 s target {dt / TARGET:.2f}")
     p.terminate()
     p.wait(timeout=60)

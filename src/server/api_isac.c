@@ -13,8 +13,9 @@
  * TAXII read). TLP:AMBER goes only to the collection's own group and AMBER+STRICT to
  * none (it stays with the reporting organisation); TLP:RED may be approved, but each
  * fetch sees it only when the fetching agency reported it or is a named recipient.
- * Lists are built per fetch from the store (isac/dispatch.h) for the fetching agency;
- * every fetch, 200 or 304, is logged. docs/api.md lists the answers.
+ * Lists are built from the store (isac/dispatch.h) for the fetching agency, and kept in
+ * the server's list cache when it has one until the group's approvals change or a row
+ * expires; every fetch, 200 or 304, is logged. docs/api.md lists the answers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,6 +415,14 @@ static int blocklist_fetches(lf_server *s, lf_http_req *req, lf_http_resp *resp,
     return lf_buf_puts(b, "]}\n");
 }
 
+/* The server's list cache (isac/dispatch.h); NULL: each fetch builds its list. The
+ * server owns none yet: it needs a field in lf_server freed by lf_server_free (the
+ * lead's files), after which this returns it. */
+static lf_dispatch_cache *isac_cache(lf_server *s)
+{
+    return s->bl_cache;
+}
+
 /* GET /api/v1/isac/blocklists/{group}/{list}: any member of the group (devices with
  * their agency's API token). */
 static int blocklist_get(void *app, lf_http_req *req, lf_http_resp *resp)
@@ -443,12 +452,18 @@ static int blocklist_get(void *app, lf_http_req *req, lf_http_resp *resp)
     if (!member)
         return lf_http_json_error(resp, 403, "forbidden", "your organisation is not in this sharing group");
     lf_buf *b = lf_http_resp_body(resp);
+    lf_dispatch_cache *cache = isac_cache(s);
+    const lf_dispatch_list *l = NULL;
     lf_dispatch_report r;
-    int rc = lf_dispatch_build(s->store, g.id, c.org_id, lf_store_now(s->store), NULL, f, b, &r, &err);
+    int64_t now = lf_store_now(s->store);
+    int rc = cache ? lf_dispatch_cache_get(cache, s->store, g.id, c.org_id, now, f, &l, NULL, &err)
+                   : lf_dispatch_build(s->store, g.id, c.org_id, now, NULL, f, b, &r, &err);
     if (rc) {
         lf_buf_reset(b);
         return lf_server_fail(s, resp, &err);
     }
+    if (l)
+        r = l->report;
     char tag[LF_DISPATCH_VERSION_SIZE + 2];
     snprintf(tag, sizeof tag, "\"%s\"", r.version);
     bool fresh = etag_match(lf_http_req_header(req, "If-None-Match"), tag);
@@ -460,10 +475,14 @@ static int blocklist_get(void *app, lf_http_req *req, lf_http_resp *resp)
     fe.list = list;
     fe.version = r.version;
     fe.status = fresh ? 304 : 200;
-    if ((rc = lf_store_isac_fetch_log(s->store, &fe, &err))) {
-        lf_buf_reset(b);
-        return lf_server_fail(s, resp, &err);
+    if ((rc = lf_store_isac_fetch_log(s->store, &fe, &err)))
+        goto fail;
+    /* a cached list is copied only when sent */
+    if (l && !fresh && (rc = lf_buf_append(b, l->data, l->len))) {
+        lf_err_set(&err, rc, "blocklist: out of memory");
+        goto fail;
     }
+    lf_dispatch_list_put(l);
     lf_http_resp_add_header(resp, "ETag", tag);
     lf_http_resp_add_header(resp, "X-Lianfang-List-Version", r.version);
     lf_http_resp_add_header(resp, "Cache-Control", "no-cache");
@@ -475,6 +494,10 @@ static int blocklist_get(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_http_resp_set_status(resp, 200);
     lf_http_resp_set_type(resp, ctype);
     return LF_OK;
+fail:
+    lf_dispatch_list_put(l);
+    lf_buf_reset(b);
+    return lf_server_fail(s, resp, &err);
 }
 
 /* GET /api/v1/isac/counters?year=Y&org=ID: any user, organisations within their scope. */
@@ -529,12 +552,13 @@ int lf_api_isac_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_isac_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     int rc;
+    if (!s->bl_cache && (rc = lf_dispatch_cache_new(LF_DISPATCH_CACHE_DEFAULT, &s->bl_cache, err)))
+        return rc;
     if ((rc = lf_http_route(h, "POST", "/api/v1/isac/approvals", approvals_create, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/isac/approvals", approvals_list, NULL, 0, err)) ||
         (rc = lf_http_route(h, "DELETE", "/api/v1/isac/approvals/{id}", approvals_revoke, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/isac/blocklists/{group}/{list}", blocklist_get, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/isac/counters", counters_get, NULL, 0, err)))
         return rc;
-    (void)s;
     return LF_OK;
 }

@@ -144,6 +144,61 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
     return lf_buf_puts(b, "]}");
 }
 
+/* Hits of several hosts given to the store at once: each store batch is a savepoint whose
+ * journal copies every page it first touches, so a few large batches write far less than
+ * one per host (bench/bench_upload.py). Strings the hits borrow from the per-host arena
+ * (sources JSON, due dates) are copied to `keep`, which lives until the flush. */
+#define STORE_BATCH_HITS 32768
+typedef struct pend {
+    lf_store_hit *hits;
+    lf_store_fsources *srcs;
+    lf_store_not_affected *na;
+    size_t nh, nn, caph, capn;
+    lf_arena keep;
+} pend;
+
+static int pend_room(pend *p, size_t n)
+{
+    if (p->nh + n > p->caph) {
+        size_t nc = p->caph ? p->caph : 1024;
+        while (nc < p->nh + n)
+            nc *= 2;
+        lf_store_hit *h = realloc(p->hits, nc * sizeof *h);
+        if (!h)
+            return LF_ENOMEM;
+        p->hits = h;
+        lf_store_fsources *sr = realloc(p->srcs, nc * sizeof *sr);
+        if (!sr)
+            return LF_ENOMEM;
+        p->srcs = sr;
+        p->caph = nc;
+    }
+    if (p->nn + n > p->capn) {
+        size_t nc = p->capn ? p->capn : 256;
+        while (nc < p->nn + n)
+            nc *= 2;
+        lf_store_not_affected *na = realloc(p->na, nc * sizeof *na);
+        if (!na)
+            return LF_ENOMEM;
+        p->na = na;
+        p->capn = nc;
+    }
+    return LF_OK;
+}
+
+static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pend *p, lf_err *err)
+{
+    int rc = LF_OK;
+    if (p->nh && ((rc = lf_store_match_add_batch(s->store, run, p->hits, p->nh, err)) ||
+                  (rc = lf_store_finding_sources_set(s->store, agency, p->srcs, p->nh, err))))
+        return rc;
+    if (p->nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, p->na, p->nn, err)))
+        return rc;
+    p->nh = p->nn = 0;
+    lf_arena_reset(&p->keep);
+    return LF_OK;
+}
+
 int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
                             const lf_scan_groups *g, const char *today, lf_arena *a, lf_rematch_counts *c,
                             lf_err *err)
@@ -158,6 +213,9 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
     c->distribution_packages += g->distro_items;
     lf_buf sb;
     lf_buf_init(&sb, 0);
+    pend p;
+    memset(&p, 0, sizeof p);
+    lf_arena_init(&p.keep, 1 << 20);
     for (size_t i = 0; i < g->n && !rc; i++) {
         lf_arena_reset(a);
         lf_inv_host h;
@@ -172,13 +230,13 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
         c->upstream_matches_superseded += sc.superseded;
         if (!n)
             continue;
-        lf_store_hit *hits = lf_arena_alloc(a, n * sizeof *hits);
-        lf_store_fsources *srcs = lf_arena_alloc(a, n * sizeof *srcs);
-        lf_store_not_affected *na = lf_arena_alloc(a, n * sizeof *na);
-        if (!hits || !srcs || !na) {
+        if (pend_room(&p, n)) {
             rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
             break;
         }
+        lf_store_hit *hits = p.hits + p.nh;
+        lf_store_fsources *srcs = p.srcs + p.nh;
+        lf_store_not_affected *na = p.na + p.nn;
         size_t nh = 0, nn = 0;
         for (size_t k = 0; k < n && !rc; k++) {
             const lf_finding *f = &fs[k];
@@ -187,7 +245,7 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
                 rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
                 break;
             }
-            char *js = lf_arena_strdup(a, sb.data);
+            char *js = lf_arena_strdup(&p.keep, sb.data);
             if (!js) {
                 rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
                 break;
@@ -210,7 +268,7 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
             char dbuf[11];
             double score = f->has_cvss ? f->cvss->score10 / 10.0 : -1;
             if (lf_deadline_due(&s->deadline, today, score, f->kev, f->kev ? f->kev_entry.due_date : NULL, dbuf))
-                due = lf_arena_strdup(a, dbuf);
+                due = lf_arena_strdup(&p.keep, dbuf);
             double ep = f->has_epss ? f->epss : -1;
             hits[nh] = (lf_store_hit){h.name,
                                       f->vuln_id,
@@ -231,13 +289,18 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
             break;
         c->findings += nh;
         c->suppressed_not_affected += nn;
-        if (nh && ((rc = lf_store_match_add_batch(s->store, run, hits, nh, err)) ||
-                   (rc = lf_store_finding_sources_set(s->store, agency, srcs, nh, err))))
-            break;
-        if (nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, na, nn, err)))
+        p.nh += nh;
+        p.nn += nn;
+        if (p.nh >= STORE_BATCH_HITS && (rc = pend_flush(s, agency, upload_id, run, &p, err)))
             break;
     }
+    if (!rc)
+        rc = pend_flush(s, agency, upload_id, run, &p, err);
     lf_buf_clear(&sb);
+    lf_arena_clear(&p.keep);
+    free(p.hits);
+    free(p.srcs);
+    free(p.na);
     return rc;
 }
 

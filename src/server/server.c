@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "isac/dispatch.h"
 #include "server/rematch.h"
 #include "server/scheduler.h"
 #include "server/server_int.h"
@@ -105,6 +106,7 @@ void lf_server_free(lf_server *s)
     lf_vdb_close(s->vdb);
     lf_store_close(s->store);
     lf_http_static_free(s->web);
+    lf_dispatch_cache_free(s->bl_cache);
     pthread_mutex_destroy(&s->work);
     free(s);
 }

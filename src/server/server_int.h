@@ -37,6 +37,7 @@ struct lf_server {
      * map (deb-source.tsv) for distribution twins, NULL when absent */
     struct lf_rematch *rematch;
     lf_osv_srcmap *srcmap;
+    struct lf_dispatch_cache *bl_cache;   /* built blocklists (isac/dispatch.h), made by lf_api_isac_routes */
 };
 
 /* The authenticated caller of a request. A token has no role: it may read within its

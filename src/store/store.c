@@ -2220,15 +2220,25 @@ int lf_store_isac_approval_list(lf_store *s, lf_id group, bool active_only, int6
     return s->ops->isac_approval_list(s, group, active_only, now, pg, a, out, n, err);
 }
 
-int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
-                          lf_err *err)
+int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, int kind_lo, int kind_hi,
+                          lf_store_isac_bl_fn fn, void *ud, lf_err *err)
 {
     int rc = need_store(s, err);
     if (rc)
         return rc;
     NEED_OUT(fn);
     NEED(group > 0 && fetcher > 0, "blocklist: a group and the fetching organisation are required");
-    return s->ops->isac_bl_each(s, group, fetcher, now, fn, ud, err);
+    return s->ops->isac_bl_each(s, group, fetcher, now, kind_lo, kind_hi, fn, ud, err);
+}
+
+int lf_store_isac_bl_stamp(lf_store *s, lf_id group, uint64_t *changes, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(changes);
+    NEED(group > 0, "blocklist: a group is required");
+    return s->ops->isac_bl_stamp(s, group, changes, err);
 }
 
 int lf_store_isac_fetch_log(lf_store *s, const lf_store_isac_fetch *in, lf_err *err)

@@ -985,11 +985,16 @@ typedef struct lf_store_isac_bl_row {
     int64_t expires;
 } lf_store_isac_bl_row;
 typedef int (*lf_store_isac_bl_fn)(void *ud, const lf_store_isac_bl_row *r);
-/* Rows of group's approvals with expires > now visible to organisation fetcher under
- * the TLP view (fetcher is assumed a member of the group: the caller checks), in
- * no particular order (the generator sorts). */
-int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
-                          lf_err *err);
+/* Rows of kinds kind_lo..kind_hi of group's approvals with expires > now visible to
+ * organisation fetcher under the TLP view (fetcher is assumed a member of the group: the
+ * caller checks), by kind then value (the generator sorts anyway). Read from the list
+ * rows kept at approval and revocation (schema 8): only the kinds asked for are read. */
+int lf_store_isac_bl_each(lf_store *s, lf_id group, lf_id fetcher, int64_t now, int kind_lo, int kind_hi,
+                          lf_store_isac_bl_fn fn, void *ud, lf_err *err);
+/* The group's change counter: it moves whenever an approval of the group is written,
+ * revoked or deleted (0: never approved). Read it before the rows: a list built after
+ * reading it is current for that value until the earliest expiry among its rows. */
+int lf_store_isac_bl_stamp(lf_store *s, lf_id group, uint64_t *changes, lf_err *err);
 
 /* A blocklist fetch (every one is logged). */
 typedef struct lf_store_isac_fetch {

@@ -207,8 +207,9 @@ typedef struct lf_store_ops {
     int (*isac_revoke)(lf_store *s, lf_id id, const char *by, lf_err *err);
     int (*isac_approval_list)(lf_store *s, lf_id group, bool active_only, int64_t now, lf_store_page *pg,
                               lf_arena *a, lf_store_isac_approval **out, size_t *n, lf_err *err);
-    int (*isac_bl_each)(lf_store *s, lf_id group, lf_id fetcher, int64_t now, lf_store_isac_bl_fn fn, void *ud,
-                        lf_err *err);
+    int (*isac_bl_each)(lf_store *s, lf_id group, lf_id fetcher, int64_t now, int kind_lo, int kind_hi,
+                        lf_store_isac_bl_fn fn, void *ud, lf_err *err);
+    int (*isac_bl_stamp)(lf_store *s, lf_id group, uint64_t *changes, lf_err *err);
     int (*isac_fetch_log)(lf_store *s, const lf_store_isac_fetch *in, lf_err *err);
     int (*isac_fetch_latest)(lf_store *s, lf_id group, lf_id scope, lf_arena *a, lf_store_isac_fetch **out,
                              size_t *n, lf_err *err);

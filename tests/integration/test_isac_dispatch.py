@@ -270,6 +270,20 @@ check(st == 200 and js["active"] is False and js["revoked_by"] == "analyst", "an
 check(analyst.req("DELETE", f"/api/v1/isac/approvals/{ap_url}")[0] == 409, "second revoke -> 409")
 st, url2, _, _ = fetch(tok["TPE-C"], "url.txt")
 check(st == 200 and url2 == "", "revoked indicator leaves the list", url2)
+# a list served again (from the server's list cache when it has one) is the same list;
+# re-approval, like approval and revocation above, changes it at once
+st, url3, etag3, _ = fetch(tok["TPE-C"], "url.txt")
+check(st == 200 and url3 == url2, "repeated fetch: the same list", url3)
+st, js, _, _ = analyst.req("POST", "/api/v1/isac/approvals", {"indicators": [sid["url"]], "group": "north",
+                                                               "expires": DAY})
+check(st == 201, "re-approval of the revoked indicator", js)
+st, url4, etag4, _ = fetch(tok["TPE-C"], "url.txt", etag3)
+check(st == 200 and url4.strip() == "bad.example.org/x" and etag4 != etag3,
+      "re-approved indicator is back in the list with a new version", (st, url4, etag3, etag4))
+st, _, _, _ = fetch(tok["TPE-C"], "url.txt", etag4)
+check(st == 304, "and the new version is current", st)
+st, js, _, _ = analyst.req("DELETE", f"/api/v1/isac/approvals/{ap_url}")
+check(st == 200, "revoked again", js)
 st, js, _, _ = analyst.req("GET", "/api/v1/isac/approvals?group=north&active=1")
 active = {a["indicator"] for a in (js or {}).get("items", [])}
 check(st == 200 and active == {sid["both"], sid["red"], sid["amber"]}, "active approvals", js)
@@ -285,7 +299,8 @@ a_ip = log.get(("TPE-A", "ip.txt"), {})
 check(a_ip.get("status") == 200 and a_ip.get("fetches") == 3 and a_ip.get("version") == ver_a and
       a_ip.get("via") == "token", "latest fetch of TPE-A ip.txt: version, count, status", a_ip)
 check({"TPE-A", "TPE-B", "TPE-C"} == {k[0] for k in log}, "every fetching agency listed, KHH-A's 403 not", log)
-check(log.get(("TPE-C", "url.txt"), {}).get("fetches") == 2, "TPE-C fetched url.txt twice", log)
+check(log.get(("TPE-C", "url.txt"), {}).get("fetches") == 5 and log.get(("TPE-C", "url.txt"), {}).get("status") == 304,
+      "TPE-C fetched url.txt five times, the last a 304", log)
 check(tok["TPE-A"].req("GET", "/api/v1/isac/blocklists/north/fetches")[0] == 403, "a device may not read the log")
 st, js, _, _ = analyst_k.req("GET", "/api/v1/isac/blocklists/north/fetches")
 check(st == 200 and js["items"] == [], "another region's analyst sees none of these agencies", js)
