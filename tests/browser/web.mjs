@@ -92,6 +92,11 @@ try {
   const nrows = await page.locator("#overview-table tbody tr:not(.total)").count();
   check(nrows === EXP.regions, "one row per region", nrows);
   await allLabelled("overview");
+  // intelligence shared per county this year (ISAC counters): 22 counties, below 20 highlighted
+  const irows = await page.locator("#isac-table tbody tr").count();
+  check(irows === 22, "ISAC counters: one row per county", irows);
+  const lowShared = await page.locator("#isac-table tbody td.over").count();
+  check(lowShared === 22, "no county has shared 20 items yet: every row highlighted", lowShared);
   await shot("02-overview-national");
   await page.click(`#overview-table a:text-is("${EXP.region_zh}")`);
   await page.waitForFunction((n) => (document.querySelector("h1") || { textContent: "" }).textContent.includes(n), EXP.region_zh);

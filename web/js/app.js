@@ -262,9 +262,26 @@
       { label: t("ov.col.flagged"), num: true, cell: function (r) { return num(r.flagged); } }];
   }
 
+  /* Intelligence shared and received per county this year (ISAC): the programme asks
+   * 20 to 100 shared items a year per county, so a county below 20 is highlighted. */
+  var ISAC_SHARED_MIN = 20;
+  function isacCounters(c) {
+    if (!c || !c.items || !c.items.length) return null;
+    return h("section", { id: "isac-counters" }, [
+      h("h3", { text: t("ov.isac", c.year) }),
+      table("isac-table", t("ov.isac", c.year), [
+        { label: t("ov.col.unit"), cell: function (x) { return orgName(x) || x.code; } },
+        { label: t("ov.isac.shared"), num: true, cell: function (x) { return num(x.shared); },
+          cls: function (x) { return x.shared < ISAC_SHARED_MIN ? "over" : null; } },
+        { label: t("ov.isac.received"), num: true, cell: function (x) { return num(x.received); } }], c.items),
+      h("p", { "class": "note", text: t("ov.isac.note", ISAC_SHARED_MIN) })]);
+  }
+
   function overviewPage(id) {
     id = id || S.me.org.id;
-    return api("GET", "/api/v1/overview?org=" + id).then(function (ov) {
+    var counters = api("GET", "/api/v1/isac/counters?org=" + id).catch(function () { return null; });
+    return Promise.all([api("GET", "/api/v1/overview?org=" + id), counters]).then(function (res) {
+      var ov = res[0], isac = res[1];
       var o = ov.total.org;
       S.orgs[o.id] = S.orgs[o.id] || o;
       if (o.kind === "agency") return go("#/agency/" + o.id);
@@ -280,7 +297,8 @@
           h("div", { "class": "bar noprint" }, [link("#/trends/" + o.id, t("nav.trends"), { "class": "button secondary" }),
                                                  link("#/report/" + o.id, t("nav.report"), { "class": "button secondary" })]),
           body,
-          h("p", { "class": "note", text: t("ov.limit.note", ov.high_cvss.toFixed(1), Math.round(ov.b_late_limit * 100)) })]);
+          h("p", { "class": "note", text: t("ov.limit.note", ov.high_cvss.toFixed(1), Math.round(ov.b_late_limit * 100)) }),
+          isacCounters(isac)].filter(Boolean));
       });
     });
   }
