@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
+
 struct lf_arena_block {
     lf_arena_block *prev;
     size_t size;
@@ -102,4 +104,19 @@ char *lf_arena_strndup(lf_arena *a, const char *s, size_t n)
 char *lf_arena_strdup(lf_arena *a, const char *s)
 {
     return lf_arena_strndup(a, s, strlen(s));
+}
+
+int lf_arena_grow(lf_arena *a, void **p, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return LF_OK;
+    size_t nc = *cap ? *cap * 2 : 8;
+    void *np = lf_arena_alloc(a, nc * elem);
+    if (!np)
+        return LF_ENOMEM;
+    if (n)
+        memcpy(np, *p, n * elem);
+    *p = np;
+    *cap = nc;
+    return LF_OK;
 }

@@ -24,6 +24,10 @@ void lf_arena_init(lf_arena *a, size_t block_size); /* 0 = 64 KiB */
 void lf_arena_clear(lf_arena *a);                   /* frees every block */
 /* Keep the first block, drop the rest, so a loop can reuse one arena cheaply. */
 void lf_arena_reset(lf_arena *a);
+/* Grow an array *p of *cap elements of elem bytes, n of them in use, so that one more
+ * fits: doubled into a new arena block (the old block is left behind; arenas free all
+ * at once). LF_OK or LF_ENOMEM. */
+int lf_arena_grow(lf_arena *a, void **p, size_t *cap, size_t n, size_t elem);
 
 void *lf_arena_alloc(lf_arena *a, size_t n);        /* 8-byte aligned; NULL on OOM */
 void *lf_arena_calloc(lf_arena *a, size_t n);

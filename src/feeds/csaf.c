@@ -116,22 +116,6 @@ static const char *fold_name(lf_arena *a, const char *s, bool *oom)
     return w ? out : NULL;
 }
 
-/* A growable array in the arena (the old block is left behind). */
-static int vgrow(lf_arena *a, void **p, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return LF_OK;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *np = lf_arena_alloc(a, nc * elem);
-    if (!np)
-        return LF_ENOMEM;
-    if (n)
-        memcpy(np, *p, n * elem);
-    *p = np;
-    *cap = nc;
-    return LF_OK;
-}
-
 /* A string-keyed hash table in the arena (open addressing, doubled when half full). */
 typedef struct hmap {
     const char **key;
@@ -249,20 +233,10 @@ typedef struct dctx {
 static void reportf(dctx *x, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reportf(dctx *x, const char *field, const char *fmt, ...)
 {
-    lf_feed_ctx *c = x->r->c;
-    if (!c)
-        return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_feed_reportv(x->r->c, x->src, x->line, x->eid, field, fmt, ap);
     va_end(ap);
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, x->src, x->line, 0, field);
-    lf_err_id(&e, x->eid);
-    lf_feed_error(c, &e);
 }
 
 /* A string member: NULL when absent or null; reported when of another type. */
@@ -579,7 +553,7 @@ typedef struct rvec {
 
 static int rpush(dctx *x, rvec *rv, const vrange *r)
 {
-    if (vgrow(x->a, (void **)&rv->v, &rv->cap, rv->n, sizeof(vrange))) {
+    if (lf_arena_grow(x->a, (void **)&rv->v, &rv->cap, rv->n, sizeof(vrange))) {
         x->oom = true;
         return LF_ENOMEM;
     }
@@ -1387,8 +1361,8 @@ static int crit_push(dctx *x, critset *cs, const lf_vcrit *c)
         return LF_OK;
     if (x->ncrit >= CSAF_MAX_CRIT)
         return LF_ELIMIT;
-    if (vgrow(x->a, (void **)&cs->v, &cs->cap, cs->n, sizeof(lf_vcrit)) ||
-        vgrow(x->a, (void **)&cs->keys, &cs->kcap, cs->n, sizeof(char *)))
+    if (lf_arena_grow(x->a, (void **)&cs->v, &cs->cap, cs->n, sizeof(lf_vcrit)) ||
+        lf_arena_grow(x->a, (void **)&cs->keys, &cs->kcap, cs->n, sizeof(char *)))
         return LF_ENOMEM;
     cs->keys[cs->n] = k;
     cs->v[cs->n++] = *c;
@@ -1636,7 +1610,7 @@ static int ref_add(dctx *x, refvec *rv, const char *url, uint32_t tags)
             rv->v[i].tags |= tags;
             return LF_OK;
         }
-    if (vgrow(x->a, (void **)&rv->v, &rv->cap, rv->n, sizeof(lf_vref)))
+    if (lf_arena_grow(x->a, (void **)&rv->v, &rv->cap, rv->n, sizeof(lf_vref)))
         return LF_ENOMEM;
     rv->v[rv->n++] = (lf_vref){url, x->rsrc, tags};
     return LF_OK;

@@ -156,36 +156,10 @@ static bool not_stated(const char *s)
 static void reportf(const rec_ctx *x, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reportf(const rec_ctx *x, const char *field, const char *fmt, ...)
 {
-    lf_feed_ctx *c = x->r->c;
-    if (!c)
-        return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_feed_reportv(x->r->c, x->src, x->line, x->id, field, fmt, ap);
     va_end(ap);
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, x->src, x->line, 0, field);
-    lf_err_id(&e, x->id);
-    lf_feed_error(c, &e);
-}
-
-/* A growable array in the arena (the old block is simply left behind). */
-static int vgrow(lf_arena *a, void **p, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return LF_OK;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *np = lf_arena_alloc(a, nc * elem);
-    if (!np)
-        return LF_ENOMEM;
-    if (n)
-        memcpy(np, *p, n * elem);
-    *p = np;
-    *cap = nc;
-    return LF_OK;
 }
 
 /* ------------------------------------------------------- version classification ---- */
@@ -411,7 +385,7 @@ static int seg_push(rec_ctx *x, segvec *sv, const seg *s)
 {
     if (sv->n >= CVE5_MAX_SEGS)
         return LF_ELIMIT;
-    if (vgrow(x->a, (void **)&sv->v, &sv->cap, sv->n, sizeof(seg)))
+    if (lf_arena_grow(x->a, (void **)&sv->v, &sv->cap, sv->n, sizeof(seg)))
         return LF_ENOMEM;
     sv->v[sv->n++] = *s;
     return LF_OK;
@@ -671,7 +645,7 @@ static int prod_add(rec_ctx *x, prodvec *pv, const lf_cpe *c, bool from_cpes)
     for (size_t i = 0; i < pv->n; i++)
         if (!strcmp(pv->v[i].full, buf))
             return LF_OK;
-    if (vgrow(x->a, (void **)&pv->v, &pv->cap, pv->n, sizeof(prod)))
+    if (lf_arena_grow(x->a, (void **)&pv->v, &pv->cap, pv->n, sizeof(prod)))
         return LF_ENOMEM;
     prod *p = &pv->v[pv->n];
     p->cpe = lf_arena_alloc(x->a, sizeof(lf_cpe));
@@ -851,7 +825,7 @@ static int crit_push(rec_ctx *x, critvec *cv, const lf_vcrit *c)
 {
     if (x->ncrit >= CVE5_MAX_CRIT)
         return LF_ELIMIT;
-    if (vgrow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vcrit)))
+    if (lf_arena_grow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vcrit)))
         return LF_ENOMEM;
     cv->v[cv->n++] = *c;
     x->ncrit++;
@@ -954,7 +928,7 @@ typedef struct cfgvec {
 
 static int cfg_push(rec_ctx *x, cfgvec *cv, bool op_and, lf_vnode *nodes, size_t nn)
 {
-    if (vgrow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vconfig)))
+    if (lf_arena_grow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vconfig)))
         return LF_ENOMEM;
     lf_vnode *nv = lf_arena_alloc(x->a, nn * sizeof(lf_vnode));
     if (!nv)
@@ -1165,7 +1139,7 @@ static int cpeapp_configs(rec_ctx *x, const char *path, const lf_json *arr, cfgv
                 x->r->c->report.configs_dropped++;
             continue;
         }
-        if (vgrow(x->a, (void **)&cfgs->v, &cfgs->cap, cfgs->n, sizeof(lf_vconfig)))
+        if (lf_arena_grow(x->a, (void **)&cfgs->v, &cfgs->cap, cfgs->n, sizeof(lf_vconfig)))
             return LF_ENOMEM;
         cfgs->v[cfgs->n++] = (lf_vconfig){.op_and = op && !strcmp(op, "AND"), .nnode = nn, .node = vn};
     }

@@ -3,6 +3,8 @@
  */
 #include "feeds/feed.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,4 +45,19 @@ void lf_feed_count(lf_feed_ctx *c, lf_put_result r)
     case LF_PUT_REMOVED: c->report.removed++; break;
     case LF_PUT_REJECTED_NEW: c->report.rejected_new++; break;
     }
+}
+
+void lf_feed_reportv(lf_feed_ctx *c, const char *src, long line, const char *id, const char *field,
+                     const char *fmt, va_list ap)
+{
+    if (!c)
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_err e;
+    lf_err_clear(&e);
+    lf_err_set(&e, LF_EPARSE, "%s", msg);
+    lf_err_at(&e, src, line, 0, field);
+    lf_err_id(&e, id);
+    lf_feed_error(c, &e);
 }

@@ -12,6 +12,7 @@
 #ifndef LF_FEEDS_FEED_H
 #define LF_FEEDS_FEED_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -40,6 +41,10 @@ typedef struct lf_feed_ctx {
 void lf_feed_ctx_init(lf_feed_ctx *c, lf_vdb_builder *b);
 /* Report a record-level error (counts it, forwards to on_error). */
 void lf_feed_error(lf_feed_ctx *c, const lf_err *e);
+/* The same from parts: a malformed part (LF_EPARSE) of record id at src:line, field path
+ * and a printf-style reason. c NULL: nothing. What every reader's own reportf calls. */
+void lf_feed_reportv(lf_feed_ctx *c, const char *src, long line, const char *id, const char *field,
+                     const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 /* Count a put result in the report. */
 void lf_feed_count(lf_feed_ctx *c, lf_put_result r);
 

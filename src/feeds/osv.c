@@ -90,36 +90,10 @@ static bool is_alpha(char ch)
 static void reportf(const rec_ctx *x, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reportf(const rec_ctx *x, const char *field, const char *fmt, ...)
 {
-    lf_feed_ctx *c = x->r->c;
-    if (!c)
-        return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    lf_feed_reportv(x->r->c, x->src, x->line, x->id, field, fmt, ap);
     va_end(ap);
-    lf_err e;
-    lf_err_clear(&e);
-    lf_err_set(&e, LF_EPARSE, "%s", msg);
-    lf_err_at(&e, x->src, x->line, 0, field);
-    lf_err_id(&e, x->id);
-    lf_feed_error(c, &e);
-}
-
-/* A growable array in the arena (the old block is simply left behind). */
-static int vgrow(lf_arena *a, void **p, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return LF_OK;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *np = lf_arena_alloc(a, nc * elem);
-    if (!np)
-        return LF_ENOMEM;
-    if (n)
-        memcpy(np, *p, n * elem);
-    *p = np;
-    *cap = nc;
-    return LF_OK;
 }
 
 /* --------------------------------------------------------------- CVE ids (O1) ---- */
@@ -171,7 +145,7 @@ static int vuln_add(rec_ctx *x, strvec *sv, const char *cve, bool *full)
         *full = true;
         return LF_OK;
     }
-    if (vgrow(x->a, (void **)&sv->v, &sv->cap, sv->n, sizeof(char *)))
+    if (lf_arena_grow(x->a, (void **)&sv->v, &sv->cap, sv->n, sizeof(char *)))
         return LF_ENOMEM;
     sv->v[sv->n++] = cve;
     return LF_OK;
@@ -308,7 +282,7 @@ static int add_severity(rec_ctx *x, const char *path, const lf_json *sev, metvec
             dup = !strcmp(mv->v[k].vector, vec);
         if (dup)
             continue;
-        if (vgrow(x->a, (void **)&mv->v, &mv->cap, mv->n, sizeof(lf_vmetric)))
+        if (lf_arena_grow(x->a, (void **)&mv->v, &mv->cap, mv->n, sizeof(lf_vmetric)))
             return LF_ENOMEM;
         mv->v[mv->n++] = (lf_vmetric){.source = OSV_SOURCE,
                                       .primary = false,
@@ -420,7 +394,7 @@ static int crit_push(rec_ctx *x, critvec *cv, const char *cpe, const char *start
 {
     if (x->ncrit >= OSV_MAX_CRIT)
         return LF_ELIMIT;
-    if (vgrow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vcrit)))
+    if (lf_arena_grow(x->a, (void **)&cv->v, &cv->cap, cv->n, sizeof(lf_vcrit)))
         return LF_ENOMEM;
     cv->v[cv->n++] = (lf_vcrit){.vulnerable = true,
                                 .cpe = cpe,
@@ -686,7 +660,7 @@ static int entry_config(rec_ctx *x, size_t idx, const lf_json *af, cfgvec *cfgs,
         return LF_OK;
     }
     lf_vnode *nd = lf_arena_alloc(x->a, sizeof *nd);
-    if (!nd || vgrow(x->a, (void **)&cfgs->v, &cfgs->cap, cfgs->n, sizeof(lf_vconfig)))
+    if (!nd || lf_arena_grow(x->a, (void **)&cfgs->v, &cfgs->cap, cfgs->n, sizeof(lf_vconfig)))
         return LF_ENOMEM;
     *nd = (lf_vnode){.op_and = false, .negate = false, .ncrit = cv.n, .crit = cv.v};
     cfgs->v[cfgs->n++] = (lf_vconfig){.op_and = false, .not_affected = false, .nnode = 1, .node = nd};

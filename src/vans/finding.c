@@ -243,8 +243,10 @@ int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_fi
         lf_doc_verdict dv;
         if (lf_explain_doc(x, idx[i], &dv) == LF_VERDICT_SILENT)
             continue;
+        /* the identity is enough for the list; the whole document (its links) only for
+         * a rank-3 source that says affected, whose fix links go first */
         lf_vdoc d;
-        if (lf_vdb_doc(db, idx[i], a, &d))
+        if (lf_vdb_doc_head(db, idx[i], &d))
             return LF_ENOMEM;
         lf_finding_source *s = &f->sources[f->nsource++];
         *s = (lf_finding_source){d.source, d.doc_id, d.modified, dv.verdict, 0, dv.config, false, {0}};
@@ -254,7 +256,7 @@ int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_fi
         if (dv.verdict == LF_VERDICT_AFFECTED) {
             if (r > max_aff)
                 max_aff = r;
-            if (r == 3 && prepend_fixes(a, &d, f))
+            if (r == 3 && (lf_vdb_doc(db, idx[i], a, &d) || prepend_fixes(a, &d, f)))
                 return LF_ENOMEM;
         } else if (dv.verdict == LF_VERDICT_NOT_AFFECTED && r > max_na) {
             max_na = r;

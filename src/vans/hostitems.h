@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vans/cpe.h"
 
@@ -22,6 +23,8 @@ typedef struct lf_hostitems {
     long *lines;         /* inventory line that named it first */
     bool *superseded;
     size_t n, cap;
+    uint32_t *slot;      /* open-addressing index of raw: item index + 1, 0 = empty */
+    size_t nslot;        /* a power of two, at least 2 * cap */
 } lf_hostitems;
 
 void lf_hostitems_init(lf_hostitems *h);

@@ -1858,6 +1858,22 @@ static const char *nz(const lf_vdb *db, uint32_t off)
     return off ? vx_str(db, off) : NULL;
 }
 
+int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out)
+{
+    if (i >= db->ndoc)
+        return LF_ENOTFOUND;
+    const vx_doc *d = &db->doc[i];
+    memset(out, 0, sizeof(*out));
+    out->source = (lf_source)d->source;
+    out->doc_id = vx_str(db, d->doc_id);
+    out->vuln_id = vx_str(db, d->vuln_id);
+    out->published = nz(db, d->published);
+    out->modified = nz(db, d->modified);
+    out->status = nz(db, d->status);
+    out->authority = nz(db, d->authority);
+    return LF_OK;
+}
+
 int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
 {
     if (i >= db->ndoc)

@@ -214,6 +214,9 @@ size_t lf_vdb_ndocs(const lf_vdb *db);
  * ref, config...) are allocated in `a` (see core/arena.h). */
 struct lf_arena;
 int lf_vdb_doc(const lf_vdb *db, size_t i, struct lf_arena *a, lf_vdoc *out);
+/* Only the scalar identity of document i (source, ids, dates, status, authority): no
+ * allocation, arrays left empty. What a finding's source list needs. */
+int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out);
 /* Find the documents of a vuln id: returns the count and fills idx (up to cap). */
 size_t lf_vdb_find_vuln(const lf_vdb *db, const char *vuln_id, uint32_t *idx, size_t cap);
 const lf_vkev *lf_vdb_kev(const lf_vdb *db, const char *cve, lf_vkev *tmp); /* NULL if not listed */
