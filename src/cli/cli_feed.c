@@ -126,6 +126,15 @@ static void on_cpedict_warn(void *ud, const lf_err *e)
     lf_cli_error(e);
 }
 
+/* A CSAF product nothing names (no CPE, no purl, names the dictionaries do not know): it
+ * cannot be matched, so the operator is told which, with file and advisory, not only how
+ * many. */
+static void on_csaf_unnamed(void *ud, const lf_err *e)
+{
+    (void)ud;
+    lf_cli_error(e);
+}
+
 /* The CPE dictionary is not part of the CVE index: its digest feeds name resolution. */
 static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
 {
@@ -284,7 +293,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             lf_cve5_opts o = {nd, NULL, NULL};
             rc = lf_cve5_reader_new(&ctx, &o, &c5, &err);
         } else {
-            lf_csaf_opts o = {nd, NULL, NULL, NULL};
+            lf_csaf_opts o = {nd, NULL, on_csaf_unnamed, NULL};
             rc = lf_csaf_reader_new(&ctx, &o, &cs, &err);
         }
         if (rc != LF_OK) {

@@ -28,6 +28,11 @@ static int org_get(void *app, lf_http_req *req, lf_http_resp *resp)
     return lf_buf_puts(b, "\n");
 }
 
+static void org_item(lf_buf *b, const void *o)
+{
+    lf_server_org_json(b, o);
+}
+
 /* GET /api/v1/orgs/{id}/children?limit&after */
 static int org_children(void *app, lf_http_req *req, lf_http_resp *resp)
 {
@@ -44,15 +49,7 @@ static int org_children(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_err_clear(&err);
     if (lf_store_org_children(s->store, id, &pg, lf_http_req_arena(req), &v, &n, &err))
         return lf_server_fail(s, resp, &err);
-    lf_buf *b = lf_http_resp_json(resp, 200);
-    lf_buf_puts(b, "{\"items\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            lf_buf_putc(b, ',');
-        lf_server_org_json(b, &v[i]);
-    }
-    lf_buf_putc(b, ']');
-    lf_server_jpage_end(b, &pg);
+    lf_server_jlist(lf_http_resp_json(resp, 200), v, n, sizeof *v, org_item, &pg);
     return LF_OK;
 }
 

@@ -31,21 +31,10 @@ static int rank_of(lf_role r)
     return 5;
 }
 
-static void user_json(lf_buf *b, const lf_store_user *u)
+/* The list callback of lf_server_jlist. */
+static void user_item(lf_buf *b, const void *u)
 {
-    lf_buf_puts(b, "{\"id\":");
-    lf_server_jid(b, u->id);
-    lf_buf_puts(b, ",\"login\":");
-    lf_server_jstr(b, u->login);
-    lf_buf_puts(b, ",\"display_name\":");
-    lf_server_jstr(b, u->display_name);
-    lf_buf_puts(b, ",\"email\":");
-    lf_server_jstr(b, u->email);
-    lf_buf_printf(b, ",\"role\":\"%s\",\"org_id\":", lf_role_name(u->role) ? lf_role_name(u->role) : "");
-    lf_server_jid(b, u->org_id);
-    lf_buf_printf(b, ",\"disabled\":%s,\"has_password\":%s,\"last_login\":%lld,\"created\":%lld}",
-                  u->disabled ? "true" : "false", u->has_password ? "true" : "false", (long long)u->last_login,
-                  (long long)u->created);
+    lf_server_user_json(b, u);
 }
 
 /* A user (not a token) of at least the rank needed to manage accounts. */
@@ -81,15 +70,7 @@ static int users_list(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_err_clear(&err);
     if (lf_store_user_list(s->store, id, &pg, lf_http_req_arena(req), &v, &n, &err))
         return lf_server_fail(s, resp, &err);
-    lf_buf *b = lf_http_resp_json(resp, 200);
-    lf_buf_puts(b, "{\"items\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            lf_buf_putc(b, ',');
-        user_json(b, &v[i]);
-    }
-    lf_buf_putc(b, ']');
-    lf_server_jpage_end(b, &pg);
+    lf_server_jlist(lf_http_resp_json(resp, 200), v, n, sizeof *v, user_item, &pg);
     return LF_OK;
 }
 
@@ -161,7 +142,7 @@ static int users_create(void *app, lf_http_req *req, lf_http_resp *resp)
     snprintf(after, sizeof after, "{\"login\":\"%s\",\"role\":\"%s\"}", login, lf_role_name(u.role));
     audit(s, &c, id, uid, "create", NULL, after);
     lf_buf *b = lf_http_resp_json(resp, 201);
-    user_json(b, &u);
+    lf_server_user_json(b, &u);
     return lf_buf_puts(b, "\n");
 }
 
@@ -232,7 +213,7 @@ static int users_update(void *app, lf_http_req *req, lf_http_resp *resp)
     if (lf_store_user_get(s->store, u.id, lf_http_req_arena(req), &now, &err))
         return lf_server_fail(s, resp, &err);
     lf_buf *b = lf_http_resp_json(resp, 200);
-    user_json(b, &now);
+    lf_server_user_json(b, &now);
     return lf_buf_puts(b, "\n");
 }
 
@@ -262,8 +243,9 @@ static int users_password(void *app, lf_http_req *req, lf_http_resp *resp)
     return LF_OK;
 }
 
-static void token_json(lf_buf *b, const lf_store_apitoken *t)
+static void token_json(lf_buf *b, const void *item)
 {
+    const lf_store_apitoken *t = item;
     lf_buf_puts(b, "{\"id\":");
     lf_server_jid(b, t->id);
     lf_buf_puts(b, ",\"name\":");
@@ -292,15 +274,7 @@ static int tokens_list(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_err_clear(&err);
     if (lf_store_apitoken_list(s->store, id, &pg, lf_http_req_arena(req), &v, &n, &err))
         return lf_server_fail(s, resp, &err);
-    lf_buf *b = lf_http_resp_json(resp, 200);
-    lf_buf_puts(b, "{\"items\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            lf_buf_putc(b, ',');
-        token_json(b, &v[i]);
-    }
-    lf_buf_putc(b, ']');
-    lf_server_jpage_end(b, &pg);
+    lf_server_jlist(lf_http_resp_json(resp, 200), v, n, sizeof *v, token_json, &pg);
     return LF_OK;
 }
 

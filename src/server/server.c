@@ -552,7 +552,23 @@ void lf_server_user_json(lf_buf *b, const lf_store_user *u)
     lf_server_jid(b, u->org_id);
     lf_buf_puts(b, ",\"last_login\":");
     lf_server_jtime(b, u->last_login);
+    lf_buf_printf(b, ",\"disabled\":%s,\"has_password\":%s,\"created\":", u->disabled ? "true" : "false",
+                  u->has_password ? "true" : "false");
+    lf_server_jtime(b, u->created);
     lf_buf_puts(b, "}");
+}
+
+void lf_server_jlist(lf_buf *b, const void *items, size_t n, size_t size, lf_server_item_fn fn,
+                     const lf_store_page *pg)
+{
+    lf_buf_puts(b, "{\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            lf_buf_putc(b, ',');
+        fn(b, (const char *)items + i * size);
+    }
+    lf_buf_putc(b, ']');
+    lf_server_jpage_end(b, pg);
 }
 
 void lf_server_org_json(lf_buf *b, const lf_store_org *o)

@@ -90,6 +90,10 @@ void lf_server_jtime(lf_buf *b, int64_t t);
 void lf_server_jid(lf_buf *b, lf_id id);
 /* "next_cursor" member (with leading comma) when more rows follow, then "}\n". */
 void lf_server_jpage_end(lf_buf *b, const lf_store_page *pg);
+/* A page of items as {"items":[...],"next_cursor"?}: fn writes one item of `size` bytes. */
+typedef void (*lf_server_item_fn)(lf_buf *b, const void *item);
+void lf_server_jlist(lf_buf *b, const void *items, size_t n, size_t size, lf_server_item_fn fn,
+                     const lf_store_page *pg);
 
 void lf_server_user_json(lf_buf *b, const lf_store_user *u);
 void lf_server_org_json(lf_buf *b, const lf_store_org *o);

@@ -583,24 +583,11 @@ static int scheme_test(const lf_vdb *db, const vx_pcrit *c, const item_ctx *it, 
     }
     if (il < 0)
         goto unorderable;
-    /* `rpm -qa --queryformat '%{NAME}\t%{VERSION}-%{RELEASE}'` (what agencies send)
-     * leaves the epoch out, while AlmaLinux and Rocky write it into fixed versions
-     * ("1:3.0.1-47.el9_1"): an installed version without an epoch is compared with the
-     * bound's epoch dropped, or every such host would be "before the fix". */
-    bool rpm_no_epoch = s == LF_VS_RPM && !memchr(iv, ':', (size_t)il);
     for (int b = 0; b < 3; b++) {
         if (!bound[b])
             continue;
-        const char *bv = bound[b];
-        if (rpm_no_epoch) {
-            size_t d = 0;
-            while (bv[d] >= '0' && bv[d] <= '9')
-                d++;
-            if (d && bv[d] == ':')
-                bv += d + 1;
-        }
         int r;
-        if (!lf_pkgver_cmp(s, iv, (size_t)il, bv, strlen(bv), &r))
+        if (!lf_pkgver_cmp_installed(s, iv, (size_t)il, bound[b], strlen(bound[b]), &r))
             goto unorderable;
         if ((b == 0 && r != 0) || (b == 1 && (r < 0 || (r == 0 && !(f & VXC_START_INCL)))) ||
             (b == 2 && (r > 0 || (r == 0 && !(f & VXC_END_INCL)))))

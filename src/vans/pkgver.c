@@ -1305,3 +1305,17 @@ bool lf_pkgver_cmpz(lf_vscheme s, const char *a, const char *b, int *out)
         return false;
     return lf_pkgver_cmp(s, a, strlen(a), b, strlen(b), out);
 }
+
+bool lf_pkgver_cmp_installed(lf_vscheme s, const char *inst, size_t in, const char *bound, size_t bn, int *out)
+{
+    if (s == LF_VS_RPM && !memchr(inst, ':', in)) {
+        size_t d = 0;
+        while (d < bn && bound[d] >= '0' && bound[d] <= '9')
+            d++;
+        if (d && d < bn && bound[d] == ':') {
+            bound += d + 1;
+            bn -= d + 1;
+        }
+    }
+    return lf_pkgver_cmp(s, inst, in, bound, bn, out);
+}

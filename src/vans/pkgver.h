@@ -61,6 +61,14 @@ bool lf_pkgver_valid(lf_vscheme s, const char *v, size_t n);
  * UNORDERED always returns false. */
 bool lf_pkgver_cmp(lf_vscheme s, const char *a, size_t an, const char *b, size_t bn, int *out);
 
+/* An installed version (what an inventory lists) against an advisory's bound: lf_pkgver_cmp
+ * plus the ecosystem's rules for what inventories leave out. rpm: `rpm -qa --queryformat
+ * '%{NAME}\t%{VERSION}-%{RELEASE}'` (what agencies send) writes no epoch, while AlmaLinux
+ * and Rocky write it into fixed versions ("1:3.0.1-47.el9_1"), so an installed version
+ * without an epoch is compared with the bound's epoch dropped (or every such host would
+ * be "before the fix"). Other schemes: lf_pkgver_cmp. */
+bool lf_pkgver_cmp_installed(lf_vscheme s, const char *inst, size_t in, const char *bound, size_t bn, int *out);
+
 /* The same on NUL-terminated strings. */
 bool lf_pkgver_cmpz(lf_vscheme s, const char *a, const char *b, int *out);
 

@@ -540,6 +540,26 @@ static void test_pkgver_names(void **state)
                      lf_vscheme_name(E[i].s), lf_vscheme_name(lf_vscheme_for_ecosystem(E[i].eco)));
 }
 
+/* What inventories leave out: rpm -qa's queryformat writes no epoch, Alma/Rocky bounds do;
+ * an installed version with an epoch, and every other scheme, compare as lf_pkgver_cmp. */
+static void test_pkgver_cmp_installed(void **state)
+{
+    (void)state;
+    int r = 9;
+    assert_true(lf_pkgver_cmp_installed(LF_VS_RPM, "3.0.1-47.el9_1", 14, "1:3.0.1-47.el9_1", 16, &r));
+    assert_int_equal(r, 0);
+    assert_true(lf_pkgver_cmp_installed(LF_VS_RPM, "3.0.1-43.el9_0", 14, "1:3.0.1-47.el9_1", 16, &r));
+    assert_int_equal(r, -1);
+    /* with its own epoch the installed version is compared whole: epoch 0 < 1 */
+    assert_true(lf_pkgver_cmp_installed(LF_VS_RPM, "0:3.0.9-1.el9", 13, "1:3.0.1-47.el9_1", 16, &r));
+    assert_int_equal(r, -1);
+    assert_true(lf_pkgver_cmp(LF_VS_RPM, "3.0.1-47.el9_1", 14, "1:3.0.1-47.el9_1", 16, &r));
+    assert_int_equal(r, -1);   /* the plain order keeps the epoch */
+    /* dpkg: no such rule (dpkg-query writes the epoch) */
+    assert_true(lf_pkgver_cmp_installed(LF_VS_DPKG, "1.0-1", 5, "1:0.9-1", 7, &r));
+    assert_int_equal(r, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_pkgver_lengths),
         cmocka_unit_test(test_pkgver_generic_unordered),
         cmocka_unit_test(test_pkgver_names),
+        cmocka_unit_test(test_pkgver_cmp_installed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
