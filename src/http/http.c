@@ -788,6 +788,10 @@ const char *lf_http_req_body_file(const lf_http_req *q, size_t *len)
     return q->file;
 }
 
+size_t lf_http_req_body_limit(const lf_http_req *q) { return q->limit; }
+
+bool lf_http_req_too_large(const lf_http_req *q) { return q->too_large; }
+
 const char *lf_http_req_take_body_file(lf_http_req *q)
 {
     if (!q->file)
@@ -1272,7 +1276,11 @@ static void process(lf_http *h, lf_http_req *q, lf_http_resp *r)
 {
     r->secure = h->tls || h->o.secure_cookies;
     snprintf(r->request_id, sizeof r->request_id, "%s", q->id);
-    if (!q->early && q->too_large)
+    if (q->route && (q->route->flags & LF_HTTP_OWN_413) && (q->early == 413 || (!q->early && q->too_large))) {
+        q->early = 0;   /* the handler words the 413; the body was not kept */
+        q->too_large = true;
+        lf_buf_clear(&q->body);
+    } else if (!q->early && q->too_large)
         set_early(q, 413, "payload_too_large", "request body larger than %zu bytes", q->limit);
     if (!q->early && q->io_error)
         set_early(q, 500, "internal", "could not store the request body");

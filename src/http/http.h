@@ -18,7 +18,8 @@
  * error body {"error":{"code":"...","message":"...","request_id":"..."}}.
  *
  * Bodies. A request body is buffered in memory up to max_body (413 above, told from
- * Content-Length before reading, or when a chunked body passes the limit). Routes
+ * Content-Length before reading, or when a chunked body passes the limit; a route with
+ * LF_HTTP_OWN_413 has its handler word that answer). Routes
  * registered with LF_HTTP_BODY_FILE stream their body to a temporary file instead, up to
  * max_upload; the handler gets the path, and the file is removed when the request ends
  * unless the handler takes it (lf_http_req_take_body_file).
@@ -97,6 +98,9 @@ typedef struct lf_http_opts {
 /* Route flags. */
 enum {
     LF_HTTP_BODY_FILE = 1u << 0,   /* body to a temporary file, up to max_upload */
+    /* a body above the limit is still refused unread, but the handler writes the 413
+     * (protocols with their own error format: TAXII); it sees lf_http_req_too_large */
+    LF_HTTP_OWN_413 = 1u << 1,
 };
 
 /* Create a server (not yet listening) with the built-in routes GET /healthz and
@@ -175,6 +179,12 @@ const char *lf_http_req_body_file(const lf_http_req *req, size_t *len);
 /* Take the file: it is no longer removed when the request ends; the caller renames or
  * removes it. Returns the path (borrowed from the request) or NULL. */
 const char *lf_http_req_take_body_file(lf_http_req *req);
+/* The body limit of this request's route in bytes (max_body, or max_upload for a
+ * LF_HTTP_BODY_FILE route), so a protocol can state it (TAXII max_content_length). */
+size_t lf_http_req_body_limit(const lf_http_req *req);
+/* LF_HTTP_OWN_413 routes: the body was over the limit and refused; the handler answers
+ * 413 (lf_http_req_body is then empty). */
+bool lf_http_req_too_large(const lf_http_req *req);
 lf_arena *lf_http_req_arena(lf_http_req *req);
 
 /* ---- the response ---- */

@@ -586,6 +586,134 @@ static void check_network_traffic(vctx *c, const lf_json *o)
         prob(c, "", "network-traffic needs src_ref or dst_ref");
 }
 
+/* ---- SCO values (section 6): the syntax each observable's value must have ---- */
+
+static const char *v_ipv4(const char *s, size_t n) { return lf_stixpat_check_ipv4(s, n, NULL); }
+static const char *v_ipv6(const char *s, size_t n) { return lf_stixpat_check_ipv6(s, n, NULL); }
+
+/* mac-addr (6.8): "a single colon-delimited, lowercase MAC-48 address, which MUST include
+ * leading zeros for each octet". */
+static const char *v_mac(const char *s, size_t n)
+{
+    bool ok = n == 17;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = i % 3 == 2 ? s[i] == ':' : (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+    return ok ? NULL : "not a MAC-48 address as STIX writes it (six lower-case hex octets with leading zeros, "
+                       "colon-separated: 00:1a:2b:3c:4d:5e)";
+}
+
+/* The value property, when a non-empty string (str_prop reports it otherwise), checked
+ * by fn. The checks are the pattern extraction's (stixpat.h), so an object and a pattern
+ * agree on what an address or a domain is. */
+static void value_syntax(vctx *c, const lf_json *o, const char *(*fn)(const char *s, size_t n))
+{
+    const lf_json *v = lf_json_get(o, "value");
+    if (!lf_json_is(v, LF_JSON_STRING) || v->n == 0)
+        return;   /* str_prop has said so */
+    const char *why = fn(v->u.str, v->n);
+    if (why)
+        prob(c, "value", "\"%.100s\" is %s", v->u.str, why);
+}
+
+static void check_ipv4_addr(vctx *c, const lf_json *o) { value_syntax(c, o, v_ipv4); }
+static void check_ipv6_addr(vctx *c, const lf_json *o) { value_syntax(c, o, v_ipv6); }
+static void check_mac_addr(vctx *c, const lf_json *o) { value_syntax(c, o, v_mac); }
+static void check_domain_name(vctx *c, const lf_json *o) { value_syntax(c, o, lf_stixpat_check_domain); }
+static void check_email_addr(vctx *c, const lf_json *o) { value_syntax(c, o, lf_stixpat_check_email); }
+static void check_url(vctx *c, const lf_json *o) { value_syntax(c, o, lf_stixpat_check_url); }
+
+/* hashing-algorithm-ov (section 10.7) and the SHA-3 family: keys compared in upper case
+ * without '-' or '_' (producers write "SHA256" and "sha-256" too); hexlen 0 = no fixed
+ * length. Other keys are custom algorithms, not checked. */
+static const struct {
+    const char *key, *name;
+    size_t hexlen;
+} hash_algs[] = {
+    {"MD5", "MD5", 32},           {"SHA1", "SHA-1", 40},         {"SHA256", "SHA-256", 64},
+    {"SHA512", "SHA-512", 128},   {"SHA3224", "SHA3-224", 56},   {"SHA3256", "SHA3-256", 64},
+    {"SHA3384", "SHA3-384", 96},  {"SHA3512", "SHA3-512", 128},  {"SSDEEP", "SSDEEP", 0},
+    {"TLSH", "TLSH", 0},
+};
+
+static bool all_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_hex(s[i]))
+            return false;
+    return n > 0;
+}
+
+/* SSDEEP: "blocksize:hash:hash", the hashes in base64's alphabet (both empty for an
+ * empty input: "3::"). */
+static bool ssdeep_ok(const char *s, size_t n)
+{
+    size_t i = 0, colons = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 0 || i == n || s[i] != ':')
+        return false;
+    for (i++; i < n; i++) {
+        char ch = s[i];
+        if (ch == ':')
+            colons++;
+        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '+' ||
+                   ch == '/'))
+            return false;
+    }
+    return colons == 1;
+}
+
+/* TLSH: hex, after an optional version prefix "T1" (its length varies with the options
+ * the digest was made with). */
+static bool tlsh_ok(const char *s, size_t n)
+{
+    bool t1 = n >= 2 && s[0] == 'T' && s[1] == '1';
+    return all_hex(s + (t1 ? 2 : 0), n - (t1 ? 2 : 0));
+}
+
+/* hashes (section 2.7) of file, artifact and x509-certificate: at least one entry, each a
+ * string; the fixed-length algorithms hex of their length, SSDEEP its three fields, TLSH
+ * hex after an optional "T1" version prefix. */
+static void hashes_prop(vctx *c, const lf_json *o)
+{
+    const lf_json *h = lf_json_get(o, "hashes");
+    if (!h)
+        return;
+    if (!lf_json_is(h, LF_JSON_OBJECT) || h->n == 0) {
+        prob(c, "hashes", "must be a dictionary of one or more hashes");
+        return;
+    }
+    for (size_t i = 0; i < h->n; i++) {
+        const lf_json_member *m = &h->u.members[i];
+        char path[MAX_PATH], norm[16];
+        snprintf(path, sizeof path, "hashes.%.250s", m->key);
+        if (!lf_json_is(&m->val, LF_JSON_STRING)) {
+            prob(c, path, "must be a string");
+            continue;
+        }
+        size_t j = 0;
+        const char *k = m->key;
+        for (; *k && j + 1 < sizeof norm; k++)
+            if (*k != '-' && *k != '_')
+                norm[j++] = (char)((*k >= 'a' && *k <= 'z') ? *k - 32 : *k);
+        norm[j] = '\0';
+        const char *v = m->val.u.str;
+        size_t n = m->val.n;
+        for (size_t a = 0; !*k && a < sizeof hash_algs / sizeof hash_algs[0]; a++) {
+            if (strcmp(norm, hash_algs[a].key))
+                continue;
+            if (hash_algs[a].hexlen && (n != hash_algs[a].hexlen || !all_hex(v, n)))
+                prob(c, path, "\"%.140s\" is not a valid %s hash (%zu hexadecimal digits)", v, hash_algs[a].name,
+                     hash_algs[a].hexlen);
+            else if (!strcmp(norm, "SSDEEP") && !ssdeep_ok(v, n))
+                prob(c, path, "\"%.140s\" is not an SSDEEP hash (blocksize:hash:hash)", v);
+            else if (!strcmp(norm, "TLSH") && !tlsh_ok(v, n))
+                prob(c, path, "\"%.140s\" is not a TLSH hash (hexadecimal, after an optional T1)", v);
+            break;
+        }
+    }
+}
+
 /* SCOs whose every property is optional must still say something (section 6). */
 static void check_any_property(vctx *c, const lf_json *o)
 {
@@ -742,18 +870,18 @@ static const struct tdef {
     {"artifact", LF_STIX_SCO, {NULL}, check_artifact},
     {"autonomous-system", LF_STIX_SCO, {"number"}, NULL},
     {"directory", LF_STIX_SCO, {"path"}, NULL},
-    {"domain-name", LF_STIX_SCO, {"value"}, NULL},
-    {"email-addr", LF_STIX_SCO, {"value"}, NULL},
+    {"domain-name", LF_STIX_SCO, {"value"}, check_domain_name},
+    {"email-addr", LF_STIX_SCO, {"value"}, check_email_addr},
     {"email-message", LF_STIX_SCO, {"is_multipart"}, NULL},
     {"file", LF_STIX_SCO, {NULL}, check_file},
-    {"ipv4-addr", LF_STIX_SCO, {"value"}, NULL},
-    {"ipv6-addr", LF_STIX_SCO, {"value"}, NULL},
-    {"mac-addr", LF_STIX_SCO, {"value"}, NULL},
+    {"ipv4-addr", LF_STIX_SCO, {"value"}, check_ipv4_addr},
+    {"ipv6-addr", LF_STIX_SCO, {"value"}, check_ipv6_addr},
+    {"mac-addr", LF_STIX_SCO, {"value"}, check_mac_addr},
     {"mutex", LF_STIX_SCO, {"name"}, NULL},
     {"network-traffic", LF_STIX_SCO, {"protocols"}, check_network_traffic},
     {"process", LF_STIX_SCO, {NULL}, check_any_property},
     {"software", LF_STIX_SCO, {"name"}, NULL},
-    {"url", LF_STIX_SCO, {"value"}, NULL},
+    {"url", LF_STIX_SCO, {"value"}, check_url},
     {"user-account", LF_STIX_SCO, {NULL}, check_any_property},
     {"windows-registry-key", LF_STIX_SCO, {NULL}, check_any_property},
     {"x509-certificate", LF_STIX_SCO, {NULL}, check_any_property},
@@ -881,6 +1009,8 @@ static int check_object(vctx *c, const lf_json *o, size_t *ocap)
     for (size_t i = 0; string_props[i]; i++)
         str_prop(c, o, string_props[i], false);
 
+    if (kind == LF_STIX_SCO)
+        hashes_prop(c, o);
     if (td) {
         for (size_t i = 0; i < 6 && td->req[i]; i++)
             if (!lf_json_get(o, td->req[i]))

@@ -17,6 +17,11 @@
  *  - the required properties of each of the 19 SDOs [4], both SROs [5], the 18 SCOs [6],
  *    marking-definition (TLP 1.0, statement, or the TLP 2.0 extension) [7.2],
  *    language-content [7.1] and extension-definition [7.3];
+ *  - SCO values [6]: ipv4-addr/ipv6-addr an address or CIDR, mac-addr lower-case
+ *    colon-hex with leading zeros, domain-name labels, email-addr local@domain, url a
+ *    scheme (the syntax pattern extraction uses, stixpat.h); hashes [2.7] of file,
+ *    artifact and x509-certificate a non-empty dictionary of strings, hex of the right
+ *    length for MD5, SHA-1, SHA-256, SHA-512 and SHA3-*, SSDEEP and TLSH in their forms;
  *  - an indicator's pattern parses (stixpat.h) when pattern_type is "stix";
  *  - custom object types "x-..." and types defined by a new-sdo/new-sco/new-sro
  *    extension get the common checks only; any other unknown type is an error.

@@ -1045,6 +1045,22 @@ static const char *check_email(const char *s, size_t n)
     return NULL;
 }
 
+const char *lf_stixpat_check_ipv4(const char *s, size_t n, bool *cidr)
+{
+    bool c;
+    return check_ipv4(s, n, cidr ? cidr : &c);
+}
+
+const char *lf_stixpat_check_ipv6(const char *s, size_t n, bool *cidr)
+{
+    bool c;
+    return check_ipv6(s, n, cidr ? cidr : &c);
+}
+
+const char *lf_stixpat_check_domain(const char *s, size_t n) { return check_domain(s, n); }
+const char *lf_stixpat_check_url(const char *s, size_t n) { return check_url(s, n); }
+const char *lf_stixpat_check_email(const char *s, size_t n) { return check_email(s, n); }
+
 static const char *check_hex(const char *s, size_t n, size_t want)
 {
     if (n != want)

@@ -174,6 +174,15 @@ int lf_stixpat_iocs_get(lf_arena *a, const lf_stixpat *p, lf_stixpat_iocs *out, 
 
 const char *lf_stixpat_ioc_kind_name(lf_stixpat_ioc_kind k);  /* "ipv4", "sha256", ... */
 
+/* The syntax of those values, as extraction checks them, shared with the object validator
+ * (stix.h: the value of an ipv4-addr, domain-name, ... object): NULL when s[0..n) is one,
+ * else the reason. *cidr (may be NULL) tells whether an address had a /prefix. */
+const char *lf_stixpat_check_ipv4(const char *s, size_t n, bool *cidr);
+const char *lf_stixpat_check_ipv6(const char *s, size_t n, bool *cidr);
+const char *lf_stixpat_check_domain(const char *s, size_t n);
+const char *lf_stixpat_check_url(const char *s, size_t n);
+const char *lf_stixpat_check_email(const char *s, size_t n);
+
 /*
  * RFC 3339 timestamps in UTC as STIX uses them (STIX 2.1 section 3.2):
  * YYYY-MM-DDTHH:MM:SS[.fraction]Z, with a real calendar date (leap years) and 'Z'.

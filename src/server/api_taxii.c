@@ -291,6 +291,26 @@ static int h_discovery(taxii_ctx *x)
     return lf_buf_puts(b, "]}\n");
 }
 
+/* The largest body the API root takes (max_content_length, section 4.2): the HTTP layer's
+ * limit (http.max_body_mb), which refuses larger bodies unread, so that what the root
+ * states is what is enforced. A root loaded from another server's data keeps the smaller
+ * limit that data states; the platform's own root has no limit of its own (its stored
+ * value is the schema's seed). */
+static int64_t max_content(const taxii_ctx *x)
+{
+    int64_t http = (int64_t)lf_http_req_body_limit(x->req);
+    if (!strcmp(x->root.name, ROOT_DEFAULT) || x->root.max_content_length <= 0)
+        return http;
+    return x->root.max_content_length < http ? x->root.max_content_length : http;
+}
+
+static int too_large(lf_http_resp *resp, int64_t limit)
+{
+    char m[128];
+    snprintf(m, sizeof m, "the body is larger than max_content_length (%lld bytes)", (long long)limit);
+    return taxii_error(resp, 413, "Payload too large", m);
+}
+
 /* GET /taxii2/{root}/ */
 static int h_root(taxii_ctx *x)
 {
@@ -302,7 +322,7 @@ static int h_root(taxii_ctx *x)
         lf_server_jstr(b, x->root.description);
     }
     lf_buf_printf(b, ",\"versions\":[\"%s\"],\"max_content_length\":%lld}\n", TAXII_JSON,
-                  (long long)x->root.max_content_length);
+                  (long long)max_content(x));
     return LF_OK;
 }
 
@@ -615,12 +635,8 @@ static int h_post(taxii_ctx *x)
         return taxii_error(x->resp, 415, "Unsupported media type", "send the envelope as " TAXII_JSON);
     size_t len;
     const char *body = lf_http_req_body(x->req, &len);
-    if ((int64_t)len > x->root.max_content_length) {
-        char m[128];
-        snprintf(m, sizeof m, "the body is larger than max_content_length (%lld bytes)",
-                 (long long)x->root.max_content_length);
-        return taxii_error(x->resp, 413, "Payload too large", m);
-    }
+    if ((int64_t)len > max_content(x))
+        return too_large(x->resp, max_content(x));
     lf_err err;
     lf_err_clear(&err);
     lf_json *doc = NULL;
@@ -833,6 +849,9 @@ static int taxii_handler(void *app, lf_http_req *req, lf_http_resp *resp)
     if (e != E_OBJS && e != E_OBJ && !get)
         return method_not_allowed(resp, "GET, HEAD");
 
+    /* refused by the HTTP layer before it was read (LF_HTTP_OWN_413): told in TAXII's format */
+    if (lf_http_req_too_large(req))
+        return too_large(resp, (int64_t)lf_http_req_body_limit(req));
     if (!taxii_auth(x.s, req, resp, get && e != E_STATUS, &x.who) || !check_accept(req, resp))
         return LF_OK;
     if (e == E_DISC)
@@ -1051,9 +1070,9 @@ static int coll_create(void *app, lf_http_req *req, lf_http_resp *resp)
 int lf_api_taxii_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     int rc;
-    if ((rc = lf_http_route(h, "GET", "/taxii2/{*rest}", taxii_handler, NULL, 0, err)) ||
-        (rc = lf_http_route(h, "POST", "/taxii2/{*rest}", taxii_handler, NULL, 0, err)) ||
-        (rc = lf_http_route(h, "DELETE", "/taxii2/{*rest}", taxii_handler, NULL, 0, err)) ||
+    if ((rc = lf_http_route(h, "GET", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
+        (rc = lf_http_route(h, "POST", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
+        (rc = lf_http_route(h, "DELETE", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/isac/groups", group_list, NULL, 0, err)) ||
         (rc = lf_http_route(h, "POST", "/api/v1/isac/groups", group_create, NULL, 0, err)) ||
         (rc = lf_http_route(h, "POST", "/api/v1/isac/collections", coll_create, NULL, 0, err)))

@@ -305,7 +305,7 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         lf_arena ha;
         lf_arena_init(&ha, 1 << 16);
         if ((rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err)) ||
-            (rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, today, &ha, &mc, &err)) ||
+            (rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, NULL, today, &ha, &mc, &err)) ||
             (rc = lf_store_match_end(s->store, run, &sum, &err))) {
             lf_arena_clear(&ha);
             goto fail;

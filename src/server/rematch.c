@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "core/strmap.h"
 #include "server/server_int.h"
 #include "vans/cvss.h"
 
@@ -151,7 +152,6 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
 #define STORE_BATCH_HITS 32768
 typedef struct pend {
     lf_store_hit *hits;
-    lf_store_fsources *srcs;
     lf_store_not_affected *na;
     size_t nh, nn, caph, capn;
     lf_arena keep;
@@ -167,10 +167,6 @@ static int pend_room(pend *p, size_t n)
         if (!h)
             return LF_ENOMEM;
         p->hits = h;
-        lf_store_fsources *sr = realloc(p->srcs, nc * sizeof *sr);
-        if (!sr)
-            return LF_ENOMEM;
-        p->srcs = sr;
         p->caph = nc;
     }
     if (p->nn + n > p->capn) {
@@ -189,8 +185,7 @@ static int pend_room(pend *p, size_t n)
 static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pend *p, lf_err *err)
 {
     int rc = LF_OK;
-    if (p->nh && ((rc = lf_store_match_add_batch(s->store, run, p->hits, p->nh, err)) ||
-                  (rc = lf_store_finding_sources_set(s->store, agency, p->srcs, p->nh, err))))
+    if (p->nh && (rc = lf_store_match_add_batch(s->store, run, p->hits, p->nh, err)))
         return rc;
     if (p->nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, p->na, p->nn, err)))
         return rc;
@@ -200,16 +195,14 @@ static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pe
 }
 
 int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
-                            const lf_scan_groups *g, const char *today, lf_arena *a, lf_rematch_counts *c,
-                            lf_err *err)
+                            const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
+                            lf_rematch_counts *c, lf_err *err)
 {
     int rc = LF_OK;
     if (full && (rc = lf_store_not_affected_clear(s->store, agency, err)))
         return rc;
     if (!s->m)
         return LF_OK;
-    lf_vdb_stats vs;
-    lf_vdb_get_stats(s->vdb, &vs);
     c->distribution_packages += g->distro_items;
     lf_buf sb;
     lf_buf_init(&sb, 0);
@@ -225,7 +218,7 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
         lf_finding *fs;
         size_t n;
         lf_scan_counts sc = {0};
-        if ((rc = lf_scan_host(s->vdb, s->m, s->epss, &h, true, g->h[i].it.superseded, a, &fs, &n, &sc, err)))
+        if ((rc = lf_scan_host(s->vdb, s->m, s->epss, &h, true, g->h[i].it.superseded, only, a, &fs, &n, &sc, err)))
             break;
         c->upstream_matches_superseded += sc.superseded;
         if (!n)
@@ -235,13 +228,12 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
             break;
         }
         lf_store_hit *hits = p.hits + p.nh;
-        lf_store_fsources *srcs = p.srcs + p.nh;
         lf_store_not_affected *na = p.na + p.nn;
         size_t nh = 0, nn = 0;
         for (size_t k = 0; k < n && !rc; k++) {
             const lf_finding *f = &fs[k];
             lf_buf_reset(&sb);
-            if (sources_json(&sb, f, vs.digest) || !sb.data) {
+            if (sources_json(&sb, f, s->vdb_digest) || !sb.data) {
                 rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
                 break;
             }
@@ -281,8 +273,8 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
                                       f->kev ? f->kev_entry.due_date : NULL,
                                       ep,
                                       today,
-                                      due};
-            srcs[nh] = (lf_store_fsources){h.name, f->vuln_id, js};
+                                      due,
+                                      js};
             nh++;
         }
         if (rc)
@@ -299,7 +291,6 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
     lf_buf_clear(&sb);
     lf_arena_clear(&p.keep);
     free(p.hits);
-    free(p.srcs);
     free(p.na);
     return rc;
 }
@@ -358,9 +349,190 @@ static int rd_row(void *ud, const lf_store_scan_item *it)
     return LF_OK;
 }
 
-static int rematch_one(lf_server *s, const lf_store_snapshot_ref *snap, const char *today, lf_arena *a,
-                       lf_rematch_report *rep, lf_err *err)
+/* ---------------------------------------------------------------- what a feed update changed */
+
+/* The vulnerabilities whose findings can differ between two indexes: a document added,
+ * removed or replaced (the index keys documents by source and id and replaces one only by a
+ * newer `modified`, so an unchanged (source, id, modified) is an unchanged document), or
+ * a KEV entry added, removed or changed. A hit depends on its vulnerability's documents
+ * and the item alone (match.h), so the other vulnerabilities' findings stay as they are.
+ * Two things change hits across vulnerabilities and make the re-match whole: package
+ * products appearing or vanishing (they decide which records are matched as distribution
+ * packages, server/scan.h), and more than a quarter of the vulnerabilities changing (a
+ * first import: comparing saves nothing). */
+typedef struct vchange {
+    lf_arena a;
+    lf_strmap set;               /* changed vuln ids (value: position in list) */
+    const char **list;
+    size_t n, cap;
+    uint8_t *bits;               /* the same set over the new index's vuln indexes (lf_scan_host) */
+    bool whole;
+    char why[160];               /* when whole */
+} vchange;
+
+static void vchange_clear(vchange *v)
 {
+    lf_strmap_clear(&v->set);
+    free(v->list);
+    free(v->bits);
+    lf_arena_clear(&v->a);
+    memset(v, 0, sizeof *v);
+}
+
+static int vchange_add(vchange *v, const char *id)
+{
+    size_t len = strlen(id);
+    if (lf_strmap_find(&v->set, id, len))
+        return LF_OK;
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 256;
+        const char **nl = realloc(v->list, nc * sizeof *nl);
+        if (!nl)
+            return LF_ENOMEM;
+        v->list = nl;
+        v->cap = nc;
+    }
+    lf_strmap_slot *slot;
+    bool existing;
+    if (lf_strmap_put(&v->set, &v->a, id, len, (uint32_t)v->n, &slot, &existing))
+        return LF_ENOMEM;
+    v->list[v->n++] = slot->k;
+    return LF_OK;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool kev_same(const lf_vdb *o, const lf_vdb *n, const char *cve)
+{
+    lf_vkev t1, t2;
+    const lf_vkev *a = lf_vdb_kev(o, cve, &t1), *b = lf_vdb_kev(n, cve, &t2);
+    if (!a || !b)
+        return !a && !b;
+    return same_str(a->date_added, b->date_added) && same_str(a->due_date, b->due_date) &&
+           same_str(a->required_action, b->required_action) && same_str(a->ransomware, b->ransomware);
+}
+
+/* "<source byte><doc id>\x1f<modified>" */
+static int doc_key(lf_buf *b, const lf_vdoc *d)
+{
+    lf_buf_reset(b);
+    lf_buf_putc(b, (char)('A' + (int)d->source));
+    lf_buf_puts(b, d->doc_id ? d->doc_id : "");
+    lf_buf_putc(b, '\x1f');
+    return lf_buf_puts(b, d->modified ? d->modified : "");
+}
+
+static int package_products(const lf_vdb *db, lf_arena *a, lf_strmap *m)
+{
+    for (size_t i = 0, n = lf_vdb_nproducts(db); i < n; i++) {
+        const char *p = lf_vdb_product(db, i);
+        if (p && p[0] == 'p' && p[1] == ':') {
+            lf_strmap_slot *slot;
+            bool ex;
+            if (lf_strmap_put(m, a, p, strlen(p), 0, &slot, &ex))
+                return LF_ENOMEM;
+        }
+    }
+    return LF_OK;
+}
+
+static int changed_vulns(const lf_vdb *old, const lf_vdb *nw, vchange *v, lf_err *err)
+{
+    memset(v, 0, sizeof *v);
+    lf_arena_init(&v->a, 1 << 16);
+    if (!old) {
+        v->whole = true;
+        snprintf(v->why, sizeof v->why, "no index was loaded before");
+        return LF_OK;
+    }
+    lf_arena ka;
+    lf_arena_init(&ka, 1 << 20);
+    lf_strmap docs, po, pn;
+    memset(&docs, 0, sizeof docs);
+    memset(&po, 0, sizeof po);
+    memset(&pn, 0, sizeof pn);
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    int rc = LF_OK;
+    lf_vdoc d;
+    size_t nold = lf_vdb_ndocs(old), nnew = lf_vdb_ndocs(nw);
+    /* package products first: when they differ nothing else needs comparing */
+    if (package_products(old, &ka, &po) || package_products(nw, &ka, &pn))
+        goto oom;
+    bool pkg_same = po.n == pn.n;
+    for (size_t i = 0; pkg_same && i < po.cap; i++)
+        if (po.s[i].k && !lf_strmap_find(&pn, po.s[i].k, po.s[i].n))
+            pkg_same = false;
+    if (!pkg_same) {
+        v->whole = true;
+        snprintf(v->why, sizeof v->why, "package products changed (%zu before, %zu now)", po.n, pn.n);
+        goto done;
+    }
+    for (size_t i = 0; i < nold; i++) {
+        lf_strmap_slot *slot;
+        bool ex;
+        if (lf_vdb_doc_head(old, i, &d) || !d.vuln_id)
+            continue;
+        if (doc_key(&b, &d) || lf_strmap_put(&docs, &ka, b.data, b.len, (uint32_t)i, &slot, &ex))
+            goto oom;
+    }
+    /* each old document found again is marked (bit 31), the rest were removed or replaced */
+    for (size_t i = 0; i < nnew; i++) {
+        if (lf_vdb_doc_head(nw, i, &d) || !d.vuln_id)
+            continue;
+        if (doc_key(&b, &d))
+            goto oom;
+        lf_strmap_slot *slot = lf_strmap_find(&docs, b.data, b.len);
+        if (slot)
+            slot->v |= UINT32_C(0x80000000);
+        else if (vchange_add(v, d.vuln_id))
+            goto oom;
+        if (!kev_same(old, nw, d.vuln_id) && vchange_add(v, d.vuln_id))
+            goto oom;
+    }
+    for (size_t i = 0; i < docs.cap; i++) {
+        if (!docs.s[i].k || (docs.s[i].v & UINT32_C(0x80000000)))
+            continue;
+        if (!lf_vdb_doc_head(old, docs.s[i].v, &d) && d.vuln_id && vchange_add(v, d.vuln_id))
+            goto oom;
+    }
+    lf_vdb_stats st;
+    lf_vdb_get_stats(nw, &st);
+    if (v->n > st.vulns / 4 + 64) {
+        v->whole = true;
+        snprintf(v->why, sizeof v->why, "%zu of %zu vulnerabilities changed", v->n, st.vulns);
+        goto done;
+    }
+    /* hits name vulns by index: a bit per index spares a string lookup per hit */
+    if (!(v->bits = calloc(st.vulns / 8 + 1, 1)))
+        goto oom;
+    for (size_t i = 0; i < st.vulns; i++) {
+        const char *id = lf_vdb_vuln_id(nw, (uint32_t)i);
+        if (id && lf_strmap_find(&v->set, id, strlen(id)))
+            v->bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+    }
+    goto done;
+oom:
+    rc = lf_err_set(err, LF_ENOMEM, "out of memory comparing the indexes");
+done:
+    lf_buf_clear(&b);
+    lf_strmap_clear(&docs);
+    lf_strmap_clear(&po);
+    lf_strmap_clear(&pn);
+    lf_arena_clear(&ka);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- re-matching one snapshot */
+
+/* scope NULL or whole: a full run; else only the findings of scope's CVEs are re-decided. */
+static int rematch_one(lf_server *s, const lf_store_snapshot_ref *snap, const vchange *scope, const char *today,
+                       lf_arena *a, lf_rematch_report *rep, lf_err *err)
+{
+    bool scoped = scope && !scope->whole;
     lf_scan_groups g;
     lf_scan_groups_init(&g);
     int rc;
@@ -389,9 +561,15 @@ static int rematch_one(lf_server *s, const lf_store_snapshot_ref *snap, const ch
     lf_store_match_summary sum;
     lf_rematch_counts c;
     memset(&c, 0, sizeof c);
-    if ((rc = lf_store_match_begin(s->store, snap->agency_id, snap->upload_id, true, &run, err)) ||
-        (rc = lf_rematch_store_groups(s, snap->agency_id, snap->upload_id, run, true, &g, today, a, &c, err)) ||
-        (rc = lf_store_match_end(s->store, run, &sum, err)))
+    const char *const *cves = scoped ? scope->list : NULL;
+    size_t ncves = scoped ? scope->n : 0;
+    if (scoped && (rc = lf_store_not_affected_clear_cves(s->store, snap->agency_id, cves, ncves, err)))
+        goto done;
+    if ((rc = lf_store_match_begin(s->store, snap->agency_id, snap->upload_id, !scoped, &run, err)) ||
+        (rc = lf_rematch_store_groups(s, snap->agency_id, snap->upload_id, run, !scoped, &g,
+                                      scoped ? scope->bits : NULL, today, a, &c, err)) ||
+        (rc = scoped ? lf_store_match_end_cves(s->store, run, cves, ncves, &sum, err)
+                     : lf_store_match_end(s->store, run, &sum, err)))
         goto done;
     if ((rc = lf_store_commit(s->store, err)))
         goto done;
@@ -418,7 +596,7 @@ done:
     return rc;
 }
 
-int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err)
+static int rematch_snapshots(lf_server *s, const vchange *scope, lf_rematch_report *rep, lf_err *err)
 {
     if (!s->m)
         return LF_OK;   /* no index: nothing to match against */
@@ -433,7 +611,7 @@ int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = lf_store_snapshots_latest(s->store, &la, &snaps, &n, err);
     for (size_t i = 0; !rc && i < n; i++)
-        rc = rematch_one(s, &snaps[i], today, &a, rep, err);
+        rc = rematch_one(s, &snaps[i], scope, today, &a, rep, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->match_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (!rc)
@@ -441,6 +619,12 @@ int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err)
     lf_arena_clear(&a);
     lf_arena_clear(&la);
     return rc;
+}
+
+int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err)
+{
+    snprintf(rep->scope_why, sizeof rep->scope_why, "a full re-match was asked for");
+    return rematch_snapshots(s, NULL, rep, err);
 }
 
 /* ---------------------------------------------------------------- reload */
@@ -500,6 +684,9 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     lf_matcher *m = NULL;
     lf_intake *ik = NULL;
     lf_epss *epss = NULL;
+    vchange vc;
+    memset(&vc, 0, sizeof vc);
+    bool have_vc = false;
     if ((!force && file_id_eq(&now, &r->seen)) || !now.present) {
         if (s->vdb) {
             lf_vdb_stats st;
@@ -522,6 +709,19 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->open_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    /* s->vdb is only replaced here, under reload_mu: reading it unlocked is safe */
+    if (force) {
+        vc.whole = true;
+        snprintf(vc.why, sizeof vc.why, "a full re-match was asked for (force)");
+    } else if ((rc = changed_vulns(s->vdb, vdb, &vc, err))) {
+        goto done;
+    }
+    have_vc = true;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rep->compare_seconds = (double)(t0.tv_sec - t1.tv_sec) + (double)(t0.tv_nsec - t1.tv_nsec) / 1e9;
+    lf_vdb_stats nst;
+    lf_vdb_get_stats(vdb, &nst);
+    uint64_t new_digest = nst.digest;
     if (r->nold == MAX_RETIRED)
         close_retired(r, true);   /* a reload storm: nothing that old can still be in use */
     /* the swap: an upload in flight holds the work mutex and finishes on the old set */
@@ -531,6 +731,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     lf_matcher *old_m = s->m;
     lf_intake *old_ik = s->ik;
     s->vdb = vdb;
+    s->vdb_digest = new_digest;
     s->m = m;
     s->ik = ik;
     s->epss = epss;
@@ -550,8 +751,16 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     rep->digest = st.digest;
     snprintf(rep->built, sizeof rep->built, "%s", st.built);
     rep->changed_ids = take_changed(r);
-    rc = lf_rematch_all(s, rep, err);
+    rep->scoped = !vc.whole;
+    rep->changed_vulns = vc.n;
+    snprintf(rep->scope_why, sizeof rep->scope_why, "%s", vc.whole ? vc.why : "");
+    if (!vc.whole && vc.n == 0)
+        rep->rematched = true;   /* the same documents (a rebuilt index): no finding can differ */
+    else
+        rc = rematch_snapshots(s, &vc, rep, err);
 done:
+    if (have_vc)
+        vchange_clear(&vc);
     lf_epss_close(epss);
     lf_intake_free(ik);
     lf_matcher_free(m);
@@ -579,12 +788,21 @@ static void *poll_main(void *ud)
         lf_err_clear(&err);
         if (lf_rematch_reload(r->s, false, &rep, &err))
             lf_server_logf(r->s, "index reload: %s", err.msg);
+        else if (rep.reloaded && rep.scoped)
+            lf_server_logf(r->s,
+                           "index reloaded (digest %016llx, %llu changed CVE ids): %llu vulnerabilities changed, "
+                           "their findings re-decided in %llu snapshots in %.2f s, %llu new findings, %llu fixed, "
+                           "%llu reopened",
+                           (unsigned long long)rep.digest, (unsigned long long)rep.changed_ids,
+                           (unsigned long long)rep.changed_vulns, (unsigned long long)rep.agencies,
+                           rep.match_seconds, (unsigned long long)rep.c.sum.new_findings,
+                           (unsigned long long)rep.c.sum.fixed, (unsigned long long)rep.c.sum.reopened);
         else if (rep.reloaded)
             lf_server_logf(r->s,
                            "index reloaded (digest %016llx, %llu changed CVE ids): %llu snapshots re-matched in "
-                           "%.2f s, %llu new findings, %llu fixed, %llu reopened",
+                           "full (%s) in %.2f s, %llu new findings, %llu fixed, %llu reopened",
                            (unsigned long long)rep.digest, (unsigned long long)rep.changed_ids,
-                           (unsigned long long)rep.agencies, rep.match_seconds,
+                           (unsigned long long)rep.agencies, rep.scope_why, rep.match_seconds,
                            (unsigned long long)rep.c.sum.new_findings, (unsigned long long)rep.c.sum.fixed,
                            (unsigned long long)rep.c.sum.reopened);
         pthread_mutex_lock(&r->mu);
@@ -668,11 +886,14 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                   rep->reloaded ? "true" : "false", rep->rematched ? "true" : "false",
                   (unsigned long long)rep->digest);
     lf_server_jstr(b, rep->built[0] ? rep->built : NULL);
-    lf_buf_printf(b, "},\"changed_ids\":%llu,\"agencies\":%llu,\"skipped\":%llu,\"hosts\":%llu,\"items\":%llu,"
+    lf_buf_printf(b, "},\"scope\":\"%s\",\"changed_vulnerabilities\":%llu,\"full_because\":",
+                  rep->scoped ? "changed" : "full", (unsigned long long)rep->changed_vulns);
+    lf_server_jstr(b, rep->scoped || !rep->scope_why[0] ? NULL : rep->scope_why);
+    lf_buf_printf(b, ",\"changed_ids\":%llu,\"agencies\":%llu,\"skipped\":%llu,\"hosts\":%llu,\"items\":%llu,"
                      "\"findings\":{\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,\"suppressed\":%llu,"
                      "\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"
                      "\"upstream_matches_superseded\":%llu,\"distribution_packages\":%llu},"
-                     "\"open_seconds\":%.3f,\"match_seconds\":%.3f}\n",
+                     "\"open_seconds\":%.3f,\"compare_seconds\":%.3f,\"match_seconds\":%.3f}\n",
                   (unsigned long long)rep->changed_ids, (unsigned long long)rep->agencies,
                   (unsigned long long)rep->skipped, (unsigned long long)rep->c.hosts,
                   (unsigned long long)rep->c.items, (unsigned long long)rep->c.sum.hits,
@@ -681,7 +902,8 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                   (unsigned long long)rep->c.sum.fixed, (unsigned long long)rep->c.sum.confirmed,
                   (unsigned long long)rep->c.suppressed_not_affected,
                   (unsigned long long)rep->c.upstream_matches_superseded,
-                  (unsigned long long)rep->c.distribution_packages, rep->open_seconds, rep->match_seconds);
+                  (unsigned long long)rep->c.distribution_packages, rep->open_seconds, rep->compare_seconds,
+                  rep->match_seconds);
 }
 
 /* POST /api/v1/admin/feeds/reload[?force=1]: national admins; answers when done. */

@@ -6,13 +6,22 @@
  * dictionaries and EPSS scores beside the old ones, swaps them in under the server's work
  * mutex (an upload in flight finishes on the old set), and re-matches every agency's
  * current snapshot (the CURRENT upload of its latest month, from the matcher items kept
- * with it: lf_store_scan_items_each) as a full match run: new findings (notice date
- * today), fixed and reopened ones, exactly as an upload's run decides them.
+ * with it: lf_store_scan_items_each).
+ *
+ * What is re-decided: the two indexes are compared first (documents by source, id and
+ * modified; KEV entries), and only the findings of the vulnerabilities that differ are
+ * re-decided: new findings (notice date today), refreshed ones, reopened ones, and fixed
+ * ones for a host the changed record no longer matches. Everything else is left as the
+ * last run wrote it, so a daily update of a few hundred CVEs writes a few hundred CVEs'
+ * findings, not every agency's whole set. The re-match is full (as an upload's run) when
+ * forced, on the first load, when package products appeared or vanished (they decide
+ * which records match as distribution packages), or when more than a quarter of the
+ * vulnerabilities changed. A scoped re-match does not refresh the EPSS score of findings
+ * it leaves alone; the next upload or full re-match does.
  *
  * <data>/sync/nvd-changed.txt (feed sync's list of changed CVE ids) is taken (renamed
- * away, counted, removed) at each reload: every snapshot is re-matched whatever it lists,
- * because re-matching everything is within the time budget (bench/bench_rematch.py) and a
- * full run is what confirms fixes; the count is reported.
+ * away, counted, removed) at each reload and the count reported; the comparison, not the
+ * list, decides the scope (an index rebuilt by `feed import` has no list).
  *
  * Also the piece uploads and re-matches share: lf_rematch_store_groups matches the hosts
  * of a group set (server/scan.h) and writes hits, finding sources and not-affected records
@@ -63,12 +72,13 @@ typedef struct lf_rematch_counts {
  * Match every host of g against the server's current index and write into run (inside
  * the caller's transaction, under the server's work mutex): the hits, each finding's
  * sources, and the not-affected records (the agency's earlier ones are replaced when
- * full). today: "YYYY-MM-DD", the notice date of new findings. a: scratch, reset per host.
+ * full). only: NULL, or the bit set of the vulnerabilities whose hits are kept (a scoped
+ * re-match; lf_scan_host). today: "YYYY-MM-DD", the notice date of new findings. a: scratch, reset per host.
  * Counts are added to *c.
  */
 int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
-                            const lf_scan_groups *g, const char *today, lf_arena *a, lf_rematch_counts *c,
-                            lf_err *err);
+                            const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
+                            lf_rematch_counts *c, lf_err *err);
 
 typedef struct lf_rematch_report {
     bool reloaded;               /* a new index was opened and swapped in */
@@ -76,15 +86,18 @@ typedef struct lf_rematch_report {
     uint64_t digest;             /* of the index now loaded (lf_vdb_stats) */
     char built[32];
     uint64_t changed_ids;        /* ids taken from nvd-changed.txt */
+    bool scoped;                 /* only the changed vulnerabilities' findings were re-decided */
+    uint64_t changed_vulns;      /* vulnerabilities that differ between the old and new index */
+    char scope_why[160];         /* why the re-match was full, when it was */
     uint64_t agencies, skipped;  /* snapshots re-matched; skipped: replaced meanwhile */
     lf_rematch_counts c;
-    double open_seconds, match_seconds;
+    double open_seconds, compare_seconds, match_seconds;
 } lf_rematch_report;
 
 /* Check the index file; when it changed (or force), reload and re-match every snapshot.
  * LF_OK with rep->reloaded false when nothing changed. */
 int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *err);
-/* Re-match every agency's current snapshot against the loaded index. */
+/* Re-match every agency's current snapshot against the loaded index, fully. */
 int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err);
 
 /* "YYYY-MM-DD" today in Taiwan (UTC+8) by the store's clock. */

@@ -125,7 +125,8 @@ static bool seen_before(const void **keys, long *lines, size_t cap, const void *
 }
 
 int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_inv_host *h, bool one_per_line,
-                 const bool *superseded, lf_arena *a, lf_finding **out, size_t *n, lf_scan_counts *c,
+                 const bool *superseded, const uint8_t *only, lf_arena *a, lf_finding **out, size_t *n,
+                 lf_scan_counts *c,
                  lf_err *err)
 {
     *out = NULL;
@@ -157,6 +158,8 @@ int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_
             c->superseded++;
             continue;
         }
+        if (only && !(only[hits[i].vuln >> 3] & (1u << (hits[i].vuln & 7))))
+            continue;
         if (one_per_line && seen_before(keys, klines, cap, lf_vdb_vuln_id(db, hits[i].vuln), h->lines[hits[i].item]))
             continue;
         if (lf_finding_build(db, &hits[i], h->name, h->raw[hits[i].item], a, &fs[k]) != LF_OK ||

@@ -24,6 +24,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include <stdint.h>
 #include "feeds/epss.h"
 #include "feeds/osv.h"
 #include "intake/cpelist.h"
@@ -73,11 +74,15 @@ typedef struct lf_scan_counts {
  * The findings of one host: match, drop the hits of superseded items (counted in *c),
  * keep one finding per (CVE, line) when one_per_line (a raw inventory, where one line
  * may stand for several equivalent CPEs), build, explain and score each. superseded may
- * be NULL. *out and *n: the findings, in the matcher's order, in arena a. epss may be NULL.
+ * be NULL. only: NULL, or a bit set over db's vulnerability indexes (bit v of byte v / 8)
+ * of the vulnerabilities whose findings are wanted; the others are neither built nor
+ * explained (a re-match of what a feed update changed). *out and *n: the
+ * findings, in the matcher's order, in arena a. epss may be NULL.
  * LF_OK, LF_ENOMEM, or the matcher's error.
  */
 int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_inv_host *h, bool one_per_line,
-                 const bool *superseded, lf_arena *a, lf_finding **out, size_t *n, lf_scan_counts *c,
+                 const bool *superseded, const uint8_t *only, lf_arena *a, lf_finding **out, size_t *n,
+                 lf_scan_counts *c,
                  lf_err *err);
 
 #endif

@@ -55,6 +55,9 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
     if (o->index_path && lf_file_exists(o->index_path)) {
         if ((rc = lf_vdb_open(o->index_path, &s->vdb, err)))
             goto fail;
+        lf_vdb_stats vs;
+        lf_vdb_get_stats(s->vdb, &vs);
+        s->vdb_digest = vs.digest;
         if ((rc = lf_matcher_new(s->vdb, &s->m, err)))
             goto fail;
     } else {

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/json.h"
 #include "feeds/epss.h"
@@ -22,6 +23,7 @@
 struct lf_server {
     lf_store *store;
     lf_vdb *vdb;                 /* NULL: no index */
+    uint64_t vdb_digest;         /* vdb's digest (lf_vdb_get_stats walks the index: not per run) */
     lf_epss *epss;               /* NULL: no scores */
     lf_intake *ik;
     lf_matcher *m;               /* NULL without an index */

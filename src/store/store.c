@@ -1181,6 +1181,7 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
         f.state = LF_FSTATE_OPEN;
         f.first_seen = f.last_seen = now;
         f.last_run = run;
+        f.sources_json = h->sources_json;
         if ((rc = s->ops->finding_insert(s, &f, &f.id, err)))
             return rc;
         if ((rc = audit_finding(s, NULL, &f, "new", NULL, err)))
@@ -1194,6 +1195,7 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
     lf_store_finding before = f;
     const char *action = NULL;
     bool again = f.last_run == run;    /* a second item of the host hit the same CVE */
+    f.sources_json = again ? NULL : h->sources_json;
     f.last_seen = now;
     f.last_run = run;
     switch (f.state) {
@@ -1304,7 +1306,43 @@ int lf_store_match_add(lf_store *s, lf_id run, const lf_store_hit *h, lf_err *er
     return lf_store_match_add_batch(s, run, h, 1, err);
 }
 
-static int match_end_tx(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_err *err)
+/* Findings ids the run did not hit: fixed (or, fixed by hand, confirmed), one audit row
+ * each; counts into *d. */
+static int fix_stale(lf_store *s, const lf_id *ids, size_t n, lf_store_match_summary *d, lf_err *err)
+{
+    lf_arena one;
+    lf_arena_init(&one, 8192);
+    int64_t now = lf_store_now(s);
+    int rc = LF_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        lf_store_finding f;
+        lf_arena_reset(&one);
+        if ((rc = s->ops->finding_get(s, ids[i], 0, NULL, &one, &f, err)))
+            break;
+        lf_store_finding before = f;
+        const char *action;
+        if (f.state == LF_FSTATE_FIXED) {
+            action = "confirm";            /* fixed by hand, now gone from the inventory */
+            d->confirmed++;
+        } else {
+            f.state = LF_FSTATE_FIXED;
+            f.fixed_at = now;
+            f.risk_reason = f.risk_approver = f.risk_expiry = NULL;
+            action = "fixed";
+            d->fixed++;
+        }
+        f.fixed_confirmed = true;
+        rc = s->ops->finding_update(s, &f, err);
+        if (!rc)
+            rc = audit_finding(s, &before, &f, action, NULL, err);
+    }
+    lf_arena_clear(&one);
+    return rc;
+}
+
+/* cves: NULL for the run's own scope (everything when full); else only those CVEs. */
+static int match_end_tx(lf_store *s, lf_id run, const char *const *cves, size_t ncves, lf_store_match_summary *sum,
+                        lf_err *err)
 {
     lf_id agency;
     bool full, finished;
@@ -1312,38 +1350,17 @@ static int match_end_tx(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_
     if (rc)
         return rc;
     NEED(!finished, "match run %lld has already ended", (long long)run);
+    NEED(!cves || !full, "match run %lld covers the whole snapshot: it cannot end on a list of CVEs", (long long)run);
     lf_store_match_summary d = {0};
-    if (full) {
-        lf_arena a, one;
+    if (full || (cves && ncves)) {
+        lf_arena a;
         lf_arena_init(&a, 0);
-        lf_arena_init(&one, 8192);
         lf_id *ids;
         size_t n;
-        rc = s->ops->finding_stale(s, agency, run, &a, &ids, &n, err);
-        int64_t now = lf_store_now(s);
-        for (size_t i = 0; !rc && i < n; i++) {
-            lf_store_finding f;
-            lf_arena_reset(&one);
-            if ((rc = s->ops->finding_get(s, ids[i], 0, NULL, &one, &f, err)))
-                break;
-            lf_store_finding before = f;
-            const char *action;
-            if (f.state == LF_FSTATE_FIXED) {
-                action = "confirm";            /* fixed by hand, now gone from the inventory */
-                d.confirmed++;
-            } else {
-                f.state = LF_FSTATE_FIXED;
-                f.fixed_at = now;
-                f.risk_reason = f.risk_approver = f.risk_expiry = NULL;
-                action = "fixed";
-                d.fixed++;
-            }
-            f.fixed_confirmed = true;
-            rc = s->ops->finding_update(s, &f, err);
-            if (!rc)
-                rc = audit_finding(s, &before, &f, action, NULL, err);
-        }
-        lf_arena_clear(&one);
+        rc = full ? s->ops->finding_stale(s, agency, run, &a, &ids, &n, err)
+                  : s->ops->finding_stale_cves(s, agency, run, cves, ncves, &a, &ids, &n, err);
+        if (!rc)
+            rc = fix_stale(s, ids, n, &d, err);
         lf_arena_clear(&a);
         if (rc)
             return rc;
@@ -1364,7 +1381,7 @@ int lf_store_match_end(lf_store *s, lf_id run, lf_store_match_summary *sum, lf_e
     rc = s->ops->begin(s, err);
     if (rc)
         return rc;
-    rc = finish_tx(s, match_end_tx(s, run, &tmp, err), err);
+    rc = finish_tx(s, match_end_tx(s, run, NULL, 0, &tmp, err), err);
     if (!rc && sum)
         *sum = tmp;
     return rc;
@@ -2170,4 +2187,40 @@ int lf_store_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_s
     *out = NULL;
     *n = 0;
     return s->ops->isac_counters(s, scope, year, a, out, n, err);
+}
+
+/* ---------------------------------------------------------------- MATCHSCOPE (schema 9) */
+
+static int cve_list_ok(const char *const *cves, size_t n, lf_err *err)
+{
+    NEED(n == 0 || cves, "match: no CVE list");
+    for (size_t i = 0; i < n; i++)
+        NEED(nonempty(cves[i], 200), "match: CVE %zu of the list is empty or too long", i);
+    return LF_OK;
+}
+
+int lf_store_match_end_cves(lf_store *s, lf_id run, const char *const *cves, size_t n, lf_store_match_summary *sum,
+                            lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc || (rc = cve_list_ok(cves, n, err)))
+        return rc;
+    static const char *const none[1] = {NULL};
+    lf_store_match_summary tmp;
+    if ((rc = s->ops->begin(s, err)))
+        return rc;
+    rc = finish_tx(s, match_end_tx(s, run, n ? cves : none, n, &tmp, err), err);
+    if (!rc && sum)
+        *sum = tmp;
+    return rc;
+}
+
+int lf_store_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *const *cves, size_t n, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc || (rc = cve_list_ok(cves, n, err)))
+        return rc;
+    if (n == 0)
+        return LF_OK;
+    return s->ops->not_affected_clear_cves(s, agency_id, cves, n, err);
 }

@@ -413,6 +413,9 @@ typedef struct lf_store_finding {
     bool fixed_confirmed;
     unsigned reopened;                 /* times it came back after being fixed */
     lf_id last_run;
+    /* In only, for match runs: the sources JSON written with the row (NULL keeps what is
+     * stored); never read back here (lf_store_finding_sources_get). */
+    const char *sources_json;
 } lf_store_finding;
 
 /* One hit of a match run: what the matcher and finding modules say about (host, CVE). */
@@ -428,6 +431,10 @@ typedef struct lf_store_hit {
     /* For a finding this hit creates (ignored for existing ones): the notice date and the
      * deadline the caller's policy gives ("YYYY-MM-DD" or NULL). */
     const char *notice_date, *due_date;
+    /* The finding's sources (JSON, lf_store_finding_sources_get), written in the same row
+     * write as the hit; NULL keeps what is stored. The first hit of a (host, CVE) in a run
+     * decides them, as it decides the CPE. */
+    const char *sources_json;
 } lf_store_hit;
 
 typedef struct lf_store_match_summary {
@@ -1027,5 +1034,17 @@ typedef struct lf_store_isac_counter {
  * itself (its own subtree). year 1970..9999. Array in a. */
 int lf_store_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
                            lf_err *err);
+
+/* ---- MATCHSCOPE (schema 9): re-matching only what a feed update changed.
+ * A run begun with full = false that matched the snapshot against the CVEs of a list (the
+ * hits of other CVEs left out) ends with lf_store_match_end_cves: the agency's findings of
+ * those CVEs that the run did not hit are fixed (confirmed), exactly as a full run does
+ * for every CVE; findings of other CVEs are left alone. An empty list fixes nothing.
+ * LF_EINVAL for a full run. */
+int lf_store_match_end_cves(lf_store *s, lf_id run, const char *const *cves, size_t n, lf_store_match_summary *sum,
+                            lf_err *err);
+/* Remove the agency's not-affected records of the listed CVEs (the scoped counterpart of
+ * lf_store_not_affected_clear; the run re-adds the ones that still hold). */
+int lf_store_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *const *cves, size_t n, lf_err *err);
 
 #endif

@@ -216,6 +216,11 @@ typedef struct lf_store_ops {
     int (*isac_count_add)(lf_store *s, lf_id org, int year, lf_isac_count_kind kind, uint64_t n, lf_err *err);
     int (*isac_counters)(lf_store *s, lf_id scope, int year, lf_arena *a, lf_store_isac_counter **out, size_t *n,
                          lf_err *err);
+    /* MATCHSCOPE (schema 9): a scoped run's stale findings and not-affected records, by CVE */
+    int (*finding_stale_cves)(lf_store *s, lf_id agency_id, lf_id run, const char *const *cves, size_t ncves,
+                              lf_arena *a, lf_id **ids, size_t *n, lf_err *err);
+    int (*not_affected_clear_cves)(lf_store *s, lf_id agency_id, const char *const *cves, size_t ncves,
+                                   lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

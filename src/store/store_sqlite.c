@@ -19,6 +19,9 @@
  */
 #include "store/store_int.h"
 
+#include "core/buf.h"
+#include "core/json.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -606,6 +609,12 @@ static const char schema_v8_isac_bl_rows[] =
     "  INSERT INTO isac_bl_state(group_id, changes) VALUES (old.group_id, 1) "
     "  ON CONFLICT (group_id) DO UPDATE SET changes = changes + 1; END;";
 
+/* MATCHSCOPE (schema 9): a re-match after a feed update covers only the CVEs that
+ * changed, so its fixed findings and not-affected records are looked up by CVE. Also what
+ * "which agencies have CVE X" reads. */
+static const char schema_v9_matchscope[] =
+    "CREATE INDEX findings_cve ON findings(cve, agency_id);";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -621,6 +630,8 @@ static const migration migrations[] = {
      schema_v7_isac_dispatch, NULL},
     {8, "ISAC-DISPATCH: list rows per sharing group and indicator kind (blocklists without a join)",
      schema_v8_isac_bl_rows, NULL},
+    {9, "MATCHSCOPE: index of findings by CVE (re-matching only the CVEs a feed update changed)",
+     schema_v9_matchscope, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -744,16 +755,17 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(F_GET_HC, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id "     \
                 "WHERE f.host_id = ?1 AND f.cve = ?2")                                   \
     X(F_INSERT, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
-                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date) " \
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)") \
+                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date, sources) " \
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)") \
     X(F_UPDATE, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
                 "kev = ?7, kev_due = ?8, epss = ?9, state = ?10, measure = ?11, measure_planned = ?12, " \
                 "risk_reason = ?13, risk_approver = ?14, risk_expiry = ?15, fp_reason = ?16, " \
                 "notice_date = ?17, due_date = ?18, last_seen = ?19, fixed_at = ?20, " \
-                "fixed_confirmed = ?21, reopened = ?22, last_run = ?23, updated = ?24 WHERE id = ?1") \
+                "fixed_confirmed = ?21, reopened = ?22, last_run = ?23, updated = ?24, "         \
+                "sources = coalesce(?25, sources) WHERE id = ?1") \
     X(F_REFRESH, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
-                 "kev = ?7, kev_due = ?8, epss = ?9, last_seen = ?10, last_run = ?11, updated = ?12 " \
-                 "WHERE id = ?1")                                                        \
+                 "kev = ?7, kev_due = ?8, epss = ?9, last_seen = ?10, last_run = ?11, updated = ?12, " \
+                 "sources = coalesce(?13, sources) WHERE id = ?1")                                                        \
     X(F_LIST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " \
               IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) "           \
               "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "       \
@@ -802,7 +814,8 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
  * F_REFRESH; no row changed = something indexed differs, F_REFRESH does it. */
 #define SQ_STATEMENTS_MATCHRUN(X)                                                        \
     X(F_TOUCH, "UPDATE findings SET cpe = ?2, cvss_version = ?5, kev_due = ?8, epss = ?9, " \
-               "last_seen = ?10, last_run = ?11 WHERE id = ?1 AND kind IS ?3 AND cvss IS ?4 " \
+               "last_seen = ?10, last_run = ?11, sources = coalesce(?13, sources) "             \
+               "WHERE id = ?1 AND kind IS ?3 AND cvss IS ?4 " \
                "AND severity IS ?6 AND kev IS ?7")
 
 /* ?1 org, ?2 1 = the org itself / 0 = its children, ?3 month, ?4 today, ?5 high CVSS,
@@ -900,9 +913,9 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 /* ---- ISAC: TAXII roots, groups, collections, STIX objects, status (schema 5).
  * Object queries, parameters: ?1 collection, ?2 one STIX id (the _ID variants), ?3 ids,
  * ?4 types, ?5 spec versions (JSON arrays or NULL), ?6 all versions, ?7 first, ?8 last,
- * ?9 normalised versions (JSON array or NULL), ?10 added_after, ?11 ?12 the page key
- * (date_added, id), ?13 the collection's default TLP, ?14 the reader's org, ?15
- * authenticated, ?16 group member, ?17 with the JSON, ?18 limit. */
+ * ?9 normalised versions (JSON array or NULL), ?11 ?12 the lower bound of (date_added,
+ * id): added_after and the page key (?10 is unused), ?13 the collection's default TLP,
+ * ?14 the reader's org, ?15 authenticated, ?16 group member, ?17 with the JSON, ?18 limit. */
 /* TLP 2.0 view of row o (docs/design.md, "ISAC"): CLEAR to every reader, GREEN to
  * authenticated ones, AMBER to the group and the adding organisation, AMBER+STRICT to the
  * adding organisation (and its units), RED to the adding organisation and named recipients. */
@@ -924,11 +937,20 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 #define STIX_VER(o)                                                                      \
     "(?6 OR (?9 IS NOT NULL AND " o ".vkey IN (SELECT value FROM json_each(?9))) "       \
     "OR (?7 AND " o ".vkey = " STIX_VSEL("min", o) ") OR (?8 AND " o ".vkey = " STIX_VSEL("max", o) "))"
-#define STIX_WHERE(o)                                                                    \
+/* ?11 ?12 is the larger of the page key and (added_after, max row) (bind_stix_q): one
+ * lower bound, so the scan starts at the page instead of filtering every earlier row */
+#define STIX_WHERE_BASE(o)                                                               \
     o ".collection_id = ?1 AND (?3 IS NULL OR " o ".stix_id IN (SELECT value FROM json_each(?3))) " \
     "AND (?4 IS NULL OR " o ".type IN (SELECT value FROM json_each(?4))) "               \
-    "AND " o ".date_added > ?10 AND (" o ".date_added, " o ".id) > (?11, ?12) "          \
-    "AND " STIX_VIS(o) " AND " STIX_SPEC(o) " AND " STIX_VER(o)
+    "AND (" o ".date_added, " o ".id) > (?11, ?12) AND " STIX_VIS(o)
+#define STIX_WHERE(o) STIX_WHERE_BASE(o) " AND " STIX_SPEC(o) " AND " STIX_VER(o)
+/* The default selection (no match[spec_version], the last version): a visible row with no
+ * visible row of the same object above it in (spec_version, vkey) order. One index seek
+ * per row (stix_objects_id), where STIX_SPEC and STIX_VSEL aggregate every version. */
+#define STIX_WHERE_LATEST(o)                                                             \
+    STIX_WHERE_BASE(o) " AND NOT EXISTS (SELECT 1 FROM stix_objects y WHERE y.collection_id = " o ".collection_id " \
+    "AND y.stix_id = " o ".stix_id AND (y.spec_version, y.vkey) > (" o ".spec_version, " o ".vkey) AND " \
+    STIX_VIS("y") ")"
 #define STIX_HIT_COLS "o.id, o.stix_id, o.version, o.spec_version, o.date_added, CASE WHEN ?17 THEN o.json END"
 #define ROOT_COLS "r.id, r.name, r.title, r.description, r.max_content_length"
 #define COLL_COLS                                                                        \
@@ -974,10 +996,16 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                      "SELECT ?1, value FROM json_each(?2) WHERE type = 'text'")           \
     X(STIX_Q, "SELECT " STIX_HIT_COLS " FROM stix_objects o WHERE " STIX_WHERE("o")      \
               " ORDER BY o.date_added, o.id LIMIT ?18") \
-    X(STIX_Q_ID, "SELECT " STIX_HIT_COLS " FROM stix_objects o WHERE o.stix_id = ?2 AND " STIX_WHERE("o") \
-                 " ORDER BY o.date_added, o.id LIMIT ?18")                                \
+    /* one object (and STIX_DEL_ID): through its versions' index; unforced, the planner */ \
+    /* walks the whole collection in date_added order to spare sorting a few rows */     \
+    X(STIX_Q_ID, "SELECT " STIX_HIT_COLS " FROM stix_objects o INDEXED BY stix_objects_id " \
+                 "WHERE o.stix_id = ?2 AND " STIX_WHERE("o") " ORDER BY o.date_added, o.id LIMIT ?18") \
+    X(STIX_Q_LATEST, "SELECT " STIX_HIT_COLS " FROM stix_objects o WHERE " STIX_WHERE_LATEST("o") \
+                     " ORDER BY o.date_added, o.id LIMIT ?18")                            \
+    X(STIX_Q_LATEST_ID, "SELECT " STIX_HIT_COLS " FROM stix_objects o INDEXED BY stix_objects_id " \
+                        "WHERE o.stix_id = ?2 AND " STIX_WHERE_LATEST("o") " ORDER BY o.date_added, o.id LIMIT ?18") \
     X(STIX_DEL_ID, "DELETE FROM stix_objects WHERE id IN (SELECT o.id FROM stix_objects o " \
-                   "WHERE o.stix_id = ?2 AND " STIX_WHERE("o") " AND ?17 IS NOT NULL AND ?18 IS NOT NULL)") \
+                   "INDEXED BY stix_objects_id WHERE o.stix_id = ?2 AND " STIX_WHERE("o") " AND ?17 IS NOT NULL AND ?18 IS NOT NULL)") \
     X(STIX_COUNT, "SELECT count(*) FROM stix_objects WHERE collection_id = ?1")           \
     X(TSTATUS_PUT, "INSERT INTO taxii_status(uuid, root_id, collection_id, org_id, status, request_timestamp, " \
                    "total, success, failure, pending, successes, failures, pendings, created) "            \
@@ -1071,6 +1099,16 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                      "AND p.month = (SELECT max(q.month) FROM uploads q WHERE q.agency_id = p.agency_id " \
                      "AND q.status = 'current') ORDER BY p.agency_id")
 
+/* ---- MATCHSCOPE: ?3 / ?2 is a JSON array of CVE ids (json_each: one statement for any
+ * number, through the findings_cve index). */
+#define SQ_STATEMENTS_MATCHSCOPE(X)                                                      \
+    X(F_STALE_CVES, "SELECT f.id FROM findings f WHERE f.cve IN (SELECT value FROM json_each(?3)) " \
+                    "AND f.agency_id = ?1 AND (f.last_run IS NULL OR f.last_run <> ?2) " \
+                    "AND (f.state IN ('open', 'measure_filed', 'risk_accepted') "        \
+                    "OR (f.state = 'fixed' AND f.fixed_confirmed = 0)) ORDER BY f.id")  \
+    X(SRC_NA_CLEAR_CVES, "DELETE FROM not_affected WHERE agency_id = ?1 "                \
+                         "AND cve IN (SELECT value FROM json_each(?2))")
+
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
     SQ_STATEMENTS(SQ_ENUM)
@@ -1080,6 +1118,7 @@ enum {
     SQ_STATEMENTS_ISAC(SQ_ENUM)
     SQ_STATEMENTS_ISAC_DISPATCH(SQ_ENUM)
     SQ_STATEMENTS_NOTICES(SQ_ENUM)
+    SQ_STATEMENTS_MATCHSCOPE(SQ_ENUM)
 #undef SQ_ENUM
     ST_COUNT
 };
@@ -1093,6 +1132,7 @@ static const char *const st_sql[ST_COUNT] = {
     SQ_STATEMENTS_ISAC(SQ_SQL)
     SQ_STATEMENTS_ISAC_DISPATCH(SQ_SQL)
     SQ_STATEMENTS_NOTICES(SQ_SQL)
+    SQ_STATEMENTS_MATCHSCOPE(SQ_SQL)
 #undef SQ_SQL
 };
 
@@ -2687,6 +2727,7 @@ static int sq_finding_insert(lf_store *s, const lf_store_finding *f, lf_id *id, 
     sqlite3_bind_int64(st, 16, lf_store_now(s));
     bind_text(st, 17, f->notice_date);
     bind_text(st, 18, f->due_date);
+    bind_text(st, 19, f->sources_json);
     int rc = st_exec(c, st, "finding", err);
     if (!rc)
         *id = sqlite3_last_insert_rowid(c->db);
@@ -2720,6 +2761,7 @@ static int sq_finding_update(lf_store *s, const lf_store_finding *f, lf_err *err
     sqlite3_bind_int64(st, 22, f->reopened);
     bind_id(st, 23, f->last_run);
     sqlite3_bind_int64(st, 24, lf_store_now(s));
+    bind_text(st, 25, f->sources_json);
     return st_exec_one(c, st, "finding", f->id, err);
 }
 
@@ -2744,6 +2786,7 @@ static int sq_finding_refresh(lf_store *s, const lf_store_finding *f, lf_err *er
         bind_score(st, 9, f->epss);
         sqlite3_bind_int64(st, 10, f->last_seen);
         bind_id(st, 11, f->last_run);
+        bind_text(st, 13, f->sources_json);
         if (pass) {
             sqlite3_bind_int64(st, 12, lf_store_now(s));
             return st_exec_one(c, st, "finding", f->id, err);
@@ -2776,12 +2819,9 @@ static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page
     return rc;
 }
 
-static int sq_finding_stale(lf_store *s, lf_id agency_id, lf_id run, lf_arena *a, lf_id **ids, size_t *n,
-                            lf_err *err)
+/* The ids a bound statement returns (column 0), copied into a; resets st. */
+static int stale_collect(sq_conn *c, sqlite3_stmt *st, lf_arena *a, lf_id **ids, size_t *n, lf_err *err)
 {
-    STMT(F_STALE);
-    sqlite3_bind_int64(st, 1, agency_id);
-    sqlite3_bind_int64(st, 2, run);
     lf_id *buf = NULL;
     size_t cnt = 0, cap = 0;
     int src, rc = LF_OK;
@@ -2814,6 +2854,15 @@ static int sq_finding_stale(lf_store *s, lf_id agency_id, lf_id run, lf_arena *a
     }
     free(buf);
     return rc;
+}
+
+static int sq_finding_stale(lf_store *s, lf_id agency_id, lf_id run, lf_arena *a, lf_id **ids, size_t *n,
+                            lf_err *err)
+{
+    STMT(F_STALE);
+    sqlite3_bind_int64(st, 1, agency_id);
+    sqlite3_bind_int64(st, 2, run);
+    return stale_collect(c, st, a, ids, n, err);
 }
 
 static int sq_suppress_add(lf_store *s, lf_id host_id, const char *cpe, const char *cve, lf_id finding_id,
@@ -4012,9 +4061,11 @@ static void bind_stix_q(sqlite3_stmt *st, const lf_store_stix_q *q)
     sqlite3_bind_int(st, 7, q->v_first);
     sqlite3_bind_int(st, 8, q->v_last || none);
     bind_text(st, 9, q->vkeys_json);
-    sqlite3_bind_int64(st, 10, q->added_after);
-    sqlite3_bind_int64(st, 11, q->page_added);
-    sqlite3_bind_int64(st, 12, q->page_row);
+    /* date_added > added_after is (date_added, id) > (added_after, max id): the lower bound
+     * is the larger of that and the page key */
+    bool page = q->page_added > q->added_after;
+    sqlite3_bind_int64(st, 11, page ? q->page_added : q->added_after);
+    sqlite3_bind_int64(st, 12, page ? q->page_row : INT64_MAX);
     sqlite3_bind_int(st, 13, q->default_tlp);
     sqlite3_bind_int64(st, 14, q->org);
     sqlite3_bind_int(st, 15, q->authenticated);
@@ -4044,7 +4095,10 @@ static int sq_stix_query(lf_store *s, const lf_store_stix_q *q, lf_arena *a, lf_
     sq_conn *c = NULL;
     sqlite3_stmt *st = NULL;
     int rc = conn_get(s, &c, err);
-    if (rc || (rc = st_get(c, q->id ? ST_STIX_Q_ID : ST_STIX_Q, &st, err)))
+    /* the default selection has a cheaper statement (STIX_WHERE_LATEST) */
+    bool latest = !q->specs_json && !q->v_all && !q->v_first && !q->vkeys_json;
+    int which = latest ? (q->id ? ST_STIX_Q_LATEST_ID : ST_STIX_Q_LATEST) : (q->id ? ST_STIX_Q_ID : ST_STIX_Q);
+    if (rc || (rc = st_get(c, which, &st, err)))
         return rc;
     bind_stix_q(st, q);
     /* the page key is (date_added, id), not the id alone: rows are decoded here */
@@ -4527,6 +4581,66 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------------- MATCHSCOPE (schema 9) */
+
+/* cves as one JSON array, the text json_each reads */
+static int cves_json(const char *const *cves, size_t n, lf_buf *b, lf_err *err)
+{
+    int rc = lf_buf_putc(b, '[');
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i)
+            rc = lf_buf_putc(b, ',');
+        if (!rc)
+            rc = lf_json_write_str(b, cves[i], strlen(cves[i]));
+    }
+    if (!rc)
+        rc = lf_buf_putc(b, ']');
+    if (rc)
+        return lf_err_set(err, rc, "findings: out of memory listing %zu CVEs", n);
+    return LF_OK;
+}
+
+static int sq_finding_stale_cves(lf_store *s, lf_id agency_id, lf_id run, const char *const *cves, size_t ncves,
+                                 lf_arena *a, lf_id **ids, size_t *n, lf_err *err)
+{
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    int rc = cves_json(cves, ncves, &b, err);
+    if (rc)
+        goto done;
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = conn_get(s, &c, err)) || (rc = st_get(c, ST_F_STALE_CVES, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, agency_id);
+    sqlite3_bind_int64(st, 2, run);
+    sqlite3_bind_text(st, 3, b.data, (int)b.len, SQLITE_STATIC);
+    rc = stale_collect(c, st, a, ids, n, err);
+done:
+    lf_buf_clear(&b);
+    return rc;
+}
+
+static int sq_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *const *cves, size_t ncves,
+                                      lf_err *err)
+{
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    int rc = cves_json(cves, ncves, &b, err);
+    if (rc)
+        goto done;
+    sq_conn *c = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = conn_get(s, &c, err)) || (rc = st_get(c, ST_SRC_NA_CLEAR_CVES, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, agency_id);
+    sqlite3_bind_text(st, 2, b.data, (int)b.len, SQLITE_STATIC);
+    rc = st_exec(c, st, "not affected", err);
+done:
+    lf_buf_clear(&b);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 const lf_store_ops lf_store_sqlite_ops = {
@@ -4639,4 +4753,7 @@ const lf_store_ops lf_store_sqlite_ops = {
     .isac_fetch_latest = sq_isac_fetch_latest,
     .isac_count_add = sq_isac_count_add,
     .isac_counters = sq_isac_counters,
+    /* MATCHSCOPE (schema 9) */
+    .finding_stale_cves = sq_finding_stale_cves,
+    .not_affected_clear_cves = sq_not_affected_clear_cves,
 };

@@ -7,7 +7,10 @@ swaps it in and re-matches the agency's current snapshot: the new CVE becomes an
 finding with today's notice date and its sources stored (GET /findings/{id}/sources), the
 corrected one is fixed, and the snapshot's earlier upload month is not touched. Then
 POST /api/v1/admin/feeds/reload: 403 for an agency officer, for the admin a no-op without
-change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is taken."""
+change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is taken.
+The poll reloads are scoped: only the changed vulnerabilities' findings are re-decided (a
+KEV listing and a rejected CVE too), an unchanged CVE's finding is not rewritten; a new
+package product makes the re-match full."""
 import atexit
 import datetime
 import http.client
@@ -197,9 +200,74 @@ for _ in range(50):
         break
     time.sleep(0.1)
 check(any("index reloaded" in l and "2 changed CVE ids" in l for l in errlog), "reload logged", "".join(errlog))
+check(any("index reloaded" in l and "2 vulnerabilities changed" in l for l in errlog),
+      "the re-match was scoped to the 2 changed vulnerabilities", "".join(errlog))
+check(f1.get("CVE-2026-0001", {}).get("last_seen") == f0.get("CVE-2026-0001", {}).get("last_seen") and
+      f1.get("CVE-2026-0001", {}).get("updated", 0) == f0.get("CVE-2026-0001", {}).get("updated", 0),
+      "the unchanged CVE's finding was not rewritten", (f0.get("CVE-2026-0001"), f1.get("CVE-2026-0001")))
 if "CVE-2026-0003" in f1:
     st, src = admin.req("GET", f"/api/v1/findings/{f1['CVE-2026-0003']['id']}/sources")
     check(st == 200 and src["detail"]["why"]["record"] == "CVE-2026-0003", "re-matched finding has sources", src)
+
+# index v3: CISA lists CVE-2026-0001 as exploited, and CVE-2026-0003 is rejected: a scoped
+# re-match flags the one and fixes the other; CVE-2026-0002 (fixed) is left alone
+time.sleep(1.1)   # last_seen has second resolution
+kev = os.path.join(DATA, "kev.json")
+with open(kev, "w") as f:
+    json.dump({"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2026.02.02",
+               "dateReleased": "2026-02-02T00:00:00.000Z", "count": 1, "vulnerabilities": [{
+                   "cveID": "CVE-2026-0001", "vendorProject": "Widgetd", "product": "widgetd",
+                   "vulnerabilityName": "Widgetd RCE", "dateAdded": "2026-02-02",
+                   "shortDescription": "A flaw.", "requiredAction": "Apply updates per vendor instructions.",
+                   "dueDate": "2026-02-23", "knownRansomwareCampaignUse": "Known", "notes": "", "cwes": []}]}, f)
+r = run("feed", "import", "kev", kev)
+check(r.returncode == 0, "feed import kev", r.stderr)
+v3 = os.path.join(DATA, "v3.json")
+rej = record("CVE-2026-0003", "2026-02-03T00:00:00.000", "doodad", "3.1")
+rej["cve"]["vulnStatus"] = "Rejected"
+rej["cve"]["configurations"] = []
+feed(v3, [rej])
+r = run("feed", "import", "nvd", v3)
+check(r.returncode == 0, "feed import v3", r.stderr)
+deadline = time.time() + 30
+f3 = {}
+while time.time() < deadline:
+    f3 = findings()
+    if f3.get("CVE-2026-0001", {}).get("kev") and f3.get("CVE-2026-0003", {}).get("state") == "fixed":
+        break
+    time.sleep(0.3)
+check(f3.get("CVE-2026-0001", {}).get("kev") is True and f3["CVE-2026-0001"]["state"] == "open",
+      "KEV listing reaches the finding by a scoped re-match", f3.get("CVE-2026-0001"))
+check(f3.get("CVE-2026-0003", {}).get("state") == "fixed", "rejected CVE: its finding is fixed", f3.get("CVE-2026-0003"))
+check(f3.get("CVE-2026-0002") == f1.get("CVE-2026-0002"), "a finding of an unchanged CVE is untouched",
+      (f1.get("CVE-2026-0002"), f3.get("CVE-2026-0002")))
+for _ in range(50):
+    if sum("vulnerabilities changed" in l for l in errlog) >= 2:
+        break
+    time.sleep(0.1)
+check(sum("vulnerabilities changed" in l for l in errlog) >= 2 and not any("in full" in l for l in errlog),
+      "every poll reload was scoped", "".join(errlog))
+f1 = f3
+
+# an OSV advisory for a package no advisory named before: which records match as
+# distribution packages may change, so the re-match is full (and says why)
+osv = os.path.join(DATA, "osv.json")
+with open(osv, "w") as f:
+    json.dump({"id": "DEBIAN-CVE-2026-0004", "modified": "2026-02-04T00:00:00Z", "aliases": ["CVE-2026-0004"],
+               "affected": [{"package": {"ecosystem": "Debian:12", "name": "widgetd"},
+                             "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.6-1"}]}]}]},
+              f)
+r = run("feed", "import", "osv", osv)
+check(r.returncode == 0, "feed import osv", r.stderr)
+for _ in range(300):
+    if any("in full (package products changed" in l for l in errlog):
+        break
+    time.sleep(0.1)
+check(any("in full (package products changed (0 before, 1 now)" in l for l in errlog),
+      "new package products: a full re-match", "".join(errlog))
+f4 = findings()
+check({k: v["state"] for k, v in f4.items()} == {k: v["state"] for k, v in f3.items()},
+      "the full re-match agrees with the scoped ones", (f3, f4))
 
 # the endpoint: officers may not, an unchanged index is a no-op, force re-matches
 r = run("user", "add", "--login", "officer", "--role", "agency_officer", "--org", "TPE-RM", "--email",
@@ -213,8 +281,9 @@ st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 200 and js["reloaded"] is False and js["rematched"] is False, "unchanged index: no reload", js)
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload?force=1")
 check(st == 200 and js["reloaded"] and js["rematched"] and js["agencies"] == 1 and js["items"] == 3 and
-      js["findings"]["new"] == 0 and js["findings"]["seen"] == 2 and js["findings"]["fixed"] == 0,
-      "forced reload: the snapshot re-matched, nothing new", js)
+      js["findings"]["new"] == 0 and js["findings"]["seen"] == 1 and js["findings"]["fixed"] == 0 and
+      js["scope"] == "full" and "force" in (js["full_because"] or ""),
+      "forced reload: the snapshot re-matched in full, nothing new", js)
 f2 = findings()
 check({k: v["state"] for k, v in f2.items()} == {k: v["state"] for k, v in f1.items()}, "forced re-match is stable",
       f2)

@@ -1,8 +1,8 @@
 /*
  * Tests for src/isac/stix.c: STIX 2.1 object validation (a valid and an invalid object
  * for every SDO, both SROs, SCOs and meta objects, each fault named by its property
- * path), bundles with located problems, TLP markings, the indexed view, and the OASIS
- * TAXII reference server's test data.
+ * path), the values of address/name SCOs and file hashes, bundles with located problems,
+ * TLP markings, the indexed view, and the OASIS TAXII reference server's test data.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -281,6 +281,160 @@ static void test_stix_shapes(void **state)
     lf_arena_clear(&a);
 }
 
+/* The value of each address/name SCO (sections 6.3-6.16) and the hashes of files,
+ * artifacts and certificates: real-looking good values pass; each bad one is reported at
+ * its property with the reason. */
+static const struct {
+    const char *type, *prop;   /* prop: "value" or a hashes key */
+    const char *v;
+    const char *msg;           /* NULL: valid; else in the problem's message */
+} sco_values[] = {
+    {"ipv4-addr", "value", "198.51.100.3", NULL},
+    {"ipv4-addr", "value", "10.0.0.0/8", NULL},
+    {"ipv4-addr", "value", "0.0.0.0/0", NULL},
+    {"ipv4-addr", "value", "198.51.100.256", "not an IPv4 address"},
+    {"ipv4-addr", "value", "198.51.100", "not an IPv4 address"},
+    {"ipv4-addr", "value", "198.051.100.3", "not an IPv4 address"},   /* octal-looking octet */
+    {"ipv4-addr", "value", "198.51.100.0/33", "CIDR prefix"},
+    {"ipv4-addr", "value", "2001:db8::1", "not an IPv4 address"},
+    {"ipv4-addr", "value", "evil.example.com", "not an IPv4 address"},
+    {"ipv4-addr", "value", " 198.51.100.3", "not an IPv4 address"},
+    {"ipv6-addr", "value", "2001:db8::1", NULL},
+    {"ipv6-addr", "value", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", NULL},
+    {"ipv6-addr", "value", "2001:db8::/32", NULL},
+    {"ipv6-addr", "value", "::ffff:192.0.2.128", NULL},
+    {"ipv6-addr", "value", "2001:db8::1::2", "not an IPv6 address"},
+    {"ipv6-addr", "value", "2001:db8::g", "not an IPv6 address"},
+    {"ipv6-addr", "value", "2001:db8::/129", "CIDR prefix"},
+    {"ipv6-addr", "value", "198.51.100.3", "not an IPv6 address"},
+    {"ipv6-addr", "value", "fe80::1%eth0", "not an IPv6 address"},
+    {"mac-addr", "value", "d2:fb:49:24:37:18", NULL},
+    {"mac-addr", "value", "00:1a:2b:3c:4d:5e", NULL},
+    {"mac-addr", "value", "D2:FB:49:24:37:18", "lower-case"},
+    {"mac-addr", "value", "d2-fb-49-24-37-18", "colon-separated"},
+    {"mac-addr", "value", "d2:fb:49:24:37:1", "MAC-48"},
+    {"mac-addr", "value", "2:fb:49:24:37:18", "leading zeros"},
+    {"mac-addr", "value", "d2fb.4924.3718", "MAC-48"},
+    {"domain-name", "value", "example.com", NULL},
+    {"domain-name", "value", "c2-17.update-check.example.net", NULL},
+    {"domain-name", "value", "www.example.com.", NULL},
+    {"domain-name", "value", "xn--fiqs8s.example", NULL},
+    {"domain-name", "value", "evil example.com", "not a domain name"},
+    {"domain-name", "value", "-bad.example.com", "not a domain name"},
+    {"domain-name", "value", "a..example.com", "not a domain name"},
+    {"domain-name", "value", "http://example.com/", "not a domain name"},
+    {"domain-name", "value", "", "must not be empty"},   /* one fault, one problem */
+    {"email-addr", "value", "john@example.com", NULL},
+    {"email-addr", "value", "soc.team+alerts@mail.example.gov.tw", NULL},
+    {"email-addr", "value", "john.example.com", "not an e-mail address"},
+    {"email-addr", "value", "@example.com", "not an e-mail address"},
+    {"email-addr", "value", "john doe@example.com", "not an e-mail address"},
+    {"url", "value", "https://example.com/research/index.html", NULL},
+    {"url", "value", "hxxp://198.51.100.3:8080/gate.php?id=1", NULL},   /* defanged schemes are schemes */
+    {"url", "value", "ftp://files.example.org/pub/a.exe", NULL},
+    {"url", "value", "example.com/index.html", "not a URL"},
+    {"url", "value", "https://example.com/a b", "not a URL"},
+    {"url", "value", "://example.com/", "not a URL"},
+    {"file", "MD5", "d41d8cd98f00b204e9800998ecf8427e", NULL},
+    {"file", "MD5", "D41D8CD98F00B204E9800998ECF8427E", NULL},
+    {"file", "SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd80709", NULL},
+    {"file", "SHA-256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", NULL},
+    {"file", "SHA-512",
+     "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+     NULL},
+    {"file", "SHA3-256", "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a", NULL},
+    {"file", "SSDEEP", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C", NULL},
+    {"file", "SSDEEP", "3::", NULL},   /* an empty file's */
+    {"file", "TLSH", "T1A2B3C4D5E6F708192A3B4C5D6E7F80912A3B4C5D6E7F80912A3B4C5D6E7F80912A3B4C", NULL},
+    {"file", "sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", NULL},
+    {"file", "x_acme_fuzzy", "anything goes for a custom algorithm", NULL},
+    {"file", "MD5", "d41d8cd98f00b204e9800998ecf8427", "32 hexadecimal digits"},
+    {"file", "MD5", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "not a valid MD5 hash"},
+    {"file", "SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd8070g", "40 hexadecimal digits"},
+    {"file", "SHA-256", "d41d8cd98f00b204e9800998ecf8427e", "not a valid SHA-256 hash"},
+    {"file", "SHA-512", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "128 hexadecimal"},
+    {"file", "SHA3-512", "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a", "SHA3-512"},
+    {"file", "SSDEEP", "AXGBicFlgVNhBGcL6wCrFQEv", "SSDEEP"},
+    {"file", "SSDEEP", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGH:sNhx", "SSDEEP"},
+    {"file", "TLSH", "T1 not hex at all", "TLSH"},
+    {"artifact", "SHA-256", "6db12788c37247f2316052e142f42f4b259d6561751e5f401a1ae2a6df9c674b", NULL},
+    {"artifact", "SHA-256", "6db12788c37247f2316052e142f42f4b259d6561751e5f401a1ae2a6df9c674", "SHA-256"},
+    {"x509-certificate", "SHA-1", "4f1f8b2c1fd7bb2b6d1c7b66e4a6c5d4e37c3e3a", NULL},
+    {"x509-certificate", "SHA-1", "4f1f8b2c1fd7bb2b6d1c7b66e4a6c5d4e37c3e3", "SHA-1"},
+};
+
+static void test_stix_sco_values(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof sco_values / sizeof sco_values[0]; i++) {
+        lf_arena a;
+        lf_arena_init(&a, 0);
+        char obj[1024], path[128];
+        bool value = !strcmp(sco_values[i].prop, "value");
+        const char *extra = !strcmp(sco_values[i].type, "artifact") ? ",\"url\":\"https://x.example/a.bin\"" : "";
+        if (value)
+            snprintf(obj, sizeof obj, "{\"type\":\"%s\",\"id\":\"%s--" U "\",\"value\":\"%s\"}", sco_values[i].type,
+                     sco_values[i].type, sco_values[i].v);
+        else
+            snprintf(obj, sizeof obj, "{\"type\":\"%s\",\"id\":\"%s--" U "\",\"hashes\":{\"%s\":\"%s\"}%s}",
+                     sco_values[i].type, sco_values[i].type, sco_values[i].prop, sco_values[i].v, extra);
+        snprintf(path, sizeof path, "%s%s", value ? "" : "hashes.", sco_values[i].prop);
+        lf_stix_set s;
+        lf_err e;
+        lf_err_clear(&e);
+        assert_int_equal(lf_stix_read_buffer(&a, obj, strlen(obj), &s, &e), LF_OK);
+        if (!sco_values[i].msg) {
+            if (s.nobjs != 1) {
+                dump_problems(&s);
+                fail_msg("row %zu: valid %s rejected: %s", i, sco_values[i].type, obj);
+            }
+        } else {
+            bool found = s.nproblems == 1 && !strcmp(s.problems[0].path, path) &&
+                         strstr(s.problems[0].msg, sco_values[i].msg) && strstr(s.problems[0].msg, sco_values[i].v);
+            if (s.nobjs != 0 || !found) {
+                dump_problems(&s);
+                fail_msg("row %zu: want one problem at \"%s\" with \"%s\" for %s", i, path, sco_values[i].msg, obj);
+            }
+        }
+        lf_arena_clear(&a);
+    }
+}
+
+/* In one request the objects with bad values are reported and the others kept; hashes
+ * must be a non-empty dictionary of strings. */
+static void test_stix_sco_values_mixed(void **state)
+{
+    (void)state;
+    const char *env =
+        "{\"objects\":["
+        "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U "\",\"value\":\"203.0.113.7\"},"
+        "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U "\",\"value\":\"203.0.113.700\"},"
+        "{\"type\":\"domain-name\",\"id\":\"domain-name--" U "\",\"value\":\"update.example.org\"},"
+        "{\"type\":\"file\",\"id\":\"file--" U "\",\"name\":\"a.exe\",\"hashes\":{}},"
+        "{\"type\":\"file\",\"id\":\"file--" U "\",\"hashes\":{\"MD5\":5,\"SHA-1\":\"abc\"}},"
+        "{\"type\":\"url\",\"id\":\"url--" U "\",\"value\":\"https://update.example.org/x\"}]}";
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_stix_set s;
+    lf_err e;
+    assert_int_equal(lf_stix_read_buffer(&a, env, strlen(env), &s, &e), LF_OK);
+    assert_int_equal(s.ninput, 6);
+    assert_int_equal(s.nobjs, 3);
+    assert_int_equal(s.objs[0].index, 0);
+    assert_int_equal(s.objs[1].index, 2);
+    assert_int_equal(s.objs[2].index, 5);
+    assert_int_equal(s.nproblems, 4);
+    assert_string_equal(s.problems[0].path, "objects[1].value");
+    assert_non_null(strstr(s.problems[0].msg, "\"203.0.113.700\" is not an IPv4 address"));
+    assert_string_equal(s.problems[1].path, "objects[3].hashes");
+    assert_non_null(strstr(s.problems[1].msg, "one or more"));
+    assert_string_equal(s.problems[2].path, "objects[4].hashes.MD5");
+    assert_non_null(strstr(s.problems[2].msg, "must be a string"));
+    assert_string_equal(s.problems[3].path, "objects[4].hashes.SHA-1");
+    assert_non_null(strstr(s.problems[3].msg, "40 hexadecimal digits"));
+    lf_arena_clear(&a);
+}
+
 /* The TLP 1.0 ids of STIX 2.1 section 7.2.1.4 and the five TLP 2.0 ids. */
 static void test_stix_tlp_ids(void **state)
 {
@@ -356,6 +510,8 @@ int main(void)
         cmocka_unit_test(test_stix_type_tables),
         cmocka_unit_test(test_stix_bundle_problems),
         cmocka_unit_test(test_stix_shapes),
+        cmocka_unit_test(test_stix_sco_values),
+        cmocka_unit_test(test_stix_sco_values_mixed),
         cmocka_unit_test(test_stix_tlp_ids),
         cmocka_unit_test(test_stix_taxii_reference_data),
     };

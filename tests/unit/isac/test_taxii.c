@@ -2,7 +2,7 @@
  * Tests for src/isac/taxii.c (TAXII 2.1 rules without HTTP: media types, timestamps,
  * version keys, next tokens, filters, access, envelope spans) and for the ISAC part of the
  * store it feeds (date_added order, duplicates, version selection, the TLP view, paging,
- * delete) on a fresh SQLite database under /tmp.
+ * delete, the latest visible version) on a fresh SQLite database under /tmp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -456,6 +456,120 @@ static void test_taxii_store(void **state)
     lf_arena_clear(&a);
 }
 
+/* The objects' text of a query's page joined by ',' into out (the rows' JSON are names);
+ * *key gets the last hit's (date_added, row), the next page's key. */
+static const char *page(fx *f, const lf_store_stix_q *q, char *out, size_t cap, int64_t key[2], bool *more)
+{
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_store_stix_hit *h;
+    size_t n, len = 0;
+    assert_int_equal(lf_store_stix_query(f->s, q, &a, &h, &n, more, NULL), LF_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%.*s", i ? "," : "", (int)h[i].json_len, h[i].json);
+    if (n) {
+        key[0] = h[n - 1].date_added;
+        key[1] = h[n - 1].row;
+    }
+    lf_arena_clear(&a);
+    return out;
+}
+
+/* The default selection (the latest version of the latest spec version among what the
+ * reader may see) on objects whose newest version is hidden by TLP, whose newest version
+ * is of an older spec, and whose versions were posted out of order; by collection and by
+ * id; with paging and added_after together (the larger of the two bounds applies). */
+static void test_taxii_store_latest(void **state)
+{
+    fx *f = *state;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_err err;
+    lf_store_taxii_root r;
+    assert_int_equal(lf_store_taxii_root_get(f->s, "isac", &a, &r, &err), LF_OK);
+    lf_id ag = agency(f, "TPE-A", "TW-TPE"), bg = agency(f, "TPE-B", "TW-TPE"), kg = agency(f, "KHH-A", "TW-KHH");
+    lf_store_org tpe;
+    assert_int_equal(lf_store_org_get_by_code(f->s, "TW-TPE", &a, &tpe, NULL), LF_OK);
+    lf_store_isac_group g = {0, "north", "North", &tpe.id, 1, 0};
+    assert_int_equal(lf_store_isac_group_create(f->s, &g, &g.id, &err), LF_OK);
+    lf_store_taxii_coll c = {0};
+    c.root_id = r.id;
+    c.uuid = "9a6f2f6e-43b4-4c2a-bf44-3f3c1d5b1a01";
+    c.title = "latest";
+    c.group_id = g.id;
+    c.read = LF_TAXII_ACCESS_COMMUNITY;
+    c.write = LF_TAXII_ACCESS_GROUP;
+    c.default_tlp = 2;
+    c.media_types = LF_TAXII_STIX_MEDIA;
+    assert_int_equal(lf_store_taxii_coll_put(f->s, &c, &c.id, &err), LF_OK);
+    const char *X = "indicator--00000000-0000-4000-8000-0000000000a1", *Y = "indicator--00000000-0000-4000-8000-0000000000a2",
+               *Z = "indicator--00000000-0000-4000-8000-0000000000a3", *W = "indicator--00000000-0000-4000-8000-0000000000a4";
+    lf_store_stix_row rows[] = {
+        row(X, "2024-01-01T00:00:00Z", 0, ag, "x1"),   /* GREEN by default */
+        row(X, "2024-01-02T00:00:00Z", 5, ag, "x2"),   /* RED, no recipients: ag only */
+        row(Y, "2024-01-01T00:00:00Z", 1, ag, "y21"),
+        row(Y, "2024-02-01T00:00:00Z", 1, ag, "y20"),  /* newer, but of spec 2.0 */
+        row(Z, "2024-01-05T00:00:00Z", 1, ag, "z2"),
+        row(Z, "2024-01-03T00:00:00Z", 1, ag, "z1"),   /* an older version posted later */
+        row(W, "2024-01-01T00:00:00Z", 4, bg, "w"),    /* AMBER+STRICT by bg */
+    };
+    rows[3].spec_version = "2.0";
+    bool dup[7];
+    int64_t first;
+    assert_int_equal(lf_store_stix_add(f->s, c.id, rows, 7, dup, &first, NULL, &err), LF_OK);
+
+    char out[256];
+    int64_t h[2];
+    bool more;
+    lf_store_stix_q q = {0};
+    q.coll = c.id;
+    q.limit = 100;
+    q.default_tlp = 2;
+    q.authenticated = q.member = q.with_json = true;
+    q.org = ag;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x2,y21,z2");
+    q.org = bg;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x1,y21,z2,w");
+    q.org = kg;
+    q.member = false;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x1,y21,z2");
+    q.org = 0;
+    q.authenticated = false;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "y21,z2");
+    /* one object */
+    q.authenticated = q.member = true;
+    q.id = X;
+    q.org = ag;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x2");
+    q.org = bg;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x1");
+    q.id = Y;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "y21");
+    /* the same through the general statement (match[version]=last with a spec version) */
+    q.specs_json = "[\"2.0\",\"2.1\"]";
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "y20");
+    q.specs_json = NULL;
+    q.id = NULL;
+    /* pages of two, then added_after and the page key together */
+    q.limit = 2;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "x1,y21");
+    assert_true(more);
+    q.page_added = h[0];
+    q.page_row = h[1];
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "z2,w");
+    assert_false(more);
+    q.limit = 100;
+    q.page_added = first;           /* x1's key: below added_after */
+    q.page_row = 1;
+    q.added_after = first + 2;      /* after y21 */
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "z2,w");
+    q.page_added = first + 4;       /* z2's date: above added_after */
+    q.page_row = INT64_MAX;
+    assert_string_equal(page(f, &q, out, sizeof out, h, &more), "w");
+    lf_arena_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_taxii_access),
         cmocka_unit_test(test_taxii_envelope_spans),
         cmocka_unit_test_setup_teardown(test_taxii_store, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_taxii_store_latest, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * on a known finding that changes nothing indexed (cvss, severity, kev, kind) writes only
  * last_seen, last_run, the CPE and the unindexed scores and leaves `updated` alone; a hit
  * that changes one of them takes the full refresh, bumps `updated` and moves the
- * dashboard summaries (dash_open) with it. Checked on the raw rows of a real database.
+ * dashboard summaries (dash_open) with it. Also a scoped run (schema 9): ended on a list
+ * of CVEs, it fixes only the listed CVEs' findings it did not hit. Checked on the raw rows
+ * of a real database.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,9 +124,13 @@ static void refresh_paths(void **state)
     lf_arena a;
     lf_arena_init(&a, 0);
     lf_store_hit h = {"pc-1", "CVE-2024-0001", "cpe:2.3:a:acme:tool:1.0:*:*:*:*:*:*:*", LF_FKIND_MATCH, 5.0,
-                      "3.1", "MEDIUM", false, NULL, 0.01, "2025-04-01", "2025-05-01"};
+                      "3.1", "MEDIUM", false, NULL, 0.01, "2025-04-01", "2025-05-01", NULL};
+    h.sources_json = "{\"v\":1}";
     lf_store_match_summary s1 = run(f, &h, 1);
     assert_int_equal(s1.new_findings, 1);
+    /* the sources go in with the row */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM findings WHERE sources = '{\"v\":1}'"), 1);
+    h.sources_json = NULL;
     int64_t t1 = f->now;
     assert_int_equal(get(f, &a).updated, t1);
 
@@ -142,6 +148,8 @@ static void refresh_paths(void **state)
     assert_string_equal(g2.cpe, h.cpe);
     assert_string_equal(g2.severity, "MEDIUM");
     assert_int_equal(g2.state, LF_FSTATE_OPEN);
+    /* a hit without sources keeps the stored ones */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM findings WHERE sources = '{\"v\":1}'"), 1);
     /* a second item of the host hitting the same CVE in the same run keeps the first CPE */
     f->now += 86400;
     lf_store_hit two[2] = {h, h};
@@ -158,7 +166,10 @@ static void refresh_paths(void **state)
     h.severity = "CRITICAL";
     h.kev = true;
     h.kev_due = "2025-04-25";
+    h.sources_json = "{\"v\":2}";
     lf_store_match_summary s4 = run(f, &h, 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM findings WHERE sources = '{\"v\":2}'"), 1);
+    h.sources_json = NULL;
     assert_int_equal(s4.seen, 1);
     lf_store_finding g4 = get(f, &a);
     assert_int_equal(g4.updated, f->now);
@@ -180,10 +191,85 @@ static void refresh_paths(void **state)
     lf_arena_clear(&a);
 }
 
+static const char *state_of(fx *f, const char *host, const char *cve)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT CASE f.state WHEN 'open' THEN 1 WHEN 'fixed' THEN 2 ELSE 3 END FROM findings f "
+             "JOIN hosts h ON h.id = f.host_id WHERE h.name = '%s' AND f.cve = '%s'", host, cve);
+    switch (raw_int(f, sql)) {
+    case 1: return "open";
+    case 2: return "fixed";
+    case -1: return "none";
+    default: return "other";
+    }
+}
+
+/* A feed update changed CVE-B (no longer matches pc-1) and CVE-C (new, hits pc-2): the
+ * scoped run hits only CVE-C; CVE-A (unchanged, not hit by the scoped run) stays open. */
+static void scoped_run(void **state)
+{
+    fx *f = *state;
+    lf_store_hit base = {"pc-1", "CVE-2024-000A", "cpe:2.3:a:acme:tool:1.0:*:*:*:*:*:*:*", LF_FKIND_MATCH, 7.5,
+                         "3.1", "HIGH", false, NULL, -1, "2025-04-01", "2025-05-01", NULL};
+    lf_store_hit h[3] = {base, base, base};
+    h[1].cve = "CVE-2024-000B";
+    h[2].host = "pc-2";
+    lf_store_match_summary s1 = run(f, h, 3);
+    assert_int_equal(s1.new_findings, 3);
+    f->now += 86400;
+    int64_t upd = raw_int(f, "SELECT updated FROM findings WHERE cve = 'CVE-2024-000A' AND "
+                             "host_id = (SELECT id FROM hosts WHERE name = 'pc-1')");
+
+    lf_err e;
+    lf_id r;
+    lf_store_hit c = base;
+    c.cve = "CVE-2024-000C";
+    c.host = "pc-2";
+    const char *changed[] = {"CVE-2024-000B", "CVE-2024-000C"};
+    lf_store_match_summary s2 = {0};
+    /* a full run cannot end on a list */
+    if (lf_store_match_begin(f->s, f->agency, 0, true, &r, &e))
+        fail_msg("begin: %s", e.msg);
+    assert_int_equal(lf_store_match_end_cves(f->s, r, changed, 2, &s2, &e), LF_EINVAL);
+    if (lf_store_begin(f->s, &e) || lf_store_match_begin(f->s, f->agency, 0, false, &r, &e) ||
+        lf_store_match_add_batch(f->s, r, &c, 1, &e) || lf_store_match_end_cves(f->s, r, changed, 2, &s2, &e) ||
+        lf_store_commit(f->s, &e))
+        fail_msg("scoped run: %s", e.msg);
+    assert_int_equal(s2.hits, 1);
+    assert_int_equal(s2.new_findings, 1);
+    assert_int_equal(s2.fixed, 1);
+    assert_string_equal(state_of(f, "pc-1", "CVE-2024-000A"), "open");
+    assert_string_equal(state_of(f, "pc-2", "CVE-2024-000A"), "open");
+    assert_string_equal(state_of(f, "pc-1", "CVE-2024-000B"), "fixed");
+    assert_string_equal(state_of(f, "pc-2", "CVE-2024-000C"), "open");
+    /* the unchanged CVE's finding was not written at all */
+    assert_int_equal(raw_int(f, "SELECT updated FROM findings WHERE cve = 'CVE-2024-000A' AND "
+                                "host_id = (SELECT id FROM hosts WHERE name = 'pc-1')"), upd);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM audit WHERE action = 'fixed'"), 1);
+    /* an empty list fixes nothing */
+    lf_store_match_summary s3 = {0};
+    if (lf_store_begin(f->s, &e) || lf_store_match_begin(f->s, f->agency, 0, false, &r, &e) ||
+        lf_store_match_end_cves(f->s, r, NULL, 0, &s3, &e) || lf_store_commit(f->s, &e))
+        fail_msg("empty scoped run: %s", e.msg);
+    assert_int_equal(s3.fixed, 0);
+    assert_string_equal(state_of(f, "pc-2", "CVE-2024-000C"), "open");
+    /* the not-affected records of listed CVEs go, the others stay */
+    lf_store_not_affected na[2] = {{.host = "pc-1", .cve = "CVE-2024-000A", .cpe = base.cpe, .source = "csaf"},
+                                   {.host = "pc-1", .cve = "CVE-2024-000B", .cpe = base.cpe, .source = "csaf"}};
+    if (lf_store_not_affected_add(f->s, f->agency, 0, na, 2, &e))
+        fail_msg("not affected: %s", e.msg);
+    if (lf_store_not_affected_clear_cves(f->s, f->agency, changed, 2, &e))
+        fail_msg("clear: %s", e.msg);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM not_affected WHERE cve = 'CVE-2024-000A'"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM not_affected WHERE cve = 'CVE-2024-000B'"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(refresh_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(scoped_run, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
