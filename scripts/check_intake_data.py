@@ -260,6 +260,10 @@ def check_aliases(path, rep, vocab, missing):
         for o in opts:
             if o == "prefix":
                 continue
+            if o == "namever" or re.match(r"^segments=[1-9]$", o) or re.match(r"^vmap=[A-Za-z0-9._-]+>[A-Za-z0-9._-]+$", o):
+                if cpe == "-":
+                    rep.error(path, no, f"{o} on an entry without CPE")
+                continue
             if o.startswith("version="):
                 val = o[len("version="):]
                 if not val:
@@ -268,7 +272,7 @@ def check_aliases(path, rep, vocab, missing):
                     rep.error(path, no, f"bad version value {val!r}")
                 version_opt = val
                 continue
-            rep.error(path, no, f"unknown option {o!r} (allowed: prefix, version=name, version=java, version=VALUE)")
+            rep.error(path, no, f"unknown option {o!r} (allowed: prefix, version=name, version=java, version=VALUE, segments=N, vmap=FROM>TO, namever)")
         if cpe == "-" and version_opt:
             rep.error(path, no, "version= option on an entry without CPE")
         names = split_names(names_field, path, no, rep)

@@ -25,7 +25,7 @@ struct lf_intake {
 };
 
 static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "alias-squashed",
-                                      "title", "vocabulary"};
+                                      "alias-fuzzy", "title", "vocabulary"};
 
 const char *lf_intake_method_name(size_t i)
 {

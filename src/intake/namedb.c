@@ -27,6 +27,7 @@ struct lf_namedb {
     size_t nalias, capalias, alias_names, conflicts;
     smap alias_map;          /* name key -> alias index */
     smap squash_map;         /* name key without spaces -> alias index (UINT32_MAX: ambiguous) */
+    smap fuzzy_map;          /* squashed key less one ASCII letter -> alias index (UINT32_MAX: ambiguous) */
     smap pub_map;            /* publisher key -> vendor (index into vendors) */
     const char **vendors;
     size_t nvendors, capvendors;
@@ -63,6 +64,7 @@ void lf_namedb_free(lf_namedb *db)
     free(db->alias);
     lf_strmap_clear(&db->alias_map);
     lf_strmap_clear(&db->squash_map);
+    lf_strmap_clear(&db->fuzzy_map);
     lf_strmap_clear(&db->pub_map);
     free(db->vendors);
     lf_strmap_clear(&db->pkg_map);
@@ -211,6 +213,95 @@ static int pkg_key(const char *eco, const char *name, size_t n, char *key, size_
     return (int)o;
 }
 
+/* ---- squashed and fuzzy keys ---- */
+
+/* A key with its spaces and the hyphens people type or leave out ("7zip" for 7-Zip,
+ * "Win-RAR") removed. Dots stay: "Microsoft.OutlookForWindows" (an MSIX package id) is
+ * not the Outlook desktop app. Returns the length. */
+static size_t squash_key(const char *key, size_t n, char *sq, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++)
+        if (key[i] != ' ' && key[i] != '-')
+            sq[o++] = key[i];
+    sq[o] = '\0';
+    return o;
+}
+
+static bool same_alias_target(const lf_alias *a, const lf_alias *b)
+{
+    if ((a->flags & LF_ALIAS_NOCPE) != (b->flags & LF_ALIAS_NOCPE))
+        return false;
+    return (a->flags & LF_ALIAS_NOCPE) ||
+           (a->prod.part == b->prod.part && strcmp(a->prod.vendor, b->prod.vendor) == 0 &&
+            strcmp(a->prod.product, b->prod.product) == 0);
+}
+
+/* Typing errors are matched only in long Latin names (a one-letter slip in "Opera" or
+ * "Skype" would be another product), never on digits (Office 2016 vs 2019), and only
+ * where no two products are one letter apart. */
+#define FUZZY_MIN_LETTERS 7
+#define FUZZY_MAX_LEN 40
+
+static size_t ascii_letters(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] >= 'a' && s[i] <= 'z';
+    return k;
+}
+
+/* Roman numerals are versions spelled in letters (GPU Tweak II / III, Civilization VI): a
+ * key with one takes no part in fuzzy matching. */
+static bool has_roman(const char *key, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        bool roman = true;
+        while (e < n && key[e] != ' ') {
+            roman = roman && (key[e] == 'i' || key[e] == 'v' || key[e] == 'x');
+            e++;
+        }
+        if (roman && e > i)
+            return true;
+        i = e + 1;
+    }
+    return false;
+}
+
+static int fuzzy_put(lf_namedb *db, const char *k, size_t n, uint32_t ai)
+{
+    slot *q;
+    bool ex;
+    if (lf_strmap_put(&db->fuzzy_map, &db->a, k, n, ai, &q, &ex))
+        return LF_ENOMEM;
+    if (ex && q->v != UINT32_MAX && q->v != ai && !same_alias_target(&db->alias[q->v], &db->alias[ai]))
+        q->v = UINT32_MAX;
+    return LF_OK;
+}
+
+/* Every one-letter deletion of a squashed alias key (a symmetric-deletion index: two keys
+ * one substitution, insertion, deletion or transposition apart share a deletion). */
+static int fuzzy_add(lf_namedb *db, const char *sq, size_t sn, uint32_t ai)
+{
+    if (sn >= 256 || ascii_letters(sq, sn) < FUZZY_MIN_LETTERS)
+        return LF_OK;
+    char d[256];
+    /* the key itself too, so that one lookup per deletion of the query finds a letter too
+     * many (the deletion is the alias) as well as a replaced or swapped one */
+    if (fuzzy_put(db, sq, sn, ai))
+        return LF_ENOMEM;
+    for (size_t i = 0; i < sn; i++) {
+        if (sq[i] < 'a' || sq[i] > 'z' || (i && sq[i - 1] == sq[i]))
+            continue;     /* a run of one letter gives one deletion */
+        memcpy(d, sq, i);
+        memcpy(d + i, sq + i + 1, sn - i - 1);
+        if (fuzzy_put(db, d, sn - 1, ai))
+            return LF_ENOMEM;
+    }
+    return LF_OK;
+}
+
 /* ---- TSV ---- */
 
 typedef struct tsv {
@@ -336,6 +427,17 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                     al.flags |= LF_ALIAS_VERSION_NAME;
                 } else if (ol == 12 && memcmp(o, "version=java", 12) == 0) {
                     al.flags |= LF_ALIAS_VERSION_JAVA;
+                } else if (ol == 7 && memcmp(o, "namever", 7) == 0) {
+                    al.flags |= LF_ALIAS_NAME_VERSION;
+                } else if (ol == 10 && memcmp(o, "segments=", 9) == 0 && o[9] >= '1' && o[9] <= '9') {
+                    al.segments = (unsigned)(o[9] - '0');
+                } else if (ol > 7 && memcmp(o, "vmap=", 5) == 0 && memchr(o + 5, '>', ol - 5) &&
+                           o[5] != '>' && o[ol - 1] != '>') {
+                    const char *gt = memchr(o + 5, '>', ol - 5);
+                    al.vmap_from = lf_arena_strndup(&db->a, o + 5, (size_t)(gt - o - 5));
+                    al.vmap_to = lf_arena_strndup(&db->a, gt + 1, (size_t)(o + ol - gt - 1));
+                    if (!al.vmap_from || !al.vmap_to)
+                        goto oom;
                 } else if (ol > 8 && memcmp(o, "version=", 8) == 0) {
                     al.flags |= LF_ALIAS_VERSION_FIXED;
                     al.fixed_version = lf_arena_strndup(&db->a, o + 8, ol - 8);
@@ -392,22 +494,18 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                 } else {
                     al.ntokens = ntok;
                     char sq[512];
-                    size_t sn = 0;
-                    for (size_t i = 0; i < kn; i++)
-                        if (key[i] != ' ')
-                            sq[sn++] = key[i];
+                    size_t sn = squash_key(key, kn, sq, sizeof sq);
                     slot *q;
                     bool qex;
                     if (lf_strmap_put(&db->squash_map, &db->a, sq, sn, (uint32_t)db->nalias, &q, &qex))
                         goto oom;
-                    if (qex && q->v != UINT32_MAX) {
-                        const lf_alias *o = &db->alias[q->v];
-                        if ((o->flags & LF_ALIAS_NOCPE) != (al.flags & LF_ALIAS_NOCPE) ||
-                            (!(al.flags & LF_ALIAS_NOCPE) && (o->prod.vendor != al.prod.vendor || o->prod.product != al.prod.product)))
-                            q->v = UINT32_MAX;
-                    }
+                    if (qex && q->v != UINT32_MAX && !same_alias_target(&db->alias[q->v], &al))
+                        q->v = UINT32_MAX;
+                    uint32_t ai = (uint32_t)db->nalias;
                     db->alias[db->nalias++] = al;
                     db->alias_names++;
+                    if (!has_roman(key, kn) && fuzzy_add(db, sq, sn, ai))
+                        goto oom;
                 }
             }
             nm = bar ? bar + 1 : NULL;
@@ -772,12 +870,48 @@ const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n)
 const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, size_t n)
 {
     char sq[512];
-    size_t sn = 0;
-    for (size_t i = 0; i < n && sn < sizeof sq; i++)
-        if (key[i] != ' ')
-            sq[sn++] = key[i];
+    size_t sn = squash_key(key, n, sq, sizeof sq);
     const slot *s = lf_strmap_find(&db->squash_map, sq, sn);
     return s && s->v != UINT32_MAX ? &db->alias[s->v] : NULL;
+}
+
+/* Fold one more alias hit into the answer: the first, or the same target, else ambiguous. */
+static bool fuzzy_merge(const lf_namedb *db, const slot *s, const lf_alias **hit)
+{
+    if (!s)
+        return true;
+    if (s->v == UINT32_MAX)
+        return false;
+    const lf_alias *a = &db->alias[s->v];
+    if (!*hit)
+        *hit = a;
+    return same_alias_target(*hit, a);
+}
+
+const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size_t n)
+{
+    char sq[256], d[256];
+    if (has_roman(key, n))
+        return NULL;
+    size_t sn = squash_key(key, n, sq, sizeof sq);
+    /* long names are rarely mistyped product names, and each letter costs a lookup */
+    if (sn > FUZZY_MAX_LEN || ascii_letters(sq, sn) < FUZZY_MIN_LETTERS - 1)
+        return NULL;
+    const lf_alias *hit = NULL;
+    /* a letter left out: the key is a deletion of an alias */
+    if (!fuzzy_merge(db, lf_strmap_find(&db->fuzzy_map, sq, sn), &hit))
+        return NULL;
+    for (size_t i = 0; i < sn; i++) {
+        if (sq[i] < 'a' || sq[i] > 'z' || (i && sq[i - 1] == sq[i]))
+            continue;
+        memcpy(d, sq, i);
+        memcpy(d + i, sq + i + 1, sn - i - 1);
+        /* a letter too many (the deletion is an alias), or one letter replaced or two
+         * swapped (both share a deletion) */
+        if (!fuzzy_merge(db, lf_strmap_find(&db->fuzzy_map, d, sn - 1), &hit))
+            return NULL;
+    }
+    return hit;
 }
 
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)

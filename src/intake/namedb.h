@@ -36,7 +36,9 @@ enum {
     LF_ALIAS_VERSION_NAME = 2,  /* the CPE version is the year/number in the name */
     LF_ALIAS_VERSION_FIXED = 4, /* the CPE version is fixed_version */
     LF_ALIAS_NOCPE = 8,         /* known software without a CPE */
-    LF_ALIAS_VERSION_JAVA = 16  /* Java's release spellings: "8 Update 401", 8u401, 1.8.0_401 */
+    LF_ALIAS_VERSION_JAVA = 16, /* Java's release spellings: "8 Update 401", 8u401, 1.8.0_401 */
+    LF_ALIAS_NAME_VERSION = 32  /* namever: a version in the name wins over the column even when
+                                   the column extends it (.NET Framework 4.8 / 4.8.03761) */
 };
 
 typedef struct lf_product {
@@ -49,6 +51,12 @@ typedef struct lf_alias {
     lf_product prod;            /* vendor/product NULL when LF_ALIAS_NOCPE */
     const char *category;
     const char *fixed_version;
+    /* segments=N: the version keeps its first N dot-separated parts (NVD writes Ubuntu
+     * 22.04, OfficeScan 11.0, VMware Tools 12.3.5 without the point release or build);
+     * 0 = all. vmap=FROM>TO (after the cut): NVD's name for a release (OfficeScan 12.0 is
+     * "xg"); vmap_from/vmap_to are NULL when absent. */
+    unsigned segments;
+    const char *vmap_from, *vmap_to;
     unsigned flags;
     long line;                  /* in aliases.tsv */
     size_t ntokens;             /* tokens of the matched name (for prefix matching) */
@@ -82,9 +90,14 @@ void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c);
 
 /* Lookups: key = a key of normalize.h (lf_norm_key). NULL / false when absent. */
 const lf_alias *lf_namedb_alias(const lf_namedb *db, const char *key, size_t n);
-/* The same with spaces ignored on both sides ("Fire Fox", "Office2019", "Win RAR"); a
- * squashed key two different aliases share is ambiguous and finds nothing. */
+/* The same with spaces and hyphens ignored on both sides ("Fire Fox", "Office2019", "Win RAR",
+ * "7zip"); a squashed key two different aliases share is ambiguous and finds nothing. */
 const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, size_t n);
+/* One typing error away from an alias ("Mozila Firefox", "Wireshak", "Notepda++"): one
+ * letter left out, added, replaced, or two letters swapped, in the squashed key. Only
+ * aliases with 7 or more Latin letters take part, digits never differ, and a key near two
+ * different products finds nothing. */
+const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
 /* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none. */
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);

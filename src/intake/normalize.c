@@ -246,7 +246,7 @@ static const word lang_words[] = {
 static const word edition_words[] = {
     W("professional"), W("plus"), W("standard"), W("home"), W("business"), W("student"), W("and"), W("ultimate"),
     W("premium"), W("pro"), W("enterprise"), W("personal"), W("free"), W("freeware"), W("trial"), W("community"),
-    W("express"), W("edition"), W("專業增強版"), W("專業版"), W("標準版"), W("企業版"), W("家用及中小企業版"), W("家用及學生版"), W("中小企業版"),
+    W("express"), W("edition"), W("corporate"), W("basic"), W("starter"), W("專業增強版"), W("專業版"), W("標準版"), W("企業版"), W("家用及中小企業版"), W("家用及學生版"), W("中小企業版"),
     W("家用版"), W("個人版"), W("免費版"), W("旗艦版"), W("教育版"), W("社群版"), W("社區版"), W("試用版"), W("正式版"), W("增強版"), W("精簡版"),
     {NULL, 0}};
 static const word noise_words[] = {
@@ -444,6 +444,38 @@ int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_er
                                       (unsigned char)(year ? LF_TOK_YEAR : LF_TOK_VER), false};
         t->len = (unsigned short)w;
         t->cls = (unsigned char)classify(x, w, false, false);
+        j++;
+    }
+    /* an architecture glued to the end of a token: "7-x64" (PowerShell 7-x64),
+     * "7.5.3.0-x64", "setup_x86" → the token, then an ARCH; a Chocolatey ".install" /
+     * ".portable" suffix → NOISE */
+    for (size_t j = 0; j < r->ntok && r->ntok < LF_NORM_MAX_TOKENS; j++) {
+        lf_norm_tok *t = &r->tok[j];
+        if (t->cjk || t->cls == LF_TOK_ARCH || t->len < 5)
+            continue;
+        const char *x = r->text + t->off;
+        size_t cut = 0;
+        unsigned char cls = LF_TOK_ARCH;
+        /* Chocolatey package ids: 7zip.install, git.portable are the product */
+        static const char *const sfx[] = {"-x64",   "-x86",   "_x64",     "_x86",      "-amd64", "-arm64",
+                                          "-64-bit", "-32-bit", "-64bit", "-32bit", ".install", ".portable",
+                                          NULL};
+        for (size_t k = 0; sfx[k]; k++) {
+            size_t sl = strlen(sfx[k]);
+            if (t->len > sl && memcmp(x + t->len - sl, sfx[k], sl) == 0) {
+                cut = t->len - sl;
+                cls = sfx[k][0] == '.' ? LF_TOK_NOISE : LF_TOK_ARCH;
+                break;
+            }
+        }
+        if (!cut)
+            continue;
+        memmove(&r->tok[j + 2], &r->tok[j + 1], (r->ntok - j - 1) * sizeof r->tok[0]);
+        r->ntok++;
+        r->tok[j + 1] = (lf_norm_tok){(unsigned short)(t->off + cut + 1), (unsigned short)(t->len - cut - 1), cls,
+                                      false};
+        t->len = (unsigned short)cut;
+        t->cls = (unsigned char)classify(x, cut, false, false);
         j++;
     }
     /* pairs: "64 bit", "64 位元", "32 位" are one ARCH */

@@ -20,12 +20,14 @@
  *            as a version when it ends the name;
  *   VER      a version (has a dot, or v1, 8u401): taken out of the key, first one is the
  *            name's version;
- *   ARCH     x64, x86_64, 64-bit, "64 位元": noise;
+ *   ARCH     x64, x86_64, 64-bit, "64 位元", and one glued on ("PowerShell 7-x64",
+ *            "setup_x86"): noise;
  *   LANG     zh-tw, en-us, 繁體中文版, 中文版: noise;
- *   EDITION  professional, plus, standard, 專業增強版, 個人版: dropped in a second key
- *            variant only (some products are named by edition);
+ *   EDITION  professional, plus, standard, corporate, basic, 專業增強版, 個人版: dropped
+ *            in a second key variant only (some products are named by edition);
  *   PAREN    any other word inside ( ) [ ]: dropped ("(remove only)", "(TM)");
- *   NOISE    "version", "ver", "edition".
+ *   NOISE    "version", "ver", and Chocolatey's ".install" / ".portable" suffix
+ *            ("7zip.install" → 7zip).
  *
  * Ownership: lf_norm owns an OpenCC handle and scratch buffers; one per thread.
  * Results live in the lf_norm_result the caller passes and are overwritten per call.

@@ -21,6 +21,7 @@ struct lf_resolver {
     const lf_namedb *db;
     lf_norm *norm;
     centry *cache;
+    lf_buf vfold;            /* scratch: a version column folded (full-width digits) */
     bool nocache;
     lf_resolver_stats st;
 };
@@ -36,6 +37,7 @@ int lf_resolver_new(const lf_namedb *db, lf_resolver **out, lf_err *err)
     if (!r)
         return lf_err_set(err, LF_ENOMEM, "out of memory");
     r->db = db;
+    lf_buf_init(&r->vfold, 0);
     int rc = lf_norm_new(&r->norm, err);
     if (rc) {
         free(r);
@@ -56,6 +58,7 @@ void lf_resolver_free(lf_resolver *r)
     if (!r)
         return;
     lf_norm_free(r->norm);
+    lf_buf_clear(&r->vfold);
     free(r->cache);
     free(r);
 }
@@ -262,7 +265,20 @@ static void clean_version(char *v, bool distro)
             break;
         }
     }
+    /* a build date after the release: GTK 2.22.0-2010-10-21-ash */
+    for (char *d = strchr(v, '-'); d; d = strchr(d + 1, '-'))
+        if ((d[1] == '1' || d[1] == '2') && (d[2] == '9' || d[2] == '0') && strspn(d + 1, "0123456789") == 4 &&
+            (d[5] == '-' || d[5] == '\0') && d > v && d[-1] >= '0' && d[-1] <= '9') {
+            *d = '\0';
+            break;
+        }
     char *dash = strrchr(v, '-');
+    /* OpenVPN's installer builds: 2.6.8-I001 */
+    if (dash && dash > v && (dash[1] == 'i' || dash[1] == 'I') && strlen(dash + 2) == 3 &&
+        strspn(dash + 2, "0123456789") == 3) {
+        *dash = '\0';
+        dash = NULL;
+    }
     if (dash && dash > v && strchr(v, '.') && dash[1] && strlen(dash + 1) <= 2) {
         bool digits = true;
         for (const char *c = dash + 1; *c; c++)
@@ -442,6 +458,23 @@ static const lf_product *find_package(const lf_namedb *db, const char *eco, cons
     return NULL;
 }
 
+/* A release candidate that a distribution version carries outside the upstream version:
+ * RPM puts it in the release (runc 1.0.0-61.rc8.el8), Debian after a tilde (1.0.0~rc8-1).
+ * NVD writes it as the update field (runc:1.0.0:rc8). */
+static void pkg_prerelease(const char *v, char *upd, size_t cap)
+{
+    for (const char *c = v; *c; c++) {
+        if (!(*c == '.' || *c == '~' || *c == '-') || c[1] != 'r' || c[2] != 'c' || c[3] < '0' || c[3] > '9')
+            continue;
+        size_t dl = strspn(c + 3, "0123456789");
+        char end = c[3 + dl];
+        if (end == '\0' || end == '.' || end == '-' || end == '+' || end == '~') {
+            snprintf(upd, cap, "rc%.*s", (int)dl, c + 3);
+            return;
+        }
+    }
+}
+
 static bool is_distro_eco(const char *eco)
 {
     return strcmp(eco, "deb") == 0 || strcmp(eco, "rpm") == 0 || strcmp(eco, "apk") == 0;
@@ -538,6 +571,21 @@ static bool name_update(const lf_norm_result *nr, char *upd, size_t cap)
     return false;
 }
 
+/* The alias's segments= and vmap= options (namedb.h) on a version read from the row. */
+static void alias_version_rules(const lf_alias *al, char *ver, size_t cap)
+{
+    if (al->segments && ver[0] >= '0' && ver[0] <= '9') {
+        unsigned seg = 1;
+        for (size_t i = 0; ver[i]; i++)
+            if (ver[i] == '.' && ++seg > al->segments) {
+                ver[i] = '\0';
+                break;
+            }
+    }
+    if (al->vmap_from && strcmp(ver, al->vmap_from) == 0)
+        snprintf(ver, cap, "%s", al->vmap_to);
+}
+
 static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result *nr, const char *colver,
                         bool tail_dropped, double conf, const char *method, lf_resolution *o)
 {
@@ -555,11 +603,15 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
         name_year(nr, ver, sizeof ver);
     } else if ((al->flags & LF_ALIAS_VERSION_JAVA) && java_update(nr, ver, sizeof ver, upd, sizeof upd)) {
         /* set above */
+    } else if ((al->flags & LF_ALIAS_NAME_VERSION) && lf_norm_name_version(nr, false, ver, sizeof ver)) {
+        /* set above */
     } else {
         choose_version(nr, colver, tail_dropped, ver, sizeof ver);
     }
     if (!upd[0])
         name_update(nr, upd, sizeof upd);
+    if (!(al->flags & LF_ALIAS_VERSION_FIXED))
+        alias_version_rules(al, ver, sizeof ver);
     (void)r;
     set_resolved(o, &al->prod, ver, upd, conf, method);
 }
@@ -590,18 +642,28 @@ static bool tok_eq(const lf_norm_result *nr, const lf_norm_tok *t, const char *w
     return t->len == strlen(w) && memcmp(nr->text + t->off, w, t->len) == 0;
 }
 
-static bool patch_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt)
+static bool patch_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt,
+                        bool year_ok)
 {
     size_t i = from;
     while (i < nt) {
         const lf_norm_tok *t = tk[i];
         const char *s = nr->text + t->off;
-        if (t->cls == LF_TOK_NUM) {
+        /* a release number; or a marketing year alone after the name ("CorelDRAW Graphics
+         * Suite 2023", "Snagit 2024") when the version column says the release */
+        if (t->cls == LF_TOK_NUM || (t->cls == LF_TOK_YEAR && year_ok && i == from && i + 1 == nt)) {
             i++;
             continue;
         }
         if (t->len >= 3 && t->len <= 4 && (memcmp(s, "sp", 2) == 0 || memcmp(s, "cu", 2) == 0) && s[2] >= '0' &&
             s[2] <= '9' && (t->len == 3 || (s[3] >= '0' && s[3] <= '9'))) {
+            i++;
+            continue;
+        }
+        /* a pre-release after the product ("SQL Server 2025 LocalDB RC1", "… Preview") */
+        if ((t->len >= 3 && t->len <= 4 && s[0] == 'r' && s[1] == 'c' && s[2] >= '0' && s[2] <= '9' &&
+             (t->len == 3 || (s[3] >= '0' && s[3] <= '9'))) ||
+            tok_eq(nr, t, "preview")) {
             i++;
             continue;
         }
@@ -619,6 +681,44 @@ static bool patch_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, 
         i = k + 1;
     }
     return true;
+}
+
+/* Words that make a name the product's helper, not the product ("Adobe Flash Player Update
+ * Service", "Wireshark Uninstaller", "… Language Pack"): a prefix alias does not stretch
+ * over them, because the helper's version is not the product's. */
+static bool helper_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt)
+{
+    static const char *const words[] = {"update",   "updater",  "updates",   "service",  "helper",   "plugin",
+                                        "plug-in",  "add-in",   "addin",     "extension", "uninstaller",
+                                        "installer", "launcher", "language",  "scheduler", "bootstrap",
+                                        "notifier", "tray",     "uninstall", "setup",    NULL};
+    for (size_t i = from; i < nt; i++)
+        for (size_t w = 0; words[w]; w++)
+            if (tok_eq(nr, tk[i], words[w]))
+                return true;
+    return false;
+}
+
+/* A year after the alias names another NVD product when the vendor files that year as its
+ * own product (sql_server_2019, visual_studio_2022, coreldraw_2020), or another release
+ * than the alias's fixed version: then the alias, which names the family, does not answer
+ * for the name. */
+static bool year_product(const lf_namedb *db, const lf_alias *al, const lf_norm_result *nr,
+                         const lf_norm_tok *const *tk, size_t from, size_t nt)
+{
+    if (al->flags & (LF_ALIAS_NOCPE | LF_ALIAS_VERSION_NAME))
+        return false;
+    for (size_t i = from; i < nt; i++) {
+        if (tk[i]->cls != LF_TOK_YEAR)
+            continue;
+        if (al->flags & LF_ALIAS_VERSION_FIXED)
+            return true;    /* "Microsoft Visio 2021" is not the version-less C2R Visio */
+        char prod[300];
+        int n = snprintf(prod, sizeof prod, "%s_%.*s", al->prod.product, (int)tk[i]->len, nr->text + tk[i]->off);
+        if (n < 0 || (size_t)n >= sizeof prod || lf_namedb_has_product(db, al->prod.vendor, prod, NULL))
+            return true;
+    }
+    return false;
 }
 
 static size_t join_key(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t n, const char *lead, char *key,
@@ -646,7 +746,7 @@ static size_t join_key(const lf_norm_result *nr, const lf_norm_tok *const *tk, s
  * alias allows more words, or when all the words left are Chinese descriptors
  * ("Google Chrome 瀏覽器", "趨勢科技 Apex One 安全代理程式"). */
 static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *nr, const lf_norm_tok *const *tk,
-                                     size_t nt, const char *lead, bool *prefix)
+                                     size_t nt, const char *lead, bool year_ok, bool *prefix)
 {
     char key[512];
     size_t kn = join_key(nr, tk, nt, lead, key, sizeof key);
@@ -664,8 +764,8 @@ static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *
         for (size_t i = k; i < nt && rest_cjk; i++)
             rest_cjk = cjk_descriptor(nr, tk[i]);
         if (!rest_cjk)
-            rest_cjk = patch_words(nr, tk, k, nt);
-        if ((al->flags & LF_ALIAS_PREFIX) || rest_cjk) {
+            rest_cjk = patch_words(nr, tk, k, nt, year_ok) && !year_product(db, al, nr, tk, k, nt);
+        if (rest_cjk || ((al->flags & LF_ALIAS_PREFIX) && !helper_words(nr, tk, k, nt))) {
             *prefix = true;
             return al;
         }
@@ -673,13 +773,44 @@ static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *
     return NULL;
 }
 
-enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2, HIT_SQUASHED = 3 };
+enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2, HIT_SQUASHED = 3, HIT_FUZZY = 4 };
+
+/* Last resort for Latin names: one typing error from an alias (namedb.h). */
+static const lf_alias *fuzzy_lookup(const lf_namedb *db, const lf_norm_result *nr, int *how, bool *tail_dropped)
+{
+    static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION};
+    char key[512];
+    size_t prev = 0;
+    for (size_t v = 0; v < 2; v++) {
+        size_t kn = lf_norm_key(nr, variants[v], key, sizeof key);
+        if (v && kn == prev)
+            break;      /* no edition word: the same key again */
+        prev = kn;
+        /* a name that is itself a product NVD knows is that product, however near an
+         * alias it is ("OpenSSH" is no slip for OpenSSL) */
+        char prod[512];
+        size_t pl = 0;
+        for (size_t i = 0; i < kn && pl + 1 < sizeof prod; i++)
+            prod[pl++] = key[i] == ' ' ? '_' : key[i];
+        prod[pl] = '\0';
+        const lf_product *pv[1];
+        if (pl && lf_namedb_product_vendors(db, prod, pv, 1))
+            return NULL;
+        const lf_alias *al = kn ? lf_namedb_alias_fuzzy(db, key, kn) : NULL;
+        if (al) {
+            *how = HIT_FUZZY;
+            *tail_dropped = false;
+            return al;
+        }
+    }
+    return NULL;
+}
 
 /* Alias lookup (resolve.h): whole keys, prefixes, then for names that mix Chinese and
  * Latin words the Latin words alone ("解壓縮軟體 WinRAR 6.24") and with the publisher's
  * vendor in front ("微軟 Excel 2013" → "microsoft excel 2013"). */
-static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, const char *pub_vendor, int *how,
-                                    bool *tail_dropped)
+static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, const char *pub_vendor,
+                                    bool fuzzy, bool year_ok, int *how, bool *tail_dropped)
 {
     static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION,
                                    LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM};
@@ -700,7 +831,7 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
     for (size_t v = 0; v < 2; v++) {
         size_t nt = lf_norm_key_tokens(nr, variants[v], tk, LF_NORM_MAX_TOKENS);
         bool prefix;
-        const lf_alias *al = nt > 1 ? lookup_tokens(db, nr, tk, nt, NULL, &prefix) : NULL;
+        const lf_alias *al = nt > 1 ? lookup_tokens(db, nr, tk, nt, NULL, year_ok, &prefix) : NULL;
         if (al) {
             *how = HIT_PREFIX;
             return al;
@@ -716,7 +847,7 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
         }
     }
     if (!nr->has_cjk)
-        return NULL;
+        return fuzzy ? fuzzy_lookup(db, nr, how, tail_dropped) : NULL;
     for (size_t v = 1; v < 3; v++) {
         const lf_norm_tok *all[LF_NORM_MAX_TOKENS];
         size_t na = lf_norm_key_tokens(nr, variants[v], all, LF_NORM_MAX_TOKENS), nl = 0, words = 0;
@@ -732,9 +863,9 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
         if (!words || nl == na || changes_meaning)
             continue;
         bool prefix;
-        const lf_alias *al = lookup_tokens(db, nr, tk, nl, NULL, &prefix);
+        const lf_alias *al = lookup_tokens(db, nr, tk, nl, NULL, year_ok, &prefix);
         if (!al && pub_vendor)
-            al = lookup_tokens(db, nr, tk, nl, pub_vendor, &prefix);
+            al = lookup_tokens(db, nr, tk, nl, pub_vendor, year_ok, &prefix);
         if (al) {
             *how = HIT_LATIN;
             *tail_dropped = v == 2;
@@ -858,10 +989,12 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     const char *pubv = lf_namedb_publisher_vendor(db, r->norm, rec->vendor);
     int how;
     bool tail;
-    const lf_alias *al = alias_lookup(db, &nr, pubv, &how, &tail);
+    /* package names are identifiers: a near miss is another package */
+    bool fuzzy = !rec->ecosystem || !*rec->ecosystem;
+    const lf_alias *al = alias_lookup(db, &nr, pubv, fuzzy, colver[0] != '\0', &how, &tail);
     if (al) {
-        static const double conf[] = {0.98, 0.92, 0.90, 0.94};
-        static const char *const meth[] = {"alias", "alias-prefix", "alias-latin", "alias-squashed"};
+        static const double conf[] = {0.98, 0.92, 0.90, 0.94, 0.85};
+        static const char *const meth[] = {"alias", "alias-prefix", "alias-latin", "alias-squashed", "alias-fuzzy"};
         apply_alias(r, al, &nr, colver, tail, conf[how], meth[how], o);
         return;
     }
@@ -966,7 +1099,10 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
             return;
         }
         if (p) {
-            set_resolved(o, p, ver, NULL, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
+            char upd[64] = "";
+            if (is_distro_eco(eco))
+                pkg_prerelease(pver, upd, sizeof upd);
+            set_resolved(o, p, ver, upd, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
             return;
         }
         /* distributions package language libraries under their own prefixes:
@@ -1021,6 +1157,37 @@ static void java_style(const lf_namedb *db, lf_resolution *o)
     snprintf(o->update, sizeof o->update, "%s", upd);
 }
 
+/* Adobe Acrobat and Reader ship two tracks under the same display names: the continuous
+ * track (15.0xx.2xxxx, 2x.xxx.2xxxx), NVD's acrobat_dc / acrobat_reader_dc, and the classic
+ * track (15.006.3xxxx, 17.011.3xxxx, 20.00x.3xxxx), NVD's acrobat / acrobat_reader. The
+ * version says which; "Adobe Reader" alone does not. */
+static void acrobat_track(lf_resolution *o)
+{
+    if (o->bucket != LF_BUCKET_RESOLVED || strcmp(o->vendor, "adobe") != 0 || !o->version[0])
+        return;
+    bool reader = strcmp(o->product, "acrobat_reader") == 0 || strcmp(o->product, "acrobat_reader_dc") == 0;
+    if (!reader && strcmp(o->product, "acrobat") != 0 && strcmp(o->product, "acrobat_dc") != 0)
+        return;
+    const char *v = o->version;
+    char *end;
+    long major = strtol(v, &end, 10);
+    if (end == v || *end != '.' || major < 15 || major > 99)
+        return;
+    const char *third = strchr(end + 1, '.');
+    if (!third || third - end - 1 != 3 || strspn(third + 1, "0123456789") != 5)
+        return;
+    bool dc = third[1] == '2';
+    if (!dc && third[1] != '3')
+        return;
+    const char *want = reader ? (dc ? "acrobat_reader_dc" : "acrobat_reader") : (dc ? "acrobat_dc" : "acrobat");
+    char cpe[LF_CPE_MAX];
+    if (strcmp(o->product, want) == 0 ||
+        make_cpe(o->cpe[8], o->vendor, want, o->version, o->update, cpe, sizeof cpe) != 0)
+        return;
+    memcpy(o->cpe, cpe, sizeof cpe);
+    snprintf(o->product, sizeof o->product, "%s", want);
+}
+
 /* The product's other NVD names, with the resolved version and update. */
 static void add_equivalents(const lf_namedb *db, lf_resolution *o)
 {
@@ -1036,6 +1203,14 @@ static void add_equivalents(const lf_namedb *db, lf_resolution *o)
                      sizeof cpe) == 0 && (cl = strlen(cpe)) < sizeof o->also[0])
             memcpy(o->also[o->nalso++], cpe, cl + 1);
     }
+}
+
+static bool has_non_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return true;
+    return false;
 }
 
 static void add_key(char *k, size_t *o, size_t cap, const char *s, bool *ok)
@@ -1080,8 +1255,19 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
         }
     }
     lf_err_clear(err);
+    /* A version typed full-width ("１５．０．４５６９") folds as names do (NFKC), so the
+     * version readers below, which look for ASCII digits, see it. */
+    lf_inv_rec folded;
+    if (rec->version && has_non_ascii(rec->version) &&
+        lf_norm_fold(r->norm, rec->version, strlen(rec->version), &r->vfold, err) == LF_OK) {
+        folded = *rec;
+        folded.version = r->vfold.data;
+        rec = &folded;
+    }
+    lf_err_clear(err);
     resolve_uncached(r, rec, out, err);
     java_style(r->db, out);
+    acrobat_track(out);
     add_equivalents(r->db, out);
     if (err && err->code == LF_ENOMEM)
         return err->code;

@@ -16,6 +16,10 @@
  *                "Office2019"; a squashed form two aliases share is not used)       0.94
  *   "alias-latin" a name mixing Chinese and Latin words whose Latin words (alone
  *                or after the Publisher's vendor) are an alias                     0.90
+ *   "alias-fuzzy" a Latin name one typing error from an alias ("Mozila Firefox"):
+ *                one letter left out, added, replaced or two swapped; only aliases
+ *                of 7+ letters, never digits or roman numerals, never a name that is
+ *                itself an NVD product, never package rows                       0.85
  *   "title"      the name is a CPE-dictionary product title                 0.90 / 0.95
  *   "vocabulary" the name's words are a known vendor:product              0.80 .. 0.88
  * Scores of the last two (documented in docs/design.md, "Name resolution"):
@@ -38,7 +42,17 @@
  * products such as 365_apps). "7.6p1" and "22.3R1" become version 7.6 update p1 and 22.3
  * update r1, as NVD writes OpenSSH, sudo and Ivanti. Package versions lose the epoch and
  * the distribution revision (1:2.37.2-4ubuntu3 → 2.37.2); Maven's .Final/.RELEASE/-jre
- * qualifiers go.
+ * qualifiers go; a release candidate in the RPM release or after a Debian tilde becomes
+ * the update field (runc 1.0.0-61.rc8.el8 → 1.0.0 update rc8). A full-width version column
+ * is folded first. Aliases may cut the version (segments=N), rename a release (vmap=) or
+ * prefer the name's version (namever), see namedb.h. Adobe Acrobat and Reader follow the
+ * track the version shows (2x.xxx.2xxxx: acrobat_dc / acrobat_reader_dc; 3xxxx: classic).
+ *
+ * Prefix matches. After a name that is an alias, a patch level ("SP1", "Cumulative Update
+ * 13"), a release candidate ("RC1", "Preview"), or a marketing year when the version column
+ * gives the release ("CorelDRAW Graphics Suite 2023") still names the product; a year the
+ * vendor files as a product of its own (sql_server_2019) does not. A prefix alias never
+ * stretches over helper words ("Update Service", "Uninstaller", "Language Pack").
  *
  * Results are cached by (name, version, publisher, ecosystem, cpe, purl): inventories
  * repeat the same rows on thousands of hosts.

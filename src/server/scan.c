@@ -146,6 +146,15 @@ int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_
     long *klines = lf_arena_alloc(a, cap * sizeof(*klines));
     if (!fs || !keys || !klines)
         return lf_err_set(err, LF_ENOMEM, "out of memory building the findings of host %s", h->name);
+    if (only) {
+        /* a scoped re-match: most hosts have no hit of a changed vulnerability, and an
+         * explanation context costs more than the test */
+        size_t i = 0;
+        while (i < nh && !(only[hits[i].vuln >> 3] & (1u << (hits[i].vuln & 7))))
+            i++;
+        if (i == nh)
+            return LF_OK;
+    }
     lf_explain *x = NULL;
     if ((rc = lf_explain_new(db, h->items, h->nitems, &x, err)))
         return rc;

@@ -1087,12 +1087,14 @@ int lf_scheduler_run(lf_scheduler *s, int64_t now, lf_scheduler_report *rep, lf_
     lf_store_org root;
     int rc = lf_store_org_get_by_code(s->store, "TW", &la, &root, err);
     lf_store_page pg = {PAGE, 0, 0, false};
-    while (!rc) {
+    /* a stop (server shutdown) ends the run between agencies: what is left is planned by
+     * the next run, which plans nothing twice */
+    while (!rc && !stopping(s)) {
         lf_store_org *ags;
         size_t n;
         if ((rc = lf_store_org_agencies(s->store, root.id, &pg, &la, &ags, &n, err)))
             break;
-        for (size_t i = 0; i < n && !rc; i++) {
+        for (size_t i = 0; i < n && !rc && !stopping(s); i++) {
             lf_arena_reset(&a);
             rc = run_agency(&r, ags[i].id, &a, err);
         }

@@ -1160,8 +1160,17 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
 {
     int64_t now = lf_store_now(s);
     d->hits++;
+    /* the common case first, without reading the row: a finding seen again unchanged */
+    bool touched = false;
+    int rc = s->ops->finding_touch_hc(s, host_id, h, run, now, &touched, err);
+    if (rc)
+        return rc;
+    if (touched) {
+        d->seen++;
+        return LF_OK;
+    }
     lf_store_finding f;
-    int rc = s->ops->finding_get(s, 0, host_id, h->cve, a, &f, err);
+    rc = s->ops->finding_get(s, 0, host_id, h->cve, a, &f, err);
     if (rc == LF_ENOTFOUND) {
         bool sup = false;
         if ((rc = s->ops->suppress_has(s, host_id, h->cpe, h->cve, &sup, err)))

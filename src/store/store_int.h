@@ -221,6 +221,10 @@ typedef struct lf_store_ops {
                               lf_arena *a, lf_id **ids, size_t *n, lf_err *err);
     int (*not_affected_clear_cves)(lf_store *s, lf_id agency_id, const char *const *cves, size_t ncves,
                                    lf_err *err);
+    /* a hit on (host, cve) whose finding is active, not yet hit by run and scored the same:
+     * refreshed in place (*touched); anything else is left for the general path */
+    int (*finding_touch_hc)(lf_store *s, lf_id host_id, const lf_store_hit *h, lf_id run, int64_t now,
+                            bool *touched, lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

@@ -1107,7 +1107,14 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                     "AND (f.state IN ('open', 'measure_filed', 'risk_accepted') "        \
                     "OR (f.state = 'fixed' AND f.fixed_confirmed = 0)) ORDER BY f.id")  \
     X(SRC_NA_CLEAR_CVES, "DELETE FROM not_affected WHERE agency_id = ?1 "                \
-                         "AND cve IN (SELECT value FROM json_each(?2))")
+                         "AND cve IN (SELECT value FROM json_each(?2))")                 \
+    /* the steady state of a run in one statement: a known, active finding not yet hit by  \
+     * this run whose indexed scores are unchanged (F_TOUCH's case) */                     \
+    X(F_TOUCH_HC, "UPDATE findings SET cpe = ?3, cvss_version = ?5, kev_due = ?8, epss = ?9, " \
+                  "last_seen = ?10, last_run = ?11, sources = coalesce(?13, sources) "   \
+                  "WHERE host_id = ?1 AND cve = ?2 AND (last_run IS NULL OR last_run <> ?11) " \
+                  "AND state IN ('open', 'measure_filed', 'risk_accepted') "             \
+                  "AND kind IS ?4 AND cvss IS ?6 AND severity IS ?7 AND kev IS ?12")
 
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
@@ -4583,6 +4590,28 @@ done:
 
 /* ---------------------------------------------------------------- MATCHSCOPE (schema 9) */
 
+static int sq_finding_touch_hc(lf_store *s, lf_id host_id, const lf_store_hit *h, lf_id run, int64_t now,
+                               bool *touched, lf_err *err)
+{
+    STMT(F_TOUCH_HC);
+    sqlite3_bind_int64(st, 1, host_id);
+    bind_text(st, 2, h->cve);
+    bind_text(st, 3, h->cpe);
+    bind_text(st, 4, lf_fkind_name(h->kind));
+    bind_text(st, 5, h->cvss_version);
+    bind_score(st, 6, h->cvss);
+    bind_text(st, 7, h->severity);
+    bind_text(st, 8, h->kev_due);
+    bind_score(st, 9, h->epss);
+    sqlite3_bind_int64(st, 10, now);
+    sqlite3_bind_int64(st, 11, run);
+    sqlite3_bind_int(st, 12, h->kev);
+    bind_text(st, 13, h->sources_json);
+    int rc = st_exec(c, st, "finding", err);
+    *touched = !rc && sqlite3_changes(c->db) == 1;
+    return rc;
+}
+
 /* cves as one JSON array, the text json_each reads */
 static int cves_json(const char *const *cves, size_t n, lf_buf *b, lf_err *err)
 {
@@ -4756,4 +4785,5 @@ const lf_store_ops lf_store_sqlite_ops = {
     /* MATCHSCOPE (schema 9) */
     .finding_stale_cves = sq_finding_stale_cves,
     .not_affected_clear_cves = sq_not_affected_clear_cves,
+    .finding_touch_hc = sq_finding_touch_hc,
 };

@@ -2081,6 +2081,7 @@ static bool only_platform_missing(lf_matcher *m, pconf *pl, const bool has_part[
  * its criterion; NULL when out of memory (m->oom) or the index is inconsistent. */
 static pconf *plan_for(lf_matcher *m, uint32_t crit, uint32_t config, uint32_t *j)
 {
+    m->st.evaluations++;
     pconf *pl = plan_get(m, config);
     if (!pl) {
         m->oom = true;

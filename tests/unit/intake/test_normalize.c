@@ -54,6 +54,14 @@ static const kcase cases[] = {
     {"jdk-17.0.9", "jdk", "jdk", "17.0.9"},
     {"Office2019", "office 2019", "office 2019", ""},
     {"python3", "python3", "python3", ""},
+    /* an architecture glued on with '-' or '_' is noise, a Chocolatey suffix too */
+    {"PowerShell 7-x64", "powershell 7", "powershell 7", "7"},
+    {"PowerShell 7.5.3.0-x64", "powershell", "powershell", "7.5.3.0"},
+    {"setup_x86", "setup", "setup", ""},
+    {"Git-2.43.0-64-bit", "git", "git", "2.43.0"},
+    {"7zip.install", "7zip", "7zip", ""},
+    {"git.portable", "git", "git", ""},
+    {"TeamViewer 15 (x64) Corporate", "teamviewer 15 corporate", "teamviewer 15", ""},
     {"", "", "", ""},
 };
 
