@@ -149,7 +149,7 @@ try:
     for i in range(a.runs):
         perf = None
         if a.perf and i == 0:
-            perf = subprocess.Popen(["perf", "record", "-g", "-o", "/tmp/perf-upload.data",
+            perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "200", "-o", "/tmp/perf-upload.data",
                                      "-p", str(p.pid)], stderr=subprocess.DEVNULL)
             time.sleep(0.5)
         c0 = cpu()

@@ -11,6 +11,7 @@ if [ "${1:-build}" = "test" ]; then
   PKGS="$PKGS chromium fonts-noto-cjk"
   # the real nft checks the nftables blocklist lianfang writes (nft -c, nothing applied)
   PKGS="$PKGS nftables"
+  # tests/integration/test_taxii_interop.py also runs when pip packages taxii2-client and medallion are installed (not in Debian)
   command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
   command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi

@@ -5,7 +5,7 @@
  * Settings come from the configuration (isac.*; file from --config, $LIANFANG_CONFIG or
  * <data>/lianfang.conf, then LIANFANG_ISAC_* variables), options override them.
  *
- *   isac pull URL COLLECTION --into LOCAL [--root R] [--org CODE] [--token T] [--limit N]
+ *   isac pull URL COLLECTION --into LOCAL [--root R] [--org CODE] [--token T | --user U] [--limit N]
  *             [--added-after TS] [--full]
  *       pages through the collection from the saved mark (<data>/isac/state-*.json) and
  *       stores each page's valid objects in the local collection LOCAL (id, alias or
@@ -26,6 +26,10 @@
  *       valid_until) -> DIR/ip.txt, domain.txt, url.txt, hash.txt, blocklist.nft,
  *       iprep.list, categories.txt, lianfang.rules
  * URL is a TAXII discovery URL or an API root URL; COLLECTION an id, alias or title.
+ * Credentials: --token (or isac.token) is sent as a Bearer token; --user (or isac.user)
+ * with isac.password as HTTP Basic, which the OASIS reference server requires. A password
+ * is never taken from the command line, and user:password@ in URL is never printed or
+ * written to a state file.
  */
 #include "cli/cli.h"
 
@@ -51,7 +55,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lianfang isac load FILE   (TAXII server data into the store)\n"
-               "       lianfang isac pull URL COLLECTION [--into LOCAL] [--root R] [--org CODE] [--token T]\n"
+               "       lianfang isac pull URL COLLECTION [--into LOCAL] [--root R] [--org CODE] [--token T | --user U]\n"
                "                 [--limit N] [--added-after TS] [--full]\n"
                "       lianfang isac push URL COLLECTION FILE [--token T] [--no-deident] [--max-bytes N]\n"
                "       lianfang isac push URL COLLECTION --from-collection LOCAL [--added-after TS] [--root R]\n"
@@ -105,7 +109,7 @@ static void on_retry(void *ud, const char *url, long status, double delay)
 }
 
 typedef struct opts {
-    const char *config, *token, *added_after, *out, *max_tlp;
+    const char *config, *token, *user, *added_after, *out, *max_tlp;
     const char *into, *from_coll, *root, *org;
     long limit, max_bytes, now;
     bool full, no_deident;
@@ -143,6 +147,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             VAL(o->config);
         else if (!strcmp(a, "--token"))
             VAL(o->token);
+        else if (!strcmp(a, "--user"))
+            VAL(o->user);
         else if (!strcmp(a, "--added-after"))
             VAL(o->added_after);
         else if (!strcmp(a, "--out"))
@@ -187,6 +193,15 @@ static int client_new(const lf_cli_env *env, const lf_config *cfg, const opts *o
 {
     lf_taxii_client_opts co = {0};
     co.token = o->token ? o->token : lf_config_str(cfg, "isac.token");
+    /* HTTP Basic (the OASIS reference server takes nothing else): the user from --user or
+     * isac.user, the password only from the configuration or its environment variable */
+    co.user = o->user ? o->user : lf_config_str(cfg, "isac.user");
+    co.password = lf_config_str(cfg, "isac.password");
+    if (co.user && *co.user && (!co.password || !*co.password)) {
+        fprintf(stderr, "lianfang: isac: user %s has no password: set isac.password (LIANFANG_ISAC_PASSWORD)\n",
+                co.user);
+        return -1;
+    }
     co.max_attempts = (unsigned)lf_config_int(cfg, "isac.max_attempts");
     co.on_retry = on_retry;
     co.ud = (void *)(uintptr_t)env;
@@ -528,8 +543,10 @@ static int cmd_pull(const lf_cli_env *env, const lf_config *cfg, const opts *o)
     int rc = lf_taxii_client_pull(c, &po, &r, &err);
     if (rc)
         lf_cli_error(&err);
+    char shown[sizeof t.collection_url];
+    lf_taxii_url_redact(t.collection_url, shown, sizeof shown);
     if (!env->quiet)
-        printf("isac pull %s: %zu objects in %zu pages%s%s, mark %s%s\n", t.collection_url, r.objects, r.pages,
+        printf("isac pull %s: %zu objects in %zu pages%s%s, mark %s%s\n", shown, r.objects, r.pages,
                r.added_after[0] ? " added after " : "", r.added_after, r.mark[0] ? r.mark : "(none)",
                r.no_header ? " (the server sent no X-TAXII-Date-Added-Last: not incremental)" : "");
     if (o->into && !env->quiet)
@@ -663,9 +680,11 @@ static int cmd_push(const lf_cli_env *env, const lf_config *cfg, const opts *o)
     if (rc)
         lf_cli_error(&err);
     if (!env->quiet) {
+        char shown[sizeof t.collection_url];
+        lf_taxii_url_redact(t.collection_url, shown, sizeof shown);
         printf("isac push %s: %zu objects read (%zu invalid), %zu kept back by TLP, %zu forwarded in %zu "
                "envelopes: %zu accepted, %zu failed, %zu pending\n",
-               t.collection_url, set.ninput, set.ninvalid, st.dropped_tlp, nfwd, r.envelopes, r.success, r.failure,
+               shown, set.ninput, set.ninvalid, st.dropped_tlp, nfwd, r.envelopes, r.success, r.failure,
                r.pending);
         if (deident)
             printf("isac push: de-identified: %zu identities, %zu internal addresses, %zu staff mailboxes, %zu "

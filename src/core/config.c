@@ -111,6 +111,11 @@ static const cfg_key keys[] = {
      0, 0, "CISA Known Exploited Vulnerabilities catalog (JSON) that `feed sync kev` fetches."},
     {"isac.token", LF_CONFIG_STR, "", 0, 0, F_SECRET,
      "API token sent as \"Authorization: Bearer\" to the TAXII server of `isac pull` / `isac push`."},
+    {"isac.user", LF_CONFIG_STR, "", 0, 0, 0,
+     "User for HTTP Basic to the TAXII server of `isac pull` / `isac push` (servers such as the OASIS "
+     "reference server take no Bearer token); its password is isac.password."},
+    {"isac.password", LF_CONFIG_STR, "", 0, 0, F_SECRET,
+     "Password for isac.user (set it in the file or LIANFANG_ISAC_PASSWORD, never on the command line)."},
     {"isac.region_identity", LF_CONFIG_STR, "", 0, 0, 0,
      "STIX identity id (identity--<uuid>) of this region: replaces the reporting agencies' on `isac push`."},
     {"isac.region_name", LF_CONFIG_STR, "Regional ISAC", 0, 0, 0,

@@ -441,6 +441,22 @@ static void safe_name(const char *s, size_t n, char *out, size_t cap)
     out[k] = '\0';
 }
 
+void lf_taxii_url_redact(const char *url, char *out, size_t cap)
+{
+    const char *h = strstr(url, "://");
+    const char *auth = h ? h + 3 : url;
+    size_t an = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < an; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    if (!at) {
+        snprintf(out, cap, "%s", url);
+        return;
+    }
+    snprintf(out, cap, "%.*s%s", (int)(auth - url), url, at + 1);
+}
+
 void lf_taxii_client_state_path(const char *data_dir, const char *url, const char *collection, char *out,
                                 size_t cap)
 {
@@ -465,8 +481,10 @@ static int save_state(const char *path, const lf_taxii_client_target *t, const c
 {
     lf_buf b;
     lf_buf_init(&b, 0);
+    char root[sizeof t->api_root];
+    lf_taxii_url_redact(t->api_root, root, sizeof root);
     lf_buf_puts(&b, "{\"url\":");
-    lf_json_write_str(&b, t->api_root, strlen(t->api_root));
+    lf_json_write_str(&b, root, strlen(root));
     lf_buf_puts(&b, ",\"collection\":");
     lf_json_write_str(&b, t->collection_id, strlen(t->collection_id));
     lf_buf_puts(&b, ",\"added_after\":");

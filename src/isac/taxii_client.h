@@ -119,6 +119,9 @@ typedef struct lf_taxii_client_pull_report {
 int lf_taxii_client_pull(lf_taxii_client *c, const lf_taxii_client_pull_opts *o, lf_taxii_client_pull_report *r,
                          lf_err *err);
 
+/* url without the "user:password@" part a user may have put in it, for printing and state
+ * files (a secret never leaves the command line that gave it). */
+void lf_taxii_url_redact(const char *url, char *out, size_t cap);
 /* "<data_dir>/isac/state-<host[_port]>-<collection>.json", unsafe bytes as '_'. */
 void lf_taxii_client_state_path(const char *data_dir, const char *url, const char *collection, char *out,
                                 size_t cap);

@@ -246,6 +246,22 @@ r = run(region.data, "isac", "pull", discovery, "Common", "--token", token, "--i
 check(r.returncode == 0 and " 0 objects in 0 pages" in r.stdout, "state kept: nothing new on the next pull",
       r.stdout + r.stderr)
 
+# HTTP Basic (what the OASIS reference server takes): --user with isac.password from the
+# environment; credentials in the URL are sent but never printed nor stored
+benv = dict(ENV, LIANFANG_ISAC_PASSWORD=token)
+r = run(region.data, "isac", "pull", discovery, "Common", "--user", "taxii", "--full", env=benv)
+check(r.returncode == 0 and " objects in " in r.stdout and " 0 objects" not in r.stdout,
+      "pull with HTTP Basic (--user, isac.password)", r.stdout + r.stderr)
+r = run(region.data, "isac", "pull", discovery, "Common", "--user", "taxii")
+check(r.returncode != 0 and "isac.password" in r.stderr, "--user without a password is refused", r.stdout + r.stderr)
+# (an API root URL: the roots a discovery document lists are absolute and carry no userinfo)
+cred = f"http://taxii:{token}@127.0.0.1:{hub.port}/taxii2/isac/"
+r = run(region.data, "isac", "pull", cred, "Common", "--full")
+states = "".join(open(os.path.join(region.data, "isac", f)).read() for f in os.listdir(os.path.join(region.data, "isac"))
+                 if f.startswith("state-"))
+check(r.returncode == 0 and token not in r.stdout + r.stderr and token not in states and "objects in" in r.stdout,
+      "credentials in the URL: used, never printed or stored", r.stdout + r.stderr + states)
+
 # ---- push --from-collection: the region's outbox, TLP:RED kept home
 outbox = [
     {"type": "indicator", "spec_version": "2.1", "id": "indicator--7e1f0000-0000-4000-8000-000000000010",
