@@ -145,10 +145,11 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
     return lf_buf_puts(b, "]}");
 }
 
-/* Hits of several hosts given to the store at once: each store batch is a savepoint whose
- * journal copies every page it first touches, so a few large batches write far less than
- * one per host (bench/bench_upload.py). Strings the hits borrow from the per-host arena
- * (sources JSON, due dates) are copied to `keep`, which lives until the flush. */
+/* Hits of several hosts given to the store at once (per-call costs paid once per batch),
+ * inside the caller's transaction without a savepoint per batch (lf_store_match_add_batch_tx:
+ * a savepoint copies every page it first touches). Strings the hits borrow from the
+ * per-host arena (sources JSON, due dates) are copied to `keep`, which lives until the
+ * flush. */
 #define STORE_BATCH_HITS 32768
 typedef struct pend {
     lf_store_hit *hits;
@@ -185,7 +186,8 @@ static int pend_room(pend *p, size_t n)
 static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pend *p, lf_err *err)
 {
     int rc = LF_OK;
-    if (p->nh && (rc = lf_store_match_add_batch(s->store, run, p->hits, p->nh, err)))
+    /* no savepoint per batch: both callers roll the whole run back on an error */
+    if (p->nh && (rc = lf_store_match_add_batch_tx(s->store, run, p->hits, p->nh, err)))
         return rc;
     if (p->nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, p->na, p->nn, err)))
         return rc;

@@ -1286,12 +1286,15 @@ static int check_hit(const lf_store_hit *h, lf_err *err)
     return LF_OK;
 }
 
-int lf_store_match_add_batch(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, lf_err *err)
+/* own_tx: the batch is a transaction (a savepoint inside the caller's) of its own. */
+static int match_add(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, bool own_tx, lf_err *err)
 {
     int rc = need_store(s, err);
     if (rc)
         return rc;
     NEED(n == 0 || hits, "match: no hits");
+    if (!own_tx && !s->ops->in_tx(s))
+        return lf_err_set(err, LF_EUSAGE, "match: lf_store_match_add_batch_tx outside a transaction");
     for (size_t i = 0; i < n; i++)
         if ((rc = check_hit(&hits[i], err)))
             return rc;
@@ -1300,13 +1303,24 @@ int lf_store_match_add_batch(lf_store *s, lf_id run, const lf_store_hit *hits, s
     lf_arena a;
     lf_arena_init(&a, 8192);
     size_t failed = 0;
-    rc = s->ops->begin(s, err);
-    if (!rc)
+    if (!own_tx)
+        rc = match_batch_tx(s, run, hits, n, &a, &failed, err);
+    else if (!(rc = s->ops->begin(s, err)))
         rc = finish_tx(s, match_batch_tx(s, run, hits, n, &a, &failed, err), err);
     lf_arena_clear(&a);
     if (rc && failed < n)
         lf_err_id(err, hits[failed].cve);
     return rc;
+}
+
+int lf_store_match_add_batch(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, lf_err *err)
+{
+    return match_add(s, run, hits, n, true, err);
+}
+
+int lf_store_match_add_batch_tx(lf_store *s, lf_id run, const lf_store_hit *hits, size_t n, lf_err *err)
+{
+    return match_add(s, run, hits, n, false, err);
 }
 
 int lf_store_match_add(lf_store *s, lf_id run, const lf_store_hit *h, lf_err *err)

@@ -225,6 +225,7 @@ typedef struct lf_store_ops {
      * refreshed in place (*touched); anything else is left for the general path */
     int (*finding_touch_hc)(lf_store *s, lf_id host_id, const lf_store_hit *h, lf_id run, int64_t now,
                             bool *touched, lf_err *err);
+    bool (*in_tx)(lf_store *s);     /* this thread's connection is inside a transaction */
 } lf_store_ops;
 
 struct lf_store {

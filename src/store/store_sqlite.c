@@ -4612,6 +4612,15 @@ static int sq_finding_touch_hc(lf_store *s, lf_id host_id, const lf_store_hit *h
     return rc;
 }
 
+static bool sq_in_tx(lf_store *s)
+{
+    sq_conn *c;
+    lf_err e;
+    if (conn_get(s, &c, &e))
+        return false;
+    return c->depth > 0 && !sqlite3_get_autocommit(c->db);
+}
+
 /* cves as one JSON array, the text json_each reads */
 static int cves_json(const char *const *cves, size_t n, lf_buf *b, lf_err *err)
 {
@@ -4786,4 +4795,5 @@ const lf_store_ops lf_store_sqlite_ops = {
     .finding_stale_cves = sq_finding_stale_cves,
     .not_affected_clear_cves = sq_not_affected_clear_cves,
     .finding_touch_hc = sq_finding_touch_hc,
+    .in_tx = sq_in_tx,
 };

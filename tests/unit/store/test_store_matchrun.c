@@ -232,8 +232,10 @@ static void scoped_run(void **state)
     if (lf_store_match_begin(f->s, f->agency, 0, true, &r, &e))
         fail_msg("begin: %s", e.msg);
     assert_int_equal(lf_store_match_end_cves(f->s, r, changed, 2, &s2, &e), LF_EINVAL);
+    /* the savepoint-less batch needs the caller's transaction */
+    assert_int_equal(lf_store_match_add_batch_tx(f->s, r, &c, 1, &e), LF_EUSAGE);
     if (lf_store_begin(f->s, &e) || lf_store_match_begin(f->s, f->agency, 0, false, &r, &e) ||
-        lf_store_match_add_batch(f->s, r, &c, 1, &e) || lf_store_match_end_cves(f->s, r, changed, 2, &s2, &e) ||
+        lf_store_match_add_batch_tx(f->s, r, &c, 1, &e) || lf_store_match_end_cves(f->s, r, changed, 2, &s2, &e) ||
         lf_store_commit(f->s, &e))
         fail_msg("scoped run: %s", e.msg);
     assert_int_equal(s2.hits, 1);
