@@ -43,6 +43,9 @@ ap.add_argument("--hosts-per-agency", type=int, default=100)
 ap.add_argument("--feed", help="gen_nvd.py output directory: also time a feed update of --changed records")
 ap.add_argument("--changed", type=int, default=1000)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--scheduler", action="store_true",
+                help="then time one notice-scheduler run (POST /api/v1/admin/scheduler/run): the digests of "
+                     "the new findings, each agency with a contact")
 ap.add_argument("--updates", type=int, default=2,
                 help="feed updates of the same records in a row (the second finds their findings made)")
 ap.add_argument("--full-again", type=int, default=1, help="0: skip the second full re-match")
@@ -58,6 +61,10 @@ try:
     shutil.copy(os.path.join(a.index_dir, "vulndb.lfx"), os.path.join(data, "vulndb.lfx"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
     env["LIANFANG_FEEDS_POLL"] = "0"
+    env["LIANFANG_NOTIFY_INTERVAL"] = "0"      # the scheduler runs only when --scheduler asks
+    if a.scheduler:   # a relay that refuses at once: the digests are planned and rendered, sending fails fast
+        env["LIANFANG_SMTP_URL"] = "smtp://127.0.0.1:9"
+        env["LIANFANG_SMTP_FROM"] = "lianfang@example.gov.tw"
     subprocess.run([a.bin, "--data", data, "--quiet", "user", "add", "--login", "admin", "--role", "national_admin",
                     "--org", "TW", "--email", "a@example.gov.tw"], input="admin-pass-1\n", text=True, env=env,
                    check=True, capture_output=True)
@@ -75,6 +82,7 @@ try:
         cur = db.execute("INSERT INTO orgs(parent_id, kind, code, name_zh, name_en, level, created) "
                          "VALUES (?, 'agency', ?, ?, ?, 'B', ?)", (county, f"BR-{g:04d}", f"機關{g}", f"A{g}", now))
         ag = cur.lastrowid
+        db.execute("INSERT INTO org_contacts(org_id, pos, email) VALUES (?, 0, ?)", (ag, f"it-{g}@example.gov.tw"))
         up = db.execute("INSERT INTO uploads(agency_id, month, status, uploaded_at, published_at, file_name) "
                         "VALUES (?, ?, 'current', ?, ?, 'seed')", (ag, month, now, now)).lastrowid
         batch = []
@@ -173,7 +181,15 @@ try:
             what = "their findings exist" if u or a.first else "the findings table starts empty"
             if not reload(f"re-match after feed update {u + 1} ({len(picked)} CVEs changed, {what})", ""):
                 break
+    if ok and a.scheduler:
+        c0 = cpu()
+        t0 = time.monotonic()
+        st, js, _ = req("POST", "/api/v1/admin/scheduler/run", cookie=ck, csrf=csrf)
+        print(f"scheduler run after the re-matches: {time.monotonic() - t0:.2f} s (server CPU {cpu() - c0:.2f} s): "
+              f"HTTP {st} {json.dumps(js)[:300]}")
+    t0 = time.monotonic()
     p.terminate()
-    p.wait(timeout=60)
+    p.wait(timeout=600)
+    print(f"server stopped {time.monotonic() - t0:.2f} s after SIGTERM")
 finally:
     shutil.rmtree(data, True)
