@@ -365,10 +365,13 @@ static int finding_advisory(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_buf *b = lf_http_resp_json(resp, 200);
     lf_buf_puts(b, "{\"cve\":");
     lf_server_jstr(b, f.cve);
-    if (!s->vdb)
+    /* one index for the whole answer: a reload may swap s->vdb meanwhile (outside the work
+     * mutex; the index read here stays open for a grace period, rematch.h) */
+    const lf_vdb *db = lf_server_index_borrow(s);
+    if (!db)
         return lf_buf_puts(b, ",\"available\":false}\n");
     uint32_t idx[MAX_DOCS];
-    size_t nd = lf_vdb_find_vuln(s->vdb, f.cve, idx, MAX_DOCS);
+    size_t nd = lf_vdb_find_vuln(db, f.cve, idx, MAX_DOCS);
     if (nd > MAX_DOCS)
         nd = MAX_DOCS;
     lf_vdoc *docs = lf_arena_alloc(a, (nd ? nd : 1) * sizeof *docs);
@@ -376,7 +379,7 @@ static int finding_advisory(void *app, lf_http_req *req, lf_http_resp *resp)
         return LF_ENOMEM;
     size_t ok = 0;
     for (size_t i = 0; i < nd; i++)
-        if (lf_vdb_doc(s->vdb, idx[i], a, &docs[ok]) == LF_OK)
+        if (lf_vdb_doc(db, idx[i], a, &docs[ok]) == LF_OK)
             ok++;
     lf_buf_printf(b, ",\"available\":true,\"documents\":%zu,\"description\":", ok);
     const char *desc = NULL, *published = NULL;
@@ -424,7 +427,7 @@ static int finding_advisory(void *app, lf_http_req *req, lf_http_resp *resp)
             }
     lf_buf_puts(b, "],\"kev\":");
     lf_vkev tmp;
-    const lf_vkev *k = lf_vdb_kev(s->vdb, f.cve, &tmp);
+    const lf_vkev *k = lf_vdb_kev(db, f.cve, &tmp);
     if (!k) {
         lf_buf_puts(b, "null");
     } else {

@@ -732,7 +732,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     lf_epss *old_epss = s->epss;
     lf_matcher *old_m = s->m;
     lf_intake *old_ik = s->ik;
-    s->vdb = vdb;
+    __atomic_store_n(&s->vdb, vdb, __ATOMIC_RELEASE);   /* lf_server_index_borrow */
     s->vdb_digest = new_digest;
     s->m = m;
     s->ik = ik;

@@ -22,7 +22,7 @@
 
 struct lf_server {
     lf_store *store;
-    lf_vdb *vdb;                 /* NULL: no index */
+    lf_vdb *vdb;                 /* NULL: no index; replaced by a reload (lf_server_index_borrow) */
     uint64_t vdb_digest;         /* vdb's digest (lf_vdb_get_stats walks the index: not per run) */
     lf_epss *epss;               /* NULL: no scores */
     lf_intake *ik;
@@ -121,5 +121,13 @@ int lf_api_admin_routes(lf_server *s, lf_http *h, lf_err *err);
  * (installed), <bindir>/web, then the source tree's web/ (build tree, make demo); the first
  * holding index.html. Fills out and returns true, or false when there is none. */
 bool lf_server_web_dir(char *out, size_t cap);
+
+/* The index now loaded, for handlers that run outside the work mutex: read once per
+ * request (a reload publishes the new pointer atomically and keeps the old index open for
+ * a grace period, rematch.h), so one answer never mixes two indexes. NULL: none. */
+static inline const lf_vdb *lf_server_index_borrow(lf_server *s)
+{
+    return __atomic_load_n(&s->vdb, __ATOMIC_ACQUIRE);
+}
 
 #endif
