@@ -46,6 +46,9 @@ ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--scheduler", action="store_true",
                 help="then time one notice-scheduler run (POST /api/v1/admin/scheduler/run): the digests of "
                      "the new findings, each agency with a contact")
+ap.add_argument("--verify", action="store_true",
+                help="after the updates, a forced full re-match must find nothing the scoped ones missed "
+                     "(no new, fixed or reopened finding); exit 1 otherwise")
 ap.add_argument("--updates", type=int, default=2,
                 help="feed updates of the same records in a row (the second finds their findings made)")
 ap.add_argument("--full-again", type=int, default=1, help="0: skip the second full re-match")
@@ -123,6 +126,8 @@ try:
         except OSError:
             return float("nan")
 
+    last = {}
+
     def reload(what, query):
         c0 = cpu()
         t0 = time.monotonic()
@@ -133,6 +138,8 @@ try:
             print("reload failed:", st, js)
             return False
         f = js["findings"]
+        last.clear()
+        last.update(f)
         scope = (f"scope {js['scope']}: {js['changed_vulnerabilities']} vulnerabilities changed"
                  if js["scope"] == "changed" else f"scope full ({js['full_because']})")
         print(f"{what}: {js['match_seconds']:.2f} s ({dt:.2f} s with the index open and compared in "
@@ -181,6 +188,12 @@ try:
             what = "their findings exist" if u or a.first else "the findings table starts empty"
             if not reload(f"re-match after feed update {u + 1} ({len(picked)} CVEs changed, {what})", ""):
                 break
+    verify_failed = False
+    if ok and a.verify and a.feed:
+        if reload("verification: a forced full re-match after the scoped ones", "?force=1"):
+            verify_failed = bool(last.get("new") or last.get("fixed") or last.get("reopened"))
+            print("verification: " + ("FAILED: the full re-match changed findings the scoped ones left"
+                                      if verify_failed else "the full re-match agrees with the scoped ones"))
     if ok and a.scheduler:
         c0 = cpu()
         t0 = time.monotonic()
@@ -191,5 +204,7 @@ try:
     p.terminate()
     p.wait(timeout=600)
     print(f"server stopped {time.monotonic() - t0:.2f} s after SIGTERM")
+    if verify_failed:
+        sys.exit(1)
 finally:
     shutil.rmtree(data, True)
