@@ -1153,10 +1153,30 @@ static void copy_hit(lf_store_finding *f, const lf_store_hit *h, bool cpe_too)
     f->epss = h->epss;
 }
 
+/* The findings this batch inserted since *mark into the dashboard summaries (schema 10:
+ * the insert trigger leaves a run's rows to this), *mark moved past them. */
+static int dash_flush(lf_store *s, lf_id run, lf_id *mark, lf_err *err)
+{
+    lf_id top;
+    int rc = s->ops->finding_max_id(s, &top, err);
+    if (rc || top <= *mark)
+        return rc;
+    if ((rc = s->ops->dash_run_add(s, *mark, run, err)))
+        return rc;
+    *mark = top;
+    return LF_OK;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 /* One hit on host_id of the run's agency, inside the caller's transaction; the counters
- * go to *d. */
+ * go to *d. Rows with ids above *mark were inserted by this batch and are not yet in the
+ * dashboard summaries (dash_flush). */
 static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const lf_store_hit *h, lf_arena *a,
-                     lf_store_match_summary *d, lf_err *err)
+                     lf_id *mark, lf_store_match_summary *d, lf_err *err)
 {
     int64_t now = lf_store_now(s);
     d->hits++;
@@ -1201,6 +1221,12 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
     if (rc)
         return rc;
 
+    /* a row this batch inserted, about to move between summary keys (a second item of the
+     * host hit the CVE with another severity or KEV flag): summarised first, so the update
+     * trigger moves a counted row */
+    if (f.id > *mark && (!str_same(f.severity, h->severity) || f.kev != h->kev) &&
+        (rc = dash_flush(s, run, mark, err)))
+        return rc;
     lf_store_finding before = f;
     const char *action = NULL;
     bool again = f.last_run == run;    /* a second item of the host hit the same CVE */
@@ -1257,8 +1283,10 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
     if (rc)
         return rc;
     NEED(!finished, "match run %lld has ended", (long long)run);
-    lf_id host_id = 0;
+    lf_id host_id = 0, mark = 0;
     const char *host = NULL;
+    if ((rc = s->ops->finding_max_id(s, &mark, err)))
+        return rc;
     for (size_t i = 0; i < n; i++) {
         *failed = i;
         /* hits come host by host: look the host up once per run of equal names */
@@ -1268,9 +1296,11 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
             host = h[i].host;
         }
         lf_arena_reset(a);
-        if ((rc = match_one(s, run, agency, host_id, &h[i], a, &d, err)))
+        if ((rc = match_one(s, run, agency, host_id, &h[i], a, &mark, &d, err)))
             return rc;
     }
+    if ((rc = dash_flush(s, run, &mark, err)))
+        return rc;
     return s->ops->run_add(s, run, &d, err);
 }
 

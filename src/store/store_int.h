@@ -226,6 +226,10 @@ typedef struct lf_store_ops {
     int (*finding_touch_hc)(lf_store *s, lf_id host_id, const lf_store_hit *h, lf_id run, int64_t now,
                             bool *touched, lf_err *err);
     bool (*in_tx)(lf_store *s);     /* this thread's connection is inside a transaction */
+    /* schema 10: a run's new findings (id > after_id, last_run = run) into the dashboard
+     * summaries, which the insert trigger leaves to this for rows a run writes */
+    int (*finding_max_id)(lf_store *s, lf_id *out, lf_err *err);
+    int (*dash_run_add)(lf_store *s, lf_id after_id, lf_id run, lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

@@ -615,6 +615,15 @@ static const char schema_v8_isac_bl_rows[] =
 static const char schema_v9_matchscope[] =
     "CREATE INDEX findings_cve ON findings(cve, agency_id);";
 
+/* MATCHSCOPE (schema 10): the findings a match run inserts are added to the dashboard
+ * summaries once per batch, set-wise (lf_store ops dash_run_add), instead of by a trigger
+ * per row: the insert trigger was about a quarter of a large upload. Rows inserted any
+ * other way (raw SQL, tools) still go through the trigger. */
+static const char schema_v10_dash_batch[] =
+    "DROP TRIGGER dash_findings_ins;"
+    "CREATE TRIGGER dash_findings_ins AFTER INSERT ON findings WHEN NEW.last_run IS NULL BEGIN "
+    DASH_OPEN_ADD("NEW", "1") DASH_FIX_ADD("NEW", "1") DASH_LIFE_ADD("NEW", "1") "END;";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -632,6 +641,8 @@ static const migration migrations[] = {
      schema_v8_isac_bl_rows, NULL},
     {9, "MATCHSCOPE: index of findings by CVE (re-matching only the CVEs a feed update changed)",
      schema_v9_matchscope, NULL},
+    {10, "MATCHSCOPE: a match run's new findings join the dashboard summaries per batch, not per row",
+     schema_v10_dash_batch, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1114,7 +1125,24 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                   "last_seen = ?10, last_run = ?11, sources = coalesce(?13, sources) "   \
                   "WHERE host_id = ?1 AND cve = ?2 AND (last_run IS NULL OR last_run <> ?11) " \
                   "AND state IN ('open', 'measure_filed', 'risk_accepted') "             \
-                  "AND kind IS ?4 AND cvss IS ?6 AND severity IS ?7 AND kev IS ?12")
+                  "AND kind IS ?4 AND cvss IS ?6 AND severity IS ?7 AND kev IS ?12")    \
+    X(F_MAX_ID, "SELECT coalesce(max(id), 0) FROM findings")                             \
+    /* schema 10: what the insert trigger adds for one row, for a batch's new rows (a new  \
+     * finding is open and unfixed, so dash_fix gets nothing) */                           \
+    X(DASH_RUN_OPEN, "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
+                     "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f " \
+                     "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
+                     "AND " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4 "                     \
+                     "ON CONFLICT(org_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
+    X(DASH_RUN_FIX, "INSERT INTO dash_fix(org_id, month, tenths, n) SELECT t.ancestor, " \
+                    DASH_MONTH("f.fixed_at") ", " DASH_TENTHS("f") ", count(*) FROM findings f " \
+                    "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
+                    "AND f.state = 'fixed' AND f.fixed_at > 0 GROUP BY 1, 2, 3 "       \
+                    "ON CONFLICT(org_id, month, tenths) DO UPDATE SET n = n + excluded.n") \
+    X(DASH_RUN_LIFE, "INSERT INTO dash_life(org_id, sev, om, cm, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
+                     DASH_MONTH("f.first_seen") ", " DASH_CLOSED("f") ", count(*) FROM findings f " \
+                     "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
+                     "GROUP BY 1, 2, 3, 4 ON CONFLICT(org_id, sev, om, cm) DO UPDATE SET n = n + excluded.n")
 
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
@@ -4612,6 +4640,32 @@ static int sq_finding_touch_hc(lf_store *s, lf_id host_id, const lf_store_hit *h
     return rc;
 }
 
+static int sq_finding_max_id(lf_store *s, lf_id *out, lf_err *err)
+{
+    STMT(F_MAX_ID);
+    int src = sqlite3_step(st);
+    *out = src == SQLITE_ROW ? col_i64(st, 0) : 0;
+    int rc = src == SQLITE_ROW ? LF_OK : sq_fail(c->db, src, "findings", err);
+    st_done(st);
+    return rc;
+}
+
+static int sq_dash_run_add(lf_store *s, lf_id after_id, lf_id run, lf_err *err)
+{
+    sq_conn *c;
+    int rc = conn_get(s, &c, err);
+    static const int ids[] = {ST_DASH_RUN_OPEN, ST_DASH_RUN_FIX, ST_DASH_RUN_LIFE};
+    for (size_t i = 0; !rc && i < sizeof ids / sizeof ids[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        if ((rc = st_get(c, ids[i], &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, after_id);
+        sqlite3_bind_int64(st, 2, run);
+        rc = st_exec(c, st, "dashboard summaries", err);
+    }
+    return rc;
+}
+
 static bool sq_in_tx(lf_store *s)
 {
     sq_conn *c;
@@ -4796,4 +4850,6 @@ const lf_store_ops lf_store_sqlite_ops = {
     .not_affected_clear_cves = sq_not_affected_clear_cves,
     .finding_touch_hc = sq_finding_touch_hc,
     .in_tx = sq_in_tx,
+    .finding_max_id = sq_finding_max_id,
+    .dash_run_add = sq_dash_run_add,
 };

@@ -544,6 +544,17 @@ static void one_upload(fx *f, lf_id agency)
     assert_int_equal(lf_store_upload_publish(f->s, id, &c, rnd(f, 8) ? rep : "not json", &e), LF_OK);
 }
 
+/* hits of a batch come host by host, as the server gives them */
+static int hit_host_cmp(const void *a, const void *b)
+{
+    return strcmp(((const lf_store_hit *)a)->host, ((const lf_store_hit *)b)->host);
+}
+
+static void i_sort_by_host(lf_store_hit *h, size_t n)
+{
+    qsort(h, n, sizeof *h, hit_host_cmp);
+}
+
 static void one_run(fx *f, lf_id agency)
 {
     lf_err e;
@@ -555,18 +566,25 @@ static void one_run(fx *f, lf_id agency)
     char notice[11], due[11];
     tw_date(f->now, 0, notice);
     tw_date(f->now, 30, due);
+    /* one hit at a time, or the run's hits as one batch (the new findings of a batch join the
+     * summaries at its end, schema 10; a second hit of the same host and CVE with another
+     * severity or KEV flag inside the batch is the case that must summarise first) */
+    bool batch = rnd(f, 2) == 0;
+    char hosts[16][16], cves[16][24];
+    lf_store_hit hs[16];
     for (unsigned i = 0; i < nh; i++) {
-        char host[16], cve[24];
-        snprintf(host, sizeof host, "pc-%02u", rnd(f, 6));
-        snprintf(cve, sizeof cve, "CVE-2024-%04u", rnd(f, 25));
+        snprintf(hosts[i], sizeof hosts[i], "pc-%02u", rnd(f, 6));
+        snprintf(cves[i], sizeof cves[i], "CVE-2024-%04u", rnd(f, batch ? 8 : 25));
         unsigned s = rnd(f, 6);
-        lf_store_hit h = {.host = host, .cve = cve, .cpe = "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", .kind = LF_FKIND_MATCH,
-                          .cvss = CVSS[s], .cvss_version = "3.1", .severity = SEVS[s], .epss = -1,
-                          .kev = rnd(f, 5) == 0, .notice_date = notice, .due_date = rnd(f, 3) ? due : NULL};
-        int rc = lf_store_match_add(f->s, run, &h, &e);
-        if (rc)
+        hs[i] = (lf_store_hit){.host = hosts[i], .cve = cves[i], .cpe = "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*",
+                               .kind = LF_FKIND_MATCH, .cvss = CVSS[s], .cvss_version = "3.1", .severity = SEVS[s],
+                               .epss = -1, .kev = rnd(f, 5) == 0, .notice_date = notice,
+                               .due_date = rnd(f, 3) ? due : NULL};
+        if (!batch && lf_store_match_add(f->s, run, &hs[i], &e))
             fail_msg("hit: %s", e.msg);
     }
+    if (batch && (i_sort_by_host(hs, nh), lf_store_match_add_batch(f->s, run, hs, nh, &e)))
+        fail_msg("batch: %s", e.msg);
     assert_int_equal(lf_store_match_end(f->s, run, NULL, &e), LF_OK);
     assert_int_equal(lf_store_commit(f->s, &e), LF_OK);
 }
