@@ -590,6 +590,65 @@ static int metrics_hook(void *app, lf_buf *out)
     return rc;
 }
 
+/* LF_HTTP_OWN_413: the handler is called for a body over the limit, sees it as too large
+ * with no body, and words the answer itself (TAXII's error format) */
+typedef struct own413_seen {
+    int calls;
+    bool too_large;
+    size_t limit, len;
+} own413_seen;
+
+static int h_own413(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    (void)app;
+    own413_seen *o = lf_http_req_route_ud(req);
+    o->calls++;
+    o->too_large = lf_http_req_too_large(req);
+    o->limit = lf_http_req_body_limit(req);
+    lf_http_req_body(req, &o->len);
+    if (o->too_large)
+        return lf_buf_puts(lf_http_resp_json(resp, 413), "{\"title\":\"own\"}");
+    return lf_buf_puts(lf_http_resp_json(resp, 200), "{}");
+}
+
+static void test_http_own_413(void **state)
+{
+    (void)state;
+    lf_http *h = new_server(16);
+    lf_err e;
+    own413_seen own = {0};
+    assert_int_equal(lf_http_route(h, "POST", "/own", h_own413, &own, LF_HTTP_OWN_413, &e), LF_OK);
+    lf_http_req *q;
+    lf_http_resp *r;
+    assert_int_equal(lf_http_req_new("POST", "/own", &q, &e), LF_OK);
+    assert_int_equal(lf_http_req_set_body(q, "0123456789abcdefg", 17), LF_OK);
+    assert_int_equal(lf_http_resp_new(&r), LF_OK);
+    lf_http_dispatch(h, q, r);
+    assert_int_equal(own.calls, 1);
+    assert_true(own.too_large);
+    assert_int_equal(own.limit, 16);
+    assert_int_equal(own.len, 0);   /* the body over the limit is not handed over */
+    assert_int_equal(lf_http_resp_status(r), 413);
+    lf_buf *rb = lf_http_resp_body(r);   /* the handler's body, not the layer's error */
+    assert_non_null(rb->data);
+    assert_non_null(strstr(rb->data, "\"title\":\"own\""));
+    assert_null(strstr(rb->data, "payload_too_large"));
+    lf_http_req_free(q);
+    lf_http_resp_free(r);
+    /* within the limit: an ordinary call */
+    assert_int_equal(lf_http_req_new("POST", "/own", &q, &e), LF_OK);
+    assert_int_equal(lf_http_req_set_body(q, "0123456789abcdef", 16), LF_OK);
+    assert_int_equal(lf_http_resp_new(&r), LF_OK);
+    lf_http_dispatch(h, q, r);
+    assert_int_equal(own.calls, 2);
+    assert_false(own.too_large);
+    assert_int_equal(own.len, 16);
+    assert_int_equal(lf_http_resp_status(r), 200);
+    lf_http_req_free(q);
+    lf_http_resp_free(r);
+    lf_http_free(h);
+}
+
 static void test_http_healthz(void **state)
 {
     (void)state;
@@ -1192,6 +1251,7 @@ int main(void)
         cmocka_unit_test(test_http_response_headers),
         cmocka_unit_test(test_http_json_error),
         cmocka_unit_test(test_http_body_limits),
+        cmocka_unit_test(test_http_own_413),
         cmocka_unit_test(test_http_healthz),
         cmocka_unit_test(test_http_metrics),
         cmocka_unit_test(test_http_static_path_safety),
