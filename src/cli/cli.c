@@ -3,6 +3,9 @@
  */
 #include "cli/cli.h"
 
+#include "core/config.h"
+#include "core/file.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,40 @@ void lf_cli_error(const lf_err *e)
 {
     char buf[1400];
     fprintf(stderr, "lianfang: %s\n", lf_err_format(e, buf, sizeof buf));
+}
+
+static void on_config_report(void *ud, const lf_err *e, bool fatal)
+{
+    (void)ud;
+    char buf[1400];
+    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
+}
+
+int lf_cli_config_load(const lf_cli_env *env, const char *path, const char *const *overrides,
+                       struct lf_config **out)
+{
+    char def[4200];
+    if (!path) {
+        const char *e = getenv("LIANFANG_CONFIG");
+        snprintf(def, sizeof def, "%s/lianfang.conf", env->data_dir);
+        if (e && *e)
+            path = e;
+        else if (lf_file_exists(def))
+            path = def;
+    }
+    lf_config_opts co = {0};
+    co.path = path;
+    co.data_dir = env->data_dir;
+    co.overrides = overrides;
+    co.report = on_config_report;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_config_load(&co, out, &err) != LF_OK) {
+        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
+            lf_cli_error(&err);   /* parse errors were each reported already */
+        return -1;
+    }
+    return 0;
 }
 
 double lf_cli_now(void)

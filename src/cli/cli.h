@@ -55,6 +55,13 @@ bool lf_cli_intake_opt_takes_value(const char *a);
 
 /* Print "lianfang: <located error>" to stderr. */
 void lf_cli_error(const lf_err *e);
+/* The configuration of a command: path (--config), else $LIANFANG_CONFIG, else
+ * <data>/lianfang.conf when it exists, else the defaults; then LIANFANG_* variables, then
+ * overrides ("key=value", NULL-terminated, may be NULL). Problems are printed (each bad
+ * line with its file and line); returns 0, or -1 when the command must stop. */
+struct lf_config;
+int lf_cli_config_load(const lf_cli_env *env, const char *path, const char *const *overrides,
+                       struct lf_config **out);
 /* Progress line on stderr (only when env->progress): "\r<label> 45% 12,345 rec 80,000 rec/s". */
 typedef struct lf_cli_progress {
     double start;

@@ -46,6 +46,7 @@
 #include "feeds/fetch.h"
 #include "isac/blocklist.h"
 #include "isac/deident.h"
+#include "isac/dispatch.h"
 #include "isac/stix.h"
 #include "isac/stixpat.h"
 #include "isac/taxii.h"
@@ -66,38 +67,6 @@ static void usage(FILE *f)
                "  pull stores the objects in the local collection LOCAL (--into; without it, a bundle\n"
                "  per page in <data>/isac/inbox/) and keeps its place in\n"
                "  <data>/isac/state-<host>-<collection>.json (--full ignores it).\n");
-}
-
-static void on_config_report(void *ud, const lf_err *e, bool fatal)
-{
-    (void)ud;
-    char buf[1400];
-    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
-}
-
-static int load_config(const lf_cli_env *env, const char *path, lf_config **out)
-{
-    char def[4200];
-    if (!path) {
-        const char *e = getenv("LIANFANG_CONFIG");
-        snprintf(def, sizeof def, "%s/lianfang.conf", env->data_dir);
-        if (e && *e)
-            path = e;
-        else if (lf_file_exists(def))
-            path = def;
-    }
-    lf_config_opts co = {0};
-    co.path = path;
-    co.data_dir = env->data_dir;
-    co.report = on_config_report;
-    lf_err err;
-    lf_err_clear(&err);
-    if (lf_config_load(&co, out, &err) != LF_OK) {
-        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
-            lf_cli_error(&err);
-        return -1;
-    }
-    return 0;
 }
 
 static void on_retry(void *ud, const char *url, long status, double delay)
@@ -714,21 +683,6 @@ done:
 
 /* ---- blocklist ---- */
 
-static bool ioc_type(lf_stixpat_ioc_kind k, bool cidr, lf_bl_type *t)
-{
-    switch (k) {
-    case LF_STIXPAT_IOC_IPV4: *t = cidr ? LF_BL_CIDR : LF_BL_IPV4; return true;
-    case LF_STIXPAT_IOC_IPV6: *t = cidr ? LF_BL_CIDR : LF_BL_IPV6; return true;
-    case LF_STIXPAT_IOC_DOMAIN: *t = LF_BL_DOMAIN; return true;
-    case LF_STIXPAT_IOC_URL: *t = LF_BL_URL; return true;
-    case LF_STIXPAT_IOC_MD5:
-    case LF_STIXPAT_IOC_SHA1:
-    case LF_STIXPAT_IOC_SHA256:
-    case LF_STIXPAT_IOC_SHA512: *t = LF_BL_HASH; return true;
-    default: return false;
-    }
-}
-
 static int cmd_blocklist(const lf_cli_env *env, const lf_config *cfg, const opts *o)
 {
     (void)cfg;
@@ -776,7 +730,7 @@ static int cmd_blocklist(const lf_cli_env *env, const lf_config *cfg, const opts
                 partial++;
                 continue;
             }
-            if (!ioc_type(iocs.items[k].kind, iocs.items[k].cidr, &ty))
+            if (!lf_dispatch_bl_type(iocs.items[k].kind, iocs.items[k].cidr, &ty))
                 continue;
             lf_bl_indicator ind = {ob->id, iocs.items[k].value, ty, expires,
                                    ob->created_by_ref ? ob->created_by_ref : "unknown", ob->tlp};
@@ -837,7 +791,7 @@ int lf_cli_isac(int argc, char **argv, const lf_cli_env *env)
     if (parse_opts(argc - 1, argv + 1, &o))
         return LF_EXIT_ERROR;
     lf_config *cfg = NULL;
-    if (load_config(env, o.config, &cfg))
+    if (lf_cli_config_load(env, o.config, NULL, &cfg))
         return LF_EXIT_ERROR;
     int ret;
     if (!strcmp(sub, "blocklist")) {

@@ -43,13 +43,6 @@ static void usage(FILE *f)
             "Exit status 0 when everything was delivered, 2 otherwise.\n");
 }
 
-static void on_config_report(void *ud, const lf_err *e, bool fatal)
-{
-    (void)ud;
-    char buf[1400];
-    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
-}
-
 /* The sample: a Taipei City agency with three real, well-known CVEs. */
 typedef struct sample {
     char today[11], due[3][11], kev_due[11], month[8], upload_due[11];
@@ -175,15 +168,6 @@ int lf_cli_notify(int argc, char **argv, const lf_cli_env *env)
         return LF_EXIT_ERROR;
     }
 
-    char default_conf[4200];
-    if (!config_path) {
-        const char *e = getenv("LIANFANG_CONFIG");
-        snprintf(default_conf, sizeof default_conf, "%s/lianfang.conf", env->data_dir);
-        if (e && *e)
-            config_path = e;
-        else if (lf_file_exists(default_conf))
-            config_path = default_conf;
-    }
     int exit_code = LF_EXIT_ERROR;
     bool curl_up = false;
     lf_config *cfg = NULL;
@@ -194,15 +178,8 @@ int lf_cli_notify(int argc, char **argv, const lf_cli_env *env)
     lf_buf_init(&json, 0);
     lf_err err;
     lf_err_clear(&err);
-    lf_config_opts co = {0};
-    co.path = config_path;
-    co.data_dir = env->data_dir;
-    co.report = on_config_report;
-    if (lf_config_load(&co, &cfg, &err)) {
-        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
-            lf_cli_error(&err);   /* parse errors were each reported already */
+    if (lf_cli_config_load(env, config_path, NULL, &cfg))
         goto done;
-    }
     lf_deadline_policy dl;
     lf_deadline_defaults(&dl);
     dl.high_cvss10 = (int)lf_config_int(cfg, "deadline.high_cvss10");

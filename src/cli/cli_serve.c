@@ -41,13 +41,6 @@ static void usage(FILE *f)
             "Runs until SIGINT or SIGTERM; see docs/api.md for the endpoints.\n");
 }
 
-static void on_config_report(void *ud, const lf_err *e, bool fatal)
-{
-    (void)ud;
-    char buf[1400];
-    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
-}
-
 static void on_access(void *app, const lf_http_log_entry *e)
 {
     (void)app;
@@ -152,15 +145,6 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
         fprintf(stderr, "lianfang: --port: '%s' is not a port number (0 to 65535)\n", port);
         return LF_EXIT_ERROR;
     }
-    char default_conf[4200];
-    if (!config_path) {
-        const char *e = getenv("LIANFANG_CONFIG");
-        snprintf(default_conf, sizeof default_conf, "%s/lianfang.conf", env->data_dir);
-        if (e && *e)
-            config_path = e;
-        else if (lf_file_exists(default_conf))
-            config_path = default_conf;
-    }
     char ov_listen[300], ov_port[32];
     const char *overrides[3];
     size_t no = 0;
@@ -181,16 +165,8 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     bool curl_up = false;
     lf_err err;
     lf_err_clear(&err);
-    lf_config_opts co = {0};
-    co.path = config_path;
-    co.data_dir = env->data_dir;
-    co.overrides = overrides;
-    co.report = on_config_report;
-    if (lf_config_load(&co, &cfg, &err)) {
-        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
-            lf_cli_error(&err);   /* parse errors were each reported already */
+    if (lf_cli_config_load(env, config_path, overrides, &cfg))
         goto done;
-    }
     if (check) {
         lf_buf b;
         lf_buf_init(&b, 0);

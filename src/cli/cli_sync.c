@@ -64,38 +64,6 @@ static void on_page(void *ud, const char *ws, const char *we, size_t start, size
                 total);
 }
 
-static void on_config_report(void *ud, const lf_err *e, bool fatal)
-{
-    (void)ud;
-    char buf[1400];
-    fprintf(stderr, "lianfang: %s%s\n", fatal ? "" : "warning: ", lf_err_format(e, buf, sizeof buf));
-}
-
-static int load_config(const lf_cli_env *env, const char *path, lf_config **out)
-{
-    char def[4200];
-    if (!path) {
-        const char *e = getenv("LIANFANG_CONFIG");
-        snprintf(def, sizeof def, "%s/lianfang.conf", env->data_dir);
-        if (e && *e)
-            path = e;
-        else if (lf_file_exists(def))
-            path = def;
-    }
-    lf_config_opts co = {0};
-    co.path = path;
-    co.data_dir = env->data_dir;
-    co.report = on_config_report;
-    lf_err err;
-    lf_err_clear(&err);
-    if (lf_config_load(&co, out, &err) != LF_OK) {
-        if (err.code == LF_EIO || err.code == LF_ELIMIT || err.code == LF_ENOMEM)
-            lf_cli_error(&err);
-        return -1;
-    }
-    return 0;
-}
-
 static int parse_count(const char *s, unsigned *out)
 {
     char *e;
@@ -350,7 +318,7 @@ int lf_cli_feed_sync(int argc, char **argv, const lf_cli_env *env)
         return LF_EXIT_ERROR;
     }
     lf_config *cfg = NULL;
-    if (load_config(env, config, &cfg))
+    if (lf_cli_config_load(env, config, NULL, &cfg))
         return LF_EXIT_ERROR;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "lianfang: cannot initialise libcurl\n");

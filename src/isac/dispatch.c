@@ -11,7 +11,7 @@
 
 #include "feeds/fetch.h"
 
-static bool bl_type_of(lf_stixpat_ioc_kind k, bool cidr, lf_bl_type *t)
+bool lf_dispatch_bl_type(lf_stixpat_ioc_kind k, bool cidr, lf_bl_type *t)
 {
     switch (k) {
     case LF_STIXPAT_IOC_IPV4: *t = cidr ? LF_BL_CIDR : LF_BL_IPV4; return true;
@@ -63,7 +63,7 @@ int lf_dispatch_extract(lf_arena *a, const lf_stix_obj *o, lf_dispatch_iocs *out
     for (size_t k = 0; k < iocs.n; k++) {
         const lf_stixpat_ioc *c = &iocs.items[k];
         lf_bl_type t;
-        if (!bl_type_of(c->kind, c->cidr, &t)) {
+        if (!lf_dispatch_bl_type(c->kind, c->cidr, &t)) {
             out->other++;
             continue;
         }

@@ -35,6 +35,7 @@
 #include "core/err.h"
 #include "isac/blocklist.h"
 #include "isac/stix.h"
+#include "isac/stixpat.h"
 #include "store/store.h"
 
 typedef struct lf_dispatch_iocs {
@@ -44,6 +45,10 @@ typedef struct lf_dispatch_iocs {
     size_t invalid;              /* values the blocklist validators refused */
     size_t other;                /* e-mail addresses and subjects: not list material */
 } lf_dispatch_iocs;
+
+/* The blocklist type of a simple indicator the pattern parser found: false for kinds no
+ * list carries (e-mail addresses and subjects). */
+bool lf_dispatch_bl_type(lf_stixpat_ioc_kind k, bool cidr, lf_bl_type *t);
 
 /* The simple indicators of one validated indicator object. LF_EINVAL when o is not an
  * indicator with a STIX pattern; LF_ENOMEM. Duplicates within the pattern are kept once. */

@@ -126,28 +126,13 @@ static int finding_list(void *app, lf_http_req *req, lf_http_resp *resp)
 }
 
 /* The finding of path parameter id, within the caller's scope; false after answering. */
-static bool finding_of(lf_server *s, lf_http_req *req, lf_http_resp *resp, const lf_caller *c,
-                       lf_store_finding *f)
-{
-    lf_id id;
-    if (!lf_server_param_id(req, resp, "id", &id))
-        return false;
-    lf_err err;
-    lf_err_clear(&err);
-    if (lf_store_finding_get(s->store, id, lf_http_req_arena(req), f, &err)) {
-        lf_server_fail(s, resp, &err);
-        return false;
-    }
-    return lf_server_in_scope(s, resp, c, f->agency_id);
-}
-
 /* GET /api/v1/findings/{id} */
 static int finding_get(void *app, lf_http_req *req, lf_http_resp *resp)
 {
     lf_server *s = app;
     lf_caller c;
     lf_store_finding f;
-    if (!lf_server_auth(s, req, resp, 0, &c) || !finding_of(s, req, resp, &c, &f))
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_finding_of(s, req, resp, &c, &f))
         return LF_OK;
     lf_buf *b = lf_http_resp_json(resp, 200);
     finding_json(b, &f);
@@ -182,7 +167,7 @@ static int finding_transition(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_store_finding f;
     const lf_json *body;
     const char *to, *text, *planned, *reason, *approver, *expiry;
-    if (!lf_server_auth(s, req, resp, 0, &c) || !finding_of(s, req, resp, &c, &f) ||
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_finding_of(s, req, resp, &c, &f) ||
         !lf_server_body(req, resp, &body) || !lf_server_body_str(resp, body, "to", 32, &to) ||
         !lf_server_body_str(resp, body, "text", 4000, &text) ||
         !lf_server_body_str(resp, body, "planned_date", 10, &planned) ||
@@ -246,7 +231,7 @@ static int finding_audit(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_store_finding f;
     lf_store_page pg;
     if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_page(req, resp, &pg) ||
-        !finding_of(s, req, resp, &c, &f))
+        !lf_server_finding_of(s, req, resp, &c, &f))
         return LF_OK;
     lf_store_audit *v;
     size_t n;

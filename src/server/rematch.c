@@ -961,21 +961,16 @@ static int finding_sources(void *app, lf_http_req *req, lf_http_resp *resp)
 {
     lf_server *s = app;
     lf_caller c;
-    lf_id id;
-    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_param_id(req, resp, "id", &id))
+    lf_store_finding f;
+    if (!lf_server_auth(s, req, resp, 0, &c) || !lf_server_finding_of(s, req, resp, &c, &f))
         return LF_OK;
     lf_arena *a = lf_http_req_arena(req);
-    lf_store_finding f;
     lf_err err;
     lf_err_clear(&err);
-    if (lf_store_finding_get(s->store, id, a, &f, &err))
-        return lf_server_fail(s, resp, &err);
-    if (!lf_server_in_scope(s, resp, &c, f.agency_id))
-        return LF_OK;
     const char *js = NULL;
     lf_store_not_affected *na = NULL;
     size_t nn = 0;
-    if (lf_store_finding_sources_get(s->store, id, a, &js, &err) ||
+    if (lf_store_finding_sources_get(s->store, f.id, a, &js, &err) ||
         lf_store_not_affected_list(s->store, f.agency_id, f.host, f.cve, NULL, a, &na, &nn, &err))
         return lf_server_fail(s, resp, &err);
     lf_buf *b = lf_http_resp_json(resp, 200);

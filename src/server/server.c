@@ -394,6 +394,21 @@ bool lf_server_in_scope(lf_server *s, lf_http_resp *resp, const lf_caller *c, lf
     return false;
 }
 
+bool lf_server_finding_of(lf_server *s, lf_http_req *req, lf_http_resp *resp, const lf_caller *c,
+                          lf_store_finding *f)
+{
+    lf_id id;
+    if (!lf_server_param_id(req, resp, "id", &id))
+        return false;
+    lf_err err;
+    lf_err_clear(&err);
+    if (lf_store_finding_get(s->store, id, lf_http_req_arena(req), f, &err)) {
+        lf_server_fail(s, resp, &err);
+        return false;
+    }
+    return lf_server_in_scope(s, resp, c, f->agency_id);
+}
+
 /* ---------------------------------------------------------------- request helpers */
 
 static bool parse_id(const char *p, lf_id *out)

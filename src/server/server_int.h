@@ -70,6 +70,10 @@ bool lf_server_auth(lf_server *s, lf_http_req *req, lf_http_resp *resp, unsigned
 /* Scope check of org against the caller: true when inside; else 404 (no such org) or 403
  * written into resp. */
 bool lf_server_in_scope(lf_server *s, lf_http_resp *resp, const lf_caller *c, lf_id org);
+/* The finding of path parameter {id} (strings in the request's arena) when it is within the
+ * caller's scope; false after writing 400/404/403/500 into resp. */
+bool lf_server_finding_of(lf_server *s, lf_http_req *req, lf_http_resp *resp, const lf_caller *c,
+                          lf_store_finding *f);
 
 /* Path parameter as a positive id; false after writing 400/404. */
 bool lf_server_param_id(lf_http_req *req, lf_http_resp *resp, const char *name, lf_id *out);

@@ -1876,22 +1876,15 @@ int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out)
 
 int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
 {
-    if (i >= db->ndoc)
-        return LF_ENOTFOUND;
+    int rc = lf_vdb_doc_head(db, i, out);
+    if (rc)
+        return rc;
     const vx_doc *d = &db->doc[i];
-    memset(out, 0, sizeof(*out));
-    out->source = (lf_source)d->source;
-    out->doc_id = vx_str(db, d->doc_id);
-    out->vuln_id = vx_str(db, d->vuln_id);
-    out->published = nz(db, d->published);
-    out->modified = nz(db, d->modified);
-    out->status = nz(db, d->status);
     out->description = nz(db, d->description);
     out->kev_added = nz(db, d->kev_added);
     out->kev_due = nz(db, d->kev_due);
     out->kev_action = nz(db, d->kev_action);
     out->kev_name = nz(db, d->kev_name);
-    out->authority = nz(db, d->authority);
     out->nmetric = d->metric_n;
     out->metric = d->metric_n ? lf_arena_alloc(a, d->metric_n * sizeof(lf_vmetric)) : NULL;
     out->ncwe = d->cwe_n;
