@@ -11,42 +11,19 @@ change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is tak
 The poll reloads are scoped: only the changed vulnerabilities' findings are re-decided (a
 KEV listing and a rejected CVE too), an unchanged CVE's finding is not rewritten; a new
 package product makes the re-match full."""
-import atexit
 import datetime
-import http.client
 import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 
+from lfharness import Checks, Client, Instance, clean_env
+
 BIN = sys.argv[1]
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
-
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-ENV["LIANFANG_FEEDS_POLL"] = "1"
-DATA = tempfile.mkdtemp(prefix="lf-rematch-")
-atexit.register(shutil.rmtree, DATA, True)
-
-
-def run(*args, stdin=None):
-    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
-                          env=ENV)
+check = Checks()
+LF = Instance(BIN, "lf-rematch-", clean_env(LIANFANG_FEEDS_POLL=1))
+DATA = LF.data
+run = LF.run
 
 
 def record(cve, modified, product, end, score="9.8", vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"):
@@ -77,57 +54,11 @@ feed(v1, [record("CVE-2026-0001", "2026-01-05T00:00:00.000", "widgetd", "2.0"),
           record("CVE-2026-0002", "2026-01-05T00:00:00.000", "gadgetd", "5.0")])
 r = run("feed", "import", "nvd", v1)
 assert r.returncode == 0, r.stderr
-r = run("user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email", "a@example.gov.tw",
-        stdin="admin-pass-1\n")
-assert r.returncode == 0, r.stderr
+LF.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
+LF.serve()
+errlog = LF.errlog
 
-proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                        text=True, env=ENV)
-atexit.register(lambda: proc.poll() is None and proc.kill())
-errlog = []
-threading.Thread(target=lambda: errlog.extend(proc.stderr), daemon=True).start()
-m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", proc.stdout.readline().strip())
-assert m, "server did not start: " + "".join(errlog)
-PORT = int(m.group(1))
-
-
-class Client:
-    def __init__(self):
-        self.cookie = None
-        self.csrf = None
-
-    def req(self, method, path, body=None, raw=None):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-        h = {}
-        if self.cookie:
-            h["Cookie"] = "lf_session=" + self.cookie
-        if self.csrf and method != "GET":
-            h["X-CSRF-Token"] = self.csrf
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        if data is not None:
-            h["Content-Type"] = "application/json" if raw is None else "text/plain"
-        c.request(method, path, body=data, headers=h)
-        resp = c.getresponse()
-        text = resp.read()
-        c.close()
-        try:
-            js = json.loads(text) if text else None
-        except ValueError:
-            js = None
-        return resp.status, js
-
-    def login(self, login, pw):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": pw}),
-                  headers={"Content-Type": "application/json"})
-        resp = c.getresponse()
-        js = json.loads(resp.read())
-        self.cookie = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie") or "").group(1)
-        self.csrf = js["csrf_token"]
-        c.close()
-
-
-admin = Client()
+admin = Client(LF.port)
 admin.login("admin", "admin-pass-1")
 st, me = admin.req("GET", "/api/v1/me")
 nat = me["org"]["id"]
@@ -273,7 +204,7 @@ check({k: v["state"] for k, v in f4.items()} == {k: v["state"] for k, v in f3.it
 r = run("user", "add", "--login", "officer", "--role", "agency_officer", "--org", "TPE-RM", "--email",
         "o@example.gov.tw", stdin="officer-pass-1\n")
 check(r.returncode == 0, "officer added", r.stderr)
-off = Client()
+off = Client(LF.port)
 off.login("officer", "officer-pass-1")
 st, js = off.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 403, "officer may not reload", js)
@@ -288,7 +219,5 @@ f2 = findings()
 check({k: v["state"] for k, v in f2.items()} == {k: v["state"] for k, v in f1.items()}, "forced re-match is stable",
       f2)
 
-proc.terminate()
-proc.wait(timeout=20)
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+LF.stop()
+check.finish()

@@ -6,53 +6,22 @@ fixed 1 MiB and 2 MiB is taken, and a body above 2 MiB gets TAXII's 413 error me
 (application/taxii+json, http_status "413", the limit named), whether the server tells it
 from Content-Length before reading or from a chunked body passing the limit. Python
 standard library only."""
-import atexit
 import http.client
 import json
-import os
 import re
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import uuid
+
+from lfharness import Checks, Instance, clean_env
 
 BIN = sys.argv[1]
 TAXII = "application/taxii+json;version=2.1"
 LIMIT = 2 << 20
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{str(detail)[:1500]}", file=sys.stderr)
-
-
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-DATA = tempfile.mkdtemp(prefix="lf-taxii-limits-")
-atexit.register(shutil.rmtree, DATA, True)
-
-
-def run(*args, stdin=None):
-    r = subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True, env=ENV)
-    assert r.returncode == 0, r.stderr
-    return r
-
-
-run("user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email", "a@example.gov.tw",
-    stdin="admin-pass-1\n")
-proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL, text=True, env=dict(ENV, LIANFANG_HTTP_MAX_BODY_MB="2"))
-atexit.register(lambda: proc.poll() is None and proc.kill())
-m = re.search(r":(\d+)/$", proc.stdout.readline().strip())
-assert m, "server did not start"
-PORT = int(m.group(1))
+check = Checks()
+LF = Instance(BIN, "lf-taxii-limits-", clean_env(LIANFANG_HTTP_MAX_BODY_MB=2))
+LF.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
+PORT = LF.serve()
 
 
 def req(method, path, body=None, h=None):
@@ -155,7 +124,5 @@ check(head.startswith("HTTP/1.1 413") and err.get("http_status") == "413" and st
 st, js, _ = req("GET", PATH + "?limit=10000", h=TH)
 check(st == 200 and len(js["objects"]) == 1500, "only the taken envelope's objects are stored", len(js["objects"]))
 
-proc.terminate()
-proc.wait(timeout=20)
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+LF.stop()
+check.finish()
