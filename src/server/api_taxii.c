@@ -294,12 +294,12 @@ static int h_discovery(taxii_ctx *x)
 /* The largest body the API root takes (max_content_length, section 4.2): the HTTP layer's
  * limit (http.max_body_mb), which refuses larger bodies unread, so that what the root
  * states is what is enforced. A root loaded from another server's data keeps the smaller
- * limit that data states; the platform's own root has no limit of its own (its stored
- * value is the schema's seed). */
+ * limit that data states; the platform's own root stores 0, no limit of its own (schema
+ * 11). */
 static int64_t max_content(const taxii_ctx *x)
 {
     int64_t http = (int64_t)lf_http_req_body_limit(x->req);
-    if (!strcmp(x->root.name, ROOT_DEFAULT) || x->root.max_content_length <= 0)
+    if (x->root.max_content_length <= 0)
         return http;
     return x->root.max_content_length < http ? x->root.max_content_length : http;
 }

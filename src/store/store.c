@@ -1928,7 +1928,7 @@ int lf_store_taxii_root_put(lf_store *s, const lf_store_taxii_root *in, lf_id *i
     for (const char *p = in->name; *p; p++)
         NEED((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_',
              "TAXII API root: name '%s' must be lower-case letters, digits, '-' or '_'", in->name);
-    NEED(in->max_content_length > 0, "TAXII API root: max_content_length must be positive");
+    NEED(in->max_content_length >= 0, "TAXII API root: max_content_length must not be negative");
     lf_id id = 0;
     rc = s->ops->taxii_root_put(s, in, &id, err);
     if (!rc && id_out)

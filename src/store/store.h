@@ -734,7 +734,7 @@ typedef struct lf_store_taxii_root {
     lf_id id;
     const char *name;                  /* the URL segment: "isac", "api1" (unique) */
     const char *title, *description;
-    int64_t max_content_length;        /* bytes of a POST body */
+    int64_t max_content_length;        /* bytes of a POST body; 0 = the server's limit (http.max_body_mb) */
 } lf_store_taxii_root;
 /* Create or update (by name) a root. */
 int lf_store_taxii_root_put(lf_store *s, const lf_store_taxii_root *in, lf_id *id_out, lf_err *err);

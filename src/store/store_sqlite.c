@@ -624,6 +624,12 @@ static const char schema_v10_dash_batch[] =
     "CREATE TRIGGER dash_findings_ins AFTER INSERT ON findings WHEN NEW.last_run IS NULL BEGIN "
     DASH_OPEN_ADD("NEW", "1") DASH_FIX_ADD("NEW", "1") DASH_LIFE_ADD("NEW", "1") "END;";
 
+/* ISAC (schema 11): the platform's own API root takes the server's body limit
+ * (http.max_body_mb) instead of the fixed 1 MiB seeded by schema 5: 0 = no limit of its
+ * own. A root whose limit someone set keeps it. */
+static const char schema_v11_isac_root_limit[] =
+    "UPDATE taxii_roots SET max_content_length = 0 WHERE name = 'isac' AND max_content_length = 1048576;";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -643,6 +649,7 @@ static const migration migrations[] = {
      schema_v9_matchscope, NULL},
     {10, "MATCHSCOPE: a match run's new findings join the dashboard summaries per batch, not per row",
      schema_v10_dash_batch, NULL},
+    {11, "ISAC: the platform's API root takes the server's body limit", schema_v11_isac_root_limit, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -453,6 +453,12 @@ static void test_taxii_store(void **state)
     assert_int_equal(lf_store_taxii_coll_put(f->s, &c, NULL, &err), LF_EINVAL);
     lf_store_taxii_root bad = {0, "Not A Name", "t", NULL, 10};
     assert_int_equal(lf_store_taxii_root_put(f->s, &bad, NULL, &err), LF_EINVAL);
+    lf_store_taxii_root neg = {0, "neg", "t", NULL, -1};
+    assert_int_equal(lf_store_taxii_root_put(f->s, &neg, NULL, &err), LF_EINVAL);
+    /* the platform's own root takes the server's body limit (schema 11: 0, none of its own) */
+    lf_store_taxii_root own;
+    assert_int_equal(lf_store_taxii_root_get(f->s, "isac", &a, &own, &err), LF_OK);
+    assert_int_equal(own.max_content_length, 0);
     lf_arena_clear(&a);
 }
 
