@@ -9,7 +9,7 @@ upload of a month creates every finding; the second replaces the snapshot and re
 them (the steady state of monthly uploads); both are printed with their ratio to target.
 
 usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
-       [--runs 2] [--perf] [--real DIR]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)
+       [--runs 2] [--perf [--perf-run K]] [--real DIR]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)
 
 --real DIR: instead of the synthetic inventory, the real exports of DIR (shared/data/inventories:
 the Windows Uninstall-key CSVs and the Linux package lists) replicated, each copy under new host
@@ -37,7 +37,8 @@ ap.add_argument("vocab")
 ap.add_argument("--items", type=int, default=100000)
 ap.add_argument("--hosts", type=int, default=1000)
 ap.add_argument("--runs", type=int, default=2)
-ap.add_argument("--perf", action="store_true", help="perf record the server during the first upload")
+ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
+ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
 a = ap.parse_args()
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -148,7 +149,7 @@ try:
 
     for i in range(a.runs):
         perf = None
-        if a.perf and i == 0:
+        if a.perf and i == a.perf_run - 1:
             perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "200", "-o", "/tmp/perf-upload.data",
                                      "-p", str(p.pid)], stderr=subprocess.DEVNULL)
             time.sleep(0.5)

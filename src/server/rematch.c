@@ -42,8 +42,12 @@ struct lf_rematch {
     char *index_path, *epss_path, *dict_dir, *cpedict_path;
     char changed_path[4200];
     unsigned poll_seconds;
-    pthread_mutex_t reload_mu;   /* one reload at a time; guards seen and the retired list */
+    pthread_mutex_t reload_mu;   /* one reload at a time; guards seen, pending, the retired list */
     file_id seen;                /* the index file as it was when last opened */
+    /* the change set of a re-match that failed partway (a full disk, say): the index it was
+     * computed for is in place, so the next poll re-decides it again instead of seeing "no
+     * change" and leaving the later agencies' findings of those CVEs stale */
+    struct vchange *pending;
     retired old[MAX_RETIRED];
     size_t nold;
     pthread_t thread;
@@ -616,8 +620,15 @@ static int rematch_snapshots(lf_server *s, const vchange *scope, lf_rematch_repo
         rc = rematch_one(s, &snaps[i], scope, today, &a, rep, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->match_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (!rc)
+    if (!rc) {
         rep->rematched = true;
+        /* the runs re-pointed findings at texts with the new index's digest: the old ones
+         * go (a failure here loses nothing but space, so it is logged, not returned) */
+        lf_err ge;
+        lf_err_clear(&ge);
+        if (lf_store_sources_gc(s->store, &rep->sources_removed, &ge))
+            lf_server_logf(s, "finding sources clean-up: %s", ge.msg);
+    }
     lf_arena_clear(&a);
     lf_arena_clear(&la);
     return rc;
@@ -696,6 +707,20 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
             rep->digest = st.digest;
             snprintf(rep->built, sizeof rep->built, "%s", st.built);
         }
+        if (r->pending) {
+            /* the same index as the failed re-match: its change set is still right */
+            rep->retried = true;
+            rep->scoped = !r->pending->whole;
+            rep->changed_vulns = r->pending->n;
+            snprintf(rep->scope_why, sizeof rep->scope_why, "%s", r->pending->whole ? r->pending->why : "");
+            if (!(rc = rematch_snapshots(s, r->pending->whole ? NULL : r->pending, rep, err))) {
+                vchange_clear(r->pending);
+                free(r->pending);
+                r->pending = NULL;
+            } else {
+                rep->will_retry = true;
+            }
+        }
         goto done;
     }
     struct timespec t0, t1;
@@ -715,8 +740,17 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     if (force) {
         vc.whole = true;
         snprintf(vc.why, sizeof vc.why, "a full re-match was asked for (force)");
+    } else if (r->pending) {
+        /* the failed set was computed over the index this one replaces: not comparable */
+        vc.whole = true;
+        snprintf(vc.why, sizeof vc.why, "the re-match after the previous update did not finish");
     } else if ((rc = changed_vulns(s->vdb, vdb, &vc, err))) {
         goto done;
+    }
+    if (r->pending) {
+        vchange_clear(r->pending);
+        free(r->pending);
+        r->pending = NULL;
     }
     have_vc = true;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -758,8 +792,16 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     snprintf(rep->scope_why, sizeof rep->scope_why, "%s", vc.whole ? vc.why : "");
     if (!vc.whole && vc.n == 0)
         rep->rematched = true;   /* the same documents (a rebuilt index): no finding can differ */
-    else
-        rc = rematch_snapshots(s, &vc, rep, err);
+    else if ((rc = rematch_snapshots(s, &vc, rep, err)) != LF_OK) {
+        /* kept for the next poll (r->pending) */
+        vchange *keep = malloc(sizeof *keep);
+        if (keep) {
+            *keep = vc;
+            r->pending = keep;
+            have_vc = false;
+            rep->will_retry = true;
+        }
+    }
 done:
     if (have_vc)
         vchange_clear(&vc);
@@ -789,7 +831,14 @@ static void *poll_main(void *ud)
         lf_err err;
         lf_err_clear(&err);
         if (lf_rematch_reload(r->s, false, &rep, &err))
-            lf_server_logf(r->s, "index reload: %s", err.msg);
+            lf_server_logf(r->s, "index reload: %s%s", err.msg,
+                           rep.will_retry ? " (the re-match is tried again at the next poll)" : "");
+        else if (rep.retried)
+            lf_server_logf(r->s,
+                           "re-match after the last index reload, tried again: done in %.2f s, %llu new findings, "
+                           "%llu fixed, %llu reopened",
+                           rep.match_seconds, (unsigned long long)rep.c.sum.new_findings,
+                           (unsigned long long)rep.c.sum.fixed, (unsigned long long)rep.c.sum.reopened);
         else if (rep.reloaded && rep.scoped)
             lf_server_logf(r->s,
                            "index reloaded (digest %016llx, %llu changed CVE ids): %llu vulnerabilities changed, "
@@ -870,6 +919,10 @@ void lf_rematch_free(lf_rematch *r)
         pthread_join(r->thread, NULL);
     }
     close_retired(r, true);
+    if (r->pending) {
+        vchange_clear(r->pending);
+        free(r->pending);
+    }
     pthread_cond_destroy(&r->cond);
     pthread_mutex_destroy(&r->mu);
     pthread_mutex_destroy(&r->reload_mu);
@@ -884,8 +937,8 @@ void lf_rematch_free(lf_rematch *r)
 
 static void report_json(lf_buf *b, const lf_rematch_report *rep)
 {
-    lf_buf_printf(b, "{\"reloaded\":%s,\"rematched\":%s,\"index\":{\"digest\":\"%016llx\",\"built\":",
-                  rep->reloaded ? "true" : "false", rep->rematched ? "true" : "false",
+    lf_buf_printf(b, "{\"reloaded\":%s,\"rematched\":%s,\"retried\":%s,\"index\":{\"digest\":\"%016llx\",\"built\":",
+                  rep->reloaded ? "true" : "false", rep->rematched ? "true" : "false", rep->retried ? "true" : "false",
                   (unsigned long long)rep->digest);
     lf_server_jstr(b, rep->built[0] ? rep->built : NULL);
     lf_buf_printf(b, "},\"scope\":\"%s\",\"changed_vulnerabilities\":%llu,\"full_because\":",
@@ -895,7 +948,7 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                      "\"findings\":{\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,\"suppressed\":%llu,"
                      "\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"
                      "\"upstream_matches_superseded\":%llu,\"distribution_packages\":%llu},"
-                     "\"open_seconds\":%.3f,\"compare_seconds\":%.3f,\"match_seconds\":%.3f}\n",
+                     "\"sources_removed\":%llu,\"open_seconds\":%.3f,\"compare_seconds\":%.3f,\"match_seconds\":%.3f}\n",
                   (unsigned long long)rep->changed_ids, (unsigned long long)rep->agencies,
                   (unsigned long long)rep->skipped, (unsigned long long)rep->c.hosts,
                   (unsigned long long)rep->c.items, (unsigned long long)rep->c.sum.hits,
@@ -904,8 +957,8 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                   (unsigned long long)rep->c.sum.fixed, (unsigned long long)rep->c.sum.confirmed,
                   (unsigned long long)rep->c.suppressed_not_affected,
                   (unsigned long long)rep->c.upstream_matches_superseded,
-                  (unsigned long long)rep->c.distribution_packages, rep->open_seconds, rep->compare_seconds,
-                  rep->match_seconds);
+                  (unsigned long long)rep->c.distribution_packages, (unsigned long long)rep->sources_removed,
+                  rep->open_seconds, rep->compare_seconds, rep->match_seconds);
 }
 
 /* POST /api/v1/admin/feeds/reload[?force=1]: national admins; answers when done. */

@@ -91,6 +91,9 @@ typedef struct lf_rematch_report {
     char scope_why[160];         /* why the re-match was full, when it was */
     uint64_t agencies, skipped;  /* snapshots re-matched; skipped: replaced meanwhile */
     lf_rematch_counts c;
+    uint64_t sources_removed;    /* finding-source texts no finding refers to any more, removed */
+    bool retried;                /* the index is unchanged: a re-match that failed was run again */
+    bool will_retry;             /* the re-match failed: the next poll runs it again */
     double open_seconds, compare_seconds, match_seconds;
 } lf_rematch_report;
 

@@ -1172,6 +1172,16 @@ static bool str_same(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+static bool score_same(double a, double b) { return (a < 0 && b < 0) || a == b; }
+
+/* a stored finding scored as the hit scores it */
+static bool stored_same(const lf_store_finding *f, const lf_store_hit *h)
+{
+    return f->kind == h->kind && score_same(f->cvss, h->cvss) && f->kev == h->kev && score_same(f->epss, h->epss) &&
+           str_same(f->cvss_version, h->cvss_version) && str_same(f->severity, h->severity) &&
+           str_same(f->kev_due, h->kev_due);
+}
+
 /* One hit on host_id of the run's agency, inside the caller's transaction; the counters
  * go to *d. Rows with ids above *mark were inserted by this batch and are not yet in the
  * dashboard summaries (dash_flush). */
@@ -1230,6 +1240,11 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
     lf_store_finding before = f;
     const char *action = NULL;
     bool again = f.last_run == run;    /* a second item of the host hit the same CVE */
+    /* ... and scored it as the first did: nothing to write (the CPE and sources are the
+     * first's by rule), as in batch_bulk */
+    if (again && (f.state == LF_FSTATE_OPEN || f.state == LF_FSTATE_MEASURE_FILED || f.state == LF_FSTATE_RISK_ACCEPTED) &&
+        stored_same(&f, h))
+        return LF_OK;
     f.sources_json = again ? NULL : h->sources_json;
     f.last_seen = now;
     f.last_run = run;
@@ -1273,6 +1288,82 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
     return audit_finding(s, &before, &f, action, NULL, err);
 }
 
+/* Two hits of one (host, CVE) that score it the same: the second changes nothing the
+ * first did not (its CPE and sources are the first's by rule). */
+static bool same_scores(const lf_store_hit *a, const lf_store_hit *b)
+{
+    return a->kind == b->kind && score_same(a->cvss, b->cvss) && a->kev == b->kev && score_same(a->epss, b->epss) &&
+           str_same(a->cvss_version, b->cvss_version) && str_same(a->severity, b->severity) &&
+           str_same(a->kev_due, b->kev_due);
+}
+
+static uint64_t hc_hash(lf_id host_id, const char *cve)
+{
+    uint64_t x = 1469598103934665603ull ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
+    for (const unsigned char *p = (const unsigned char *)cve; *p; p++)
+        x = (x ^ *p) * 1099511628211ull;
+    return x ^ (x >> 31);
+}
+
+/* The set-wise part of a batch (a backend's finding_bulk): the first hit of every (host,
+ * CVE) whose other hits in the batch score it the same is given at once; done[i] says the
+ * hit needs nothing more (its finding is new or was refreshed: counted into *d), the
+ * others take the general path in order. A group with differing scores, or whose first hit
+ * the backend left (a fixed or false-positive finding, changed scores, a suppression), goes
+ * to the general path whole, so the order of its hits decides as before. */
+static int batch_bulk(lf_store *s, lf_id agency, lf_id run, const lf_store_hit *h, const lf_id *hid, size_t n,
+                      bool *done, lf_store_match_summary *d, lf_err *err)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot);   /* first hit of the group + 1 */
+    uint32_t *first = malloc(n * sizeof *first);  /* each hit's group (its first hit) */
+    bool *mixed = calloc(n, sizeof *mixed);       /* by first hit: scores differ in the group */
+    lf_store_bulk *b = malloc(n * sizeof *b);
+    lf_bulk_state *gs = calloc(n, sizeof *gs);    /* by first hit: what was done */
+    size_t nb = 0;
+    int rc = LF_OK;
+    if (!slot || !first || !mixed || !b || !gs) {
+        rc = lf_err_set(err, LF_ENOMEM, "match: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k = hc_hash(hid[i], h[i].cve) & (cap - 1);
+        while (slot[k] && !(hid[slot[k] - 1] == hid[i] && !strcmp(h[slot[k] - 1].cve, h[i].cve)))
+            k = (k + 1) & (cap - 1);
+        if (!slot[k])
+            slot[k] = (uint32_t)i + 1;
+        first[i] = slot[k] - 1;
+        if (first[i] != i && !same_scores(&h[first[i]], &h[i]))
+            mixed[first[i]] = true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (first[i] == i && !mixed[i])
+            b[nb++] = (lf_store_bulk){&h[i], hid[i], LF_BULK_LEFT, 0};
+    if (nb && (rc = s->ops->finding_bulk(s, agency, run, lf_store_now(s), b, nb, err)))
+        goto done;
+    /* what became of each group, by its first hit */
+    for (size_t j = 0; j < nb; j++)
+        gs[b[j].hit - h] = b[j].state;
+    for (size_t i = 0; i < n; i++) {
+        lf_bulk_state g = gs[first[i]];
+        done[i] = g != LF_BULK_LEFT;
+        if (!done[i])
+            continue;
+        d->hits++;
+        if (first[i] == i)
+            g == LF_BULK_NEW ? d->new_findings++ : d->seen++;
+    }
+done:
+    free(slot);
+    free(first);
+    free(mixed);
+    free(b);
+    free(gs);
+    return rc;
+}
+
 static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t n, lf_arena *a, size_t *failed,
                           lf_err *err)
 {
@@ -1283,25 +1374,46 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
     if (rc)
         return rc;
     NEED(!finished, "match run %lld has ended", (long long)run);
-    lf_id host_id = 0, mark = 0;
+    lf_id *hid = malloc(n * sizeof *hid);
+    bool *done = calloc(n, sizeof *done);
+    if (!hid || !done) {
+        rc = lf_err_set(err, LF_ENOMEM, "match: out of memory");
+        goto out;
+    }
+    /* hits come host by host: look the host up once per run of equal names */
     const char *host = NULL;
-    if ((rc = s->ops->finding_max_id(s, &mark, err)))
-        return rc;
+    lf_id host_id = 0;
     for (size_t i = 0; i < n; i++) {
         *failed = i;
-        /* hits come host by host: look the host up once per run of equal names */
         if (!host || strcmp(host, h[i].host) != 0) {
             if ((rc = s->ops->host_upsert(s, agency, h[i].host, &host_id, err)))
-                return rc;
+                goto out;
             host = h[i].host;
         }
+        hid[i] = host_id;
+    }
+    *failed = 0;
+    if (s->ops->finding_bulk && (rc = batch_bulk(s, agency, run, h, hid, n, done, &d, err)))
+        goto out;
+    /* what the set-wise part inserted is summarised already */
+    lf_id mark = 0;
+    if ((rc = s->ops->finding_max_id(s, &mark, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        *failed = i;
         lf_arena_reset(a);
-        if ((rc = match_one(s, run, agency, host_id, &h[i], a, &mark, &d, err)))
-            return rc;
+        if ((rc = match_one(s, run, agency, hid[i], &h[i], a, &mark, &d, err)))
+            goto out;
     }
     if ((rc = dash_flush(s, run, &mark, err)))
-        return rc;
-    return s->ops->run_add(s, run, &d, err);
+        goto out;
+    rc = s->ops->run_add(s, run, &d, err);
+out:
+    free(hid);
+    free(done);
+    return rc;
 }
 
 static int check_hit(const lf_store_hit *h, lf_err *err)
@@ -2276,4 +2388,19 @@ int lf_store_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *c
     if (n == 0)
         return LF_OK;
     return s->ops->not_affected_clear_cves(s, agency_id, cves, n, err);
+}
+
+/* ---------------------------------------------------------------- SOURCES (schema 12) */
+
+int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    uint64_t n = 0;
+    if (!(rc = s->ops->begin(s, err)))
+        rc = finish_tx(s, s->ops->sources_gc(s, &n, err), err);
+    if (removed)
+        *removed = rc ? 0 : n;
+    return rc;
 }

@@ -1053,4 +1053,13 @@ int lf_store_match_end_cves(lf_store *s, lf_id run, const char *const *cves, siz
  * lf_store_not_affected_clear; the run re-adds the ones that still hold). */
 int lf_store_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *const *cves, size_t n, lf_err *err);
 
+/* ---------------------------------------------------------------- SOURCES (schema 12)
+ *
+ * A finding's sources text (lf_store_hit.sources_json) is stored once per distinct text and
+ * shared by the findings with the same text (hosts with the same software). A text no
+ * finding refers to any more (its findings were refreshed with a newer index, or deleted)
+ * stays until this removes it; the server calls it after each re-match of all snapshots.
+ * *removed (may be NULL) gets the count. */
+int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err);
+
 #endif

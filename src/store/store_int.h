@@ -32,6 +32,15 @@ typedef struct lf_store_auth_row {
     const char *password_hash;         /* NULL: no password set */
 } lf_store_auth_row;
 
+/* BULK: one hit of a batch given to finding_bulk, and what became of it */
+typedef enum { LF_BULK_LEFT = 0, LF_BULK_NEW, LF_BULK_SEEN } lf_bulk_state;
+typedef struct lf_store_bulk {
+    const lf_store_hit *hit;
+    lf_id host_id;
+    lf_bulk_state state;               /* out: LEFT = not done (the general path decides) */
+    lf_id id;                          /* out: the new finding (NEW) */
+} lf_store_bulk;
+
 typedef struct lf_store_ops {
     const char *name;
     int (*open)(lf_store *s, const char *path, lf_err *err);   /* sets s->impl, migrates */
@@ -230,6 +239,13 @@ typedef struct lf_store_ops {
      * summaries, which the insert trigger leaves to this for rows a run writes */
     int (*finding_max_id)(lf_store *s, lf_id *out, lf_err *err);
     int (*dash_run_add)(lf_store *s, lf_id after_id, lf_id run, lf_err *err);
+    /* BULK: the first hits of distinct (host, CVE)s of a batch at once; each entry's state
+     * says what was done (ids of new findings in id), with the audit rows and dashboard
+     * summaries of the new ones. NULL: every hit takes the general path. */
+    int (*finding_bulk)(lf_store *s, lf_id agency_id, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
+                        lf_err *err);
+    /* SOURCES (schema 12): texts no finding refers to, removed */
+    int (*sources_gc)(lf_store *s, uint64_t *removed, lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

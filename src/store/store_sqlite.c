@@ -630,6 +630,20 @@ static const char schema_v10_dash_batch[] =
 static const char schema_v11_isac_root_limit[] =
     "UPDATE taxii_roots SET max_content_length = 0 WHERE name = 'isac' AND max_content_length = 1048576;";
 
+/* SOURCES (schema 12): a finding's sources text kept once per distinct text (hosts with
+ * the same software share it) and referenced by id, so a finding row is ~200 bytes instead
+ * of ~1.2 KB and a refresh rewrites a number (bench/bench_upload.py). Unreferenced texts
+ * are removed by lf_store_sources_gc. */
+static const char schema_v12_sources_dedup[] =
+    "CREATE TABLE finding_sources ("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash INTEGER NOT NULL,"
+    "  json TEXT NOT NULL);"
+    "CREATE INDEX finding_sources_hash ON finding_sources(hash);"
+    "ALTER TABLE findings ADD COLUMN sources_id INTEGER;";
+
+static int migrate_sources_dedup(sq_conn *c, lf_store *s, lf_err *err);
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -650,6 +664,8 @@ static const migration migrations[] = {
     {10, "MATCHSCOPE: a match run's new findings join the dashboard summaries per batch, not per row",
      schema_v10_dash_batch, NULL},
     {11, "ISAC: the platform's API root takes the server's body limit", schema_v11_isac_root_limit, NULL},
+    {12, "SOURCES: finding sources stored once per distinct text, referenced by id",
+     schema_v12_sources_dedup, migrate_sources_dedup},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -773,17 +789,17 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(F_GET_HC, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id "     \
                 "WHERE f.host_id = ?1 AND f.cve = ?2")                                   \
     X(F_INSERT, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
-                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date, sources) " \
+                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date, sources_id) " \
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)") \
     X(F_UPDATE, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
                 "kev = ?7, kev_due = ?8, epss = ?9, state = ?10, measure = ?11, measure_planned = ?12, " \
                 "risk_reason = ?13, risk_approver = ?14, risk_expiry = ?15, fp_reason = ?16, " \
                 "notice_date = ?17, due_date = ?18, last_seen = ?19, fixed_at = ?20, " \
                 "fixed_confirmed = ?21, reopened = ?22, last_run = ?23, updated = ?24, "         \
-                "sources = coalesce(?25, sources) WHERE id = ?1") \
+                "sources_id = coalesce(?25, sources_id) WHERE id = ?1") \
     X(F_REFRESH, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
                  "kev = ?7, kev_due = ?8, epss = ?9, last_seen = ?10, last_run = ?11, updated = ?12, " \
-                 "sources = coalesce(?13, sources) WHERE id = ?1")                                                        \
+                 "sources_id = coalesce(?13, sources_id) WHERE id = ?1")                                                        \
     X(F_LIST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " \
               IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) "           \
               "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "       \
@@ -832,7 +848,7 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
  * F_REFRESH; no row changed = something indexed differs, F_REFRESH does it. */
 #define SQ_STATEMENTS_MATCHRUN(X)                                                        \
     X(F_TOUCH, "UPDATE findings SET cpe = ?2, cvss_version = ?5, kev_due = ?8, epss = ?9, " \
-               "last_seen = ?10, last_run = ?11, sources = coalesce(?13, sources) "             \
+               "last_seen = ?10, last_run = ?11, sources_id = coalesce(?13, sources_id) "             \
                "WHERE id = ?1 AND kind IS ?3 AND cvss IS ?4 " \
                "AND severity IS ?6 AND kev IS ?7")
 
@@ -1100,10 +1116,13 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 #define SQ_STATEMENTS_SOURCES(X)                                                         \
     X(SRC_SCAN_INSERT, "INSERT INTO scan_items(upload_id, host, rec, line, pkg, cpe) "   \
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                \
-    X(SRC_SET, "UPDATE findings SET sources = ?4 WHERE host_id = "                       \
+    X(SRC_SET, "UPDATE findings SET sources_id = ?4, sources = NULL WHERE host_id = "    \
                "(SELECT id FROM hosts WHERE agency_id = ?1 AND name = ?2) AND cve = ?3 " \
-               "AND sources IS NOT ?4")                                                  \
-    X(SRC_GET, "SELECT sources FROM findings WHERE id = ?1")                             \
+               "AND sources_id IS NOT ?4")                                               \
+    /* schema 12: the JSON is kept once per distinct text; `sources` is what older rows \
+     * had inline (NULL since the migration, kept as the fallback) */                      \
+    X(SRC_GET, "SELECT coalesce((SELECT j.json FROM finding_sources j WHERE j.id = f.sources_id), " \
+               "f.sources) FROM findings f WHERE f.id = ?1")                             \
     X(SRC_NA_CLEAR, "DELETE FROM not_affected WHERE agency_id = ?1")                     \
     X(SRC_NA_INSERT, "INSERT INTO not_affected(agency_id, upload_id, host, cve, cpe, source, record, " \
                      "sources, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "    \
@@ -1129,7 +1148,7 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     /* the steady state of a run in one statement: a known, active finding not yet hit by  \
      * this run whose indexed scores are unchanged (F_TOUCH's case) */                     \
     X(F_TOUCH_HC, "UPDATE findings SET cpe = ?3, cvss_version = ?5, kev_due = ?8, epss = ?9, " \
-                  "last_seen = ?10, last_run = ?11, sources = coalesce(?13, sources) "   \
+                  "last_seen = ?10, last_run = ?11, sources_id = coalesce(?13, sources_id) "   \
                   "WHERE host_id = ?1 AND cve = ?2 AND (last_run IS NULL OR last_run <> ?11) " \
                   "AND state IN ('open', 'measure_filed', 'risk_accepted') "             \
                   "AND kind IS ?4 AND cvss IS ?6 AND severity IS ?7 AND kev IS ?12")    \
@@ -1151,6 +1170,57 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                      "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
                      "GROUP BY 1, 2, 3, 4 ON CONFLICT(org_id, sev, om, cm) DO UPDATE SET n = n + excluded.n")
 
+/* ---- BULK: a batch's first hits of each (host, CVE) written set-wise (sq_finding_bulk):
+ * the statements read the hits from the caller's memory through the table-valued function
+ * lf_bulk_hits(batch) (bulk_vtab below), then one statement inserts the new findings, one
+ * writes their audit rows and one refreshes the unchanged active ones. Per-row statements
+ * cost ~10 us each in SQLite's per-statement work, most of a 100k-row upload. */
+#define BULK_FINDING_JSON(f)                                                             \
+    "json_object('state', " f ".state, 'cpe', " f ".cpe, 'measure', " f ".measure, "      \
+    "'measure_planned', " f ".measure_planned, 'risk_reason', " f ".risk_reason, "        \
+    "'risk_approver', " f ".risk_approver, 'risk_expiry', " f ".risk_expiry, "           \
+    "'fp_reason', " f ".fp_reason, 'notice_date', " f ".notice_date, 'due_date', " f ".due_date, " \
+    "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
+#define SQ_STATEMENTS_BULK(X)                                                            \
+    X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
+    X(SRCS_INSERT, "INSERT INTO finding_sources(hash, json) VALUES (?1, ?2)")            \
+    X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
+               "(SELECT sources_id FROM findings WHERE sources_id IS NOT NULL)")         \
+    /* new: no finding of the host and CVE, no suppression of the host, CPE and CVE */     \
+    X(BULK_NEW, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
+                "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date, " \
+                "sources_id) SELECT b.host_id, ?1, b.cve, b.cpe, b.kind, b.cvss, b.cvss_version, b.severity, " \
+                "b.kev, b.kev_due, b.epss, 'open', ?2, ?2, ?3, ?2, b.notice_date, b.due_date, b.sources_id " \
+                "FROM lf_bulk_hits(?4) b WHERE NOT EXISTS (SELECT 1 FROM findings f "     \
+                "WHERE f.host_id = b.host_id AND f.cve = b.cve) AND NOT EXISTS (SELECT 1 FROM suppressions u " \
+                "WHERE u.host_id = b.host_id AND u.cpe = b.cpe AND u.cve = b.cve) ORDER BY b.i " \
+                "RETURNING id, host_id, cve")                                            \
+    /* the audit rows of lf_store's "new" (finding_json in store.c, the same keys) */      \
+    X(BULK_AUDIT_NEW, "INSERT INTO audit(at, user_id, actor, org_id, entity, entity_id, action, " \
+                      "before_json, after_json) SELECT ?1, NULL, 'system', f.agency_id, 'finding', f.id, " \
+                      "'new', NULL, " BULK_FINDING_JSON("f") " FROM findings f "         \
+                      "WHERE f.id >= ?2 AND f.id <= ?3 AND f.last_run = ?4 ORDER BY f.id") \
+    /* F_TOUCH_HC for the whole batch */                                                 \
+    X(BULK_TOUCH, "UPDATE findings SET cpe = b.cpe, cvss_version = b.cvss_version, kev_due = b.kev_due, " \
+                  "epss = b.epss, last_seen = ?1, last_run = ?2, sources_id = coalesce(b.sources_id, findings.sources_id) " \
+                  "FROM lf_bulk_hits(?3) b WHERE findings.host_id = b.host_id AND findings.cve = b.cve " \
+                  "AND (findings.last_run IS NULL OR findings.last_run <> ?2) "          \
+                  "AND findings.state IN ('open', 'measure_filed', 'risk_accepted') "    \
+                  "AND findings.kind IS b.kind AND findings.cvss IS b.cvss "             \
+                  "AND findings.severity IS b.severity AND findings.kev IS b.kev "       \
+                  "RETURNING host_id, cve")                                              \
+    /* what the insert trigger adds for one row, for n new open findings of one key */     \
+    X(BULK_DASH_OPEN, "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
+                      "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), ?5 FROM (SELECT ?1 AS agency_id, " \
+                      "?2 AS severity, ?3 AS kev, ?4 AS due_date, 'open' AS state) f "  \
+                      "JOIN org_tree t ON t.descendant = f.agency_id WHERE " DASH_OPEN("f") " " \
+                      "ON CONFLICT(org_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
+    X(BULK_DASH_LIFE, "INSERT INTO dash_life(org_id, sev, om, cm, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
+                      DASH_MONTH("f.first_seen") ", " DASH_CLOSED("f") ", ?4 FROM (SELECT ?1 AS agency_id, " \
+                      "?2 AS severity, ?3 AS first_seen, 'open' AS state, 0 AS fixed_at, ?3 AS updated) f " \
+                      "JOIN org_tree t ON t.descendant = f.agency_id WHERE true "        \
+                      "ON CONFLICT(org_id, sev, om, cm) DO UPDATE SET n = n + excluded.n")
+
 enum {
 #define SQ_ENUM(name, sql) ST_##name,
     SQ_STATEMENTS(SQ_ENUM)
@@ -1161,6 +1231,7 @@ enum {
     SQ_STATEMENTS_ISAC_DISPATCH(SQ_ENUM)
     SQ_STATEMENTS_NOTICES(SQ_ENUM)
     SQ_STATEMENTS_MATCHSCOPE(SQ_ENUM)
+    SQ_STATEMENTS_BULK(SQ_ENUM)
 #undef SQ_ENUM
     ST_COUNT
 };
@@ -1175,10 +1246,23 @@ static const char *const st_sql[ST_COUNT] = {
     SQ_STATEMENTS_ISAC_DISPATCH(SQ_SQL)
     SQ_STATEMENTS_NOTICES(SQ_SQL)
     SQ_STATEMENTS_MATCHSCOPE(SQ_SQL)
+    SQ_STATEMENTS_BULK(SQ_SQL)
 #undef SQ_SQL
 };
 
 /* ---------------------------------------------------------------- connections */
+
+/* schema 12: finding sources already stored in this transaction, by content (a match
+ * run writes the same text for every host with the same software). Valid only inside the
+ * write transaction that saw them: cleared when it ends, so no other writer's change or a
+ * rollback can leave a stale id here. */
+typedef struct srcs_entry {
+    uint64_t hash;
+    lf_id id;                          /* 0 = empty slot */
+    size_t len;
+    char *json;
+} srcs_entry;
+#define SRCS_CACHE_BYTES ((size_t)64 << 20)
 
 struct sq_conn {
     sqlite3 *db;
@@ -1186,6 +1270,8 @@ struct sq_conn {
     int depth;                         /* transaction nesting: 0 none, 1 BEGIN, >1 savepoints */
     struct sq_store *q;
     sq_conn *next_all, *next_idle;
+    srcs_entry *srcs;                  /* open addressing, srcs_cap a power of two */
+    size_t srcs_cap, srcs_n, srcs_bytes;
 };
 
 typedef struct sq_store {
@@ -1222,10 +1308,188 @@ static int sq_fail(sqlite3 *db, int src, const char *what, lf_err *err)
     return lf_err_set(err, code, "%s: %s (sqlite %d)", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(src), src);
 }
 
+/* BULK: lf_bulk_hits(batch), an eponymous table-valued function over a batch in memory
+ * (bulk_rows, bound with sqlite3_bind_pointer): the set-wise statements read the hits
+ * where they are instead of from a table filled row by row first. */
+typedef struct bulk_rows {
+    const lf_store_bulk *b;
+    const lf_id *sid;                  /* each hit's sources id (0 = keep) */
+    size_t n;
+} bulk_rows;
+#define BULK_PTR "lf_bulk_rows"
+enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
+       BV_EPSS, BV_NOTICE, BV_DUE, BV_SOURCES, BV_BATCH };
+
+typedef struct bulk_cursor {
+    sqlite3_vtab_cursor base;
+    const bulk_rows *r;
+    size_t i;
+} bulk_cursor;
+
+static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
+{
+    (void)aux, (void)argc, (void)argv, (void)msg;
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(i INTEGER, host_id INTEGER, cve TEXT, cpe TEXT, kind TEXT, "
+                                      "cvss REAL, cvss_version TEXT, severity TEXT, kev INTEGER, kev_due TEXT, "
+                                      "epss REAL, notice_date TEXT, due_date TEXT, sources_id INTEGER, "
+                                      "batch HIDDEN)");
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_vtab *v = sqlite3_malloc(sizeof *v);
+    if (!v)
+        return SQLITE_NOMEM;
+    memset(v, 0, sizeof *v);
+    *out = v;
+    return SQLITE_OK;
+}
+
+static int bv_disconnect(sqlite3_vtab *v)
+{
+    sqlite3_free(v);
+    return SQLITE_OK;
+}
+
+/* Only a scan given the batch: the planner must not use the function any other way */
+static int bv_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
+{
+    (void)v;
+    for (int k = 0; k < ix->nConstraint; k++)
+        if (ix->aConstraint[k].iColumn == BV_BATCH && ix->aConstraint[k].op == SQLITE_INDEX_CONSTRAINT_EQ) {
+            if (!ix->aConstraint[k].usable)
+                return SQLITE_CONSTRAINT;
+            ix->aConstraintUsage[k].argvIndex = 1;
+            ix->aConstraintUsage[k].omit = 1;
+            ix->estimatedCost = 10000;
+            ix->estimatedRows = 10000;
+            return SQLITE_OK;
+        }
+    return SQLITE_CONSTRAINT;
+}
+
+static int bv_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+{
+    (void)v;
+    bulk_cursor *c = sqlite3_malloc(sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    *out = &c->base;
+    return SQLITE_OK;
+}
+
+static int bv_close(sqlite3_vtab_cursor *c)
+{
+    sqlite3_free(c);
+    return SQLITE_OK;
+}
+
+static int bv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc, sqlite3_value **argv)
+{
+    (void)idx, (void)idxs;
+    bulk_cursor *c = (bulk_cursor *)cur;
+    c->r = argc == 1 ? sqlite3_value_pointer(argv[0], BULK_PTR) : NULL;
+    c->i = 0;
+    return SQLITE_OK;
+}
+
+static int bv_next(sqlite3_vtab_cursor *cur)
+{
+    ((bulk_cursor *)cur)->i++;
+    return SQLITE_OK;
+}
+
+static int bv_eof(sqlite3_vtab_cursor *cur)
+{
+    const bulk_cursor *c = (const bulk_cursor *)cur;
+    return !c->r || c->i >= c->r->n;
+}
+
+static void bv_text(sqlite3_context *x, const char *v)
+{
+    if (v)
+        sqlite3_result_text(x, v, -1, SQLITE_STATIC);   /* the batch outlives the statement */
+    else
+        sqlite3_result_null(x);
+}
+
+static void bv_score(sqlite3_context *x, double v)
+{
+    if (v >= 0)
+        sqlite3_result_double(x, v);
+    else
+        sqlite3_result_null(x);
+}
+
+static int bv_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
+{
+    const bulk_cursor *c = (const bulk_cursor *)cur;
+    const lf_store_bulk *e = &c->r->b[c->i];
+    const lf_store_hit *h = e->hit;
+    switch (col) {
+    case BV_I: sqlite3_result_int64(x, (sqlite3_int64)c->i); break;
+    case BV_HOST: sqlite3_result_int64(x, e->host_id); break;
+    case BV_CVE: bv_text(x, h->cve); break;
+    case BV_CPE: bv_text(x, h->cpe); break;
+    case BV_KIND: bv_text(x, lf_fkind_name(h->kind)); break;
+    case BV_CVSS: bv_score(x, h->cvss); break;
+    case BV_CVSS_VERSION: bv_text(x, h->cvss_version); break;
+    case BV_SEVERITY: bv_text(x, h->severity); break;
+    case BV_KEV: sqlite3_result_int(x, h->kev); break;
+    case BV_KEV_DUE: bv_text(x, h->kev_due); break;
+    case BV_EPSS: bv_score(x, h->epss); break;
+    case BV_NOTICE: bv_text(x, h->notice_date); break;
+    case BV_DUE: bv_text(x, h->due_date); break;
+    case BV_SOURCES:
+        if (c->r->sid[c->i])
+            sqlite3_result_int64(x, c->r->sid[c->i]);
+        else
+            sqlite3_result_null(x);
+        break;
+    default: sqlite3_result_null(x); break;
+    }
+    return SQLITE_OK;
+}
+
+static int bv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
+{
+    *out = (sqlite3_int64)((const bulk_cursor *)cur)->i;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module bulk_module = {
+    .iVersion = 0,
+    .xCreate = NULL,                   /* eponymous only: no CREATE VIRTUAL TABLE */
+    .xConnect = bv_connect,
+    .xBestIndex = bv_best_index,
+    .xDisconnect = bv_disconnect,
+    .xOpen = bv_open,
+    .xClose = bv_close,
+    .xFilter = bv_filter,
+    .xNext = bv_next,
+    .xEof = bv_eof,
+    .xColumn = bv_column,
+    .xRowid = bv_rowid,
+};
+
+static int bulk_vtab_register(sqlite3 *db)
+{
+    return sqlite3_create_module_v2(db, "lf_bulk_hits", &bulk_module, NULL, NULL);
+}
+
+static void srcs_forget(sq_conn *c)
+{
+    for (size_t i = 0; i < c->srcs_cap; i++)
+        free(c->srcs[i].json);
+    free(c->srcs);
+    c->srcs = NULL;
+    c->srcs_cap = c->srcs_n = c->srcs_bytes = 0;
+}
+
 static void conn_free(sq_conn *c)
 {
     if (!c)
         return;
+    srcs_forget(c);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(c->st[i]);
     sqlite3_close_v2(c->db);
@@ -1260,6 +1524,8 @@ static int conn_open(sq_store *q, sq_conn **out, lf_err *err)
                        "PRAGMA cache_size = -65536;",
                        NULL, NULL, &emsg);
     sqlite3_free(emsg);
+    if (src == SQLITE_OK)
+        src = bulk_vtab_register(c->db);
     if (src != SQLITE_OK) {
         int rc = sq_fail(c->db, src, q->path, err);
         conn_free(c);
@@ -1386,6 +1652,101 @@ static int st_exec_one(sq_conn *c, sqlite3_stmt *st, const char *what, lf_id id,
     if (!rc && sqlite3_changes(c->db) == 0)
         rc = lf_err_set(err, LF_ENOTFOUND, "%s: no row with id %lld", what, (long long)id);
     return rc;
+}
+
+/* 64-bit hash of a sources text, 8 bytes a step (the texts are ~1 KB and every hit has one) */
+static uint64_t srcs_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x243f6a8885a308d3ull ^ (n * 0x9e3779b97f4a7c15ull);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+static void srcs_remember(sq_conn *c, uint64_t hash, lf_id id, const char *json, size_t len)
+{
+    if (c->srcs_bytes + len > SRCS_CACHE_BYTES)
+        srcs_forget(c);
+    if (2 * (c->srcs_n + 1) > c->srcs_cap) {
+        size_t nc = c->srcs_cap ? 2 * c->srcs_cap : 1024;
+        srcs_entry *t = calloc(nc, sizeof *t);
+        if (!t)
+            return;                    /* only a cache */
+        for (size_t i = 0; i < c->srcs_cap; i++) {
+            if (!c->srcs[i].id)
+                continue;
+            size_t k = c->srcs[i].hash & (nc - 1);
+            while (t[k].id)
+                k = (k + 1) & (nc - 1);
+            t[k] = c->srcs[i];
+        }
+        free(c->srcs);
+        c->srcs = t;
+        c->srcs_cap = nc;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return;
+    memcpy(copy, json, len + 1);
+    size_t k = hash & (c->srcs_cap - 1);
+    while (c->srcs[k].id)
+        k = (k + 1) & (c->srcs_cap - 1);
+    c->srcs[k] = (srcs_entry){hash, id, len, copy};
+    c->srcs_n++;
+    c->srcs_bytes += len + sizeof(srcs_entry);
+}
+
+/* The id of a finding's sources text in finding_sources (schema 12), stored when new;
+ * 0 for NULL (= keep what the finding has). Same text, same id. */
+static int srcs_intern(sq_conn *c, const char *json, lf_id *id, lf_err *err)
+{
+    *id = 0;
+    if (!json)
+        return LF_OK;
+    size_t len = strlen(json);
+    uint64_t hash = srcs_hash(json, len);
+    bool cache = c->depth > 0 && !sqlite3_get_autocommit(c->db);
+    if (cache && c->srcs_cap)
+        for (size_t k = hash & (c->srcs_cap - 1); c->srcs[k].id; k = (k + 1) & (c->srcs_cap - 1))
+            if (c->srcs[k].hash == hash && c->srcs[k].len == len && !memcmp(c->srcs[k].json, json, len)) {
+                *id = c->srcs[k].id;
+                return LF_OK;
+            }
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_SRCS_FIND, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)hash);
+    sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else if (src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "finding sources", err);
+    st_done(st);
+    if (rc)
+        return rc;
+    if (!*id) {
+        if ((rc = st_get(c, ST_SRCS_INSERT, &st, err)))
+            return rc;
+        sqlite3_bind_int64(st, 1, (int64_t)hash);
+        sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+        if ((rc = st_exec(c, st, "finding sources", err)))
+            return rc;
+        *id = sqlite3_last_insert_rowid(c->db);
+    }
+    if (cache)
+        srcs_remember(c, hash, *id, json, len);
+    return LF_OK;
 }
 
 /* Arena copy of a text column (NULL for SQL NULL); sets *oom when the arena is full. */
@@ -1721,6 +2082,50 @@ static int seed_one(sq_conn *c, lf_store *s, lf_id parent, lf_org_kind kind, con
     return LF_OK;
 }
 
+/* schema 12's data step: every inline sources text into finding_sources, by id order in
+ * slices (the rows are rewritten as they are read) */
+static int migrate_sources_dedup(sq_conn *c, lf_store *s, lf_err *err)
+{
+    (void)s;
+    sqlite3_stmt *rd = NULL, *wr = NULL;
+    int rc = LF_OK, src;
+    if ((src = sqlite3_prepare_v2(c->db, "SELECT id, sources FROM findings WHERE sources IS NOT NULL AND id > ?1 "
+                                         "ORDER BY id LIMIT 1000", -1, &rd, NULL)) != SQLITE_OK ||
+        (src = sqlite3_prepare_v2(c->db, "UPDATE findings SET sources_id = ?2, sources = NULL WHERE id = ?1", -1,
+                                  &wr, NULL)) != SQLITE_OK) {
+        rc = sq_fail(c->db, src, "schema migration 12", err);
+        goto done;
+    }
+    lf_id after = 0;
+    for (;;) {
+        lf_id ids[1000], sids[1000];
+        size_t n = 0;
+        sqlite3_bind_int64(rd, 1, after);
+        while (!rc && (src = sqlite3_step(rd)) == SQLITE_ROW) {
+            ids[n] = sqlite3_column_int64(rd, 0);
+            rc = srcs_intern(c, (const char *)sqlite3_column_text(rd, 1), &sids[n], err);
+            n++;
+        }
+        if (!rc && src != SQLITE_DONE)
+            rc = sq_fail(c->db, src, "schema migration 12", err);
+        sqlite3_reset(rd);
+        for (size_t i = 0; !rc && i < n; i++) {
+            sqlite3_bind_int64(wr, 1, ids[i]);
+            bind_id(wr, 2, sids[i]);
+            if ((src = sqlite3_step(wr)) != SQLITE_DONE)
+                rc = sq_fail(c->db, src, "schema migration 12", err);
+            sqlite3_reset(wr);
+        }
+        if (rc || n < 1000)
+            break;
+        after = ids[n - 1];
+    }
+done:
+    sqlite3_finalize(rd);
+    sqlite3_finalize(wr);
+    return rc;
+}
+
 static int seed_orgs(sq_conn *c, lf_store *s, lf_err *err)
 {
     lf_id national, region[6], county;
@@ -1896,6 +2301,8 @@ static int sq_begin(lf_store *s, lf_err *err)
         return rc;
     if (c->depth > 0 && sqlite3_get_autocommit(c->db))
         c->depth = 0;                  /* SQLite rolled back on its own (I/O error, full disk) */
+    if (c->depth == 0)
+        srcs_forget(c);
     if ((rc = st_get(c, c->depth == 0 ? ST_BEGIN : ST_SAVEPOINT, &st, err)))
         return rc;
     if ((rc = st_exec(c, st, "begin", err)))
@@ -1921,7 +2328,8 @@ static int sq_commit(lf_store *s, lf_err *err)
         return rc;
     if ((rc = st_exec(c, st, "commit", err)))
         return rc;                     /* still open: the caller rolls back */
-    c->depth--;
+    if (--c->depth == 0)
+        srcs_forget(c);
     return LF_OK;
 }
 
@@ -1930,6 +2338,7 @@ static void sq_rollback(lf_store *s)
     sq_conn *c;
     if (conn_get(s, &c, NULL) || c->depth == 0)
         return;
+    srcs_forget(c);                    /* a savepoint's rows are undone too */
     if (sqlite3_get_autocommit(c->db)) {
         c->depth = 0;
         return;
@@ -2769,8 +3178,14 @@ static int sq_finding_insert(lf_store *s, const lf_store_finding *f, lf_id *id, 
     sqlite3_bind_int64(st, 16, lf_store_now(s));
     bind_text(st, 17, f->notice_date);
     bind_text(st, 18, f->due_date);
-    bind_text(st, 19, f->sources_json);
-    int rc = st_exec(c, st, "finding", err);
+    lf_id sid = 0;
+    int rc = srcs_intern(c, f->sources_json, &sid, err);
+    if (rc) {
+        st_done(st);
+        return rc;
+    }
+    bind_id(st, 19, sid);
+    rc = st_exec(c, st, "finding", err);
     if (!rc)
         *id = sqlite3_last_insert_rowid(c->db);
     return rc;
@@ -2803,7 +3218,13 @@ static int sq_finding_update(lf_store *s, const lf_store_finding *f, lf_err *err
     sqlite3_bind_int64(st, 22, f->reopened);
     bind_id(st, 23, f->last_run);
     sqlite3_bind_int64(st, 24, lf_store_now(s));
-    bind_text(st, 25, f->sources_json);
+    lf_id sid = 0;
+    int rc = srcs_intern(c, f->sources_json, &sid, err);
+    if (rc) {
+        st_done(st);
+        return rc;
+    }
+    bind_id(st, 25, sid);
     return st_exec_one(c, st, "finding", f->id, err);
 }
 
@@ -2811,8 +3232,9 @@ static int sq_finding_refresh(lf_store *s, const lf_store_finding *f, lf_err *er
 {
     sq_conn *c;
     sqlite3_stmt *st = NULL;
+    lf_id sid = 0;
     int rc = conn_get(s, &c, err);
-    if (rc)
+    if (rc || (rc = srcs_intern(c, f->sources_json, &sid, err)))
         return rc;
     for (int pass = 0; pass < 2; pass++) {
         if ((rc = st_get(c, pass ? ST_F_REFRESH : ST_F_TOUCH, &st, err)))
@@ -2828,7 +3250,7 @@ static int sq_finding_refresh(lf_store *s, const lf_store_finding *f, lf_err *er
         bind_score(st, 9, f->epss);
         sqlite3_bind_int64(st, 10, f->last_seen);
         bind_id(st, 11, f->last_run);
-        bind_text(st, 13, f->sources_json);
+        bind_id(st, 13, sid);
         if (pass) {
             sqlite3_bind_int64(st, 12, lf_store_now(s));
             return st_exec_one(c, st, "finding", f->id, err);
@@ -3627,13 +4049,19 @@ static int sq_finding_sources_set(lf_store *s, lf_id agency_id, const lf_store_f
 {
     STMT(SRC_SET);
     for (size_t i = 0; i < n; i++) {
+        lf_id sid = 0;
+        int rc = srcs_intern(c, v[i].sources_json, &sid, err);
+        if (rc) {
+            st_done(st);
+            return rc;
+        }
         sqlite3_bind_int64(st, 1, agency_id);
         bind_text(st, 2, v[i].host);
         bind_text(st, 3, v[i].cve);
-        bind_text(st, 4, v[i].sources_json);
+        bind_id(st, 4, sid);
         int src = sqlite3_step(st);
         if (src != SQLITE_DONE) {
-            int rc = sq_fail(c->db, src, "finding sources", err);
+            rc = sq_fail(c->db, src, "finding sources", err);
             st_done(st);
             return rc;
         }
@@ -4641,8 +5069,14 @@ static int sq_finding_touch_hc(lf_store *s, lf_id host_id, const lf_store_hit *h
     sqlite3_bind_int64(st, 10, now);
     sqlite3_bind_int64(st, 11, run);
     sqlite3_bind_int(st, 12, h->kev);
-    bind_text(st, 13, h->sources_json);
-    int rc = st_exec(c, st, "finding", err);
+    lf_id sid = 0;
+    int rc = srcs_intern(c, h->sources_json, &sid, err);
+    if (rc) {
+        st_done(st);
+        return rc;
+    }
+    bind_id(st, 13, sid);
+    rc = st_exec(c, st, "finding", err);
     *touched = !rc && sqlite3_changes(c->db) == 1;
     return rc;
 }
@@ -4741,6 +5175,217 @@ done:
 }
 
 /* ---------------------------------------------------------------- the table */
+
+/* ---------------------------------------------------------------- BULK */
+
+/* (host, CVE) -> index into the batch, for the rows RETURNING gives back */
+typedef struct bulk_map {
+    uint32_t *slot;                    /* index + 1, 0 = empty */
+    size_t mask;
+} bulk_map;
+
+static uint64_t bulk_key(lf_id host_id, const char *cve)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
+    for (const unsigned char *p = (const unsigned char *)cve; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static int bulk_map_build(bulk_map *m, const lf_store_bulk *b, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (!(m->slot = calloc(cap, sizeof *m->slot)))
+        return LF_ENOMEM;
+    m->mask = cap - 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = bulk_key(b[i].host_id, b[i].hit->cve) & m->mask;
+        while (m->slot[k])
+            k = (k + 1) & m->mask;
+        m->slot[k] = (uint32_t)i + 1;
+    }
+    return LF_OK;
+}
+
+static lf_store_bulk *bulk_map_find(const bulk_map *m, lf_store_bulk *b, lf_id host_id, const char *cve)
+{
+    if (!cve)
+        return NULL;
+    for (size_t k = bulk_key(host_id, cve) & m->mask; m->slot[k]; k = (k + 1) & m->mask) {
+        lf_store_bulk *e = &b[m->slot[k] - 1];
+        if (e->host_id == host_id && !strcmp(e->hit->cve, cve))
+            return e;
+    }
+    return NULL;
+}
+
+static bool bulk_str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* the new findings of one dashboard key (severity, KEV, due date) */
+typedef struct bulk_dkey {
+    const char *severity, *due;
+    bool kev;
+    uint64_t n;
+} bulk_dkey;
+
+static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey *k, lf_err *err)
+{
+    STMT(BULK_DASH_OPEN);
+    sqlite3_bind_int64(st, 1, agency);
+    bind_text(st, 2, k->severity);
+    sqlite3_bind_int(st, 3, k->kev);
+    bind_text(st, 4, k->due);
+    sqlite3_bind_int64(st, 5, (int64_t)k->n);
+    int rc = st_exec(c, st, "dashboard summaries", err);
+    if (rc || (rc = st_get(c, ST_BULK_DASH_LIFE, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, agency);
+    bind_text(st, 2, k->severity);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, (int64_t)k->n);
+    return st_exec(c, st, "dashboard summaries", err);
+}
+
+/* The new findings' summaries (schema 10: the insert trigger leaves a run's rows to the
+ * writer), one pair of statements per distinct key: a batch has a handful. */
+static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, lf_err *err)
+{
+    bulk_dkey *keys = NULL;
+    size_t nk = 0, cap = 0;
+    int rc = LF_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].state != LF_BULK_NEW)
+            continue;
+        const lf_store_hit *h = b[i].hit;
+        size_t k = 0;
+        while (k < nk && !(keys[k].kev == h->kev && bulk_str_eq(keys[k].severity, h->severity) &&
+                           bulk_str_eq(keys[k].due, h->due_date)))
+            k++;
+        if (k == nk) {
+            if (nk == cap) {
+                size_t nc = cap ? 2 * cap : 16;
+                bulk_dkey *nkeys = realloc(keys, nc * sizeof *nkeys);
+                if (!nkeys) {
+                    rc = lf_err_set(err, LF_ENOMEM, "dashboard summaries: out of memory");
+                    goto done;
+                }
+                keys = nkeys;
+                cap = nc;
+            }
+            keys[nk++] = (bulk_dkey){h->severity, h->due_date, h->kev, 0};
+        }
+        keys[k].n++;
+    }
+    for (size_t k = 0; k < nk && !rc; k++)
+        rc = bulk_dash_add(s, agency, now, &keys[k], err);
+done:
+    free(keys);
+    return rc;
+}
+
+static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
+                           lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    bulk_map m = {0};
+    int rc = conn_get(s, &c, err);
+    if (rc)
+        return rc;
+    lf_id *sid = calloc(n ? n : 1, sizeof *sid);
+    if (!sid || bulk_map_build(&m, b, n)) {
+        free(sid);
+        return lf_err_set(err, LF_ENOMEM, "match: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        b[i].state = LF_BULK_LEFT;
+        if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
+            goto done;
+    }
+    bulk_rows rows = {b, sid, n};
+
+    /* the new findings, then their audit rows and summaries */
+    if ((rc = st_get(c, ST_BULK_NEW, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, agency);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, run);
+    sqlite3_bind_pointer(st, 4, &rows, BULK_PTR, NULL);
+    lf_id lo = 0, hi = 0;
+    size_t nnew = 0;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_id id = col_i64(st, 0);
+        lf_store_bulk *e = bulk_map_find(&m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
+        if (!e) {
+            rc = lf_err_set(err, LF_EIO, "match batch: an inserted finding is not in the batch");
+            break;
+        }
+        e->state = LF_BULK_NEW;
+        e->id = id;
+        lo = nnew++ ? (id < lo ? id : lo) : id;
+        hi = id > hi ? id : hi;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "match batch", err);
+    st_done(st);
+    if (rc)
+        goto done;
+    if (nnew) {
+        if ((rc = st_get(c, ST_BULK_AUDIT_NEW, &st, err)))
+            goto done;
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, lo);
+        sqlite3_bind_int64(st, 3, hi);
+        sqlite3_bind_int64(st, 4, run);
+        if ((rc = st_exec(c, st, "audit", err)))
+            goto done;
+        if (sqlite3_changes(c->db) != (int)nnew) {
+            rc = lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
+                            sqlite3_changes(c->db));
+            goto done;
+        }
+        if ((rc = bulk_dash(s, agency, now, b, n, err)))
+            goto done;
+    }
+
+    /* the active findings seen again with the same scores */
+    if ((rc = st_get(c, ST_BULK_TOUCH, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, run);
+    sqlite3_bind_pointer(st, 3, &rows, BULK_PTR, NULL);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        lf_store_bulk *e = bulk_map_find(&m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
+        if (!e || e->state != LF_BULK_LEFT) {
+            rc = lf_err_set(err, LF_EIO, "match batch: a refreshed finding is not in the batch");
+            break;
+        }
+        e->state = LF_BULK_SEEN;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "match batch", err);
+    st_done(st);
+done:
+    free(sid);
+    free(m.slot);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- SOURCES (schema 12) */
+
+static int sq_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
+{
+    STMT(SRCS_GC);
+    int rc = st_exec(c, st, "finding sources", err);
+    *removed = rc ? 0 : (uint64_t)sqlite3_changes64(c->db);
+    return rc;
+}
 
 const lf_store_ops lf_store_sqlite_ops = {
     .name = "sqlite",
@@ -4859,4 +5504,8 @@ const lf_store_ops lf_store_sqlite_ops = {
     .in_tx = sq_in_tx,
     .finding_max_id = sq_finding_max_id,
     .dash_run_add = sq_dash_run_add,
+    /* BULK */
+    .finding_bulk = sq_finding_bulk,
+    /* SOURCES (schema 12) */
+    .sources_gc = sq_sources_gc,
 };

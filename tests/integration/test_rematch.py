@@ -10,7 +10,8 @@ POST /api/v1/admin/feeds/reload: 403 for an agency officer, for the admin a no-o
 change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is taken.
 The poll reloads are scoped: only the changed vulnerabilities' findings are re-decided (a
 KEV listing and a rejected CVE too), an unchanged CVE's finding is not rewritten; a new
-package product makes the re-match full."""
+package product makes the re-match full. A re-match that fails partway is tried again at the
+next poll; the reload answer counts the source texts removed after a re-match."""
 import datetime
 import json
 import os
@@ -218,6 +219,49 @@ check(st == 200 and js["reloaded"] and js["rematched"] and js["agencies"] == 1 a
 f2 = findings()
 check({k: v["state"] for k, v in f2.items()} == {k: v["state"] for k, v in f1.items()}, "forced re-match is stable",
       f2)
+
+check(st == 200 and isinstance(js.get("sources_removed"), int), "the reload answer counts removed source texts", js)
+for cve, f in f2.items():
+    st, src = admin.req("GET", f"/api/v1/findings/{f['id']}/sources")
+    check(st == 200 and src["detail"] and src["detail"]["why"]["record"] == cve,
+          f"{cve}: sources readable after the clean-up", src)
+
+# a re-match that fails partway (here a trigger refuses one CVE's finding; in life a full
+# disk) is tried again at the next poll, although the index file no longer changes
+import sqlite3
+db = sqlite3.connect(os.path.join(DATA, "lianfang.db"), timeout=30)
+db.execute("CREATE TRIGGER lf_test_refuse BEFORE INSERT ON findings WHEN NEW.cve = 'CVE-2026-0005' "
+           "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+db.commit()
+v3 = os.path.join(DATA, "v3.json")
+feed(v3, [record("CVE-2026-0005", "2026-03-01T00:00:00.000", "doodad", "3.5")])
+r = run("feed", "import", "nvd", v3)
+check(r.returncode == 0, "feed import v3", r.stderr)
+for _ in range(300):
+    if any("refused by the test" in l for l in errlog):
+        break
+    time.sleep(0.1)
+check(any("refused by the test" in l and "tried again at the next poll" in l for l in errlog),
+      "failed re-match logged, to be tried again", "".join(errlog))
+check("CVE-2026-0005" not in findings(), "the failed re-match wrote nothing")
+db.execute("DROP TRIGGER lf_test_refuse")
+db.commit()
+db.close()
+f5 = {}
+for _ in range(300):
+    f5 = findings()
+    if "CVE-2026-0005" in f5:
+        break
+    time.sleep(0.1)
+check(f5.get("CVE-2026-0005", {}).get("state") == "open", "the next poll re-matched it: the finding is open", f5)
+for _ in range(50):
+    if any("tried again: done" in l for l in errlog):
+        break
+    time.sleep(0.1)
+check(any("tried again: done" in l and "1 new findings" in l for l in errlog), "the retry logged", "".join(errlog))
+st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
+check(st == 200 and js["reloaded"] is False and js["rematched"] is False and js["retried"] is False,
+      "after the retry: nothing pending", js)
 
 LF.stop()
 check.finish()

@@ -195,12 +195,31 @@ def send_whole():
 
 
 # kill points: mid-body, then after the body at fractions of a whole upload's time
-points = [("body", 0.5)] + [(f"{f:.0%} of processing", f) for f in (0.05, 0.25, 0.5, 0.7, 0.85, 0.95, 1.2)]
+# and, whatever the machine's load, once right after the upload is committed (so one kill
+# always finds it complete, as the body kill always finds it absent)
+points = ([("body", 0.5)] + [(f"{f:.0%} of processing", f) for f in (0.05, 0.25, 0.5, 0.7, 0.85, 0.95, 1.2)] +
+          [("after the commit", None)])
+
+
+def committed_after(uid):
+    db = sqlite3.connect(DB, timeout=30)
+    try:
+        return db.execute("SELECT count(*) FROM uploads WHERE agency_id = ? AND id > ? AND status = 'current'",
+                          (AG, uid)).fetchone()[0] > 0
+    finally:
+        db.close()
+
+
 completed = 0
 for name, f in points:
     if name == "body":
         sock = send_partial(f)
         time.sleep(0.3)
+    elif f is None:
+        sock = send_whole()
+        until = time.monotonic() + 30 * T + 60
+        while not committed_after(ref_id) and time.monotonic() < until:
+            time.sleep(0.02)
     else:
         sock = send_whole()
         time.sleep(T * f)

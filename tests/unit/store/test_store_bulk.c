@@ -1,0 +1,476 @@
+/*
+ * Tests for the set-wise match batch (src/store/: batch_bulk in store.c, the backend's
+ * finding_bulk) and the shared sources texts (schema 12). The set-wise path must leave the
+ * database exactly as the per-hit path does: two stores get the same random runs (new
+ * findings, repeated hits of one host and CVE with the same or other scores, a host's hits
+ * split over two batches, findings that are false positives, fixed, risk-accepted or with a
+ * measure in between), one with the backend's finding_bulk and one without it, and after
+ * every run their findings, audit rows, dashboard summaries and run summaries must be equal.
+ * Also: equal sources texts are stored once, and the clean-up removes only texts no finding
+ * refers to. Checked on the raw rows of real databases.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+typedef struct db {
+    char dir[64];
+    char path[128];
+    lf_store *s;
+    lf_id agency;
+    lf_store_ops ops;                  /* a copy, so one store can go without finding_bulk */
+} db;
+
+typedef struct fx {
+    int64_t now;
+    db a, b;                           /* a: set-wise, b: per hit */
+} fx;
+
+static int64_t fake_clock(void *ud) { return ((fx *)ud)->now; }
+
+/* what the set-wise path did, counted by a wrapper around the backend's finding_bulk */
+static int (*real_bulk)(lf_store *, lf_id, lf_id, int64_t, lf_store_bulk *, size_t, lf_err *);
+static uint64_t bulk_new, bulk_seen, bulk_left;
+
+static int counting_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_store_bulk *b, size_t n, lf_err *err)
+{
+    int rc = real_bulk(s, agency, run, now, b, n, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        b[i].state == LF_BULK_NEW ? bulk_new++ : b[i].state == LF_BULK_SEEN ? bulk_seen++ : bulk_left++;
+    return rc;
+}
+
+static void db_open(fx *f, db *d, bool bulk)
+{
+    snprintf(d->dir, sizeof d->dir, "/tmp/lf-bulk-test-XXXXXX");
+    assert_non_null(mkdtemp(d->dir));
+    snprintf(d->path, sizeof d->path, "%s/lianfang.db", d->dir);
+    lf_store_opts o = {0};
+    o.clock = fake_clock;
+    o.clock_ud = f;
+    o.argon2_t_cost = 1;
+    o.argon2_m_kib = 256;
+    o.argon2_lanes = 1;
+    lf_err e;
+    if (lf_store_open_opts(d->path, &o, &d->s, &e))
+        fail_msg("open %s: %s", d->path, e.msg);
+    d->ops = *d->s->ops;
+    real_bulk = d->ops.finding_bulk;
+    d->ops.finding_bulk = bulk ? counting_bulk : NULL;
+    assert_non_null(real_bulk);
+    d->s->ops = &d->ops;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_store_org tpe;
+    if (lf_store_org_get_by_code(d->s, "TW-TPE", &a, &tpe, &e))
+        fail_msg("county TPE: %s", e.msg);
+    lf_store_org ag = {.parent_id = tpe.id, .kind = LF_ORG_AGENCY, .code = "A-1", .name_zh = "測試機關",
+                       .name_en = "Test agency", .level = 'A'};
+    if (lf_store_org_create(d->s, &ag, &d->agency, &e))
+        fail_msg("agency: %s", e.msg);
+    lf_arena_clear(&a);
+}
+
+static void db_close(db *d)
+{
+    lf_store_close(d->s);
+    const char *sfx[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", d->path, sfx[i]);
+        unlink(p);
+    }
+    rmdir(d->dir);
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->now = 1743465600;        /* 2025-04-01 00:00:00 UTC */
+    db_open(f, &f->a, true);
+    db_open(f, &f->b, false);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    db_close(&f->a);
+    db_close(&f->b);
+    free(f);
+    return 0;
+}
+
+/* Every row of sql, one line per row, columns joined by '|' (NULL as \N). */
+static char *dump(const db *d, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(d->path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[0] = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            size_t need = len + (v ? strlen(v) : 2) + 4;
+            while (need >= cap) {
+                cap *= 2;
+                out = realloc(out, cap);
+                assert_non_null(out);
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "|" : "", v ? v : "\\N");
+        }
+        out[len++] = '\n';
+        out[len] = 0;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+static int64_t raw_int(const db *d, const char *sql)
+{
+    char *v = dump(d, sql);
+    int64_t n = strtoll(v, NULL, 10);
+    free(v);
+    return n;
+}
+
+static void same(fx *f, const char *what, const char *sql)
+{
+    char *x = dump(&f->a, sql), *y = dump(&f->b, sql);
+    if (strcmp(x, y) != 0) {
+        /* the first differing line of each, for the message */
+        size_t i = 0;
+        while (x[i] && x[i] == y[i])
+            i++;
+        while (i > 0 && x[i - 1] != '\n')
+            i--;
+        fail_msg("%s differ:\nset-wise: %.300s\nper hit:  %.300s", what, x + i, y + i);
+    }
+    free(x);
+    free(y);
+}
+
+static void compare(fx *f)
+{
+    /* by (host, CVE): ids may be handed out in another order (the set-wise part inserts
+     * first, then the general path its hits) */
+    same(f, "findings",
+         "SELECT h.name, f.cve, f.cpe, f.kind, f.cvss, f.cvss_version, f.severity, f.kev, f.kev_due, f.epss, "
+         "f.state, f.measure, f.risk_reason, f.fp_reason, f.notice_date, f.due_date, f.first_seen, f.last_seen, "
+         "f.fixed_at, f.fixed_confirmed, f.reopened, f.last_run, f.updated, j.json FROM findings f "
+         "JOIN hosts h ON h.id = f.host_id LEFT JOIN finding_sources j ON j.id = f.sources_id ORDER BY h.name, f.cve");
+    same(f, "audit rows",
+         "SELECT h.name, f.cve, a.at, a.user_id, a.actor, a.org_id, a.entity, a.action, a.before_json, a.after_json "
+         "FROM audit a LEFT JOIN findings f ON a.entity = 'finding' AND f.id = a.entity_id "
+         "LEFT JOIN hosts h ON h.id = f.host_id ORDER BY h.name, f.cve, a.id");
+    same(f, "dash_open", "SELECT * FROM dash_open ORDER BY 1, 2, 3, 4");
+    same(f, "dash_fix", "SELECT * FROM dash_fix ORDER BY 1, 2, 3");
+    same(f, "dash_life", "SELECT * FROM dash_life ORDER BY 1, 2, 3, 4");
+    same(f, "suppressions", "SELECT h.name, u.cpe, u.cve, g.cve, u.reason FROM suppressions u JOIN hosts h ON h.id = u.host_id "
+                            "LEFT JOIN findings g ON g.id = u.finding_id ORDER BY 1, 2, 3");
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+    *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+    return *x >> 33;
+}
+
+static const char *const hosts[] = {"pc-1", "pc-2", "pc-3", "srv-1", "srv-2"};
+static const char *const cpes[] = {"cpe:2.3:a:acme:tool:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:tool\\!:2.0:*:*:*:*:*:*:*",
+                                   "cpe:2.3:a:other:lib:3.1:*:*:*:*:*:*:*"};
+static const char *const srcs[] = {"{\"v\":1}", "{\"v\":2,\"t\":\"\\u53f0\"}", NULL};
+#define NCVE 10
+
+/* The scores of a CVE in a round (all hits of it agree unless told otherwise) */
+static void score(lf_store_hit *h, int cve, int variant)
+{
+    static const double cv[] = {5.0, 7.5, 9.8};
+    static const char *const sev[] = {"MEDIUM", "HIGH", "CRITICAL"};
+    int k = (cve + variant) % 3;
+    h->cvss = cv[k];
+    h->severity = sev[k];
+    h->cvss_version = "3.1";
+    h->kev = (cve + variant) % 4 == 0;
+    h->kev_due = h->kev ? "2025-05-01" : NULL;
+    h->epss = variant % 2 ? 0.5 : -1;
+    h->kind = variant == 5 ? LF_FKIND_REVIEW : LF_FKIND_MATCH;
+}
+
+static void one_run(fx *f, db *d, const lf_store_hit *h, size_t n, size_t split, lf_store_match_summary *sum)
+{
+    lf_err e;
+    lf_id r;
+    if (lf_store_begin(d->s, &e) || lf_store_match_begin(d->s, d->agency, 0, true, &r, &e) ||
+        (split && lf_store_match_add_batch_tx(d->s, r, h, split, &e)) ||
+        (n > split && lf_store_match_add_batch_tx(d->s, r, h + split, n - split, &e)) ||
+        lf_store_match_end(d->s, r, sum, &e) || lf_store_commit(d->s, &e))
+        fail_msg("run: %s", e.msg);
+    (void)f;
+}
+
+static lf_id id_of(const db *d, const char *hc)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT f.id FROM findings f JOIN hosts h ON h.id = f.host_id "
+                              "WHERE h.name || ' ' || f.cve = '%s'", hc);
+    return raw_int(d, sql);
+}
+
+/* A person's change on the same finding (host and CVE) in both stores. */
+static void change(fx *f, int64_t k, uint64_t pick)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT h.name || ' ' || f.cve FROM findings f JOIN hosts h ON h.id = f.host_id "
+                              "ORDER BY 1 LIMIT 1 OFFSET %lld", (long long)k);
+    char *hc = dump(&f->a, sql);
+    hc[strcspn(hc, "\n")] = 0;
+    lf_id ia = id_of(&f->a, hc), ib = id_of(&f->b, hc);
+    free(hc);
+    assert_true(ia > 0 && ib > 0);
+    static const lf_store_actor who = {0, "tester"};
+    lf_store_fchange c = {0};
+    switch (pick % 5) {
+    case 0: c = (lf_store_fchange){.to = LF_FSTATE_FALSE_POSITIVE, .fp_reason = "not installed"}; break;
+    case 1: c = (lf_store_fchange){.to = LF_FSTATE_FIXED}; break;
+    case 2:
+        c = (lf_store_fchange){.to = LF_FSTATE_RISK_ACCEPTED, .risk_reason = "isolated", .risk_approver = "ciso",
+                               .risk_expiry = "2026-01-01"};
+        break;
+    case 3: c = (lf_store_fchange){.to = LF_FSTATE_MEASURE_FILED, .measure = "patch", .measure_planned = "2025-06-01"}; break;
+    default: c = (lf_store_fchange){.to = LF_FSTATE_OPEN}; break;
+    }
+    lf_err ea, eb;
+    int ra = lf_store_finding_transition(f->a.s, ia, &c, &who, &ea);
+    int rb = lf_store_finding_transition(f->b.s, ib, &c, &who, &eb);
+    assert_int_equal(ra, rb);       /* a refused change (from a state that allows none) alike */
+}
+
+static void differential(void **state)
+{
+    fx *f = *state;
+    uint64_t x = 20261201;
+    lf_store_hit *h = calloc(256, sizeof *h);
+    assert_non_null(h);
+    bulk_new = bulk_seen = bulk_left = 0;
+    int var[sizeof hosts / sizeof hosts[0]][NCVE] = {{0}};
+    uint64_t total_new = 0, total_seen = 0, total_fixed = 0, total_reopened = 0, total_sup = 0;
+    for (int round = 0; round < 60; round++) {
+        f->now += 3600 * (1 + rnd(&x) % 40);
+        size_t n = 0;
+        for (size_t hi = 0; hi < sizeof hosts / sizeof hosts[0]; hi++) {
+            for (int cve = 0; cve < NCVE; cve++) {
+                if (rnd(&x) % 3 == 0)
+                    continue;                  /* not on this host this round */
+                /* a CVE's scores mostly stay from one month to the next */
+                if (rnd(&x) % 8 == 0)
+                    var[hi][cve] = (int)(rnd(&x) % 6);
+                int variant = var[hi][cve];
+                int copies = 1 + (int)(rnd(&x) % 3);
+                for (int k = 0; k < copies && n < 256; k++) {
+                    static char cves[NCVE][20];
+                    snprintf(cves[cve], sizeof cves[cve], "CVE-2025-%04d", cve + 1);
+                    lf_store_hit *t = &h[n++];
+                    memset(t, 0, sizeof *t);
+                    t->host = hosts[hi];
+                    t->cve = cves[cve];
+                    t->cpe = cpes[(cve + k + (int)(rnd(&x) % 2)) % 3];
+                    /* a repeated hit mostly scores the CVE the same; sometimes not */
+                    score(t, cve, k && rnd(&x) % 4 == 0 ? (variant + 1) % 6 : variant);
+                    t->notice_date = "2025-04-01";
+                    t->due_date = t->cvss >= 9 ? "2025-04-07" : "2025-05-01";
+                    t->sources_json = srcs[rnd(&x) % 3];
+                }
+            }
+        }
+        size_t split = rnd(&x) % 2 ? (size_t)(rnd(&x) % (n + 1)) : 0;
+        lf_store_match_summary sa = {0}, sb = {0};
+        one_run(f, &f->a, h, n, split, &sa);
+        one_run(f, &f->b, h, n, split, &sb);
+        assert_memory_equal(&sa, &sb, sizeof sa);
+        total_new += sa.new_findings;
+        total_seen += sa.seen;
+        total_fixed += sa.fixed;
+        total_reopened += sa.reopened;
+        total_sup += sa.suppressed;
+        compare(f);
+        /* people act on some findings before the next month */
+        int64_t nf = raw_int(&f->a, "SELECT count(*) FROM findings");
+        for (int k = 0; k < 4 && nf > 0; k++)
+            change(f, (int64_t)(rnd(&x) % (uint64_t)nf), rnd(&x));
+        compare(f);
+    }
+    print_message("new %llu seen %llu fixed %llu reopened %llu suppressed %llu\n", (unsigned long long)total_new,
+                  (unsigned long long)total_seen, (unsigned long long)total_fixed,
+                  (unsigned long long)total_reopened, (unsigned long long)total_sup);
+    /* the random runs did reach every path */
+    assert_true(total_new >= 40 && total_seen > 200 && total_fixed > 10 && total_reopened > 5 && total_sup > 5);
+    /* and the set-wise path took most of them, leaving the rest to the general path */
+    print_message("set-wise: new %llu seen %llu left %llu\n", (unsigned long long)bulk_new,
+                  (unsigned long long)bulk_seen, (unsigned long long)bulk_left);
+    assert_true(bulk_new > total_new / 2 && bulk_seen > total_seen / 2 && bulk_left > 0);
+    free(h);
+}
+
+/* Equal texts are one row; the clean-up removes a text only when no finding has it. */
+static void sources_shared(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h[3] = {{"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
+                          "2025-04-01", "2025-05-01", "{\"same\":true}"}};
+    h[1] = h[0];
+    h[1].host = "pc-2";
+    h[2] = h[0];
+    h[2].cve = "CVE-2025-0002";
+    h[2].sources_json = "{\"other\":true}";
+    lf_store_match_summary s = {0};
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(s.new_findings, 3);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 2);
+    assert_int_equal(raw_int(d, "SELECT count(DISTINCT sources_id) FROM findings"), 2);
+    lf_err e;
+    uint64_t gone = 99;
+    if (lf_store_sources_gc(d->s, &gone, &e))
+        fail_msg("gc: %s", e.msg);
+    assert_int_equal(gone, 0);
+    /* pc-1 gets a new text: the shared one is still pc-2's */
+    f->now += 86400;
+    h[0].sources_json = "{\"same\":false}";
+    h[1].sources_json = NULL;     /* keeps what it has */
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(s.seen, 3);
+    if (lf_store_sources_gc(d->s, &gone, &e))
+        fail_msg("gc: %s", e.msg);
+    assert_int_equal(gone, 0);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 3);
+    /* now pc-2 too: the old shared text is nobody's */
+    f->now += 86400;
+    h[1].sources_json = "{\"same\":false}";
+    one_run(f, d, h, 3, 0, &s);
+    if (lf_store_sources_gc(d->s, &gone, &e))
+        fail_msg("gc: %s", e.msg);
+    assert_int_equal(gone, 1);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 2);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources WHERE json = '{\"same\":true}'"), 0);
+    /* every finding still reads its sources */
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    for (lf_id id = 1; id <= 3; id++) {
+        const char *js = NULL;
+        if (lf_store_finding_sources_get(d->s, id, &a, &js, &e))
+            fail_msg("sources of %lld: %s", (long long)id, e.msg);
+        assert_non_null(js);
+        assert_string_equal(js, id == 3 ? "{\"other\":true}" : "{\"same\":false}");
+    }
+    lf_arena_clear(&a);
+}
+
+/* A rolled-back run's texts are not reused by id from the connection's cache. */
+static void sources_after_rollback(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h = {"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
+                      "2025-04-01", "2025-05-01", "{\"rolled\":\"back\"}"};
+    lf_err e;
+    lf_id r;
+    if (lf_store_begin(d->s, &e) || lf_store_match_begin(d->s, d->agency, 0, true, &r, &e) ||
+        lf_store_match_add_batch_tx(d->s, r, &h, 1, &e))
+        fail_msg("run: %s", e.msg);
+    lf_store_rollback(d->s);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 0);
+    lf_store_match_summary s = {0};
+    one_run(f, d, &h, 1, 0, &s);
+    assert_int_equal(s.new_findings, 1);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM findings f JOIN finding_sources j ON j.id = f.sources_id "
+                                "WHERE j.json = '{\"rolled\":\"back\"}'"), 1);
+}
+
+static void raw_exec(const db *d, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(d->path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(h);
+}
+
+/* A database of schema 11 (sources inline in every finding) moves them to shared texts. */
+static void sources_migration(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h[3] = {{"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
+                          "2025-04-01", "2025-05-01", "{\"same\":true}"}};
+    h[1] = h[0];
+    h[1].host = "pc-2";
+    h[2] = h[0];
+    h[2].cve = "CVE-2025-0002";
+    h[2].sources_json = NULL;
+    lf_store_match_summary s = {0};
+    one_run(f, d, h, 3, 0, &s);
+    lf_store_close(d->s);
+    d->s = NULL;
+    /* back to schema 11 as an older build left it */
+    raw_exec(d, "UPDATE findings SET sources = (SELECT json FROM finding_sources WHERE id = sources_id), "
+                "sources_id = NULL; DROP INDEX finding_sources_hash; DROP TABLE finding_sources; "
+                "ALTER TABLE findings DROP COLUMN sources_id; DELETE FROM schema_version WHERE version = 12;");
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM findings WHERE sources = '{\"same\":true}'"), 2);
+    lf_store_opts o = {0};
+    o.clock = fake_clock;
+    o.clock_ud = f;
+    lf_err e;
+    if (lf_store_open_opts(d->path, &o, &d->s, &e))
+        fail_msg("reopen: %s", e.msg);
+    assert_int_equal(raw_int(d, "SELECT max(version) FROM schema_version"), lf_store_schema_latest());
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM findings WHERE sources IS NOT NULL"), 0);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 1);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM findings WHERE sources_id IS NULL"), 1);
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    const char *js = NULL;
+    if (lf_store_finding_sources_get(d->s, 2, &a, &js, &e))
+        fail_msg("sources: %s", e.msg);
+    assert_non_null(js);
+    assert_string_equal(js, "{\"same\":true}");
+    lf_arena_clear(&a);
+    /* a later run with the same text uses the migrated row */
+    h[0].sources_json = h[1].sources_json;
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(differential, setup, teardown),
+        cmocka_unit_test_setup_teardown(sources_shared, setup, teardown),
+        cmocka_unit_test_setup_teardown(sources_after_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(sources_migration, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
