@@ -1182,6 +1182,7 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "'fp_reason', " f ".fp_reason, 'notice_date', " f ".notice_date, 'due_date', " f ".due_date, " \
     "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
 #define SQ_STATEMENTS_BULK(X)                                                            \
+    X(BULK_PROBE, "SELECT 1 FROM findings WHERE host_id = ?1 AND cve = ?2")              \
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
     X(SRCS_INSERT, "INSERT INTO finding_sources(hash, json) VALUES (?1, ?2)")            \
     X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
@@ -1315,6 +1316,7 @@ typedef struct bulk_rows {
     const lf_store_bulk *b;
     const lf_id *sid;                  /* each hit's sources id (0 = keep) */
     size_t n;
+    bool only_left;                    /* rows the statements before left (LF_BULK_LEFT) only */
 } bulk_rows;
 #define BULK_PTR "lf_bulk_rows"
 enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
@@ -1383,18 +1385,27 @@ static int bv_close(sqlite3_vtab_cursor *c)
     return SQLITE_OK;
 }
 
+static void bv_skip(bulk_cursor *c)
+{
+    while (c->r && c->r->only_left && c->i < c->r->n && c->r->b[c->i].state != LF_BULK_LEFT)
+        c->i++;
+}
+
 static int bv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc, sqlite3_value **argv)
 {
     (void)idx, (void)idxs;
     bulk_cursor *c = (bulk_cursor *)cur;
     c->r = argc == 1 ? sqlite3_value_pointer(argv[0], BULK_PTR) : NULL;
     c->i = 0;
+    bv_skip(c);
     return SQLITE_OK;
 }
 
 static int bv_next(sqlite3_vtab_cursor *cur)
 {
-    ((bulk_cursor *)cur)->i++;
+    bulk_cursor *c = (bulk_cursor *)cur;
+    c->i++;
+    bv_skip(c);
     return SQLITE_OK;
 }
 
@@ -5288,41 +5299,25 @@ done:
     return rc;
 }
 
-static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
-                           lf_err *err)
+/* the findings of rows that do not exist yet, then their audit rows and summaries */
+static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
+                    lf_store_bulk *b, size_t n, const bulk_map *m, lf_err *err)
 {
-    sq_conn *c;
     sqlite3_stmt *st = NULL;
-    bulk_map m = {0};
-    int rc = conn_get(s, &c, err);
+    int rc = st_get(c, ST_BULK_NEW, &st, err);
     if (rc)
         return rc;
-    lf_id *sid = calloc(n ? n : 1, sizeof *sid);
-    if (!sid || bulk_map_build(&m, b, n)) {
-        free(sid);
-        return lf_err_set(err, LF_ENOMEM, "match: out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        b[i].state = LF_BULK_LEFT;
-        if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
-            goto done;
-    }
-    bulk_rows rows = {b, sid, n};
-
-    /* the new findings, then their audit rows and summaries */
-    if ((rc = st_get(c, ST_BULK_NEW, &st, err)))
-        goto done;
     sqlite3_bind_int64(st, 1, agency);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, run);
-    sqlite3_bind_pointer(st, 4, &rows, BULK_PTR, NULL);
+    sqlite3_bind_pointer(st, 4, rows, BULK_PTR, NULL);
     lf_id lo = 0, hi = 0;
     size_t nnew = 0;
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         lf_id id = col_i64(st, 0);
-        lf_store_bulk *e = bulk_map_find(&m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
-        if (!e) {
+        lf_store_bulk *e = bulk_map_find(m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
+        if (!e || e->state != LF_BULK_LEFT) {
             rc = lf_err_set(err, LF_EIO, "match batch: an inserted finding is not in the batch");
             break;
         }
@@ -5334,34 +5329,36 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
     if (!rc && src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "match batch", err);
     st_done(st);
-    if (rc)
-        goto done;
-    if (nnew) {
-        if ((rc = st_get(c, ST_BULK_AUDIT_NEW, &st, err)))
-            goto done;
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_int64(st, 2, lo);
-        sqlite3_bind_int64(st, 3, hi);
-        sqlite3_bind_int64(st, 4, run);
-        if ((rc = st_exec(c, st, "audit", err)))
-            goto done;
-        if (sqlite3_changes(c->db) != (int)nnew) {
-            rc = lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
-                            sqlite3_changes(c->db));
-            goto done;
-        }
-        if ((rc = bulk_dash(s, agency, now, b, n, err)))
-            goto done;
-    }
+    if (rc || !nnew)
+        return rc;
+    if ((rc = st_get(c, ST_BULK_AUDIT_NEW, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
+    sqlite3_bind_int64(st, 4, run);
+    if ((rc = st_exec(c, st, "audit", err)))
+        return rc;
+    if (sqlite3_changes(c->db) != (int)nnew)
+        return lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
+                          sqlite3_changes(c->db));
+    return bulk_dash(s, agency, now, b, n, err);
+}
 
-    /* the active findings seen again with the same scores */
-    if ((rc = st_get(c, ST_BULK_TOUCH, &st, err)))
-        goto done;
+/* the active findings seen again with the same scores */
+static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b, const bulk_map *m,
+                      lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_BULK_TOUCH, &st, err);
+    if (rc)
+        return rc;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, run);
-    sqlite3_bind_pointer(st, 3, &rows, BULK_PTR, NULL);
+    sqlite3_bind_pointer(st, 3, rows, BULK_PTR, NULL);
+    int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        lf_store_bulk *e = bulk_map_find(&m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
+        lf_store_bulk *e = bulk_map_find(m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
         if (!e || e->state != LF_BULK_LEFT) {
             rc = lf_err_set(err, LF_EIO, "match batch: a refreshed finding is not in the batch");
             break;
@@ -5371,6 +5368,55 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
     if (!rc && src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "match batch", err);
     st_done(st);
+    return rc;
+}
+
+static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
+                           lf_err *err)
+{
+    sq_conn *c;
+    sqlite3_stmt *st = NULL;
+    bulk_map m = {0};
+    int rc = conn_get(s, &c, err);
+    if (rc || n == 0)
+        return rc;
+    lf_id *sid = calloc(n, sizeof *sid);
+    if (!sid || bulk_map_build(&m, b, n)) {
+        free(sid);
+        return lf_err_set(err, LF_ENOMEM, "match: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        b[i].state = LF_BULK_LEFT;
+        if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
+            goto done;
+    }
+    /* The two statements take disjoint rows (new: no finding; seen: a finding), so either
+     * may go first; the second reads only what the first left. A batch whose first hit has
+     * a finding is most likely a month's repeat: refreshing first spares the probe of
+     * every seen hit for a finding; else inserting first spares it for every new one. */
+    if ((rc = st_get(c, ST_BULK_PROBE, &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, b[0].host_id);
+    bind_text(st, 2, b[0].hit->cve);
+    int src = sqlite3_step(st);
+    bool known = src == SQLITE_ROW;
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = sq_fail(c->db, src, "match batch", err);
+    st_done(st);
+    if (rc)
+        goto done;
+    bulk_rows rows = {b, sid, n, false};
+    if (known) {
+        if ((rc = bulk_touch(c, run, now, &rows, b, &m, err)))
+            goto done;
+        rows.only_left = true;
+        rc = bulk_new(s, c, agency, run, now, &rows, b, n, &m, err);
+    } else {
+        if ((rc = bulk_new(s, c, agency, run, now, &rows, b, n, &m, err)))
+            goto done;
+        rows.only_left = true;
+        rc = bulk_touch(c, run, now, &rows, b, &m, err);
+    }
 done:
     free(sid);
     free(m.slot);
