@@ -1297,7 +1297,7 @@ static bool same_scores(const lf_store_hit *a, const lf_store_hit *b)
            str_same(a->kev_due, b->kev_due);
 }
 
-static uint64_t hc_hash(lf_id host_id, const char *cve)
+uint64_t lf_store_hc_hash(lf_id host_id, const char *cve)
 {
     uint64_t x = 1469598103934665603ull ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
     for (const unsigned char *p = (const unsigned char *)cve; *p; p++)
@@ -1329,7 +1329,7 @@ static int batch_bulk(lf_store *s, lf_id agency, lf_id run, const lf_store_hit *
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t k = hc_hash(hid[i], h[i].cve) & (cap - 1);
+        size_t k = lf_store_hc_hash(hid[i], h[i].cve) & (cap - 1);
         while (slot[k] && !(hid[slot[k] - 1] == hid[i] && !strcmp(h[slot[k] - 1].cve, h[i].cve)))
             k = (k + 1) & (cap - 1);
         if (!slot[k])

@@ -32,6 +32,9 @@ typedef struct lf_store_auth_row {
     const char *password_hash;         /* NULL: no password set */
 } lf_store_auth_row;
 
+/* BULK: hash of a (host, CVE) pair, the key of a batch's hits (store.c) */
+uint64_t lf_store_hc_hash(lf_id host_id, const char *cve);
+
 /* BULK: one hit of a batch given to finding_bulk, and what became of it */
 typedef enum { LF_BULK_LEFT = 0, LF_BULK_NEW, LF_BULK_SEEN } lf_bulk_state;
 typedef struct lf_store_bulk {

@@ -5195,14 +5195,6 @@ typedef struct bulk_map {
     size_t mask;
 } bulk_map;
 
-static uint64_t bulk_key(lf_id host_id, const char *cve)
-{
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
-    for (const unsigned char *p = (const unsigned char *)cve; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return h ^ (h >> 29);
-}
-
 static int bulk_map_build(bulk_map *m, const lf_store_bulk *b, size_t n)
 {
     size_t cap = 16;
@@ -5212,7 +5204,7 @@ static int bulk_map_build(bulk_map *m, const lf_store_bulk *b, size_t n)
         return LF_ENOMEM;
     m->mask = cap - 1;
     for (size_t i = 0; i < n; i++) {
-        size_t k = bulk_key(b[i].host_id, b[i].hit->cve) & m->mask;
+        size_t k = lf_store_hc_hash(b[i].host_id, b[i].hit->cve) & m->mask;
         while (m->slot[k])
             k = (k + 1) & m->mask;
         m->slot[k] = (uint32_t)i + 1;
@@ -5224,7 +5216,7 @@ static lf_store_bulk *bulk_map_find(const bulk_map *m, lf_store_bulk *b, lf_id h
 {
     if (!cve)
         return NULL;
-    for (size_t k = bulk_key(host_id, cve) & m->mask; m->slot[k]; k = (k + 1) & m->mask) {
+    for (size_t k = lf_store_hc_hash(host_id, cve) & m->mask; m->slot[k]; k = (k + 1) & m->mask) {
         lf_store_bulk *e = &b[m->slot[k] - 1];
         if (e->host_id == host_id && !strcmp(e->hit->cve, cve))
             return e;

@@ -87,6 +87,13 @@ check(st == 201 and up["upload"]["report"]["hosts"] == 1 and "unresolved_rows" i
       "upload report: hosts and unresolved rows", up)
 
 
+def wait_log(pred, seconds=30):
+    """until a line of the server's log satisfies pred (or the time is up)"""
+    until = time.time() + seconds
+    while not any(pred(l) for l in errlog) and time.time() < until:
+        time.sleep(0.1)
+
+
 def findings():
     st, js = admin.req("GET", f"/api/v1/agencies/{agency}/findings?limit=100")
     return {f["cve"]: f for f in js["items"]} if st == 200 else {}
@@ -237,10 +244,7 @@ v3 = os.path.join(DATA, "v3.json")
 feed(v3, [record("CVE-2026-0005", "2026-03-01T00:00:00.000", "doodad", "3.5")])
 r = run("feed", "import", "nvd", v3)
 check(r.returncode == 0, "feed import v3", r.stderr)
-for _ in range(300):
-    if any("refused by the test" in l for l in errlog):
-        break
-    time.sleep(0.1)
+wait_log(lambda l: "refused by the test" in l)
 check(any("refused by the test" in l and "tried again at the next poll" in l for l in errlog),
       "failed re-match logged, to be tried again", "".join(errlog))
 check("CVE-2026-0005" not in findings(), "the failed re-match wrote nothing")
@@ -254,10 +258,7 @@ for _ in range(300):
         break
     time.sleep(0.1)
 check(f5.get("CVE-2026-0005", {}).get("state") == "open", "the next poll re-matched it: the finding is open", f5)
-for _ in range(50):
-    if any("tried again: done" in l for l in errlog):
-        break
-    time.sleep(0.1)
+wait_log(lambda l: "tried again: done" in l, 5)
 check(any("tried again: done" in l and "1 new findings" in l for l in errlog), "the retry logged", "".join(errlog))
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 200 and js["reloaded"] is False and js["rematched"] is False and js["retried"] is False,

@@ -333,17 +333,24 @@ static void differential(void **state)
     free(h);
 }
 
+/* pc-1 and pc-2 with the same text for CVE-2025-0001, pc-1 also CVE-2025-0002 */
+static void two_hosts_two_cves(lf_store_hit h[3])
+{
+    h[0] = (lf_store_hit){"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
+                          "2025-04-01", "2025-05-01", "{\"same\":true}"};
+    h[1] = h[0];
+    h[1].host = "pc-2";
+    h[2] = h[0];
+    h[2].cve = "CVE-2025-0002";
+}
+
 /* Equal texts are one row; the clean-up removes a text only when no finding has it. */
 static void sources_shared(void **state)
 {
     fx *f = *state;
     db *d = &f->a;
-    lf_store_hit h[3] = {{"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
-                          "2025-04-01", "2025-05-01", "{\"same\":true}"}};
-    h[1] = h[0];
-    h[1].host = "pc-2";
-    h[2] = h[0];
-    h[2].cve = "CVE-2025-0002";
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
     h[2].sources_json = "{\"other\":true}";
     lf_store_match_summary s = {0};
     one_run(f, d, h, 3, 0, &s);
@@ -424,12 +431,8 @@ static void sources_migration(void **state)
 {
     fx *f = *state;
     db *d = &f->a;
-    lf_store_hit h[3] = {{"pc-1", "CVE-2025-0001", cpes[0], LF_FKIND_MATCH, 5.0, "3.1", "MEDIUM", false, NULL, -1,
-                          "2025-04-01", "2025-05-01", "{\"same\":true}"}};
-    h[1] = h[0];
-    h[1].host = "pc-2";
-    h[2] = h[0];
-    h[2].cve = "CVE-2025-0002";
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
     h[2].sources_json = NULL;
     lf_store_match_summary s = {0};
     one_run(f, d, h, 3, 0, &s);
