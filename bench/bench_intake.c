@@ -8,12 +8,15 @@
  *   - wrong CPE: resolved to another product (a false notice) — target <= 1 %;
  *   - wrong version: the right product with another version;
  *   - missed: left unresolved although a CPE was expected;
- *   per style (en, zh-tw, zh-cn, mixed, fullwidth, noise, ...); errors go to stderr with -v.
+ *   per style (en, zh-tw, zh-cn, mixed, fullwidth, noise, ...), per style for the held-out
+ *   half and per resolution method for both halves (aggregate counts only, never rows);
+ *   errors of the dev half go to stderr with -v.
  *   A resolution whose product is an equivalent NVD name of the label's (equivalents.tsv:
  *   one product, several NVD names, all matched) counts as the label's product.
  * Then the throughput, records/s on one core, of normalisation + resolution:
  *   uncached (every record resolved from scratch) and with the resolver's cache on an
- *   inventory-like stream (the set repeated, rows recurring as on real hosts).
+ *   inventory-like stream (the set repeated, rows recurring as on real hosts). The uncached
+ *   rate is also given in this process's CPU time, steadier on a shared machine.
  *
  * With -V FILE, the vendor,product pairs of FILE (the CSV form of the official CPE
  * dictionary's vocabulary, e.g. shared/data/cpe/tiiuae-cpedict-cpes.csv) are added to the
@@ -42,6 +45,14 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this process: the figure to compare on a loaded machine */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -90,6 +101,13 @@ typedef struct tally {
     char style[32];
     size_t n, correct, wrong_cpe, wrong_version, missed, none_n;
 } tally;
+
+/* Resolutions per method (aggregates only, both halves), to see which evidence brings the
+ * wrong CPEs: per half, resolved rows that were correct, a wrong CPE, a wrong version. */
+typedef struct mtally {
+    const char *method;
+    size_t res[2], correct[2], wrong[2], wrongver[2];
+} mtally;
 
 int main(int argc, char **argv)
 {
@@ -194,13 +212,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_intake: %s\n", err.msg);
         return 2;
     }
-    tally t[16];
+    tally t[16], th[16];   /* per style: all rows, held-out rows (aggregates only) */
     size_t nt = 0;
     tally all = {"all", 0, 0, 0, 0, 0, 0};
     /* Two halves by a hash of the name: "dev" rows may be looked at when the dictionaries
      * are improved (-v prints their errors only), "held-out" rows are never looked at, so
      * their figure says how the dictionaries do on names nobody tuned them for. */
     tally half[2] = {{"dev", 0, 0, 0, 0, 0, 0}, {"held-out", 0, 0, 0, 0, 0, 0}};
+    mtally mt[24];
+    size_t nmt = 0;
     double cold = 0;
     for (size_t i = 0; i < n; i++) {
         lf_resolution o;
@@ -214,15 +234,18 @@ int main(int argc, char **argv)
             if (strcmp(t[k].style, rows[i].f[5]) == 0)
                 ts = &t[k];
         if (!ts && nt < 16) {
+            memset(&th[nt], 0, sizeof th[nt]);
+            snprintf(th[nt].style, sizeof th[nt].style, "%s", rows[i].f[5]);
             ts = &t[nt++];
             memset(ts, 0, sizeof *ts);
             snprintf(ts->style, sizeof ts->style, "%s", rows[i].f[5]);
         }
+        tally *hs = ts ? &th[ts - t] : NULL;
         uint32_t hh = 2166136261u;
         for (const char *c = rows[i].f[0]; *c; c++)
             hh = (hh ^ (unsigned char)*c) * 16777619u;
         int held = (int)((hh >> 7) & 1);
-        tally *tt[3] = {&all, ts, &half[held]};
+        tally *tt[4] = {&all, ts, &half[held], held ? hs : NULL};
         const char *verdict;
         if (!want) {
             verdict = o.bucket == LF_BUCKET_RESOLVED ? "wrong" : "correct";
@@ -269,7 +292,7 @@ int main(int argc, char **argv)
             else
                 verdict = "correct";
         }
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             if (!tt[k])
                 continue;
             tt[k]->n++;
@@ -283,6 +306,24 @@ int main(int argc, char **argv)
                 tt[k]->wrong_version++;
             else
                 tt[k]->missed++;
+        }
+        if (o.bucket == LF_BUCKET_RESOLVED) {
+            const char *m = o.method ? o.method : "?";
+            mtally *x = NULL;
+            for (size_t k = 0; k < nmt && !x; k++)
+                if (strcmp(mt[k].method, m) == 0)
+                    x = &mt[k];
+            if (!x && nmt < sizeof mt / sizeof mt[0]) {
+                x = &mt[nmt++];
+                memset(x, 0, sizeof *x);
+                x->method = m;
+            }
+            if (x) {
+                x->res[held]++;
+                x->correct[held] += !strcmp(verdict, "correct");
+                x->wrong[held] += !strcmp(verdict, "wrong");
+                x->wrongver[held] += !strcmp(verdict, "wrongver");
+            }
         }
         if (verbose && !held && strcmp(verdict, "correct") != 0)
             fprintf(stderr, "%-8s line %ld: %s | %s | %s => %s%s%s (want %s)\n", verdict, rows[i].rec.line,
@@ -302,6 +343,17 @@ int main(int argc, char **argv)
                100.0 * (double)x->missed / d);
     }
     printf("targets: correct >= 95%%, wrong CPE <= 1%%\n");
+    printf("held-out per style (aggregates):\n");
+    for (size_t k = 0; k < nt; k++) {
+        double d = th[k].n ? (double)th[k].n : 1;
+        printf("  %-16s %5zu %8.1f%% %9.2f%% %12.2f%% %7.1f%%\n", th[k].style, th[k].n,
+               100.0 * (double)th[k].correct / d, 100.0 * (double)th[k].wrong_cpe / d,
+               100.0 * (double)th[k].wrong_version / d, 100.0 * (double)th[k].missed / d);
+    }
+    printf("resolutions per method (dev | held-out): resolved correct wrong-cpe wrong-version\n");
+    for (size_t k = 0; k < nmt; k++)
+        printf("  %-16s %5zu %5zu %4zu %4zu | %5zu %5zu %4zu %4zu\n", mt[k].method, mt[k].res[0], mt[k].correct[0],
+               mt[k].wrong[0], mt[k].wrongver[0], mt[k].res[1], mt[k].correct[1], mt[k].wrong[1], mt[k].wrongver[1]);
 
     printf("throughput cold (each row once, every cache empty): %zu records in %.3f s = %.0f records/s per core\n", n,
            cold, (double)n / cold);
@@ -309,14 +361,17 @@ int main(int argc, char **argv)
     size_t reps = n ? (400000 + n - 1) / n : 0;
     lf_resolution o;
     lf_resolver_set_cache(res, false);
+    double c0 = cpu_now();
     double t0 = now();
     size_t done = 0;
     for (size_t r = 0; r < reps / 4 + 1; r++)
         for (size_t i = 0; i < n; i++, done++)
             lf_resolve(res, &rows[i].rec, &o, &err);
     double t1 = now();
+    double c1 = cpu_now();
     printf("throughput uncached (result cache off; script-conversion cache warm): %zu records in %.2f s = %.0f records/s per core (target >= 200,000)\n", done,
            t1 - t0, (double)done / (t1 - t0));
+    printf("  (the same in CPU time of this process: %.2f s = %.0f records/s)\n", c1 - c0, (double)done / (c1 - c0));
     lf_resolver_set_cache(res, true);
     lf_resolver_stats st0;
     lf_resolver_get_stats(res, &st0);

@@ -38,13 +38,30 @@ struct lf_namedb {
     size_t nprod, capprod;
     smap prod_map;           /* "part\x1fvendor\x1fproduct" -> product index */
     smap vp_map;             /* "vendor\x1fproduct" -> product index */
-    smap vendor_map;         /* vendor -> products */
+    smap vendor_map;         /* vendor -> its last product (chained by prod_vnext) */
+    uint32_t *prod_vnext;    /* previous product of the same vendor */
+    uint32_t *prod_title;    /* last title of the product (index into titles), UINT32_MAX: none */
+    struct ptitle {
+        const char *key;     /* folded title key */
+        uint32_t next;       /* the product's previous title */
+    } *titles;
+    size_t ntitles, captitles;
+    smap vw_map;             /* "vendor\x1fword" -> last entry of vw: the vendor's products with the
+                                word in their name or one of their titles */
+    struct vwent {
+        uint32_t prod, next;
+    } *vw;
+    size_t nvw, capvw;
     smap pname_map;          /* product -> first product index */
     smap title_map;          /* title key -> product index */
     smap equiv_map;          /* "vendor\x1fproduct" -> equivalence group */
     smap java_map;           /* "vendor\x1fproduct" of products with Java release spellings */
     uint32_t *equiv;         /* groups: product indexes, each group ended by UINT32_MAX */
     size_t nequiv, capequiv;
+    smap word_map;           /* Latin word of an alias name -> word index */
+    smap wdel_map;           /* a word less one letter -> word index (UINT32_MAX: two words) */
+    const char **words;
+    size_t nwords, capwords;
 };
 
 int lf_namedb_new(lf_namedb **out, lf_err *err)
@@ -73,8 +90,16 @@ void lf_namedb_free(lf_namedb *db)
     lf_strmap_clear(&db->prod_map);
     lf_strmap_clear(&db->vp_map);
     lf_strmap_clear(&db->vendor_map);
+    free(db->prod_vnext);
+    free(db->prod_title);
+    free(db->titles);
+    lf_strmap_clear(&db->vw_map);
+    free(db->vw);
     lf_strmap_clear(&db->pname_map);
     lf_strmap_clear(&db->title_map);
+    lf_strmap_clear(&db->word_map);
+    lf_strmap_clear(&db->wdel_map);
+    free(db->words);
     lf_strmap_clear(&db->equiv_map);
     lf_strmap_clear(&db->java_map);
     free(db->equiv);
@@ -94,6 +119,51 @@ void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c)
 }
 
 /* ---- products ---- */
+
+/* Index product pi under (vendor, word). */
+static int vw_add(lf_namedb *db, const char *vendor, size_t vl, const char *w, size_t wl, uint32_t pi)
+{
+    char key[512];
+    if (!wl || vl + wl + 2 > sizeof key)
+        return LF_OK;
+    memcpy(key, vendor, vl);
+    key[vl] = '\x1f';
+    memcpy(key + vl + 1, w, wl);
+    slot *s;
+    bool ex;
+    if (lf_strmap_put(&db->vw_map, &db->a, key, vl + 1 + wl, (uint32_t)db->nvw, &s, &ex))
+        return LF_ENOMEM;
+    if (ex) {
+        for (uint32_t e = s->v; e != UINT32_MAX; e = db->vw[e].next)
+            if (db->vw[e].prod == pi)
+                return LF_OK;
+    }
+    if (db->nvw == db->capvw) {
+        size_t nc = db->capvw ? db->capvw * 2 : 4096;
+        struct vwent *nv = realloc(db->vw, nc * sizeof(*nv));
+        if (!nv)
+            return LF_ENOMEM;
+        db->vw = nv;
+        db->capvw = nc;
+    }
+    db->vw[db->nvw] = (struct vwent){pi, ex ? s->v : UINT32_MAX};
+    s->v = (uint32_t)db->nvw++;
+    return LF_OK;
+}
+
+/* Every word of s (split at sep) under (vendor, word). */
+static int vw_add_words(lf_namedb *db, const char *vendor, size_t vl, const char *s, size_t n, char sep, uint32_t pi)
+{
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && s[e] != sep)
+            e++;
+        if (vw_add(db, vendor, vl, s + i, e - i, pi))
+            return LF_ENOMEM;
+        i = e + 1;
+    }
+    return LF_OK;
+}
 
 static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, const char *product, size_t pl,
                        uint32_t *idx)
@@ -127,6 +197,14 @@ static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, 
         if (!nn)
             return LF_ENOMEM;
         db->prod_next = nn;
+        uint32_t *nv = realloc(db->prod_vnext, nc * sizeof(*nv));
+        if (!nv)
+            return LF_ENOMEM;
+        db->prod_vnext = nv;
+        uint32_t *nt = realloc(db->prod_title, nc * sizeof(*nt));
+        if (!nt)
+            return LF_ENOMEM;
+        db->prod_title = nt;
         db->capprod = nc;
     }
     const char *vk = s->k + 2, *pk = s->k + 3 + vl;   /* views into the stored key */
@@ -136,13 +214,19 @@ static int add_product(lf_namedb *db, char part, const char *vendor, size_t vl, 
     uint32_t i = (uint32_t)db->nprod++;
     db->prod[i] = (lf_product){part, v, p};
     db->prod_next[i] = UINT32_MAX;
+    db->prod_vnext[i] = UINT32_MAX;
+    db->prod_title[i] = UINT32_MAX;
     /* vendor\x1fproduct, vendor, product name */
     if (lf_strmap_put(&db->vp_map, &db->a, key + 2, kn - 2, i, &s, &ex))
         return LF_ENOMEM;
-    if (lf_strmap_put(&db->vendor_map, &db->a, vendor, vl, 1, &s, &ex))
+    if (lf_strmap_put(&db->vendor_map, &db->a, vendor, vl, i, &s, &ex))
         return LF_ENOMEM;
-    if (ex)
-        s->v++;
+    if (ex) {
+        db->prod_vnext[i] = s->v;
+        s->v = i;
+    }
+    if (vw_add_words(db, v, vl, p, pl, '_', i))
+        return LF_ENOMEM;
     if (lf_strmap_put(&db->pname_map, &db->a, product, pl, i, &s, &ex))
         return LF_ENOMEM;
     if (ex) {
@@ -298,6 +382,75 @@ static int fuzzy_add(lf_namedb *db, const char *sq, size_t sn, uint32_t ai)
         memcpy(d + i, sq + i + 1, sn - i - 1);
         if (fuzzy_put(db, d, sn - 1, ai))
             return LF_ENOMEM;
+    }
+    return LF_OK;
+}
+
+/* ---- words of alias names (typing errors in one word) ---- */
+
+/* Only plain Latin words this long take part: one letter changes short words into other
+ * words ("line" / "lime", "skype" / "swipe" are distance 1 from many). */
+#define WORD_MIN_LEN 5
+
+static bool plain_word(const char *w, size_t n)
+{
+    if (n < WORD_MIN_LEN || n > 40)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return false;
+    return true;
+}
+
+static int wdel_put(lf_namedb *db, const char *k, size_t n, uint32_t wi)
+{
+    slot *q;
+    bool ex;
+    if (lf_strmap_put(&db->wdel_map, &db->a, k, n, wi, &q, &ex))
+        return LF_ENOMEM;
+    if (ex && q->v != wi)
+        q->v = UINT32_MAX;
+    return LF_OK;
+}
+
+/* Every plain word of an alias key, with its one-letter deletions (as fuzzy_add does for
+ * whole keys). */
+static int words_add(lf_namedb *db, const char *key, size_t kn)
+{
+    for (size_t i = 0; i < kn;) {
+        size_t e = i;
+        while (e < kn && key[e] != ' ')
+            e++;
+        const char *w = key + i;
+        size_t wl = e - i;
+        i = e + 1;
+        if (!plain_word(w, wl))
+            continue;
+        slot *s;
+        bool ex;
+        if (lf_strmap_put(&db->word_map, &db->a, w, wl, (uint32_t)db->nwords, &s, &ex))
+            return LF_ENOMEM;
+        if (ex)
+            continue;
+        if (db->nwords == db->capwords) {
+            size_t nc = db->capwords ? db->capwords * 2 : 1024;
+            const char **nw = realloc(db->words, nc * sizeof(*nw));
+            if (!nw)
+                return LF_ENOMEM;
+            db->words = nw;
+            db->capwords = nc;
+        }
+        uint32_t wi = (uint32_t)db->nwords;
+        db->words[db->nwords++] = s->k;
+        char d[48];
+        for (size_t k = 0; k < wl; k++) {
+            if (k && w[k - 1] == w[k])
+                continue;
+            memcpy(d, w, k);
+            memcpy(d + k, w + k + 1, wl - k - 1);
+            if (wdel_put(db, d, wl - 1, wi))
+                return LF_ENOMEM;
+        }
     }
     return LF_OK;
 }
@@ -505,6 +658,8 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
                     db->alias[db->nalias++] = al;
                     db->alias_names++;
                     if (!has_roman(key, kn) && fuzzy_add(db, sq, sn, ai))
+                        goto oom;
+                    if (!(al.flags & LF_ALIAS_NOCPE) && words_add(db, key, kn))
                         goto oom;
                 }
             }
@@ -815,6 +970,24 @@ int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const
         /* several products share the title: remember it is ambiguous (top bit) */
         s->v |= 1u << 31;
     }
+    /* the product's own list of title keys (for word matching, lf_namedb_product_titles),
+     * each key once */
+    for (uint32_t t = db->prod_title[pi]; t != UINT32_MAX; t = db->titles[t].next)
+        if (db->titles[t].key == s->k)
+            return LF_OK;
+    if (db->ntitles == db->captitles) {
+        size_t nc = db->captitles ? db->captitles * 2 : 1024;
+        struct ptitle *nt = realloc(db->titles, nc * sizeof(*nt));
+        if (!nt)
+            return lf_err_set(err, LF_ENOMEM, "out of memory");
+        db->titles = nt;
+        db->captitles = nc;
+    }
+    db->titles[db->ntitles] = (struct ptitle){s->k, db->prod_title[pi]};
+    db->prod_title[pi] = (uint32_t)db->ntitles++;
+    const lf_product *pp = &db->prod[pi];
+    if (vw_add_words(db, pp->vendor, strlen(pp->vendor), s->k, kn, ' ', pi))
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
     return LF_OK;
 }
 
@@ -914,6 +1087,41 @@ const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size
     return hit;
 }
 
+/* Fold one more candidate word into the answer: the first, or the same, else ambiguous. */
+static bool word_merge(const lf_namedb *db, const slot *s, const char **hit)
+{
+    if (!s)
+        return true;
+    if (s->v == UINT32_MAX)
+        return false;
+    const char *w = db->words[s->v];
+    if (!*hit)
+        *hit = w;
+    return *hit == w;
+}
+
+const char *lf_namedb_word_fix(const lf_namedb *db, const char *w, size_t n)
+{
+    if (!plain_word(w, n) || lf_strmap_find(&db->word_map, w, n))
+        return NULL;
+    const char *hit = NULL;
+    /* a letter left out: the word is a deletion of a known word */
+    if (!word_merge(db, lf_strmap_find(&db->wdel_map, w, n), &hit))
+        return NULL;
+    char d[48];
+    for (size_t i = 0; i < n; i++) {
+        if (i && w[i - 1] == w[i])
+            continue;
+        memcpy(d, w, i);
+        memcpy(d + i, w + i + 1, n - i - 1);
+        /* a letter too many (the deletion is a word), one replaced or two swapped */
+        if (!word_merge(db, lf_strmap_find(&db->word_map, d, n - 1), &hit) ||
+            !word_merge(db, lf_strmap_find(&db->wdel_map, d, n - 1), &hit))
+            return NULL;
+    }
+    return hit;
+}
+
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
 {
     if (!publisher || !*publisher)
@@ -972,6 +1180,51 @@ bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *
 bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n)
 {
     return lf_strmap_find(&db->vendor_map, vendor, n) != NULL;
+}
+
+size_t lf_namedb_vendor_products(const lf_namedb *db, const char *vendor, size_t n, const lf_product **out,
+                                 size_t max)
+{
+    const slot *s = lf_strmap_find(&db->vendor_map, vendor, n);
+    size_t k = 0, total = 0;
+    for (uint32_t i = s ? s->v : UINT32_MAX; i != UINT32_MAX; i = db->prod_vnext[i]) {
+        if (k < max)
+            out[k++] = &db->prod[i];
+        total++;
+    }
+    return total;
+}
+
+size_t lf_namedb_vendor_word_products(const lf_namedb *db, const char *vendor, size_t vl, const char *w, size_t wl,
+                                      const lf_product **out, size_t max)
+{
+    char key[512];
+    if (vl + wl + 2 > sizeof key)
+        return 0;
+    memcpy(key, vendor, vl);
+    key[vl] = '\x1f';
+    memcpy(key + vl + 1, w, wl);
+    const slot *s = lf_strmap_find(&db->vw_map, key, vl + 1 + wl);
+    size_t k = 0, total = 0;
+    for (uint32_t e = s ? s->v : UINT32_MAX; e != UINT32_MAX; e = db->vw[e].next) {
+        if (k < max)
+            out[k++] = &db->prod[db->vw[e].prod];
+        total++;
+    }
+    return total;
+}
+
+size_t lf_namedb_product_titles(const lf_namedb *db, const lf_product *p, const char **out, size_t max)
+{
+    if (p < db->prod || p >= db->prod + db->nprod)
+        return 0;
+    size_t k = 0, total = 0;
+    for (uint32_t t = db->prod_title[p - db->prod]; t != UINT32_MAX; t = db->titles[t].next) {
+        if (k < max)
+            out[k++] = db->titles[t].key;
+        total++;
+    }
+    return total;
 }
 
 size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max)

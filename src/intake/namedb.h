@@ -98,6 +98,11 @@ const lf_alias *lf_namedb_alias_squashed(const lf_namedb *db, const char *key, s
  * aliases with 7 or more Latin letters take part, digits never differ, and a key near two
  * different products finds nothing. */
 const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size_t n);
+/* One word one typing error from a word of the alias names ("micrsoft" → "microsoft",
+ * "acrobt" → "acrobat"): the word (NUL-terminated, owned by the namedb), or NULL when w
+ * is itself such a word, is shorter than 5 letters or not plain a-z, or is one letter
+ * from two different words. */
+const char *lf_namedb_word_fix(const lf_namedb *db, const char *w, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
 /* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none. */
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);
@@ -108,6 +113,16 @@ const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n
 bool lf_namedb_has_product(const lf_namedb *db, const char *vendor, const char *product, char *part);
 bool lf_namedb_has_vendor(const lf_namedb *db, const char *vendor, size_t n);
 size_t lf_namedb_product_vendors(const lf_namedb *db, const char *product, const lf_product **out, size_t max);
+/* The products of a vendor (up to max into out; returns how many there are). */
+size_t lf_namedb_vendor_products(const lf_namedb *db, const char *vendor, size_t n, const lf_product **out,
+                                 size_t max);
+/* The vendor's products with the word w among the words of their CPE product name (split
+ * at '_') or of one of their titles (up to max; returns how many there are). */
+size_t lf_namedb_vendor_word_products(const lf_namedb *db, const char *vendor, size_t vl, const char *w, size_t wl,
+                                      const lf_product **out, size_t max);
+/* The folded title keys (lf_norm_key, no edition, no trailing number) of a product that
+ * lf_namedb_vendor_products or lf_namedb_product_vendors returned. */
+size_t lf_namedb_product_titles(const lf_namedb *db, const lf_product *p, const char **out, size_t max);
 
 /* Product equivalences (data/intake/equivalents.tsv: one product's NVD names on a line):
  * the other names of vendor:product, up to max; returns how many there are (0: none). */

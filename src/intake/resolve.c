@@ -691,7 +691,13 @@ static bool helper_words(const lf_norm_result *nr, const lf_norm_tok *const *tk,
     static const char *const words[] = {"update",   "updater",  "updates",   "service",  "helper",   "plugin",
                                         "plug-in",  "add-in",   "addin",     "extension", "uninstaller",
                                         "installer", "launcher", "language",  "scheduler", "bootstrap",
-                                        "notifier", "tray",     "uninstall", "setup",    NULL};
+                                        "notifier", "tray",     "uninstall", "setup",
+                                        /* product-family words: the base product's SDK, driver,
+                                         * runtime or docs is not the product */
+                                        "sdk", "driver", "drivers", "redistributable", "runtime",
+                                        "documentation", "docs", "proofing", "pack", "components",
+                                        "component", "toolkit", "samples", "templates", "agent",
+                                        NULL};
     for (size_t i = from; i < nt; i++)
         for (size_t w = 0; words[w]; w++)
             if (tok_eq(nr, tk[i], words[w]))
@@ -742,6 +748,33 @@ static size_t join_key(const lf_norm_result *nr, const lf_norm_tok *const *tk, s
     return o;
 }
 
+/* Words after a product name that say what kind of thing it is, not which ("Notepad++
+ * Portable", "KeePass Software", "Zoom App", and the category's own noun: "Firefox
+ * Browser", "WinRAR Archiver", "VLC Player"). Only a whole tail of them, and never for
+ * an alias of software known to have no CPE. */
+static bool descriptor_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt,
+                             const lf_alias *al)
+{
+    static const char *const generic[] = {"portable", "software", "app", "application", "program", "freeware",
+                                          NULL};
+    static const struct {
+        const char *category, *word;
+    } noun[] = {{"browser", "browser"}, {"browser", "web"},       {"archiver", "archiver"},
+                {"av", "antivirus"},     {"media", "player"},     {"pdf", "pdf"}};
+    if (from >= nt || (al->flags & LF_ALIAS_NOCPE))
+        return false;
+    for (size_t i = from; i < nt; i++) {
+        bool ok = false;
+        for (size_t g = 0; generic[g] && !ok; g++)
+            ok = tok_eq(nr, tk[i], generic[g]);
+        for (size_t c = 0; c < sizeof noun / sizeof noun[0] && !ok; c++)
+            ok = al->category && strcmp(al->category, noun[c].category) == 0 && tok_eq(nr, tk[i], noun[c].word);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* Exact, then prefixes longest first, over a token list. A prefix is accepted when the
  * alias allows more words, or when all the words left are Chinese descriptors
  * ("Google Chrome 瀏覽器", "趨勢科技 Apex One 安全代理程式"). */
@@ -765,6 +798,8 @@ static const lf_alias *lookup_tokens(const lf_namedb *db, const lf_norm_result *
             rest_cjk = cjk_descriptor(nr, tk[i]);
         if (!rest_cjk)
             rest_cjk = patch_words(nr, tk, k, nt, year_ok) && !year_product(db, al, nr, tk, k, nt);
+        if (!rest_cjk)
+            rest_cjk = descriptor_words(nr, tk, k, nt, al);
         if (rest_cjk || ((al->flags & LF_ALIAS_PREFIX) && !helper_words(nr, tk, k, nt))) {
             *prefix = true;
             return al;
@@ -778,13 +813,15 @@ enum { HIT_EXACT = 0, HIT_PREFIX = 1, HIT_LATIN = 2, HIT_SQUASHED = 3, HIT_FUZZY
 /* Last resort for Latin names: one typing error from an alias (namedb.h). */
 static const lf_alias *fuzzy_lookup(const lf_namedb *db, const lf_norm_result *nr, int *how, bool *tail_dropped)
 {
-    static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION};
+    /* the third variant without a trailing number ("TeamViewr 15"), as alias_lookup tries */
+    static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION,
+                                   LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM};
     char key[512];
     size_t prev = 0;
-    for (size_t v = 0; v < 2; v++) {
+    for (size_t v = 0; v < 3; v++) {
         size_t kn = lf_norm_key(nr, variants[v], key, sizeof key);
         if (v && kn == prev)
-            break;      /* no edition word: the same key again */
+            continue;   /* the variant changed nothing: the same key again */
         prev = kn;
         /* a name that is itself a product NVD knows is that product, however near an
          * alias it is ("OpenSSH" is no slip for OpenSSL) */
@@ -799,9 +836,28 @@ static const lf_alias *fuzzy_lookup(const lf_namedb *db, const lf_norm_result *n
         const lf_alias *al = kn ? lf_namedb_alias_fuzzy(db, key, kn) : NULL;
         if (al) {
             *how = HIT_FUZZY;
-            *tail_dropped = false;
+            *tail_dropped = v == 2;
             return al;
         }
+    }
+    return NULL;
+}
+
+/* A Chinese word of the name that is a vendor's name in publishers.tsv (微軟, 賽門鐵克,
+ * 趨勢科技), or NULL. Only asked for names that mix Chinese and Latin words when the
+ * other lookups failed (each word costs a fold). */
+static const char *cjk_vendor(lf_resolver *r, const lf_norm_result *nr)
+{
+    for (size_t i = 0; i < nr->ntok; i++) {
+        const lf_norm_tok *t = &nr->tok[i];
+        char w[128];
+        if (!t->cjk || t->len >= sizeof w)
+            continue;
+        memcpy(w, nr->text + t->off, t->len);
+        w[t->len] = '\0';
+        const char *v = lf_namedb_publisher_vendor(r->db, r->norm, w);
+        if (v)
+            return v;
     }
     return NULL;
 }
@@ -810,7 +866,7 @@ static const lf_alias *fuzzy_lookup(const lf_namedb *db, const lf_norm_result *n
  * Latin words the Latin words alone ("解壓縮軟體 WinRAR 6.24") and with the publisher's
  * vendor in front ("微軟 Excel 2013" → "microsoft excel 2013"). */
 static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *nr, const char *pub_vendor,
-                                    bool fuzzy, bool year_ok, int *how, bool *tail_dropped)
+                                    lf_resolver *rv, bool fuzzy, bool year_ok, int *how, bool *tail_dropped)
 {
     static const int variants[] = {LF_NORM_KEY_FULL, LF_NORM_KEY_NO_EDITION,
                                    LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM};
@@ -866,6 +922,11 @@ static const lf_alias *alias_lookup(const lf_namedb *db, const lf_norm_result *n
         const lf_alias *al = lookup_tokens(db, nr, tk, nl, NULL, year_ok, &prefix);
         if (!al && pub_vendor)
             al = lookup_tokens(db, nr, tk, nl, pub_vendor, year_ok, &prefix);
+        /* the vendor's Chinese name in the name itself ("賽門鐵克 Endpoint Protection",
+         * published by Broadcom) */
+        const char *cv = !al && rv ? cjk_vendor(rv, nr) : NULL;
+        if (cv && (!pub_vendor || strcmp(cv, pub_vendor) != 0))
+            al = lookup_tokens(db, nr, tk, nl, cv, year_ok, &prefix);
         if (al) {
             *how = HIT_LATIN;
             *tail_dropped = v == 2;
@@ -971,6 +1032,394 @@ static void vocabulary(lf_resolver *r, const lf_norm_result *nr, const char *pub
     }
 }
 
+/* Asset-sheet abbreviations of a leading word (general usage, not one product's name):
+ * "MS Word 2016", "Win 10", "WinSvr 2019". */
+static const struct {
+    const char *abbr, *full;
+} abbrevs[] = {{"ms", "microsoft"},        {"msft", "microsoft"}, {"win", "windows"},
+               {"winsvr", "windows server"}, {"winsrv", "windows server"}};
+
+/* Second chance for a Latin name no alias matched, rewritten the ways people mistype or
+ * shorten names, then looked up again (exact, prefix, squashed; never fuzzy):
+ *   - a leading abbreviation expanded (abbrevs above);
+ *   - a platform after the product dropped ("Kaspersky Endpoint Security 12 for Windows",
+ *     "… for PC");
+ *   - letters glued to a number split ("Win10", "IE11", "Tomcat9", "SQL2019": the
+ *     number becomes a word of its own, a release or a year);
+ *   - a word with one typing error ("Micrsoft Ofice 2016", "Adobe Acrobt Reader"):
+ *     in a name of two or more words, a plain Latin word of 5+ letters that no alias
+ *     name uses and that is one letter from exactly one word that alias names use
+ *     (lf_namedb_word_fix) is replaced, at most two per name; a word the vocabulary
+ *     knows as a vendor or a product is not a typing error.
+ * *kind says which rewrite happened (for the method name and the confidence). */
+enum { RW_ABBREV = 1, RW_SPLIT = 2, RW_TYPO = 4, RW_PLATFORM = 8 };
+
+static bool platform_word(const lf_norm_result *nr, const lf_norm_tok *t)
+{
+    static const char *const words[] = {"windows", "win", "win32", "win64", "pc", "desktop", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (tok_eq(nr, t, words[i]))
+            return true;
+    return false;
+}
+
+static const lf_alias *rewrite_lookup(lf_resolver *r, const lf_norm_result *nr, const char *pubv, bool year_ok,
+                                      lf_norm_result *fixed, int *how, bool *tail, unsigned *kind, lf_err *err)
+{
+    char text[LF_NORM_MAX_TEXT];
+    size_t o = 0, last = 0;
+    int nfix = 0;
+    unsigned k = 0;
+    bool first = true;
+    /* a name of one word has no other word to confirm a guess at its spelling (whole-name
+     * slips are alias-fuzzy's, with its stricter length rule) */
+    size_t nwords = 0;
+    for (size_t i = 0; i < nr->ntok; i++)
+        nwords += nr->tok[i].cls == LF_TOK_WORD;
+    for (size_t i = 0; i < nr->ntok; i++) {
+        const lf_norm_tok *t = &nr->tok[i];
+        if (t->cjk)
+            return NULL;
+        if (t->cls != LF_TOK_WORD)
+            continue;
+        const char *w = nr->text + t->off;
+        /* "… for Windows", "… for PC": the platform the download page offered */
+        if (i > 0 && i + 1 < nr->ntok && tok_eq(nr, t, "for") && platform_word(nr, &nr->tok[i + 1])) {
+            const lf_norm_tok *pt = &nr->tok[i + 1];
+            size_t from = t->off;
+            while (from > last && nr->text[from - 1] == ' ')
+                from--;
+            if (o + (from - last) + 1 >= sizeof text)
+                return NULL;
+            memcpy(text + o, nr->text + last, from - last);
+            o += from - last;
+            last = (size_t)pt->off + pt->len;
+            k |= RW_PLATFORM;
+            i++;
+            continue;
+        }
+        const char *rep = NULL;
+        char split[64];
+        bool was_first = first;
+        first = false;
+        if (t->len >= 48)
+            continue;
+        if (was_first)
+            for (size_t a = 0; a < sizeof abbrevs / sizeof abbrevs[0] && !rep; a++)
+                if (strlen(abbrevs[a].abbr) == t->len && memcmp(abbrevs[a].abbr, w, t->len) == 0) {
+                    rep = abbrevs[a].full;
+                    k |= RW_ABBREV;
+                }
+        /* letters then digits only: "win10", "ie11", "sql2019" (not "7zip", "x64", "mp3") */
+        size_t nl = 0;
+        while (nl < t->len && w[nl] >= 'a' && w[nl] <= 'z')
+            nl++;
+        if (!rep && nl >= 2 && nl < t->len && strspn(w + nl, "0123456789") == t->len - nl) {
+            const char *head = w;
+            size_t hl = nl;
+            for (size_t a = 0; was_first && a < sizeof abbrevs / sizeof abbrevs[0]; a++)
+                if (strlen(abbrevs[a].abbr) == nl && memcmp(abbrevs[a].abbr, w, nl) == 0) {
+                    head = abbrevs[a].full;
+                    hl = strlen(head);
+                    k |= RW_ABBREV;
+                }
+            int sl = snprintf(split, sizeof split, "%.*s %.*s", (int)hl, head, (int)(t->len - nl), w + nl);
+            if (sl > 0 && (size_t)sl < sizeof split) {
+                rep = split;
+                k |= RW_SPLIT;
+            }
+        }
+        if (!rep && nwords > 1 && (rep = lf_namedb_word_fix(r->db, w, t->len)) != NULL) {
+            char wz[48];
+            memcpy(wz, w, t->len);
+            wz[t->len] = '\0';
+            if (lf_namedb_has_vendor(r->db, wz, t->len) || lf_namedb_product_vendors(r->db, wz, NULL, 0)) {
+                rep = NULL;
+            } else {
+                if (++nfix > 2)
+                    return NULL;
+                k |= RW_TYPO;
+            }
+        }
+        if (!rep)
+            continue;
+        size_t fl = strlen(rep);
+        if (o + (t->off - last) + fl + 1 >= sizeof text)
+            return NULL;
+        memcpy(text + o, nr->text + last, t->off - last);
+        o += t->off - last;
+        memcpy(text + o, rep, fl);
+        o += fl;
+        last = (size_t)t->off + t->len;
+    }
+    if (!k || o + (nr->textlen - last) >= sizeof text)
+        return NULL;
+    memcpy(text + o, nr->text + last, nr->textlen - last);
+    o += nr->textlen - last;
+    if (lf_norm_name(r->norm, text, o, fixed, err) != LF_OK)
+        return NULL;
+    const lf_alias *al = alias_lookup(r->db, fixed, pubv, NULL, false, year_ok, how, tail);
+    *kind = k;
+    /* a corrected spelling that names software without a CPE is no evidence either way */
+    return al && (!(al->flags & LF_ALIAS_NOCPE) || !(k & RW_TYPO)) ? al : NULL;
+}
+
+/* ---- word matching against NVD's own names (resolve.h, "words") ---- */
+
+/* Words that make a name a part or helper of a product rather than the product: when the
+ * product NVD names does not contain them, the match is a candidate only. */
+static bool family_word(const char *w, size_t n)
+{
+    static const char *const words[] = {"runtime",  "redistributable", "sdk",       "driver",    "drivers",
+                                        "helper",   "language",        "pack",      "update",    "updater",
+                                        "updates",  "plugin",          "plug-in",   "add-in",    "addin",
+                                        "extension", "service",        "services",  "agent",     "component",
+                                        "components", "toolkit",       "tools",     "library",   "libraries",
+                                        "documentation", "docs",       "help",      "samples",   "templates",
+                                        "launcher", "installer",       "uninstaller", "setup",   "proofing",
+                                        "module",   "bootstrapper",    "host",      "connector", "client",
+                                        "viewer",   NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Is w one of the '_'-separated words of product? */
+static bool has_piece(const char *product, const char *w, size_t wl)
+{
+    for (const char *c = product; *c;) {
+        const char *e = strchr(c, '_');
+        size_t l = e ? (size_t)(e - c) : strlen(c);
+        if (l == wl && memcmp(c, w, wl) == 0)
+            return true;
+        if (!e)
+            break;
+        c = e + 1;
+    }
+    return false;
+}
+
+typedef struct wname {
+    const char *w[LF_NORM_MAX_TOKENS];
+    size_t l[LF_NORM_MAX_TOKENS];
+    size_t n;
+} wname;
+
+/* Do all the words of s (split at sep) occur among the name's words (each used once)?
+ * Returns how many words s has, 0 when one is missing. */
+static size_t words_within(const char *s, size_t sl, char sep, const wname *nw, const char *skip, size_t skipl)
+{
+    bool used[LF_NORM_MAX_TOKENS] = {false};
+    size_t k = 0;
+    for (size_t i = 0; i < sl;) {
+        size_t e = i;
+        while (e < sl && s[e] != sep)
+            e++;
+        size_t wl = e - i;
+        if (wl && !(wl == skipl && memcmp(s + i, skip, wl) == 0)) {
+            size_t j = 0;
+            for (; j < nw->n; j++)
+                if (!used[j] && nw->l[j] == wl && memcmp(nw->w[j], s + i, wl) == 0)
+                    break;
+            if (j == nw->n)
+                return 0;
+            used[j] = true;
+            k++;
+        }
+        i = e + 1;
+    }
+    return k;
+}
+
+/*
+ * Name words against the products of the vendor the record names (the Publisher's vendor,
+ * or the vendor whose name the name starts with): a product matches when all its words
+ * (the CPE product split at '_', or the words of one of its CPE-dictionary titles, vendor
+ * words left out) are words of the name, in any order. Score:
+ *     base + 0.40 x coverage
+ *   base      0.45 vendor from the name's first word(s) only, 0.50 from the Publisher only,
+ *             0.55 both;
+ *   coverage  the share of the name's words (after the vendor's) the product accounts for.
+ * A name with words the product does not account for is a candidate only (at most 0.75),
+ * at most 0.60 when one of them is a family word ("Runtime", "SDK", "Driver", "Helper",
+ * "Language", "Update", ...: family_word). Two different products with the same best
+ * score are both candidates and neither resolves.
+ */
+static void word_match(lf_resolver *r, const lf_norm_result *nr, const char *pubv, lf_resolution *o)
+{
+    const lf_namedb *db = r->db;
+    const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
+    size_t nt = lf_norm_key_tokens(nr, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, tk, LF_NORM_MAX_TOKENS);
+    if (!nt || nt > 10)
+        return;
+    wname all = {.n = 0};
+    bool cjk = false;
+    for (size_t i = 0; i < nt; i++) {
+        if (tk[i]->cjk) {
+            cjk = true;
+            continue;
+        }
+        all.w[all.n] = nr->text + tk[i]->off;
+        all.l[all.n++] = tk[i]->len;
+    }
+    if (!all.n)
+        return;
+    /* vendors: the Publisher's; the name's first word, or first two words joined */
+    const char *vend[3];
+    size_t vlead[3], nv = 0;
+    char lead1[128], lead2[128];
+    if (pubv)
+        vend[nv] = pubv, vlead[nv++] = 0;
+    if (all.l[0] < sizeof lead1) {
+        memcpy(lead1, all.w[0], all.l[0]);
+        lead1[all.l[0]] = '\0';
+        lead2[0] = '\0';
+        if (all.n > 1 && all.l[0] + all.l[1] < sizeof lead2) {
+            memcpy(lead2, all.w[0], all.l[0]);
+            memcpy(lead2 + all.l[0], all.w[1], all.l[1]);
+            lead2[all.l[0] + all.l[1]] = '\0';
+        }
+        const char *ls[2] = {lead2, lead1};
+        size_t lc[2] = {2, 1};
+        for (int k = 0; k < 2; k++) {
+            if (!ls[k][0] || !lf_namedb_has_vendor(db, ls[k], strlen(ls[k])))
+                continue;
+            if (nv && strcmp(vend[0], ls[k]) == 0) {
+                vlead[0] = lc[k];     /* the Publisher's vendor, named in the name too */
+            } else if (nv < 3) {
+                vend[nv] = ls[k];
+                vlead[nv++] = lc[k];
+            }
+            break;
+        }
+    }
+    double best = 0;
+    const lf_product *bestp = NULL;
+    bool tie = false;
+    if (!nv)
+        return;
+    for (size_t i = 0; cjk && i < nt; i++)
+        if (tk[i]->cjk && !cjk_descriptor(nr, tk[i]))
+            return;     /* "… 語言套件": not the product */
+    enum { MAXP = 256 };
+    const lf_product *ps[MAXP];
+    for (size_t v = 0; v < nv; v++) {
+        wname w = {.n = 0};
+        for (size_t i = vlead[v]; i < all.n; i++) {
+            w.w[w.n] = all.w[i];
+            w.l[w.n++] = all.l[i];
+        }
+        if (!w.n)
+            continue;
+        bool from_pub = pubv && strcmp(vend[v], pubv) == 0;
+        double base = from_pub ? (vlead[v] ? 0.55 : 0.50) : 0.45;
+        size_t vl = strlen(vend[v]);
+        /* the products that share a word with the name (namedb's (vendor, word) index) */
+        size_t np = 0;
+        for (size_t j = 0; j < w.n && np < MAXP; j++) {
+            const lf_product *got[64];
+            size_t ng = lf_namedb_vendor_word_products(db, vend[v], vl, w.w[j], w.l[j], got, 64);
+            for (size_t g = 0; g < ng && g < 64 && np < MAXP; g++) {
+                bool seen = false;
+                for (size_t q = 0; q < np && !seen; q++)
+                    seen = ps[q] == got[g];
+                if (!seen)
+                    ps[np++] = got[g];
+            }
+        }
+        for (size_t i = 0; i < np; i++) {
+            const lf_product *p = ps[i];
+            size_t k = words_within(p->product, strlen(p->product), '_', &w, vend[v], vl);
+            bool by_title = false;
+            const char *tt[8];
+            size_t ntt = lf_namedb_product_titles(db, p, tt, 8);
+            for (size_t t = 0; t < ntt && t < 8; t++) {
+                /* a title starts with the vendor's words ("ulead photo explorer") */
+                const char *tk0 = tt[t];
+                size_t tl = strlen(tk0);
+                size_t kt = words_within(tk0, tl, ' ', &w, vend[v], vl);
+                if (!kt && vlead[v] == 0) {
+                    /* the title's first word is the vendor's name as people write it */
+                    const char *sp = memchr(tk0, ' ', tl);
+                    if (sp)
+                        kt = words_within(sp + 1, tl - (size_t)(sp + 1 - tk0), ' ', &w, vend[v], vl);
+                }
+                if (kt > k || (kt == k && kt)) {
+                    k = kt;
+                    by_title = true;
+                }
+            }
+            if (!k)
+                continue;
+            double cov = (double)k / (double)w.n;
+            double sc = base + 0.40 * cov;
+            /* only a title NVD wrote, with the Publisher's vendor, resolves: a CPE product
+             * name split into words named another product too often (bench_intake) */
+            if ((!from_pub || !by_title) && sc >= LF_RESOLVE_THRESHOLD)
+                sc = LF_RESOLVE_THRESHOLD - 0.01;
+            if (k < w.n) {
+                sc = sc > 0.75 ? 0.75 : sc;
+                bool fam = false;
+                for (size_t j = 0; j < w.n && !fam; j++)
+                    fam = family_word(w.w[j], w.l[j]) && !has_piece(p->product, w.w[j], w.l[j]);
+                if (fam && sc > 0.60)
+                    sc = 0.60;
+            }
+            if (sc > best + 1e-9) {
+                best = sc;
+                bestp = p;
+                tie = false;
+            } else if (bestp && sc > best - 1e-9 && p != bestp) {
+                tie = true;
+            }
+            add_cand(o, p, sc, "words");
+        }
+    }
+    if (tie && best >= LF_RESOLVE_THRESHOLD)
+        for (int i = 0; i < o->ncand; i++)
+            if (o->cand[i].score >= LF_RESOLVE_THRESHOLD)
+                o->cand[i].score = LF_RESOLVE_THRESHOLD - 0.01;   /* two products: candidates only */
+}
+
+/* A guess at a name (one typing error) is not taken when the Publisher column names a
+ * vendor known to publishers.tsv other than the alias's (nor one of its equivalents'). */
+static bool contradicts(const lf_namedb *db, const char *pubv, const lf_alias *al)
+{
+    if (!pubv || (al->flags & LF_ALIAS_NOCPE) || strcmp(pubv, al->prod.vendor) == 0)
+        return false;
+    const lf_product *eq[3];
+    size_t n = lf_namedb_equivalents(db, al->prod.vendor, al->prod.product, eq, 3);
+    for (size_t i = 0; i < n && i < 3; i++)
+        if (strcmp(eq[i]->vendor, pubv) == 0)
+            return false;
+    return true;
+}
+
+/* A Latin name that leaves out its vendor ("Endpoint Protection" published by Symantec,
+ * "Apex One Security Agent" by Trend Micro): the Publisher's vendor in front, looked up
+ * whole and prefix-wise, then with spaces ignored (the vendor id "trendmicro" meets the
+ * alias "Trend Micro Apex One" that way). A name that starts with the vendor already
+ * was looked up so. */
+static const lf_alias *publisher_lead(lf_resolver *r, const lf_norm_result *nr, const char *pubv, bool year_ok)
+{
+    const lf_norm_tok *tk[LF_NORM_MAX_TOKENS];
+    size_t nt = lf_norm_key_tokens(nr, LF_NORM_KEY_NO_EDITION, tk, LF_NORM_MAX_TOKENS);
+    if (!nt || nr->has_cjk)
+        return NULL;
+    size_t vl = strlen(pubv);
+    if (tk[0]->len <= vl && memcmp(nr->text + tk[0]->off, pubv, tk[0]->len) == 0)
+        return NULL;
+    bool prefix;
+    const lf_alias *al = lookup_tokens(r->db, nr, tk, nt, pubv, year_ok, &prefix);
+    if (!al) {
+        char key[512];
+        size_t kn = join_key(nr, tk, nt, pubv, key, sizeof key);
+        al = kn ? lf_namedb_alias_squashed(r->db, key, kn) : NULL;
+    }
+    return al && !(al->flags & LF_ALIAS_NOCPE) && strcmp(al->prod.vendor, pubv) == 0 ? al : NULL;
+}
+
 static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o, lf_err *err)
 {
     const lf_namedb *db = r->db;
@@ -991,12 +1440,36 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     bool tail;
     /* package names are identifiers: a near miss is another package */
     bool fuzzy = !rec->ecosystem || !*rec->ecosystem;
-    const lf_alias *al = alias_lookup(db, &nr, pubv, fuzzy, colver[0] != '\0', &how, &tail);
+    const lf_alias *al = alias_lookup(db, &nr, pubv, r, fuzzy, colver[0] != '\0', &how, &tail);
+    if (al && how == HIT_FUZZY && contradicts(db, pubv, al)) {
+        add_cand(o, &al->prod, 0.60, "alias-fuzzy");
+        al = NULL;
+    }
     if (al) {
         static const double conf[] = {0.98, 0.92, 0.90, 0.94, 0.85};
         static const char *const meth[] = {"alias", "alias-prefix", "alias-latin", "alias-squashed", "alias-fuzzy"};
         apply_alias(r, al, &nr, colver, tail, conf[how], meth[how], o);
         return;
+    }
+    if (fuzzy) {
+        lf_norm_result fixed;
+        unsigned kind = 0;
+        al = rewrite_lookup(r, &nr, pubv, colver[0] != '\0', &fixed, &how, &tail, &kind, err);
+        if (!al && pubv && (al = publisher_lead(r, &nr, pubv, colver[0] != '\0')) != NULL) {
+            apply_alias(r, al, &nr, colver, false, 0.88, "alias-publisher", o);
+            return;
+        }
+        if (al && (kind & RW_TYPO) && contradicts(db, pubv, al)) {
+            add_cand(o, &al->prod, 0.60, "alias-typo");
+            al = NULL;
+        }
+        if (al) {
+            /* a typing error is a guess about one word; a split or an expansion is not */
+            bool typo = kind & RW_TYPO;
+            apply_alias(r, al, &fixed, colver, tail, typo ? 0.85 : 0.90, typo ? "alias-typo" : "alias-rewrite",
+                        o);
+            return;
+        }
     }
     if (pubv)
         snprintf(o->vendor, sizeof o->vendor, "%s", pubv);
@@ -1012,6 +1485,8 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
         add_cand(o, tp, s, "title");
     }
     vocabulary(r, &nr, pubv, o);
+    if (!o->ncand || o->cand[0].score < LF_RESOLVE_THRESHOLD)
+        word_match(r, &nr, pubv, o);
     if (o->ncand && o->cand[0].score >= LF_RESOLVE_THRESHOLD) {
         const lf_candidate *c = &o->cand[0];
         char part, v[256], p[256];

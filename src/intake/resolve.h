@@ -20,15 +20,55 @@
  *                one letter left out, added, replaced or two swapped; only aliases
  *                of 7+ letters, never digits or roman numerals, never a name that is
  *                itself an NVD product, never package rows                       0.85
+ *   "alias-rewrite" a Latin name no alias matched, rewritten and looked up again
+ *                (exact, prefix, squashed): a leading abbreviation expanded ("MS Visio",
+ *                "Win 10"), letters glued to a number split ("TeamViewer15", "IE11"),
+ *                a platform after the name dropped ("… for Windows", "… for PC")     0.90
+ *   "alias-typo" the same, where a word had one typing error ("Micrsoft SQL Servr
+ *                2019"): names of 2+ words, words of 5+ plain letters no alias name
+ *                uses, one letter from exactly one word that alias names use, at most
+ *                two per name, never a word NVD knows as a vendor or product        0.85
+ *   "alias-publisher" a Latin name that leaves out its vendor ("Endpoint Protection"
+ *                published by Symantec): the Publisher's vendor in front, and only an
+ *                alias of that same vendor                                          0.88
  *   "title"      the name is a CPE-dictionary product title                 0.90 / 0.95
  *   "vocabulary" the name's words are a known vendor:product              0.80 .. 0.88
- * Scores of the last two (documented in docs/design.md, "Name resolution"):
+ *   "words"      the name's words hold all the words of one of the vendor's NVD names
+ *                (a CPE-dictionary title, or the CPE product split at '_'), any order;
+ *                only a title with the Publisher's vendor resolves, the rest rank
+ *                candidates                                                  0.45 .. 0.95
+ * Besides: a prefix alias also answers when all the words after it say what kind of thing
+ * it is ("Portable", "Software", "App", "Application", "Program", "Freeware", and the
+ * alias category's noun: "Firefox Browser", "WinRAR Archiver", "VLC Player"), never over
+ * product-family words ("SDK", "Driver", "Runtime", "Redistributable", "Agent", "Pack",
+ * "Components", ...: helper words); a mixed Chinese/Latin name may name its vendor in
+ * Chinese ("賽門鐵克 Endpoint Protection"): that vendor (publishers.tsv) then leads the
+ * Latin words as the Publisher's does.
+ * Scores of "title" and "vocabulary" (documented in docs/design.md, "Name resolution"):
  *   title: 0.90 when the title names one product; +0.05 when the Publisher's vendor
  *          agrees; 0.60 (candidate only) when it disagrees or the title is ambiguous.
  *   vocabulary: the name minus the vendor's own words, joined by '_', is a product of
  *          that vendor: 0.88 with the vendor from the Publisher column, 0.82 with the
  *          vendor from the name's first word; the same product under a single other
  *          vendor and no publisher: 0.55 (candidate only).
+ * Score of "words" (resolve.c, word_match), for each product of the vendor the record
+ * names (the Publisher's vendor; the vendor whose id the name's first word, or first two
+ * words run together, spell):
+ *     score = base + 0.40 x coverage
+ *     base     0.45 the vendor from the name's first word(s) only, 0.50 from the
+ *              Publisher only, 0.55 from both;
+ *     coverage the share of the name's words (after the vendor's own) that the
+ *              product's words (the CPE product split at '_', or one of its titles less
+ *              the vendor) account for; each product word must be a word of the name.
+ *   Then: coverage < 1 (words left over): at most 0.75, and at most 0.60 when a word left
+ *   over is a family word ("Runtime", "Redistributable", "SDK", "Driver", "Helper",
+ *   "Language", "Pack", "Update", "Service", "Agent", "Client", "Viewer", ...) that the
+ *   product's own name does not contain; below the threshold (0.79 at most) unless the
+ *   words came from a CPE-dictionary title and the vendor from the Publisher (a CPE
+ *   product id split into words, even with the Publisher's vendor, named another product
+ *   than the label's in the evaluation); two different products with the same best score
+ *   are both kept below the threshold. So "words" resolves 0.90 (Publisher) or 0.95
+ *   (Publisher and name) and otherwise ranks the candidates of an UNRESOLVED record.
  * A record resolves at LF_RESOLVE_THRESHOLD (0.80) or above; below, it is UNRESOLVED
  * with its candidates, because a wrong CPE sends a false notice.
  *

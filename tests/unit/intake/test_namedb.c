@@ -1,8 +1,9 @@
 /*
  * Tests for src/intake/namedb.c: the squashed and fuzzy alias keys (one typing error, never
  * on digits or roman numerals, never where two products are one letter apart) and the
- * version options of aliases.tsv (segments=, vmap=, namever), on a dictionary the test
- * writes to a temporary directory.
+ * version options of aliases.tsv (segments=, vmap=, namever), the word index for typing
+ * errors in one word (lf_namedb_word_fix), the (vendor, word) index and the titles of a
+ * product, on a dictionary the test writes to a temporary directory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +32,8 @@ static const char aliases[] =
     "runtime\ta:microsoft:.net_framework\tMicrosoft .NET Framework\tnamever\n"
     /* malformed options are reported (line 10) and the entry kept without them */
     "av\ta:acme:scanner\tAcme Scanner Pro\tsegments=x vmap=>xg\n"
-    "archiver\ta:7-zip:7-zip\t7-Zip\n";
+    "archiver\ta:7-zip:7-zip\t7-Zip\n"
+    "browser\t-\tMozilla Update Helper\n";
 
 typedef struct fx {
     char dir[64];
@@ -187,9 +189,74 @@ static void test_namedb_version_options(void **state)
     assert_null(a->vmap_from);
 }
 
+static const char *fix(fx *f, const char *w)
+{
+    return lf_namedb_word_fix(f->db, w, strlen(w));
+}
+
+/* One word one letter from a word of the alias names: left out, added, replaced, swapped. */
+static void test_namedb_word_fix(void **state)
+{
+    fx *f = *state;
+    assert_string_equal(fix(f, "micrsoft"), "microsoft");    /* left out */
+    assert_string_equal(fix(f, "microsofft"), "microsoft");  /* added */
+    assert_string_equal(fix(f, "mozila"), "mozilla");
+    assert_string_equal(fix(f, "firefax"), "firefox");       /* replaced */
+    assert_string_equal(fix(f, "fierfox"), "firefox");       /* swapped */
+    assert_string_equal(fix(f, "archivre"), "archiver");
+    /* a known word, a word two letters off, a short word, digits: nothing */
+    assert_null(fix(f, "microsoft"));
+    assert_null(fix(f, "mcrsoft"));
+    assert_string_equal(fix(f, "offce"), "office");          /* five letters is enough */
+    assert_null(fix(f, "ofce"));        /* four is not */
+    assert_null(fix(f, "ubun"));
+    assert_null(fix(f, "7-zip"));
+    assert_null(fix(f, "firefox2"));
+    /* one letter from two different words (widgetmaker / widgetmaper): ambiguous */
+    assert_string_equal(fix(f, "widgetmakr"), "widgetmaker");
+    assert_null(fix(f, "widgetmaer"));
+    assert_null(fix(f, "widgetmaxer"));
+    /* words of known-without-CPE entries take no part */
+    assert_null(fix(f, "helpr"));
+}
+
+/* The products of a vendor, by vendor and by (vendor, word), and a product's titles. */
+static void test_namedb_vendor_words_and_titles(void **state)
+{
+    fx *f = *state;
+    lf_err err;
+    lf_product p = {'a', "ulead", "photo_explorer"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p, "Ulead Photo Explorer 8.0", &err), LF_OK);
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p, "Ulead Photo Explorer 8.5 SE", &err), LF_OK);
+    lf_product q = {'a', "ulead", "videostudio"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &q, NULL, &err), LF_OK);
+    const lf_product *ps[8];
+    assert_int_equal(lf_namedb_vendor_products(f->db, "ulead", 5, ps, 8), 2);
+    assert_int_equal(lf_namedb_vendor_products(f->db, "acme", 4, ps, 8), 3);   /* widgetmaker/-maper, scanner */
+    assert_int_equal(lf_namedb_vendor_products(f->db, "nobody", 6, ps, 8), 0);
+    /* "photo" is a word of the product name, "explorer" too; "videostudio" of the other */
+    assert_int_equal(lf_namedb_vendor_word_products(f->db, "ulead", 5, "photo", 5, ps, 8), 1);
+    assert_string_equal(ps[0]->product, "photo_explorer");
+    assert_int_equal(lf_namedb_vendor_word_products(f->db, "ulead", 5, "videostudio", 11, ps, 8), 1);
+    assert_string_equal(ps[0]->product, "videostudio");
+    assert_int_equal(lf_namedb_vendor_word_products(f->db, "acme", 4, "photo", 5, ps, 8), 0);
+    /* the titles' own words are indexed too ("se" only in the second title) */
+    assert_int_equal(lf_namedb_vendor_word_products(f->db, "ulead", 5, "se", 2, ps, 8), 1);
+    const char *tk[4];
+    assert_int_equal(lf_namedb_vendor_products(f->db, "ulead", 5, ps, 8), 2);
+    const lf_product *pe = strcmp(ps[0]->product, "photo_explorer") == 0 ? ps[0] : ps[1];
+    assert_int_equal(lf_namedb_product_titles(f->db, pe, tk, 4), 2);
+    /* adding the same title again keeps one key */
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &p, "Ulead Photo Explorer 9.0", &err), LF_OK);
+    assert_int_equal(lf_namedb_product_titles(f->db, pe, tk, 4), 2);
+    assert_int_equal(lf_namedb_product_titles(f->db, &p, tk, 4), 0);   /* not the namedb's */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_namedb_word_fix),
+        cmocka_unit_test(test_namedb_vendor_words_and_titles),
         cmocka_unit_test(test_namedb_fuzzy_edits),
         cmocka_unit_test(test_namedb_fuzzy_never_digits_or_roman),
         cmocka_unit_test(test_namedb_squash_hyphens),

@@ -372,7 +372,13 @@ static const char rules_aliases[] =
     "remote\ta:teamviewer:teamviewer\tTeamViewer\n"
     "system\ta:openssl:openssl\tOpenSSL\n"
     "devtool\ta:gtk:gtk_plus_gpu_tweak\tGPU Tweak II\n"
-    "java\ta:oracle:openjdk\tAmazon Corretto\tsegments=3\n";
+    "java\ta:oracle:openjdk\tAmazon Corretto\tsegments=3\n"
+    "av\ta:symantec:endpoint_protection\tSymantec Endpoint Protection\n";
+static const char rules_publishers[] =
+    "symantec\tSymantec Corporation|賽門鐵克\n"
+    "broadcom\tBroadcom Inc.\n"
+    "ulead\tUlead Systems, Inc.\n"
+    "acme\tAcme Inc.\n";
 static const char rules_packages[] =
     "rpm\trunc\ta:linuxfoundation:runc\n"
     "deb\trunc\ta:linuxfoundation:runc\n"
@@ -403,6 +409,7 @@ static int rules_setup(void **state)
         return -1;
     write_file(f->dir, "aliases.tsv", rules_aliases);
     write_file(f->dir, "packages.tsv", rules_packages);
+    write_file(f->dir, "publishers.tsv", rules_publishers);
     lf_err err;
     if (lf_namedb_new(&f->db, &err) || lf_norm_new(&f->norm, &err) ||
         lf_namedb_load_dir(f->db, f->norm, f->dir, NULL, NULL, &err) || lf_resolver_new(f->db, &f->r, &err))
@@ -419,12 +426,27 @@ static int rules_teardown(void **state)
     remove(path);
     snprintf(path, sizeof path, "%s/packages.tsv", f->dir);
     remove(path);
+    snprintf(path, sizeof path, "%s/publishers.tsv", f->dir);
+    remove(path);
     remove(f->dir);
     lf_resolver_free(f->r);
     lf_norm_free(f->norm);
     lf_namedb_free(f->db);
     free(f);
     return 0;
+}
+
+static lf_resolution rres_pub(rfx *f, const char *name, const char *version, const char *eco, const char *pub)
+{
+    lf_inv_rec rec = {0};
+    rec.name = name;
+    rec.version = version;
+    rec.ecosystem = eco;
+    rec.vendor = pub;
+    lf_resolution o;
+    lf_err err;
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    return o;
 }
 
 static lf_resolution rres(rfx *f, const char *name, const char *version, const char *eco)
@@ -537,6 +559,106 @@ static void test_rules_year_helpers_editions(void **state)
     RESOLVED(o, "cpe:2.3:a:teamviewer:teamviewer:15.49.2:*:*:*:*:*:*:*", "alias", 0.98);
 }
 
+/* Second chance for names no alias matched (resolve.c, rewrite_lookup): an abbreviation,
+ * letters glued to a number, a platform after the name, one typing error per word. */
+static void test_rules_rewrites(void **state)
+{
+    rfx *f = *state;
+    lf_resolution o = rres(f, "MS Visio", "16.0.17126", NULL);
+    RESOLVED(o, "cpe:2.3:a:microsoft:visio:-:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
+    o = rres(f, "TeamViewer15", "15.48.4", NULL);
+    RESOLVED(o, "cpe:2.3:a:teamviewer:teamviewer:15.48.4:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
+    o = rres(f, "Mozilla Firefox for Windows", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
+    /* two words mistyped, neither within one letter of the whole name */
+    o = rres(f, "Micrsoft SQL Servr 2019", "15.0.2000.5", NULL);
+    RESOLVED(o, "cpe:2.3:a:microsoft:sql_server_2019:15.0.2000.5:*:*:*:*:*:*:*", "alias-typo", 0.85);
+    /* not on package rows; not three mistyped words */
+    o = rres(f, "Micrsoft SQL Servr 2019", "15.0.2000.5", "npm");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    o = rres(f, "Micrsoft SQL Servr 2019 Expres", "15.0.2000.5", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* "for Mac" is not a platform the rule drops */
+    o = rres(f, "Mozilla Firefox for Mac", "121.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* a guess at a name is not taken against the Publisher's vendor: a candidate */
+    o = rres_pub(f, "Mozila Firefox", "121.0", NULL, "Acme Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.cand[0].cpe, "a:mozilla:firefox");
+    assert_true(o.cand[0].score < LF_RESOLVE_THRESHOLD);
+    o = rres_pub(f, "Micrsoft SQL Servr 2019", "15.0.2000.5", NULL, "Acme Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* kind words after a name; not a family word */
+    o = rres(f, "Mozilla Firefox Portable", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-prefix", 0.92);
+    o = rres(f, "Mozilla Firefox Browser", "121.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-prefix", 0.92);
+    o = rres(f, "Wireshark SDK", "4.2.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    o = rres(f, "Wireshark Portable", "4.2.0", NULL);
+    RESOLVED(o, "cpe:2.3:a:wireshark:wireshark:4.2.0:*:*:*:*:*:*:*", "alias-prefix", 0.92);
+    /* a name without its vendor, with the Publisher's */
+    o = rres_pub(f, "Endpoint Protection", "14.3.7388.4000", NULL, "Symantec Corporation");
+    RESOLVED(o, "cpe:2.3:a:symantec:endpoint_protection:14.3.7388.4000:*:*:*:*:*:*:*", "alias-publisher", 0.88);
+}
+
+/* The vendor's Chinese name inside a mixed name leads the Latin words. */
+static void test_rules_cjk_vendor(void **state)
+{
+    rfx *f = *state;
+    lf_resolution o = rres_pub(f, "賽門鐵克 Endpoint Protection", "14.3.7388.4000", NULL, "Broadcom Inc.");
+    RESOLVED(o, "cpe:2.3:a:symantec:endpoint_protection:14.3.7388.4000:*:*:*:*:*:*:*", "alias-latin", 0.90);
+    o = rres_pub(f, "Endpoint Protection", "14.3", NULL, "Broadcom Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+}
+
+/* Word matching against NVD's names (resolve.h, "words"): titles with the Publisher's
+ * vendor resolve in any word order; a CPE product name split into words, a name with words
+ * left over, a family word, two products alike: candidates only. */
+static void test_rules_words(void **state)
+{
+    rfx *f = *state;
+    lf_err err;
+    lf_product pe = {'a', "ulead", "photo_explorer"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &pe, "Ulead Photo Explorer 8.0", &err), LF_OK);
+    lf_product rf = {'a', "acme", "render_farm"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &rf, NULL, &err), LF_OK);
+    lf_product i1 = {'a', "acme", "imager"}, i2 = {'a', "acme", "imagetool"};
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &i1, "Acme Image Tool", &err), LF_OK);
+    assert_int_equal(lf_namedb_add_title(f->db, f->norm, &i2, "Acme Image Tool 2.0", &err), LF_OK);
+
+    /* in NVD's order the vocabulary already names it; in another order only words do */
+    lf_resolution o = rres_pub(f, "Photo Explorer", "8.0", NULL, "Ulead Systems, Inc.");
+    RESOLVED(o, "cpe:2.3:a:ulead:photo_explorer:8.0:*:*:*:*:*:*:*", "vocabulary", 0.88);
+    o = rres_pub(f, "Explorer Photo", "8.0", NULL, "Ulead Systems, Inc.");
+    RESOLVED(o, "cpe:2.3:a:ulead:photo_explorer:8.0:*:*:*:*:*:*:*", "words", 0.90);
+    o = rres_pub(f, "Ulead Explorer Photo", "8.0", NULL, "Ulead Systems, Inc.");
+    RESOLVED(o, "cpe:2.3:a:ulead:photo_explorer:8.0:*:*:*:*:*:*:*", "words", 0.95);
+    /* the vendor from the name only */
+    o = rres_pub(f, "Ulead Explorer Photo", "8.0", NULL, NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.cand[0].cpe, "a:ulead:photo_explorer");
+    assert_true(o.cand[0].score < LF_RESOLVE_THRESHOLD && o.cand[0].score > 0.75);
+    /* words the title does not account for: 0.50 + 0.40 x 2/4, a candidate */
+    o = rres_pub(f, "Photo Explorer Batch Converter", "8.0", NULL, "Ulead Systems, Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.cand[0].cpe, "a:ulead:photo_explorer");
+    assert_true(o.cand[0].score > 0.699 && o.cand[0].score < 0.701);
+    /* a family word left over caps the candidate at 0.60 */
+    o = rres_pub(f, "Photo Explorer Explorer Driver", "8.0", NULL, "Ulead Systems, Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_true(o.cand[0].score > 0.599 && o.cand[0].score < 0.601);
+    /* a product name's own words, in another order, with the Publisher: a candidate */
+    o = rres_pub(f, "Farm Render", "3.1", NULL, "Acme Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.cand[0].cpe, "a:acme:render_farm");
+    /* two products with the same title: both candidates, neither resolves */
+    o = rres_pub(f, "Tool Image", "2.0", NULL, "Acme Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_int_equal(o.ncand, 2);
+    assert_true(o.cand[0].score < LF_RESOLVE_THRESHOLD && o.cand[1].score < LF_RESOLVE_THRESHOLD);
+}
+
 int main(void)
 {
     const struct CMUnitTest rules[] = {
@@ -545,6 +667,9 @@ int main(void)
         cmocka_unit_test(test_rules_version_options),
         cmocka_unit_test(test_rules_glued_arch_and_rc),
         cmocka_unit_test(test_rules_year_helpers_editions),
+        cmocka_unit_test(test_rules_rewrites),
+        cmocka_unit_test(test_rules_cjk_vendor),
+        cmocka_unit_test(test_rules_words),
     };
     if (cmocka_run_group_tests_name("rules", rules, rules_setup, rules_teardown))
         return 1;
