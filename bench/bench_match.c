@@ -56,6 +56,7 @@ typedef struct host {
 typedef struct ctx {
     host *hosts;              /* the first `keep` hosts, for the naive comparison */
     size_t nhosts, cap, items, keep, seen;
+    const lf_vdb *db;
     lf_matcher *m;
     lf_matcher *ref;          /* --check: a matcher without cache */
     FILE *dump;
@@ -73,25 +74,22 @@ static uint64_t mix64(uint64_t h)
     return h ^ (h >> 33);
 }
 
-/* Digest of one hit, reason by text (the pointers differ between builds). */
-static uint64_t hit_digest(const lf_hit *h)
+/* Digest of one hit, reason by text (the codes may differ between builds); doc, crit
+ * and config as lf_hit_* give them, so dumps compare across hit layouts. */
+static uint64_t hit_digest(const lf_vdb *db, const lf_hit *h)
 {
+    const char *reason = lf_hit_reason(h);
     uint64_t d = mix64(((uint64_t)h->kind << 32) ^ h->vuln);
-    d = mix64(d ^ ((uint64_t)h->doc << 32) ^ h->item);
-    d = mix64(d ^ ((uint64_t)h->crit << 32) ^ h->config);
-    for (const char *r = h->reason ? h->reason : ""; *r; r++)
+    d = mix64(d ^ ((uint64_t)lf_hit_doc(db, h) << 32) ^ h->item);
+    d = mix64(d ^ ((uint64_t)lf_hit_crit(h) << 32) ^ lf_hit_config(db, h));
+    for (const char *r = reason ? reason : ""; *r; r++)
         d = (d ^ (unsigned char)*r) * 0x100000001b3ull;
     return mix64(d);
 }
 
 static int same_hit(const lf_hit *a, const lf_hit *b)
 {
-    if (a->kind != b->kind || a->vuln != b->vuln || a->doc != b->doc || a->item != b->item ||
-        a->crit != b->crit || a->config != b->config)
-        return 0;
-    if (!a->reason || !b->reason)
-        return a->reason == b->reason;
-    return strcmp(a->reason, b->reason) == 0;
+    return a->kind == b->kind && a->vuln == b->vuln && a->item == b->item && a->ref == b->ref && a->why == b->why;
 }
 
 /* --check: the same host through the uncached matcher must give the same list. */
@@ -107,9 +105,9 @@ static int check_host(ctx *c, const lf_inv_host *h, const lf_hit *hits, size_t n
     }
     for (size_t k = 0; k < nh; k++)
         if (!same_hit(&hits[k], &rh[k])) {
-            fprintf(stderr, "check: host %zu: hit %zu differs (kind %d/%d vuln %u/%u item %u/%u crit %u/%u)\n",
+            fprintf(stderr, "check: host %zu: hit %zu differs (kind %d/%d vuln %u/%u item %u/%u ref %u/%u)\n",
                     c->seen, k, hits[k].kind, rh[k].kind, hits[k].vuln, rh[k].vuln, hits[k].item, rh[k].item,
-                    hits[k].crit, rh[k].crit);
+                    hits[k].ref, rh[k].ref);
             return 1;
         }
     c->checked_hits += nh;
@@ -136,7 +134,7 @@ static int on_host(void *ud, const lf_inv_host *h)
     for (size_t k = 0; k < nh; k++) {
         c->kinds[hits[k].kind]++;
         if (c->dump) {
-            uint64_t d = hit_digest(&hits[k]);
+            uint64_t d = hit_digest(c->db, &hits[k]);
             ordered = mix64(ordered ^ d);
             unordered += d;
         }
@@ -251,6 +249,7 @@ int main(int argc, char **argv)
     if (lf_matcher_new_opts(db, &mo, &m, &err) != LF_OK)
         return 2;
     ctx c = {0};
+    c.db = db;
     c.m = m;
     c.keep = naive_hosts;
     if (check) {

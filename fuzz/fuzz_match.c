@@ -70,9 +70,9 @@ static void same(const lf_cpe *items, size_t n)
         __builtin_trap();
     for (size_t i = 0; i < na; i++) {
         const lf_hit *a = &copy[i], *b = &hb[i];
-        if (a->kind != b->kind || a->vuln != b->vuln || a->doc != b->doc || a->item != b->item ||
-            a->crit != b->crit || a->config != b->config ||
-            ((a->reason == NULL) != (b->reason == NULL)) || (a->reason && strcmp(a->reason, b->reason)))
+        if (a->kind != b->kind || a->vuln != b->vuln || a->item != b->item || a->ref != b->ref ||
+            a->why != b->why || lf_hit_doc(db, a) != lf_hit_doc(db, b) ||
+            lf_hit_config(db, a) != lf_hit_config(db, b))
             __builtin_trap();
     }
     free(copy);

@@ -20,6 +20,7 @@
 #include "store/store_int.h"
 
 #include "core/buf.h"
+#include "core/hash.h"
 #include "core/json.h"
 
 #include <sqlite3.h>
@@ -1665,24 +1666,6 @@ static int st_exec_one(sq_conn *c, sqlite3_stmt *st, const char *what, lf_id id,
     return rc;
 }
 
-/* 64-bit hash of a sources text, 8 bytes a step (the texts are ~1 KB and every hit has one) */
-static uint64_t srcs_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x243f6a8885a308d3ull ^ (n * 0x9e3779b97f4a7c15ull);
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 29);
-}
-
 static void srcs_remember(sq_conn *c, uint64_t hash, lf_id id, const char *json, size_t len)
 {
     if (c->srcs_bytes + len > SRCS_CACHE_BYTES)
@@ -1724,7 +1707,7 @@ static int srcs_intern(sq_conn *c, const char *json, lf_id *id, lf_err *err)
     if (!json)
         return LF_OK;
     size_t len = strlen(json);
-    uint64_t hash = srcs_hash(json, len);
+    uint64_t hash = lf_hash64(json, len);   /* the texts are ~1 KB and every hit has one */
     bool cache = c->depth > 0 && !sqlite3_get_autocommit(c->db);
     if (cache && c->srcs_cap)
         for (size_t k = hash & (c->srcs_cap - 1); c->srcs[k].id; k = (k + 1) & (c->srcs_cap - 1))

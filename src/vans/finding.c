@@ -47,13 +47,15 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
                      lf_arena *a, lf_finding *out)
 {
     memset(out, 0, sizeof(*out));
+    uint32_t doc = lf_hit_doc(db, hit), crit = lf_hit_crit(hit);
     out->host = host;
     out->item = item;
     out->vuln_id = lf_vdb_vuln_id(db, hit->vuln);
-    out->kind = hit->kind;
-    out->reason = hit->reason;
+    out->vuln = hit->vuln;
+    out->kind = (lf_hit_kind)hit->kind;
+    out->reason = lf_hit_reason(hit);
     out->confidence = hit->kind == LF_HIT_MATCH ? "high" : hit->kind == LF_HIT_REVIEW ? "review" : "low";
-    int rc = lf_vdb_doc(db, hit->doc, a, &out->doc);
+    int rc = lf_vdb_doc(db, doc, a, &out->doc);
     if (rc)
         return rc;
     out->nmetric = out->doc.nmetric;
@@ -78,9 +80,9 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
      * when this one has none (e.g. a CNA container without CVSS): look there too */
     if (!out->has_cvss || !out->doc.nref) {
         uint32_t idx[16];
-        size_t n = lf_vdb_find_vuln(db, out->vuln_id, idx, 16);
+        size_t n = lf_vdb_vuln_docs(db, hit->vuln, idx, 16);
         for (size_t i = 0; i < n && i < 16; i++) {
-            if (idx[i] == hit->doc)
+            if (idx[i] == doc)
                 continue;
             lf_vdoc other;
             if (lf_vdb_doc(db, idx[i], a, &other))
@@ -128,9 +130,9 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     for (size_t i = 0; i < nr; i++)
         if (ref_class(sorted[i].tags) < 4)
             out->nfix++;
-    if (hit->crit != UINT32_MAX && lf_matcher_crit_info(db, hit->crit, &out->crit) == LF_OK)
+    if (crit != UINT32_MAX && lf_matcher_crit_info(db, crit, &out->crit) == LF_OK)
         out->has_crit = true;
-    out->config = hit->config;
+    out->config = lf_hit_config(db, hit);
     for (size_t i = 0; i < out->doc.ncwe; i++) {
         if (strncmp(out->doc.cwe[i], "CWE-", 4) == 0) {
             out->cwe = out->doc.cwe[i];
@@ -230,7 +232,8 @@ int lf_finding_explain(const lf_vdb *db, const lf_explain *x, lf_arena *a, lf_fi
     if (!x)
         return LF_OK;
     uint32_t idx[32];
-    size_t n = lf_vdb_find_vuln(db, f->vuln_id, idx, 32);
+    /* by the hit's vuln index: no search by id per finding */
+    size_t n = lf_vdb_vuln_docs(db, f->vuln, idx, 32);
     if (n > 32)
         n = 32;
     f->sources = n ? lf_arena_alloc(a, n * sizeof(*f->sources)) : NULL;

@@ -36,6 +36,7 @@ typedef struct lf_finding {
     const char *host;
     const char *item;            /* the inventory CPE as written */
     const char *vuln_id;
+    uint32_t vuln;               /* its index in the index (lf_hit.vuln), which lf_finding_explain reads */
     lf_hit_kind kind;
     const char *confidence;      /* "high" (MATCH), "review", "low" (UNANALYSED) */
     const char *reason;          /* REVIEW / UNANALYSED: why */

@@ -61,7 +61,9 @@
 /* Criterion and document indexes must leave room for flag bits (checked at new). */
 #define IDX_MAX 0x3fffffffu
 
-/* Why a criterion needs review. Records store the index, so they hold no pointers. */
+/* Why a hit is not a plain MATCH, as the code a hit carries (lf_hit.why). The first
+ * R_NREASONS are why a criterion needs review; records store that code, so they hold
+ * no pointers. */
 enum {
     R_NONE = 0,
     R_NO_VERSION,
@@ -69,26 +71,30 @@ enum {
     R_UNORDERABLE_ITEM,
     R_UPDATE,
     R_TARGET,
-    R_NREASONS
+    R_NREASONS,
+    W_HINT = R_NREASONS,
+    W_HINT_RANGE,
+    W_NEGATED,
+    W_TRIAL,
+    W_PLATFORM,
+    W_N
 };
-static const char *const reason_text[R_NREASONS] = {
+static const char *const reason_text[W_N] = {
     [R_NONE] = NULL,
     [R_NO_VERSION] = "the inventory gives no version for a product with version-ranged vulnerabilities",
     [R_UNORDERED_RANGE] = "the affected range uses versions that cannot be ordered (e.g. git commits)",
     [R_UNORDERABLE_ITEM] = "the inventory version cannot be ordered against the affected range",
     [R_UPDATE] = "the affected version names an update level the inventory does not give",
     [R_TARGET] = "the affected build is for a platform (target_sw/target_hw) the inventory does not give",
+    [W_HINT] = "no applicability data yet; the description names this product",
+    [W_HINT_RANGE] = "no applicability data yet; the description names this product and a version range that "
+                     "includes this version",
+    [W_NEGATED] = "holds unless a condition that cannot be decided for this inventory (a negated criterion) "
+                  "applies",
+    [W_TRIAL] = "the configuration holds only if a criterion that cannot be decided for this inventory does (a "
+                "platform or component version that is missing or cannot be ordered)",
+    [W_PLATFORM] = "vulnerable only on a platform (OS or device) this inventory does not list; check the platform",
 };
-static const char why_hint[] = "no applicability data yet; the description names this product";
-static const char why_hint_range[] = "no applicability data yet; the description names this product and a version "
-                                     "range that includes this version";
-static const char why_negated[] = "holds unless a condition that cannot be decided for this inventory "
-                                  "(a negated criterion) applies";
-static const char why_trial[] = "the configuration holds only if a criterion that cannot be decided for this "
-                                "inventory does (a platform or component version that is missing or cannot be "
-                                "ordered)";
-static const char why_platform[] = "vulnerable only on a platform (OS or device) this inventory does not list; check "
-                                   "the platform";
 
 /* Review flags (in records and in the host's list). */
 #define RV_NOHIT 0x08u    /* cannot make a hit: not vulnerable, negated node, or vuln hit already */
@@ -161,7 +167,17 @@ typedef struct vset {
  * neither reads the document records. */
 typedef struct hinfo {
     uint32_t vuln, drange_first, drange_n;
+    uint32_t doc;              /* the HINTDOC entry itself, so a hint hit reads one line */
 } hinfo;
+
+/* What a trivial MATCH hit of a PCRIT entry names, 8 bytes where the entry has 40:
+ * trivial hits are the bulk of a host's hits (on the NVD-scale benchmark) and replay
+ * reads one per hit, so a compact copy (in huge pages) needs a fifth of the cache lines
+ * and TLB entries; a record's trivial criteria are near each other in PCRIT order, so
+ * their entries share lines, and replay writes each hit whole, in one pass. */
+typedef struct tcv {
+    uint32_t crit, vuln;
+} tcv;
 
 /* What crit_matched knows about a criterion (CI_* classes, see crit_matched). */
 typedef struct cinfo {
@@ -263,6 +279,7 @@ struct lf_matcher {
     uint32_t *hp_stamp;       /* product noted by some item's scan this host ... */
     uint32_t *hp_head;        /* ... and its list in hscans */
     hinfo *hint;              /* per HINTDOC entry: what its document gives a hint */
+    tcv *tcv;                 /* per PCRIT entry: what a trivial hit names (replay) */
     uint64_t *pfilter;        /* bit per lf_vx_hash value class: some product has it */
     uint32_t *plan_off;       /* per config: byte offset + 1 of its plan, 0 = none */
     uint32_t *cc_off;         /* per product: offset + 1 of its compiled form, 0 = none yet,
@@ -1293,7 +1310,8 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
  *   pair    d(crit) config
  *   stamp   d(crit)
  *   review  d(crit) config flags [node, when RV_NEG]
- *   hint    product, then per hint (k - previous k) << 2 | flags
+ *   hint    the product's first HINTDOC position (replay reads no product record), then
+ *           per hint (k - previous k) << 2 | flags
  *   scan    product << 1 | platform, stop
  */
 static unsigned char *put_uv(unsigned char *p, uint32_t v)
@@ -1309,6 +1327,10 @@ static unsigned char *put_uv(unsigned char *p, uint32_t v)
 static uint32_t get_uv(const unsigned char **pp)
 {
     const unsigned char *p = *pp;
+    if (*p < 0x80) {   /* most values are one byte: no loop */
+        *pp = p + 1;
+        return *p;
+    }
     uint32_t v = 0;
     for (unsigned s = 0;; s += 7) {
         unsigned char b = *p++;
@@ -1377,7 +1399,7 @@ static size_t rec_encode(lf_matcher *m)
         prev = m->b_rev[k].crit;
     }
     if (m->b_nhint) {
-        p = put_uv(p, m->b_prod);
+        p = put_uv(p, m->db->prod[m->b_prod].hint_first);
         prev = 0;
         for (size_t k = 0; k < m->b_nhint; k++) {
             p = put_uv(p, (m->b_hint[k].k - prev) << 2 | m->b_hint[k].flags);
@@ -1626,6 +1648,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         goto oom;
     m->crit_part = calloc(db->ncrit + 1, 1);
     m->ci = big_alloc((db->ncrit + 1) * sizeof(cinfo));
+    m->tcv = big_alloc((db->nprodcrit + 1) * sizeof(tcv));
     m->hp_stamp = calloc(db->nprod + 1, sizeof(uint32_t));
     m->hp_head = calloc(db->nprod + 1, sizeof(uint32_t));
     m->hint = malloc((db->nhintdoc + 1) * sizeof(hinfo));
@@ -1638,16 +1661,18 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         goto oom;
     m->fams = calloc(NFAMILIES, sizeof(fam));
     m->pfilter = calloc(PFILTER_WORDS, sizeof(uint64_t));
-    if (!m->pfilter || !m->crit_part || !m->ci ||
+    if (!m->pfilter || !m->crit_part || !m->ci || !m->tcv ||
         !m->hp_stamp || !m->hp_head || !m->hint || !m->plan_off || !m->plans || !m->fams)
         goto oom;
     for (size_t p = 0; p < db->nprod; p++) {
         uint32_t h = db->prod[p].hash;
         m->pfilter[(h >> 6) & PFILTER_MASK] |= 1ull << (h & 63);
     }
+    for (size_t k = 0; k < db->nprodcrit; k++)
+        m->tcv[k] = (tcv){db->pcrit[k].crit, db->pcrit[k].vuln};
     for (size_t k = 0; k < db->nhintdoc; k++) {
         const vx_doc *d = &db->doc[db->hintdoc[k]];
-        m->hint[k] = (hinfo){d->vuln, d->drange_first, d->drange_n};
+        m->hint[k] = (hinfo){d->vuln, d->drange_first, d->drange_n, db->hintdoc[k]};
     }
     for (size_t f = 0; f < NFAMILIES; f++) {
         size_t fl = strlen(families[f].prefix);
@@ -1679,6 +1704,7 @@ void lf_matcher_free(lf_matcher *m)
     bset_free(&m->testval);
     free(m->crit_part);
     big_free(m->ci, (m->db->ncrit + 1) * sizeof(cinfo));
+    big_free(m->tcv, (m->db->nprodcrit + 1) * sizeof(tcv));
     free(m->hp_stamp);
     free(m->hp_head);
     free(m->hint);
@@ -1721,19 +1747,17 @@ void lf_matcher_free(lf_matcher *m)
  * afterwards. */
 static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
 {
-    const lf_vdb *db = m->db;
     uint32_t ntriv = get_uv(&p), npair = get_uv(&p), nstamp = get_uv(&p), nrev = get_uv(&p);
     uint32_t nhint = get_uv(&p), nscan = get_uv(&p);
     if (RESERVE(m->hits, m->nhits, m->caphits, ntriv) || RESERVE(m->pairs, m->npairs, m->cappairs, npair) ||
         RESERVE(m->reviews, m->nreviews, m->capreviews, nrev) || RESERVE(m->hints, m->nhints, m->caphints, nhint) ||
         RESERVE(m->hscans, m->nhscans, m->caphscans, nscan))
         return LF_ENOMEM;
-    /* trivial hits hold their PCRIT position in crit for now: trivial_fill reads the
-     * criterion records of the whole host at once, ahead of need */
+    const tcv *t = m->tcv;
     uint32_t pc = 0;
     for (uint32_t k = 0; k < ntriv; k++) {
         pc = unzz(get_uv(&p), pc);
-        m->hits[m->nhits++] = (lf_hit){LF_HIT_MATCH, 0, 0, item, pc, 0, NULL};
+        m->hits[m->nhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_MATCH, R_NONE, 0};
     }
     uint32_t crit = 0;
     for (uint32_t k = 0; k < npair; k++) {
@@ -1759,7 +1783,7 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         m->reviews[m->nreviews++] = (hreview){crit, config, item, flags};
     }
     if (nhint) {
-        uint32_t base = db->prod[get_uv(&p)].hint_first, k = 0;
+        uint32_t base = get_uv(&p), k = 0;
         for (uint32_t q = 0; q < nhint; q++) {
             uint32_t v = get_uv(&p);
             k += v >> 2;
@@ -2115,27 +2139,6 @@ static void plan_prefetch(const lf_matcher *m, uint32_t far_config, uint32_t nea
 }
 #define PLAN_AHEAD 24
 
-/* The criterion records of the trivial hits, read for the whole host at once so the
- * reads overlap instead of waiting one by one. */
-static void trivial_fill(lf_matcher *m, size_t n)
-{
-    const vx_pcrit *pcrit = m->db->pcrit;
-    lf_hit *h = m->hits;
-    for (size_t k = 0; k < n; k++) {
-        if (k + 24 < n) {
-            /* a 40-byte record may straddle two lines */
-            const char *pf = (const char *)&pcrit[h[k + 24].crit];
-            __builtin_prefetch(pf);
-            __builtin_prefetch(pf + sizeof(vx_pcrit) - 1);
-        }
-        const vx_pcrit *c = &pcrit[h[k].crit];
-        h[k].vuln = c->vuln;
-        h[k].doc = c->doc;
-        h[k].crit = c->crit;
-        h[k].config = c->config_ord;
-    }
-}
-
 /*
  * One hit per (vuln, item) for the hits of passes 1 and 2 (the record builder already
  * took out those that a trivial hit or hint precedes, see the top of this file). The
@@ -2192,8 +2195,7 @@ static bool seen_has(const lf_matcher *m, uint32_t vuln, uint32_t item)
     return false;
 }
 
-static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t crit, uint32_t item,
-                    const char *why)
+static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t crit, uint32_t item, int why)
 {
     if ((m->nhits - m->dyn_first + 1) * 2 > m->nseen && seen_reset(m, m->nseen * 2))
         return LF_ENOMEM;
@@ -2208,7 +2210,7 @@ static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t c
     m->seen_gen[j] = m->sgen;
     m->seen_key[j] = k;
     GROW(m->hits, m->nhits, m->caphits);
-    m->hits[m->nhits++] = (lf_hit){kind, pl->vuln, pl->doc, item, crit, pl->config_ord, why};
+    m->hits[m->nhits++] = (lf_hit){pl->vuln, item, crit, (uint8_t)kind, (uint8_t)why, 0};
     return LF_OK;
 }
 
@@ -2333,7 +2335,6 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     /* Pass 1: MATCH hits of satisfied configurations (vulnerable matched criteria in
      * satisfied, non-negated nodes). Pairs whose configuration does not hold are kept
      * for pass 2. */
-    trivial_fill(m, m->nhits);
     m->dyn_first = m->nhits;
     if (seen_reset(m, SEEN_MIN))
         goto oom;
@@ -2354,7 +2355,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         /* it holds only if an undecided negated condition (a hotfix whose version
          * cannot be ordered, say) is absent: review */
         bool neg = negated_undecided(m, pl);
-        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl, pr->crit, pr->item, neg ? why_negated : NULL))
+        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl, pr->crit, pr->item, neg ? W_NEGATED : R_NONE))
             goto oom;
     }
 
@@ -2383,8 +2384,9 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             pconf *pl = plan_for(m, pr->crit, pr->config, &j);
             if (!pl || !plan_node(m, pl, j))
                 continue;
-            const char *why = plan_config(m, pl) ? why_trial : only_platform_missing(m, pl, has_part) ? why_platform
-                                                                                                     : NULL;
+            int why = plan_config(m, pl)                          ? W_TRIAL
+                      : only_platform_missing(m, pl, has_part) ? W_PLATFORM
+                                                               : R_NONE;
             if (why && push_hit(m, LF_HIT_REVIEW, pl, pr->crit, pr->item, why))
                 goto oom;
         }
@@ -2394,7 +2396,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                           ri + PLAN_AHEAD / 2 < m->nreviews ? rv[PLAN_AHEAD / 2].config : UINT32_MAX);
             if (rv->flags & RV_NOHIT)
                 continue;   /* not vulnerable, in a negated node, or hit already */
-            const char *why = reason_text[rv->flags & RV_REASON];
+            int why = (int)(rv->flags & RV_REASON);
             uint32_t j;
             pconf *pl = plan_for(m, rv->crit, rv->config, &j);
             if (!pl)
@@ -2407,7 +2409,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                 if (!plan_config(m, pl)) {
                     if (!only_platform_missing(m, pl, has_part))
                         continue;
-                    why = why_platform;
+                    why = W_PLATFORM;
                 }
             }
             if (push_hit(m, LF_HIT_REVIEW, pl, rv->crit, rv->item, why))
@@ -2422,11 +2424,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         goto oom;
     for (size_t k = 0; k < m->nhints; k++) {
         const hhint *hh = &m->hints[k];
-        uint32_t vuln = m->hint[hh->hint].vuln;
+        const hinfo *hi = &m->hint[hh->hint];
+        uint32_t vuln = hi->vuln;
         if ((hh->flags & HINT_COLLIDE) && seen_has(m, vuln, hh->item))
             continue;
-        m->hits[m->nhits++] = (lf_hit){LF_HIT_UNANALYSED, vuln, db->hintdoc[hh->hint], hh->item, UINT32_MAX,
-                                       UINT32_MAX, (hh->flags & HINT_RANGE) ? why_hint_range : why_hint};
+        m->hits[m->nhits++] = (lf_hit){vuln, hh->item, hi->doc, LF_HIT_UNANALYSED,
+                                       (hh->flags & HINT_RANGE) ? W_HINT_RANGE : W_HINT, 0};
     }
     m->st.hosts++;
     m->st.items += nitems;
@@ -2436,6 +2439,33 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     return LF_OK;
 oom:
     return lf_err_set(err, LF_ENOMEM, "out of memory while matching");
+}
+
+/* ------------------------------------------------------ hit accessors ---- */
+
+uint32_t lf_hit_crit(const lf_hit *h)
+{
+    return h->kind == LF_HIT_UNANALYSED ? UINT32_MAX : h->ref;
+}
+
+uint32_t lf_hit_doc(const lf_vdb *db, const lf_hit *h)
+{
+    if (h->kind == LF_HIT_UNANALYSED)
+        return h->ref;
+    return h->ref < db->ncrit ? db->crit[h->ref].doc : UINT32_MAX;
+}
+
+uint32_t lf_hit_config(const lf_vdb *db, const lf_hit *h)
+{
+    if (h->kind == LF_HIT_UNANALYSED || h->ref >= db->ncrit)
+        return UINT32_MAX;
+    const vx_crit *c = &db->crit[h->ref];
+    return db->node[c->node].config - db->doc[c->doc].config_first;
+}
+
+const char *lf_hit_reason(const lf_hit *h)
+{
+    return h->why < W_N ? reason_text[h->why] : NULL;
 }
 
 int lf_matcher_crit_info(const lf_vdb *db, uint32_t crit, lf_crit_info *out)

@@ -37,13 +37,13 @@
  * with tens of thousands of hits) is not kept. Records are varint-coded: about 125
  * bytes each on the NVD-scale benchmark, where 730,000 distinct CPEs fit in 96 MB.
  *
- * Other memory, besides the cache: per criterion of the index about 9.5 bytes (what
- * configuration evaluation knows of it, filled in on first use, and three bit sets),
- * per configuration 4, per product 13; plus two arenas of at most 16 MB each, used as
+ * Other memory, besides the cache: per criterion of the index about 17.5 bytes (what
+ * configuration evaluation knows of it, filled in on first use, three bit sets, and
+ * what a trivial hit of it names), per configuration 4, per product 13; plus two arenas of at most 16 MB each, used as
  * needed: configuration plans (a compact copy of each configuration evaluated, kept
  * across hosts; dropped all together when full) and compiled products (products of
  * 128 criteria or more, copied with their version keys turned into ranks when they are
- * scanned a second time; first come, first served). About 50 MB in all for a 1.5 M
+ * scanned a second time; first come, first served). About 62 MB in all for a 1.5 M
  * criteria index.
  *
  * Ownership: lf_matcher borrows the lf_vdb (keep it open). Hits returned by
@@ -66,15 +66,27 @@ typedef enum {
     LF_HIT_UNANALYSED = 2
 } lf_hit_kind;
 
+/* A hit is 16 bytes: a host has thousands (the NVD-scale benchmark averages 39 per item),
+ * so the matcher writes only what it has at hand and the rest is derived when a finding
+ * is built (lf_hit_doc, lf_hit_config, lf_hit_reason), at the cost of a read or two of
+ * the index per finding. */
 typedef struct lf_hit {
-    lf_hit_kind kind;
     uint32_t vuln;        /* vulnerability index (lf_vdb_vuln_id) */
-    uint32_t doc;         /* document index (lf_vdb_doc) */
     uint32_t item;        /* index of the host item */
-    uint32_t crit;        /* global criterion index, UINT32_MAX for UNANALYSED */
-    uint32_t config;      /* configuration ordinal within the doc, UINT32_MAX if none */
-    const char *reason;   /* REVIEW/UNANALYSED: why (static text) */
+    uint32_t ref;         /* MATCH/REVIEW: global criterion index; UNANALYSED: document index */
+    uint8_t kind;         /* lf_hit_kind */
+    uint8_t why;          /* reason code (lf_hit_reason), 0 = none */
+    uint16_t pad_;
 } lf_hit;
+
+/* Global criterion index of a hit, UINT32_MAX for UNANALYSED (no criterion). */
+uint32_t lf_hit_crit(const lf_hit *h);
+/* Document index of a hit (lf_vdb_doc): the criterion's document, or the hinted one. */
+uint32_t lf_hit_doc(const lf_vdb *db, const lf_hit *h);
+/* Configuration ordinal of a hit within its document, UINT32_MAX for UNANALYSED. */
+uint32_t lf_hit_config(const lf_vdb *db, const lf_hit *h);
+/* REVIEW/UNANALYSED: why (static text); NULL for a plain MATCH. */
+const char *lf_hit_reason(const lf_hit *h);
 
 typedef struct lf_matcher lf_matcher;
 

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/hash.h"
 #include "vans/cpe.h"
 #include "vans/version.h"
 
@@ -501,24 +502,7 @@ static int pool_grow(pool *p)
 
 /* The pool's own hash (never stored in the file): eight bytes at a time, because the
  * writer interns millions of strings and byte-wise FNV was a tenth of the write. */
-static uint32_t pool_hash(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
-}
+static uint32_t pool_hash(const void *p, size_t n) { return (uint32_t)lf_hash64(p, n); }
 
 /* Returns the offset, 0 for absent/empty, UINT32_MAX on failure. */
 static uint32_t pool_add(pool *p, const void *s, size_t n)
@@ -1944,18 +1928,24 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
     return LF_OK;
 }
 
+size_t lf_vdb_vuln_docs(const lf_vdb *db, uint32_t vuln, uint32_t *idx, size_t cap)
+{
+    if (vuln >= db->nvuln)
+        return 0;
+    const vx_vuln *v = &db->vuln[vuln];
+    for (size_t k = 0; k < v->doc_n && k < cap; k++)
+        idx[k] = db->vulndoc[v->doc_first + k];
+    return v->doc_n;
+}
+
 size_t lf_vdb_find_vuln(const lf_vdb *db, const char *vuln_id, uint32_t *idx, size_t cap)
 {
     size_t lo = 0, hi = db->nvuln;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(vx_str(db, db->vuln[mid].vuln_id), vuln_id);
-        if (c == 0) {
-            const vx_vuln *v = &db->vuln[mid];
-            for (size_t k = 0; k < v->doc_n && k < cap; k++)
-                idx[k] = db->vulndoc[v->doc_first + k];
-            return v->doc_n;
-        }
+        if (c == 0)
+            return lf_vdb_vuln_docs(db, (uint32_t)mid, idx, cap);
         if (c < 0)
             lo = mid + 1;
         else

@@ -219,6 +219,8 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, struct lf_arena *a, lf_vdoc *out);
 int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out);
 /* Find the documents of a vuln id: returns the count and fills idx (up to cap). */
 size_t lf_vdb_find_vuln(const lf_vdb *db, const char *vuln_id, uint32_t *idx, size_t cap);
+/* The same by vuln index (lf_hit.vuln): no search by id. */
+size_t lf_vdb_vuln_docs(const lf_vdb *db, uint32_t vuln, uint32_t *idx, size_t cap);
 const lf_vkev *lf_vdb_kev(const lf_vdb *db, const char *cve, lf_vkev *tmp); /* NULL if not listed */
 /* The products criteria name, as "part:vendor:product" with WFN-quoted values (e.g.
  * "a:notepad-plus-plus:notepad\+\+"): the CVE vocabulary name resolution falls back on. */

@@ -259,6 +259,89 @@ static void test_match_not_yet_analysed(void **state)
     fx_free(&fx);
 }
 
+/* What a hit derives when read (lf_hit_doc, lf_hit_config, lf_hit_crit, lf_hit_reason):
+ * the document, the configuration ordinal, the criterion and the reason text of each
+ * kind of hit, checked against the documents the index was built from. */
+static void test_match_hit_fields(void **state)
+{
+    (void)state;
+    lf_vcrit first[] = {CRIT(true, "cpe:2.3:a:acme:first:1.0:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit second[] = {CRIT(true, "cpe:2.3:a:acme:second:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vcrit third[] = {CRIT(true, "cpe:2.3:a:acme:third:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vcrit os[] = {CRIT(false, "cpe:2.3:o:acme:os:*:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit rv[] = {CRIT(true, "cpe:2.3:a:acme:review:*:*:*:*:*:*:*:*", NULL, false, "5.0", false)};
+    /* hints are looked for only for products the index knows */
+    lf_vcrit hinted[] = {CRIT(true, "cpe:2.3:a:acme:hinted:9.9:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode n0[] = {{false, false, 1, first}}, n1[] = {{false, false, 1, second}};
+    lf_vnode n2[] = {{false, false, 1, third}, {false, false, 1, os}}, n3[] = {{false, false, 1, rv}};
+    lf_vnode n4[] = {{false, false, 1, hinted}};
+    lf_vconfig cf[] = {{false, 1, n0, false}, {false, 1, n1, false}, {true, 2, n2, false}};
+    lf_vconfig cfr[] = {{false, 1, n3, false}, {false, 1, n4, false}};
+    lf_vdoc docs[] = {doc1("CVE-7-0001", cf, 3), doc1("CVE-7-0002", NULL, 0), doc1("CVE-7-0003", cfr, 2)};
+    docs[1].description = "Acme Hinted before 3.0 allows a crash.";
+    docs[1].status = "Awaiting Analysis";
+    fixture fx;
+    fx_build(&fx, docs, 3);
+    static const char *const cpes[] = {"cpe:2.3:a:acme:second:1.5:*:*:*:*:*:*:*",
+                                       "cpe:2.3:a:acme:hinted:2.0:*:*:*:*:*:*:*",
+                                       "cpe:2.3:a:acme:third:1.0:*:*:*:*:*:*:*",
+                                       "cpe:2.3:o:acme:os:1.0:*:*:*:*:*:*:*",
+                                       "cpe:2.3:a:acme:review:*:*:*:*:*:*:*:*"};
+    lf_cpe items[5];
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(lf_cpe_parse(&items[i], cpes[i], strlen(cpes[i]), NULL), LF_OK);
+    uint32_t d1, d2, d3;
+    assert_int_equal(lf_vdb_find_vuln(fx.db, "CVE-7-0001", &d1, 1), 1);
+    assert_int_equal(lf_vdb_find_vuln(fx.db, "CVE-7-0002", &d2, 1), 1);
+    assert_int_equal(lf_vdb_find_vuln(fx.db, "CVE-7-0003", &d3, 1), 1);
+    /* twice: the second run replays cached records */
+    for (int pass = 0; pass < 2; pass++) {
+        const lf_hit *h;
+        size_t nh;
+        assert_int_equal(lf_matcher_run(fx.m, items, 5, &h, &nh, NULL), LF_OK);
+        assert_int_equal(nh, 4);
+        lf_crit_info ci;
+        /* a one-node configuration (the second of its document) */
+        assert_int_equal(h[0].kind, LF_HIT_MATCH);
+        assert_int_equal(h[0].item, 0);
+        assert_string_equal(lf_vdb_vuln_id(fx.db, h[0].vuln), "CVE-7-0001");
+        assert_int_equal(lf_hit_doc(fx.db, &h[0]), d1);
+        assert_int_equal(lf_hit_config(fx.db, &h[0]), 1);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[0]), &ci), LF_OK);
+        assert_string_equal(ci.cpe, second[0].cpe);
+        assert_null(lf_hit_reason(&h[0]));
+        /* an AND configuration (the third), evaluated for the host */
+        assert_int_equal(h[1].kind, LF_HIT_MATCH);
+        assert_int_equal(h[1].item, 2);
+        assert_int_equal(lf_hit_doc(fx.db, &h[1]), d1);
+        assert_int_equal(lf_hit_config(fx.db, &h[1]), 2);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[1]), &ci), LF_OK);
+        assert_string_equal(ci.cpe, third[0].cpe);
+        assert_int_equal(ci.node_ordinal, 0);
+        assert_null(lf_hit_reason(&h[1]));
+        /* no version for a ranged criterion */
+        assert_int_equal(h[2].kind, LF_HIT_REVIEW);
+        assert_int_equal(h[2].item, 4);
+        assert_string_equal(lf_vdb_vuln_id(fx.db, h[2].vuln), "CVE-7-0003");
+        assert_int_equal(lf_hit_doc(fx.db, &h[2]), d3);
+        assert_int_equal(lf_hit_config(fx.db, &h[2]), 0);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[2]), &ci), LF_OK);
+        assert_string_equal(ci.cpe, rv[0].cpe);
+        assert_string_equal(lf_hit_reason(&h[2]),
+                            "the inventory gives no version for a product with version-ranged vulnerabilities");
+        /* a document without configurations: no criterion, no configuration */
+        assert_int_equal(h[3].kind, LF_HIT_UNANALYSED);
+        assert_int_equal(h[3].item, 1);
+        assert_string_equal(lf_vdb_vuln_id(fx.db, h[3].vuln), "CVE-7-0002");
+        assert_int_equal(lf_hit_doc(fx.db, &h[3]), d2);
+        assert_int_equal(lf_hit_config(fx.db, &h[3]), UINT32_MAX);
+        assert_int_equal(lf_hit_crit(&h[3]), UINT32_MAX);
+        assert_string_equal(lf_hit_reason(&h[3]), "no applicability data yet; the description names this product and "
+                                                  "a version range that includes this version");
+    }
+    fx_free(&fx);
+}
+
 /* Undecidable criteria never make a vulnerability vanish, and never hide a real match
  * (review cases found in code review, one row each). */
 static void test_match_undecided_never_silent(void **state)
@@ -312,7 +395,7 @@ static void test_match_undecided_never_silent(void **state)
         assert_int_equal(lf_matcher_run(fx.m, &it, 1, &h, &nh, NULL), LF_OK);
         assert_int_equal(nh, 1);
         assert_int_equal(h[0].kind, LF_HIT_REVIEW);
-        assert_non_null(h[0].reason);
+        assert_non_null(lf_hit_reason(&h[0]));
     }
     fx_free(&fx);
 }
@@ -425,14 +508,14 @@ static void assert_same_hits(const lf_hit *a, size_t na, const lf_hit *b, size_t
     for (size_t k = 0; k < na; k++) {
         assert_int_equal(a[k].kind, b[k].kind);
         assert_int_equal(a[k].vuln, b[k].vuln);
-        assert_int_equal(a[k].doc, b[k].doc);
         assert_int_equal(a[k].item, b[k].item);
-        assert_int_equal(a[k].crit, b[k].crit);
-        assert_int_equal(a[k].config, b[k].config);
-        if (!a[k].reason || !b[k].reason)
-            assert_ptr_equal(a[k].reason, b[k].reason);
+        assert_int_equal(a[k].ref, b[k].ref);
+        assert_int_equal(a[k].why, b[k].why);
+        const char *ra = lf_hit_reason(&a[k]), *rb = lf_hit_reason(&b[k]);
+        if (!ra || !rb)
+            assert_ptr_equal(ra, rb);
         else
-            assert_string_equal(a[k].reason, b[k].reason);
+            assert_string_equal(ra, rb);
     }
 }
 
@@ -922,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_match_node_and_negate),
         cmocka_unit_test(test_match_exact_update_review),
         cmocka_unit_test(test_match_not_yet_analysed),
+        cmocka_unit_test(test_match_hit_fields),
         cmocka_unit_test(test_match_description_ranges),
         cmocka_unit_test(test_match_undecided_never_silent),
         cmocka_unit_test(test_match_prose_more_and_negated_review),
