@@ -9,7 +9,14 @@ upload of a month creates every finding; the second replaces the snapshot and re
 them (the steady state of monthly uploads); both are printed with their ratio to target.
 
 usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
-       [--runs 2] [--perf [--perf-run K]] [--real DIR]   (INDEX_DIR holds vulndb.lfx; a copy of it is used)
+       [--runs 2] [--perf [--perf-run K]] [--real DIR] [--reads SECONDS]
+       (INDEX_DIR holds vulndb.lfx; a copy of it is used)
+
+--reads S: after the uploads, the read endpoints the web UI and agencies use (findings of the
+agency, one finding, its sources, the agency's hosts, a host's findings, the national overview)
+are each loaded for S seconds by `wrk` (Debian package wrk) with 200 keep-alive connections on a
+logged-in session, on the data the uploads left; prints requests/s and p50/p99 (target: read
+endpoints at p99 <= 50 ms with 200 concurrent clients).
 
 --real DIR: instead of the synthetic inventory, the real exports of DIR (shared/data/inventories:
 the Windows Uninstall-key CSVs and the Linux package lists) replicated, each copy under new host
@@ -40,6 +47,8 @@ ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
 ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
+ap.add_argument("--reads", type=float, default=0,
+                help="then SECONDS of wrk (200 keep-alive clients, a logged-in session) per read endpoint")
 a = ap.parse_args()
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 3.0
@@ -168,6 +177,26 @@ try:
         print(f"upload {i + 1} ({'first of the month' if i == 0 else 'replacing the snapshot'}): {dt:.2f} s "
               f"= {rows / dt:,.0f} rows/s (server CPU {dc:.2f} s); hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
               f"not affected {fd['suppressed_not_affected']}; ratio to the 3 s target {dt / TARGET:.2f}")
+    if a.reads > 0:
+        st, fl, _ = req("GET", f"/api/v1/agencies/{ag['id']}/findings?limit=1")
+        fid = fl["items"][0]["id"]
+        st, hl, _ = req("GET", f"/api/v1/agencies/{ag['id']}/hosts?limit=1")
+        hid = hl["items"][0]["id"]
+        paths = [f"/api/v1/agencies/{ag['id']}/findings?limit=50", f"/api/v1/findings/{fid}",
+                 f"/api/v1/findings/{fid}/sources", f"/api/v1/agencies/{ag['id']}/hosts?limit=50",
+                 f"/api/v1/hosts/{hid}/findings?limit=50", "/api/v1/overview"]
+        for path in paths:
+            st, _, _ = req("GET", path)
+            w = subprocess.run(["wrk", "-t2", "-c200", f"-d{a.reads:g}s", "--latency", "--timeout", "10s",
+                                "-H", f"Cookie: lf_session={cookie}", f"http://127.0.0.1:{port}{path}"],
+                               capture_output=True, text=True)
+            lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", w.stdout, re.M))
+            rps = re.search(r"Requests/sec:\s+(\S+)", w.stdout)
+            bad = re.search(r"Non-2xx or 3xx responses: (\d+)", w.stdout)
+            errs = re.search(r"Socket errors: (.*)", w.stdout)
+            print(f"read {path}: status {st}, {rps.group(1) if rps else '?'} requests/s, p50 {lat.get('50', '?')}, "
+                  f"p99 {lat.get('99', '?')}{', non-2xx ' + bad.group(1) if bad else ''}"
+                  f"{', socket errors ' + errs.group(1) if errs else ''} (target p99 <= 50 ms)")
     p.terminate()
     p.wait(timeout=60)
 finally:

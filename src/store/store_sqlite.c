@@ -645,6 +645,14 @@ static const char schema_v12_sources_dedup[] =
 
 static int migrate_sources_dedup(sq_conn *c, lf_store *s, lf_err *err);
 
+/* READS (schema 13): findings_agency is (agency_id), which SQLite keeps in rowid order within
+ * an agency, so an agency's page of findings in id order is a range of it (was (agency_id,
+ * state): every page sorted all of the agency's findings). The same size, so uploads pay no
+ * more; a run's stale findings are the agency's range filtered by state. */
+static const char schema_v13_findings_agency[] =
+    "DROP INDEX findings_agency;"
+    "CREATE INDEX findings_agency ON findings(agency_id);";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -667,6 +675,8 @@ static const migration migrations[] = {
     {11, "ISAC: the platform's API root takes the server's body limit", schema_v11_isac_root_limit, NULL},
     {12, "SOURCES: finding sources stored once per distinct text, referenced by id",
      schema_v12_sources_dedup, migrate_sources_dedup},
+    {13, "READS: findings_agency by agency and id (pages of an agency's findings without a sort)",
+     schema_v13_findings_agency, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -806,6 +816,20 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
               "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "       \
               "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 "  \
               "ORDER BY f.id LIMIT ?8")                                                  \
+    /* the same for one agency's scope, and for one host: a page in id order straight from \
+     * findings_agency (agency_id, rowid) or the host's findings, instead of sorting every \
+     * finding of the scope for each page (96 ms for 322k findings, bench_upload --reads) */ \
+    X(F_LIST_AGENCY, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
+                     "WHERE f.agency_id = ?1 AND (?2 = 0 OR f.host_id = ?2) "            \
+                     "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) " \
+                     "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
+                     "ORDER BY f.id LIMIT ?8")                                           \
+    X(F_LIST_HOST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
+                   "WHERE f.host_id = ?2 AND " IN_SCOPE("f.agency_id", "?1") " "         \
+                   "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "  \
+                   "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
+                   "ORDER BY f.id LIMIT ?8")                                             \
+    X(ORG_IS_AGENCY, "SELECT kind = 'agency' FROM orgs WHERE id = ?1")                   \
     X(F_STALE, "SELECT id FROM findings WHERE agency_id = ?1 AND (last_run IS NULL OR last_run <> ?2) " \
                "AND (state IN ('open', 'measure_filed', 'risk_accepted') "               \
                "OR (state = 'fixed' AND fixed_confirmed = 0)) ORDER BY id")              \
@@ -897,13 +921,17 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                   " AND o.created < CAST(strftime('%s', p.month || '-01', '+1 month') AS INTEGER) - ?3 " \
                   "GROUP BY p.month")                                                    \
     /* ?1 agency, ?2 today, ?3 after, ?4 limit */                                        \
-    X(HOST_SUMMARY, "WITH x(host_id, c, h, m, l, x, kev, overdue) AS (SELECT host_id, " SEV_SUMS ", " \
-                    "  sum(kev), sum(due_date < ?2) FROM findings WHERE agency_id = ?1 AND " OPEN_STATE \
-                    "  GROUP BY host_id) "                                                  \
+    /* the page's hosts first, then only their findings (through the (host_id, cve) key): \
+     * not every finding of the agency for each page */                                    \
+    X(HOST_SUMMARY, "WITH p AS (SELECT h.id FROM hosts h WHERE h.agency_id = ?1 AND h.id > ?3 " \
+                    "  ORDER BY h.id LIMIT ?4), "                                          \
+                    "x(host_id, c, h, m, l, x, kev, overdue) AS (SELECT f.host_id, " SEV_SUMS ", " \
+                    "  sum(kev), sum(due_date < ?2) FROM p JOIN findings f ON f.host_id = p.id " \
+                    "  WHERE f.agency_id = ?1 AND " OPEN_STATE " GROUP BY f.host_id) "       \
                     "SELECT " HOST_COLS ", coalesce(x.c, 0), coalesce(x.h, 0), coalesce(x.m, 0), " \
                     "coalesce(x.l, 0), coalesce(x.x, 0), coalesce(x.kev, 0), coalesce(x.overdue, 0) " \
-                    "FROM hosts h LEFT JOIN x ON x.host_id = h.id "                         \
-                    "WHERE h.agency_id = ?1 AND h.id > ?3 ORDER BY h.id LIMIT ?4")
+                    "FROM p JOIN hosts h ON h.id = p.id LEFT JOIN x ON x.host_id = h.id "    \
+                    "ORDER BY h.id")
 
 /* ---- NOTICES (scheduler outbox): lf_store_notice_*. */
 #define N_COLS                                                                           \
@@ -3260,7 +3288,16 @@ static int sq_finding_refresh(lf_store *s, const lf_store_finding *f, lf_err *er
 static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page *pg, lf_arena *a,
                            lf_store_finding **out, size_t *n, lf_err *err)
 {
-    STMT(F_LIST);
+    STMT(ORG_IS_AGENCY);
+    sqlite3_bind_int64(st, 1, f->scope);
+    int src = sqlite3_step(st);
+    bool agency = src == SQLITE_ROW && sqlite3_column_int(st, 0);
+    st_done(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return sq_fail(c->db, src, "findings", err);
+    int rc0 = st_get(c, f->host_id ? ST_F_LIST_HOST : agency ? ST_F_LIST_AGENCY : ST_F_LIST, &st, err);
+    if (rc0)
+        return rc0;
     sqlite3_bind_int64(st, 1, f->scope);
     sqlite3_bind_int64(st, 2, f->host_id);
     bind_text(st, 3, f->state ? lf_fstate_name(f->state) : NULL);
