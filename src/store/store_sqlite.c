@@ -653,6 +653,31 @@ static const char schema_v13_findings_agency[] =
     "DROP INDEX findings_agency;"
     "CREATE INDEX findings_agency ON findings(agency_id);";
 
+/* READS (schema 14): open findings per host by severity, KEV and due date, kept like the
+ * dashboard's summaries (triggers for every writer; a match run's new rows are added per
+ * batch by the writer, as schema 10 does for dash_open), so the hosts page reads a few rows
+ * per host instead of every open finding of its hosts (8.5 pages/s at 322k findings). */
+#define HOST_OPEN_ADD(r, d)                                                              \
+    "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " r ".host_id, " DASH_SEV(r) ", " \
+    "coalesce(" r ".kev, 0) <> 0, coalesce(" r ".due_date, ''), " d " WHERE " DASH_OPEN(r) " " \
+    "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n;"
+static const char schema_v14_host_open[] =
+    "CREATE TABLE host_open ("
+    "  host_id INTEGER NOT NULL, sev INTEGER NOT NULL, kev INTEGER NOT NULL, due TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY (host_id, sev, kev, due)) WITHOUT ROWID;"
+    "CREATE TRIGGER host_open_ins AFTER INSERT ON findings WHEN NEW.last_run IS NULL BEGIN "
+    HOST_OPEN_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER host_open_del AFTER DELETE ON findings BEGIN " HOST_OPEN_ADD("OLD", "-1") "END;"
+    "CREATE TRIGGER host_open_upd AFTER UPDATE OF state, severity, kev, due_date, host_id ON findings "
+    "WHEN OLD.state IS NOT NEW.state OR OLD.severity IS NOT NEW.severity OR OLD.kev IS NOT NEW.kev "
+    "OR OLD.due_date IS NOT NEW.due_date OR OLD.host_id IS NOT NEW.host_id BEGIN "
+    HOST_OPEN_ADD("OLD", "-1") HOST_OPEN_ADD("NEW", "1") "END;"
+    "CREATE TRIGGER host_open_zero AFTER UPDATE OF n ON host_open WHEN NEW.n = 0 BEGIN "
+    "DELETE FROM host_open WHERE host_id = NEW.host_id AND sev = NEW.sev AND kev = NEW.kev AND due = NEW.due; END;"
+    "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", "
+    "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f WHERE " DASH_OPEN("f")
+    " GROUP BY 1, 2, 3, 4;";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -677,6 +702,7 @@ static const migration migrations[] = {
      schema_v12_sources_dedup, migrate_sources_dedup},
     {13, "READS: findings_agency by agency and id (pages of an agency's findings without a sort)",
      schema_v13_findings_agency, NULL},
+    {14, "READS: open findings per host by severity, KEV and due date (the hosts page)", schema_v14_host_open, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -925,9 +951,12 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
      * not every finding of the agency for each page */                                    \
     X(HOST_SUMMARY, "WITH p AS (SELECT h.id FROM hosts h WHERE h.agency_id = ?1 AND h.id > ?3 " \
                     "  ORDER BY h.id LIMIT ?4), "                                          \
-                    "x(host_id, c, h, m, l, x, kev, overdue) AS (SELECT f.host_id, " SEV_SUMS ", " \
-                    "  sum(kev), sum(due_date < ?2) FROM p JOIN findings f ON f.host_id = p.id " \
-                    "  WHERE f.agency_id = ?1 AND " OPEN_STATE " GROUP BY f.host_id) "       \
+                    "x(host_id, c, h, m, l, x, kev, overdue) AS (SELECT o.host_id, "       \
+                    "  sum(CASE WHEN o.sev = 0 THEN o.n ELSE 0 END), sum(CASE WHEN o.sev = 1 THEN o.n ELSE 0 END), " \
+                    "  sum(CASE WHEN o.sev = 2 THEN o.n ELSE 0 END), sum(CASE WHEN o.sev = 3 THEN o.n ELSE 0 END), " \
+                    "  sum(CASE WHEN o.sev = 4 THEN o.n ELSE 0 END), sum(CASE WHEN o.kev THEN o.n ELSE 0 END), " \
+                    "  sum(CASE WHEN o.due <> '' AND o.due < ?2 THEN o.n ELSE 0 END) "     \
+                    "  FROM p JOIN host_open o ON o.host_id = p.id GROUP BY o.host_id) "     \
                     "SELECT " HOST_COLS ", coalesce(x.c, 0), coalesce(x.h, 0), coalesce(x.m, 0), " \
                     "coalesce(x.l, 0), coalesce(x.x, 0), coalesce(x.kev, 0), coalesce(x.overdue, 0) " \
                     "FROM p JOIN hosts h ON h.id = p.id LEFT JOIN x ON x.host_id = h.id "    \
@@ -1212,6 +1241,14 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
 #define SQ_STATEMENTS_BULK(X)                                                            \
     X(BULK_PROBE, "SELECT 1 FROM findings WHERE host_id = ?1 AND cve = ?2")              \
+    X(BULK_HOST_OPEN, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", " \
+                      "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), ?5 FROM (SELECT ?1 AS host_id, " \
+                      "?2 AS severity, ?3 AS kev, ?4 AS due_date, 'open' AS state) f WHERE " DASH_OPEN("f") " " \
+                      "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
+    X(DASH_RUN_HOST, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", " \
+                     "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f " \
+                     "WHERE f.id > ?1 AND f.last_run = ?2 AND " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4 " \
+                     "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n")  \
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
     X(SRCS_INSERT, "INSERT INTO finding_sources(hash, json) VALUES (?1, ?2)")            \
     X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
@@ -5126,7 +5163,7 @@ static int sq_dash_run_add(lf_store *s, lf_id after_id, lf_id run, lf_err *err)
 {
     sq_conn *c;
     int rc = conn_get(s, &c, err);
-    static const int ids[] = {ST_DASH_RUN_OPEN, ST_DASH_RUN_FIX, ST_DASH_RUN_LIFE};
+    static const int ids[] = {ST_DASH_RUN_OPEN, ST_DASH_RUN_FIX, ST_DASH_RUN_LIFE, ST_DASH_RUN_HOST};
     for (size_t i = 0; !rc && i < sizeof ids / sizeof ids[0]; i++) {
         sqlite3_stmt *st = NULL;
         if ((rc = st_get(c, ids[i], &st, err)))
@@ -5251,10 +5288,22 @@ static bool bulk_str_eq(const char *a, const char *b)
 
 /* the new findings of one dashboard key (severity, KEV, due date) */
 typedef struct bulk_dkey {
+    lf_id host_id;                     /* 0 for the organisations' summaries */
     const char *severity, *due;
     bool kev;
     uint64_t n;
 } bulk_dkey;
+
+static int bulk_host_add(lf_store *s, const bulk_dkey *k, lf_err *err)
+{
+    STMT(BULK_HOST_OPEN);
+    sqlite3_bind_int64(st, 1, k->host_id);
+    bind_text(st, 2, k->severity);
+    sqlite3_bind_int(st, 3, k->kev);
+    bind_text(st, 4, k->due);
+    sqlite3_bind_int64(st, 5, (int64_t)k->n);
+    return st_exec(c, st, "host summaries", err);
+}
 
 static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey *k, lf_err *err)
 {
@@ -5274,18 +5323,27 @@ static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey
     return st_exec(c, st, "dashboard summaries", err);
 }
 
-/* The new findings' summaries (schema 10: the insert trigger leaves a run's rows to the
- * writer), one pair of statements per distinct key: a batch has a handful. */
-static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, lf_err *err)
+/* The new findings' summaries (schemas 10 and 14: the insert triggers leave a run's rows
+ * to the writer): per organisation one pair of statements per distinct key, a batch has a
+ * handful; by_host, one statement per host and key (hits come host by host, so a host's
+ * keys are searched among its own). */
+static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, bool by_host,
+                     lf_err *err)
 {
     bulk_dkey *keys = NULL;
-    size_t nk = 0, cap = 0;
+    size_t nk = 0, cap = 0, seg = 0;
+    lf_id cur = -1;
     int rc = LF_OK;
     for (size_t i = 0; i < n; i++) {
         if (b[i].state != LF_BULK_NEW)
             continue;
         const lf_store_hit *h = b[i].hit;
-        size_t k = 0;
+        lf_id hk = by_host ? b[i].host_id : 0;
+        if (hk != cur) {
+            cur = hk;
+            seg = nk;
+        }
+        size_t k = seg;
         while (k < nk && !(keys[k].kev == h->kev && bulk_str_eq(keys[k].severity, h->severity) &&
                            bulk_str_eq(keys[k].due, h->due_date)))
             k++;
@@ -5300,12 +5358,12 @@ static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk
                 keys = nkeys;
                 cap = nc;
             }
-            keys[nk++] = (bulk_dkey){h->severity, h->due_date, h->kev, 0};
+            keys[nk++] = (bulk_dkey){hk, h->severity, h->due_date, h->kev, 0};
         }
         keys[k].n++;
     }
     for (size_t k = 0; k < nk && !rc; k++)
-        rc = bulk_dash_add(s, agency, now, &keys[k], err);
+        rc = by_host ? bulk_host_add(s, &keys[k], err) : bulk_dash_add(s, agency, now, &keys[k], err);
 done:
     free(keys);
     return rc;
@@ -5354,7 +5412,9 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
     if (sqlite3_changes(c->db) != (int)nnew)
         return lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
                           sqlite3_changes(c->db));
-    return bulk_dash(s, agency, now, b, n, err);
+    if ((rc = bulk_dash(s, agency, now, b, n, false, err)))
+        return rc;
+    return bulk_dash(s, agency, now, b, n, true, err);
 }
 
 /* the active findings seen again with the same scores */
