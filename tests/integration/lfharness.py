@@ -1,15 +1,21 @@
 """lfharness: what the integration tests share, so each test says only what it checks.
 
-  check = Checks()                      check(cond, what, detail); check.finish() exits
+  check = Checks()                      check(cond, what, detail); check.finish(lf.errlog) exits
   lf = Instance(BIN, "lf-x-", env)      a fresh data directory (removed at exit)
   lf.run("feed", "import", ...)         the binary on it (--quiet unless quiet=False)
   lf.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
   lf.serve()                            the real `lianfang serve --port 0`; lf.port, lf.errlog
   c = Client(lf.port); c.login(...)     JSON requests with the session cookie and CSRF token
+                                        (c.try_login: the answer of a login that may fail)
+  Client(lf.port, token=t[, basic=True])  an API token as Bearer (or HTTP Basic)
+  Client(lf.port, media=TAXII, ...)     TAXII media types on /taxii2/ (see Client)
+  st, js = c.req(...)                   or c.send(...) for (status, JSON, response, body bytes)
   lf.stop()
+  run = Cli(BIN); rc, out, err = run("feed", "status", data=d)   one command, any data directory
 
 Python standard library only; each test imports it from its own directory."""
 import atexit
+import base64
 import http.client
 import json
 import os
@@ -36,8 +42,12 @@ class Checks:
             print(f"FAIL: {what}\n{str(detail)[:3000]}", file=sys.stderr)
         return bool(cond)
 
-    def finish(self):
+    def finish(self, log=None, lines=40):
+        """Print the tally and exit 1 on a failure (0 otherwise); log: a server's stderr lines,
+        the last of which are printed when something failed."""
         print(f"{self.passed} passed, {self.failures} failed")
+        if self.failures and log is not None:
+            print("".join(log[-lines:]), file=sys.stderr)
         sys.exit(1 if self.failures else 0)
 
 
@@ -86,49 +96,102 @@ class Instance:
             self.proc.wait(timeout=timeout)
 
 
+class Cli:
+    """The binary for tests that run commands on directories of their own: each call is
+    `binary [--data DATA] args...` and gives (exit code, stdout, stderr). env None inherits
+    the caller's environment, as subprocess does. errors (e.g. "replace"): the output read
+    as UTF-8 bytes decoded with that handler, line ends untouched, instead of as text."""
+
+    def __init__(self, binary, env=None, timeout=300, errors=None):
+        self.bin = binary
+        self.env = env
+        self.timeout = timeout
+        self.errors = errors
+
+    def __call__(self, *args, data=None, stdin=None, env=None, timeout=None):
+        p = subprocess.run([self.bin, *(["--data", data] if data else []), *args], input=stdin, capture_output=True,
+                           text=not self.errors, env=env if env is not None else self.env,
+                           timeout=timeout or self.timeout)
+        if self.errors:
+            return p.returncode, p.stdout.decode("utf-8", self.errors), p.stderr.decode("utf-8", self.errors)
+        return p.returncode, p.stdout, p.stderr
+
+
+CLIENT = object()   # an argument left to the Client's own setting
+
+
 class Client:
     """One user agent of the JSON API: keeps the session cookie and the CSRF token, or
-    sends an API token."""
+    sends an API token (Bearer, or Basic with basic=True). media: a TAXII media type sent
+    as the body's type on /taxii2/ paths, and as Accept there unless accept says otherwise.
+    accept: the Accept header of every request (a request's accept= overrides it, None
+    sends none). json_only: read the body as JSON only when the answer says it is JSON."""
 
-    def __init__(self, port, token=None):
+    def __init__(self, port, token=None, basic=False, media=None, accept=None, json_only=False, timeout=120):
         self.port = port
         self.cookie = None
         self.csrf = None
         self.token = token
+        self.basic = basic
+        self.media = media
+        self.accept = accept
+        self.json_only = json_only
+        self.timeout = timeout
 
-    def req(self, method, path, body=None, raw=None, headers=None, timeout=120):
-        """(status, JSON or None); raw: bytes sent as text/plain instead of body as JSON."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+    def send(self, method, path, body=None, raw=None, headers=None, csrf=True, ctype=None, accept=CLIENT,
+             timeout=None):
+        """The whole answer: (status, JSON or None, the response for its headers, body bytes).
+        raw: bytes sent as ctype (text/plain unless told) instead of body as JSON; csrf=False
+        leaves the CSRF token out; accept: this request's Accept (None: none); headers are
+        added last."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout or self.timeout)
         h = {}
-        if self.token:
+        if self.token and self.basic:
+            h["Authorization"] = "Basic " + base64.b64encode(("taxii:" + self.token).encode()).decode()
+        elif self.token:
             h["Authorization"] = "Bearer " + self.token
         if self.cookie:
             h["Cookie"] = "lf_session=" + self.cookie
-        if self.csrf and method != "GET":
+        if csrf and self.csrf and method != "GET":
             h["X-CSRF-Token"] = self.csrf
+        taxii = self.media and path.startswith("/taxii2/")
+        if accept is CLIENT:
+            accept = self.accept or (self.media if taxii else None)
+        if accept is not None:
+            h["Accept"] = accept
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         if data is not None:
-            h["Content-Type"] = "application/json" if raw is None else "text/plain"
+            h["Content-Type"] = ctype or (self.media if taxii else "application/json" if raw is None else "text/plain")
         h.update(headers or {})
         c.request(method, path, body=data, headers=h)
         resp = c.getresponse()
         text = resp.read()
         c.close()
-        try:
-            js = json.loads(text) if text else None
-        except ValueError:
-            js = None
-        return resp.status, js
+        js = None
+        if text and (not self.json_only or "json" in (resp.getheader("Content-Type") or "")):
+            try:
+                js = json.loads(text)
+            except ValueError:
+                js = None
+        return resp.status, js, resp, text
+
+    def req(self, method, path, body=None, raw=None, headers=None, timeout=None, **kw):
+        """(status, JSON or None): send() without the response."""
+        return self.send(method, path, body, raw, headers, timeout=timeout, **kw)[:2]
+
+    def try_login(self, login, pw, timeout=None):
+        """POST /api/v1/session: (status, JSON, response); the session is kept on 200."""
+        st, js, resp, _ = self.send("POST", "/api/v1/session", {"login": login, "password": pw},
+                                    accept=None, timeout=timeout)
+        m = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie") or "")
+        if st == 200 and m:
+            self.cookie = m.group(1)
+            self.csrf = js["csrf_token"]
+        return st, js, resp
 
     def login(self, login, pw):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": pw}),
-                  headers={"Content-Type": "application/json"})
-        resp = c.getresponse()
-        js = json.loads(resp.read())
-        c.close()
-        m = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie") or "")
-        assert resp.status == 200 and m, f"login {login}: {resp.status} {js}"
-        self.cookie = m.group(1)
-        self.csrf = js["csrf_token"]
+        """try_login that must succeed: the JSON answer."""
+        st, js, resp = self.try_login(login, pw, timeout=30)
+        assert st == 200 and re.match(r"lf_session=[0-9a-f]+", resp.getheader("Set-Cookie") or ""), \
+            f"login {login}: {st} {js}"
         return js

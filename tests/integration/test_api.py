@@ -6,163 +6,90 @@ CSRF 403, read_only 403, scope (agency / county / national) on every endpoint th
 table of role x endpoint -> status, a Big5 agency CSV upload with its report and
 findings, a finding's transition and audit, an illegal transition 409, the same month
 uploaded again (snapshot replaced, history of 2), and a Bearer API token upload."""
-import atexit
 import http.client
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
+
+from lfharness import Checks, Client, Instance
 
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
 CSV = os.path.join(SRC, "data", "sample", "inventories", "taipei-hr-2026-11.csv")
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
-
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-DATA = tempfile.mkdtemp(prefix="lf-api-")
-atexit.register(shutil.rmtree, DATA, True)
-
-
-def run(*args, stdin=None):
-    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
-                          env=ENV)
-
-
-r = run("feed", "import", "nvd", NVD)
+check = Checks()
+LF = Instance(BIN, "lf-api-")
+r = LF.run("feed", "import", "nvd", NVD)
 assert r.returncode == 0, r.stderr
-r = run("user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email", "a@example.gov.tw",
-        stdin="admin-pass-1\n")
-assert r.returncode == 0, r.stderr
-
-proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                        text=True, env=ENV)
-atexit.register(lambda: proc.poll() is None and proc.kill())
-errlog = []
-threading.Thread(target=lambda: errlog.extend(proc.stderr), daemon=True).start()
-m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", proc.stdout.readline().strip())
-assert m, "server did not start: " + "".join(errlog)
-PORT = int(m.group(1))
-
-
-class Client:
-    """One user agent: keeps the session cookie and the CSRF token."""
-
-    def __init__(self, token=None):
-        self.cookie = None
-        self.csrf = None
-        self.token = token
-
-    def req(self, method, path, body=None, raw=None, csrf=True, ctype="application/json"):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        h = {}
-        if self.cookie:
-            h["Cookie"] = "lf_session=" + self.cookie
-        if self.token:
-            h["Authorization"] = "Bearer " + self.token
-        if csrf and self.csrf and method != "GET":
-            h["X-CSRF-Token"] = self.csrf
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        if data is not None:
-            h["Content-Type"] = ctype
-        c.request(method, path, body=data, headers=h)
-        resp = c.getresponse()
-        text = resp.read()
-        c.close()
-        try:
-            js = json.loads(text) if text else None
-        except ValueError:
-            js = None
-        return resp.status, js, resp
-
-    def login(self, login, password):
-        st, js, resp = self.req("POST", "/api/v1/session", {"login": login, "password": password})
-        if st == 200:
-            sc = resp.getheader("Set-Cookie") or ""
-            self.cookie = re.match(r"lf_session=([0-9a-f]+)", sc).group(1)
-            self.csrf = js["csrf_token"]
-        return st, js, resp
+LF.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
+PORT = LF.serve()
 
 
 def add_user(login, role, org, pw):
-    r = run("user", "add", "--login", login, "--role", role, "--org", org, "--email", login + "@example.gov.tw",
-            stdin=pw + "\n")
+    r = LF.run("user", "add", "--login", login, "--role", role, "--org", org, "--email", login + "@example.gov.tw",
+               stdin=pw + "\n")
     check(r.returncode == 0, f"user add {login}", r.stderr)
 
 
 # ---- login, logout, wrong password, CSRF
-anon = Client()
-st, js, _ = anon.req("GET", "/api/v1/me")
+anon = Client(PORT)
+st, js = anon.req("GET", "/api/v1/me")
 check(st == 401 and js["error"]["code"] == "unauthorized", "no auth -> 401", js)
-st, js, _ = anon.req("POST", "/api/v1/session", {"login": "admin", "password": "wrong"})
+st, js = anon.req("POST", "/api/v1/session", {"login": "admin", "password": "wrong"})
 check(st == 401, "wrong password -> 401", js)
-admin = Client()
-st, js, resp = admin.login("admin", "admin-pass-1")
+admin = Client(PORT)
+st, js, resp = admin.try_login("admin", "admin-pass-1")
 sc = resp.getheader("Set-Cookie") or ""
 check(st == 200 and "HttpOnly" in sc and "SameSite=Strict" in sc, "login 200 + cookie flags", sc)
 check(js and js["user"]["login"] == "admin" and js["role"] == "national_admin" and js["org"]["code"] == "TW",
       "login body", js)
-st, js, _ = admin.req("GET", "/api/v1/me")
+st, js = admin.req("GET", "/api/v1/me")
 check(st == 200 and js["user"]["login"] == "admin", "GET /me", js)
 national = js["org"]["id"]
-st, js, _ = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=3")
+st, js = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=3")
 check(st == 200 and len(js["items"]) == 3 and "next_cursor" in js, "children paging", js)
-st2, js2, _ = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=10&after={js['next_cursor']}")
+st2, js2 = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=10&after={js['next_cursor']}")
 check(st2 == 200 and len(js2["items"]) == 3 and "next_cursor" not in js2, "children page 2 (6 regions)", js2)
 
 # counties: find TW-TPE and TW-KHH through the tree
 regions = js["items"] + js2["items"]
 counties = {}
 for rg in regions:
-    st, cj, _ = admin.req("GET", f"/api/v1/orgs/{rg['id']}/children")
+    st, cj = admin.req("GET", f"/api/v1/orgs/{rg['id']}/children")
     for c in cj["items"]:
         counties[c["code"]] = c["id"]
 check(len(counties) == 22, "22 counties under the 6 regions", counties)
 tpe, khh = counties["TW-TPE"], counties["TW-KHH"]
 
-st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
-                      {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"},
-                      csrf=False)
+st, js = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
+                   {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"},
+                   csrf=False)
 check(st == 403, "POST without CSRF -> 403", js)
-st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
-                      {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"})
+st, js = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies",
+                   {"code": "TPE-HR", "name_zh": "臺北市政府人事處", "name_en": "Taipei HR", "level": "B"})
 check(st == 201 and js["kind"] == "agency" and js["level"] == "B", "create agency TPE-HR", js)
 hr = js["id"]
-st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-HR", "name_zh": "x", "name_en": "x", "level": "B"})
+st, js = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-HR", "name_zh": "x", "name_en": "x", "level": "B"})
 check(st == 409, "duplicate agency code -> 409", js)
-st, js, _ = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-TAX", "name_zh": "臺北市稅捐處", "name_en": "Taipei Tax", "level": "B"})
+st, js = admin.req("POST", f"/api/v1/orgs/{tpe}/agencies", {"code": "TPE-TAX", "name_zh": "臺北市稅捐處", "name_en": "Taipei Tax", "level": "B"})
 tax = js["id"]
-st, js, _ = admin.req("POST", f"/api/v1/orgs/{khh}/agencies", {"code": "KHH-EDU", "name_zh": "高雄市教育局", "name_en": "Kaohsiung Education", "level": "A"})
+st, js = admin.req("POST", f"/api/v1/orgs/{khh}/agencies", {"code": "KHH-EDU", "name_zh": "高雄市教育局", "name_en": "Kaohsiung Education", "level": "A"})
 check(st == 201, "create agency KHH-EDU", js)
 edu = js["id"]
 
 add_user("tpe-officer", "county_officer", "TW-TPE", "county-pass-1")
 add_user("hr-officer", "agency_officer", "TPE-HR", "agency-pass-1")
 add_user("viewer", "read_only", "TW", "viewer-pass-1")
-county, agency, viewer = Client(), Client(), Client()
-check(county.login("tpe-officer", "county-pass-1")[0] == 200, "county login")
-check(agency.login("hr-officer", "agency-pass-1")[0] == 200, "agency login")
-check(viewer.login("viewer", "viewer-pass-1")[0] == 200, "viewer login")
+county, agency, viewer = Client(PORT), Client(PORT), Client(PORT)
+check(county.try_login("tpe-officer", "county-pass-1")[0] == 200, "county login")
+check(agency.try_login("hr-officer", "agency-pass-1")[0] == 200, "agency login")
+check(viewer.try_login("viewer", "viewer-pass-1")[0] == 200, "viewer login")
 
 # ---- upload the Big5 CSV as the agency officer
 body = open(CSV, "rb").read()
-st, js, _ = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11&file_name=taipei-hr-2026-11.csv",
-                       raw=body, ctype="text/csv")
+st, js = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11&file_name=taipei-hr-2026-11.csv",
+                    raw=body, ctype="text/csv")
 check(st == 201, "upload -> 201", js)
 rep = js["upload"]["report"]
 check(rep["encoding"].lower().startswith("big5") and rep["records_in"] == 11 and rep["resolved"] == 8
@@ -172,9 +99,9 @@ check(js["upload"]["status"] == "current" and js["findings"]["computed"] and js[
 upload1 = js["upload"]["id"]
 check([(r["line"], "empty name" in r["reason"]) for r in rep.get("rejected_rows", [])] == [(10, True)]
       and rep.get("rejected_rows_omitted") == 0, "the rejected row is kept with its line and reason", rep)
-st, js2, _ = agency.req("GET", f"/api/v1/uploads/{upload1}")
+st, js2 = agency.req("GET", f"/api/v1/uploads/{upload1}")
 check(st == 200 and js2["report"]["rejected_rows"] == rep["rejected_rows"], "and stays viewable with the upload", js2)
-st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+st, js = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
 check(st == 200 and len(js["items"]) > 0, "findings listed", js)
 chrome = [f for f in js["items"] if "google:chrome:100" in (f["cpe"] or "")]
 check(len(chrome) > 0, "Chrome 100 has CVEs", [f["cpe"] for f in js["items"]])
@@ -203,103 +130,103 @@ bad = [(f["cve"], f["cvss"], f["kev"], f["due_date"], _want_due(f)) for f in js[
 check(not bad and any(f["due_date"] for f in js["items"]),
       "every new finding has today's notice date and the programme's deadline", bad[:5])
 fid = chrome[0]["id"]
-st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=fixed")
+st, js = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=fixed")
 check(st == 200 and js["items"] == [], "state filter", js)
-st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=bogus")
+st, js = agency.req("GET", f"/api/v1/agencies/{hr}/findings?state=bogus")
 check(st == 400, "bad state -> 400", js)
 
 # ---- transitions and audit
-st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "measure_filed", "text": "更新至最新版"})
+st, js = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "measure_filed", "text": "更新至最新版"})
 check(st == 422, "measure_filed without planned_date -> 422", js)
-st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition",
-                       {"to": "measure_filed", "text": "更新至最新版", "planned_date": "2026-12-15"})
+st, js = agency.req("POST", f"/api/v1/findings/{fid}/transition",
+                    {"to": "measure_filed", "text": "更新至最新版", "planned_date": "2026-12-15"})
 check(st == 200 and js["state"] == "measure_filed" and js["measure_planned"] == "2026-12-15", "measure_filed", js)
-st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}")
+st, js = agency.req("GET", f"/api/v1/findings/{fid}")
 check(st == 200 and js["state"] == "measure_filed" and js["measure"] == "更新至最新版", "GET finding", js)
-st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}/audit")
+st, js = agency.req("GET", f"/api/v1/findings/{fid}/audit")
 tr = [a for a in js["items"] if a["actor"] == "hr-officer"]
 check(st == 200 and tr and tr[-1]["before"]["state"] == "open" and tr[-1]["after"]["state"] == "measure_filed",
       "audit before/after", js)
-st, js, _ = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "open"})
+st, js = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "open"})
 check(st == 409, "measure_filed -> open is illegal: 409", js)
 
 # ---- same month again: replaced, history of 2
-st, js, _ = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11", raw=body, ctype="text/csv")
+st, js = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11", raw=body, ctype="text/csv")
 check(st == 201 and js["findings"]["new"] == 0, "re-upload: no new findings", js)
 upload2 = js["upload"]["id"]
-st, js, _ = agency.req("GET", f"/api/v1/agencies/{hr}/uploads")
+st, js = agency.req("GET", f"/api/v1/agencies/{hr}/uploads")
 stat = {u["id"]: u["status"] for u in js["items"]}
 check(st == 200 and len(js["items"]) == 2 and stat.get(upload1) == "superseded" and stat.get(upload2) == "current",
       "history: 2 uploads, first superseded", js)
-st, js, _ = agency.req("GET", f"/api/v1/uploads/{upload1}")
+st, js = agency.req("GET", f"/api/v1/uploads/{upload1}")
 check(st == 200 and js["superseded_by"] == upload2 and js["report"]["records_in"] == 11, "GET upload", js)
-st, js, _ = agency.req("GET", f"/api/v1/findings/{fid}")
+st, js = agency.req("GET", f"/api/v1/findings/{fid}")
 check(js["state"] == "measure_filed", "state kept across re-upload", js)
 
 # ---- read_only
-st, js, _ = viewer.req("GET", f"/api/v1/agencies/{hr}/findings")
+st, js = viewer.req("GET", f"/api/v1/agencies/{hr}/findings")
 check(st == 200 and len(js["items"]) > 0, "read_only sees findings", js)
-st, js, _ = viewer.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
+st, js = viewer.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
 check(st == 403, "read_only POST -> 403", js)
 
 # ---- API token upload (Bearer, no CSRF)
-st, js, _ = agency.req("POST", f"/api/v1/orgs/{hr}/tokens", {"name": "nightly-agent"})
+st, js = agency.req("POST", f"/api/v1/orgs/{hr}/tokens", {"name": "nightly-agent"})
 check(st == 201 and js["secret"].startswith("lft_"), "token created", js)
-bot = Client(token=js["secret"])
-st, js, _ = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
+bot = Client(PORT, token=js["secret"])
+st, js = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
 check(st == 201 and js["upload"]["token_id"], "Bearer upload works without CSRF", js)
-st, js, _ = bot.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-12", raw=body, ctype="text/csv")
+st, js = bot.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-12", raw=body, ctype="text/csv")
 check(st == 403, "token outside its org -> 403", js)
-st, js, _ = bot.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
+st, js = bot.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
 check(st == 403, "token may not transition", js)
-bad = Client(token="lft_" + "0" * 64)
+bad = Client(PORT, token="lft_" + "0" * 64)
 check(bad.req("GET", "/api/v1/me")[0] == 401, "unknown token -> 401")
 
 # ---- accounts and tokens over the API (api_users.c)
-st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "display_name": "人事處 資安窗口",
+st, js = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "display_name": "人事處 資安窗口",
                        "email": "hr2@example.gov.tw", "role": "agency_officer", "password": "long-enough-pass"})
 check(st == 201 and js["role"] == "agency_officer" and js["org_id"] == hr and js["has_password"],
       "a county officer creates an agency officer in its agency", js)
 new_id = js.get("id")
-st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.boss", "email": "b@example.gov.tw",
+st, js = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.boss", "email": "b@example.gov.tw",
                        "role": "national_admin", "password": "long-enough-pass"})
 check(st == 403, "nobody grants a role stronger than their own", js)
-st, js, _ = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.short", "email": "s@example.gov.tw",
+st, js = county.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.short", "email": "s@example.gov.tw",
                        "role": "read_only", "password": "short"})
 check(st == 422, "a short password is refused", js)
-st, js, _ = agency.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "email": "x@example.gov.tw",
+st, js = agency.req("POST", f"/api/v1/orgs/{hr}/users", {"login": "hr.officer2", "email": "x@example.gov.tw",
                        "role": "read_only", "password": "long-enough-pass"})
 check(st == 409, "a login already taken -> 409", js)
-officer2 = Client()
-st, js, _ = officer2.login("hr.officer2", "long-enough-pass")
+officer2 = Client(PORT)
+st, js, _ = officer2.try_login("hr.officer2", "long-enough-pass")
 check(st == 200 and js["role"] == "agency_officer", "the new account logs in", js)
-st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/users")
+st, js = agency.req("GET", f"/api/v1/orgs/{hr}/users")
 check(st == 200 and "hr.officer2" in [u["login"] for u in js["items"]], "the agency lists its accounts", js)
-st, js, _ = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": True})
+st, js = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": True})
 check(st == 200 and js["disabled"], "a county officer disables the account", js)
 check(officer2.req("GET", "/api/v1/me")[0] == 401, "a disabled account's session ends")
-check(Client().login("hr.officer2", "long-enough-pass")[0] == 403, "a disabled account cannot log in (403)")
-st, js, _ = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": False})
-st, js, _ = county.req("POST", f"/api/v1/users/{new_id}/password", {"password": "another-long-pass"})
+check(Client(PORT).try_login("hr.officer2", "long-enough-pass")[0] == 403, "a disabled account cannot log in (403)")
+st, js = county.req("PUT", f"/api/v1/users/{new_id}", {"disabled": False})
+st, js = county.req("POST", f"/api/v1/users/{new_id}/password", {"password": "another-long-pass"})
 check(st == 204, "a password reset by the county", js)
-check(Client().login("hr.officer2", "another-long-pass")[0] == 200, "the new password works")
-st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
+check(Client(PORT).try_login("hr.officer2", "another-long-pass")[0] == 200, "the new password works")
+st, js = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
 tok = [t for t in js.get("items", []) if t["name"] == "nightly-agent"]
 check(st == 200 and tok and "secret" not in tok[0], "tokens are listed without their secrets", js)
-st, js, _ = agency.req("DELETE", f"/api/v1/orgs/{hr}/tokens/{tok[0]['id'] if tok else 0}")
+st, js = agency.req("DELETE", f"/api/v1/orgs/{hr}/tokens/{tok[0]['id'] if tok else 0}")
 check(st == 204, "the agency revokes its token", js)
-st, js, _ = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
+st, js = bot.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-12", raw=body, ctype="text/csv")
 check(st == 401, "a revoked token uploads nothing", js)
-st, js, _ = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
+st, js = agency.req("GET", f"/api/v1/orgs/{hr}/tokens")
 check(any(t["revoked"] for t in js.get("items", []) if t["name"] == "nightly-agent"), "the revoked token stays listed", js)
 
 # ---- scope table: (client, method, path, body) -> status
-st, js, _ = admin.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-11", raw=body, ctype="text/csv")
+st, js = admin.req("POST", f"/api/v1/agencies/{edu}/uploads?month=2026-11", raw=body, ctype="text/csv")
 check(st == 201, "admin uploads for KHH-EDU", js)
-st, js, _ = admin.req("GET", f"/api/v1/agencies/{edu}/findings")
+st, js = admin.req("GET", f"/api/v1/agencies/{edu}/findings")
 edu_f = js["items"][0]["id"]
 edu_up = [u["id"] for u in admin.req("GET", f"/api/v1/agencies/{edu}/uploads")[1]["items"]][0]
-st, js, _ = admin.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+st, js = admin.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
 hr_f2 = [f["id"] for f in js["items"] if f["state"] == "open"][0]
 roles = {"national": admin, "county": county, "agency": agency, "viewer": viewer}
 T = [
@@ -374,24 +301,24 @@ DASH = [
 ]
 T += [(path, "GET", None, *want) for path, *want in DASH]
 for path, *_ in DASH:
-    st, js, _ = anon.req("GET", path)
+    st, js = anon.req("GET", path)
     check(st == 401 and js["error"]["code"] == "unauthorized", f"no credentials GET {path} -> 401", (st, js))
 for path, method, b, *want in T:
     for (name, cl), w in zip(roles.items(), want):
         if w is None:
             continue
         if b == "CSV":
-            st, js, _ = cl.req(method, path, raw=body, ctype="text/csv")
+            st, js = cl.req(method, path, raw=body, ctype="text/csv")
         else:
-            st, js, _ = cl.req(method, path, b)
+            st, js = cl.req(method, path, b)
         check(st == w, f"{name} {method} {path} -> {w}", f"got {st}: {js}")
         if w == 403:
             check(js and js["error"]["code"] == "forbidden", f"{name} {method} {path}: forbidden body", js)
 # the county officer lists its agencies only
-st, js, _ = county.req("GET", f"/api/v1/orgs/{tpe}/children")
+st, js = county.req("GET", f"/api/v1/orgs/{tpe}/children")
 codes = sorted(o["code"] for o in js["items"])
 check(codes == ["TPE-HR", "TPE-TAX", "TPE-Y"], "county sees its agencies", codes)
-st, js, _ = county.req("POST", f"/api/v1/findings/{hr_f2}/transition", {"to": "false_positive", "reason": "內部系統"})
+st, js = county.req("POST", f"/api/v1/findings/{hr_f2}/transition", {"to": "false_positive", "reason": "內部系統"})
 check(st == 200 and js["state"] == "false_positive", "county transitions an HR finding", js)
 
 # ---- healthz, metrics
@@ -407,19 +334,15 @@ check(re.search(r'^lianfang_findings\{state="false_positive"\} 1$', mt, re.M) is
 c.close()
 
 # ---- logout
-st, js, _ = agency.req("DELETE", "/api/v1/session")
+st, js = agency.req("DELETE", "/api/v1/session")
 check(st == 204, "logout 204", js)
 check(agency.req("GET", "/api/v1/me")[0] == 401, "session gone after logout")
 
 # ---- lockout after repeated failures
 for i in range(5):
     anon.req("POST", "/api/v1/session", {"login": "viewer", "password": "nope"})
-st, js, resp = anon.req("POST", "/api/v1/session", {"login": "viewer", "password": "viewer-pass-1"})
+st, js, resp, _ = anon.send("POST", "/api/v1/session", {"login": "viewer", "password": "viewer-pass-1"})
 check(st == 429 and int(resp.getheader("Retry-After") or 0) > 0, "locked -> 429 + Retry-After", js)
 
-proc.terminate()
-proc.wait(timeout=20)
-print(f"{passed} passed, {failures} failed")
-if failures:
-    print("".join(errlog[-40:]), file=sys.stderr)
-sys.exit(1 if failures else 0)
+LF.stop()
+check.finish(LF.errlog)

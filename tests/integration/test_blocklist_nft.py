@@ -9,18 +9,11 @@ import subprocess
 import sys
 import tempfile
 
+from lfharness import Checks
+
 BIN = sys.argv[1]
 FX = os.environ.get("LF_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
-failures = 0
-
-
-def check(cond, what, detail=""):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
-
+check = Checks()
 nft = shutil.which("nft") or ("/usr/sbin/nft" if os.path.exists("/usr/sbin/nft") else None)
 with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "out")
@@ -35,13 +28,12 @@ with tempfile.TemporaryDirectory() as d:
     check(read("url.txt") == ["evil.example/x"], "url.txt", read("url.txt"))
     if not nft:
         print("skip: no nft (Debian package nftables) to check the set file", file=sys.stderr)
-        sys.exit(1 if failures else 77)
+        sys.exit(1 if check.failures else 77)
     c = subprocess.run([nft, "-c", "-f", os.path.join(out, "blocklist.nft")], capture_output=True, text=True,
                        timeout=60)
     if c.returncode != 0 and any(w in c.stderr for w in ("Operation not permitted", "Permission denied",
                                                          "Netlink", "netlink")):
         print("skip: nft cannot check here: " + c.stderr.strip(), file=sys.stderr)
-        sys.exit(1 if failures else 77)
+        sys.exit(1 if check.failures else 77)
     check(c.returncode == 0, "nft -c accepts the blocklist set file", c.stderr)
-print(f"test_blocklist_nft: {failures} failure(s)", file=sys.stderr)
-sys.exit(1 if failures else 0)
+check.finish()

@@ -8,30 +8,16 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from lfharness import Checks, Cli
 
 BIN = sys.argv[1]
 FX = os.environ.get("LF_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
 SHARED = os.environ.get("LF_SHARED_DATA", "")
-failures = 0
-passed = 0
-
-
-def run(*args, data=None, stdin=None):
-    cmd = [BIN] + (["--data", data] if data else []) + list(args)
-    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+check = Checks()
+run = Cli(BIN)
 
 
 def fx(*p):
@@ -151,5 +137,4 @@ with tempfile.TemporaryDirectory() as d:
     else:
         print("shared data absent: real-data checks skipped")
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+check.finish()

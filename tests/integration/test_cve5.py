@@ -9,33 +9,19 @@ imported from NVD and from CVE 5 is one finding. Skips (77) without ../shared/da
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import zipfile
+
+from lfharness import Checks, Cli
 
 BIN = sys.argv[1]
 FX = os.environ.get("LF_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
 SHARED = os.environ.get("LF_SHARED_DATA", "")
 CVE5 = os.path.join(SHARED, "cve5") if SHARED else ""
 NVD = os.path.join(SHARED, "nvd") if SHARED else ""
-failures = 0
-passed = 0
-
-
-def run(*args, data=None):
-    cmd = [BIN] + (["--data", data] if data else []) + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+check = Checks()
+run = Cli(BIN)
 
 
 def scan(data, d, name, host_cpes):
@@ -173,5 +159,4 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run("feed", "import", "cve5", "--no-names", data=data)
     check(rc == 2 and "usage" in err, "cve5 without files is a usage error", err)
 
-print(f"{passed} checks passed, {failures} failed", file=sys.stderr)
-sys.exit(1 if failures else 0)
+check.finish()

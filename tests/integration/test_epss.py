@@ -6,30 +6,17 @@ CVE without a row having no score (not zero), `--order` changing the order, a ba
 a file that is not EPSS refused."""
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from lfharness import Checks, Cli
 
 BIN = sys.argv[1]
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SHARED = os.environ.get("LF_SHARED_DATA", "")
 DATA = os.environ.get("LF_DATA_DIR", os.path.join(ROOT, "data"))
-failures = passed = 0
-
-
-def run(*args, data=None):
-    cmd = [BIN] + (["--data", data] if data else []) + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail[:1500]}", file=sys.stderr)
+check = Checks()
+run = Cli(BIN)
 
 
 def main():
@@ -83,8 +70,7 @@ def main():
         check(rc == 2 and "not an EPSS" in err, "a file that is not EPSS is refused", err)
         rc, out, err = run("feed", "status", "--json", data=data)
         check(json.loads(out)["epss"]["scores"] == 37, "the stored scores are kept after a refused import", out)
-    print(f"{passed} checks passed, {failures} failed")
-    return 1 if failures else 0
+    check.finish()
 
 
 if __name__ == "__main__":

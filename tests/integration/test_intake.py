@@ -7,32 +7,18 @@ reported), a file in no supported encoding (rejected with the byte offset), and
 `vans scan` of a raw CSV against the bundled NVD sample (findings, unresolved counted)."""
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from lfharness import Checks, Cli
 
 BIN = sys.argv[1]
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 FX = os.environ.get("LF_FIXTURES", os.path.join(ROOT, "tests", "fixtures"))
 SHARED = os.environ.get("LF_SHARED_DATA", "")
 DATA = os.environ.get("LF_DATA_DIR", os.path.join(ROOT, "data"))
-failures = 0
-passed = 0
-
-
-def run(*args, data=None):
-    cmd = [BIN] + (["--data", data] if data else []) + list(args)
-    p = subprocess.run(cmd, capture_output=True, timeout=300)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail[:2000]}", file=sys.stderr)
+check = Checks()
+run = Cli(BIN, errors="replace")
 
 
 def normalize(path, data, *opts):
@@ -193,8 +179,7 @@ def main():
                   "an equivalent NVD name finds the CVEs filed under it, once each", out[:800])
         except ValueError as e:
             check(False, "vans scan --json prints JSON (zoom)", f"{e}\n{out[:400]}\n{err}")
-    print(f"{passed} checks passed, {failures} failed")
-    return 1 if failures else 0
+    check.finish()
 
 
 if __name__ == "__main__":

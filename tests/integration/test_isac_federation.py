@@ -9,21 +9,16 @@ internal address are removed. The hub's collection is read back over TAXII to ch
 arrived. Then the region pulls into its own collection (`--into`: stored, TLP kept,
 date_added local) and re-serves it over its own TAXII endpoint, and pushes a collection of
 its own (`--from-collection`): TLP:RED stays home. Skips (77) when the hub answers /taxii2/ with 404 (no TAXII server built)."""
-import atexit
 import glob
 import http.client
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
+
+from lfharness import Checks, Client, Instance
 
 BIN = sys.argv[1]
-failures = 0
-passed = 0
 MEDIA = "application/taxii+json;version=2.1"
 COLL = "2f7a3c1e-6b0d-4d8e-9a51-0c3f2e1d4b6a"
 REGION = "identity--5b1f0c5e-8f0e-4a57-9f5d-3e8b1a2c4d60"
@@ -32,84 +27,31 @@ PERSON = "identity--9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 T = "2024-03-01T00:00:00.000Z"
+check = Checks()
 
 
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
-
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-PROCS = []
-
-
-@atexit.register
-def _stop():
-    for p in PROCS:
-        if p.poll() is None:
-            p.kill()
-
-
-def run(data, *args, stdin=None, env=None):
+def run(lf, *args, env=None):
     """The isac commands print their summary line, which --quiet would silence."""
-    quiet = [] if args[0] == "isac" else ["--quiet"]
-    return subprocess.run([BIN, "--data", data, *quiet, *args], input=stdin, capture_output=True, text=True,
-                          env=env or ENV, timeout=300)
+    return lf.run(*args, env=env, quiet=args[0] != "isac")
 
 
-class Instance:
-    def __init__(self, name):
-        self.data = tempfile.mkdtemp(prefix=f"lf-fed-{name}-")
-        atexit.register(shutil.rmtree, self.data, True)
-        r = run(self.data, "user", "add", "--login", "admin", "--role", "national_admin", "--org", "TW", "--email",
-                "admin@example.gov.tw", stdin="admin-pass-1\n")
-        assert r.returncode == 0, r.stderr
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen([BIN, "--data", self.data, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=ENV)
-        PROCS.append(self.proc)
-        self.err = []
-        threading.Thread(target=lambda: self.err.extend(self.proc.stderr), daemon=True).start()
-        m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", self.proc.stdout.readline().strip())
-        assert m, "server did not start: " + "".join(self.err)
-        self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def req(self, method, path, body=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = dict(headers or {})
-        data = json.dumps(body).encode() if body is not None else None
-        if data is not None and "Content-Type" not in h:
-            h["Content-Type"] = "application/json"
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        text = r.read()
-        c.close()
-        try:
-            js = json.loads(text) if text else None
-        except ValueError:
-            js = None
-        return r.status, js, r
-
-    def token(self):
-        st, js, r = self.req("POST", "/api/v1/session", {"login": "admin", "password": "admin-pass-1"})
-        assert st == 200, js
-        cookie = re.match(r"lf_session=([0-9a-f]+)", r.getheader("Set-Cookie") or "").group(1)
-        h = {"Cookie": "lf_session=" + cookie, "X-CSRF-Token": js["csrf_token"]}
-        national = js["org"]["id"]
-        st, js, _ = self.req("POST", f"/api/v1/orgs/{national}/tokens", {"name": "federation"}, h)
-        assert st == 201, js
-        return js["secret"]
+def instance(name):
+    lf = Instance(BIN, f"lf-fed-{name}-")
+    lf.add_user("admin", "national_admin", "TW", "admin@example.gov.tw", "admin-pass-1")
+    return lf
 
 
-hub = Instance("hub")
-region = Instance("region")
+def national_token(api):
+    """A national API token, made in a session of the admin on api's server."""
+    admin = Client(api.port, timeout=60)
+    me = admin.login("admin", "admin-pass-1")
+    st, js = admin.req("POST", f"/api/v1/orgs/{me['org']['id']}/tokens", {"name": "federation"})
+    assert st == 201, js
+    return js["secret"]
+
+
+hub = instance("hub")
+region = instance("region")
 
 # the hub's common collection, in the loader's format (OASIS reference server data)
 common_objects = []
@@ -131,15 +73,17 @@ hubdata = {"isac": {"information": {"title": "Hub", "versions": [MEDIA], "max_co
 hubfile = os.path.join(hub.data, "hub.json")
 with open(hubfile, "w") as f:
     json.dump(hubdata, f)
-hub.start()
-st, _, _ = hub.req("GET", "/taxii2/", headers={"Accept": MEDIA})
+hub.serve()
+hub_api = Client(hub.port, timeout=60)
+st, _ = hub_api.req("GET", "/taxii2/", headers={"Accept": MEDIA})
 if st == 404:
     print("SKIP: the hub answers /taxii2/ with 404: the TAXII 2.1 server is not in this build")
     sys.exit(77)
-r = run(hub.data, "isac", "load", hubfile)
+r = run(hub, "isac", "load", hubfile)
 check(r.returncode == 0, "isac load on the hub", r.stderr)
-token = hub.token()
-region.start()
+token = national_token(hub_api)
+region.serve()
+region_api = Client(region.port, timeout=60)
 
 # the region's configuration: its identity, agency range and staff domain
 conf = os.path.join(region.data, "lianfang.conf")
@@ -150,10 +94,10 @@ with open(conf, "w") as f:
             "internal_ranges = 198.18.0.0/15\n"
             "staff_domains = pthg.gov.tw\n"
             "max_tlp = amber\n")
-discovery = hub.url + "/taxii2/"
+discovery = f"http://127.0.0.1:{hub.port}/taxii2/"
 
 # ---- pull: everything, then nothing new
-r = run(region.data, "isac", "pull", discovery, "Common", "--token", token, "--limit", "2")
+r = run(region, "isac", "pull", discovery, "Common", "--token", token, "--limit", "2")
 check(r.returncode == 0, "first pull", r.stdout + r.stderr)
 pages = sorted(glob.glob(os.path.join(region.data, "isac", "inbox", "*.json")))
 got = [o for p in pages for o in json.load(open(p))["objects"]]
@@ -163,7 +107,7 @@ states = glob.glob(os.path.join(region.data, "isac", "state-127.0.0.1_*.json"))
 check(len(states) == 1, "one state file per (server, collection)", states)
 mark = json.load(open(states[0]))["added_after"] if states else ""
 check(mark.startswith("2024-03-01T00:00:04"), "mark = date_added of the last object", mark)
-r = run(region.data, "isac", "pull", discovery, "Common", "--token", token)
+r = run(region, "isac", "pull", discovery, "Common", "--token", token)
 check(r.returncode == 0 and " 0 objects in 0 pages" in r.stdout, "second pull fetches nothing new",
       r.stdout + r.stderr)
 check(len(glob.glob(os.path.join(region.data, "isac", "inbox", "*.json"))) == 3, "no new inbox page")
@@ -189,13 +133,13 @@ report = {"type": "bundle", "id": "bundle--6f1c3a9e-2b4d-4c8e-9f7a-1d2e3c4b5a69"
 rfile = os.path.join(region.data, "report.json")
 with open(rfile, "w") as f:
     json.dump(report, f)
-r = run(region.data, "isac", "push", discovery, "Common", rfile, "--token", token)
+r = run(region, "isac", "push", discovery, "Common", rfile, "--token", token)
 check(r.returncode == 0, "push", r.stdout + r.stderr)
 check("1 kept back by TLP" in r.stdout, "push report counts the RED object", r.stdout)
 
 # what the hub holds now
-st, js, _ = hub.req("GET", f"/taxii2/isac/collections/{COLL}/objects/?limit=1000",
-                    headers={"Accept": MEDIA, "Authorization": "Bearer " + token})
+st, js = hub_api.req("GET", f"/taxii2/isac/collections/{COLL}/objects/?limit=1000",
+                     headers={"Accept": MEDIA, "Authorization": "Bearer " + token})
 objs = (js or {}).get("objects", [])
 ids = {o["id"]: o for o in objs}
 check(st == 200, "hub collection readable", (st, js))
@@ -212,51 +156,51 @@ check(not any("pthg.gov.tw" in json.dumps(o) or "198.18.4.20" in json.dumps(o) f
       "no staff domain or internal address anywhere at the hub")
 
 # the region pulls again: only what it pushed is new
-r = run(region.data, "isac", "pull", discovery, "Common", "--token", token)
+r = run(region, "isac", "pull", discovery, "Common", "--token", token)
 check(r.returncode == 0 and " 2 objects in " in r.stdout, "incremental pull sees only the pushed objects",
       r.stdout + r.stderr)
 
 # ---- the region stores what it pulls (--into) and re-serves it over its own TAXII endpoint
-rtoken = region.token()
+rtoken = national_token(region_api)
 rh = {"Authorization": "Bearer " + rtoken}
-st, js, _ = region.req("POST", "/api/v1/session", {"login": "admin", "password": "admin-pass-1"})
-rcookie = {"Cookie": "lf_session=" + re.match(r"lf_session=([0-9a-f]+)", _.getheader("Set-Cookie")).group(1),
+st, js, resp, _ = region_api.send("POST", "/api/v1/session", {"login": "admin", "password": "admin-pass-1"})
+rcookie = {"Cookie": "lf_session=" + re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie")).group(1),
            "X-CSRF-Token": js["csrf_token"]}
 for title, alias in (("Regional copy of Common", "common"), ("Outbox", "outbox")):
-    st, js, _ = region.req("POST", "/api/v1/isac/collections", {"title": title, "alias": alias,
-                                                                "can_read": "community", "can_write": "community",
-                                                                "default_tlp": "GREEN"}, rcookie)
+    st, js = region_api.req("POST", "/api/v1/isac/collections", {"title": title, "alias": alias,
+                                                                 "can_read": "community", "can_write": "community",
+                                                                "default_tlp": "GREEN"}, headers=rcookie)
     check(st == 201, f"region collection {alias}", js)
     if alias == "common":
         RCOLL = js["id"]
-r = run(region.data, "isac", "pull", discovery, "Common", "--token", token, "--into", "common", "--full")
+r = run(region, "isac", "pull", discovery, "Common", "--token", token, "--into", "common", "--full")
 check(r.returncode == 0 and "7 object versions stored" in r.stdout, "pull --into stores the hub's objects",
       r.stdout + r.stderr)
-st, js, resp = region.req("GET", f"/taxii2/isac/collections/{RCOLL}/objects/?limit=1000",
-                          headers={"Accept": MEDIA, **rh})
+st, js, resp, _ = region_api.send("GET", f"/taxii2/isac/collections/{RCOLL}/objects/?limit=1000",
+                                  headers={"Accept": MEDIA, **rh})
 robjs = (js or {}).get("objects", [])
 check(st == 200 and {o["id"] for o in robjs} == set(ids), "the region re-serves exactly the hub's objects",
       (st, sorted(o["id"] for o in robjs), sorted(ids)))
 check(all(o.get("object_marking_refs") == ids[o["id"]].get("object_marking_refs") for o in robjs),
       "markings (TLP) kept")
-st, js, _ = region.req("GET", f"/taxii2/isac/collections/{RCOLL}/manifest/", headers={"Accept": MEDIA, **rh})
+st, js = region_api.req("GET", f"/taxii2/isac/collections/{RCOLL}/manifest/", headers={"Accept": MEDIA, **rh})
 check(st == 200 and all(not m["date_added"].startswith("2024-03-01") for m in js.get("objects", [])),
       "date_added is the region's own", js)
-r = run(region.data, "isac", "pull", discovery, "Common", "--token", token, "--into", "common")
+r = run(region, "isac", "pull", discovery, "Common", "--token", token, "--into", "common")
 check(r.returncode == 0 and " 0 objects in 0 pages" in r.stdout, "state kept: nothing new on the next pull",
       r.stdout + r.stderr)
 
 # HTTP Basic (what the OASIS reference server takes): --user with isac.password from the
 # environment; credentials in the URL are sent but never printed nor stored
-benv = dict(ENV, LIANFANG_ISAC_PASSWORD=token)
-r = run(region.data, "isac", "pull", discovery, "Common", "--user", "taxii", "--full", env=benv)
+benv = dict(region.env, LIANFANG_ISAC_PASSWORD=token)
+r = run(region, "isac", "pull", discovery, "Common", "--user", "taxii", "--full", env=benv)
 check(r.returncode == 0 and " objects in " in r.stdout and " 0 objects" not in r.stdout,
       "pull with HTTP Basic (--user, isac.password)", r.stdout + r.stderr)
-r = run(region.data, "isac", "pull", discovery, "Common", "--user", "taxii")
+r = run(region, "isac", "pull", discovery, "Common", "--user", "taxii")
 check(r.returncode != 0 and "isac.password" in r.stderr, "--user without a password is refused", r.stdout + r.stderr)
 # (an API root URL: the roots a discovery document lists are absolute and carry no userinfo)
 cred = f"http://taxii:{token}@127.0.0.1:{hub.port}/taxii2/isac/"
-r = run(region.data, "isac", "pull", cred, "Common", "--full")
+r = run(region, "isac", "pull", cred, "Common", "--full")
 states = "".join(open(os.path.join(region.data, "isac", f)).read() for f in os.listdir(os.path.join(region.data, "isac"))
                  if f.startswith("state-"))
 check(r.returncode == 0 and token not in r.stdout + r.stderr and token not in states and "objects in" in r.stdout,
@@ -271,9 +215,9 @@ outbox = [
      "created": T, "modified": T, "pattern_type": "stix", "valid_from": T, "object_marking_refs": [RED],
      "pattern": "[domain-name:value = 'outbox-red.example.com']"},
 ]
-st, js, _ = region.req("POST", "/taxii2/isac/collections/outbox/objects/", None, {})  # alias is not an id: 404
+st, js = region_api.req("POST", "/taxii2/isac/collections/outbox/objects/", None, headers={})  # alias is not an id: 404
 check(st in (401, 404, 406), "collections are addressed by id", st)
-st, colls, _ = region.req("GET", "/taxii2/isac/collections/", headers={"Accept": MEDIA, **rh})
+st, colls = region_api.req("GET", "/taxii2/isac/collections/", headers={"Accept": MEDIA, **rh})
 OUT = [c["id"] for c in colls["collections"] if c.get("alias") == "outbox"][0]
 c = http.client.HTTPConnection("127.0.0.1", region.port, timeout=60)
 c.request("POST", f"/taxii2/isac/collections/{OUT}/objects/", body=json.dumps({"objects": outbox}),
@@ -281,19 +225,18 @@ c.request("POST", f"/taxii2/isac/collections/{OUT}/objects/", body=json.dumps({"
 resp = c.getresponse()
 check(resp.status == 202, "outbox filled", resp.read())
 c.close()
-r = run(region.data, "isac", "push", discovery, "Common", "--from-collection", "outbox", "--token", token)
+r = run(region, "isac", "push", discovery, "Common", "--from-collection", "outbox", "--token", token)
 check(r.returncode == 0 and "1 objects read" in r.stdout and "1 forwarded" in r.stdout,
       "push --from-collection reads only what may leave (the GREEN indicator)", r.stdout + r.stderr)
-st, js, _ = hub.req("GET", f"/taxii2/isac/collections/{COLL}/objects/?limit=1000",
-                    headers={"Accept": MEDIA, "Authorization": "Bearer " + token})
+st, js = hub_api.req("GET", f"/taxii2/isac/collections/{COLL}/objects/?limit=1000",
+                     headers={"Accept": MEDIA, "Authorization": "Bearer " + token})
 hids = {o["id"] for o in (js or {}).get("objects", [])}
 check("indicator--7e1f0000-0000-4000-8000-000000000010" in hids, "GREEN outbox indicator at the hub", hids)
 check("indicator--7e1f0000-0000-4000-8000-000000000011" not in hids, "TLP:RED outbox indicator never forwarded",
       hids)
-r = run(region.data, "isac", "push", discovery, "Common", "--from-collection", "outbox", "--token", token,
+r = run(region, "isac", "push", discovery, "Common", "--from-collection", "outbox", "--token", token,
         "--added-after", "2999-01-01T00:00:00Z")
 check(r.returncode == 0 and "0 objects read" in r.stdout, "--added-after filters the local collection",
       r.stdout + r.stderr)
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+check.finish()

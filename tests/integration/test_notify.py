@@ -30,21 +30,12 @@ import http.server
 import json
 import socket
 import subprocess
-import tempfile
 import threading
 
+from lfharness import Checks, Instance, clean_env
+
 BIN = os.path.abspath(sys.argv[1])
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+check = Checks()
 
 
 def free_port():
@@ -73,17 +64,15 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
-TMP = tempfile.mkdtemp(prefix="lf-notify-")
+TMP = Instance(BIN, "lf-notify-").data   # the data directory, and HOME of the runs
 SUBJECT_DIGEST = "【聯防】新發現弱點通知 New vulnerability findings — 臺北市政府人事處 (3)"
 FROM = "聯防平臺 Lianfang <noreply@lianfang.example.gov.tw>"
 NOTE = "這是測試通知 This is a test notice.\n.a line starting with a dot\n.\n..two dots\n"
 
 
 def run(*args, **env):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-    e["HOME"] = TMP
-    e.update(env)
-    return subprocess.run([BIN, "--data", TMP, "notify", "test", *args], env=e, capture_output=True, timeout=120)
+    return subprocess.run([BIN, "--data", TMP, "notify", "test", *args], env=clean_env(HOME=TMP, **env),
+                          capture_output=True, timeout=120)
 
 
 def today_tw():
@@ -288,8 +277,7 @@ def main():
     finally:
         srv.shutdown()
 
-    print(f"test_notify: {passed} checks passed, {failures} failed")
-    return 1 if failures else 0
+    check.finish()
 
 
 if __name__ == "__main__":

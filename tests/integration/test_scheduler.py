@@ -34,12 +34,11 @@ import http.client
 import http.server
 import json
 import re
-import shutil
 import socket
-import subprocess
-import tempfile
 import threading
 import time
+
+from lfharness import Checks, Client, Instance, clean_env
 
 BIN = os.path.abspath(sys.argv[1])
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -47,17 +46,7 @@ NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
 CSV = os.path.join(SRC, "data", "sample", "inventories", "taipei-hr-2026-11.csv")
 TW = dt.timezone(dt.timedelta(hours=8))
 FROM = "聯防平臺 Lianfang <noreply@lianfang.example.gov.tw>"
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{str(detail)[:3000]}", file=sys.stderr)
+check = Checks()
 
 
 def free_port():
@@ -104,9 +93,6 @@ class Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-DATA = tempfile.mkdtemp(prefix="lf-sched-")
-atexit.register(shutil.rmtree, DATA, True)
 smtp = Smtp()
 SMTP_PORT = free_port()
 ctl = Controller(smtp, hostname="127.0.0.1", port=SMTP_PORT)
@@ -114,80 +100,26 @@ ctl.start()
 atexit.register(ctl.stop)
 hook_srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
 threading.Thread(target=hook_srv.serve_forever, daemon=True).start()
-ENV.update({
+LF = Instance(BIN, "lf-sched-", clean_env(**{
     "LIANFANG_SMTP_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
     "LIANFANG_SMTP_FROM": FROM,
     "LIANFANG_SMTP_TIMEOUT": "120s",
     "LIANFANG_NOTIFY_INTERVAL": "0",          # runs only when asked: nothing happens behind the test
     "LIANFANG_NOTIFY_WEBHOOK_URL": f"http://127.0.0.1:{hook_srv.server_address[1]}/hook",
     "LIANFANG_NOTIFY_PORTAL_URL": "https://lianfang.example.gov.tw/ui/",
-})
-
-
-def run(*args, stdin=None):
-    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
-                          env=ENV)
-
-
-r = run("feed", "import", "nvd", NVD)
+}))
+r = LF.run("feed", "import", "nvd", NVD)
 assert r.returncode == 0, r.stderr
 for login, role, org in (("admin", "national_admin", "TW"), ("tpe", "county_officer", "TW-TPE")):
-    r = run("user", "add", "--login", login, "--role", role, "--org", org, "--email", login + "@example.gov.tw",
-            stdin="pass-word-1\n")
-    assert r.returncode == 0, r.stderr
+    LF.add_user(login, role, org, login + "@example.gov.tw", "pass-word-1")
 
-PORT = [0]
-proc = [None]
-ERRLOG = []
-
-
-def start():
-    p = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=ENV)
-    atexit.register(lambda: p.poll() is None and p.kill())
-    threading.Thread(target=lambda: ERRLOG.extend(p.stderr), daemon=True).start()
-    m = re.match(r"lianfang: listening on http://127\.0\.0\.1:(\d+)/$", p.stdout.readline().strip())
-    assert m, "server did not start"
-    PORT[0] = int(m.group(1))
-    proc[0] = p
-
-
-class Client:
-    def __init__(self):
-        self.cookie = self.csrf = None
-
-    def req(self, method, path, body=None, raw=None, ctype="application/json", timeout=300):
-        c = http.client.HTTPConnection("127.0.0.1", PORT[0], timeout=timeout)
-        h = {}
-        if self.cookie:
-            h["Cookie"] = "lf_session=" + self.cookie
-        if self.csrf and method != "GET":
-            h["X-CSRF-Token"] = self.csrf
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        if data is not None:
-            h["Content-Type"] = ctype
-        c.request(method, path, body=data, headers=h)
-        resp = c.getresponse()
-        text = resp.read()
-        c.close()
-        try:
-            return resp.status, json.loads(text) if text else None, text
-        except ValueError:
-            return resp.status, None, text
-
+def client():
+    return Client(LF.port, timeout=300)   # the port of the server running now
 
 
 def login(name):
-    c = Client()
-    conn = http.client.HTTPConnection("127.0.0.1", PORT[0], timeout=60)
-    conn.request("POST", "/api/v1/session", body=json.dumps({"login": name, "password": "pass-word-1"}),
-                 headers={"Content-Type": "application/json"})
-    resp = conn.getresponse()
-    js = json.loads(resp.read())
-    assert resp.status == 200, js
-    c.cookie = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie")).group(1)
-    c.csrf = js["csrf_token"]
-    conn.close()
+    c = client()
+    c.login(name, "pass-word-1")
     return c
 
 
@@ -196,7 +128,7 @@ def iso(t):
 
 
 def sched_run(admin, t):
-    st, js, raw = admin.req("POST", "/api/v1/admin/scheduler/run?now=" + iso(t))
+    st, js, _, raw = admin.send("POST", "/api/v1/admin/scheduler/run?now=" + iso(t))
     check(st == 200, f"scheduler run at {iso(t)} -> 200", raw)
     return js or {}
 
@@ -213,37 +145,37 @@ def parse(raw):
     return msg, msg.get_body(("plain",)).get_content()
 
 
-start()
+LF.serve()
 admin = login("admin")
-st, me, _ = admin.req("GET", "/api/v1/me")
+st, me = admin.req("GET", "/api/v1/me")
 national = me["org"]["id"]
-_, regs, _ = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=10")
+_, regs = admin.req("GET", f"/api/v1/orgs/{national}/children?limit=10")
 region = {o["code"]: o["id"] for o in regs["items"]}["R-TPE"]
-_, cts, _ = admin.req("GET", f"/api/v1/orgs/{region}/children")
+_, cts = admin.req("GET", f"/api/v1/orgs/{region}/children")
 county = {o["code"]: o["id"] for o in cts["items"]}["TW-TPE"]
 
 AG = {}
 for code, zh in (("TPE-HR", "臺北市政府人事處"), ("TPE-TAX", "臺北市稅捐稽徵處"), ("TPE-LAND", "臺北市地政局")):
-    st, js, _ = admin.req("POST", f"/api/v1/orgs/{county}/agencies",
-                          {"code": code, "name_zh": zh, "name_en": code + " office", "level": "B"})
+    st, js = admin.req("POST", f"/api/v1/orgs/{county}/agencies",
+                       {"code": code, "name_zh": zh, "name_en": code + " office", "level": "B"})
     assert st == 201, js
     AG[code] = {"id": js["id"], "zh": zh, "emails": [f"it@{code.lower()}.example.gov.tw", f"sec@{code.lower()}.example.gov.tw"]}
-    st, js, _ = admin.req("PUT", f"/api/v1/orgs/{js['id']}/contacts", {"emails": AG[code]["emails"]})
+    st, js = admin.req("PUT", f"/api/v1/orgs/{js['id']}/contacts", {"emails": AG[code]["emails"]})
     check(st == 200 and js["emails"] == AG[code]["emails"], f"PUT contacts {code}", js)
 COUNTY_MAIL = ["jd@tpe.example.gov.tw"]
 REGION_MAIL = ["soc@r-tpe.example.gov.tw", "lead@r-tpe.example.gov.tw"]
 check(admin.req("PUT", f"/api/v1/orgs/{county}/contacts", {"emails": COUNTY_MAIL})[0] == 200, "county contacts")
 check(admin.req("PUT", f"/api/v1/orgs/{region}/contacts", {"emails": REGION_MAIL})[0] == 200, "region contacts")
-st, js, _ = admin.req("GET", f"/api/v1/orgs/{region}/contacts")
+st, js = admin.req("GET", f"/api/v1/orgs/{region}/contacts")
 check(st == 200 and js["emails"] == REGION_MAIL, "GET contacts", js)
-st, js, _ = admin.req("PUT", f"/api/v1/orgs/{county}/contacts", {"emails": ["x@y\r\nBcc: z@w"]})
+st, js = admin.req("PUT", f"/api/v1/orgs/{county}/contacts", {"emails": ["x@y\r\nBcc: z@w"]})
 check(st == 422, "a header-injecting address is refused", js)
 
 # ---- scope: only a national admin
 officer = login("tpe")
 check(officer.req("POST", "/api/v1/admin/scheduler/run")[0] == 403, "county officer: run -> 403")
 check(officer.req("GET", "/api/v1/admin/notices")[0] == 403, "county officer: notices -> 403")
-check(Client().req("GET", "/api/v1/admin/notices")[0] == 401, "anonymous: notices -> 401")
+check(client().req("GET", "/api/v1/admin/notices")[0] == 401, "anonymous: notices -> 401")
 check(admin.req("POST", "/api/v1/admin/scheduler/run?now=yesterday")[0] == 400, "bad now -> 400")
 
 # ---- findings: two agencies upload this month's inventory
@@ -252,10 +184,10 @@ MONTH0 = T0.strftime("%Y-%m")
 body = open(CSV, "rb").read()
 FIND = {}
 for code in ("TPE-HR", "TPE-TAX"):
-    st, js, _ = admin.req("POST", f"/api/v1/agencies/{AG[code]['id']}/uploads?month={MONTH0}&file_name=inv.csv",
-                          raw=body, ctype="text/csv")
+    st, js = admin.req("POST", f"/api/v1/agencies/{AG[code]['id']}/uploads?month={MONTH0}&file_name=inv.csv",
+                       raw=body, ctype="text/csv")
     assert st == 201 and js["findings"]["new"] > 0, js
-    st, js, _ = admin.req("GET", f"/api/v1/agencies/{AG[code]['id']}/findings?limit=500")
+    st, js = admin.req("GET", f"/api/v1/agencies/{AG[code]['id']}/findings?limit=500")
     FIND[code] = [f for f in js["items"] if f["state"] in ("open", "measure_filed")]
 check(all(FIND.values()), "both agencies have open findings", {k: len(v) for k, v in FIND.items()})
 
@@ -378,7 +310,7 @@ rep = sched_run(admin, T1)
 n1 = verify_run(T1, "run 1", smtp.msgs[n0:])
 check(n1 >= 1 and rep.get("deliveries", {}).get("retry") == n1, "run 1: every webhook delivery to retry", rep)
 check(len(Hook.got) - h0 == n1 and all(c == 500 for c, _ in Hook.got[h0:]), "run 1: one webhook POST each")
-st, js, _ = admin.req("GET", "/api/v1/admin/notices?state=pending&limit=500")
+st, js = admin.req("GET", "/api/v1/admin/notices?state=pending&limit=500")
 check(st == 200 and len(js["items"]) == n1, "run 1: notices pending (webhook not yet delivered)", js)
 if js and js["items"]:
     it = js["items"][0]
@@ -401,7 +333,7 @@ rep = sched_run(admin, T1 + dt.timedelta(minutes=10))
 check(len(smtp.msgs) == n0, "retry: no mail sent twice", len(smtp.msgs) - n0)
 got = [json.loads(b) for c, b in Hook.got[h0:]]
 check(len(got) == n1 and all(c == 204 for c, _ in Hook.got[h0:]), "retry: each webhook delivered once", len(got))
-st, js, _ = admin.req("GET", "/api/v1/admin/notices?state=sent&limit=500")
+st, js = admin.req("GET", "/api/v1/admin/notices?state=sent&limit=500")
 check(st == 200 and len(js["items"]) == n1, "retry: all notices sent", js)
 kinds = {j["kind"] for j in got}
 check("digest" in kinds, "webhook: digest JSON", kinds)
@@ -409,10 +341,10 @@ dg = [j for j in got if j["kind"] == "digest"]
 if dg:
     check(dg[0]["agency"]["code"] in AG and dg[0]["total"] == len(FIND[dg[0]["agency"]["code"]]),
           "webhook: the digest's findings", dg[0])
-st, js, _ = admin.req("GET", "/api/v1/admin/notices?kind=digest")
+st, js = admin.req("GET", "/api/v1/admin/notices?kind=digest")
 check(st == 200 and len(js["items"]) == 2, "notices filter by kind: two digests", js)
 if js and js["items"]:
-    st, one, _ = admin.req("GET", f"/api/v1/admin/notices/{js['items'][0]['id']}")
+    st, one = admin.req("GET", f"/api/v1/admin/notices/{js['items'][0]['id']}")
     check(st == 200 and one["payload"]["kind"] == "digest" and "CVE-" in one["body_text"], "GET one notice", one)
 
 # ---- later: deadlines come near, pass, and escalate (17:30 UTC = 01:30 the next day in Taiwan)
@@ -451,13 +383,13 @@ th = threading.Thread(target=doomed_run, daemon=True)
 th.start()
 check(smtp.holding.wait(60), "the first message of the crash run reached the SMTP server")
 held = parse(smtp.msgs[-1][1])[0]["Message-ID"]
-proc[0].kill()
-proc[0].wait()
+LF.proc.kill()
+LF.proc.wait()
 smtp.release.set()
 time.sleep(0.3)
 before = len(smtp.msgs)
 check(before == n0 + 1, "only the held message was sent before the kill", before - n0)
-start()
+LF.serve()
 admin = login("admin")
 sched_run(admin, t4)
 mails = smtp.msgs[n0:]
@@ -471,11 +403,11 @@ check(len(ALL_IDS) == len(set(ALL_IDS)), "no Message-ID twice over the whole tes
 n0 = len(smtp.msgs)
 sched_run(admin, t4)
 check(len(smtp.msgs) == n0, "after the restart: the same run again sends nothing")
-st, js, _ = admin.req("GET", "/api/v1/admin/notices?state=pending")
+st, js = admin.req("GET", "/api/v1/admin/notices?state=pending")
 check(st == 200 and js["items"] == [], "nothing left pending", js)
 
 # ---- /metrics: mail counters (since this process started) and the outbox
-c = http.client.HTTPConnection("127.0.0.1", PORT[0], timeout=30)
+c = http.client.HTTPConnection("127.0.0.1", LF.port, timeout=30)
 c.request("GET", "/metrics")
 text = c.getresponse().read().decode()
 m = re.search(r"^lianfang_mail_sent_total (\d+)", text, re.M)
@@ -483,10 +415,9 @@ check(m and int(m.group(1)) == len(exp4), "metrics: mail sent since restart", m 
 check(re.search(r'^lianfang_notices\{state="sent"\} \d+', text, re.M), "metrics: notices by state")
 check(re.search(r'^lianfang_notify_job_seconds_count\{job="digest"\} 2', text, re.M), "metrics: job durations",
       text[-1500:])
-proc[0].terminate()
-rc = proc[0].wait(30)
+LF.proc.terminate()
+rc = LF.proc.wait(30)
 time.sleep(0.2)
 check(rc == 0, "the server stops cleanly on SIGTERM (scheduler thread joined, no sanitizer report)",
-      "".join(l for l in ERRLOG if " /api/" not in l)[-3000:])
-print(f"test_scheduler: {passed} checks passed, {failures} failed")
-sys.exit(1 if failures else 0)
+      "".join(l for l in LF.errlog if " /api/" not in l)[-3000:])
+check.finish()

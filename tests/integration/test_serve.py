@@ -23,24 +23,10 @@ import tempfile
 import threading
 import time
 
+from lfharness import Checks, clean_env
+
 BIN = sys.argv[1]
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-    env.update(extra)
-    return env
+check = Checks()
 
 
 STARTED = []
@@ -244,8 +230,7 @@ with tempfile.TemporaryDirectory() as d:
     check(srv.port is not None and srv.port > 0, "listening line with the chosen port", srv.line + srv.stderr())
     if srv.port is None:
         srv.proc.kill()
-        print(f"test_serve: {passed} passed, {failures + 1} failed", file=sys.stderr)
-        sys.exit(1)
+        check.finish()
     check(srv.scheme == "http", "plain http by default", srv.line)
     check(os.path.isdir(os.path.join(data, "tmp")), "data dir and its tmp/ created")
     health = wait_healthy(srv)
@@ -443,5 +428,4 @@ with tempfile.TemporaryDirectory() as d:
                            text=True, env=clean_env(), timeout=30)
         check(p.returncode == 2 and "cannot listen" in p.stderr, "bad TLS key -> exit 2", p.stderr)
 
-print(f"test_serve: {passed} passed, {failures} failed", file=sys.stderr)
-sys.exit(1 if failures else 0)
+check.finish()

@@ -19,32 +19,18 @@ Skips (77) without ../shared/data/osv or nvd.
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from lfharness import Checks, Cli
 
 BIN = sys.argv[1]
 SHARED = os.environ.get("LF_SHARED_DATA", "")
 OSV = os.path.join(SHARED, "osv", "records") if SHARED else ""
 NVD = os.path.join(SHARED, "nvd") if SHARED else ""
 CSAF = os.path.join(SHARED, "csaf") if SHARED else ""
-failures = 0
-passed = 0
-
-
-def run(*args, data=None):
-    cmd = [BIN] + (["--data", data] if data else []) + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+check = Checks()
+run = Cli(BIN)
 
 
 def scan(data, path):
@@ -181,5 +167,4 @@ with tempfile.TemporaryDirectory() as d:
             check("suppressed_by" not in f307[0] and doc["summary"]["affected"] == 2,
                   "a coordinator's re-publication does not outrank NVD", json.dumps(doc["summary"]))
 
-print(f"{passed} checks passed, {failures} failed", file=sys.stderr)
-sys.exit(1 if failures else 0)
+check.finish()

@@ -10,7 +10,6 @@ for the new window, KEV 304, CSAF checksum failure and a second sync fetching no
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,23 +20,15 @@ import urllib.parse
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from lfharness import Checks, Cli
+
 BIN = sys.argv[1]
 FX = os.environ.get("LF_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
 SHARED = os.environ.get("LF_SHARED_DATA", "")
 if SHARED and not os.path.isdir(SHARED):
     SHARED = ""   # the variable names a folder this machine does not have: fixtures only
 KEY = "test-key-6f1c9a2b"
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{str(detail)[:3000]}", file=sys.stderr)
+check = Checks()
 
 
 def ts(s):
@@ -147,14 +138,11 @@ ENV["LIANFANG_NVD_RATE_REQUESTS"] = "50"
 ENV["LIANFANG_NVD_RATE_WINDOW"] = "1"
 
 
-def run(data, *args, env=None, timeout=120):
-    p = subprocess.run([BIN, "--data", data] + list(args), capture_output=True, text=True, timeout=timeout,
-                       env=env or ENV)
-    return p.returncode, p.stdout, p.stderr
+run = Cli(BIN, env=ENV, timeout=120)
 
 
 def status(data):
-    rc, out, err = run(data, "feed", "status", "--json")
+    rc, out, err = run("feed", "status", "--json", data=data)
     return json.loads(out) if rc == 0 else {"error": err}
 
 
@@ -169,7 +157,7 @@ with tempfile.TemporaryDirectory() as d:
     d1 = os.path.join(d, "d1")
     env = dict(ENV, LIANFANG_NVD_RATE_REQUESTS="3", LIANFANG_NVD_RATE_WINDOW="1")
     W.fail = [503, 403]
-    rc, out, err = run(d1, "feed", "sync", "nvd", "--since", SINCE, "--until", UNTIL, env=env)
+    rc, out, err = run("feed", "sync", "nvd", "--since", SINCE, "--until", UNTIL, env=env, data=d1)
     check(rc == 0, "nvd sync exit 0", out + err)
     reqs = W.nvd_requests()
     check(KEY not in out and KEY not in err, "the API key is never printed", out + err)
@@ -218,7 +206,7 @@ with tempfile.TemporaryDirectory() as d:
     # ---- 2. second sync from the high-water mark asks only for the new window ----
     n_before = len(W.nvd_requests())
     os.unlink(os.path.join(d1, "sync", "nvd-changed.txt"))   # the consumer took the list
-    rc, out, err = run(d1, "feed", "sync", "nvd", "--until", "2026-04-01T00:00:00Z")
+    rc, out, err = run("feed", "sync", "nvd", "--until", "2026-04-01T00:00:00Z", data=d1)
     new = W.nvd_requests()[n_before:]
     check(rc == 0 and new and ts(new[0][2]["lastModStartDate"]) == ts(UNTIL) and
           all(ts(e[2]["lastModStartDate"]) >= ts(UNTIL) for e in new), "second sync starts at the high-water mark",
@@ -228,7 +216,7 @@ with tempfile.TemporaryDirectory() as d:
     check(changed == in_range(UNTIL, "2026-04-01T00:00:00Z"), "only the new window's ids listed", changed)
     check("CVE-2026-9005" in changed, "the 2026 fixture record arrived", changed)
     # a sync without state and without --since is refused with the hint
-    rc, out, err = run(os.path.join(d, "empty"), "feed", "sync", "nvd")
+    rc, out, err = run("feed", "sync", "nvd", data=os.path.join(d, "empty"))
     check(rc == 2 and "--since" in err, "first sync needs --since", err)
 
     # ---- 3. a sync killed after some pages resumes without refetching them ----
@@ -250,7 +238,7 @@ with tempfile.TemporaryDirectory() as d:
     check(mid["pages_fetched"] == 4 and saved and not os.path.exists(os.path.join(d2, "vulndb.lfx")),
           "four pages fetched (non-empty ones saved), none imported, before the kill", (mid, saved))
     n_mid = len(W.nvd_requests())
-    rc, out, err = run(d2, "feed", "sync", "nvd")
+    rc, out, err = run("feed", "sync", "nvd", data=d2)
     check(rc == 0 and "(resumed)" in out, "the killed sync resumes", out + err)
     second = [(e[2]["lastModStartDate"], e[2]["startIndex"]) for e in W.nvd_requests()[n_mid:]]
     check(not set(first[:4]) & set(second), "pages saved before the kill are not fetched again",
@@ -268,13 +256,13 @@ with tempfile.TemporaryDirectory() as d:
     kev_path = os.path.join(SHARED, "kev", "known_exploited_vulnerabilities.json") if SHARED else ""
     W.kev = open(kev_path if kev_path and os.path.exists(kev_path) else os.path.join(FX, "kev", "kev-small.json"),
                  "rb").read()
-    rc, out, err = run(d1, "feed", "sync", "kev", "--url", BASE + "/kev.json")
+    rc, out, err = run("feed", "sync", "kev", "--url", BASE + "/kev.json", data=d1)
     check(rc == 0 and "catalog imported" in out, "kev sync imports", out + err)
     st = status(d1)
     check(st.get("kev", 0) >= 1, "index has the KEV catalog", st)
     mtime = os.stat(os.path.join(d1, "vulndb.lfx")).st_mtime_ns
     n_before = len(W.log)
-    rc, out, err = run(d1, "feed", "sync", "kev", "--url", BASE + "/kev.json")
+    rc, out, err = run("feed", "sync", "kev", "--url", BASE + "/kev.json", data=d1)
     check(W.log[n_before][3].get("if-none-match") == W.kev_etag, "second KEV sync sends If-None-Match",
           W.log[n_before][3])
     check(rc == 0 and "not modified" in out, "304 reported", out + err)
@@ -317,12 +305,12 @@ with tempfile.TemporaryDirectory() as d:
                           {"rolie": {"feeds": [{"tlp_label": "WHITE", "url": BASE + "/.well-known/csaf/rolie/feed.json"}]}}],
     }).encode()
     d3 = os.path.join(d, "d3")
-    rc, out, err = run(d3, "feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json")
+    rc, out, err = run("feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json", data=d3)
     saved = out.split()
     check(rc == 1, "csaf sync with a bad checksum exits 1", out + err)
     check(len(saved) == len(docs) + 1 and all(os.path.exists(s) for s in saved), "every good document saved",
           out + err)
-    rc2, st_out, st_err = run(d3, "feed", "status", "--json")
+    rc2, st_out, st_err = run("feed", "status", "--json", data=d3)
     try:
         n_csaf = json.loads(st_out)["sources"]["csaf"]
     except (ValueError, KeyError):
@@ -338,7 +326,7 @@ with tempfile.TemporaryDirectory() as d:
     check("tampered.json" in err and "mismatch" in err, "the bad checksum is reported", err)
     check(os.path.exists(os.path.join(host_dir, ".well-known/csaf/rolie/ex-rolie-1.json")), "ROLIE entry saved")
     n_before = len(W.log)
-    rc, out, err = run(d3, "feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json")
+    rc, out, err = run("feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json", data=d3)
     again = [e[1] for e in W.log[n_before:]]
     check(out.split() == [] and not any(p.endswith(".json") and "tampered" not in p and "provider-metadata" not in p
                                         and "feed.json" not in p for p in again),
@@ -346,11 +334,11 @@ with tempfile.TemporaryDirectory() as d:
     check(any("tampered.json" in p for p in again), "the failed document is retried", again)
     # a good copy published later is taken
     W.files[bad + ".sha256"] = (hashlib.sha256(W.files[bad]).hexdigest() + "\n").encode()
-    rc, out, err = run(d3, "feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json")
+    rc, out, err = run("feed", "sync", "csaf", BASE + "/.well-known/csaf/provider-metadata.json", data=d3)
     check(rc == 0 and out.strip().endswith("tampered.json"), "fixed document is fetched on the next sync", out + err)
 
 elapsed = time.monotonic() - t_all
 check(elapsed < 60, "whole test under 60 s", elapsed)
 srv.shutdown()
-print(f"test_sync: {passed} passed, {failures} failed ({elapsed:.1f} s)")
-sys.exit(1 if failures else 0)
+print(f"test_sync: {elapsed:.1f} s")
+check.finish()

@@ -8,7 +8,6 @@ median fix time, and scope (401 without a session, 403 outside the caller's scop
 county officer of another county). Part 2 drives Debian's chromium through the pages with
 playwright-core (tests/browser/web.mjs) and saves a screenshot of each page to
 <build>/test-artifacts/web/. Skips (77) when /usr/bin/chromium or node/npm is missing."""
-import atexit
 import datetime
 import http.client
 import json
@@ -18,8 +17,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import threading
+
+from lfharness import Checks, Client, Instance
 
 BIN = os.path.abspath(sys.argv[1])
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,18 +28,7 @@ CSV = os.path.join(SRC, "data", "sample", "inventories", "taipei-hr-2026-11.csv"
 BUILD = os.path.dirname(BIN)
 ART = os.path.join(BUILD, "test-artifacts", "web")
 NODE_DIR = os.path.join(BUILD, "test-artifacts", "node")
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-
+check = Checks()
 
 CHROMIUM = "/usr/bin/chromium"
 NODE = shutil.which("node")
@@ -49,76 +37,24 @@ if not os.access(CHROMIUM, os.X_OK) or not NODE or not NPM:
     print(f"skip: needs {CHROMIUM} and node + npm (scripts/deps.sh test installs them)")
     sys.exit(77)
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
-DATA = tempfile.mkdtemp(prefix="lf-web-")
-atexit.register(shutil.rmtree, DATA, True)
-
-
-def run(*args, stdin=None):
-    return subprocess.run([BIN, "--data", DATA, "--quiet", *args], input=stdin, capture_output=True, text=True,
-                          env=ENV)
-
-
+LF = Instance(BIN, "lf-web-")
+DATA, ENV = LF.data, LF.env
 for feed, path in (("nvd", NVD), ("kev", KEV)):
-    r = run("feed", "import", feed, path)
+    r = LF.run("feed", "import", feed, path)
     assert r.returncode == 0, r.stderr
 for login, role, org in (("admin", "national_admin", "TW"), ("ntpc", "county_officer", "TW-NWT")):
-    r = run("user", "add", "--login", login, "--role", role, "--org", org, "--email", login + "@example.gov.tw",
-            stdin=login + "-pass-1\n")
-    assert r.returncode == 0, r.stderr
-
-proc = subprocess.Popen([BIN, "--data", DATA, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                        text=True, env=ENV)
-atexit.register(lambda: proc.poll() is None and proc.kill())
-errlog = []
-threading.Thread(target=lambda: errlog.extend(proc.stderr), daemon=True).start()
-m = re.match(r"lianfang: listening on (http://127\.0\.0\.1:(\d+)/)$", proc.stdout.readline().strip())
-assert m, "server did not start: " + "".join(errlog)
-URL, PORT = m.group(1), int(m.group(2))
-
-
-class Client:
-    """One user agent: keeps the session cookie and the CSRF token."""
-
-    def __init__(self):
-        self.cookie = None
-        self.csrf = None
-
-    def req(self, method, path, body=None, raw=None, ctype="application/json"):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-        h = {}
-        if self.cookie:
-            h["Cookie"] = "lf_session=" + self.cookie
-        if self.csrf and method != "GET":
-            h["X-CSRF-Token"] = self.csrf
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        if data is not None:
-            h["Content-Type"] = ctype
-        c.request(method, path, body=data, headers=h)
-        resp = c.getresponse()
-        text = resp.read()
-        c.close()
-        try:
-            js = json.loads(text) if text else None
-        except ValueError:
-            js = None
-        return resp.status, js, resp
-
-    def login(self, login, password):
-        st, js, resp = self.req("POST", "/api/v1/session", {"login": login, "password": password})
-        assert st == 200, (st, js)
-        self.cookie = re.match(r"lf_session=([0-9a-f]+)", resp.getheader("Set-Cookie")).group(1)
-        self.csrf = js["csrf_token"]
-        return js
+    LF.add_user(login, role, org, login + "@example.gov.tw", login + "-pass-1")
+PORT = LF.serve()
+URL = f"http://127.0.0.1:{PORT}/"
 
 
 def child(cl, org, code):
-    st, js, _ = cl.req("GET", f"/api/v1/orgs/{org}/children?limit=500")
+    st, js = cl.req("GET", f"/api/v1/orgs/{org}/children?limit=500")
     return next(o for o in js["items"] if o["code"] == code)
 
 
 # ---- seed: agencies under Taipei City (two B, one A) and one under New Taipei City
-admin = Client()
+admin = Client(PORT)
 me = admin.login("admin", "admin-pass-1")
 nat = me["org"]["id"]
 region = child(admin, nat, "R-TPE")
@@ -130,32 +66,32 @@ for parent, code, zh, en, level in ((county, "TPE-HR", "臺北市政府人事處
                                     (county, "TPE-EDU", "臺北市政府教育局", "Department of Education", "B"),
                                     (county, "TPE-FIN", "臺北市政府財政局", "Department of Finance", "A"),
                                     (ntpc, "NTPC-IT", "新北市政府資訊中心", "New Taipei IT Centre", "B")):
-    st, js, _ = admin.req("POST", f"/api/v1/orgs/{parent['id']}/agencies",
-                          {"code": code, "name_zh": zh, "name_en": en, "level": level})
+    st, js = admin.req("POST", f"/api/v1/orgs/{parent['id']}/agencies",
+                       {"code": code, "name_zh": zh, "name_en": en, "level": level})
     check(st == 201, f"create agency {code}", js)
     agencies[code] = js["id"]
 hr = agencies["TPE-HR"]
 
 # a reloaded page asks /me for the session's CSRF token; it works for an unsafe request
-st, js, _ = admin.req("GET", "/api/v1/me")
+st, js = admin.req("GET", "/api/v1/me")
 check(st == 200 and js["csrf_token"] == admin.csrf and js["expires"], "GET /me returns the session's CSRF token", js)
-again = Client()
+again = Client(PORT)
 again.cookie = admin.cookie
 bad_body = {"code": "TPE-TMP", "level": "Z"}   # refused after the CSRF check: 422, not 403
-st, js, _ = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
+st, js = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
 check(st == 403, "no CSRF token: 403", (st, js))
-st, js, _ = again.req("GET", "/api/v1/me")
+st, js = again.req("GET", "/api/v1/me")
 again.csrf = js["csrf_token"]
-st, js, _ = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
+st, js = again.req("POST", f"/api/v1/orgs/{county['id']}/agencies", bad_body)
 check(st == 422, "the token from /me is accepted", (st, js))
-st, js, _ = Client().req("GET", "/api/v1/me")
+st, js = Client(PORT).req("GET", "/api/v1/me")
 check(st == 401, "GET /me without a session 401", st)
 month = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).strftime("%Y-%m")
 with open(CSV, "rb") as fh:
-    st, js, _ = admin.req("POST", f"/api/v1/agencies/{hr}/uploads?month={month}&file_name=taipei-hr.csv", raw=fh.read(),
-                          ctype="application/octet-stream")
+    st, js = admin.req("POST", f"/api/v1/agencies/{hr}/uploads?month={month}&file_name=taipei-hr.csv", raw=fh.read(),
+                       ctype="application/octet-stream")
 check(st == 201 and js["findings"]["computed"], "seed upload", js)
-st, js, _ = admin.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+st, js = admin.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
 findings = js["items"]
 check(len(findings) > 4, "seed upload made findings", len(findings))
 
@@ -165,7 +101,7 @@ check(len(findings) > 4, "seed upload made findings", len(findings))
 high = [f for f in findings if f["cvss"] is not None and f["cvss"] >= 7]
 fixed_ids = [high[-1]["id"], high[-2]["id"]]
 for fid in fixed_ids:
-    st, js, _ = admin.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
+    st, js = admin.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "fixed"})
     check(st == 200 and js["state"] == "fixed", "mark fixed", js)
 db = sqlite3.connect(os.path.join(DATA, "lianfang.db"), timeout=30)
 for fid, d in zip(fixed_ids, (10, 20)):
@@ -177,10 +113,10 @@ db.close()
 open_f = [f for f in findings if f["id"] not in fixed_ids]
 
 # ---- part 1: the aggregate API
-st, ov, _ = admin.req("GET", "/api/v1/overview")
+st, ov = admin.req("GET", "/api/v1/overview")
 check(st == 200 and ov["total"]["org"]["id"] == nat and len(ov["rows"]) == 6, "national overview: 6 regions", ov)
 check(ov["month"] == month and ov["b_late_limit"] == 0.3, "overview month and limit", ov)
-st, ov, _ = admin.req("GET", f"/api/v1/overview?org={county['id']}")
+st, ov = admin.req("GET", f"/api/v1/overview?org={county['id']}")
 check(st == 200 and [r["org"]["code"] for r in ov["rows"]] == ["TPE-HR", "TPE-EDU", "TPE-FIN"], "county rows", ov)
 tot = ov["total"]
 sev = {"CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
@@ -197,53 +133,53 @@ check(tot["median_fix_days"] == 15.0 and tot["fixed"] == 2, "median days to fix"
 check(tot["flagged"] >= 1, "banned/non-official software counted from the upload's report", tot)
 row_hr = ov["rows"][0]
 check(row_hr["b_limit_exceeded"] and not ov["rows"][1]["b_limit_exceeded"], "per-row limit flag", ov["rows"])
-st, ovr, _ = admin.req("GET", f"/api/v1/overview?org={region['id']}")
+st, ovr = admin.req("GET", f"/api/v1/overview?org={region['id']}")
 check(st == 200 and ovr["total"]["open_total"] == tot["open_total"], "region total = county total", ovr)
-st, ova, _ = admin.req("GET", f"/api/v1/overview?org={hr}")
+st, ova = admin.req("GET", f"/api/v1/overview?org={hr}")
 check(st == 200 and ova["rows"] == [] and ova["total"]["hosts"] == 3, "agency overview: itself, no rows", ova)
-st, js, _ = admin.req("GET", "/api/v1/overview?org=abc")
+st, js = admin.req("GET", "/api/v1/overview?org=abc")
 check(st == 400, "overview org=abc 400", js)
-st, js, _ = admin.req("GET", "/api/v1/overview?org=999999")
+st, js = admin.req("GET", "/api/v1/overview?org=999999")
 check(st == 404, "overview unknown org 404", js)
-st, js, _ = admin.req("GET", f"/api/v1/overview?org={county['id']}&month=2026-13")
+st, js = admin.req("GET", f"/api/v1/overview?org={county['id']}&month=2026-13")
 check(st == 400, "overview bad month 400", js)
 
-st, tr, _ = admin.req("GET", f"/api/v1/trends?org={county['id']}&months=12")
+st, tr = admin.req("GET", f"/api/v1/trends?org={county['id']}&months=12")
 check(st == 200 and len(tr["months"]) == 12 and tr["months"][-1]["month"] == month, "trends: 12 months to this one", tr)
 last = tr["months"][-1]
 check(last["open_total"] == len(open_f) and last["fixed"] == 2 and last["median_fix_days"] == 15.0,
       "trends: this month's open and fix time", last)
 check(last["agencies"] == 3 and last["uploaded"] == 1, "trends: upload compliance", last)
-st, js, _ = admin.req("GET", f"/api/v1/trends?org={county['id']}&months=0")
+st, js = admin.req("GET", f"/api/v1/trends?org={county['id']}&months=0")
 check(st == 400, "trends months=0 400", js)
 
-st, hs, _ = admin.req("GET", f"/api/v1/agencies/{hr}/hosts")
+st, hs = admin.req("GET", f"/api/v1/agencies/{hr}/hosts")
 check(st == 200 and len(hs["items"]) == 3, "agency hosts", hs)
 host = next(x for x in hs["items"] if x["name"] == "TPE-HR-PC01")
 mine = [f for f in open_f if f["host"] == "TPE-HR-PC01"]
 check(host["open_total"] == len(mine) and host["open_kev"] == sum(f["kev"] for f in mine), "host open counts", host)
-st, hf, _ = admin.req("GET", f"/api/v1/hosts/{host['id']}/findings?limit=500")
+st, hf = admin.req("GET", f"/api/v1/hosts/{host['id']}/findings?limit=500")
 all_mine = [f for f in findings if f["host"] == "TPE-HR-PC01"]
 check(st == 200 and sorted(x["id"] for x in hf["items"]) == sorted(f["id"] for f in all_mine), "host findings", hf)
 kevf = next(f for f in mine if f["kev"])
-st, adv, _ = admin.req("GET", f"/api/v1/findings/{kevf['id']}/advisory")
+st, adv = admin.req("GET", f"/api/v1/findings/{kevf['id']}/advisory")
 check(st == 200 and adv["available"] and adv["kev"] and adv["cvss"] and adv["references"], "advisory", adv)
 fixes = [r["fix"] for r in adv["references"]]
 check(fixes == sorted(fixes, reverse=True), "fix links first", fixes)
 
 # scope: a county officer of New Taipei City sees their county, and 403 for Taipei's
-ntpc_user = Client()
+ntpc_user = Client(PORT)
 ntpc_user.login("ntpc", "ntpc-pass-1")
-st, js, _ = ntpc_user.req("GET", "/api/v1/overview")
+st, js = ntpc_user.req("GET", "/api/v1/overview")
 check(st == 200 and js["total"]["org"]["code"] == "TW-NWT" and len(js["rows"]) == 1, "own scope by default", js)
 for path in (f"/api/v1/overview?org={county['id']}", f"/api/v1/overview?org={nat}", f"/api/v1/trends?org={county['id']}",
              f"/api/v1/agencies/{hr}/hosts", f"/api/v1/hosts/{host['id']}", f"/api/v1/hosts/{host['id']}/findings",
              f"/api/v1/findings/{kevf['id']}/advisory"):
-    st, js, _ = ntpc_user.req("GET", path)
+    st, js = ntpc_user.req("GET", path)
     check(st == 403 and js["error"]["code"] == "forbidden", f"outside scope 403: {path}", (st, js))
-    st, js, _ = Client().req("GET", path)
+    st, js = Client(PORT).req("GET", path)
     check(st == 401, f"no session 401: {path}", (st, js))
-st, js, _ = ntpc_user.req("GET", f"/api/v1/agencies/{agencies['NTPC-IT']}/hosts")
+st, js = ntpc_user.req("GET", f"/api/v1/agencies/{agencies['NTPC-IT']}/hosts")
 check(st == 200 and js["items"] == [], "own agency's hosts (none yet)", js)
 
 # the UI is served: / redirects, /ui/ is the page, dotfiles and traversal are not served
@@ -298,7 +234,7 @@ if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "playwright-core")):
                        capture_output=True, text=True)
     if r.returncode != 0:
         print("skip: npm ci of playwright-core failed (no registry?):\n" + r.stderr[-2000:])
-        sys.exit(77 if failures == 0 else 1)
+        sys.exit(77 if check.failures == 0 else 1)
 shutil.copy(os.path.join(SRC, "tests", "browser", "web.mjs"), NODE_DIR)
 
 # the file the browser uploads: a Big5 agency CSV of 300 hosts (big enough to watch the
@@ -334,13 +270,12 @@ shots = sorted(f for f in os.listdir(ART) if f.endswith(".png"))
 check(len(shots) >= 17, "a screenshot of each page", shots)
 
 # the browser's measure went through the API: state and audit
-st, js, _ = admin.req("GET", f"/api/v1/findings/{kevf['id']}")
+st, js = admin.req("GET", f"/api/v1/findings/{kevf['id']}")
 check(st == 200 and js["state"] == "measure_filed" and js["measure_planned"] == expect["planned"],
       "measure filed in the browser is stored", js)
-st, js, _ = admin.req("GET", f"/api/v1/agencies/{agencies['TPE-EDU']}/uploads")
+st, js = admin.req("GET", f"/api/v1/agencies/{agencies['TPE-EDU']}/uploads")
 check(st == 200 and len(js["items"]) == 1 and js["items"][0]["counts"]["rejected"] == 1, "browser upload stored", js)
 
-proc.terminate()
-proc.wait(timeout=30)
-print(f"test_web: {passed} passed, {failures} failed; screenshots in {ART}")
-sys.exit(1 if failures else 0)
+LF.stop(timeout=30)
+print(f"test_web: screenshots in {ART}")
+check.finish()
