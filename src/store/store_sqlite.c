@@ -710,6 +710,10 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 
 /* ---------------------------------------------------------------- statements */
 
+/* the VALUES list of a 32-row insert (insert_rows) */
+#define ROWS2(r) r ", " r
+#define ROWS8(r) ROWS2(ROWS2(r)) ", " ROWS2(ROWS2(r))
+#define ROWS32(r) ROWS8(ROWS2(r)) ", " ROWS8(ROWS2(r))
 #define ORG_COLS "o.id, o.parent_id, o.kind, o.code, o.name_zh, o.name_en, o.level, o.created"
 #define USER_COLS                                                                        \
     "u.id, u.login, u.display_name, u.email, u.role, u.org_id, u.disabled, u.password_hash, " \
@@ -789,6 +793,9 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                  "file_name, encoding, format) VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8)") \
     X(ITEM_INSERT, "INSERT INTO items(upload_id, host, ip, os, name, version, vendor, cpe, bucket, " \
                    "confidence, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
+    /* 32 rows a statement (insert_rows): a 100k-row upload's items are 3k statements */  \
+    X(ITEM_INSERT32, "INSERT INTO items(upload_id, host, ip, os, name, version, vendor, cpe, bucket, " \
+                     "confidence, line) VALUES " ROWS32("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))     \
     X(UP_GET, "SELECT " UP_COLS " FROM uploads p WHERE p.id = ?1")                       \
     X(UP_STATUS, "SELECT status FROM uploads WHERE id = ?1")                             \
     X(UP_CURRENT, "SELECT " UP_COLS " FROM uploads p WHERE p.agency_id = ?1 AND p.month = ?2 " \
@@ -1174,6 +1181,8 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 #define SQ_STATEMENTS_SOURCES(X)                                                         \
     X(SRC_SCAN_INSERT, "INSERT INTO scan_items(upload_id, host, rec, line, pkg, cpe) "   \
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                \
+    X(SRC_SCAN_INSERT32, "INSERT INTO scan_items(upload_id, host, rec, line, pkg, cpe) VALUES " \
+                         ROWS32("(?, ?, ?, ?, ?, ?)"))                                   \
     X(SRC_SET, "UPDATE findings SET sources_id = ?4, sources = NULL WHERE host_id = "    \
                "(SELECT id FROM hosts WHERE agency_id = ?1 AND name = ?2) AND cve = ?3 " \
                "AND sources_id IS NOT ?4")                                               \
@@ -2889,6 +2898,77 @@ static int sq_upload_create(lf_store *s, const lf_store_upload *in, lf_id *id, l
     return rc;
 }
 
+/* row i of an array into the statement's parameters base+1 .. base+ncol */
+typedef void (*row_bind_fn)(sqlite3_stmt *st, int base, const void *rows, size_t i, lf_id upload_id);
+
+/* n rows, 32 a statement through many_id and the rest one by one through one_id: the
+ * per-statement work, not the rows, was most of storing a snapshot's items */
+static int insert_rows(sq_conn *c, int one_id, int many_id, int ncol, const void *rows, size_t n, lf_id upload_id,
+                       row_bind_fn bind, const char *what, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = LF_OK, src;
+    size_t i = 0;
+    if (n >= 32) {
+        if ((rc = st_get(c, many_id, &st, err)))
+            return rc;
+        for (; i + 32 <= n; i += 32) {
+            for (int k = 0; k < 32; k++)
+                bind(st, k * ncol, rows, i + (size_t)k, upload_id);
+            /* no clear_bindings per statement: every parameter is bound again */
+            if ((src = sqlite3_step(st)) != SQLITE_DONE) {
+                rc = sq_fail(c->db, src, what, err);
+                st_done(st);
+                return rc;
+            }
+            sqlite3_reset(st);
+        }
+        st_done(st);
+    }
+    if (i < n) {
+        if ((rc = st_get(c, one_id, &st, err)))
+            return rc;
+        for (; i < n; i++) {
+            bind(st, 0, rows, i, upload_id);
+            if ((src = sqlite3_step(st)) != SQLITE_DONE) {
+                rc = sq_fail(c->db, src, what, err);
+                st_done(st);
+                return rc;
+            }
+            sqlite3_reset(st);
+        }
+        st_done(st);
+    }
+    return LF_OK;
+}
+
+static void bind_item(sqlite3_stmt *st, int b, const void *rows, size_t i, lf_id upload_id)
+{
+    const lf_store_item *it = (const lf_store_item *)rows + i;
+    sqlite3_bind_int64(st, b + 1, upload_id);
+    bind_text(st, b + 2, it->host);
+    bind_text(st, b + 3, it->ip);
+    bind_text(st, b + 4, it->os);
+    bind_text(st, b + 5, it->name);
+    bind_text(st, b + 6, it->version);
+    bind_text(st, b + 7, it->vendor);
+    bind_text(st, b + 8, it->cpe);
+    bind_text(st, b + 9, it->bucket);
+    bind_text(st, b + 10, it->confidence);
+    sqlite3_bind_int64(st, b + 11, it->line);
+}
+
+static void bind_scan_item(sqlite3_stmt *st, int b, const void *rows, size_t i, lf_id upload_id)
+{
+    const lf_store_scan_item *v = (const lf_store_scan_item *)rows + i;
+    sqlite3_bind_int64(st, b + 1, upload_id);
+    bind_text(st, b + 2, v->host);
+    sqlite3_bind_int64(st, b + 3, v->rec);
+    sqlite3_bind_int64(st, b + 4, v->line);
+    sqlite3_bind_int(st, b + 5, v->pkg ? 1 : 0);
+    bind_text(st, b + 6, v->cpe);
+}
+
 static int sq_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items, size_t n, lf_err *err)
 {
     STMT(UP_STATUS);
@@ -2904,33 +2984,7 @@ static int sq_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items
     if (status != LF_UPLOAD_PENDING)
         return lf_err_set(err, LF_EINVAL, "items: upload %lld is %s; items go only into a pending upload",
                           (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
-    int rc = st_get(c, ST_ITEM_INSERT, &st, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const lf_store_item *it = &items[i];
-        sqlite3_bind_int64(st, 1, upload_id);
-        bind_text(st, 2, it->host);
-        bind_text(st, 3, it->ip);
-        bind_text(st, 4, it->os);
-        bind_text(st, 5, it->name);
-        bind_text(st, 6, it->version);
-        bind_text(st, 7, it->vendor);
-        bind_text(st, 8, it->cpe);
-        bind_text(st, 9, it->bucket);
-        bind_text(st, 10, it->confidence);
-        sqlite3_bind_int64(st, 11, it->line);
-        /* no clear_bindings per row: every parameter is bound again */
-        src = sqlite3_step(st);
-        if (src != SQLITE_DONE) {
-            rc = sq_fail(c->db, src, "items", err);
-            st_done(st);
-            return rc;
-        }
-        sqlite3_reset(st);
-    }
-    st_done(st);
-    return LF_OK;
+    return insert_rows(c, ST_ITEM_INSERT, ST_ITEM_INSERT32, 11, items, n, upload_id, bind_item, "items", err);
 }
 
 static int sq_upload_publish(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
@@ -4058,26 +4112,8 @@ static int sq_scan_items_add(lf_store *s, lf_id upload_id, const lf_store_scan_i
     if (status != LF_UPLOAD_PENDING)
         return lf_err_set(err, LF_EINVAL, "scan items: upload %lld is %s; they go only into a pending upload",
                           (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
-    int rc = st_get(c, ST_SRC_SCAN_INSERT, &st, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(st, 1, upload_id);
-        bind_text(st, 2, v[i].host);
-        sqlite3_bind_int64(st, 3, v[i].rec);
-        sqlite3_bind_int64(st, 4, v[i].line);
-        sqlite3_bind_int(st, 5, v[i].pkg ? 1 : 0);
-        bind_text(st, 6, v[i].cpe);
-        src = sqlite3_step(st);
-        if (src != SQLITE_DONE) {
-            rc = sq_fail(c->db, src, "scan items", err);
-            st_done(st);
-            return rc;
-        }
-        sqlite3_reset(st);
-    }
-    st_done(st);
-    return LF_OK;
+    return insert_rows(c, ST_SRC_SCAN_INSERT, ST_SRC_SCAN_INSERT32, 6, v, n, upload_id, bind_scan_item, "scan items",
+                       err);
 }
 
 static int sq_scan_items_each(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err)
