@@ -1250,9 +1250,10 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
 #define SQ_STATEMENTS_BULK(X)                                                            \
     X(BULK_PROBE, "SELECT 1 FROM findings WHERE host_id = ?1 AND cve = ?2")              \
-    X(BULK_HOST_OPEN, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", " \
-                      "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), ?5 FROM (SELECT ?1 AS host_id, " \
-                      "?2 AS severity, ?3 AS kev, ?4 AS due_date, 'open' AS state) f WHERE " DASH_OPEN("f") " " \
+    /* the batch's new findings into the per-host summary (schema 14), in one statement */ \
+    X(BULK_HOST_OPEN, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT b.host_id, " DASH_SEV("b") ", " \
+                      "coalesce(b.kev, 0) <> 0, coalesce(b.due_date, ''), count(*) FROM lf_bulk_hits(?1) b " \
+                      "WHERE b.bulk_state = 1 GROUP BY 1, 2, 3, 4 "                      \
                       "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
     X(DASH_RUN_HOST, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", " \
                      "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f " \
@@ -1395,7 +1396,7 @@ typedef struct bulk_rows {
 } bulk_rows;
 #define BULK_PTR "lf_bulk_rows"
 enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
-       BV_EPSS, BV_NOTICE, BV_DUE, BV_SOURCES, BV_BATCH };
+       BV_EPSS, BV_NOTICE, BV_DUE, BV_SOURCES, BV_STATE, BV_BATCH };
 
 typedef struct bulk_cursor {
     sqlite3_vtab_cursor base;
@@ -1409,7 +1410,7 @@ static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(i INTEGER, host_id INTEGER, cve TEXT, cpe TEXT, kind TEXT, "
                                       "cvss REAL, cvss_version TEXT, severity TEXT, kev INTEGER, kev_due TEXT, "
                                       "epss REAL, notice_date TEXT, due_date TEXT, sources_id INTEGER, "
-                                      "batch HIDDEN)");
+                                      "bulk_state INTEGER, batch HIDDEN)");
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_vtab *v = sqlite3_malloc(sizeof *v);
@@ -1531,6 +1532,7 @@ static int bv_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
         else
             sqlite3_result_null(x);
         break;
+    case BV_STATE: sqlite3_result_int(x, (int)e->state); break;
     default: sqlite3_result_null(x); break;
     }
     return SQLITE_OK;
@@ -5324,22 +5326,10 @@ static bool bulk_str_eq(const char *a, const char *b)
 
 /* the new findings of one dashboard key (severity, KEV, due date) */
 typedef struct bulk_dkey {
-    lf_id host_id;                     /* 0 for the organisations' summaries */
     const char *severity, *due;
     bool kev;
     uint64_t n;
 } bulk_dkey;
-
-static int bulk_host_add(lf_store *s, const bulk_dkey *k, lf_err *err)
-{
-    STMT(BULK_HOST_OPEN);
-    sqlite3_bind_int64(st, 1, k->host_id);
-    bind_text(st, 2, k->severity);
-    sqlite3_bind_int(st, 3, k->kev);
-    bind_text(st, 4, k->due);
-    sqlite3_bind_int64(st, 5, (int64_t)k->n);
-    return st_exec(c, st, "host summaries", err);
-}
 
 static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey *k, lf_err *err)
 {
@@ -5359,27 +5349,18 @@ static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey
     return st_exec(c, st, "dashboard summaries", err);
 }
 
-/* The new findings' summaries (schemas 10 and 14: the insert triggers leave a run's rows
- * to the writer): per organisation one pair of statements per distinct key, a batch has a
- * handful; by_host, one statement per host and key (hits come host by host, so a host's
- * keys are searched among its own). */
-static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, bool by_host,
-                     lf_err *err)
+/* The new findings' summaries (schema 10: the insert trigger leaves a run's rows to the
+ * writer), one pair of statements per distinct key: a batch has a handful. */
+static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, lf_err *err)
 {
     bulk_dkey *keys = NULL;
-    size_t nk = 0, cap = 0, seg = 0;
-    lf_id cur = -1;
+    size_t nk = 0, cap = 0;
     int rc = LF_OK;
     for (size_t i = 0; i < n; i++) {
         if (b[i].state != LF_BULK_NEW)
             continue;
         const lf_store_hit *h = b[i].hit;
-        lf_id hk = by_host ? b[i].host_id : 0;
-        if (hk != cur) {
-            cur = hk;
-            seg = nk;
-        }
-        size_t k = seg;
+        size_t k = 0;
         while (k < nk && !(keys[k].kev == h->kev && bulk_str_eq(keys[k].severity, h->severity) &&
                            bulk_str_eq(keys[k].due, h->due_date)))
             k++;
@@ -5394,12 +5375,12 @@ static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk
                 keys = nkeys;
                 cap = nc;
             }
-            keys[nk++] = (bulk_dkey){hk, h->severity, h->due_date, h->kev, 0};
+            keys[nk++] = (bulk_dkey){h->severity, h->due_date, h->kev, 0};
         }
         keys[k].n++;
     }
     for (size_t k = 0; k < nk && !rc; k++)
-        rc = by_host ? bulk_host_add(s, &keys[k], err) : bulk_dash_add(s, agency, now, &keys[k], err);
+        rc = bulk_dash_add(s, agency, now, &keys[k], err);
 done:
     free(keys);
     return rc;
@@ -5448,9 +5429,12 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
     if (sqlite3_changes(c->db) != (int)nnew)
         return lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
                           sqlite3_changes(c->db));
-    if ((rc = bulk_dash(s, agency, now, b, n, false, err)))
+    if ((rc = bulk_dash(s, agency, now, b, n, err)) || (rc = st_get(c, ST_BULK_HOST_OPEN, &st, err)))
         return rc;
-    return bulk_dash(s, agency, now, b, n, true, err);
+    bulk_rows all = *rows;             /* the new rows too, whatever the first statement left */
+    all.only_left = false;
+    sqlite3_bind_pointer(st, 1, &all, BULK_PTR, NULL);
+    return st_exec(c, st, "host summaries", err);
 }
 
 /* the active findings seen again with the same scores */
