@@ -65,6 +65,25 @@ int lf_buf_puts(lf_buf *b, const char *s)
     return lf_buf_append(b, s, strlen(s));
 }
 
+size_t lf_u64_digits(uint64_t v, char t[20])
+{
+    char r[20];
+    size_t n = 0;
+    do {
+        r[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        t[i] = r[n - 1 - i];
+    return n;
+}
+
+int lf_buf_put_u64(lf_buf *b, uint64_t v)
+{
+    char t[20];
+    return lf_buf_append(b, t, lf_u64_digits(v, t));
+}
+
 int lf_buf_putc(lf_buf *b, char c)
 {
     return lf_buf_append(b, &c, 1);

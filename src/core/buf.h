@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct lf_buf {
     char *data;
@@ -25,6 +26,10 @@ void lf_buf_reset(lf_buf *b);   /* len = 0, keeps memory */
 int lf_buf_reserve(lf_buf *b, size_t extra);          /* LF_OK, LF_ENOMEM, LF_ELIMIT */
 int lf_buf_append(lf_buf *b, const void *p, size_t n);
 int lf_buf_puts(lf_buf *b, const char *s);
+/* The decimal digits of v into t (no terminator); returns how many (1..20). Without printf,
+ * for writers that format numbers per row (blocklists, finding sources). */
+size_t lf_u64_digits(uint64_t v, char t[20]);
+int lf_buf_put_u64(lf_buf *b, uint64_t v);
 int lf_buf_putc(lf_buf *b, char c);
 int lf_buf_printf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

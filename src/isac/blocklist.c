@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -859,13 +860,8 @@ static void puts_(wr *w, const char *s)
 
 static void put_u(wr *w, uint64_t v)
 {
-    char t[24];
-    size_t i = sizeof t;
-    do {
-        t[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(w, t + i, sizeof t - i);
+    char t[20];
+    put(w, t, lf_u64_digits(v, t));
 }
 
 static void put_v4(wr *w, const v4_cidr *c, bool always_prefix)

@@ -98,19 +98,8 @@ static const char *verdict_text(lf_verdict v)
 /* The finding's sources as stored with it and shown by GET /findings/{id}/sources: every
  * document's verdict, the suppressing statement, the deciding criterion, and the digest of
  * the index it was computed against (the same inventory and digest give the same answer). */
-/* Numbers without printf: the text is built for every hit of a run (~1 KB each), and the
- * format parsing was a twentieth of a large upload. */
-static void put_uint(lf_buf *b, uint64_t v)
-{
-    char t[24];
-    size_t i = sizeof t;
-    do {
-        t[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    lf_buf_append(b, t + i, sizeof t - i);
-}
-
+/* Numbers without printf (lf_buf_put_u64): the text is built for every hit of a run (~1 KB
+ * each), and the format parsing was a twentieth of a large upload. */
 static void put_hex16(lf_buf *b, uint64_t v)
 {
     static const char hexd[] = "0123456789abcdef";
@@ -138,9 +127,9 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
     lf_server_jstr(b, f->doc.modified);
     if (f->has_crit) {
         lf_buf_puts(b, ",\"configuration\":");
-        put_uint(b, f->config);
+        lf_buf_put_u64(b, f->config);
         lf_buf_puts(b, ",\"node\":");
-        put_uint(b, f->crit.node_ordinal);
+        lf_buf_put_u64(b, f->crit.node_ordinal);
         lf_buf_puts(b, ",\"criterion\":");
         lf_server_jstr(b, f->crit.cpe);
         lf_buf_puts(b, ",\"version_start\":");
@@ -167,7 +156,7 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
         lf_server_jstr(b, lf_source_name(src->source));
         int rank = lf_source_rank(src->source);
         lf_buf_puts(b, rank < 0 ? ",\"rank\":-" : ",\"rank\":");
-        put_uint(b, (uint64_t)(rank < 0 ? -(int64_t)rank : rank));
+        lf_buf_put_u64(b, (uint64_t)(rank < 0 ? -(int64_t)rank : rank));
         lf_buf_puts(b, ",\"verdict\":\"");
         lf_buf_puts(b, verdict_text(src->verdict));
         lf_buf_puts(b, "\",\"record\":");
