@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/hash.h"
 #include "core/sha2.h"
 #include "core/json.h"
 
@@ -1167,7 +1168,7 @@ static int dash_flush(lf_store *s, lf_id run, lf_id *mark, lf_err *err)
     return LF_OK;
 }
 
-static bool str_same(const char *a, const char *b)
+bool lf_store_str_same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
@@ -1178,8 +1179,8 @@ static bool score_same(double a, double b) { return (a < 0 && b < 0) || a == b; 
 static bool stored_same(const lf_store_finding *f, const lf_store_hit *h)
 {
     return f->kind == h->kind && score_same(f->cvss, h->cvss) && f->kev == h->kev && score_same(f->epss, h->epss) &&
-           str_same(f->cvss_version, h->cvss_version) && str_same(f->severity, h->severity) &&
-           str_same(f->kev_due, h->kev_due);
+           lf_store_str_same(f->cvss_version, h->cvss_version) && lf_store_str_same(f->severity, h->severity) &&
+           lf_store_str_same(f->kev_due, h->kev_due);
 }
 
 /* One hit on host_id of the run's agency, inside the caller's transaction; the counters
@@ -1234,7 +1235,7 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
     /* a row this batch inserted, about to move between summary keys (a second item of the
      * host hit the CVE with another severity or KEV flag): summarised first, so the update
      * trigger moves a counted row */
-    if (f.id > *mark && (!str_same(f.severity, h->severity) || f.kev != h->kev) &&
+    if (f.id > *mark && (!lf_store_str_same(f.severity, h->severity) || f.kev != h->kev) &&
         (rc = dash_flush(s, run, mark, err)))
         return rc;
     lf_store_finding before = f;
@@ -1293,16 +1294,54 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
 static bool same_scores(const lf_store_hit *a, const lf_store_hit *b)
 {
     return a->kind == b->kind && score_same(a->cvss, b->cvss) && a->kev == b->kev && score_same(a->epss, b->epss) &&
-           str_same(a->cvss_version, b->cvss_version) && str_same(a->severity, b->severity) &&
-           str_same(a->kev_due, b->kev_due);
+           lf_store_str_same(a->cvss_version, b->cvss_version) && lf_store_str_same(a->severity, b->severity) &&
+           lf_store_str_same(a->kev_due, b->kev_due);
 }
 
-uint64_t lf_store_hc_hash(lf_id host_id, const char *cve)
+static uint64_t hc_hash(lf_id host_id, const char *cve)
 {
-    uint64_t x = 1469598103934665603ull ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
-    for (const unsigned char *p = (const unsigned char *)cve; *p; p++)
-        x = (x ^ *p) * 1099511628211ull;
+    uint64_t x = lf_hash64(cve, strlen(cve)) ^ (uint64_t)host_id * 0x9e3779b97f4a7c15ull;
     return x ^ (x >> 31);
+}
+
+int lf_store_hc_map_init(lf_store_hc_map *m, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    m->slot = calloc(cap, sizeof *m->slot);
+    m->mask = cap - 1;
+    return m->slot ? LF_OK : LF_ENOMEM;
+}
+
+void lf_store_hc_map_free(lf_store_hc_map *m)
+{
+    free(m->slot);
+    m->slot = NULL;
+}
+
+static size_t hc_slot(const lf_store_hc_map *m, lf_id host, const char *cve)
+{
+    size_t k = hc_hash(host, cve) & m->mask;
+    while (m->slot[k].cve && !(m->slot[k].host == host && !strcmp(m->slot[k].cve, cve)))
+        k = (k + 1) & m->mask;
+    return k;
+}
+
+uint32_t lf_store_hc_map_put(lf_store_hc_map *m, lf_id host, const char *cve, uint32_t pos)
+{
+    lf_store_hc_slot *e = &m->slot[hc_slot(m, host, cve)];
+    if (!e->cve)
+        *e = (lf_store_hc_slot){host, cve, pos};
+    return e->pos;
+}
+
+uint32_t lf_store_hc_map_get(const lf_store_hc_map *m, lf_id host, const char *cve)
+{
+    if (!cve)
+        return UINT32_MAX;
+    const lf_store_hc_slot *e = &m->slot[hc_slot(m, host, cve)];
+    return e->cve ? e->pos : UINT32_MAX;
 }
 
 /* The set-wise part of a batch (a backend's finding_bulk): the first hit of every (host,
@@ -1314,27 +1353,19 @@ uint64_t lf_store_hc_hash(lf_id host_id, const char *cve)
 static int batch_bulk(lf_store *s, lf_id agency, lf_id run, const lf_store_hit *h, const lf_id *hid, size_t n,
                       bool *done, lf_store_match_summary *d, lf_err *err)
 {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    uint32_t *slot = calloc(cap, sizeof *slot);   /* first hit of the group + 1 */
+    lf_store_hc_map groups = {0};                 /* (host, CVE) -> the group's first hit */
     uint32_t *first = malloc(n * sizeof *first);  /* each hit's group (its first hit) */
     bool *mixed = calloc(n, sizeof *mixed);       /* by first hit: scores differ in the group */
     lf_store_bulk *b = malloc(n * sizeof *b);
     lf_bulk_state *gs = calloc(n, sizeof *gs);    /* by first hit: what was done */
     size_t nb = 0;
     int rc = LF_OK;
-    if (!slot || !first || !mixed || !b || !gs) {
+    if (lf_store_hc_map_init(&groups, n) || !first || !mixed || !b || !gs) {
         rc = lf_err_set(err, LF_ENOMEM, "match: out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t k = lf_store_hc_hash(hid[i], h[i].cve) & (cap - 1);
-        while (slot[k] && !(hid[slot[k] - 1] == hid[i] && !strcmp(h[slot[k] - 1].cve, h[i].cve)))
-            k = (k + 1) & (cap - 1);
-        if (!slot[k])
-            slot[k] = (uint32_t)i + 1;
-        first[i] = slot[k] - 1;
+        first[i] = lf_store_hc_map_put(&groups, hid[i], h[i].cve, (uint32_t)i);
         if (first[i] != i && !same_scores(&h[first[i]], &h[i]))
             mixed[first[i]] = true;
     }
@@ -1356,7 +1387,7 @@ static int batch_bulk(lf_store *s, lf_id agency, lf_id run, const lf_store_hit *
             g == LF_BULK_NEW ? d->new_findings++ : d->seen++;
     }
 done:
-    free(slot);
+    lf_store_hc_map_free(&groups);
     free(first);
     free(mixed);
     free(b);

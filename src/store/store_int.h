@@ -32,8 +32,26 @@ typedef struct lf_store_auth_row {
     const char *password_hash;         /* NULL: no password set */
 } lf_store_auth_row;
 
-/* BULK: hash of a (host, CVE) pair, the key of a batch's hits (store.c) */
-uint64_t lf_store_hc_hash(lf_id host_id, const char *cve);
+/* BULK: a batch's (host, CVE) pairs -> the position that added each first (store.c): the
+ * grouping of a batch's hits, and the backend's way back from RETURNING rows to its hits.
+ * The CVE strings are borrowed from the hits. */
+typedef struct lf_store_hc_slot {
+    lf_id host;
+    const char *cve;                   /* NULL: empty */
+    uint32_t pos;
+} lf_store_hc_slot;
+typedef struct lf_store_hc_map {
+    lf_store_hc_slot *slot;
+    size_t mask;
+} lf_store_hc_map;
+int lf_store_hc_map_init(lf_store_hc_map *m, size_t n);          /* room for n pairs; LF_ENOMEM */
+void lf_store_hc_map_free(lf_store_hc_map *m);
+/* the position of (host, cve) added earlier, or pos, which it now has */
+uint32_t lf_store_hc_map_put(lf_store_hc_map *m, lf_id host, const char *cve, uint32_t pos);
+/* its position, UINT32_MAX when absent */
+uint32_t lf_store_hc_map_get(const lf_store_hc_map *m, lf_id host, const char *cve);
+/* two optional strings equal (both NULL, or the same text) */
+bool lf_store_str_same(const char *a, const char *b);
 
 /* BULK: one hit of a batch given to finding_bulk, and what became of it */
 typedef enum { LF_BULK_LEFT = 0, LF_BULK_NEW, LF_BULK_SEEN } lf_bulk_state;

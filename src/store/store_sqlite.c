@@ -1404,6 +1404,15 @@ typedef struct bulk_cursor {
     size_t i;
 } bulk_cursor;
 
+/* zeroed memory from SQLite's allocator, which xDisconnect/xClose give back */
+static void *bv_zalloc(size_t n)
+{
+    void *p = sqlite3_malloc64(n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
 static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
 {
     (void)aux, (void)argc, (void)argv, (void)msg;
@@ -1413,12 +1422,8 @@ static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
                                       "bulk_state INTEGER, batch HIDDEN)");
     if (rc != SQLITE_OK)
         return rc;
-    sqlite3_vtab *v = sqlite3_malloc(sizeof *v);
-    if (!v)
-        return SQLITE_NOMEM;
-    memset(v, 0, sizeof *v);
-    *out = v;
-    return SQLITE_OK;
+    *out = bv_zalloc(sizeof(sqlite3_vtab));
+    return *out ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 static int bv_disconnect(sqlite3_vtab *v)
@@ -1447,12 +1452,9 @@ static int bv_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
 static int bv_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
 {
     (void)v;
-    bulk_cursor *c = sqlite3_malloc(sizeof *c);
-    if (!c)
-        return SQLITE_NOMEM;
-    memset(c, 0, sizeof *c);
-    *out = &c->base;
-    return SQLITE_OK;
+    bulk_cursor *c = bv_zalloc(sizeof *c);
+    *out = c ? &c->base : NULL;
+    return c ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 static int bv_close(sqlite3_vtab_cursor *c)
@@ -5284,44 +5286,11 @@ done:
 
 /* ---------------------------------------------------------------- BULK */
 
-/* (host, CVE) -> index into the batch, for the rows RETURNING gives back */
-typedef struct bulk_map {
-    uint32_t *slot;                    /* index + 1, 0 = empty */
-    size_t mask;
-} bulk_map;
-
-static int bulk_map_build(bulk_map *m, const lf_store_bulk *b, size_t n)
+/* the batch entry of a row RETURNING gave back (host, CVE), NULL if none */
+static lf_store_bulk *bulk_find(const lf_store_hc_map *m, lf_store_bulk *b, lf_id host_id, const char *cve)
 {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    if (!(m->slot = calloc(cap, sizeof *m->slot)))
-        return LF_ENOMEM;
-    m->mask = cap - 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = lf_store_hc_hash(b[i].host_id, b[i].hit->cve) & m->mask;
-        while (m->slot[k])
-            k = (k + 1) & m->mask;
-        m->slot[k] = (uint32_t)i + 1;
-    }
-    return LF_OK;
-}
-
-static lf_store_bulk *bulk_map_find(const bulk_map *m, lf_store_bulk *b, lf_id host_id, const char *cve)
-{
-    if (!cve)
-        return NULL;
-    for (size_t k = lf_store_hc_hash(host_id, cve) & m->mask; m->slot[k]; k = (k + 1) & m->mask) {
-        lf_store_bulk *e = &b[m->slot[k] - 1];
-        if (e->host_id == host_id && !strcmp(e->hit->cve, cve))
-            return e;
-    }
-    return NULL;
-}
-
-static bool bulk_str_eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && !strcmp(a, b));
+    uint32_t i = lf_store_hc_map_get(m, host_id, cve);
+    return i == UINT32_MAX ? NULL : &b[i];
 }
 
 /* the new findings of one dashboard key (severity, KEV, due date) */
@@ -5361,8 +5330,8 @@ static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk
             continue;
         const lf_store_hit *h = b[i].hit;
         size_t k = 0;
-        while (k < nk && !(keys[k].kev == h->kev && bulk_str_eq(keys[k].severity, h->severity) &&
-                           bulk_str_eq(keys[k].due, h->due_date)))
+        while (k < nk && !(keys[k].kev == h->kev && lf_store_str_same(keys[k].severity, h->severity) &&
+                           lf_store_str_same(keys[k].due, h->due_date)))
             k++;
         if (k == nk) {
             if (nk == cap) {
@@ -5388,7 +5357,7 @@ done:
 
 /* the findings of rows that do not exist yet, then their audit rows and summaries */
 static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
-                    lf_store_bulk *b, size_t n, const bulk_map *m, lf_err *err)
+                    lf_store_bulk *b, size_t n, const lf_store_hc_map *m, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = st_get(c, ST_BULK_NEW, &st, err);
@@ -5403,7 +5372,7 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         lf_id id = col_i64(st, 0);
-        lf_store_bulk *e = bulk_map_find(m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
+        lf_store_bulk *e = bulk_find(m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
         if (!e || e->state != LF_BULK_LEFT) {
             rc = lf_err_set(err, LF_EIO, "match batch: an inserted finding is not in the batch");
             break;
@@ -5438,7 +5407,7 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
 }
 
 /* the active findings seen again with the same scores */
-static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b, const bulk_map *m,
+static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b, const lf_store_hc_map *m,
                       lf_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -5450,7 +5419,7 @@ static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_st
     sqlite3_bind_pointer(st, 3, rows, BULK_PTR, NULL);
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        lf_store_bulk *e = bulk_map_find(m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
+        lf_store_bulk *e = bulk_find(m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
         if (!e || e->state != LF_BULK_LEFT) {
             rc = lf_err_set(err, LF_EIO, "match batch: a refreshed finding is not in the batch");
             break;
@@ -5468,15 +5437,18 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
 {
     sq_conn *c;
     sqlite3_stmt *st = NULL;
-    bulk_map m = {0};
+    lf_store_hc_map m = {0};
     int rc = conn_get(s, &c, err);
     if (rc || n == 0)
         return rc;
     lf_id *sid = calloc(n, sizeof *sid);
-    if (!sid || bulk_map_build(&m, b, n)) {
+    if (!sid || lf_store_hc_map_init(&m, n)) {
         free(sid);
+        lf_store_hc_map_free(&m);
         return lf_err_set(err, LF_ENOMEM, "match: out of memory");
     }
+    for (size_t i = 0; i < n; i++)
+        lf_store_hc_map_put(&m, b[i].host_id, b[i].hit->cve, (uint32_t)i);
     for (size_t i = 0; i < n; i++) {
         b[i].state = LF_BULK_LEFT;
         if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
@@ -5511,7 +5483,7 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
     }
 done:
     free(sid);
-    free(m.slot);
+    lf_store_hc_map_free(&m);
     return rc;
 }
 

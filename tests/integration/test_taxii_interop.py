@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 
+from lfharness import Checks
+
 try:
     import taxii2client.v21 as tx
 except ImportError:
@@ -74,17 +76,7 @@ LATEST = sorted([("relationship--2f9a9aa9-108a-4333-83e2-4fb25add0463", "2014-05
                  ("marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "2017-01-20T00:00:00.000Z"),
                  ("malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec", "2017-01-27T13:49:53.997Z")])
 IND_VERSIONS = ["2016-11-03T12:30:59.000Z", "2016-12-25T12:30:59.444Z", "2017-01-27T13:49:53.935Z"]
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{str(detail)[:2000]}", file=sys.stderr)
+check = Checks()
 
 
 def vers(objs):
@@ -451,5 +443,5 @@ lf.proc.terminate()
 lf.proc.wait(timeout=20)
 time.sleep(0.2)   # the reader thread takes the last of stderr
 check(not any("Sanitizer" in line for line in lf.err), "the server ran clean (sanitizers)", "".join(lf.err)[-3000:])
-print(f"ran {', '.join(ran)}: {passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+print(f"ran {', '.join(ran)}")
+check.finish()

@@ -26,20 +26,12 @@ import tempfile
 import threading
 import time
 
+from lfharness import Checks
+
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
-failures = 0
-passed = 0
-
-
-def check(cond, what, detail=""):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+check = Checks()
 
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
@@ -255,5 +247,4 @@ ok, per, _ = state()
 check(ok == [("ok",)], "integrity at the end", ok)
 srv.p.terminate()
 srv.p.wait(timeout=30)
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+check.finish()
