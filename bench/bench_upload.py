@@ -47,9 +47,12 @@ ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
 ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
+ap.add_argument("--keep", help="copy the data directory (database, index) here at the end, for study")
 ap.add_argument("--reads", type=float, default=0,
                 help="then SECONDS of wrk (200 keep-alive clients, a logged-in session) per read endpoint")
 a = ap.parse_args()
+if a.reads > 0 and not shutil.which("wrk"):
+    sys.exit("bench_upload: --reads needs wrk: apt-get install wrk")
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 3.0
 
@@ -199,5 +202,8 @@ try:
                   f"{', socket errors ' + errs.group(1) if errs else ''} (target p99 <= 50 ms)")
     p.terminate()
     p.wait(timeout=60)
+    if a.keep:
+        shutil.copytree(data, a.keep, dirs_exist_ok=True)
+        print(f"data kept in {a.keep} (login admin / admin-pass-1)")
 finally:
     shutil.rmtree(data, True)

@@ -84,6 +84,45 @@ int lf_buf_put_u64(lf_buf *b, uint64_t v)
     return lf_buf_append(b, t, lf_u64_digits(v, t));
 }
 
+/* The proleptic Gregorian date of a day count since 1970-01-01, by 400-year eras (146,097
+ * days each) that start on March 1st, so the leap day is the last day of an era-year. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468; /* days from 0000-03-01 to 1970-01-01 */
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);                            /* 0 ..= 146096 */
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   /* 0 ..= 399 */
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 /* 0 ..= 365, from March */
+    unsigned mp = (5 * doy + 2) / 153;                                      /* 0 = March */
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int lf_buf_put_utc(lf_buf *b, int64_t t)
+{
+    if (t < 0 || t > INT64_C(253402300799))
+        return LF_EINVAL;
+    int y;
+    unsigned mo, d;
+    civil_from_days(t / 86400, &y, &mo, &d);
+    unsigned sod = (unsigned)(t % 86400);
+    unsigned f[6] = {(unsigned)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60};
+    char o[20];
+    o[0] = (char)('0' + f[0] / 1000);
+    o[1] = (char)('0' + f[0] / 100 % 10);
+    o[2] = (char)('0' + f[0] / 10 % 10);
+    o[3] = (char)('0' + f[0] % 10);
+    static const char sep[6] = {0, '-', '-', 'T', ':', ':'};
+    for (int i = 1; i < 6; i++) {
+        o[3 * i + 1] = sep[i];
+        o[3 * i + 2] = (char)('0' + f[i] / 10);
+        o[3 * i + 3] = (char)('0' + f[i] % 10);
+    }
+    o[19] = 'Z';
+    return lf_buf_append(b, o, sizeof o);
+}
+
 int lf_buf_putc(lf_buf *b, char c)
 {
     return lf_buf_append(b, &c, 1);

@@ -30,6 +30,10 @@ int lf_buf_puts(lf_buf *b, const char *s);
  * for writers that format numbers per row (blocklists, finding sources). */
 size_t lf_u64_digits(uint64_t v, char t[20]);
 int lf_buf_put_u64(lf_buf *b, uint64_t v);
+/* t (seconds since the epoch, 0 ..= 253402300799) as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ",
+ * computed without gmtime/strftime (their time-zone lock and per-call setup were ~9 % of a
+ * findings page); LF_EINVAL outside that range. */
+int lf_buf_put_utc(lf_buf *b, int64_t t);
 int lf_buf_putc(lf_buf *b, char c);
 int lf_buf_printf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -3,18 +3,32 @@
  * lifecycle transitions (measure filed, fixed, risk accepted, false positive, reopened:
  * the rules and the audit rows are the store's) and its audit trail.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/server_int.h"
 
+/* %.5g, with a printf-free path for what CVSS scores are: one decimal below 100 */
 static void jnum_or_null(lf_buf *b, double v)
 {
-    if (v < 0)
+    if (v < 0) {
         lf_buf_puts(b, "null");
-    else
-        lf_buf_printf(b, "%.5g", v);
+        return;
+    }
+    if (v < 100) {
+        long k = lround(v * 10);
+        if (fabs(v * 10 - (double)k) < 1e-7) {
+            lf_buf_put_u64(b, (uint64_t)(k / 10));
+            if (k % 10) {
+                lf_buf_putc(b, '.');
+                lf_buf_putc(b, (char)('0' + k % 10));
+            }
+            return;
+        }
+    }
+    lf_buf_printf(b, "%.5g", v);
 }
 
 static void finding_json(lf_buf *b, const lf_store_finding *f)
@@ -31,17 +45,21 @@ static void finding_json(lf_buf *b, const lf_store_finding *f)
     lf_server_jstr(b, f->cve);
     lf_buf_puts(b, ",\"cpe\":");
     lf_server_jstr(b, f->cpe);
-    lf_buf_printf(b, ",\"kind\":\"%s\",\"cvss\":", lf_fkind_name(f->kind));
+    lf_buf_puts(b, ",\"kind\":\"");
+    lf_buf_puts(b, lf_fkind_name(f->kind));
+    lf_buf_puts(b, "\",\"cvss\":");
     jnum_or_null(b, f->cvss);
     lf_buf_puts(b, ",\"cvss_version\":");
     lf_server_jstr(b, f->cvss_version);
     lf_buf_puts(b, ",\"severity\":");
     lf_server_jstr(b, f->severity);
-    lf_buf_printf(b, ",\"kev\":%s,\"kev_due\":", f->kev ? "true" : "false");
+    lf_buf_puts(b, f->kev ? ",\"kev\":true,\"kev_due\":" : ",\"kev\":false,\"kev_due\":");
     lf_server_jstr(b, f->kev_due);
     lf_buf_puts(b, ",\"epss\":");
     jnum_or_null(b, f->epss);
-    lf_buf_printf(b, ",\"state\":\"%s\",\"measure\":", lf_fstate_name(f->state));
+    lf_buf_puts(b, ",\"state\":\"");
+    lf_buf_puts(b, lf_fstate_name(f->state));
+    lf_buf_puts(b, "\",\"measure\":");
     lf_server_jstr(b, f->measure);
     lf_buf_puts(b, ",\"measure_planned\":");
     lf_server_jstr(b, f->measure_planned);
@@ -65,7 +83,9 @@ static void finding_json(lf_buf *b, const lf_store_finding *f)
     lf_server_jtime(b, f->fixed_at);
     lf_buf_puts(b, ",\"updated\":");
     lf_server_jtime(b, f->updated);
-    lf_buf_printf(b, ",\"fixed_confirmed\":%s,\"reopened\":%u}", f->fixed_confirmed ? "true" : "false", f->reopened);
+    lf_buf_puts(b, f->fixed_confirmed ? ",\"fixed_confirmed\":true,\"reopened\":" : ",\"fixed_confirmed\":false,\"reopened\":");
+    lf_buf_put_u64(b, f->reopened);
+    lf_buf_putc(b, '}');
 }
 
 /* GET /api/v1/agencies/{id}/findings?state&kev&min_cvss&cve&limit&after */

@@ -24,8 +24,12 @@ static const char *const sev_key[LF_SEV_IDX_COUNT] = {"critical", "high", "mediu
 static void jcounts(lf_buf *b, const uint64_t *v)
 {
     lf_buf_putc(b, '{');
-    for (int k = 0; k < LF_SEV_IDX_COUNT; k++)
-        lf_buf_printf(b, "%s\"%s\":%llu", k ? "," : "", sev_key[k], (unsigned long long)v[k]);
+    for (int k = 0; k < LF_SEV_IDX_COUNT; k++) {
+        lf_buf_puts(b, k ? ",\"" : "\"");
+        lf_buf_puts(b, sev_key[k]);
+        lf_buf_puts(b, "\":");
+        lf_buf_put_u64(b, v[k]);
+    }
     lf_buf_putc(b, '}');
 }
 
@@ -247,8 +251,13 @@ static int agency_hosts(void *app, lf_http_req *req, lf_http_resp *resp)
         host_json(b, &v[i].host);
         lf_buf_puts(b, ",\"open\":");
         jcounts(b, v[i].open);
-        lf_buf_printf(b, ",\"open_total\":%llu,\"open_kev\":%llu,\"overdue\":%llu}", (unsigned long long)open,
-                      (unsigned long long)v[i].open_kev, (unsigned long long)v[i].overdue);
+        lf_buf_puts(b, ",\"open_total\":");
+        lf_buf_put_u64(b, open);
+        lf_buf_puts(b, ",\"open_kev\":");
+        lf_buf_put_u64(b, v[i].open_kev);
+        lf_buf_puts(b, ",\"overdue\":");
+        lf_buf_put_u64(b, v[i].overdue);
+        lf_buf_putc(b, '}');
     }
     lf_buf_putc(b, ']');
     lf_server_jpage_end(b, &pg);

@@ -533,24 +533,28 @@ void lf_server_jstr(lf_buf *b, const char *s)
 
 void lf_server_jtime(lf_buf *b, int64_t t)
 {
-    if (t <= 0) {
+    /* beyond year 9999 (no real timestamp) the value is not a date: null */
+    if (t <= 0 || t > INT64_C(253402300799)) {
         lf_buf_puts(b, "null");
         return;
     }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char out[40];
-    gmtime_r(&tt, &tm);
-    strftime(out, sizeof out, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
-    lf_buf_puts(b, out);
+    lf_buf_putc(b, '"');
+    lf_buf_put_utc(b, t);
+    lf_buf_putc(b, '"');
 }
 
 void lf_server_jid(lf_buf *b, lf_id id)
 {
-    if (id)
-        lf_buf_printf(b, "\"%lld\"", (long long)id);
-    else
-        lf_buf_puts(b, "null");
+    if (id <= 0) {
+        if (id)
+            lf_buf_printf(b, "\"%lld\"", (long long)id);
+        else
+            lf_buf_puts(b, "null");
+        return;
+    }
+    lf_buf_putc(b, '"');
+    lf_buf_put_u64(b, (uint64_t)id);
+    lf_buf_putc(b, '"');
 }
 
 void lf_server_jpage_end(lf_buf *b, const lf_store_page *pg)

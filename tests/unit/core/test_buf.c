@@ -1,6 +1,7 @@
 /*
  * Tests for core/buf.c's number writer: lf_u64_digits and lf_buf_put_u64 give what
- * printf's %llu gives, for the edges and for random values.
+ * printf's %llu gives, for the edges and for random values; lf_buf_put_utc gives what
+ * gmtime_r + strftime give, across leap days, century years and the whole range.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 
@@ -42,10 +44,48 @@ static void digits_like_printf(void **state)
     }
 }
 
+static void utc_like_strftime(void **state)
+{
+    (void)state;
+    int64_t edge[] = {0, 1, 59, 86399, 86400, 68169600 /* 1972-02-29 */, 951782399, 951782400,
+                      951868800 /* 2000-03-01 */, 1709164800 /* 2024-02-29 */, 2147483647,
+                      2147483648, 4102444799, 4102444800 /* 2100-01-01 */, 4107542400 /* 2100-03-01 */,
+                      253402300799};
+    size_t ne = sizeof edge / sizeof edge[0];
+    uint64_t x = 2463534242ull;
+    for (size_t i = 0; i < ne + 5000; i++) {
+        int64_t t;
+        if (i < ne) {
+            t = edge[i];
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            t = (int64_t)(x % 253402300800ull);
+        }
+        time_t tt = (time_t)t;
+        struct tm tm;
+        char want[40];
+        assert_non_null(gmtime_r(&tt, &tm));
+        size_t wn = strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        lf_buf b;
+        lf_buf_init(&b, 0);
+        assert_int_equal(lf_buf_put_utc(&b, t), 0);
+        assert_int_equal(b.len, wn);
+        assert_string_equal(b.data, want);
+        lf_buf_clear(&b);
+    }
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    assert_int_not_equal(lf_buf_put_utc(&b, -1), 0);
+    assert_int_not_equal(lf_buf_put_utc(&b, 253402300800), 0);
+    assert_int_equal(b.len, 0);
+    lf_buf_clear(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(digits_like_printf),
+        cmocka_unit_test(utc_like_strftime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,7 +116,7 @@ typedef struct ref_org {
 } ref_org;
 
 typedef struct ref_finding {
-    int64_t agency;
+    int64_t agency, host;
     char state[20], severity[12], due[12], notice[12];
     int kev;
     double cvss;                       /* < 0: NULL */
@@ -157,7 +157,7 @@ static void ref_load(fx *f, sqlite3 *db, ref *r)
     r->nf = 0;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT agency_id, state, coalesce(severity, ''), coalesce(due_date, ''), "
                                             "coalesce(notice_date, ''), kev, coalesce(cvss, -1), first_seen, "
-                                            "fixed_at, updated FROM findings", -1, &st, NULL), SQLITE_OK);
+                                            "fixed_at, updated, host_id FROM findings", -1, &st, NULL), SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         assert_true(r->nf < MAX_FINDINGS);
         ref_finding *x = &r->f[r->nf++];
@@ -171,6 +171,7 @@ static void ref_load(fx *f, sqlite3 *db, ref *r)
         x->first_seen = sqlite3_column_int64(st, 7);
         x->fixed_at = sqlite3_column_int64(st, 8);
         x->updated = sqlite3_column_int64(st, 9);
+        x->host = sqlite3_column_int64(st, 10);
     }
     sqlite3_finalize(st);
     (void)f;
@@ -399,6 +400,68 @@ static void check_trends(fx *f, const ref *r, sqlite3 *db, int64_t org, const ch
 
 static void tw_date(int64_t t, int add_days, char out[11]);
 
+/* Every agency's hosts page, paged 3 at a time, against the raw rows: the same hosts in id
+ * order, each with its open findings per severity, KEV-listed and overdue on `today`. */
+static size_t check_hosts(fx *f, const ref *r, sqlite3 *db, const char *today, uint64_t *kev_sum, uint64_t *overdue_sum)
+{
+    size_t hosts = 0;
+    for (size_t i = 0; i < r->norg; i++) {
+        if (strcmp(r->org[i].kind, "agency"))
+            continue;
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM hosts WHERE agency_id = ?1 ORDER BY id", -1, &st, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_int64(st, 1, r->org[i].id);
+        lf_store_page pg = {3, 0, 0, false};
+        lf_store_host_sum *v = NULL;
+        size_t n = 0, k = 0;
+        bool end = false;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            if (k == n) {
+                assert_false(end);
+                lf_err e;
+                assert_int_equal(lf_store_host_summary(f->s, (lf_id)r->org[i].id, today, &pg, &f->a, &v, &n, &e), LF_OK);
+                assert_true(n > 0 && n <= 3);
+                end = !pg.more;
+                pg.after = pg.next;
+                k = 0;
+            }
+            const lf_store_host_sum *h = &v[k++];
+            assert_int_equal(h->host.id, id);
+            assert_int_equal(h->host.agency_id, r->org[i].id);
+            uint64_t open[LF_SEV_IDX_COUNT] = {0}, kev = 0, overdue = 0;
+            for (size_t j = 0; j < r->nf; j++) {
+                const ref_finding *x = &r->f[j];
+                if (x->host != id || !is_open(x))
+                    continue;
+                open[sev_idx(x->severity)]++;
+                kev += x->kev != 0;
+                overdue += x->due[0] && strcmp(x->due, today) < 0;
+            }
+            for (int s = 0; s < LF_SEV_IDX_COUNT; s++)
+                assert_int_equal(h->open[s], open[s]);
+            assert_int_equal(h->open_kev, kev);
+            assert_int_equal(h->overdue, overdue);
+            *kev_sum += kev;
+            *overdue_sum += overdue;
+            hosts++;
+        }
+        sqlite3_finalize(st);
+        /* the last page said so (or the agency has no hosts and the first page is empty) */
+        if (n)
+            assert_true(end && k == n);
+        else {
+            lf_err e;
+            pg = (lf_store_page){3, 0, 0, false};
+            assert_int_equal(lf_store_host_summary(f->s, (lf_id)r->org[i].id, today, &pg, &f->a, &v, &n, &e), LF_OK);
+            assert_int_equal(n, 0);
+            assert_false(pg.more);
+        }
+    }
+    return hosts;
+}
+
 /* Every org's overview (its total and each child row) and the trends of a few, against the
  * reference, for several "today"s (overdue and the B-level limit move with it). */
 static void check_all(fx *f)
@@ -440,6 +503,13 @@ static void check_all(fx *f)
         }
     }
     assert_true(checked > 3 * r->norg);
+    for (size_t d = 0; d < sizeof days / sizeof days[0]; d++) {
+        uint64_t kev = 0, overdue = 0;
+        assert_true(check_hosts(f, r, db, days[d][1], &kev, &overdue) > 3);
+        assert_true(kev > 0);
+        if (d == 2)
+            assert_true(overdue > 0);   /* in 20 days some deadline has passed */
+    }
     /* the data exercises every figure (a test of zeros would prove little) */
     char today[11], late[11];
     tw_date(f->now, 0, today);
