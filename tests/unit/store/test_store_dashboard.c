@@ -400,6 +400,106 @@ static void check_trends(fx *f, const ref *r, sqlite3 *db, int64_t org, const ch
 
 static void tw_date(int64_t t, int add_days, char out[11]);
 
+/* One scope and filter, paged `limit` at a time, against the raw rows in id order. */
+static size_t list_one(fx *f, sqlite3 *db, const lf_store_ffilter *flt, uint32_t limit)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT f.id FROM findings f JOIN org_tree t ON t.descendant = f.agency_id "
+                                            "WHERE t.ancestor = ?1 AND (?2 = 0 OR f.host_id = ?2) "
+                                            "AND (?3 IS NULL OR f.state = ?3) AND (?4 <= 0 OR f.cvss >= ?4) "
+                                            "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) ORDER BY f.id",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, flt->scope);
+    sqlite3_bind_int64(st, 2, flt->host_id);
+    if (flt->state)
+        sqlite3_bind_text(st, 3, lf_fstate_name(flt->state), -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, flt->min_cvss);
+    sqlite3_bind_int(st, 5, flt->kev_only);
+    if (flt->cve)
+        sqlite3_bind_text(st, 6, flt->cve, -1, SQLITE_STATIC);
+    lf_store_page pg = {limit, 0, 0, false};
+    lf_store_finding *v = NULL;
+    size_t n = 0, k = 0, total = 0;
+    bool end = false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (k == n) {
+            assert_false(end);
+            lf_err e;
+            assert_int_equal(lf_store_finding_list(f->s, flt, &pg, &f->a, &v, &n, &e), LF_OK);
+            assert_true(n > 0 && n <= limit);
+            end = !pg.more;
+            pg.after = pg.next;
+            k = 0;
+        }
+        assert_int_equal(v[k++].id, sqlite3_column_int64(st, 0));
+        total++;
+    }
+    sqlite3_finalize(st);
+    if (total)
+        assert_true(end && k == n);
+    else {
+        lf_err e;
+        pg = (lf_store_page){limit, 0, 0, false};
+        assert_int_equal(lf_store_finding_list(f->s, flt, &pg, &f->a, &v, &n, &e), LF_OK);
+        assert_int_equal(n, 0);
+        assert_false(pg.more);
+    }
+    return total;
+}
+
+/* Every organisation's findings list, and for some of them each filter, equal the raw rows
+ * in id order, whichever statement the store picks (one agency, one host, one CVE, a wide
+ * scope scanned in id order or sorted). */
+static void check_lists(fx *f, const ref *r, sqlite3 *db)
+{
+    const uint32_t limit = 25;
+    int64_t all = raw_count(db, "SELECT count(*) + ?1 FROM findings", 0, NULL);
+    int scanned = 0, sorted = 0;
+    for (size_t i = 0; i < r->norg; i++) {
+        lf_store_ffilter flt = {(lf_id)r->org[i].id, 0, 0, 0, false, NULL};
+        size_t got = list_one(f, db, &flt, limit);
+        if (strcmp(r->org[i].kind, "agency") && got) {
+            /* the store's rule (sq_finding_list): both sides of it are exercised */
+            if ((double)got * (double)got >= (double)(limit + 1) * (double)all)
+                scanned++;
+            else
+                sorted++;
+        }
+        if (i % 5)
+            continue;
+        sqlite3_stmt *st;
+        char cve[32] = "";
+        lf_id host = 0;
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT f.cve, f.host_id FROM findings f JOIN org_tree t ON "
+                                                "t.descendant = f.agency_id WHERE t.ancestor = ?1 ORDER BY f.id DESC",
+                                            -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_int64(st, 1, r->org[i].id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            col_str(st, 0, cve, sizeof cve);
+            host = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        flt.state = LF_FSTATE_OPEN;
+        list_one(f, db, &flt, limit);
+        flt.state = 0;
+        flt.kev_only = true;
+        list_one(f, db, &flt, 4);
+        flt.kev_only = false;
+        flt.min_cvss = 7.0;
+        list_one(f, db, &flt, limit);
+        flt.min_cvss = 0;
+        if (*cve) {
+            flt.cve = cve;
+            assert_true(list_one(f, db, &flt, 2) > 0);
+            flt.host_id = host;
+            assert_true(list_one(f, db, &flt, 2) > 0);
+            flt.cve = NULL;
+            assert_true(list_one(f, db, &flt, limit) > 0);
+        }
+    }
+    assert_true(scanned > 0 && sorted > 0);
+}
+
 /* Every agency's hosts page, paged 3 at a time, against the raw rows: the same hosts in id
  * order, each with its open findings per severity, KEV-listed and overdue on `today`. */
 static size_t check_hosts(fx *f, const ref *r, sqlite3 *db, const char *today, uint64_t *kev_sum, uint64_t *overdue_sum)
@@ -503,6 +603,7 @@ static void check_all(fx *f)
         }
     }
     assert_true(checked > 3 * r->norg);
+    check_lists(f, r, db);
     for (size_t d = 0; d < sizeof days / sizeof days[0]; d++) {
         uint64_t kev = 0, overdue = 0;
         assert_true(check_hosts(f, r, db, days[d][1], &kev, &overdue) > 3);
