@@ -326,7 +326,7 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         goto fail;
     lf_buf *b = lf_http_resp_json(resp, 201);
     lf_buf_puts(b, "{\"upload\":");
-    lf_server_upload_json(b, &up);
+    lf_server_upload_json(b, &up, true);
     lf_buf_printf(b, ",\"hosts\":%zu,\"findings\":", u.g.n);
     if (matched)
         lf_buf_printf(b, "{\"computed\":true,\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,"
@@ -363,7 +363,7 @@ static void uploads_items(lf_buf *b, const lf_store_upload *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i)
             lf_buf_putc(b, ',');
-        lf_server_upload_json(b, &v[i]);
+        lf_server_upload_json(b, &v[i], false);
     }
     lf_buf_putc(b, ']');
 }
@@ -409,7 +409,7 @@ static int upload_get(void *app, lf_http_req *req, lf_http_resp *resp)
     if (!lf_server_in_scope(s, resp, &c, up.agency_id))
         return LF_OK;
     lf_buf *b = lf_http_resp_json(resp, 200);
-    lf_server_upload_json(b, &up);
+    lf_server_upload_json(b, &up, true);
     return lf_buf_puts(b, "\n");
 }
 

@@ -627,7 +627,7 @@ void lf_server_org_json(lf_buf *b, const lf_store_org *o)
     lf_buf_puts(b, "}");
 }
 
-void lf_server_upload_json(lf_buf *b, const lf_store_upload *u)
+void lf_server_upload_json(lf_buf *b, const lf_store_upload *u, bool with_report)
 {
     lf_buf_puts(b, "{\"id\":");
     lf_server_jid(b, u->id);
@@ -647,12 +647,15 @@ void lf_server_upload_json(lf_buf *b, const lf_store_upload *u)
     lf_buf_puts(b, ",\"file_name\":");
     lf_server_jstr(b, u->file_name);
     lf_buf_printf(b, ",\"items\":%llu,\"counts\":{\"records\":%llu,\"resolved\":%llu,\"unresolved\":%llu,"
-                     "\"rejected\":%llu},\"report\":",
+                     "\"rejected\":%llu}",
                   (unsigned long long)u->items, (unsigned long long)u->counts.records,
                   (unsigned long long)u->counts.resolved, (unsigned long long)u->counts.unresolved,
                   (unsigned long long)u->counts.rejected);
-    /* the report was written by this server as JSON (api_uploads.c) */
-    lf_buf_puts(b, u->report_json && *u->report_json ? u->report_json : "null");
+    if (with_report) {
+        /* the report was written by this server as JSON (api_uploads.c) */
+        lf_buf_puts(b, ",\"report\":");
+        lf_buf_puts(b, u->report_json && *u->report_json ? u->report_json : "null");
+    }
     lf_buf_puts(b, "}");
 }
 

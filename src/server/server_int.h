@@ -103,7 +103,7 @@ void lf_server_jlist(lf_buf *b, const void *items, size_t n, size_t size, lf_ser
 
 void lf_server_user_json(lf_buf *b, const lf_store_user *u);
 void lf_server_org_json(lf_buf *b, const lf_store_org *o);
-void lf_server_upload_json(lf_buf *b, const lf_store_upload *u);
+void lf_server_upload_json(lf_buf *b, const lf_store_upload *u, bool with_report);
 
 bool lf_server_is_date(const char *s);     /* "YYYY-MM-DD" */
 bool lf_server_is_month(const char *s);    /* "YYYY-MM" */

@@ -346,7 +346,8 @@ int lf_store_upload_get(lf_store *s, lf_id id, lf_arena *a, lf_store_upload *out
 /* The CURRENT snapshot of (agency, month); LF_ENOTFOUND when that month has none. */
 int lf_store_upload_snapshot(lf_store *s, lf_id agency_id, const char *month, lf_arena *a,
                              lf_store_upload *out, lf_err *err);
-/* Uploads (all statuses: the history) of agencies under scope, month NULL = any. */
+/* Uploads (all statuses: the history) of agencies under scope, month NULL = any; without
+ * their reports (report_json NULL: lf_store_upload_get has it). */
 int lf_store_upload_list(lf_store *s, lf_id scope, const char *month, lf_store_page *pg,
                          lf_arena *a, lf_store_upload **out, size_t *n, lf_err *err);
 int lf_store_items_list(lf_store *s, lf_id upload_id, lf_store_page *pg, lf_arena *a,

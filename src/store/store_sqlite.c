@@ -731,10 +731,11 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "u.id, u.login, u.display_name, u.email, u.role, u.org_id, u.disabled, u.password_hash, " \
     "u.failed_logins, u.locked_until, u.last_login, u.created"
 #define TOK_COLS "t.id, t.name, t.org_id, t.created_by, t.created, t.last_used, t.revoked"
-#define UP_COLS                                                                          \
+#define UP_COLS_REPORT(rep)                                                              \
     "p.id, p.agency_id, p.month, p.status, p.uploaded_by, p.token_id, p.uploaded_at, "   \
-    "p.published_at, p.superseded_by, p.file_name, p.encoding, p.format, p.report_json, " \
+    "p.published_at, p.superseded_by, p.file_name, p.encoding, p.format, " rep ", "      \
     "p.records, p.resolved, p.unresolved, p.rejected, p.items"
+#define UP_COLS UP_COLS_REPORT("p.report_json")
 #define ITEM_COLS "i.id, i.host, i.ip, i.os, i.name, i.version, i.vendor, i.cpe, i.bucket, i.confidence, i.line"
 #define HOST_COLS "h.id, h.agency_id, h.name, h.ip, h.os, h.first_seen, h.last_seen"
 #define F_COLS                                                                           \
@@ -823,7 +824,9 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                         "GROUP BY host ON CONFLICT (agency_id, name) DO UPDATE SET "     \
                         "last_seen = excluded.last_seen, ip = coalesce(excluded.ip, ip), " \
                         "os = coalesce(excluded.os, os)")                                \
-    X(UP_LIST, "SELECT " UP_COLS " FROM uploads p WHERE " IN_SCOPE("p.agency_id", "?1")  \
+    /* the history without the reports: a report lists every unresolved record (2 MB for \
+     * 100k rows), and the history page needs the counts only */                          \
+    X(UP_LIST, "SELECT " UP_COLS_REPORT("NULL") " FROM uploads p WHERE " IN_SCOPE("p.agency_id", "?1") \
                " AND (?2 IS NULL OR p.month = ?2) AND p.id > ?3 ORDER BY p.id LIMIT ?4") \
     X(ITEM_LIST, "SELECT " ITEM_COLS " FROM items i WHERE i.upload_id = ?1 AND i.id > ?2 " \
                  "ORDER BY i.id LIMIT ?3")                                               \

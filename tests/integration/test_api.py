@@ -158,6 +158,8 @@ st, js = agency.req("GET", f"/api/v1/agencies/{hr}/uploads")
 stat = {u["id"]: u["status"] for u in js["items"]}
 check(st == 200 and len(js["items"]) == 2 and stat.get(upload1) == "superseded" and stat.get(upload2) == "current",
       "history: 2 uploads, first superseded", js)
+check(all("report" not in u and u["counts"]["records"] == 11 for u in js["items"]),
+      "the history gives each upload's counts, not its report (GET /uploads/{id} has it)", js)
 st, js = agency.req("GET", f"/api/v1/uploads/{upload1}")
 check(st == 200 and js["superseded_by"] == upload2 and js["report"]["records_in"] == 11, "GET upload", js)
 st, js = agency.req("GET", f"/api/v1/findings/{fid}")
