@@ -688,6 +688,13 @@ static const char schema_v15_host_reads[] =
     "CREATE INDEX findings_host ON findings(host_id);"
     "CREATE INDEX hosts_agency ON hosts(agency_id);";
 
+/* READS (schema 16): findings by agency and state, in id order within each, so a state's
+ * page of an agency (its fixed or risk-accepted findings) is a range, not a filter over all
+ * of the agency's findings (90 ms a page when none match at 322k). A run writes an agency's
+ * new findings as one state in id order: 0.05 s of SQLite CPU for 322k. */
+static const char schema_v16_findings_state[] =
+    "CREATE INDEX findings_state ON findings(agency_id, state);";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -715,6 +722,8 @@ static const migration migrations[] = {
     {14, "READS: open findings per host by severity, KEV and due date (the hosts page)", schema_v14_host_open, NULL},
     {15, "READS: findings by host and hosts by agency, in id order (a host's findings page, the hosts page)",
      schema_v15_host_reads, NULL},
+    {16, "READS: findings by agency and state, in id order (an agency's findings in one state)",
+     schema_v16_findings_state, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -893,12 +902,23 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                    "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "  \
                    "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
                    "ORDER BY f.id LIMIT ?8")                                             \
+    /* one state: a range of findings_state per agency of the scope (one range for an    \
+     * agency: no sort), then a sort of what matched for a wider scope */                \
+    X(F_LIST_STATE, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
+                    "WHERE f.state = ?3 AND " IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) " \
+                    "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) "        \
+                    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8") \
+    X(F_LIST_AGENCY_STATE, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
+                           "WHERE f.agency_id = ?1 AND f.state = ?3 AND (?2 = 0 OR f.host_id = ?2) " \
+                           "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) " \
+                           "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8") \
     X(ORG_IS_AGENCY, "SELECT kind = 'agency' FROM orgs WHERE id = ?1")                   \
     /* how many findings a scope and the whole platform hold (the dashboard's life summary: \
      * every finding once per ancestor), for choosing between F_LIST and F_LIST_SCAN */   \
     X(F_SCOPE_SIZE, "SELECT (SELECT coalesce(sum(n), 0) FROM dash_life WHERE org_id = ?1), " \
                     "(SELECT coalesce(sum(d.n), 0) FROM dash_life d JOIN orgs o ON o.id = d.org_id " \
-                    "WHERE o.parent_id IS NULL)")                                        \
+                    "WHERE o.parent_id IS NULL), "                                       \
+                    "(SELECT coalesce(sum(n), 0) FROM dash_open WHERE org_id = ?1)")     \
     X(F_STALE, "SELECT id FROM findings WHERE agency_id = ?1 AND (last_run IS NULL OR last_run <> ?2) " \
                "AND (state IN ('open', 'measure_filed', 'risk_accepted') "               \
                "OR (state = 'fixed' AND fixed_confirmed = 0)) ORDER BY id")              \
@@ -3440,10 +3460,16 @@ static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page
     st_done(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return sq_fail(c->db, src, "findings", err);
-    int which = f->cve ? ST_F_LIST_CVE : f->host_id ? ST_F_LIST_HOST : agency ? ST_F_LIST_AGENCY : ST_F_LIST;
-    if (which == ST_F_LIST) {
-        /* Sorting the scope costs its size S; scanning all N findings in id order costs about
-         * limit x N / S rows a page: scan when S^2 >= limit x N. */
+    int which = f->cve       ? ST_F_LIST_CVE
+                : f->host_id ? ST_F_LIST_HOST
+                : agency     ? (f->state ? ST_F_LIST_AGENCY_STATE : ST_F_LIST_AGENCY)
+                : f->state   ? ST_F_LIST_STATE
+                             : ST_F_LIST;
+    if (which == ST_F_LIST || which == ST_F_LIST_STATE) {
+        /* Reading and sorting what matches costs its count M (the scope's size, or its
+         * findings in that state); scanning all N findings in id order costs about
+         * limit x N / M rows a page: scan when M^2 >= limit x N. The open count covers
+         * open and measure filed; the other states share what is left. */
         int rc1 = st_get(c, ST_F_SCOPE_SIZE, &st, err);
         if (rc1)
             return rc1;
@@ -3451,10 +3477,14 @@ static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page
         src = sqlite3_step(st);
         double sz = src == SQLITE_ROW ? (double)sqlite3_column_int64(st, 0) : 0;
         double all = src == SQLITE_ROW ? (double)sqlite3_column_int64(st, 1) : 0;
+        double open = src == SQLITE_ROW ? (double)sqlite3_column_int64(st, 2) : 0;
         st_done(st);
         if (src != SQLITE_ROW && src != SQLITE_DONE)
             return sq_fail(c->db, src, "findings", err);
-        if (sz * sz >= ((double)lf_store_page_limit(pg) + 1) * all)
+        double m = !f->state ? sz
+                   : f->state == LF_FSTATE_OPEN || f->state == LF_FSTATE_MEASURE_FILED ? open
+                                                                                       : sz - open;
+        if (m * m >= ((double)lf_store_page_limit(pg) + 1) * all)
             which = ST_F_LIST_SCAN;
     }
     int rc0 = st_get(c, which, &st, err);

@@ -479,8 +479,12 @@ static void check_lists(fx *f, const ref *r, sqlite3 *db)
             host = sqlite3_column_int64(st, 1);
         }
         sqlite3_finalize(st);
-        flt.state = LF_FSTATE_OPEN;
-        list_one(f, db, &flt, limit);
+        static const lf_fstate states[] = {LF_FSTATE_OPEN, LF_FSTATE_MEASURE_FILED, LF_FSTATE_FIXED,
+                                           LF_FSTATE_RISK_ACCEPTED, LF_FSTATE_FALSE_POSITIVE};
+        for (size_t k = 0; k < sizeof states / sizeof states[0]; k++) {
+            flt.state = states[k];
+            list_one(f, db, &flt, k % 2 ? 3 : limit);
+        }
         flt.state = 0;
         flt.kev_only = true;
         list_one(f, db, &flt, 4);
