@@ -39,6 +39,7 @@ typedef struct file_id {
 
 struct lf_rematch {
     lf_server *s;
+    file_id epss_seen;           /* the EPSS file whose scores the findings hold */
     char *index_path, *epss_path, *dict_dir, *cpedict_path;
     char changed_path[4200];
     unsigned poll_seconds;
@@ -705,6 +706,53 @@ static uint64_t take_changed(lf_rematch *r)
     return n;
 }
 
+static bool epss_score(void *ud, const char *cve, double *score)
+{
+    double pct;
+    return lf_epss_lookup(ud, cve, score, &pct);
+}
+
+/* A new EPSS file (FIRST scores every CVE daily; `feed import epss` replaces the file)
+ * changes findings that no re-match touches, since a scoped re-match re-decides only the
+ * changed CVEs: every stored finding's score is set to the file's. open: open the file and
+ * swap it in (the index is unchanged; a new index opened it already). Under reload_mu; the
+ * refresh holds the work mutex, so no upload writes scores of the other file meanwhile.
+ * A failure leaves epss_seen, so the next poll tries again. */
+static int epss_reload(lf_server *s, lf_rematch *r, bool open, lf_rematch_report *rep, lf_err *err)
+{
+    file_id now = file_id_of(r->epss_path);
+    if (!r->epss_path || file_id_eq(&now, &r->epss_seen))
+        return LF_OK;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    lf_epss *e = NULL;
+    if (open && now.present && lf_epss_open(r->epss_path, &e, NULL)) {
+        lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", r->epss_path);
+        e = NULL;
+    }
+    if (open && r->nold == MAX_RETIRED)
+        close_retired(r, true);
+    pthread_mutex_lock(&s->work);
+    lf_epss *old = NULL;
+    if (open) {
+        old = s->epss;
+        s->epss = e;
+    }
+    uint64_t changed = 0;
+    int rc = lf_store_findings_epss_refresh(s->store, epss_score, s->epss, &changed, err);
+    pthread_mutex_unlock(&s->work);
+    if (old)
+        r->old[r->nold++] = (retired){NULL, old, time(NULL)};
+    if (rc)
+        return rc;
+    r->epss_seen = now;
+    rep->epss_reloaded = true;
+    rep->epss_changed = changed;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    rep->epss_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return LF_OK;
+}
+
 int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -743,6 +791,14 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
             } else {
                 rep->will_retry = true;
             }
+        }
+        lf_err eerr;
+        lf_err_clear(&eerr);
+        if (epss_reload(s, r, true, rep, &eerr)) {
+            if (rc)
+                lf_server_logf(s, "EPSS refresh: %s (tried again at the next poll)", eerr.msg);
+            else
+                rc = lf_err_set(err, eerr.code, "%s", eerr.msg);
         }
         goto done;
     }
@@ -825,6 +881,9 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
             rep->will_retry = true;
         }
     }
+    /* the EPSS file opened with the index: the findings the re-match left get its scores */
+    if (!rc)
+        rc = epss_reload(s, r, false, rep, err);
 done:
     if (have_vc)
         vchange_clear(&vc);
@@ -853,7 +912,11 @@ static void *poll_main(void *ud)
         lf_rematch_report rep;
         lf_err err;
         lf_err_clear(&err);
-        if (lf_rematch_reload(r->s, false, &rep, &err))
+        int rrc = lf_rematch_reload(r->s, false, &rep, &err);
+        if (rep.epss_reloaded)
+            lf_server_logf(r->s, "EPSS scores reloaded: %llu findings' scores changed in %.2f s",
+                           (unsigned long long)rep.epss_changed, rep.epss_seconds);
+        if (rrc)
             lf_server_logf(r->s, "index reload: %s%s", err.msg,
                            rep.will_retry ? " (the re-match is tried again at the next poll)" : "");
         else if (rep.retried)
@@ -922,6 +985,8 @@ int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_
                  slash ? r->index_path : ".");
         if (s->vdb)
             r->seen = file_id_of(r->index_path);
+        /* the server opened this file at its start (or found none) */
+        r->epss_seen = file_id_of(r->epss_path);
         r->poll_seconds = o->poll_seconds;
     }
     if (r->poll_seconds && pthread_create(&r->thread, NULL, poll_main, r) == 0)
@@ -971,7 +1036,8 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                      "\"findings\":{\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,\"suppressed\":%llu,"
                      "\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"
                      "\"upstream_matches_superseded\":%llu,\"distribution_packages\":%llu},"
-                     "\"sources_removed\":%llu,\"open_seconds\":%.3f,\"compare_seconds\":%.3f,\"match_seconds\":%.3f}\n",
+                     "\"sources_removed\":%llu,\"epss\":{\"reloaded\":%s,\"findings_changed\":%llu,\"seconds\":%.3f},"
+                     "\"open_seconds\":%.3f,\"compare_seconds\":%.3f,\"match_seconds\":%.3f}\n",
                   (unsigned long long)rep->changed_ids, (unsigned long long)rep->agencies,
                   (unsigned long long)rep->skipped, (unsigned long long)rep->c.hosts,
                   (unsigned long long)rep->c.items, (unsigned long long)rep->c.sum.hits,
@@ -981,6 +1047,7 @@ static void report_json(lf_buf *b, const lf_rematch_report *rep)
                   (unsigned long long)rep->c.suppressed_not_affected,
                   (unsigned long long)rep->c.upstream_matches_superseded,
                   (unsigned long long)rep->c.distribution_packages, (unsigned long long)rep->sources_removed,
+                  rep->epss_reloaded ? "true" : "false", (unsigned long long)rep->epss_changed, rep->epss_seconds,
                   rep->open_seconds, rep->compare_seconds, rep->match_seconds);
 }
 

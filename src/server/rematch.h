@@ -94,6 +94,9 @@ typedef struct lf_rematch_report {
     uint64_t sources_removed;    /* finding-source texts no finding refers to any more, removed */
     bool retried;                /* the index is unchanged: a re-match that failed was run again */
     bool will_retry;             /* the re-match failed: the next poll runs it again */
+    bool epss_reloaded;          /* a new EPSS file: opened, and every finding's score set to it */
+    uint64_t epss_changed;       /* findings whose score that changed */
+    double epss_seconds;         /* opening the file and refreshing the findings */
     double open_seconds, compare_seconds, match_seconds;
 } lf_rematch_report;
 

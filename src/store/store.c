@@ -2435,3 +2435,22 @@ int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
         *removed = rc ? 0 : n;
     return rc;
 }
+
+/* ---------------------------------------------------------------- EPSS refresh */
+
+int lf_store_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    if (!fn)
+        return lf_err_set(err, LF_EINVAL, "EPSS refresh: no score function");
+    if (!s->ops->findings_epss_refresh)
+        return lf_err_set(err, LF_EUSAGE, "EPSS refresh: the %s backend cannot do it", s->ops->name);
+    uint64_t n = 0;
+    if (!(rc = s->ops->begin(s, err)))
+        rc = finish_tx(s, s->ops->findings_epss_refresh(s, fn, ud, &n, err), err);
+    if (changed)
+        *changed = rc ? 0 : n;
+    return rc;
+}

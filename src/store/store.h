@@ -1063,4 +1063,15 @@ int lf_store_not_affected_clear_cves(lf_store *s, lf_id agency_id, const char *c
  * *removed (may be NULL) gets the count. */
 int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err);
 
+/* ---------------------------------------------------------------- EPSS refresh
+ *
+ * EPSS scores change every day, a CVE's findings only when it is re-matched: after a new
+ * score file the server sets every stored finding's score to the file's (fn: true with the
+ * score of a CVE, false for a CVE without one, whose findings get none), in one
+ * transaction. Only findings whose score differs are written; *changed (may be NULL) gets
+ * their count. No audit row: a score is data of the feed, not a change of the finding's
+ * lifecycle (the match runs refresh it the same way). */
+typedef bool (*lf_store_score_fn)(void *ud, const char *cve, double *score);
+int lf_store_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err);
+
 #endif

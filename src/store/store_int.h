@@ -267,6 +267,8 @@ typedef struct lf_store_ops {
                         lf_err *err);
     /* SOURCES (schema 12): texts no finding refers to, removed */
     int (*sources_gc)(lf_store *s, uint64_t *removed, lf_err *err);
+    /* EPSS refresh: every finding's score set to fn's, the differing rows written */
+    int (*findings_epss_refresh)(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err);
 } lf_store_ops;
 
 struct lf_store {

@@ -1317,6 +1317,8 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                      "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n")  \
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
     X(SRCS_INSERT, "INSERT INTO finding_sources(hash, json) VALUES (?1, ?2)")            \
+    /* EPSS refresh: lf_score(fn, cve) is the caller's score function (score_func below) */ \
+    X(F_EPSS_REFRESH, "UPDATE findings SET epss = lf_score(?1, cve) WHERE epss IS NOT lf_score(?1, cve)") \
     X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
                "(SELECT sources_id FROM findings WHERE sources_id IS NOT NULL)")         \
     /* new: no finding of the host and CVE, no suppression of the host, CPE and CVE */     \
@@ -1622,6 +1624,26 @@ static int bulk_vtab_register(sqlite3 *db)
     return sqlite3_create_module_v2(db, "lf_bulk_hits", &bulk_module, NULL, NULL);
 }
 
+/* lf_score(fn, cve): the score a caller's function gives a CVE (NULL without one), for
+ * set-wise updates; fn is bound with sqlite3_bind_pointer, so SQL text cannot forge it */
+typedef struct score_func {
+    lf_store_score_fn fn;
+    void *ud;
+} score_func;
+#define SCORE_PTR "lf_score_fn"
+
+static void score_sql(sqlite3_context *x, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const score_func *f = sqlite3_value_pointer(argv[0], SCORE_PTR);
+    const char *cve = (const char *)sqlite3_value_text(argv[1]);
+    double v;
+    if (f && cve && f->fn(f->ud, cve, &v))
+        sqlite3_result_double(x, v);
+    else
+        sqlite3_result_null(x);
+}
+
 static void srcs_forget(sq_conn *c)
 {
     for (size_t i = 0; i < c->srcs_cap; i++)
@@ -1686,6 +1708,9 @@ static int conn_open(sq_store *q, sq_conn **out, lf_err *err)
     sqlite3_free(emsg);
     if (src == SQLITE_OK)
         src = bulk_vtab_register(c->db);
+    if (src == SQLITE_OK)
+        src = sqlite3_create_function_v2(c->db, "lf_score", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, score_sql,
+                                         NULL, NULL, NULL);
     if (src != SQLITE_OK) {
         int rc = sq_fail(c->db, src, q->path, err);
         conn_free(c);
@@ -5630,6 +5655,16 @@ static int sq_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
     return rc;
 }
 
+static int sq_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err)
+{
+    STMT(F_EPSS_REFRESH);
+    score_func f = {fn, ud};
+    sqlite3_bind_pointer(st, 1, &f, SCORE_PTR, NULL);
+    int rc = st_exec(c, st, "findings", err);
+    *changed = rc ? 0 : (uint64_t)sqlite3_changes64(c->db);
+    return rc;
+}
+
 const lf_store_ops lf_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -5751,4 +5786,5 @@ const lf_store_ops lf_store_sqlite_ops = {
     .finding_bulk = sq_finding_bulk,
     /* SOURCES (schema 12) */
     .sources_gc = sq_sources_gc,
+    .findings_epss_refresh = sq_findings_epss_refresh,
 };

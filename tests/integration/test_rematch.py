@@ -11,7 +11,8 @@ change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is tak
 The poll reloads are scoped: only the changed vulnerabilities' findings are re-decided (a
 KEV listing and a rejected CVE too), an unchanged CVE's finding is not rewritten; a new
 package product makes the re-match full. A re-match that fails partway is tried again at the
-next poll; the reload answer counts the source texts removed after a re-match."""
+next poll; the reload answer counts the source texts removed after a re-match. A new EPSS
+file reaches every stored finding's score at the next poll."""
 import datetime
 import json
 import os
@@ -263,6 +264,48 @@ check(any("tried again: done" in l and "1 new findings" in l for l in errlog), "
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 200 and js["reloaded"] is False and js["rematched"] is False and js["retried"] is False,
       "after the retry: nothing pending", js)
+
+# EPSS: a new score file (`feed import epss`, another process, as FIRST publishes daily)
+# reaches every stored finding at the next poll, also the CVEs no re-match touches; a CVE
+# the file no longer scores loses its score (none, not zero)
+def epss_file(path, rows):
+    with open(path, "w") as f:
+        f.write("#model_version:v2026.06.15,score_date:2026-10-01T12:00:00Z\ncve,epss,percentile\n")
+        for cve, score in rows:
+            f.write(f"{cve},{score},0.5\n")
+
+
+def epss_logs():
+    return [l for l in errlog if "EPSS scores reloaded" in l]
+
+
+e1 = os.path.join(DATA, "epss-1.csv")
+epss_file(e1, [("CVE-2026-0001", "0.5"), ("CVE-2026-0003", "0.125"), ("CVE-2026-9999", "0.75")])
+r = run("feed", "import", "epss", e1)
+check(r.returncode == 0, "feed import epss", r.stderr)
+wait_log(lambda l: "EPSS scores reloaded" in l)
+f6 = findings()
+check(f6.get("CVE-2026-0001", {}).get("epss") == 0.5 and f6.get("CVE-2026-0003", {}).get("epss") == 0.125
+      and "epss" in f6.get("CVE-2026-0005", {}) and f6["CVE-2026-0005"]["epss"] is None,
+      "the poll set the new EPSS scores on the stored findings", f6)
+check(any("2 findings' scores changed" in l for l in epss_logs()), "EPSS reload logged with its count",
+      "".join(epss_logs()))
+e2 = os.path.join(DATA, "epss-2.csv")
+epss_file(e2, [("CVE-2026-0001", "0.25"), ("CVE-2026-0005", "0.0625")])
+r = run("feed", "import", "epss", e2)
+check(r.returncode == 0, "feed import epss again", r.stderr)
+until = time.time() + 30
+while len(epss_logs()) < 2 and time.time() < until:
+    time.sleep(0.1)
+f7 = findings()
+check(f7.get("CVE-2026-0001", {}).get("epss") == 0.25 and f7.get("CVE-2026-0003", {}).get("epss") is None
+      and f7.get("CVE-2026-0005", {}).get("epss") == 0.0625,
+      "the next file: scores changed, a CVE without a row has none", f7)
+check(len(epss_logs()) == 2 and "3 findings' scores changed" in epss_logs()[-1], "second EPSS reload: 3 changed",
+      "".join(epss_logs()))
+st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
+check(st == 200 and js["epss"]["reloaded"] is False and js["epss"]["findings_changed"] == 0,
+      "same EPSS file: nothing to do", js)
 
 LF.stop()
 check.finish()
