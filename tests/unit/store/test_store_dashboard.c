@@ -645,6 +645,25 @@ static void check_all(fx *f)
     for (int i = 0; i < 4; i++) {
         assert_true(picks[i] > 0);
         check_trends(f, r, db, picks[i], "2025-02", 18);
+        /* the metrics' finding counts equal the raw rows' */
+        lf_store_metrics m;
+        lf_err e;
+        assert_int_equal(lf_store_metrics_get(f->s, (lf_id)picks[i], NULL, &m, &e), LF_OK);
+        uint64_t by_state[LF_FSTATE_COUNT] = {0}, high = 0, kev = 0;
+        for (size_t j = 0; j < r->nf; j++) {
+            const ref_finding *x = &r->f[j];
+            if (!ref_under(r, x->agency, picks[i]))
+                continue;
+            int k = lf_fstate_parse(x->state);
+            assert_true(k > 0 && k < LF_FSTATE_COUNT);
+            by_state[k]++;
+            high += is_open(x) && x->cvss >= 7.0;
+            kev += is_open(x) && x->kev;
+        }
+        for (int k = 1; k < LF_FSTATE_COUNT; k++)
+            assert_int_equal(m.findings[k], by_state[k]);
+        assert_int_equal(m.open_high, high);
+        assert_int_equal(m.open_kev, kev);
     }
     free(r->f);
     free(r);
