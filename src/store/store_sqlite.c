@@ -3004,15 +3004,39 @@ static int sq_upload_create(lf_store *s, const lf_store_upload *in, lf_id *id, l
 
 /* row i of an array into the statement's parameters base+1 .. base+ncol */
 typedef void (*row_bind_fn)(sqlite3_stmt *st, int base, const void *rows, size_t i, lf_id upload_id);
+typedef long (*row_line_fn)(const void *rows, size_t i);
+
+/* One row with the single-row statement; a failure names the row's line in the file. */
+static int insert_one(sq_conn *c, sqlite3_stmt *st, const void *rows, size_t i, lf_id upload_id, row_bind_fn bind,
+                      row_line_fn line, const char *what, lf_err *err)
+{
+    bind(st, 0, rows, i, upload_id);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (src == SQLITE_DONE)
+        return LF_OK;
+    int rc = sq_fail(c->db, src, what, err);
+    long ln = line(rows, i);
+    if (ln > 0) {
+        char m[sizeof err->msg];
+        memcpy(m, err->msg, sizeof m);
+        lf_err_set(err, rc, "%.440s (the row of line %ld)", m, ln);
+        err->line = ln;
+    }
+    return rc;
+}
 
 /* n rows, 32 a statement through many_id and the rest one by one through one_id: the
  * per-statement work, not the rows, was most of storing a snapshot's items */
 static int insert_rows(sq_conn *c, int one_id, int many_id, int ncol, const void *rows, size_t n, lf_id upload_id,
-                       row_bind_fn bind, const char *what, lf_err *err)
+                       row_bind_fn bind, row_line_fn line, const char *what, lf_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *one = NULL;
     int rc = LF_OK, src;
     size_t i = 0;
+    if ((rc = st_get(c, one_id, &one, err)))
+        return rc;
+    bool in_tx = !sqlite3_get_autocommit(c->db);
     if (n >= 32) {
         if ((rc = st_get(c, many_id, &st, err)))
             return rc;
@@ -3020,31 +3044,35 @@ static int insert_rows(sq_conn *c, int one_id, int many_id, int ncol, const void
             for (int k = 0; k < 32; k++)
                 bind(st, k * ncol, rows, i + (size_t)k, upload_id);
             /* no clear_bindings per statement: every parameter is bound again */
-            if ((src = sqlite3_step(st)) != SQLITE_DONE) {
-                rc = sq_fail(c->db, src, what, err);
-                st_done(st);
-                return rc;
+            if ((src = sqlite3_step(st)) == SQLITE_DONE) {
+                sqlite3_reset(st);
+                continue;
             }
-            sqlite3_reset(st);
+            rc = sq_fail(c->db, src, what, err);
+            st_done(st);
+            /* A failed statement undid its own rows; while the transaction stands (a
+             * constraint, not a full disk that rolled it back), the 32 rows go again one
+             * by one, so the error names the row's line. */
+            if (in_tx && sqlite3_get_autocommit(c->db))
+                return rc;
+            for (size_t k = i; k < i + 32; k++)
+                if ((rc = insert_one(c, one, rows, k, upload_id, bind, line, what, err))) {
+                    st_done(one);
+                    return rc;
+                }
+            lf_err_clear(err);
         }
         st_done(st);
     }
-    if (i < n) {
-        if ((rc = st_get(c, one_id, &st, err)))
-            return rc;
-        for (; i < n; i++) {
-            bind(st, 0, rows, i, upload_id);
-            if ((src = sqlite3_step(st)) != SQLITE_DONE) {
-                rc = sq_fail(c->db, src, what, err);
-                st_done(st);
-                return rc;
-            }
-            sqlite3_reset(st);
-        }
-        st_done(st);
-    }
-    return LF_OK;
+    for (; i < n; i++)
+        if ((rc = insert_one(c, one, rows, i, upload_id, bind, line, what, err)))
+            break;
+    st_done(one);
+    return rc;
 }
+
+static long item_line(const void *rows, size_t i) { return ((const lf_store_item *)rows)[i].line; }
+static long scan_item_line(const void *rows, size_t i) { return ((const lf_store_scan_item *)rows)[i].line; }
 
 static void bind_item(sqlite3_stmt *st, int b, const void *rows, size_t i, lf_id upload_id)
 {
@@ -3088,7 +3116,8 @@ static int sq_items_add(lf_store *s, lf_id upload_id, const lf_store_item *items
     if (status != LF_UPLOAD_PENDING)
         return lf_err_set(err, LF_EINVAL, "items: upload %lld is %s; items go only into a pending upload",
                           (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
-    return insert_rows(c, ST_ITEM_INSERT, ST_ITEM_INSERT32, 11, items, n, upload_id, bind_item, "items", err);
+    return insert_rows(c, ST_ITEM_INSERT, ST_ITEM_INSERT32, 11, items, n, upload_id, bind_item, item_line, "items",
+                       err);
 }
 
 static int sq_upload_publish(lf_store *s, lf_id upload_id, const lf_store_counts *counts,
@@ -4279,8 +4308,8 @@ static int sq_scan_items_add(lf_store *s, lf_id upload_id, const lf_store_scan_i
     if (status != LF_UPLOAD_PENDING)
         return lf_err_set(err, LF_EINVAL, "scan items: upload %lld is %s; they go only into a pending upload",
                           (long long)upload_id, lf_upload_status_name((lf_upload_status)status));
-    return insert_rows(c, ST_SRC_SCAN_INSERT, ST_SRC_SCAN_INSERT32, 6, v, n, upload_id, bind_scan_item, "scan items",
-                       err);
+    return insert_rows(c, ST_SRC_SCAN_INSERT, ST_SRC_SCAN_INSERT32, 6, v, n, upload_id, bind_scan_item, scan_item_line,
+                       "scan items", err);
 }
 
 static int sq_scan_items_each(lf_store *s, lf_id upload_id, lf_store_scan_item_fn fn, void *ud, lf_err *err)

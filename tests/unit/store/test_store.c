@@ -829,6 +829,31 @@ static void test_store_upload_replace(void **state)
     assert_int_equal(lf_store_items_add(f->s, up1, &ok, 1, &e), LF_EINVAL);       /* superseded */
     assert_non_null(strstr(e.msg, "superseded"));
     assert_int_equal(lf_store_items_add(f->s, up4, &ok, 1, &e), LF_OK);           /* pending */
+
+    /* a row the database refuses is named by its line, in a 32-row statement or alone */
+    sqlite3 *db = raw_open(f);
+    char *msg = NULL;
+    assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER t_refuse BEFORE INSERT ON items WHEN NEW.line IN (40, 105) "
+                                      "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                                  NULL, NULL, &msg), SQLITE_OK);
+    lf_store_item many[110];
+    for (size_t i = 0; i < 110; i++)
+        many[i] = (lf_store_item){.host = "x", .bucket = "resolved", .line = (long)i + 1};
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    assert_int_not_equal(lf_store_items_add(f->s, up4, many, 100, &e), LF_OK);
+    assert_non_null(strstr(e.msg, "refused by the test"));
+    assert_non_null(strstr(e.msg, "line 40"));
+    assert_int_equal(e.line, 40);
+    lf_store_rollback(f->s);
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    assert_int_not_equal(lf_store_items_add(f->s, up4, many + 100, 10, &e), LF_OK);   /* lines 101..110 */
+    assert_non_null(strstr(e.msg, "line 105"));
+    lf_store_rollback(f->s);
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    assert_int_equal(lf_store_items_add(f->s, up4, many + 40, 64, &e), LF_OK);        /* lines 41..104 */
+    assert_int_equal(lf_store_commit(f->s, &e), LF_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER t_refuse", NULL, NULL, &msg), SQLITE_OK);
+    sqlite3_close(db);
 }
 
 /* ---- findings ------------------------------------------------------------------------------ */
