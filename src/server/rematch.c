@@ -39,7 +39,12 @@ typedef struct file_id {
 
 struct lf_rematch {
     lf_server *s;
-    file_id epss_seen;           /* the EPSS file whose scores the findings hold */
+    /* EPSS: the file s->epss was opened from (epss_loaded, once known: the server opened
+     * one before this existed), and the one whose scores the stored findings hold
+     * (epss_seen, once refreshed: not known at start, as the file may have changed while
+     * the server was down) */
+    file_id epss_loaded, epss_seen;
+    bool epss_known, epss_refreshed;
     char *index_path, *epss_path, *dict_dir, *cpedict_path;
     char changed_path[4200];
     unsigned poll_seconds;
@@ -714,38 +719,46 @@ static bool epss_score(void *ud, const char *cve, double *score)
 
 /* A new EPSS file (FIRST scores every CVE daily; `feed import epss` replaces the file)
  * changes findings that no re-match touches, since a scoped re-match re-decides only the
- * changed CVEs: every stored finding's score is set to the file's. open: open the file and
- * swap it in (the index is unchanged; a new index opened it already). Under reload_mu; the
- * refresh holds the work mutex, so no upload writes scores of the other file meanwhile.
- * A failure leaves epss_seen, so the next poll tries again. */
-static int epss_reload(lf_server *s, lf_rematch *r, bool open, lf_rematch_report *rep, lf_err *err)
+ * changed CVEs. Two steps, each retried by the next poll until it succeeds:
+ *   open     the file is not the one s->epss was opened from: open it (stat first, so a
+ *            file replaced meanwhile is seen as new again) and swap it in; a file that is
+ *            there but cannot be read keeps the old scores (an error, not "no scores");
+ *   refresh  the findings do not hold that file's scores: set every stored finding's
+ *            score to it, under the work mutex so no upload writes other scores meanwhile.
+ * Under reload_mu. */
+static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_err *err)
 {
-    file_id now = file_id_of(r->epss_path);
-    if (!r->epss_path || file_id_eq(&now, &r->epss_seen))
+    if (!r->epss_path)
         return LF_OK;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    lf_epss *e = NULL;
-    if (open && now.present && lf_epss_open(r->epss_path, &e, NULL)) {
-        lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", r->epss_path);
-        e = NULL;
-    }
-    if (open && r->nold == MAX_RETIRED)
-        close_retired(r, true);
-    pthread_mutex_lock(&s->work);
-    lf_epss *old = NULL;
-    if (open) {
-        old = s->epss;
+    file_id now = file_id_of(r->epss_path);
+    if (!r->epss_known || !file_id_eq(&now, &r->epss_loaded)) {
+        lf_epss *e = NULL;
+        int orc = now.present ? lf_epss_open(r->epss_path, &e, err) : LF_OK;
+        if (orc)
+            return orc;
+        if (r->nold == MAX_RETIRED)
+            close_retired(r, true);
+        pthread_mutex_lock(&s->work);
+        lf_epss *old = s->epss;
         s->epss = e;
+        pthread_mutex_unlock(&s->work);
+        if (old)
+            r->old[r->nold++] = (retired){NULL, old, time(NULL)};
+        r->epss_loaded = now;
+        r->epss_known = true;
     }
+    if (r->epss_refreshed && file_id_eq(&r->epss_seen, &r->epss_loaded))
+        return LF_OK;
+    pthread_mutex_lock(&s->work);
     uint64_t changed = 0;
     int rc = lf_store_findings_epss_refresh(s->store, epss_score, s->epss, &changed, err);
     pthread_mutex_unlock(&s->work);
-    if (old)
-        r->old[r->nold++] = (retired){NULL, old, time(NULL)};
     if (rc)
         return rc;
-    r->epss_seen = now;
+    r->epss_seen = r->epss_loaded;
+    r->epss_refreshed = true;
     rep->epss_reloaded = true;
     rep->epss_changed = changed;
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -794,7 +807,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
         }
         lf_err eerr;
         lf_err_clear(&eerr);
-        if (epss_reload(s, r, true, rep, &eerr)) {
+        if (epss_reload(s, r, rep, &eerr)) {
             if (rc)
                 lf_server_logf(s, "EPSS refresh: %s (tried again at the next poll)", eerr.msg);
             else
@@ -809,9 +822,18 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     lf_intake_config ic = {r->dict_dir, r->cpedict_path, vdb, NULL, NULL};
     if ((rc = lf_intake_new(&ic, &ik, err)))
         goto done;
-    if (r->epss_path && lf_file_exists(r->epss_path) && lf_epss_open(r->epss_path, &epss, NULL)) {
-        lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", r->epss_path);
-        epss = NULL;
+    /* EPSS beside the index: stat first (a file replaced after this is seen as new by
+     * epss_reload); a file that is there but cannot be read keeps the old scores */
+    file_id epss_id = file_id_of(r->epss_path);
+    bool epss_swap = r->epss_path != NULL;
+    if (epss_swap && epss_id.present) {
+        lf_err ee;
+        lf_err_clear(&ee);
+        if (lf_epss_open(r->epss_path, &epss, &ee)) {
+            lf_server_logf(s, "EPSS scores at %s could not be read (the old scores stay): %s", r->epss_path, ee.msg);
+            epss = NULL;
+            epss_swap = false;
+        }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->open_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -842,15 +864,20 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     /* the swap: an upload in flight holds the work mutex and finishes on the old set */
     pthread_mutex_lock(&s->work);
     lf_vdb *old_vdb = s->vdb;
-    lf_epss *old_epss = s->epss;
+    lf_epss *old_epss = epss_swap ? s->epss : NULL;
     lf_matcher *old_m = s->m;
     lf_intake *old_ik = s->ik;
     __atomic_store_n(&s->vdb, vdb, __ATOMIC_RELEASE);   /* lf_server_index_borrow */
     s->vdb_digest = new_digest;
     s->m = m;
     s->ik = ik;
-    s->epss = epss;
+    if (epss_swap)
+        s->epss = epss;
     pthread_mutex_unlock(&s->work);
+    if (epss_swap) {
+        r->epss_loaded = epss_id;
+        r->epss_known = true;
+    }
     vdb = NULL;
     m = NULL;
     ik = NULL;
@@ -883,7 +910,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     }
     /* the EPSS file opened with the index: the findings the re-match left get its scores */
     if (!rc)
-        rc = epss_reload(s, r, false, rep, err);
+        rc = epss_reload(s, r, rep, err);
 done:
     if (have_vc)
         vchange_clear(&vc);
@@ -985,8 +1012,9 @@ int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_
                  slash ? r->index_path : ".");
         if (s->vdb)
             r->seen = file_id_of(r->index_path);
-        /* the server opened this file at its start (or found none) */
-        r->epss_seen = file_id_of(r->epss_path);
+        /* epss_known and epss_refreshed start false: the first reload (the first poll)
+         * opens the EPSS file again and refreshes the findings, only differing rows
+         * written, which catches a file replaced while the server was down */
         r->poll_seconds = o->poll_seconds;
     }
     if (r->poll_seconds && pthread_create(&r->thread, NULL, poll_main, r) == 0)

@@ -23,6 +23,7 @@
 #include "core/hash.h"
 #include "core/json.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -915,6 +916,10 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(ORG_IS_AGENCY, "SELECT kind = 'agency' FROM orgs WHERE id = ?1")                   \
     /* how many findings a scope and the whole platform hold (the dashboard's life summary: \
      * every finding once per ancestor), for choosing between F_LIST and F_LIST_SCAN */   \
+    /* the scope's findings in one state, counted through findings_state up to ?3 (all the \
+     * choice below needs to know) */                                                     \
+    X(F_STATE_COUNT, "SELECT count(*) FROM (SELECT 1 FROM findings f WHERE f.state = ?2 AND " \
+                     IN_SCOPE("f.agency_id", "?1") " LIMIT ?3)")                          \
     X(F_SCOPE_SIZE, "SELECT (SELECT coalesce(sum(n), 0) FROM dash_life WHERE org_id = ?1), " \
                     "(SELECT coalesce(sum(d.n), 0) FROM dash_life d JOIN orgs o ON o.id = d.org_id " \
                     "WHERE o.parent_id IS NULL), "                                       \
@@ -3540,10 +3545,27 @@ static int sq_finding_list(lf_store *s, const lf_store_ffilter *f, lf_store_page
         st_done(st);
         if (src != SQLITE_ROW && src != SQLITE_DONE)
             return sq_fail(c->db, src, "findings", err);
+        double lim = (double)lf_store_page_limit(pg) + 1;
         double m = !f->state ? sz
                    : f->state == LF_FSTATE_OPEN || f->state == LF_FSTATE_MEASURE_FILED ? open
                                                                                        : sz - open;
-        if (m * m >= ((double)lf_store_page_limit(pg) + 1) * all)
+        if (m * m >= lim * all && f->state && f->state != LF_FSTATE_OPEN && f->state != LF_FSTATE_MEASURE_FILED) {
+            /* the closed states share sz - open: a rare one (false positives among many
+             * fixed) would be scanned for through the whole table; count it, as far as
+             * the threshold sqrt(limit x N) */
+            double thr = sqrt(lim * all) + 1;
+            if ((rc1 = st_get(c, ST_F_STATE_COUNT, &st, err)))
+                return rc1;
+            sqlite3_bind_int64(st, 1, f->scope);
+            bind_text(st, 2, lf_fstate_name(f->state));
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)thr);
+            src = sqlite3_step(st);
+            m = src == SQLITE_ROW ? (double)sqlite3_column_int64(st, 0) : 0;
+            st_done(st);
+            if (src != SQLITE_ROW && src != SQLITE_DONE)
+                return sq_fail(c->db, src, "findings", err);
+        }
+        if (m * m >= lim * all)
             which = ST_F_LIST_SCAN;
     }
     int rc0 = st_get(c, which, &st, err);
@@ -4006,21 +4028,32 @@ static int sq_host_summary(lf_store *s, lf_id agency, const char *today, lf_stor
     sqlite3_bind_int64(st, 1, agency);
     sqlite3_bind_int64(st, 2, page_after(pg));
     lf_store_host_sum *v = NULL;
-    size_t cnt = 0;
+    size_t cnt = 0, cap = 0;
     bool more = false;
     int rc = LF_OK, src;
     *out = NULL;
     *n = 0;
-    if (limit && !(v = lf_arena_alloc(a, limit * sizeof *v))) {
-        rc = lf_err_set(err, LF_ENOMEM, "hosts: out of memory");
-        goto done;
-    }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         lf_id id = col_i64(st, 0);
         if (!cnt || v[cnt - 1].host.id != id) {
             if (cnt == limit) {
                 more = true;
                 break;
+            }
+            if (cnt == cap) {
+                /* grown as hosts come (an agency with 3 hosts asking for 10,000 a page) */
+                size_t nc = cap ? cap * 2 : 16;
+                if (nc > limit)
+                    nc = limit;
+                lf_store_host_sum *nv = lf_arena_alloc(a, nc * sizeof *nv);
+                if (!nv) {
+                    rc = lf_err_set(err, LF_ENOMEM, "hosts: out of memory");
+                    goto done;
+                }
+                if (cnt)
+                    memcpy(nv, v, cnt * sizeof *nv);
+                v = nv;
+                cap = nc;
             }
             lf_store_host_sum *h = &v[cnt++];
             memset(h, 0, sizeof *h);
