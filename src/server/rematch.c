@@ -45,6 +45,7 @@ struct lf_rematch {
      * the server was down) */
     file_id epss_loaded, epss_seen;
     bool epss_known, epss_refreshed;
+    char epss_ident[128];        /* names the file of epss_loaded (epss_ident()): what the store keeps */
     char *index_path, *epss_path, *dict_dir, *cpedict_path;
     char changed_path[4200];
     unsigned poll_seconds;
@@ -726,6 +727,19 @@ static bool epss_score(void *ud, const char *cve, double *score)
  *   refresh  the findings do not hold that file's scores: set every stored finding's
  *            score to it, under the work mutex so no upload writes other scores meanwhile.
  * Under reload_mu. */
+/* What names a score file in the store: its inode, size and modification time. An
+ * import writes a new file and renames it over the old one, so every import is a new
+ * name (a re-import of the same scores costs one needless refresh; model and date alone
+ * would miss a corrected file of the same day). */
+static void epss_ident(const file_id *f, char *out, size_t n)
+{
+    if (!f->present)
+        snprintf(out, n, "none");
+    else
+        snprintf(out, n, "%llu|%lld|%lld.%09ld", (unsigned long long)f->ino, (long long)f->size,
+                 (long long)f->mtime.tv_sec, (long)f->mtime.tv_nsec);
+}
+
 static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_err *err)
 {
     if (!r->epss_path)
@@ -748,12 +762,26 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
             r->old[r->nold++] = (retired){NULL, old, time(NULL)};
         r->epss_loaded = now;
         r->epss_known = true;
+        epss_ident(&now, r->epss_ident, sizeof r->epss_ident);
     }
     if (r->epss_refreshed && file_id_eq(&r->epss_seen, &r->epss_loaded))
         return LF_OK;
+    if (!r->epss_refreshed) {
+        /* the first time since the start: the findings may hold these scores already (the
+         * store keeps what the last refresh applied, in the refresh's transaction) */
+        char applied[sizeof r->epss_ident];
+        lf_err ge;
+        lf_err_clear(&ge);
+        if (lf_store_epss_applied(s->store, applied, sizeof applied, &ge) == LF_OK &&
+            !strcmp(applied, r->epss_ident)) {
+            r->epss_seen = r->epss_loaded;
+            r->epss_refreshed = true;
+            return LF_OK;
+        }
+    }
     pthread_mutex_lock(&s->work);
     uint64_t changed = 0;
-    int rc = lf_store_findings_epss_refresh(s->store, epss_score, s->epss, &changed, err);
+    int rc = lf_store_findings_epss_refresh(s->store, epss_score, s->epss, r->epss_ident, &changed, err);
     pthread_mutex_unlock(&s->work);
     if (rc)
         return rc;
@@ -877,6 +905,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     if (epss_swap) {
         r->epss_loaded = epss_id;
         r->epss_known = true;
+        epss_ident(&epss_id, r->epss_ident, sizeof r->epss_ident);
     }
     vdb = NULL;
     m = NULL;
@@ -1013,8 +1042,8 @@ int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_
         if (s->vdb)
             r->seen = file_id_of(r->index_path);
         /* epss_known and epss_refreshed start false: the first reload (the first poll)
-         * opens the EPSS file again and refreshes the findings, only differing rows
-         * written, which catches a file replaced while the server was down */
+         * opens the EPSS file again and, unless the store says the findings hold that
+         * file's scores, refreshes them: a file replaced while the server was down */
         r->poll_seconds = o->poll_seconds;
     }
     if (r->poll_seconds && pthread_create(&r->thread, NULL, poll_main, r) == 0)

@@ -1072,6 +1072,12 @@ int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err);
  * their count. No audit row: a score is data of the feed, not a change of the finding's
  * lifecycle (the match runs refresh it the same way). */
 typedef bool (*lf_store_score_fn)(void *ud, const char *cve, double *score);
-int lf_store_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err);
+/* applied (may be NULL): the caller's name for the score file (the server's: inode, size
+ * and mtime), kept in the same transaction, so that a restart can tell whether the
+ * findings already hold it (lf_store_epss_applied). */
+int lf_store_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, const char *applied,
+                                   uint64_t *changed, lf_err *err);
+/* The applied name of the last refresh into out ("" when none). */
+int lf_store_epss_applied(lf_store *s, char *out, size_t n, lf_err *err);
 
 #endif

@@ -696,6 +696,11 @@ static const char schema_v15_host_reads[] =
 static const char schema_v16_findings_state[] =
     "CREATE INDEX findings_state ON findings(agency_id, state);";
 
+/* META (schema 17): small named values of the store's own, e.g. which EPSS file the
+ * findings' scores come from (so a restart need not re-score every finding) */
+static const char schema_v17_meta[] =
+    "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;";
+
 static const migration migrations[] = {
     {1, "organisations (seeded: national, 6 regions, 22 counties/cities), users, sessions, "
         "API tokens, uploads, items, hosts, match runs, findings, suppressions, audit",
@@ -725,6 +730,7 @@ static const migration migrations[] = {
      schema_v15_host_reads, NULL},
     {16, "READS: findings by agency and state, in id order (an agency's findings in one state)",
      schema_v16_findings_state, NULL},
+    {17, "META: named values of the store (the EPSS file the findings' scores come from)", schema_v17_meta, NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1328,6 +1334,9 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
     X(SRCS_INSERT, "INSERT INTO finding_sources(hash, json) VALUES (?1, ?2)")            \
     /* EPSS refresh: lf_score(fn, cve) is the caller's score function (score_func below) */ \
+    X(META_GET, "SELECT value FROM store_meta WHERE key = ?1")                           \
+    X(META_SET, "INSERT INTO store_meta(key, value) VALUES (?1, ?2) "                     \
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value")                \
     X(F_EPSS_REFRESH, "UPDATE findings SET epss = lf_score(?1, cve) WHERE epss IS NOT lf_score(?1, cve)") \
     X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
                "(SELECT sources_id FROM findings WHERE sources_id IS NOT NULL)")         \
@@ -5732,6 +5741,25 @@ static int sq_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud,
     return rc;
 }
 
+static int sq_meta_get(lf_store *s, const char *key, char *out, size_t n, lf_err *err)
+{
+    STMT(META_GET);
+    bind_text(st, 1, key);
+    int src = sqlite3_step(st);
+    const char *v = src == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    snprintf(out, n, "%s", v ? v : "");
+    st_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? LF_OK : sq_fail(c->db, src, "store meta", err);
+}
+
+static int sq_meta_set(lf_store *s, const char *key, const char *value, lf_err *err)
+{
+    STMT(META_SET);
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return st_exec(c, st, "store meta", err);
+}
+
 const lf_store_ops lf_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -5854,4 +5882,6 @@ const lf_store_ops lf_store_sqlite_ops = {
     /* SOURCES (schema 12) */
     .sources_gc = sq_sources_gc,
     .findings_epss_refresh = sq_findings_epss_refresh,
+    .meta_get = sq_meta_get,
+    .meta_set = sq_meta_set,
 };

@@ -321,6 +321,17 @@ check(wait_epss(1), "after the restart: the findings refreshed from the new file
 f8 = findings()
 check(f8.get("CVE-2026-0001", {}).get("epss") == 0.125 and f8.get("CVE-2026-0005", {}).get("epss") == 0.0625,
       "after the restart: the new file's scores", f8)
+# a restart with the same file: the store says the findings hold it, nothing is re-scored
+LF.stop()
+before = len(epss_logs())
+LF.serve()
+admin = Client(LF.port)
+admin.login("admin", "admin-pass-1")
+wait_log(lambda l: "listening" in l, 1)
+time.sleep(3)   # three polls
+check(len(epss_logs()) == before, "a restart with the same EPSS file re-scores nothing", "".join(epss_logs()))
+st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
+check(st == 200 and js["epss"]["reloaded"] is False, "and a reload after it has nothing to do", js)
 
 LF.stop()
 check.finish()
