@@ -779,10 +779,39 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
             return LF_OK;
         }
     }
-    pthread_mutex_lock(&s->work);
+    /* agency by agency, each its own transaction under the work mutex: an upload waits
+     * for one agency's findings, not for all of them (0.75 s at 322k; a national store
+     * holds tens of millions); the file's name is kept once every agency is done */
     uint64_t changed = 0;
-    int rc = lf_store_findings_epss_refresh(s->store, epss_score, s->epss, r->epss_ident, &changed, err);
-    pthread_mutex_unlock(&s->work);
+    int rc = LF_OK;
+    lf_arena a;
+    lf_arena_init(&a, 1 << 16);
+    lf_store_page pg = {500, 0, 0, false};
+    do {
+        lf_store_org *v = NULL;
+        size_t n = 0;
+        lf_arena_reset(&a);
+        if (!s->national) {
+            /* no root org known (a store without the seed): all findings at once */
+            pthread_mutex_lock(&s->work);
+            rc = lf_store_findings_epss_refresh(s->store, 0, epss_score, s->epss, NULL, &changed, err);
+            pthread_mutex_unlock(&s->work);
+            break;
+        }
+        if ((rc = lf_store_org_agencies(s->store, s->national, &pg, &a, &v, &n, err)))
+            break;
+        for (size_t i = 0; i < n && !rc; i++) {
+            uint64_t k = 0;
+            pthread_mutex_lock(&s->work);
+            rc = lf_store_findings_epss_refresh(s->store, v[i].id, epss_score, s->epss, NULL, &k, err);
+            pthread_mutex_unlock(&s->work);
+            changed += k;
+        }
+        pg.after = pg.next;
+    } while (!rc && pg.more);
+    lf_arena_clear(&a);
+    if (!rc)
+        rc = lf_store_epss_applied_set(s->store, r->epss_ident, err);
     if (rc)
         return rc;
     r->epss_seen = r->epss_loaded;

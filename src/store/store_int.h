@@ -268,7 +268,8 @@ typedef struct lf_store_ops {
     /* SOURCES (schema 12): texts no finding refers to, removed */
     int (*sources_gc)(lf_store *s, uint64_t *removed, lf_err *err);
     /* EPSS refresh: every finding's score set to fn's, the differing rows written */
-    int (*findings_epss_refresh)(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err);
+    int (*findings_epss_refresh)(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, uint64_t *changed,
+                                 lf_err *err);
     /* schema 17: store_meta, small named values of the store's own (the EPSS file applied) */
     int (*meta_get)(lf_store *s, const char *key, char *out, size_t n, lf_err *err);
     int (*meta_set)(lf_store *s, const char *key, const char *value, lf_err *err);

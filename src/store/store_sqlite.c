@@ -1338,6 +1338,8 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(META_SET, "INSERT INTO store_meta(key, value) VALUES (?1, ?2) "                     \
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")                \
     X(F_EPSS_REFRESH, "UPDATE findings SET epss = lf_score(?1, cve) WHERE epss IS NOT lf_score(?1, cve)") \
+    X(F_EPSS_REFRESH_AGENCY, "UPDATE findings SET epss = lf_score(?1, cve) WHERE agency_id = ?2 "  \
+                             "AND epss IS NOT lf_score(?1, cve)")                          \
     X(SRCS_GC, "DELETE FROM finding_sources WHERE id NOT IN "                            \
                "(SELECT sources_id FROM findings WHERE sources_id IS NOT NULL)")         \
     /* new: no finding of the host and CVE, no suppression of the host, CPE and CVE */     \
@@ -5731,9 +5733,16 @@ static int sq_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
     return rc;
 }
 
-static int sq_findings_epss_refresh(lf_store *s, lf_store_score_fn fn, void *ud, uint64_t *changed, lf_err *err)
+static int sq_findings_epss_refresh(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, uint64_t *changed,
+                                    lf_err *err)
 {
     STMT(F_EPSS_REFRESH);
+    if (agency_id) {
+        int rc0 = st_get(c, ST_F_EPSS_REFRESH_AGENCY, &st, err);
+        if (rc0)
+            return rc0;
+        sqlite3_bind_int64(st, 2, agency_id);
+    }
     score_func f = {fn, ud};
     sqlite3_bind_pointer(st, 1, &f, SCORE_PTR, NULL);
     int rc = st_exec(c, st, "findings", err);
