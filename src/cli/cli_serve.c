@@ -6,6 +6,7 @@
  * and runs until SIGINT or SIGTERM, then lets in-flight requests finish and exits 0.
  */
 #include "cli/cli.h"
+#include "core/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,12 +45,11 @@ static void usage(FILE *f)
 static void on_access(void *app, const lf_http_log_entry *e)
 {
     (void)app;
-    char ts[32];
+    char ts[21] = "-";
     struct timespec now;
-    struct tm tm;
     clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (lf_utc_format((int64_t)now.tv_sec, ts))   /* once a request: no gmtime lock */
+        ts[20] = '\0';
     /* The path is the client's: no control bytes or spaces into the log, and a bound. */
     char path[512];
     size_t n = 0;

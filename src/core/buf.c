@@ -99,16 +99,15 @@ static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-int lf_buf_put_utc(lf_buf *b, int64_t t)
+bool lf_utc_format(int64_t t, char o[20])
 {
     if (t < 0 || t > INT64_C(253402300799))
-        return LF_EINVAL;
+        return false;
     int y;
     unsigned mo, d;
     civil_from_days(t / 86400, &y, &mo, &d);
     unsigned sod = (unsigned)(t % 86400);
     unsigned f[6] = {(unsigned)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60};
-    char o[20];
     o[0] = (char)('0' + f[0] / 1000);
     o[1] = (char)('0' + f[0] / 100 % 10);
     o[2] = (char)('0' + f[0] / 10 % 10);
@@ -120,7 +119,22 @@ int lf_buf_put_utc(lf_buf *b, int64_t t)
         o[3 * i + 3] = (char)('0' + f[i] % 10);
     }
     o[19] = 'Z';
-    return lf_buf_append(b, o, sizeof o);
+    return true;
+}
+
+int lf_buf_put_utc(lf_buf *b, int64_t t)
+{
+    char o[20];
+    return lf_utc_format(t, o) ? lf_buf_append(b, o, sizeof o) : LF_EINVAL;
+}
+
+int lf_buf_put_hex64(lf_buf *b, uint64_t v)
+{
+    static const char hexd[] = "0123456789abcdef";
+    char t[16];
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        t[i] = hexd[v & 15];
+    return lf_buf_append(b, t, sizeof t);
 }
 
 int lf_buf_putc(lf_buf *b, char c)

@@ -10,6 +10,7 @@
 #define LF_CORE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +31,13 @@ int lf_buf_puts(lf_buf *b, const char *s);
  * for writers that format numbers per row (blocklists, finding sources). */
 size_t lf_u64_digits(uint64_t v, char t[20]);
 int lf_buf_put_u64(lf_buf *b, uint64_t v);
-/* t (seconds since the epoch, 0 ..= 253402300799) as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ",
- * computed without gmtime/strftime (their time-zone lock and per-call setup were ~9 % of a
- * findings page); LF_EINVAL outside that range. */
-int lf_buf_put_utc(lf_buf *b, int64_t t);
+int lf_buf_put_hex64(lf_buf *b, uint64_t v);   /* 16 lower-case hex digits, as %016llx */
+/* t (seconds since the epoch, 0 ..= 253402300799) as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ"
+ * (20 bytes, no terminator), computed without gmtime/strftime (their time-zone lock and
+ * per-call setup were ~9 % of a findings page); false outside that range. For writers
+ * that stamp every row or request (JSON timestamps, the access log, TAXII times). */
+bool lf_utc_format(int64_t t, char out[20]);
+int lf_buf_put_utc(lf_buf *b, int64_t t);   /* the same into b; LF_EINVAL outside the range */
 int lf_buf_putc(lf_buf *b, char c);
 int lf_buf_printf(lf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

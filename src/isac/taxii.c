@@ -137,8 +137,16 @@ bool lf_taxii_time_parse(const char *s, int64_t *us)
     return true;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" (a page of objects stamps each one: lf_utc_format, no gmtime;
+ * gmtime only beyond year 9999) */
 static void format_secs(int64_t secs, char *out, size_t cap)
 {
+    char o[20];
+    if (cap >= 20 && lf_utc_format(secs, o)) {
+        memcpy(out, o, 19);
+        out[19] = '\0';
+        return;
+    }
     time_t tt = (time_t)secs;
     struct tm tm;
     gmtime_r(&tt, &tm);

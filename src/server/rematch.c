@@ -104,22 +104,13 @@ static const char *verdict_text(lf_verdict v)
 
 /* The finding's sources as stored with it and shown by GET /findings/{id}/sources: every
  * document's verdict, the suppressing statement, the deciding criterion, and the digest of
- * the index it was computed against (the same inventory and digest give the same answer). */
-/* Numbers without printf (lf_buf_put_u64): the text is built for every hit of a run (~1 KB
- * each), and the format parsing was a twentieth of a large upload. */
-static void put_hex16(lf_buf *b, uint64_t v)
-{
-    static const char hexd[] = "0123456789abcdef";
-    char t[16];
-    for (int i = 15; i >= 0; i--, v >>= 4)
-        t[i] = hexd[v & 15];
-    lf_buf_append(b, t, sizeof t);
-}
-
+ * the index it was computed against (the same inventory and digest give the same answer).
+ * Numbers without printf (lf_buf_put_u64, lf_buf_put_hex64): the text is built for every
+ * hit of a run (~1 KB each), and the format parsing was a twentieth of a large upload. */
 static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
 {
     lf_buf_puts(b, "{\"snapshot\":\"");
-    put_hex16(b, digest);
+    lf_buf_put_hex64(b, digest);
     lf_buf_puts(b, "\",\"kind\":\"");
     lf_buf_puts(b, f->kind == LF_HIT_MATCH ? "affected" : f->kind == LF_HIT_REVIEW ? "needs_review" : "not_yet_analysed");
     lf_buf_puts(b, "\",\"confidence\":");
@@ -161,9 +152,8 @@ static int sources_json(lf_buf *b, const lf_finding *f, uint64_t digest)
         const lf_finding_source *src = &f->sources[i];
         lf_buf_puts(b, i ? ",{\"source\":" : "{\"source\":");
         lf_server_jstr(b, lf_source_name(src->source));
-        int rank = lf_source_rank(src->source);
-        lf_buf_puts(b, rank < 0 ? ",\"rank\":-" : ",\"rank\":");
-        lf_buf_put_u64(b, (uint64_t)(rank < 0 ? -(int64_t)rank : rank));
+        lf_buf_puts(b, ",\"rank\":");
+        lf_buf_put_u64(b, (uint64_t)lf_source_rank(src->source));   /* 0..3 */
         lf_buf_puts(b, ",\"verdict\":\"");
         lf_buf_puts(b, verdict_text(src->verdict));
         lf_buf_puts(b, "\",\"record\":");
@@ -718,15 +708,6 @@ static bool epss_score(void *ud, const char *cve, double *score)
     return lf_epss_lookup(ud, cve, score, &pct);
 }
 
-/* A new EPSS file (FIRST scores every CVE daily; `feed import epss` replaces the file)
- * changes findings that no re-match touches, since a scoped re-match re-decides only the
- * changed CVEs. Two steps, each retried by the next poll until it succeeds:
- *   open     the file is not the one s->epss was opened from: open it (stat first, so a
- *            file replaced meanwhile is seen as new again) and swap it in; a file that is
- *            there but cannot be read keeps the old scores (an error, not "no scores");
- *   refresh  the findings do not hold that file's scores: set every stored finding's
- *            score to it, under the work mutex so no upload writes other scores meanwhile.
- * Under reload_mu. */
 /* What names a score file in the store: its inode, size and modification time. An
  * import writes a new file and renames it over the old one, so every import is a new
  * name (a re-import of the same scores costs one needless refresh; model and date alone
@@ -740,6 +721,15 @@ static void epss_ident(const file_id *f, char *out, size_t n)
                  (long long)f->mtime.tv_sec, (long)f->mtime.tv_nsec);
 }
 
+/* A new EPSS file (FIRST scores every CVE daily; `feed import epss` replaces the file)
+ * changes findings that no re-match touches, since a scoped re-match re-decides only the
+ * changed CVEs. Two steps, each retried by the next poll until it succeeds:
+ *   open     the file is not the one s->epss was opened from: open it (stat first, so a
+ *            file replaced meanwhile is seen as new again) and swap it in; a file that is
+ *            there but cannot be read keeps the old scores (an error, not "no scores");
+ *   refresh  the findings do not hold that file's scores: set every stored finding's
+ *            score to it, under the work mutex so no upload writes other scores meanwhile.
+ * Under reload_mu. */
 static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_err *err)
 {
     if (!r->epss_path)
@@ -794,7 +784,7 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
         if (!s->national) {
             /* no root org known (a store without the seed): all findings at once */
             pthread_mutex_lock(&s->work);
-            rc = lf_store_findings_epss_refresh(s->store, 0, epss_score, s->epss, NULL, &changed, err);
+            rc = lf_store_findings_epss_refresh(s->store, 0, epss_score, s->epss, &changed, err);
             pthread_mutex_unlock(&s->work);
             break;
         }
@@ -803,7 +793,7 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
         for (size_t i = 0; i < n && !rc; i++) {
             uint64_t k = 0;
             pthread_mutex_lock(&s->work);
-            rc = lf_store_findings_epss_refresh(s->store, v[i].id, epss_score, s->epss, NULL, &k, err);
+            rc = lf_store_findings_epss_refresh(s->store, v[i].id, epss_score, s->epss, &k, err);
             pthread_mutex_unlock(&s->work);
             changed += k;
         }

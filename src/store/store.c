@@ -2440,23 +2440,19 @@ int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err)
 
 #define EPSS_APPLIED_KEY "epss_applied"
 
-int lf_store_findings_epss_refresh(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, const char *applied,
-                                   uint64_t *changed, lf_err *err)
+int lf_store_findings_epss_refresh(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, uint64_t *changed,
+                                   lf_err *err)
 {
     int rc = need_store(s, err);
     if (rc)
         return rc;
     if (!fn)
         return lf_err_set(err, LF_EINVAL, "EPSS refresh: no score function");
-    if (!s->ops->findings_epss_refresh || !s->ops->meta_set)
+    if (!s->ops->findings_epss_refresh)
         return lf_err_set(err, LF_EUSAGE, "EPSS refresh: the %s backend cannot do it", s->ops->name);
     uint64_t n = 0;
-    if (!(rc = s->ops->begin(s, err))) {
-        rc = s->ops->findings_epss_refresh(s, agency_id, fn, ud, &n, err);
-        if (!rc && applied)
-            rc = s->ops->meta_set(s, EPSS_APPLIED_KEY, applied, err);
-        rc = finish_tx(s, rc, err);
-    }
+    if (!(rc = s->ops->begin(s, err)))
+        rc = finish_tx(s, s->ops->findings_epss_refresh(s, agency_id, fn, ud, &n, err), err);
     if (changed)
         *changed = rc ? 0 : n;
     return rc;

@@ -1073,14 +1073,12 @@ int lf_store_sources_gc(lf_store *s, uint64_t *removed, lf_err *err);
  * lifecycle (the match runs refresh it the same way). */
 typedef bool (*lf_store_score_fn)(void *ud, const char *cve, double *score);
 /* agency_id: that agency's findings only (one transaction each, so a caller can refresh
- * a large store agency by agency, letting other writers in between), 0 = all findings.
- * applied (may be NULL): the caller's name for the score file (the server's: inode, size
- * and mtime), kept in the same transaction, so that a restart can tell whether the
- * findings already hold it (lf_store_epss_applied); give it with the last batch, or set
- * it with lf_store_epss_applied_set after the last one. */
-int lf_store_findings_epss_refresh(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, const char *applied,
-                                   uint64_t *changed, lf_err *err);
-/* The applied name of the last refresh into out ("" when none); and setting it alone. */
+ * a large store agency by agency, letting other writers in between), 0 = all findings. */
+int lf_store_findings_epss_refresh(lf_store *s, lf_id agency_id, lf_store_score_fn fn, void *ud, uint64_t *changed,
+                                   lf_err *err);
+/* The caller's name for the score file the findings hold (the server's: inode, size and
+ * mtime), set once every agency is refreshed, so that a restart can tell whether they
+ * already hold the file it finds; "" when none was set. */
 int lf_store_epss_applied(lf_store *s, char *out, size_t n, lf_err *err);
 int lf_store_epss_applied_set(lf_store *s, const char *applied, lf_err *err);
 

@@ -759,6 +759,12 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "f.severity, f.kev, f.kev_due, f.epss, f.state, f.measure, f.measure_planned, "      \
     "f.risk_reason, f.risk_approver, f.risk_expiry, f.fp_reason, f.notice_date, f.due_date, " \
     "f.first_seen, f.last_seen, f.fixed_at, f.fixed_confirmed, f.reopened, f.last_run, f.updated"
+/* ?1 scope, ?2 host (0 any), ?3 state, ?4 min CVSS, ?5 KEV only, ?6 CVE, ?7 after, ?8 limit */
+#define F_LIST_WHERE(key)                                                                \
+    "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " key " "   \
+    "AND (?2 = 0 OR f.host_id = ?2) AND (?3 IS NULL OR f.state = ?3) "                   \
+    "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) "                        \
+    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8"
 #define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
 #define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
 
@@ -875,57 +881,35 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(F_REFRESH, "UPDATE findings SET cpe = ?2, kind = ?3, cvss = ?4, cvss_version = ?5, severity = ?6, " \
                  "kev = ?7, kev_due = ?8, epss = ?9, last_seen = ?10, last_run = ?11, updated = ?12, " \
                  "sources_id = coalesce(?13, sources_id) WHERE id = ?1")                                                        \
-    X(F_LIST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " \
-              IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) "           \
-              "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "       \
-              "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 "  \
-              "ORDER BY f.id LIMIT ?8")                                                  \
-    /* the same for one agency's scope, and for one host: a page in id order straight from \
-     * findings_agency (agency_id, rowid) or findings_host (host_id, rowid), not sorting every \
-     * finding of the scope for each page (96 ms for 322k findings, bench_upload --reads) */ \
-    X(F_LIST_AGENCY, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
-                     "WHERE f.agency_id = ?1 AND (?2 = 0 OR f.host_id = ?2) "            \
-                     "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) " \
-                     "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
-                     "ORDER BY f.id LIMIT ?8")                                           \
-    X(F_LIST_HOST, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
-                   "WHERE f.host_id = ?2 AND " IN_SCOPE("f.agency_id", "?1") " "         \
-                   "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "  \
-                   "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
-                   "ORDER BY f.id LIMIT ?8")                                             \
+    /* Findings lists (sq_finding_list picks one): one query shape, F_LIST_WHERE(key), where \
+     * key is what the index range comes from and the filters after it are the same for \
+     * all (a filter that repeats the key is a no-op). The general form sorts the scope. */ \
+    X(F_LIST, F_LIST_WHERE(IN_SCOPE("f.agency_id", "?1")))                               \
+    /* one agency, one host: a page in id order straight from findings_agency (agency_id, \
+     * rowid) or findings_host (host_id, rowid), not sorting every finding of the scope  \
+     * for each page (96 ms for 322k findings, bench_upload --reads) */                  \
+    X(F_LIST_AGENCY, F_LIST_WHERE("f.agency_id = ?1"))                                     \
+    X(F_LIST_HOST, F_LIST_WHERE("f.host_id = ?2 AND " IN_SCOPE("f.agency_id", "?1")))       \
     /* one CVE in any scope: a range of findings_cve per agency of the scope (or the host's \
      * (host_id, cve) key), then a sort of those few rows */                             \
-    X(F_LIST_CVE, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id "   \
-                  "WHERE f.cve = ?6 AND " IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) " \
-                  "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "   \
-                  "AND (?5 = 0 OR f.kev = 1) AND f.id > ?7 ORDER BY f.id LIMIT ?8")     \
+    X(F_LIST_CVE, F_LIST_WHERE("f.cve = ?6 AND " IN_SCOPE("f.agency_id", "?1")))           \
     /* a wide scope that holds much of the data (a region, the nation): findings in id     \
      * order, each checked against the scope (the + keeps SQLite off findings_agency), so a \
      * page reads about limit x (all / scope) rows instead of sorting the whole scope      \
      * (56 ms a page at 322k findings) */                                                 \
-    X(F_LIST_SCAN, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
-                   "WHERE +f.agency_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1) " \
-                   "AND (?2 = 0 OR f.host_id = ?2) "                                     \
-                   "AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR f.cvss >= ?4) "  \
-                   "AND (?5 = 0 OR f.kev = 1) AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 " \
-                   "ORDER BY f.id LIMIT ?8")                                             \
+    X(F_LIST_SCAN, F_LIST_WHERE("+f.agency_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1)")) \
     /* one state: a range of findings_state per agency of the scope (one range for an    \
      * agency: no sort), then a sort of what matched for a wider scope */                \
-    X(F_LIST_STATE, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
-                    "WHERE f.state = ?3 AND " IN_SCOPE("f.agency_id", "?1") " AND (?2 = 0 OR f.host_id = ?2) " \
-                    "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) "        \
-                    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8") \
-    X(F_LIST_AGENCY_STATE, "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id " \
-                           "WHERE f.agency_id = ?1 AND f.state = ?3 AND (?2 = 0 OR f.host_id = ?2) " \
-                           "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) " \
-                           "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8") \
+    X(F_LIST_STATE, F_LIST_WHERE("f.state = ?3 AND " IN_SCOPE("f.agency_id", "?1")))       \
+    X(F_LIST_AGENCY_STATE, F_LIST_WHERE("f.agency_id = ?1 AND f.state = ?3"))              \
     X(ORG_IS_AGENCY, "SELECT kind = 'agency' FROM orgs WHERE id = ?1")                   \
-    /* how many findings a scope and the whole platform hold (the dashboard's life summary: \
-     * every finding once per ancestor), for choosing between F_LIST and F_LIST_SCAN */   \
     /* the scope's findings in one state, counted through findings_state up to ?3 (all the \
-     * choice below needs to know) */                                                     \
+     * choice in sq_finding_list needs to know) */                                        \
     X(F_STATE_COUNT, "SELECT count(*) FROM (SELECT 1 FROM findings f WHERE f.state = ?2 AND " \
                      IN_SCOPE("f.agency_id", "?1") " LIMIT ?3)")                          \
+    /* how many findings a scope and the whole platform hold (the dashboard's life summary: \
+     * every finding once per ancestor) and the scope's open ones, for choosing between   \
+     * the sorting statements and F_LIST_SCAN */                                         \
     X(F_SCOPE_SIZE, "SELECT (SELECT coalesce(sum(n), 0) FROM dash_life WHERE org_id = ?1), " \
                     "(SELECT coalesce(sum(d.n), 0) FROM dash_life d JOIN orgs o ON o.id = d.org_id " \
                     "WHERE o.parent_id IS NULL), "                                       \

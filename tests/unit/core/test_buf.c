@@ -1,7 +1,8 @@
 /*
- * Tests for core/buf.c's number writer: lf_u64_digits and lf_buf_put_u64 give what
- * printf's %llu gives, for the edges and for random values; lf_buf_put_utc gives what
- * gmtime_r + strftime give, across leap days, century years and the whole range.
+ * Tests for core/buf.c's number writers: lf_u64_digits and lf_buf_put_u64 give what
+ * printf's %llu gives and lf_buf_put_hex64 what %016llx gives, for the edges and for
+ * random values; lf_buf_put_utc gives what gmtime_r + strftime give, across leap days,
+ * century years and the whole range.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +41,12 @@ static void digits_like_printf(void **state)
         assert_int_equal(lf_buf_put_u64(&b, v), 0);
         assert_int_equal(b.len, 2 + (size_t)wn);
         assert_string_equal(b.data + 2, want);
+        char hex[32];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
+        lf_buf_reset(&b);
+        assert_int_equal(lf_buf_put_hex64(&b, v), 0);
+        assert_int_equal(b.len, 16);
+        assert_string_equal(b.data, hex);
         lf_buf_clear(&b);
     }
 }
@@ -77,6 +84,10 @@ static void utc_like_strftime(void **state)
     lf_buf_init(&b, 0);
     assert_int_not_equal(lf_buf_put_utc(&b, -1), 0);
     assert_int_not_equal(lf_buf_put_utc(&b, 253402300800), 0);
+    char o[20];
+    assert_false(lf_utc_format(-1, o));
+    assert_true(lf_utc_format(0, o));
+    assert_memory_equal(o, "1970-01-01T00:00:00Z", 20);
     assert_int_equal(b.len, 0);
     lf_buf_clear(&b);
 }
