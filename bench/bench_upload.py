@@ -46,6 +46,7 @@ ap.add_argument("--hosts", type=int, default=1000)
 ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
 ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
+ap.add_argument("--perf-freq", type=int, default=200, help="samples per second of --perf")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
 ap.add_argument("--keep", help="copy the data directory (database, index) here at the end, for study")
 ap.add_argument("--reads", type=float, default=0,
@@ -162,7 +163,7 @@ try:
     for i in range(a.runs):
         perf = None
         if a.perf and i == a.perf_run - 1:
-            perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "200", "-o", "/tmp/perf-upload.data",
+            perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", str(a.perf_freq), "-o", "/tmp/perf-upload.data",
                                      "-p", str(p.pid)], stderr=subprocess.DEVNULL)
             time.sleep(0.5)
         c0 = cpu()
@@ -180,6 +181,9 @@ try:
         print(f"upload {i + 1} ({'first of the month' if i == 0 else 'replacing the snapshot'}): {dt:.2f} s "
               f"= {rows / dt:,.0f} rows/s (server CPU {dc:.2f} s); hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
               f"not affected {fd['suppressed_not_affected']}; ratio to the 3 s target {dt / TARGET:.2f}")
+        sec = js.get("seconds")
+        if sec:
+            print("  server's phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sec.items()))
     if a.reads > 0:
         st, fl, _ = req("GET", f"/api/v1/agencies/{ag['id']}/findings?limit=1")
         fid = fl["items"][0]["id"]

@@ -327,7 +327,7 @@ static int report_host(scan *s, const lf_inv_host *h, bool one_per_line, const b
     lf_finding *fs;
     size_t n;
     lf_scan_counts sc = {0};
-    if (lf_scan_host(s->db, s->m, s->epss, h, one_per_line, superseded, NULL, &s->a, &fs, &n, &sc, &err) != LF_OK) {
+    if (lf_scan_host(s->db, s->m, s->epss, h, one_per_line, superseded, NULL, true, &s->a, &fs, &n, &sc, &err) != LF_OK) {
         lf_cli_error(&err);
         s->fatal = 1;
         return 1;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 
 #ifndef LF_VERSION_STRING
@@ -22,13 +23,6 @@
 #endif
 
 /* ---- time ---- */
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Sleep the whole duration even when a signal interrupts it. */
 static void sleep_for(double s)
@@ -82,7 +76,7 @@ double lf_fetch_limiter_acquire(lf_fetch_limiter *l)
         return 0;
     /* the ring is full: the oldest of the last n must leave the window first */
     double oldest = l->t[l->head];
-    double wait = oldest + l->window - mono_now();
+    double wait = oldest + l->window - lf_clock_mono();
     if (wait <= 0)
         return 0;
     sleep_for(wait);
@@ -93,7 +87,7 @@ void lf_fetch_limiter_record(lf_fetch_limiter *l)
 {
     if (!l)
         return;
-    double now = mono_now();
+    double now = lf_clock_mono();
     if (l->count < l->n) {
         l->t[(l->head + l->count) % l->n] = now;
         l->count++;

@@ -36,6 +36,7 @@
 
 #include <microhttpd.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 #include "core/json.h"
 
@@ -55,13 +56,6 @@
 
 /* Latency histogram upper bounds in milliseconds (the +Inf bucket follows). */
 static const unsigned bucket_ms[NBUCKETS] = {1, 5, 10, 25, 50, 100, 250, 500, 1000};
-
-static double now_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- small helpers ---- */
 
@@ -655,7 +649,7 @@ int lf_http_req_new(const char *method, const char *target, lf_http_req **out, l
             set_early(q, 500, "internal", "out of memory");
     }
     snprintf(q->client, sizeof q->client, "127.0.0.1");
-    q->t0 = now_mono();
+    q->t0 = lf_clock_mono();
     *out = q;
     return LF_OK;
 }
@@ -1400,7 +1394,7 @@ void lf_http_dispatch(lf_http *h, lf_http_req *q, lf_http_resp *r)
     }
     process(h, q, r);
     q->bytes_out = r->body.len;
-    record(h, q, r->status, now_mono() - q->t0);
+    record(h, q, r->status, lf_clock_mono() - q->t0);
     atomic_fetch_sub(&h->inflight, 1);
 }
 
@@ -1490,7 +1484,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         if (!q)
             return MHD_NO;
         *ctx = q;
-        q->t0 = now_mono();
+        q->t0 = lf_clock_mono();
         q->h = h;
         q->tls = h->tls;
         atomic_fetch_add(&h->inflight, 1);
@@ -1552,7 +1546,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
     if (!q)
         return;
     *ctx = NULL;
-    double dt = now_mono() - q->t0;
+    double dt = lf_clock_mono() - q->t0;
     if (q->status)
         record(h, q, q->status, dt);
     else if (h->o.access_log)
@@ -1750,8 +1744,8 @@ void lf_http_stop(lf_http *h, unsigned grace_ms)
         return;
     atomic_store(&h->stopping, true);
     h->quiesced = MHD_quiesce_daemon(h->d);
-    double end = now_mono() + grace_ms / 1000.0;
-    while (atomic_load(&h->inflight) > 0 && now_mono() < end) {
+    double end = lf_clock_mono() + grace_ms / 1000.0;
+    while (atomic_load(&h->inflight) > 0 && lf_clock_mono() < end) {
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

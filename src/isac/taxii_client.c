@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 #include "feeds/fetch.h"
 
@@ -650,13 +651,6 @@ static void add_status(lf_taxii_client_push_report *r, const lf_json *st)
     }
 }
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int post_envelope(lf_taxii_client *c, const lf_taxii_client_target *t, lf_buf *env, double status_wait,
                          lf_taxii_client_push_report *r, lf_err *err)
 {
@@ -670,8 +664,8 @@ static int post_envelope(lf_taxii_client *c, const lf_taxii_client_target *t, lf
         goto done;
     r->envelopes++;
     const char *id = lf_json_get_str(st, "id"), *status = lf_json_get_str(st, "status");
-    double until = mono() + status_wait;
-    while (id && status && !strcmp(status, "pending") && mono() < until) {
+    double until = lf_clock_mono() + status_wait;
+    while (id && status && !strcmp(status, "pending") && lf_clock_mono() < until) {
         sleep_for(0.5);
         char surl[2300];
         snprintf(surl, sizeof surl, "%sstatus/%s/", t->api_root, id);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "server/rematch.h"
 #include "server/scan.h"
 #include "server/server_int.h"
@@ -210,6 +211,12 @@ static int report_json(lf_buf *b, const lf_intake_report *r, const up_ctx *u, co
 }
 
 /* POST /api/v1/agencies/{id}/uploads?month=YYYY-MM[&file_name=N][&host=H] */
+/* An upload's phases in seconds (the answer's "seconds"). matching and findings overlap
+ * (lf_rematch_store_groups): each is its own thread's busy time. */
+typedef struct up_times {
+    double total, wait, intake, items, matching, findings, close, commit;
+} up_times;
+
 static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
 {
     lf_server *s = app;
@@ -268,9 +275,14 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     bool matched = false, locked = false, in_tx = false;
     int rc;
 
+    /* where the time goes, in the answer and the log: a slow upload says which part */
+    up_times t = {0};
+    double start = lf_clock_mono(), t0 = start, t1;
     pthread_mutex_lock(&s->work);
     locked = true;
+    t.wait = (t1 = lf_clock_mono()) - t0;
     rc = lf_intake_file(s->ik, path, &io, on_item, on_reject, &u, &rep, &err);
+    t.intake = (t0 = lf_clock_mono()) - t1;
     if (rc) {
         pthread_mutex_unlock(&s->work);
         locked = false;
@@ -298,20 +310,22 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         (rc = lf_store_items_add(s->store, uid, u.items, u.nitems, &err)) ||
         (rc = lf_store_scan_items_add(s->store, uid, u.scan, u.nscan, &err)))
         goto fail;
+    t.items = (t1 = lf_clock_mono()) - t0;
     if (s->m) {
         lf_id run;
         char today[11];
         lf_rematch_today(s, today);
         lf_arena ha;
         lf_arena_init(&ha, 1 << 16);
-        if ((rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err)) ||
-            (rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, NULL, today, &ha, &mc, &err)) ||
-            (rc = lf_store_match_end(s->store, run, &sum, &err))) {
-            lf_arena_clear(&ha);
-            goto fail;
-        }
+        rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err);
+        if (!rc)
+            rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, NULL, today, &ha, &mc, &err);
         lf_arena_clear(&ha);
+        t0 = lf_clock_mono();
+        if (rc || (rc = lf_store_match_end(s->store, run, &sum, &err)))
+            goto fail;
         matched = true;
+        t.close = (t1 = lf_clock_mono()) - t0;
     }
     pthread_mutex_unlock(&s->work);
     locked = false;
@@ -322,12 +336,23 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         (rc = lf_store_commit(s->store, &err)))
         goto fail;
     in_tx = false;
+    t.commit = lf_clock_mono() - t1;
+    t.matching = mc.scan_seconds;
+    t.findings = mc.store_seconds;
+    t.total = lf_clock_mono() - start;
+    lf_server_logf(s, "upload %lld (agency %lld, %s): %llu records, %llu hits in %.2f s: wait %.2f, intake %.2f, "
+                      "items %.2f, matching %.2f, findings %.2f, closing %.2f, commit %.2f",
+                   (long long)uid, (long long)agency, month, (unsigned long long)rep.records_in,
+                   (unsigned long long)sum.hits, t.total, t.wait, t.intake, t.items, t.matching, t.findings, t.close,
+                   t.commit);
     if ((rc = lf_store_upload_get(s->store, uid, a, &up, &err)))
         goto fail;
     lf_buf *b = lf_http_resp_json(resp, 201);
     lf_buf_puts(b, "{\"upload\":");
     lf_server_upload_json(b, &up, true);
-    lf_buf_printf(b, ",\"hosts\":%zu,\"findings\":", u.g.n);
+    lf_buf_printf(b, ",\"hosts\":%zu,\"seconds\":{\"total\":%.3f,\"wait\":%.3f,\"intake\":%.3f,\"items\":%.3f,"
+                     "\"matching\":%.3f,\"findings\":%.3f,\"closing\":%.3f,\"commit\":%.3f},\"findings\":",
+                  u.g.n, t.total, t.wait, t.intake, t.items, t.matching, t.findings, t.close, t.commit);
     if (matched)
         lf_buf_printf(b, "{\"computed\":true,\"hits\":%llu,\"new\":%llu,\"seen\":%llu,\"reopened\":%llu,"
                          "\"suppressed\":%llu,\"fixed\":%llu,\"confirmed\":%llu,\"suppressed_not_affected\":%llu,"

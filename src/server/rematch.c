@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 #include "core/strmap.h"
 #include "server/server_int.h"
@@ -220,6 +221,144 @@ static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pe
     return LF_OK;
 }
 
+/* Match host i of g into p (its hits and not-affected records); counts into *c. */
+static int scan_into(lf_server *s, const lf_scan_groups *g, size_t i, const uint8_t *only, const char *today,
+                     lf_arena *a, lf_buf *sb, pend *p, lf_rematch_counts *c, lf_err *err)
+{
+    lf_arena_reset(a);
+    lf_inv_host h;
+    lf_scan_group_host(g, i, &h);
+    c->hosts++;
+    c->items += h.nitems;
+    lf_finding *fs;
+    size_t n;
+    lf_scan_counts sc = {0};
+    int rc = lf_scan_host(s->vdb, s->m, s->epss, &h, true, g->h[i].it.superseded, only, false, a, &fs, &n, &sc, err);
+    if (rc)
+        return rc;
+    c->upstream_matches_superseded += sc.superseded;
+    if (!n)
+        return LF_OK;
+    if (pend_room(p, n))
+        return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+    lf_store_hit *hits = p->hits + p->nh;
+    lf_store_not_affected *na = p->na + p->nn;
+    size_t nh = 0, nn = 0;
+    for (size_t k = 0; k < n; k++) {
+        const lf_finding *f = &fs[k];
+        lf_buf_reset(sb);
+        char *js = NULL;
+        if (sources_json(sb, f, s->vdb_digest) || !sb->data || !(js = lf_arena_strdup(&p->keep, sb->data)))
+            return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+        if (f->suppressed) {
+            /* not an open finding: the record says which statement outweighed it */
+            lf_store_not_affected *r = &na[nn++];
+            memset(r, 0, sizeof *r);
+            r->host = h.name;
+            r->cve = f->vuln_id;
+            r->cpe = f->item;
+            r->source = f->suppressed_by ? lf_source_name(f->suppressed_by->source) : "unknown";
+            r->record = f->suppressed_by ? f->suppressed_by->doc_id : NULL;
+            r->sources_json = js;
+            continue;
+        }
+        /* the programme's deadline, counted from today in Taiwan (UTC+8): the notice
+         * date of a finding this hit creates (the store ignores both for known ones) */
+        char *due = NULL;
+        char dbuf[11];
+        double score = f->has_cvss ? f->cvss->score10 / 10.0 : -1;
+        if (lf_deadline_due(&s->deadline, today, score, f->kev, f->kev ? f->kev_entry.due_date : NULL, dbuf) &&
+            !(due = lf_arena_strdup(&p->keep, dbuf)))
+            return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+        double ep = f->has_epss ? f->epss : -1;
+        hits[nh++] = (lf_store_hit){h.name,
+                                    f->vuln_id,
+                                    f->item,
+                                    fkind_of(f->kind),
+                                    score,
+                                    f->has_cvss ? lf_cvss_version_name(f->cvss->version) : NULL,
+                                    f->has_cvss ? lf_cvss_severity_name(f->cvss->severity) : NULL,
+                                    f->kev,
+                                    f->kev ? f->kev_entry.due_date : NULL,
+                                    ep,
+                                    today,
+                                    due,
+                                    js};
+    }
+    c->findings += nh;
+    c->suppressed_not_affected += nn;
+    p->nh += nh;
+    p->nn += nn;
+    return LF_OK;
+}
+
+/* Matching and writing overlap: a second thread matches the hosts into one batch while
+ * the caller's thread writes the other (the store's connection and transaction belong to
+ * the caller). The matcher, the index and the arena are the producer's alone meanwhile:
+ * the caller holds the work mutex for both. */
+typedef struct scan_pipe {
+    lf_server *s;
+    const lf_scan_groups *g;
+    const uint8_t *only;
+    const char *today;
+    lf_arena *a;
+    pend buf[2];
+    bool ready[2];               /* buf[k] is filled and waits for the writer */
+    bool finished;               /* the producer is done (rc says how) */
+    bool stop;                   /* the writer failed: the producer stops */
+    int rc;                      /* the producer's */
+    lf_err err;
+    lf_rematch_counts c;         /* the producer's counts */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} scan_pipe;
+
+static void *scan_main(void *arg)
+{
+    scan_pipe *q = arg;
+    lf_buf sb;
+    lf_buf_init(&sb, 0);
+    int rc = LF_OK, k = 0;
+    double t0 = lf_clock_mono();
+    for (size_t i = 0; i < q->g->n && !rc; i++) {
+        rc = scan_into(q->s, q->g, i, q->only, q->today, q->a, &sb, &q->buf[k], &q->c, &q->err);
+        if (rc || q->buf[k].nh < STORE_BATCH_HITS)
+            continue;
+        /* hand the batch over; wait until the writer has emptied the other one */
+        pthread_mutex_lock(&q->mu);
+        q->ready[k] = true;
+        pthread_cond_broadcast(&q->cv);
+        k ^= 1;
+        double w = lf_clock_mono();
+        while (q->ready[k] && !q->stop)
+            pthread_cond_wait(&q->cv, &q->mu);
+        t0 += lf_clock_mono() - w;   /* waiting for the writer is not matching */
+        if (q->stop)
+            rc = LF_EIO;             /* not reported: the writer's error is */
+        pthread_mutex_unlock(&q->mu);
+    }
+    q->c.scan_seconds = lf_clock_mono() - t0;
+    pthread_mutex_lock(&q->mu);
+    if (!rc)
+        q->ready[k] = true;          /* the last batch, perhaps empty */
+    q->rc = rc;
+    q->finished = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    lf_buf_clear(&sb);
+    return NULL;
+}
+
+static void counts_add(lf_rematch_counts *c, const lf_rematch_counts *d)
+{
+    c->hosts += d->hosts;
+    c->items += d->items;
+    c->findings += d->findings;
+    c->suppressed_not_affected += d->suppressed_not_affected;
+    c->upstream_matches_superseded += d->upstream_matches_superseded;
+    c->scan_seconds += d->scan_seconds;
+}
+
 int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
                             const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
                             lf_rematch_counts *c, lf_err *err)
@@ -230,94 +369,58 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
     if (!s->m)
         return LF_OK;
     c->distribution_packages += g->distro_items;
-    lf_buf sb;
-    lf_buf_init(&sb, 0);
-    pend p;
-    memset(&p, 0, sizeof p);
-    lf_arena_init(&p.keep, 1 << 20);
-    for (size_t i = 0; i < g->n && !rc; i++) {
-        lf_arena_reset(a);
-        lf_inv_host h;
-        lf_scan_group_host(g, i, &h);
-        c->hosts++;
-        c->items += h.nitems;
-        lf_finding *fs;
-        size_t n;
-        lf_scan_counts sc = {0};
-        if ((rc = lf_scan_host(s->vdb, s->m, s->epss, &h, true, g->h[i].it.superseded, only, a, &fs, &n, &sc, err)))
-            break;
-        c->upstream_matches_superseded += sc.superseded;
-        if (!n)
-            continue;
-        if (pend_room(&p, n)) {
-            rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
-            break;
-        }
-        lf_store_hit *hits = p.hits + p.nh;
-        lf_store_not_affected *na = p.na + p.nn;
-        size_t nh = 0, nn = 0;
-        for (size_t k = 0; k < n && !rc; k++) {
-            const lf_finding *f = &fs[k];
-            lf_buf_reset(&sb);
-            if (sources_json(&sb, f, s->vdb_digest) || !sb.data) {
-                rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
-                break;
-            }
-            char *js = lf_arena_strdup(&p.keep, sb.data);
-            if (!js) {
-                rc = lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
-                break;
-            }
-            if (f->suppressed) {
-                /* not an open finding: the record says which statement outweighed it */
-                lf_store_not_affected *r = &na[nn++];
-                memset(r, 0, sizeof *r);
-                r->host = h.name;
-                r->cve = f->vuln_id;
-                r->cpe = f->item;
-                r->source = f->suppressed_by ? lf_source_name(f->suppressed_by->source) : "unknown";
-                r->record = f->suppressed_by ? f->suppressed_by->doc_id : NULL;
-                r->sources_json = js;
-                continue;
-            }
-            /* the programme's deadline, counted from today in Taiwan (UTC+8): the notice
-             * date of a finding this hit creates (the store ignores both for known ones) */
-            char *due = NULL;
-            char dbuf[11];
-            double score = f->has_cvss ? f->cvss->score10 / 10.0 : -1;
-            if (lf_deadline_due(&s->deadline, today, score, f->kev, f->kev ? f->kev_entry.due_date : NULL, dbuf))
-                due = lf_arena_strdup(&p.keep, dbuf);
-            double ep = f->has_epss ? f->epss : -1;
-            hits[nh] = (lf_store_hit){h.name,
-                                      f->vuln_id,
-                                      f->item,
-                                      fkind_of(f->kind),
-                                      score,
-                                      f->has_cvss ? lf_cvss_version_name(f->cvss->version) : NULL,
-                                      f->has_cvss ? lf_cvss_severity_name(f->cvss->severity) : NULL,
-                                      f->kev,
-                                      f->kev ? f->kev_entry.due_date : NULL,
-                                      ep,
-                                      today,
-                                      due,
-                                      js};
-            nh++;
-        }
-        if (rc)
-            break;
-        c->findings += nh;
-        c->suppressed_not_affected += nn;
-        p.nh += nh;
-        p.nn += nn;
-        if (p.nh >= STORE_BATCH_HITS && (rc = pend_flush(s, agency, upload_id, run, &p, err)))
+    scan_pipe q;
+    memset(&q, 0, sizeof q);
+    q.s = s;
+    q.g = g;
+    q.only = only;
+    q.today = today;
+    q.a = a;
+    lf_err_clear(&q.err);
+    for (int k = 0; k < 2; k++)
+        lf_arena_init(&q.buf[k].keep, 1 << 20);
+    pthread_mutex_init(&q.mu, NULL);
+    pthread_cond_init(&q.cv, NULL);
+    pthread_t th;
+    if (pthread_create(&th, NULL, scan_main, &q) != 0) {
+        rc = lf_err_set(err, LF_ENOMEM, "matching: no thread could be started");
+        goto done;
+    }
+    /* the writer: the batches in the order they were filled; the one taken is the last
+     * when the producer has finished and the other is not waiting */
+    for (int k = 0;; k ^= 1) {
+        pthread_mutex_lock(&q.mu);
+        while (!q.ready[k] && !q.finished)
+            pthread_cond_wait(&q.cv, &q.mu);
+        bool have = q.ready[k], last = q.finished && !q.ready[k ^ 1];
+        pthread_mutex_unlock(&q.mu);
+        if (!have)
+            break;                   /* the producer failed: its error is reported below */
+        double t1 = lf_clock_mono();
+        rc = pend_flush(s, agency, upload_id, run, &q.buf[k], err);
+        c->store_seconds += lf_clock_mono() - t1;
+        pthread_mutex_lock(&q.mu);
+        q.ready[k] = false;
+        q.stop = rc != LF_OK;
+        pthread_cond_broadcast(&q.cv);
+        pthread_mutex_unlock(&q.mu);
+        if (rc || last)
             break;
     }
-    if (!rc)
-        rc = pend_flush(s, agency, upload_id, run, &p, err);
-    lf_buf_clear(&sb);
-    lf_arena_clear(&p.keep);
-    free(p.hits);
-    free(p.na);
+    pthread_join(th, NULL);
+    if (!rc && q.rc) {
+        rc = q.rc;
+        *err = q.err;
+    }
+    counts_add(c, &q.c);
+done:
+    pthread_cond_destroy(&q.cv);
+    pthread_mutex_destroy(&q.mu);
+    for (int k = 0; k < 2; k++) {
+        lf_arena_clear(&q.buf[k].keep);
+        free(q.buf[k].hits);
+        free(q.buf[k].na);
+    }
     return rc;
 }
 
@@ -633,13 +736,11 @@ static int rematch_snapshots(lf_server *s, const vchange *scope, lf_rematch_repo
     size_t n;
     char today[11];
     lf_rematch_today(s, today);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = lf_clock_mono();
     int rc = lf_store_snapshots_latest(s->store, &la, &snaps, &n, err);
     for (size_t i = 0; !rc && i < n; i++)
         rc = rematch_one(s, &snaps[i], scope, today, &a, rep, err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    rep->match_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    rep->match_seconds += lf_clock_mono() - t0;
     if (!rc) {
         rep->rematched = true;
         /* the runs re-pointed findings at texts with the new index's digest: the old ones
@@ -734,8 +835,7 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
 {
     if (!r->epss_path)
         return LF_OK;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = lf_clock_mono();
     file_id now = file_id_of(r->epss_path);
     if (!r->epss_known || !file_id_eq(&now, &r->epss_loaded)) {
         lf_epss *e = NULL;
@@ -808,8 +908,7 @@ static int epss_reload(lf_server *s, lf_rematch *r, lf_rematch_report *rep, lf_e
     r->epss_refreshed = true;
     rep->epss_reloaded = true;
     rep->epss_changed = changed;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    rep->epss_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    rep->epss_seconds = lf_clock_mono() - t0;
     return LF_OK;
 }
 
@@ -862,8 +961,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
         }
         goto done;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = lf_clock_mono();
     if ((rc = lf_vdb_open(r->index_path, &vdb, err)) || (rc = lf_matcher_new(vdb, &m, err)))
         goto done;
     lf_intake_config ic = {r->dict_dir, r->cpedict_path, vdb, NULL, NULL};
@@ -882,8 +980,8 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
             epss_swap = false;
         }
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    rep->open_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double t1 = lf_clock_mono();
+    rep->open_seconds = t1 - t0;
     /* s->vdb is only replaced here, under reload_mu: reading it unlocked is safe */
     if (force) {
         vc.whole = true;
@@ -901,8 +999,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
         r->pending = NULL;
     }
     have_vc = true;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rep->compare_seconds = (double)(t0.tv_sec - t1.tv_sec) + (double)(t0.tv_nsec - t1.tv_nsec) / 1e9;
+    rep->compare_seconds = lf_clock_mono() - t1;
     lf_vdb_stats nst;
     lf_vdb_get_stats(vdb, &nst);
     uint64_t new_digest = nst.digest;
@@ -1065,9 +1162,10 @@ int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_
          * file's scores, refreshes them: a file replaced while the server was down */
         r->poll_seconds = o->poll_seconds;
     }
+    /* before the thread starts: its polls read the server's pointer (s->rematch is *out) */
+    *out = r;
     if (r->poll_seconds && pthread_create(&r->thread, NULL, poll_main, r) == 0)
         r->have_thread = true;
-    *out = r;
     return LF_OK;
 }
 

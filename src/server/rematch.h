@@ -66,6 +66,7 @@ typedef struct lf_rematch_counts {
     uint64_t upstream_matches_superseded;       /* upstream hits on distribution packages */
     uint64_t distribution_packages;             /* items matched as distribution packages */
     lf_store_match_summary sum;                 /* the store's counts (new, seen, fixed ...) */
+    double scan_seconds, store_seconds;         /* matching and building the hits; writing them */
 } lf_rematch_counts;
 
 /*

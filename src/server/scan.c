@@ -125,9 +125,8 @@ static bool seen_before(const void **keys, long *lines, size_t cap, const void *
 }
 
 int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_inv_host *h, bool one_per_line,
-                 const bool *superseded, const uint8_t *only, lf_arena *a, lf_finding **out, size_t *n,
-                 lf_scan_counts *c,
-                 lf_err *err)
+                 const bool *superseded, const uint8_t *only, bool links, lf_arena *a, lf_finding **out,
+                 size_t *n, lf_scan_counts *c, lf_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -171,7 +170,7 @@ int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_
             continue;
         if (one_per_line && seen_before(keys, klines, cap, lf_vdb_vuln_id(db, hits[i].vuln), h->lines[hits[i].item]))
             continue;
-        if (lf_finding_build(db, &hits[i], h->name, h->raw[hits[i].item], a, &fs[k]) != LF_OK ||
+        if (lf_finding_build(db, &hits[i], h->name, h->raw[hits[i].item], links, a, &fs[k]) != LF_OK ||
             lf_finding_explain(db, x, a, &fs[k]) != LF_OK) {
             lf_explain_free(x);
             return lf_err_set(err, LF_ENOMEM, "out of memory building the findings of host %s", h->name);

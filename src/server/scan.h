@@ -76,13 +76,13 @@ typedef struct lf_scan_counts {
  * may stand for several equivalent CPEs), build, explain and score each. superseded may
  * be NULL. only: NULL, or a bit set over db's vulnerability indexes (bit v of byte v / 8)
  * of the vulnerabilities whose findings are wanted; the others are neither built nor
- * explained (a re-match of what a feed update changed). *out and *n: the
- * findings, in the matcher's order, in arena a. epss may be NULL.
+ * explained (a re-match of what a feed update changed). links: the findings' reference
+ * lists and CWEs (lf_finding_build), for a report; the server stores neither. *out and
+ * *n: the findings, in the matcher's order, in arena a. epss may be NULL.
  * LF_OK, LF_ENOMEM, or the matcher's error.
  */
 int lf_scan_host(const lf_vdb *db, lf_matcher *m, const lf_epss *epss, const lf_inv_host *h, bool one_per_line,
-                 const bool *superseded, const uint8_t *only, lf_arena *a, lf_finding **out, size_t *n,
-                 lf_scan_counts *c,
-                 lf_err *err);
+                 const bool *superseded, const uint8_t *only, bool links, lf_arena *a, lf_finding **out,
+                 size_t *n, lf_scan_counts *c, lf_err *err);
 
 #endif

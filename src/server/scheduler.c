@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "server/mail.h"
 #include "server/notice.h"
 #include "server/server_int.h"
@@ -381,13 +382,6 @@ int lf_server_scheduler_start(lf_server *srv, const lf_scheduler_opts *o, lf_err
 }
 
 /* ---------------------------------------------------------------- recording notices */
-
-static double mono(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* A county or region that receives escalations in this run. */
 typedef struct esc_unit {
@@ -771,7 +765,7 @@ static int esc_flush(run_ctx *r, lf_err *err)
 static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
 {
     lf_store *st = r->s->store;
-    double t0 = mono();
+    double t0 = lf_clock_mono();
     lf_store_org ag;
     int rc = lf_store_org_get(st, agency_id, a, &ag, err);
     if (rc)
@@ -836,7 +830,7 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
     due.county = idx + 3 * stride;
     due.region = idx + 4 * stride;
     lf_sched_plan(&r->s->o, &view, &due);
-    double t1 = mono();
+    double t1 = lf_clock_mono();
     r->t[JOB_COLLECT] += t1 - t0;
 
     lf_notice base;
@@ -861,7 +855,7 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
         if ((rc = agency_notice(r, &ag, &n, "digest", key, marks, due.ndigest, &r->rep->digest, err)))
             goto fail;
     }
-    double t2 = mono();
+    double t2 = lf_clock_mono();
     r->t[JOB_DIGEST] += t2 - t1;
 
     /* monthly upload */
@@ -888,7 +882,7 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
             goto fail;
         }
     }
-    double t3 = mono();
+    double t3 = lf_clock_mono();
     r->t[JOB_UPLOAD] += t3 - t2;
 
     /* deadlines: near and past, one notice each */
@@ -910,7 +904,7 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
                                 k ? &r->rep->deadline_past : &r->rep->deadline_near, err)))
             goto fail;
     }
-    double t4 = mono();
+    double t4 = lf_clock_mono();
     r->t[JOB_DEADLINE] += t4 - t3;
 
     /* escalation: gathered per receiving unit, written after the last agency */
@@ -930,7 +924,7 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
         if ((rc = esc_add(r, u, &ag, nfv, marks, cnt, err)))
             goto fail;
     }
-    r->t[JOB_ESCALATION] += mono() - t4;
+    r->t[JOB_ESCALATION] += lf_clock_mono() - t4;
     free(fs);
     return LF_OK;
 oom:
@@ -1102,14 +1096,14 @@ int lf_scheduler_run(lf_scheduler *s, int64_t now, lf_scheduler_report *rep, lf_
             break;
         pg.after = pg.next;
     }
-    double t0 = mono();
+    double t0 = lf_clock_mono();
     if (!rc)
         rc = esc_flush(&r, err);
-    r.t[JOB_ESCALATION] += mono() - t0;
-    t0 = mono();
+    r.t[JOB_ESCALATION] += lf_clock_mono() - t0;
+    t0 = lf_clock_mono();
     if (!rc)
         rc = send_due(&r, err);
-    r.t[JOB_SEND] += mono() - t0;
+    r.t[JOB_SEND] += lf_clock_mono() - t0;
     for (size_t i = 0; i < r.nunits; i++)
         esc_unit_clear(&r.units[i]);
     free(r.units);

@@ -45,9 +45,11 @@ static int ref_class(uint32_t tags)
     return 4;
 }
 
-int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
+int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item, bool links,
                      lf_arena *a, lf_finding *out)
 {
+    /* the configurations are never read from a finding; references and CWEs only for links */
+    unsigned parts = LF_VDOC_METRICS | (links ? LF_VDOC_REFS | LF_VDOC_CWES : 0);
     memset(out, 0, sizeof(*out));
     uint32_t doc = lf_hit_doc(db, hit), crit = lf_hit_crit(hit);
     out->host = host;
@@ -57,7 +59,7 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     out->kind = (lf_hit_kind)hit->kind;
     out->reason = lf_hit_reason(hit);
     out->confidence = hit->kind == LF_HIT_MATCH ? "high" : hit->kind == LF_HIT_REVIEW ? "review" : "low";
-    int rc = lf_vdb_doc(db, doc, a, &out->doc);
+    int rc = lf_vdb_doc_parts(db, doc, parts, a, &out->doc);
     if (rc)
         return rc;
     out->nmetric = out->doc.nmetric;
@@ -80,14 +82,14 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     }
     /* the metrics and refs may come from another source's document for the same vuln
      * when this one has none (e.g. a CNA container without CVSS): look there too */
-    if (!out->has_cvss || !out->doc.nref) {
+    if (!out->has_cvss || (links && !out->doc.nref)) {
         uint32_t idx[16];
         size_t n = lf_vdb_vuln_docs(db, hit->vuln, idx, 16);
         for (size_t i = 0; i < n && i < 16; i++) {
             if (idx[i] == doc)
                 continue;
             lf_vdoc other;
-            if (lf_vdb_doc(db, idx[i], a, &other))
+            if (lf_vdb_doc_parts(db, idx[i], parts, a, &other))
                 continue;
             if (!out->has_cvss && other.nmetric) {
                 int k = lf_finding_pick_metric(other.metric, other.nmetric);

@@ -81,7 +81,10 @@ int lf_finding_order_parse(const char *s, lf_finding_order *o, lf_err *err);
 void lf_finding_order_format(const lf_finding_order *o, char *out, size_t n);
 int lf_finding_cmp_order(const lf_finding *a, const lf_finding *b, const lf_finding_order *o);
 
-int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item,
+/* links: fill refs (fix links first) and cwe; without, both are left empty (the server
+ * stores neither, and ordering the links of every hit was a tenth of an upload), and so
+ * is doc's list of configurations in any case. */
+int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, const char *item, bool links,
                      lf_arena *a, lf_finding *out);
 
 /*

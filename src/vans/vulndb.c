@@ -1860,6 +1860,11 @@ int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out)
 
 int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
 {
+    return lf_vdb_doc_parts(db, i, LF_VDOC_ALL, a, out);
+}
+
+int lf_vdb_doc_parts(const lf_vdb *db, size_t i, unsigned parts, lf_arena *a, lf_vdoc *out)
+{
     int rc = lf_vdb_doc_head(db, i, out);
     if (rc)
         return rc;
@@ -1869,29 +1874,29 @@ int lf_vdb_doc(const lf_vdb *db, size_t i, lf_arena *a, lf_vdoc *out)
     out->kev_due = nz(db, d->kev_due);
     out->kev_action = nz(db, d->kev_action);
     out->kev_name = nz(db, d->kev_name);
-    out->nmetric = d->metric_n;
-    out->metric = d->metric_n ? lf_arena_alloc(a, d->metric_n * sizeof(lf_vmetric)) : NULL;
-    out->ncwe = d->cwe_n;
-    out->cwe = d->cwe_n ? lf_arena_alloc(a, d->cwe_n * sizeof(char *)) : NULL;
-    out->nref = d->ref_n;
-    out->ref = d->ref_n ? lf_arena_alloc(a, d->ref_n * sizeof(lf_vref)) : NULL;
-    out->nconfig = d->config_n;
-    out->config = d->config_n ? lf_arena_alloc(a, d->config_n * sizeof(lf_vconfig)) : NULL;
-    if ((d->metric_n && !out->metric) || (d->cwe_n && !out->cwe) || (d->ref_n && !out->ref) ||
-        (d->config_n && !out->config))
+    out->nmetric = (parts & LF_VDOC_METRICS) ? d->metric_n : 0;
+    out->ncwe = (parts & LF_VDOC_CWES) ? d->cwe_n : 0;
+    out->nref = (parts & LF_VDOC_REFS) ? d->ref_n : 0;
+    out->nconfig = (parts & LF_VDOC_CONFIGS) ? d->config_n : 0;
+    out->metric = out->nmetric ? lf_arena_alloc(a, out->nmetric * sizeof(lf_vmetric)) : NULL;
+    out->cwe = out->ncwe ? lf_arena_alloc(a, out->ncwe * sizeof(char *)) : NULL;
+    out->ref = out->nref ? lf_arena_alloc(a, out->nref * sizeof(lf_vref)) : NULL;
+    out->config = out->nconfig ? lf_arena_alloc(a, out->nconfig * sizeof(lf_vconfig)) : NULL;
+    if ((out->nmetric && !out->metric) || (out->ncwe && !out->cwe) || (out->nref && !out->ref) ||
+        (out->nconfig && !out->config))
         return LF_ENOMEM;
-    for (size_t k = 0; k < d->metric_n; k++) {
+    for (size_t k = 0; k < out->nmetric; k++) {
         const vx_metric *m = &db->metric[d->metric_first + k];
         out->metric[k] = (lf_vmetric){vx_str(db, m->source), m->primary, (lf_cvss_version)m->version,
                                       (int)m->score10, (lf_cvss_severity)m->severity, vx_str(db, m->vector)};
     }
-    for (size_t k = 0; k < d->cwe_n; k++)
+    for (size_t k = 0; k < out->ncwe; k++)
         out->cwe[k] = vx_str(db, db->cwe[d->cwe_first + k]);
-    for (size_t k = 0; k < d->ref_n; k++) {
+    for (size_t k = 0; k < out->nref; k++) {
         const vx_ref *r = &db->ref[d->ref_first + k];
         out->ref[k] = (lf_vref){vx_str(db, r->url), nz(db, r->source), r->tags};
     }
-    for (size_t k = 0; k < d->config_n; k++) {
+    for (size_t k = 0; k < out->nconfig; k++) {
         const vx_config *c = &db->config[d->config_first + k];
         lf_vconfig *oc = &out->config[k];
         oc->op_and = (c->op_and & VXF_AND) != 0;

@@ -214,6 +214,15 @@ size_t lf_vdb_ndocs(const lf_vdb *db);
  * ref, config...) are allocated in `a` (see core/arena.h). */
 struct lf_arena;
 int lf_vdb_doc(const lf_vdb *db, size_t i, struct lf_arena *a, lf_vdoc *out);
+/* The same with only the arrays named in `parts` decoded (the others left empty): a
+ * finding stored by the server needs the metrics, not the criteria of every
+ * configuration (up to hundreds) it would otherwise copy for each hit. */
+#define LF_VDOC_METRICS 1u
+#define LF_VDOC_CWES 2u
+#define LF_VDOC_REFS 4u
+#define LF_VDOC_CONFIGS 8u
+#define LF_VDOC_ALL 15u
+int lf_vdb_doc_parts(const lf_vdb *db, size_t i, unsigned parts, struct lf_arena *a, lf_vdoc *out);
 /* Only the scalar identity of document i (source, ids, dates, status, authority): no
  * allocation, arrays left empty. What a finding's source list needs. */
 int lf_vdb_doc_head(const lf_vdb *db, size_t i, lf_vdoc *out);
