@@ -1222,9 +1222,8 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
         f.first_seen = f.last_seen = now;
         f.last_run = run;
         f.sources_json = h->sources_json;
+        /* its creation is in the batch's one "new" row (audit_new_range) */
         if ((rc = s->ops->finding_insert(s, &f, &f.id, err)))
-            return rc;
-        if ((rc = audit_finding(s, NULL, &f, "new", NULL, err)))
             return rc;
         d->new_findings++;
         return LF_OK;
@@ -1395,6 +1394,27 @@ done:
     return rc;
 }
 
+/* The creation of a batch's new findings, ids first..last (a batch's inserts take
+ * consecutive ids: max + 1 each, and nothing else inserts findings in its transaction),
+ * as one audit row of entity "findings" whose entity_id is the first. A finding's own
+ * trail shows it as its "new" entry (the backend's audit_list). One row per finding was
+ * a fifth of a first upload's time and half of its database pages. */
+static int audit_new_range(lf_store *s, lf_id agency, lf_id run, lf_id first, lf_id last, lf_err *err)
+{
+    char js[160];
+    snprintf(js, sizeof js, "{\"first\":%lld,\"last\":%lld,\"count\":%lld,\"run\":%lld}", (long long)first,
+             (long long)last, (long long)(last - first + 1), (long long)run);
+    lf_store_audit row = {
+        .actor = "system",
+        .org_id = agency,
+        .entity = "findings",
+        .entity_id = first,
+        .action = "new",
+        .after_json = js,
+    };
+    return s->ops->audit_add(s, &row, NULL, err);
+}
+
 static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t n, lf_arena *a, size_t *failed,
                           lf_err *err)
 {
@@ -1424,6 +1444,9 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
         hid[i] = host_id;
     }
     *failed = 0;
+    lf_id before = 0;
+    if ((rc = s->ops->finding_max_id(s, &before, err)))
+        goto out;
     if (s->ops->finding_bulk && (rc = batch_bulk(s, agency, run, h, hid, n, done, &d, err)))
         goto out;
     /* what the set-wise part inserted is summarised already */
@@ -1439,6 +1462,16 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
             goto out;
     }
     if ((rc = dash_flush(s, run, &mark, err)))
+        goto out;
+    lf_id top = 0;
+    if ((rc = s->ops->finding_max_id(s, &top, err)))
+        goto out;
+    if (top - before != (lf_id)d.new_findings) {
+        rc = lf_err_set(err, LF_EIO, "match batch: %llu new findings but ids %lld..%lld",
+                        (unsigned long long)d.new_findings, (long long)before + 1, (long long)top);
+        goto out;
+    }
+    if (top > before && (rc = audit_new_range(s, agency, run, before + 1, top, err)))
         goto out;
     rc = s->ops->run_add(s, run, &d, err);
 out:

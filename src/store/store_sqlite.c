@@ -767,6 +767,13 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8"
 #define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
 #define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
+/* a finding's state fields as JSON: the keys of finding_json in store.c (audit rows) */
+#define FINDING_JSON(f)                                                             \
+    "json_object('state', " f ".state, 'cpe', " f ".cpe, 'measure', " f ".measure, "      \
+    "'measure_planned', " f ".measure_planned, 'risk_reason', " f ".risk_reason, "        \
+    "'risk_approver', " f ".risk_approver, 'risk_expiry', " f ".risk_expiry, "           \
+    "'fp_reason', " f ".fp_reason, 'notice_date', " f ".notice_date, 'due_date', " f ".due_date, " \
+    "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
 
 #define SQ_STATEMENTS(X)                                                                 \
     X(BEGIN, "BEGIN IMMEDIATE")                                                          \
@@ -937,6 +944,24 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                        "AND (+a.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1) " \
                        "OR (+a.org_id IS NULL AND ?1 IN (SELECT id FROM orgs WHERE parent_id IS NULL))) " \
                        "AND a.id > ?4 ORDER BY a.id LIMIT ?5")                           \
+    /* a finding's trail: its rows, and first its creation, from the "new" row of the batch \
+     * that created it (entity "findings", entity_id its first id: the greatest first id at \
+     * or below the finding's, if the range reaches it; store.c, audit_new_range). The     \
+     * state it was created in is what its first change found (that row's before), or the \
+     * finding as it is when nothing has changed it since. Older stores' "new" rows, one  \
+     * per finding ('finding', 'new'), come through the second part. */        \
+    X(AUD_LIST_FINDING, "SELECT * FROM (SELECT a.id, a.at, a.user_id, a.actor, a.org_id, 'finding', ?3, a.action, " \
+                        "NULL, coalesce((SELECT e.before_json FROM audit e WHERE e.entity = 'finding' " \
+                        "AND e.entity_id = ?3 ORDER BY e.id LIMIT 1), (SELECT " FINDING_JSON("f") \
+                        " FROM findings f WHERE f.id = ?3)) FROM audit a WHERE a.entity = 'findings' " \
+                        "AND a.entity_id = (SELECT max(r.entity_id) FROM audit r WHERE r.entity = 'findings' " \
+                        "AND r.entity_id <= ?3) AND json_extract(a.after_json, '$.last') >= ?3 " \
+                        "AND (+a.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1) " \
+                        "OR (+a.org_id IS NULL AND ?1 IN (SELECT id FROM orgs WHERE parent_id IS NULL))) " \
+                        "UNION ALL SELECT " AUD_COLS " FROM audit a WHERE a.entity = 'finding' AND a.entity_id = ?3 " \
+                        "AND (+a.org_id IN (SELECT descendant FROM org_tree WHERE ancestor = ?1) " \
+                        "OR (+a.org_id IS NULL AND ?1 IN (SELECT id FROM orgs WHERE parent_id IS NULL)))) " \
+                        "WHERE id > ?4 ORDER BY id LIMIT ?5")                            \
     /* per agency and state, in the order of findings_state (covering, no sort; the caller \
      * adds the agencies up): 24 ms at 322k findings, was 63 with one GROUP BY state */   \
     X(M_STATES, "SELECT f.state, count(*) FROM org_tree t JOIN findings f ON f.agency_id = t.descendant " \
@@ -1298,12 +1323,6 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
  * lf_bulk_hits(batch) (bulk_vtab below), then one statement inserts the new findings, one
  * writes their audit rows and one refreshes the unchanged active ones. Per-row statements
  * cost ~10 us each in SQLite's per-statement work, most of a 100k-row upload. */
-#define BULK_FINDING_JSON(f)                                                             \
-    "json_object('state', " f ".state, 'cpe', " f ".cpe, 'measure', " f ".measure, "      \
-    "'measure_planned', " f ".measure_planned, 'risk_reason', " f ".risk_reason, "        \
-    "'risk_approver', " f ".risk_approver, 'risk_expiry', " f ".risk_expiry, "           \
-    "'fp_reason', " f ".fp_reason, 'notice_date', " f ".notice_date, 'due_date', " f ".due_date, " \
-    "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
 #define SQ_STATEMENTS_BULK(X)                                                            \
     X(BULK_PROBE, "SELECT 1 FROM findings WHERE host_id = ?1 AND cve = ?2")              \
     /* the batch's new findings into the per-host summary (schema 14), in one statement */ \
@@ -1335,11 +1354,6 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                 "WHERE f.host_id = b.host_id AND f.cve = b.cve) AND NOT EXISTS (SELECT 1 FROM suppressions u " \
                 "WHERE u.host_id = b.host_id AND u.cpe = b.cpe AND u.cve = b.cve) ORDER BY b.i " \
                 "RETURNING id, host_id, cve")                                            \
-    /* the audit rows of lf_store's "new" (finding_json in store.c, the same keys) */      \
-    X(BULK_AUDIT_NEW, "INSERT INTO audit(at, user_id, actor, org_id, entity, entity_id, action, " \
-                      "before_json, after_json) SELECT ?1, NULL, 'system', f.agency_id, 'finding', f.id, " \
-                      "'new', NULL, " BULK_FINDING_JSON("f") " FROM findings f "         \
-                      "WHERE f.id >= ?2 AND f.id <= ?3 AND f.last_run = ?4 ORDER BY f.id") \
     /* F_TOUCH_HC for the whole batch */                                                 \
     X(BULK_TOUCH, "UPDATE findings SET cpe = b.cpe, cvss_version = b.cvss_version, kev_due = b.kev_due, " \
                   "epss = b.epss, last_seen = ?1, last_run = ?2, sources_id = coalesce(b.sources_id, findings.sources_id) " \
@@ -3691,7 +3705,7 @@ static int sq_audit_list(lf_store *s, lf_id scope, const char *entity, lf_id ent
 {
     STMT(AUD_LIST);
     if (entity && entity_id) {
-        int rc0 = st_get(c, ST_AUD_LIST_ENTITY, &st, err);
+        int rc0 = st_get(c, strcmp(entity, "finding") ? ST_AUD_LIST_ENTITY : ST_AUD_LIST_FINDING, &st, err);
         if (rc0)
             return rc0;
     }
@@ -5587,7 +5601,6 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, run);
     sqlite3_bind_pointer(st, 4, rows, BULK_PTR, NULL);
-    lf_id lo = 0, hi = 0;
     size_t nnew = 0;
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -5599,25 +5612,13 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
         }
         e->state = LF_BULK_NEW;
         e->id = id;
-        lo = nnew++ ? (id < lo ? id : lo) : id;
-        hi = id > hi ? id : hi;
+        nnew++;
     }
     if (!rc && src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "match batch", err);
     st_done(st);
     if (rc || !nnew)
         return rc;
-    if ((rc = st_get(c, ST_BULK_AUDIT_NEW, &st, err)))
-        return rc;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, lo);
-    sqlite3_bind_int64(st, 3, hi);
-    sqlite3_bind_int64(st, 4, run);
-    if ((rc = st_exec(c, st, "audit", err)))
-        return rc;
-    if (sqlite3_changes(c->db) != (int)nnew)
-        return lf_err_set(err, LF_EIO, "match batch: %zu new findings but %d audit rows", nnew,
-                          sqlite3_changes(c->db));
     if ((rc = bulk_dash(s, agency, now, b, n, err)) || (rc = st_get(c, ST_BULK_HOST_OPEN, &st, err)))
         return rc;
     bulk_rows all = *rows;             /* the new rows too, whatever the first statement left */

@@ -1184,6 +1184,110 @@ static void test_store_match_batch(void **state)
     assert_int_equal(lf_store_match_begin(f->s, f->c_tpe, 0, true, &r, &e), LF_EINVAL);   /* not an agency */
 }
 
+/* One batch's new findings, one hit each, in one call (one "new" audit row for all). */
+static void run_batch(fx *f, lf_id agency, bool full, const lf_store_hit *h, size_t n)
+{
+    lf_err e;
+    lf_id r;
+    lf_store_match_summary sum;
+    assert_int_equal(lf_store_match_begin(f->s, agency, 0, full, &r, &e), LF_OK);
+    assert_int_equal(lf_store_match_add_batch(f->s, r, h, n, &e), LF_OK);
+    assert_int_equal(lf_store_match_end(f->s, r, &sum, &e), LF_OK);
+}
+
+/* A batch's creations are one audit row (entity "findings", the id range); each finding's
+ * trail still begins with its own "new" entry, in the state it was created in, before its
+ * changes, page by page; another agency's batch in between covers none of these. */
+static void test_store_findings_creation_audit(void **state)
+{
+    fx *f = *state;
+    lf_err e;
+    lf_id ag = mk_agency(f, f->c_tpe, "A-1", 'B'), other = mk_agency(f, f->c_tpe, "A-2", 'C');
+    lf_id u = mk_user(f, "officer", LF_ROLE_AGENCY_OFFICER, ag);
+    lf_store_actor who = {u, "officer"};
+    const char *cpe = "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*";
+    lf_store_hit h[] = {hit("h1", "CVE-2024-2000", cpe, 8.1), hit("h1", "CVE-2024-2001", cpe, 7.0),
+                        hit("h2", "CVE-2024-2000", cpe, 9.3)};
+    for (size_t i = 0; i < 3; i++) {
+        h[i].notice_date = "2026-03-02";
+        h[i].due_date = "2026-04-01";
+    }
+    run_batch(f, ag, true, h, 3);
+    lf_store_hit o[] = {hit("x1", "CVE-2024-2000", cpe, 8.1), hit("x2", "CVE-2024-2000", cpe, 8.1)};
+    run_batch(f, other, true, o, 2);
+    lf_store_hit late[] = {hit("h3", "CVE-2024-2002", cpe, 7.5)};
+    run_batch(f, ag, false, late, 1);
+    sqlite3 *db = raw_open(f);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE entity = 'finding'"), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE entity = 'findings' AND action = 'new'"), 3);
+    /* the three batches' sizes, in order: 3, 2, 1 (as digits of one number) */
+    assert_int_equal(raw_int(db, "SELECT sum(json_extract(after_json, '$.count') * CASE rn WHEN 1 THEN 100 "
+                                 "WHEN 2 THEN 10 ELSE 1 END) FROM (SELECT after_json, row_number() OVER "
+                                 "(ORDER BY id) rn FROM audit WHERE entity = 'findings')"),
+                     321);
+    sqlite3_close(db);
+
+    lf_store_finding a = find(f, ag, "h1", "CVE-2024-2001"), c = find(f, ag, "h3", "CVE-2024-2002");
+    lf_store_finding x = find(f, other, "x2", "CVE-2024-2000");
+    lf_store_audit *rows;
+    size_t n;
+    /* each finding of both agencies: one entry, "new", by the system, state open */
+    lf_store_finding all[] = {find(f, ag, "h1", "CVE-2024-2000"), a, find(f, ag, "h2", "CVE-2024-2000"), c,
+                              find(f, other, "x1", "CVE-2024-2000"), x};
+    for (size_t i = 0; i < 6; i++) {
+        lf_id scope = i < 4 ? ag : other;
+        assert_int_equal(lf_store_audit_list(f->s, scope, "finding", all[i].id, NULL, &f->a, &rows, &n, &e), LF_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(rows[0].action, "new");
+        assert_string_equal(rows[0].actor, "system");
+        assert_string_equal(rows[0].entity, "finding");
+        assert_int_equal(rows[0].entity_id, all[i].id);
+        assert_int_equal(rows[0].org_id, scope);
+        assert_null(rows[0].before_json);
+        lf_json *after;
+        assert_int_equal(lf_json_parse(&f->a, rows[0].after_json, strlen(rows[0].after_json), NULL, &after, &e),
+                         LF_OK);
+        assert_string_equal(lf_json_get_str(after, "state"), "open");
+        assert_string_equal(lf_json_get_str(after, "cpe"), cpe);
+        if (i < 3)
+            assert_string_equal(lf_json_get_str(after, "notice_date"), "2026-03-02");
+        /* out of scope: the other agency sees no creation of this one's findings */
+        assert_int_equal(lf_store_audit_list(f->s, i < 4 ? other : ag, "finding", all[i].id, NULL, &f->a, &rows, &n,
+                                             &e), LF_OK);
+        assert_int_equal(n, 0);
+    }
+    /* an id no batch created has no entry */
+    assert_int_equal(lf_store_audit_list(f->s, f->national, "finding", c.id + 1, NULL, &f->a, &rows, &n, &e), LF_OK);
+    assert_int_equal(n, 0);
+
+    /* a change: the creation keeps the state the change found, listed before it */
+    lf_store_fchange ch = {.to = LF_FSTATE_MEASURE_FILED, .measure = "patch", .measure_planned = "2026-05-15"};
+    assert_int_equal(lf_store_finding_transition(f->s, a.id, &ch, &who, &e), LF_OK);
+    assert_int_equal(lf_store_audit_list(f->s, ag, "finding", a.id, NULL, &f->a, &rows, &n, &e), LF_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].action, "new");
+    assert_string_equal(rows[1].action, "transition");
+    assert_true(rows[0].id < rows[1].id);
+    assert_string_equal(rows[0].after_json, rows[1].before_json);
+    /* page by page: the creation, then the change */
+    lf_store_page pg = {.limit = 1};
+    assert_int_equal(lf_store_audit_list(f->s, ag, "finding", a.id, &pg, &f->a, &rows, &n, &e), LF_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].action, "new");
+    assert_true(pg.more);
+    pg.after = pg.next;
+    assert_int_equal(lf_store_audit_list(f->s, ag, "finding", a.id, &pg, &f->a, &rows, &n, &e), LF_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].action, "transition");
+    assert_false(pg.more);
+    /* the agency's whole trail: its two batch rows and the change */
+    assert_int_equal(lf_store_audit_list(f->s, ag, NULL, 0, NULL, &f->a, &rows, &n, &e), LF_OK);
+    size_t batches = 0;
+    for (size_t i = 0; i < n; i++)
+        batches += !strcmp(rows[i].entity, "findings");
+    assert_int_equal(batches, 2);
+}
+
 /* Lists and metrics filter by scope, state, score and KEV. */
 static void test_store_findings_lists_metrics(void **state)
 {
@@ -1568,6 +1672,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_findings_transitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_false_positive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_match_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_findings_creation_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_lists_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_audit_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_transactions, setup, teardown),
