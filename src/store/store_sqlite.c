@@ -1435,6 +1435,13 @@ typedef struct sq_store {
     pthread_mutex_t mu;                /* guards all, idle */
     sq_conn *all;
     sq_conn *idle;
+    /* the WAL checkpointer (ckpt_main): a thread of its own, so that the commit that
+     * crosses the threshold does not also copy the log into the database and fsync it
+     * (a fifth of the commit of a first upload) */
+    pthread_t ckpt;
+    bool ckpt_running, ckpt_due, ckpt_stop;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
 } sq_store;
 
 /* Map a SQLite result to an LF code with the database's message. */
@@ -1689,6 +1696,88 @@ static void conn_free(sq_conn *c)
  * quarter of its time in futex waits on it (perf, bench_upload --reads). lianfang reads no
  * SQLite memory statistic. If the application already initialised SQLite, the call fails
  * harmlessly and the defaults stay. */
+/* SQLite's own threshold (wal_autocheckpoint's default): a log of this many pages is
+ * copied back. */
+#define CKPT_FRAMES 1000
+
+/* After each commit (it replaces SQLite's automatic checkpoint): a log past the threshold
+ * wakes the checkpointer; without one (its thread could not start) the committing
+ * connection checkpoints as SQLite would have. */
+static int wal_hook(void *ud, sqlite3 *db, const char *name, int frames)
+{
+    sq_store *q = ud;
+    if (frames < CKPT_FRAMES)
+        return SQLITE_OK;
+    if (!q->ckpt_running) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    pthread_mutex_lock(&q->ckpt_mu);
+    q->ckpt_due = true;
+    pthread_cond_signal(&q->ckpt_cv);
+    pthread_mutex_unlock(&q->ckpt_mu);
+    return SQLITE_OK;
+}
+
+/* PASSIVE, as SQLite's automatic one: copies what no reader still needs, never waits
+ * for a writer or blocks one. */
+static void *ckpt_main(void *arg)
+{
+    sq_store *q = arg;
+    sqlite3 *db = NULL;
+    /* a connection that has read nothing has not opened the log yet, and a checkpoint
+     * through it does nothing: read the schema once */
+    if (sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        db = NULL;
+    }
+    pthread_mutex_lock(&q->ckpt_mu);
+    for (;;) {
+        while (!q->ckpt_due && !q->ckpt_stop)
+            pthread_cond_wait(&q->ckpt_cv, &q->ckpt_mu);
+        if (q->ckpt_stop)
+            break;
+        q->ckpt_due = false;
+        pthread_mutex_unlock(&q->ckpt_mu);
+        if (db)
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&q->ckpt_mu);
+    }
+    pthread_mutex_unlock(&q->ckpt_mu);
+    sqlite3_close(db);
+    return NULL;
+}
+
+static void ckpt_start(sq_store *q)
+{
+    if (pthread_mutex_init(&q->ckpt_mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&q->ckpt_cv, NULL) != 0) {
+        pthread_mutex_destroy(&q->ckpt_mu);
+        return;
+    }
+    q->ckpt_running = pthread_create(&q->ckpt, NULL, ckpt_main, q) == 0;
+    if (!q->ckpt_running) {
+        pthread_cond_destroy(&q->ckpt_cv);
+        pthread_mutex_destroy(&q->ckpt_mu);
+    }
+}
+
+static void ckpt_stop(sq_store *q)
+{
+    if (!q->ckpt_running)
+        return;
+    pthread_mutex_lock(&q->ckpt_mu);
+    q->ckpt_stop = true;
+    pthread_cond_signal(&q->ckpt_cv);
+    pthread_mutex_unlock(&q->ckpt_mu);
+    pthread_join(q->ckpt, NULL);
+    q->ckpt_running = false;
+    pthread_cond_destroy(&q->ckpt_cv);
+    pthread_mutex_destroy(&q->ckpt_mu);
+}
+
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
 static void sqlite_configure(void)
@@ -1713,6 +1802,7 @@ static int conn_open(sq_store *q, sq_conn **out, lf_err *err)
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, (int)q->s->opts.busy_timeout_ms);
+    sqlite3_wal_hook(c->db, wal_hook, q);
     char *emsg = NULL;
     src = sqlite3_exec(c->db,
                        /* not temp_store = MEMORY: in-memory statement journals are
@@ -2425,6 +2515,7 @@ static void sq_close(lf_store *s)
     if (pthread_getspecific(q->key))
         pthread_setspecific(q->key, NULL);
     pthread_key_delete(q->key);
+    ckpt_stop(q);
     sq_conn *c = q->all;
     while (c) {
         sq_conn *nx = c->next_all;
@@ -2468,6 +2559,8 @@ static int sq_open(lf_store *s, const char *path, lf_err *err)
     int rc = conn_get(s, &c, err);
     if (!rc)
         rc = migrate(c, s, path, err);
+    if (!rc)
+        ckpt_start(q);
     if (rc) {
         if (!err || !err->src[0])
             lf_err_at(err, path, 0, 0, NULL);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1400,6 +1401,41 @@ static void test_store_audit_append_only(void **state)
     assert_int_equal(n, 2);
 }
 
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* A commit past the log threshold is copied into the database by the checkpointer thread
+ * (SQLite's automatic checkpoint is replaced): the database file grows to hold the rows
+ * soon after, without another write. */
+static void test_store_wal_checkpointed(void **state)
+{
+    fx *f = *state;
+    lf_err e;
+    char path[600];
+    snprintf(path, sizeof path, "%s", f->path);
+    long long before = file_size(path);
+    char big[2048];
+    memset(big, 'x', sizeof big - 16);
+    memcpy(big, "{\"pad\":\"", 8);
+    memcpy(big + sizeof big - 16, "\"}", 3);
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    for (int i = 0; i < 3000; i++) {     /* ~6 MB: past 1,000 pages of 4 KiB */
+        lf_store_audit au = {0, 0, 0, "test", 0, "user", i + 1, "pad", NULL, big};
+        assert_int_equal(lf_store_audit_add(f->s, &au, NULL, &e), LF_OK);
+    }
+    assert_int_equal(lf_store_commit(f->s, &e), LF_OK);
+    long long after = before;
+    for (int t = 0; t < 500 && after < before + (5ll << 20); t++) {
+        usleep(10000);
+        after = file_size(path);
+    }
+    if (after < before + (5ll << 20))
+        fail_msg("database %s: %lld bytes before, %lld after 5 s: the log was not checkpointed", path, before, after);
+}
+
 /* Transactions nest as savepoints: an inner rollback undoes only the inner work. */
 static void test_store_transactions(void **state)
 {
@@ -1675,6 +1711,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_findings_creation_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_lists_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_audit_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_wal_checkpointed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_crash_mid_upload, setup, teardown),
