@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -252,6 +253,13 @@ struct lf_http {
     atomic_uint_least64_t seq;
     char id_prefix[12];
     time_t started;
+    /* LF_HTTP_SLOW handlers (pool mode): a queue of suspended requests and its workers */
+    pthread_t *slow;
+    unsigned nslow;
+    lf_http_req *slow_head, *slow_tail;
+    bool slow_stop;
+    pthread_mutex_t slow_mu;
+    pthread_cond_t slow_cv;
 };
 
 static void stats_init(route_stats *s)
@@ -483,6 +491,9 @@ struct lf_http_req {
     double t0;
     /* libmicrohttpd glue */
     lf_http_resp resp;
+    struct MHD_Connection *conn; /* LF_HTTP_SLOW: suspended while a worker handles it */
+    lf_http_req *slow_next;      /* in the workers' queue */
+    bool processed;              /* the response is built (by a worker): only queue it */
     bool responded;
     int status;                  /* sent, for metrics and the log */
     size_t bytes_out;
@@ -1436,7 +1447,8 @@ static enum MHD_Result copy_query(void *cls, enum MHD_ValueKind kind, const char
 static enum MHD_Result send_response(lf_http *h, lf_http_req *q, struct MHD_Connection *c)
 {
     lf_http_resp *r = &q->resp;
-    process(h, q, r);
+    if (!q->processed)
+        process(h, q, r);
     q->responded = true;
     size_t len = 0;
     char *data = lf_buf_detach(&r->body, &len);
@@ -1534,7 +1546,90 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         close(q->fd);   /* the handler reads the file by its path */
         q->fd = -1;
     }
+    if (!q->processed && !q->early && q->route && (q->route->flags & LF_HTTP_SLOW) && h->nslow) {
+        /* resumed by the worker, libmicrohttpd calls again: then the response is sent */
+        q->conn = c;
+        MHD_suspend_connection(c);
+        pthread_mutex_lock(&h->slow_mu);
+        if (h->slow_tail)
+            h->slow_tail->slow_next = q;
+        else
+            h->slow_head = q;
+        h->slow_tail = q;
+        pthread_cond_signal(&h->slow_cv);
+        pthread_mutex_unlock(&h->slow_mu);
+        return MHD_YES;
+    }
     return send_response(h, q, c);
+}
+
+/* A worker: the queue's requests in order; after stop, the ones still queued too (their
+ * connections wait, suspended, for an answer). */
+static void *slow_main(void *arg)
+{
+    lf_http *h = arg;
+    pthread_mutex_lock(&h->slow_mu);
+    for (;;) {
+        while (!h->slow_head && !h->slow_stop)
+            pthread_cond_wait(&h->slow_cv, &h->slow_mu);
+        lf_http_req *q = h->slow_head;
+        if (!q)
+            break;
+        h->slow_head = q->slow_next;
+        if (!h->slow_head)
+            h->slow_tail = NULL;
+        pthread_mutex_unlock(&h->slow_mu);
+        process(h, q, &q->resp);
+        q->processed = true;
+        MHD_resume_connection(q->conn);
+        pthread_mutex_lock(&h->slow_mu);
+    }
+    pthread_mutex_unlock(&h->slow_mu);
+    return NULL;
+}
+
+static void slow_stop(lf_http *h)
+{
+    if (!h->nslow)
+        return;
+    pthread_mutex_lock(&h->slow_mu);
+    h->slow_stop = true;
+    pthread_cond_broadcast(&h->slow_cv);
+    pthread_mutex_unlock(&h->slow_mu);
+    for (unsigned i = 0; i < h->nslow; i++)
+        pthread_join(h->slow[i], NULL);
+    free(h->slow);
+    h->slow = NULL;
+    h->nslow = 0;
+    pthread_cond_destroy(&h->slow_cv);
+    pthread_mutex_destroy(&h->slow_mu);
+}
+
+static int slow_start(lf_http *h, lf_err *err)
+{
+    unsigned n = h->o.slow_threads ? h->o.slow_threads : 4;
+    h->slow = calloc(n, sizeof *h->slow);
+    if (!h->slow || pthread_mutex_init(&h->slow_mu, NULL) != 0) {
+        free(h->slow);
+        h->slow = NULL;
+        return lf_err_set(err, LF_ENOMEM, "out of memory");
+    }
+    pthread_cond_init(&h->slow_cv, NULL);
+    h->slow_stop = false;
+    h->slow_head = h->slow_tail = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        if (pthread_create(&h->slow[i], NULL, slow_main, h) != 0)
+            break;
+        h->nslow++;
+    }
+    if (!h->nslow) {
+        free(h->slow);
+        h->slow = NULL;
+        pthread_cond_destroy(&h->slow_cv);
+        pthread_mutex_destroy(&h->slow_mu);
+        return lf_err_set(err, LF_ENOMEM, "cannot start the workers of slow handlers");
+    }
+    return LF_OK;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode toe)
@@ -1688,7 +1783,7 @@ int lf_http_start(lf_http *h, lf_err *err)
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     /* One thread per connection lets a slow handler (a big upload being matched) hold only
      * its own client; a pool multiplexes many idle keep-alive clients on few threads. */
-    flags |= h->o.threads ? MHD_USE_AUTO : MHD_USE_THREAD_PER_CONNECTION;
+    flags |= h->o.threads ? MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME : MHD_USE_THREAD_PER_CONNECTION;
     if (h->ipv6)
         flags |= MHD_USE_IPv6;
     if (h->tls)
@@ -1702,6 +1797,9 @@ int lf_http_start(lf_http *h, lf_err *err)
         extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
     }
     extra[ne] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    /* the workers before the daemon: its threads read nslow and the queue from the first request */
+    if (h->o.threads && (rc = slow_start(h, err)))
+        return rc;
     /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its "1" is SO_REUSEPORT, which would let a
      * second server share the port silently; the default SO_REUSEADDR already allows a
      * quick restart. */
@@ -1716,8 +1814,10 @@ int lf_http_start(lf_http *h, lf_err *err)
         rc = lf_err_set(err, LF_EIO, "cannot listen on %s port %u (address in use, bad TLS certificate or key, "
                         "or no permission)", h->listen, h->o.port);
         h->tls = false;
+        slow_stop(h);
         return rc;
     }
+
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = di ? di->port : h->o.port;
     return LF_OK;
@@ -1749,6 +1849,8 @@ void lf_http_stop(lf_http *h, unsigned grace_ms)
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    /* every suspended connection answered and resumed before the daemon goes */
+    slow_stop(h);
     MHD_stop_daemon(h->d);
     h->d = NULL;
     if (h->quiesced != MHD_INVALID_SOCKET)

@@ -26,7 +26,10 @@
  *
  * Threads. Handlers run on the server's threads (one per connection, or a pool of
  * opts.threads), concurrently: they must be thread-safe. A request is handled by one
- * thread from start to end, so lf_http_req/lf_http_resp need no locking.
+ * thread from start to end, so lf_http_req/lf_http_resp need no locking. In a pool, a
+ * thread serves many connections, and a handler that takes seconds would hold them all:
+ * routes registered with LF_HTTP_SLOW run their handler on one of opts.slow_threads
+ * workers instead, their connection suspended meanwhile (still one thread at a time).
  *
  * Ownership: lf_http_new/lf_http_free bracket the server; the strings and hooks in
  * lf_http_opts are copied or must outlive it (app, hooks). Everything a lf_http_req
@@ -80,6 +83,7 @@ typedef struct lf_http_opts {
     const char *listen;            /* IPv4/IPv6 literal or "localhost"; NULL = "127.0.0.1" */
     unsigned port;                 /* 0 = any free port (see lf_http_port) */
     unsigned threads;              /* 0 = one thread per connection, else a polling pool */
+    unsigned slow_threads;         /* with a pool: workers for LF_HTTP_SLOW handlers; 0 = 4 */
     unsigned max_connections;      /* 0 = 1024 */
     unsigned timeout_s;            /* idle connection timeout; 0 = 60 */
     size_t max_body;               /* in-memory body limit, bytes; 0 = 1 MiB */
@@ -101,6 +105,8 @@ enum {
     /* a body above the limit is still refused unread, but the handler writes the 413
      * (protocols with their own error format: TAXII); it sees lf_http_req_too_large */
     LF_HTTP_OWN_413 = 1u << 1,
+    /* the handler may take seconds (an upload matched and stored): off the pool's threads */
+    LF_HTTP_SLOW = 1u << 2,
 };
 
 /* Create a server (not yet listening) with the built-in routes GET /healthz and

@@ -289,7 +289,7 @@ int lf_api_admin_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     (void)s;
     int rc;
-    if ((rc = lf_http_route(h, "POST", "/api/v1/admin/scheduler/run", scheduler_run, NULL, 0, err)) ||
+    if ((rc = lf_http_route(h, "POST", "/api/v1/admin/scheduler/run", scheduler_run, NULL, LF_HTTP_SLOW, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/admin/notices", notices_list, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/admin/notices/{id}", notice_get, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/orgs/{id}/contacts", contacts_get, NULL, 0, err)) ||

@@ -1071,7 +1071,7 @@ int lf_api_taxii_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     int rc;
     if ((rc = lf_http_route(h, "GET", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
-        (rc = lf_http_route(h, "POST", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
+        (rc = lf_http_route(h, "POST", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413 | LF_HTTP_SLOW, err)) ||
         (rc = lf_http_route(h, "DELETE", "/taxii2/{*rest}", taxii_handler, NULL, LF_HTTP_OWN_413, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/isac/groups", group_list, NULL, 0, err)) ||
         (rc = lf_http_route(h, "POST", "/api/v1/isac/groups", group_create, NULL, 0, err)) ||

@@ -442,8 +442,8 @@ int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     (void)s;
     int rc;
-    if ((rc = lf_http_route(h, "POST", "/api/v1/agencies/{id}/uploads", upload_create, NULL, LF_HTTP_BODY_FILE,
-                            err)) ||
+    if ((rc = lf_http_route(h, "POST", "/api/v1/agencies/{id}/uploads", upload_create, NULL,
+                            LF_HTTP_BODY_FILE | LF_HTTP_SLOW, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/agencies/{id}/uploads", upload_list, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/uploads/{id}", upload_get, NULL, 0, err)))
         return rc;

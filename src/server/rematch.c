@@ -1342,7 +1342,7 @@ int lf_rematch_routes(lf_server *s, lf_http *h, lf_err *err)
 {
     (void)s;
     int rc;
-    if ((rc = lf_http_route(h, "POST", "/api/v1/admin/feeds/reload", feeds_reload, NULL, 0, err)) ||
+    if ((rc = lf_http_route(h, "POST", "/api/v1/admin/feeds/reload", feeds_reload, NULL, LF_HTTP_SLOW, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/findings/{id}/sources", finding_sources, NULL, 0, err)) ||
         (rc = lf_http_route(h, "GET", "/api/v1/agencies/{id}/not-affected", agency_not_affected, NULL, 0, err)))
         return rc;

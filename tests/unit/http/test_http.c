@@ -930,12 +930,28 @@ static void test_http_static_serving(void **state)
 
 /* ---- the real server on a loopback port ---- */
 
+typedef struct hold {
+    atomic_int started, release;
+} hold;
+
 typedef struct live {
     lf_http *h;
     unsigned port;
     char tmp[64];
     atomic_int slow_started;
+    hold hold;
 } live;
+
+/* Blocks until the test releases it (10 s at most). */
+static int h_hold(void *app, lf_http_req *req, lf_http_resp *resp)
+{
+    (void)app;
+    hold *h = lf_http_req_route_ud(req);
+    atomic_store(&h->started, 1);
+    for (int i = 0; i < 10000 && !atomic_load(&h->release); i++)
+        usleep(1000);
+    return lf_buf_puts(lf_http_resp_json(resp, 200), "{\"held\":true}");
+}
 
 static int h_echo(void *app, lf_http_req *req, lf_http_resp *resp)
 {
@@ -1071,7 +1087,9 @@ static int live_setup(void **state, unsigned threads)
     if (lf_http_new(&o, &L->h, &e) || lf_http_route(L->h, "POST", "/echo/{p}", h_echo, NULL, 0, &e) ||
         lf_http_route(L->h, "GET", "/echo/{p}", h_echo, NULL, 0, &e) ||
         lf_http_route(L->h, "POST", "/upload", h_upload, NULL, LF_HTTP_BODY_FILE, &e) ||
-        lf_http_route(L->h, "GET", "/slow", h_slow, &L->slow_started, 0, &e) || lf_http_start(L->h, &e)) {
+        /* slow: in the pool it runs on a worker (graceful stop waits for it there too) */
+        lf_http_route(L->h, "GET", "/slow", h_slow, &L->slow_started, LF_HTTP_SLOW, &e) ||
+        lf_http_route(L->h, "GET", "/hold", h_hold, &L->hold, LF_HTTP_SLOW, &e) || lf_http_start(L->h, &e)) {
         fprintf(stderr, "live setup: %s\n", e.msg);
         return -1;
     }
@@ -1198,13 +1216,14 @@ typedef struct slow_client {
     unsigned port;
     int status;
     char body[256];
+    const char *request;         /* NULL: GET /slow */
 } slow_client;
 
 static void *slow_thread(void *p)
 {
     slow_client *c = p;
     char hdr[4096];
-    const char *r = "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n";
+    const char *r = c->request ? c->request : "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n";
     int fd = live_connect(c->port);
     if (fd < 0)
         return NULL;
@@ -1214,11 +1233,41 @@ static void *slow_thread(void *p)
     return NULL;
 }
 
+/* A slow handler holds no pool thread: with a pool of one, another client is answered
+ * while it runs (without the worker, that answer would wait for the handler, which waits
+ * for the answer: the request times out). */
+static void test_http_live_slow_off_pool(void **state)
+{
+    live *L = *state;
+    atomic_store(&L->hold.started, 0);
+    atomic_store(&L->hold.release, 0);
+    slow_client c = {L->port, 0, "", "GET /hold HTTP/1.1\r\nHost: t\r\n\r\n"};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, slow_thread, &c), 0);
+    for (int i = 0; i < 5000 && !atomic_load(&L->hold.started); i++)
+        usleep(1000);
+    assert_true(atomic_load(&L->hold.started));
+    char hdr[4096], body[4096];
+    const char *r = "GET /echo/q HTTP/1.1\r\nHost: t\r\n\r\n";
+    assert_int_equal(request(L->port, r, strlen(r), hdr, sizeof hdr, body, sizeof body), 200);
+    assert_string_equal(body, "{\"len\":0,\"p\":\"q\",\"x\":\"\"}");
+    assert_false(atomic_load(&L->hold.release));   /* answered while the slow one still ran */
+    atomic_store(&L->hold.release, 1);
+    pthread_join(t, NULL);
+    assert_int_equal(c.status, 200);
+    assert_string_equal(c.body, "{\"held\":true}");
+}
+
+static int live_setup_pool_of_one(void **state)
+{
+    return live_setup(state, 1);
+}
+
 /* Runs last: stops the server while a request is in flight; that request still completes. */
 static void test_http_live_graceful_stop(void **state)
 {
     live *L = *state;
-    slow_client c = {L->port, 0, ""};
+    slow_client c = {L->port, 0, "", NULL};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, slow_thread, &c), 0);
     /* wait for the handler itself: earlier tests' connections may still be completing */
@@ -1267,5 +1316,10 @@ int main(void)
     rc |= cmocka_run_group_tests_name("live, thread per connection", live_tests, live_setup_per_connection,
                                       live_teardown);
     rc |= cmocka_run_group_tests_name("live, thread pool", live_tests, live_setup_pool, live_teardown);
+    const struct CMUnitTest pool_of_one[] = {
+        cmocka_unit_test(test_http_live_slow_off_pool),
+        cmocka_unit_test(test_http_live_graceful_stop),
+    };
+    rc |= cmocka_run_group_tests_name("live, pool of one", pool_of_one, live_setup_pool_of_one, live_teardown);
     return rc;
 }
