@@ -47,6 +47,9 @@ ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
 ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
 ap.add_argument("--perf-freq", type=int, default=200, help="samples per second of --perf")
+ap.add_argument("--reads-during", type=int, default=0, metavar="N",
+                help="then N more uploads, each with wrk (200 clients) reading the agency's findings page "
+                     "while it runs (a 15 s window that outlasts it, so a stalled read is counted): the reads' p50/p99 during an upload")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
 ap.add_argument("--keep", help="copy the data directory (database, index) here at the end, for study")
 ap.add_argument("--reads", type=float, default=0,
@@ -184,6 +187,27 @@ try:
         sec = js.get("seconds")
         if sec:
             print("  server's phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sec.items()))
+    for i in range(a.reads_during):
+        path = f"/api/v1/agencies/{ag['id']}/findings?limit=50"
+        out = {}
+
+        def load():
+            out["w"] = subprocess.run(["wrk", "-t2", "-c200", "-d15s", "--latency", "--timeout", "20s",
+                                       "-H", f"Cookie: lf_session={cookie}", f"http://127.0.0.1:{port}{path}"],
+                                      capture_output=True, text=True).stdout
+        th = threading.Thread(target=load)
+        th.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        st, js, _ = req("POST", f"/api/v1/agencies/{ag['id']}/uploads?month={month}&file_name={fname}", raw=body)
+        dt = time.monotonic() - t0
+        th.join()
+        lat = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", out["w"], re.M))
+        mx = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out["w"])
+        rps = re.search(r"Requests/sec:\s+(\S+)", out["w"])
+        print(f"reads during upload {i + 1} ({st}, {dt:.2f} s of a 15 s window): {rps.group(1) if rps else '?'} "
+              f"requests/s, p50 {lat.get('50', '?')}, p90 {lat.get('90', '?')}, p99 {lat.get('99', '?')}, "
+              f"max {mx.group(1) if mx else '?'}")
     if a.reads > 0:
         st, fl, _ = req("GET", f"/api/v1/agencies/{ag['id']}/findings?limit=1")
         fid = fl["items"][0]["id"]
