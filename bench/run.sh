@@ -43,4 +43,8 @@ VOCAB=""
 [ -f "$SHARED/cpe/tiiuae-cpedict-cpes.csv" ] && VOCAB="-V $SHARED/cpe/tiiuae-cpedict-cpes.csv"
 "$ROOT/$BUILD/bench/bench_intake" "$ROOT/data/intake" "$ROOT/bench/intake-eval/names.tsv"
 [ -n "$VOCAB" ] && "$ROOT/$BUILD/bench/bench_intake" $VOCAB "$ROOT/data/intake" "$ROOT/bench/intake-eval/names.tsv" | sed -n '1,1p;/^all/,/^held/p'
+# syft's ecosystem -> CPE index, as an operator would import it (feed import purlidx)
+PIDX=""
+[ -f "$SHARED/names/syft-cpe-index.json" ] && PIDX="-P $SHARED/names/syft-cpe-index.json"
+[ -n "$PIDX" ] && "$ROOT/$BUILD/bench/bench_intake" $PIDX $VOCAB "$ROOT/data/intake" "$ROOT/bench/intake-eval/names.tsv" | sed -n '1,2p;/^all/,/^held/p;/purl-index/p'
 true

@@ -48,7 +48,7 @@ static void on_reject(void *ud, const lf_err *e)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!ik) {
-        lf_intake_config cfg = {LF_SOURCE_DIR "/data/intake", NULL, NULL, NULL, NULL};
+        lf_intake_config cfg = {LF_SOURCE_DIR "/data/intake", NULL, NULL, NULL, NULL, NULL};
         lf_err e;
         if (lf_intake_new(&cfg, &ik, &e) != LF_OK)
             abort();

@@ -1,10 +1,12 @@
 /*
- * cli_feed: `lianfang feed import nvd|kev|cve5|epss|cpedict FILE...` and `lianfang feed status`.
+ * cli_feed: `lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict|purlidx FILE...` and
+ * `lianfang feed status`.
  *
  * An import opens the current index (if any), seeds a builder from it, reads the new
  * files and writes the index back atomically, so an interrupted import leaves the old
  * index intact. Malformed records are reported on stderr as file:line: id: reason and
- * the rest is imported.
+ * the rest is imported. The names sources (cpedict, purlidx) are not part of the index:
+ * each is kept as its own file in the data directory for name resolution.
  */
 #include "feeds/cpedict.h"
 #include "cli/cli.h"
@@ -25,6 +27,7 @@
 #include "feeds/kev.h"
 #include "feeds/nvd.h"
 #include "intake/intake.h"
+#include "intake/purlidx.h"
 #include "vans/vulndb.h"
 
 typedef struct imp {
@@ -158,6 +161,55 @@ static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
     return LF_EXIT_OK;
 }
 
+/* syft's ecosystem → CPE index is third-party data the operator supplies (it is not
+ * shipped): every entry is checked (intake/purlidx.h), malformed ones are reported and left
+ * out, and the good ones replace <data>/purlidx.json, which inventory intake loads. Several
+ * files are merged. A file that is not the format changes nothing. */
+static int import_purlidx(int argc, char **argv, const lf_cli_env *env)
+{
+    lf_err err;
+    lf_err_clear(&err);
+    lf_purlidx *x = NULL;
+    int status = LF_EXIT_ERROR;
+    if (lf_mkdirs(env->data_dir, &err) != LF_OK || lf_purlidx_new(&x, &err) != LF_OK) {
+        lf_cli_error(&err);
+        goto out;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/purlidx.json", env->data_dir);
+    double t0 = lf_cli_now();
+    for (int i = 2; i < argc; i++)
+        if (lf_purlidx_load_file(x, argv[i], on_cpedict_warn, NULL, &err) != LF_OK) {
+            lf_cli_error(&err);
+            fprintf(stderr, "lianfang: the purl index is left as it was\n");
+            goto out;
+        }
+    lf_purlidx_stats st;
+    lf_purlidx_get_stats(x, &st);
+    if (!st.packages) {
+        fprintf(stderr, "lianfang: no usable entry in the file(s): the purl index is left as it was\n");
+        goto out;
+    }
+    if (lf_purlidx_write(x, path, &err) != LF_OK) {
+        lf_cli_error(&err);
+        goto out;
+    }
+    if (!env->quiet) {
+        printf("purl index: %zu packages, %zu CPE names (%zu packages name several products), %zu malformed "
+               "entries reported and left out; written to %s in %.2f s\n",
+               st.packages, st.cpes, st.ambiguous, st.bad, path, lf_cli_now() - t0);
+        lf_purlidx_eco ec[LF_PURLIDX_MAX_ECOSYSTEMS];
+        size_t ne = lf_purlidx_ecosystems(x, ec, LF_PURLIDX_MAX_ECOSYSTEMS);
+        for (size_t i = 0; i < ne && i < LF_PURLIDX_MAX_ECOSYSTEMS; i++)
+            printf("  %-18s %6zu packages, as ecosystem %s%s\n", ec[i].syft, ec[i].packages, ec[i].ecosystem,
+                   lf_purlidx_ecosystem_name(ec[i].syft) ? "" : " (no lianfang name: only rows naming it match)");
+    }
+    status = LF_EXIT_OK;
+out:
+    lf_purlidx_free(x);
+    return status;
+}
+
 /* EPSS scores live beside the index (<data>/epss.lfe) and are replaced whole: FIRST's
  * daily file is complete, so only the last file given counts. */
 static int import_epss(int argc, char **argv, const lf_cli_env *env)
@@ -212,7 +264,7 @@ static int cve5_opts(int *argc, char **argv, const char **dict, bool *no_names)
 static int feed_import(int argc, char **argv, const lf_cli_env *env)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict FILE...\n");
+        fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict|purlidx FILE...\n");
         return LF_EXIT_ERROR;
     }
     const char *kind = argv[1];
@@ -222,8 +274,11 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         return import_cpedict(argc, argv, env);
     if (!strcmp(kind, "epss"))
         return import_epss(argc, argv, env);
+    if (!strcmp(kind, "purlidx"))
+        return import_purlidx(argc, argv, env);
     if (!is_nvd && !is_kev && !is_cve5 && !is_csaf && !is_osv) {
-        fprintf(stderr, "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, csaf, osv, epss, cpedict)\n",
+        fprintf(stderr,
+                "lianfang: unknown feed '%s' (this version reads: nvd, kev, cve5, csaf, osv, epss, cpedict, purlidx)\n",
                 kind);
         return LF_EXIT_ERROR;
     }
@@ -438,6 +493,22 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         lf_cli_error(&err);
     lf_epss_stats es;
     lf_epss_info(ep, &es);
+    /* the purl index (feed import purlidx): a names source beside the index */
+    char ppath[4200];
+    snprintf(ppath, sizeof ppath, "%s/purlidx.json", env->data_dir);
+    lf_purlidx *px = NULL;
+    if (lf_file_exists(ppath) &&
+        (lf_purlidx_new(&px, &err) != LF_OK || lf_purlidx_load_file(px, ppath, NULL, NULL, &err) != LF_OK)) {
+        lf_cli_error(&err);
+        lf_purlidx_free(px);
+        px = NULL;
+    }
+    lf_purlidx_stats ps;
+    lf_purlidx_get_stats(px, &ps);
+    lf_purlidx_eco pe[LF_PURLIDX_MAX_ECOSYSTEMS];
+    size_t npe = lf_purlidx_ecosystems(px, pe, LF_PURLIDX_MAX_ECOSYSTEMS);
+    if (npe > LF_PURLIDX_MAX_ECOSYSTEMS)
+        npe = LF_PURLIDX_MAX_ECOSYSTEMS;
     if (json) {
         printf("{\"index\":\"%s\",\"bytes\":%zu,\"built\":\"%s\",\"digest\":\"%016llx\",\"documents\":%zu,"
                "\"vulnerabilities\":%zu,\"criteria\":%zu,\"products\":%zu,\"without_applicability\":%zu,"
@@ -455,8 +526,18 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         printf("},\"vulnerabilities_without_criteria\":%zu,\"nvd_status\":{", st.vulns_without_criteria);
         for (int k = 0; k < 6; k++)
             printf("%s\"%s\":%zu", k ? "," : "", statuses[k], counts[k]);
-        printf(",\"other\":%zu},\"epss\":{\"scores\":%zu,\"model\":\"%s\",\"date\":\"%s\"}}\n", counts[6], es.kept,
+        printf(",\"other\":%zu},\"epss\":{\"scores\":%zu,\"model\":\"%s\",\"date\":\"%s\"}", counts[6], es.kept,
                es.model, es.date);
+        if (px) {
+            printf(",\"purl_index\":{\"path\":\"%s\",\"packages\":%zu,\"cpes\":%zu,\"ambiguous\":%zu,\"ecosystems\":{",
+                   ppath, ps.packages, ps.cpes, ps.ambiguous);
+            for (size_t i = 0; i < npe; i++)
+                printf("%s\"%s\":%zu", i ? "," : "", pe[i].ecosystem, pe[i].packages);
+            printf("}}");
+        } else {
+            printf(",\"purl_index\":null");
+        }
+        printf("}\n");
     } else {
         printf("index        %s (%.1f MB, built %s, opened in %.3f s)\n", env->index_path, (double)st.file_bytes / 1e6,
                st.built, t_open);
@@ -479,7 +560,16 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
             printf("EPSS         %zu CVEs scored (model %s, scores of %s)\n", es.kept, es.model, es.date);
         else
             printf("EPSS         not imported\n");
+        if (px) {
+            printf("purl index   %zu packages, %zu CPE names (%s):", ps.packages, ps.cpes, ppath);
+            for (size_t i = 0; i < npe; i++)
+                printf("%s %s %zu", i ? "," : "", pe[i].ecosystem, pe[i].packages);
+            printf("\n");
+        } else {
+            printf("purl index   not imported (feed import purlidx FILE: syft's cpe-index.json)\n");
+        }
     }
+    lf_purlidx_free(px);
     lf_epss_close(ep);
     lf_vdb_close(db);
     return LF_EXIT_OK;
@@ -493,7 +583,7 @@ int lf_cli_feed(int argc, char **argv, const lf_cli_env *env)
         return feed_status(argc - 1, argv + 1, env);
     if (argc >= 2 && !strcmp(argv[1], "sync"))
         return lf_cli_feed_sync(argc - 1, argv + 1, env);
-    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict FILE...\n"
+    fprintf(stderr, "usage: lianfang feed import nvd|kev|cve5|csaf|osv|epss|cpedict|purlidx FILE...\n"
                     "       lianfang feed status [--json]\n"
                     "       lianfang feed sync nvd|kev|csaf ... (lianfang feed sync --help)\n");
     return LF_EXIT_ERROR;

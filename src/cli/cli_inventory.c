@@ -188,10 +188,11 @@ static void on_dict_warn(void *ud, const lf_err *e)
 
 int lf_cli_intake_open(const lf_cli_env *env, const char *dict_opt, const lf_vdb *vdb, lf_intake **out)
 {
-    char dict[4200], cpedict[4200];
+    char dict[4200], cpedict[4200], purlidx[4200];
     lf_cli_dict_dir(env, dict_opt, dict, sizeof dict);
     snprintf(cpedict, sizeof cpedict, "%s/cpedict.tsv", env->data_dir);
-    lf_intake_config cfg = {dict, cpedict, vdb, on_dict_warn, NULL};
+    snprintf(purlidx, sizeof purlidx, "%s/purlidx.json", env->data_dir);
+    lf_intake_config cfg = {dict, cpedict, vdb, on_dict_warn, NULL, purlidx};
     lf_err err;
     lf_err_clear(&err);
     if (lf_intake_new(&cfg, out, &err) != LF_OK) {

@@ -188,9 +188,10 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     clean_tmp(tmp);
 
     /* The application: store, index (when imported), intake dictionaries. */
-    char dict[4200], cpedict[4200], epss[4200], index[4200];
+    char dict[4200], cpedict[4200], purlidx[4200], epss[4200], index[4200];
     lf_cli_dict_dir(env, NULL, dict, sizeof dict);
     snprintf(cpedict, sizeof cpedict, "%s/cpedict.tsv", data);
+    snprintf(purlidx, sizeof purlidx, "%s/purlidx.json", data);
     snprintf(epss, sizeof epss, "%s/epss.lfe", data);
     snprintf(index, sizeof index, "%s/vulndb.lfx", data);
     lf_server_opts so = {0};
@@ -199,6 +200,7 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     so.epss_path = epss;
     so.dict_dir = dict;
     so.cpedict_path = cpedict;
+    so.purlidx_path = purlidx;
     so.log = on_error;
     lf_deadline_policy dl;
     lf_deadline_defaults(&dl);

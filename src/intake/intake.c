@@ -25,7 +25,7 @@ struct lf_intake {
 };
 
 static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "alias-squashed",
-                                      "alias-fuzzy", "title", "vocabulary"};
+                                      "alias-fuzzy", "title", "vocabulary", "purl-index"};
 
 const char *lf_intake_method_name(size_t i)
 {
@@ -75,6 +75,9 @@ int lf_intake_new(const lf_intake_config *cfg, lf_intake **out, lf_err *err)
     }
     if (cfg->cpedict_path && lf_file_exists(cfg->cpedict_path) &&
         (rc = lf_namedb_load_titles(ik->db, ik->norm, cfg->cpedict_path, cfg->warn, cfg->warn_ud, err)))
+        goto fail;
+    if (cfg->purlidx_path && lf_file_exists(cfg->purlidx_path) &&
+        (rc = lf_namedb_load_purlidx(ik->db, cfg->purlidx_path, cfg->warn, cfg->warn_ud, err)))
         goto fail;
     if (cfg->vdb && (rc = lf_namedb_add_vdb(ik->db, cfg->vdb, err)))
         goto fail;

@@ -29,6 +29,7 @@ typedef struct lf_intake_config {
     const lf_vdb *vdb;         /* CVE index for the vocabulary, may be NULL */
     lf_namedb_warn_fn warn;    /* malformed dictionary lines */
     void *warn_ud;
+    const char *purlidx_path;  /* purl index (purlidx.h, `feed import purlidx`), NULL/absent = none */
 } lf_intake_config;
 
 typedef struct lf_intake_opts {

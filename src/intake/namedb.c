@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/file.h"
 #include "core/strmap.h"
+#include "intake/purlidx.h"
 
 /* packages.tsv value of a package known to have no CPE */
 #define NOCPE_PKG UINT32_MAX
@@ -62,6 +63,7 @@ struct lf_namedb {
     smap wdel_map;           /* a word less one letter -> word index (UINT32_MAX: two words) */
     const char **words;
     size_t nwords, capwords;
+    lf_purlidx *purlidx;     /* imported by the operator; NULL: none */
 };
 
 int lf_namedb_new(lf_namedb **out, lf_err *err)
@@ -103,6 +105,7 @@ void lf_namedb_free(lf_namedb *db)
     lf_strmap_clear(&db->equiv_map);
     lf_strmap_clear(&db->java_map);
     free(db->equiv);
+    lf_purlidx_free(db->purlidx);
     lf_arena_clear(&db->a);
     free(db);
 }
@@ -116,6 +119,22 @@ void lf_namedb_get_counts(const lf_namedb *db, lf_namedb_counts *c)
     c->titles = db->title_map.n;
     c->vocabulary = db->vp_map.n;
     c->conflicts = db->conflicts;
+    lf_purlidx_stats ps;
+    lf_purlidx_get_stats(db->purlidx, &ps);
+    c->purl_packages = ps.packages;
+}
+
+int lf_namedb_load_purlidx(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err)
+{
+    int rc;
+    if (!db->purlidx && (rc = lf_purlidx_new(&db->purlidx, err)))
+        return rc;
+    return lf_purlidx_load_file(db->purlidx, path, warn, ud, err);
+}
+
+const lf_purlidx *lf_namedb_purlidx(const lf_namedb *db)
+{
+    return db->purlidx;
 }
 
 /* ---- products ---- */

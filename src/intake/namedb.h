@@ -7,7 +7,9 @@
  *   packages    data/intake/packages.tsv: (ecosystem, package name) → CPE product;
  *   titles      product titles of NVD's CPE dictionary (cpedict.h), version words removed;
  *   vocabulary  every vendor:product of the CPE dictionary and of the CVE index, the
- *               fallback when no dictionary names the software.
+ *               fallback when no dictionary names the software;
+ *   purl index  syft's (ecosystem, package) → CPE index, when the operator imported it
+ *               (purlidx.h, `feed import purlidx`): packages packages.tsv does not name.
  * The file formats are documented in data/intake/README.md. Every name is folded with
  * normalize.h exactly as input names are, so "Ｇｏｏｇｌｅ Ｃｈｒｏｍｅ" and "谷歌浏览器" meet
  * the entries written "Google Chrome" and "谷歌瀏覽器".
@@ -64,6 +66,7 @@ typedef struct lf_alias {
 
 typedef struct lf_namedb_counts {
     size_t aliases, alias_names, publishers, packages, titles, vocabulary, conflicts;
+    size_t purl_packages;       /* packages of the purl index (0: none loaded) */
 } lf_namedb_counts;
 
 typedef void (*lf_namedb_warn_fn)(void *ud, const lf_err *e);
@@ -81,6 +84,14 @@ int lf_namedb_load_aliases(lf_namedb *db, lf_norm *norm, const char *path, lf_na
 /* The CPE dictionary digest written by `feed import cpedict` (cpedict.h). */
 int lf_namedb_load_titles(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
                           lf_err *err);
+/* The purl index written by `feed import purlidx` (purlidx.h): loaded from path and owned
+ * by the namedb; its malformed entries are reported through warn and left out. Loading a
+ * second file adds its entries. Load it before making resolvers: their result caches would
+ * keep answers given without it. */
+int lf_namedb_load_purlidx(lf_namedb *db, const char *path, lf_namedb_warn_fn warn, void *ud, lf_err *err);
+/* The purl index, NULL when none was loaded. */
+struct lf_purlidx;
+const struct lf_purlidx *lf_namedb_purlidx(const lf_namedb *db);
 /* Add the CVE index's products to the vocabulary. */
 int lf_namedb_add_vdb(lf_namedb *db, const lf_vdb *vdb, lf_err *err);
 /* Add one title (CPE dictionary entry) and vocabulary product. */

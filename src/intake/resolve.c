@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake/purlidx.h"
+
 #define CACHE_SLOTS 16384u     /* direct-mapped; ~24 MB of results */
 
 typedef struct centry {
@@ -1507,12 +1509,126 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     o->reason = o->ncand ? "no confident match (see candidates)" : "no dictionary names this software";
 }
 
+/* ---- the operator's purl index (purlidx.h) ---- */
+
+#define PURL_INDEX_CONF 0.90        /* one product, or one product under several NVD names */
+#define PURL_INDEX_NAMED_CONF 0.85  /* one vendor's products, one spelled as the package */
+#define PURL_INDEX_CAND 0.60        /* several products: candidates only */
+#define PURL_INDEX_MAX 8
+
+/* a and b are one product under two NVD names (equivalents.tsv) */
+static bool equivalent(const lf_namedb *db, const lf_product *a, const lf_product *b)
+{
+    const lf_product *eq[8];
+    size_t n = lf_namedb_equivalents(db, a->vendor, a->product, eq, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
+        if (strcmp(eq[i]->vendor, b->vendor) == 0 && strcmp(eq[i]->product, b->product) == 0)
+            return true;
+    return false;
+}
+
+/* lower case, '-', '.' and '_' all '_' (NVD spells one product's words either way) */
+static void fold_name(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char ch = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+        out[o++] = ch == '-' || ch == '.' ? '_' : ch;
+    }
+    out[o] = '\0';
+}
+
+/* A package's own name as NVD would spell a product: the part after a scope or path
+ * ("@fastify/reply-from", "github.com/foo/bar", "org.jenkins-ci.plugins:git"; a Go major
+ * version suffix "/v2" is skipped), folded as fold_name does. */
+static void own_name(const char *s, char *out, size_t cap)
+{
+    const char *b = s, *end = s + strlen(s);
+    for (const char *c = s; c < end; c++)
+        if (*c == '/' || *c == ':') {
+            bool major = c[1] == 'v' && c[2] >= '0' && c[2] <= '9' && strspn(c + 2, "0123456789") == strlen(c + 2);
+            if (major)
+                break;
+            b = c + 1;
+        }
+    const char *e = b;
+    while (e < end && !(*e == '/' && e > b))
+        e++;
+    fold_name(b, (size_t)(e - b), out, cap);
+}
+
+/*
+ * The package in the purl index: one vendor:product resolves (PURL_INDEX_CONF). Several do
+ * only when one is clearly the package's: all of them are one product under several NVD
+ * names (equivalents.tsv; the others are matched too, as `also`), at PURL_INDEX_CONF; or
+ * they share one vendor and exactly one product is spelled as the package's own name
+ * ("rails" among rubyonrails:rails and rubyonrails:ruby_on_rails), at
+ * PURL_INDEX_NAMED_CONF. Otherwise they become candidates and *amb the reason.
+ */
+static bool purl_index(lf_resolver *r, const char *eco, const char *pname, const char *ver, lf_resolution *o,
+                       const char **amb)
+{
+    const lf_purlidx *x = lf_namedb_purlidx(r->db);
+    lf_product ps[PURL_INDEX_MAX];
+    size_t n = x ? lf_purlidx_lookup(x, eco, pname, strlen(pname), ps, PURL_INDEX_MAX) : 0;
+    if (!n)
+        return false;
+    const lf_product *pick = n == 1 ? &ps[0] : NULL;
+    double conf = PURL_INDEX_CONF;
+    if (!pick && n <= PURL_INDEX_MAX) {
+        bool one = true;
+        for (size_t i = 1; i < n && one; i++)
+            one = equivalent(r->db, &ps[0], &ps[i]);
+        if (one)
+            pick = &ps[0];
+    }
+    if (!pick && n <= PURL_INDEX_MAX) {
+        char own[256], pn[256];
+        own_name(pname, own, sizeof own);
+        bool vendor = true;
+        size_t named = 0, at = 0;
+        for (size_t i = 0; i < n; i++) {
+            vendor = vendor && ps[i].part == ps[0].part && strcmp(ps[i].vendor, ps[0].vendor) == 0;
+            fold_name(ps[i].product, strlen(ps[i].product), pn, sizeof pn);
+            if (own[0] && strcmp(pn, own) == 0) {
+                named++;
+                at = i;
+            }
+        }
+        if (vendor && named == 1) {
+            pick = &ps[at];
+            conf = PURL_INDEX_NAMED_CONF;
+        }
+    }
+    if (pick) {
+        set_resolved(o, pick, ver, NULL, conf, "purl-index");
+        return o->bucket == LF_BUCKET_RESOLVED;
+    }
+    for (size_t i = 0; i < n && i < PURL_INDEX_MAX; i++)
+        add_cand(o, &ps[i], PURL_INDEX_CAND, "purl-index");
+    *amb = "the purl index names several products for this package (see candidates)";
+    return false;
+}
+
+/* The resolved product (or one of its equivalents) is one the index lists for the package. */
+static bool in_purl_index(const lf_namedb *db, const char *eco, const char *pname, const lf_resolution *o)
+{
+    lf_product ps[PURL_INDEX_MAX];
+    size_t n = lf_purlidx_lookup(lf_namedb_purlidx(db), eco, pname, strlen(pname), ps, PURL_INDEX_MAX);
+    lf_product got = {o->cpe[8], o->vendor, o->product};
+    for (size_t i = 0; i < n && i < PURL_INDEX_MAX; i++)
+        if ((strcmp(ps[i].vendor, got.vendor) == 0 && strcmp(ps[i].product, got.product) == 0) ||
+            equivalent(db, &got, &ps[i]))
+            return true;
+    return false;
+}
+
 static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o, lf_err *err)
 {
     const lf_namedb *db = r->db;
     memset(o, 0, sizeof *o);
     o->bucket = LF_BUCKET_UNRESOLVED;
-    const char *bad_cpe = NULL;
+    const char *bad_cpe = NULL, *amb = NULL;
     if (rec->cpe && *rec->cpe) {
         lf_cpe c;
         char v[256], p[256], ver[128];
@@ -1598,6 +1714,10 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
                 }
             }
         }
+        /* a language package packages.tsv does not name: the operator's purl index, if
+         * imported (the shipped map above always comes first) */
+        if (!is_distro_eco(eco) && purl_index(r, eco, pname, ver, o, &amb))
+            return;
         /* a distribution package name is not a product title: only exact vocabulary
          * products become candidates */
         const lf_product *ps[3];
@@ -1605,13 +1725,25 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         for (size_t i = 0; i < nv && i < 3; i++)
             add_cand(o, ps[i], nv == 1 ? 0.55 : 0.40, "vocabulary");
         if (is_distro_eco(eco) || !rec->name || !*rec->name) {
-            o->reason = bad_cpe ? bad_cpe : "package not in the package map";
+            o->reason = bad_cpe ? bad_cpe : amb ? amb : "package not in the package map";
             return;
         }
     }
+    if (!amb) {
+        resolve_name(r, rec, o, err);
+        if (o->bucket == LF_BUCKET_UNRESOLVED && bad_cpe)
+            o->reason = bad_cpe;
+        return;
+    }
+    /* The index lists this package under several products: the answer is one of them, so
+     * the name may choose among them but not name another product (an SBOM's npm "mysql"
+     * is not Oracle's database, which the alias "MySQL" means). */
+    lf_resolution keep = *o;
     resolve_name(r, rec, o, err);
-    if (o->bucket == LF_BUCKET_UNRESOLVED && bad_cpe)
-        o->reason = bad_cpe;
+    if (o->bucket == LF_BUCKET_RESOLVED && in_purl_index(r->db, eco, pname, o))
+        return;
+    *o = keep;
+    o->reason = bad_cpe ? bad_cpe : amb;
 }
 
 /* Products whose aliases say version=java write their releases 8u202 or 1.8.0_401 in the

@@ -9,6 +9,14 @@
  *   "purl"       the file's package URL is in packages.tsv                        0.97
  *   "package"    a deb/rpm/apk package name (or its stem) is in packages.tsv      0.95
  *                (python3-X / ruby-X / node-X as the PyPI / gem / npm package X  0.92)
+ *   "purl-index" a language package (purl or ecosystem, never deb/rpm/apk) that
+ *                packages.tsv does not name, in the operator's imported purl index
+ *                (purlidx.h, `feed import purlidx`): one vendor:product             0.90
+ *                several, all one product by equivalents.tsv (the rest as `also`)  0.90
+ *                several of one vendor, exactly one spelled as the package's own
+ *                name (after its scope or path, '-' '.' '_' alike)                0.85
+ *                otherwise UNRESOLVED, the index's products as candidates (0.60);
+ *                the name may then still pick one of them (an alias), never another
  *   "alias"      the folded name is an alias (aliases.tsv)                        0.98
  *   "alias-prefix" the name starts with a prefix alias (longest first), or with
  *                any alias followed only by Chinese descriptors ("…瀏覽器")       0.92

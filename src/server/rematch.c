@@ -47,7 +47,7 @@ struct lf_rematch {
     file_id epss_loaded, epss_seen;
     bool epss_known, epss_refreshed;
     char epss_ident[128];        /* names the file of epss_loaded (epss_ident()): what the store keeps */
-    char *index_path, *epss_path, *dict_dir, *cpedict_path;
+    char *index_path, *epss_path, *dict_dir, *cpedict_path, *purlidx_path;
     char changed_path[4200];
     unsigned poll_seconds;
     pthread_mutex_t reload_mu;   /* one reload at a time; guards seen, pending, the retired list */
@@ -964,7 +964,7 @@ int lf_rematch_reload(lf_server *s, bool force, lf_rematch_report *rep, lf_err *
     double t0 = lf_clock_mono();
     if ((rc = lf_vdb_open(r->index_path, &vdb, err)) || (rc = lf_matcher_new(vdb, &m, err)))
         goto done;
-    lf_intake_config ic = {r->dict_dir, r->cpedict_path, vdb, NULL, NULL};
+    lf_intake_config ic = {r->dict_dir, r->cpedict_path, vdb, NULL, NULL, r->purlidx_path};
     if ((rc = lf_intake_new(&ic, &ik, err)))
         goto done;
     /* EPSS beside the index: stat first (a file replaced after this is seen as new by
@@ -1142,6 +1142,7 @@ int lf_rematch_new(lf_server *s, const lf_rematch_opts *o, lf_rematch **out, lf_
     r->epss_path = dup_opt(o->epss_path, &oom);
     r->dict_dir = dup_opt(o->dict_dir, &oom);
     r->cpedict_path = dup_opt(o->cpedict_path, &oom);
+    r->purlidx_path = dup_opt(o->purlidx_path, &oom);
     pthread_mutex_init(&r->reload_mu, NULL);
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cond, NULL);
@@ -1192,6 +1193,7 @@ void lf_rematch_free(lf_rematch *r)
     free(r->epss_path);
     free(r->dict_dir);
     free(r->cpedict_path);
+    free(r->purlidx_path);
     free(r);
 }
 

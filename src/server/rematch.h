@@ -49,7 +49,7 @@ typedef struct lf_rematch lf_rematch;
 
 /* Paths are copied. index_path NULL: nothing to watch (no thread, reload is LF_EUSAGE). */
 typedef struct lf_rematch_opts {
-    const char *index_path, *epss_path, *dict_dir, *cpedict_path;
+    const char *index_path, *epss_path, *dict_dir, *cpedict_path, *purlidx_path;
     unsigned poll_seconds;       /* 0: no poll thread */
 } lf_rematch_opts;
 

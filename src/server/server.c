@@ -69,7 +69,7 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
         lf_server_logf(s, "EPSS scores at %s could not be read: findings get none", o->epss_path);
         s->epss = NULL;
     }
-    lf_intake_config ic = {o->dict_dir, o->cpedict_path, s->vdb, NULL, NULL};
+    lf_intake_config ic = {o->dict_dir, o->cpedict_path, s->vdb, NULL, NULL, o->purlidx_path};
     if ((rc = lf_intake_new(&ic, &s->ik, err)))
         goto fail;
     /* feed updates: distribution twins need the binary -> source map; the index file is
@@ -85,7 +85,7 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
     const char *poll = getenv("LIANFANG_FEEDS_POLL");
     char *pe = NULL;
     long pollv = poll && *poll ? strtol(poll, &pe, 10) : 60;
-    lf_rematch_opts ro = {o->index_path, o->epss_path, o->dict_dir, o->cpedict_path,
+    lf_rematch_opts ro = {o->index_path, o->epss_path, o->dict_dir, o->cpedict_path, o->purlidx_path,
                           pe && *pe ? 60u : (unsigned)(pollv < 0 ? 0 : pollv > 86400 ? 86400 : pollv)};
     if ((rc = lf_rematch_new(s, &ro, &s->rematch, err)))
         goto fail;

@@ -34,6 +34,7 @@ typedef struct lf_server_opts {
     const char *epss_path;       /* <data>/epss.lfe; NULL or absent = no EPSS scores */
     const char *dict_dir;        /* intake dictionaries (data/intake) */
     const char *cpedict_path;    /* NVD CPE dictionary digest, may be NULL or absent */
+    const char *purlidx_path;    /* purl index (intake/purlidx.h), may be NULL or absent */
     int64_t session_ttl;         /* seconds of an idle web session; 0 = 8 hours */
     const lf_deadline_policy *deadline;   /* NULL = the defaults of deadline.h */
     lf_http_error_fn log;        /* problems worth an operator's eye (index missing, 500s); may be NULL */
