@@ -3,13 +3,13 @@
  */
 #include "cli/cli.h"
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct cli_cmd {
@@ -98,13 +98,6 @@ int lf_cli_config_load(const lf_cli_env *env, const char *path, const char *cons
     return 0;
 }
 
-double lf_cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void lf_cli_progress_update(const lf_cli_env *env, lf_cli_progress *p, const char *label,
                             double fraction, size_t records, size_t bytes)
 {
@@ -112,7 +105,7 @@ void lf_cli_progress_update(const lf_cli_env *env, lf_cli_progress *p, const cha
         return;
     if (fraction > 1.0)
         fraction = 1.0;   /* gzip: progress is in decompressed bytes of compressed totals */
-    double now = lf_cli_now();
+    double now = lf_clock_mono();
     if (p->shown && now - p->last < 0.2 && fraction < 1.0)
         return;
     p->last = now;

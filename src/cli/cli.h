@@ -68,7 +68,6 @@ typedef struct lf_cli_progress {
     double last;
     bool shown;
 } lf_cli_progress;
-double lf_cli_now(void);
 void lf_cli_progress_update(const lf_cli_env *env, lf_cli_progress *p, const char *label,
                             double fraction, size_t records, size_t bytes);
 void lf_cli_progress_done(const lf_cli_env *env, lf_cli_progress *p);

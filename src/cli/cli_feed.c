@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/file.h"
 #include "feeds/csaf.h"
 #include "feeds/cve5.h"
@@ -150,14 +151,14 @@ static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
     char out[4200];
     snprintf(out, sizeof out, "%s/cpedict.tsv", env->data_dir);
     lf_cpedict_stats st;
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     if (lf_cpedict_import((const char *const *)argv + 2, (size_t)(argc - 2), out, on_cpedict_warn, NULL, &st, &err)) {
         lf_cli_error(&err);
         return LF_EXIT_ERROR;
     }
     printf("cpe dictionary: %zu items (%zu deprecated skipped, %zu malformed reported), %zu product titles "
            "written to %s in %.2f s\n",
-           st.items, st.deprecated, st.bad, st.written, out, lf_cli_now() - t0);
+           st.items, st.deprecated, st.bad, st.written, out, lf_clock_mono() - t0);
     return LF_EXIT_OK;
 }
 
@@ -177,7 +178,7 @@ static int import_purlidx(int argc, char **argv, const lf_cli_env *env)
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/purlidx.json", env->data_dir);
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     for (int i = 2; i < argc; i++)
         if (lf_purlidx_load_file(x, argv[i], on_cpedict_warn, NULL, &err) != LF_OK) {
             lf_cli_error(&err);
@@ -197,7 +198,7 @@ static int import_purlidx(int argc, char **argv, const lf_cli_env *env)
     if (!env->quiet) {
         printf("purl index: %zu packages, %zu CPE names (%zu packages name several products), %zu malformed "
                "entries reported and left out; written to %s in %.2f s\n",
-               st.packages, st.cpes, st.ambiguous, st.bad, path, lf_cli_now() - t0);
+               st.packages, st.cpes, st.ambiguous, st.bad, path, lf_clock_mono() - t0);
         lf_purlidx_eco ec[LF_PURLIDX_MAX_ECOSYSTEMS];
         size_t ne = lf_purlidx_ecosystems(x, ec, LF_PURLIDX_MAX_ECOSYSTEMS);
         for (size_t i = 0; i < ne && i < LF_PURLIDX_MAX_ECOSYSTEMS; i++)
@@ -227,14 +228,14 @@ static int import_epss(int argc, char **argv, const lf_cli_env *env)
     char out[4200];
     snprintf(out, sizeof out, "%s/epss.lfe", env->data_dir);
     lf_epss_stats st;
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     if (lf_epss_import_file(argv[2], out, on_cpedict_warn, NULL, &st, &err) != LF_OK) {
         lf_cli_error(&err);
         return LF_EXIT_ERROR;
     }
     printf("epss: model %s, scores of %s: %zu CVEs (%zu rows, %zu malformed reported, %zu duplicates) in %.2f s\n",
            st.model[0] ? st.model : "?", st.date[0] ? st.date : "?", st.kept, st.rows, st.bad, st.duplicates,
-           lf_cli_now() - t0);
+           lf_clock_mono() - t0);
     return st.bad ? LF_EXIT_FINDINGS : LF_EXIT_OK;
 }
 
@@ -306,7 +307,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         return LF_EXIT_ERROR;
     }
     int status = LF_EXIT_OK;
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     if (lf_file_exists(env->index_path)) {
         if (lf_vdb_open(env->index_path, &old, &err) != LF_OK ||
             lf_vdb_builder_load(b, old, &err) != LF_OK) {
@@ -317,7 +318,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
             goto out;
         }
     }
-    double t_load = lf_cli_now() - t0;
+    double t_load = lf_clock_mono() - t0;
     imp im = {env, {0, 0, false}, 0, 0, 0, 0};
     for (int i = 2; i < argc; i++)
         if (collect(&files, argv[i], 0) != LF_OK) {
@@ -361,7 +362,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         status = LF_EXIT_ERROR;
         goto out;
     }
-    double t1 = lf_cli_now();
+    double t1 = lf_clock_mono();
     im.prog.start = t1;
     size_t failed_files = 0;
     for (size_t i = 0; i < files.n; i++) {
@@ -387,8 +388,8 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         }
     }
     lf_cli_progress_done(env, &im.prog);
-    double t_parse = lf_cli_now() - t1;
-    double t2 = lf_cli_now();
+    double t_parse = lf_clock_mono() - t1;
+    double t2 = lf_clock_mono();
     lf_err_clear(&err);
     const lf_feed_report *r = &ctx.report;
     /* nothing new (every record unchanged, stale or already absent): the index on disk
@@ -399,7 +400,7 @@ static int feed_import(int argc, char **argv, const lf_cli_env *env)
         status = LF_EXIT_ERROR;
         goto out;
     }
-    double t_write = lf_cli_now() - t2;
+    double t_write = lf_clock_mono() - t2;
     if (!env->quiet) {
         printf("%s: %zu records from %zu file(s), %.1f MB in %.2f s (%.0f MB/s)\n", kind, r->records, r->files,
                (double)r->bytes / 1e6, t_parse, t_parse > 0 ? (double)r->bytes / 1e6 / t_parse : 0.0);
@@ -458,14 +459,14 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
     lf_err err;
     lf_err_clear(&err);
     lf_vdb *db = NULL;
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     if (lf_vdb_open(env->index_path, &db, &err) != LF_OK) {
         lf_cli_error(&err);
         if (err.code == LF_ENOTFOUND)
             fprintf(stderr, "lianfang: no index yet: run `lianfang feed import nvd FILE...`\n");
         return LF_EXIT_ERROR;
     }
-    double t_open = lf_cli_now() - t0;
+    double t_open = lf_clock_mono() - t0;
     lf_vdb_stats st;
     lf_vdb_get_stats(db, &st);
     /* NVD status breakdown */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/file.h"
 #include "core/json.h"
@@ -98,7 +99,7 @@ static int sync_nvd(const lf_cli_env *env, const lf_config *cfg, const char *sin
     lf_nvd_sync_report r;
     lf_err err;
     lf_err_clear(&err);
-    double t0 = lf_cli_now();
+    double t0 = lf_clock_mono();
     int rc = lf_nvd_sync(&o, &r, &err);
     if (rc)
         lf_cli_error(&err);
@@ -106,7 +107,7 @@ static int sync_nvd(const lf_cli_env *env, const lf_config *cfg, const char *sin
         printf("nvd sync %s%s .. %s: %zu windows, %zu pages (%zu imported in %zu index writes), %zu requests, "
                "%zu retries, %.1f s waiting, %.1f s in all\n",
                r.resumed ? "(resumed) " : "", r.run_start, r.run_end, r.windows, r.pages, r.pages_imported,
-               r.imports, r.requests, r.retries, r.slept, lf_cli_now() - t0);
+               r.imports, r.requests, r.retries, r.slept, lf_clock_mono() - t0);
         printf("  records: %zu seen, %zu added, %zu replaced, %zu unchanged, %zu older than stored, %zu removed "
                "(Rejected), %zu record errors\n",
                r.feed.records, r.feed.added, r.feed.replaced, r.feed.unchanged, r.feed.stale, r.feed.removed,
