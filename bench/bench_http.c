@@ -7,7 +7,7 @@
  * for S seconds (after all have connected); every request's latency is recorded.
  * Prints requests/s, p50/p90/p99/max latency and errors. By default the server is started
  * in-process (lf_http with a GET /api/v1/version handler like `lianfang serve`'s) with
- * --threads T (8 like http.threads; 0 = one thread per connection); --port P targets a
+ * --threads T (8; the server's http.threads is one per CPU; 0 = one thread per connection); --port P targets a
  * running server on 127.0.0.1 instead (e.g. `lianfang serve --port P`).
  *
  * Usage: bench_http [--clients N] [--seconds S] [--threads T] [--port P] [--path PATH]

@@ -47,6 +47,8 @@ ap.add_argument("--runs", type=int, default=2)
 ap.add_argument("--perf", action="store_true", help="perf record the server during one upload (--perf-run)")
 ap.add_argument("--perf-run", type=int, default=1, help="which upload --perf records (1 = the first)")
 ap.add_argument("--perf-freq", type=int, default=200, help="samples per second of --perf")
+ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                help="an environment override for the server (LIANFANG_HTTP_THREADS=2); repeatable")
 ap.add_argument("--reads-during", type=int, default=0, metavar="N",
                 help="then N more uploads, each with wrk (200 clients) reading the agency's findings page "
                      "while it runs (a 15 s window that outlasts it, so a stalled read is counted): the reads' p50/p99 during an upload")
@@ -122,6 +124,7 @@ try:
         fname = "inv.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANFANG_")}
     env["LIANFANG_FEEDS_POLL"] = "0"
+    env.update(kv.split("=", 1) for kv in a.server_env)
     subprocess.run([a.bin, "--data", data, "--quiet", "user", "add", "--login", "admin", "--role", "national_admin",
                     "--org", "TW", "--email", "a@example.gov.tw"], input="admin-pass-1\n", text=True, env=env,
                    check=True, capture_output=True)

@@ -43,9 +43,9 @@ static const cfg_key keys[] = {
      "Largest request body held in memory (JSON requests), in MiB; larger ones get 413."},
     {"http.max_upload_mb", LF_CONFIG_INT, "64", 1, 4096, 0,
      "Largest inventory upload, in MiB, buffered to a temporary file in <data.dir>/tmp."},
-    {"http.threads", LF_CONFIG_INT, "8", 0, 1024, 0,
-     "Worker threads polling the connections (a handler holds its thread while it runs); "
-     "0 = one thread per connection."},
+    {"http.threads", LF_CONFIG_INT, "-1", -1, 1024, 0,
+     "Threads polling the connections; -1 = one per CPU (at least 2); 0 = one thread per "
+     "connection. Slow handlers (uploads, reloads) run on workers of their own either way."},
     {"http.max_connections", LF_CONFIG_INT, "1024", 1, 65536, 0,
      "Most connections open at once; beyond it new connections are closed at once."},
     {"http.timeout", LF_CONFIG_DURATION, "60s", 1, 86400, 0,

