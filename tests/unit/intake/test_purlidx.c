@@ -22,6 +22,7 @@
 #include "intake/namedb.h"
 #include "intake/purlidx.h"
 #include "intake/resolve.h"
+#include "unit/intake/resolve_assert.h"
 
 #define MAX_WARN 32
 
@@ -297,15 +298,6 @@ static lf_resolution res_purl(fx *f, const char *name, const char *purl, const c
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     return o;
 }
-
-#define RESOLVED(o, cpe_, method_, conf_)                                                    \
-    do {                                                                                     \
-        if ((o).bucket != LF_BUCKET_RESOLVED)                                                \
-            fail_msg("unresolved (%s), want %s", (o).reason ? (o).reason : "", cpe_);       \
-        assert_string_equal((o).cpe, cpe_);                                                  \
-        assert_string_equal((o).method, method_);                                            \
-        assert_true((o).confidence > (conf_)-0.001 && (o).confidence < (conf_) + 0.001);     \
-    } while (0)
 
 /* A package packages.tsv does not name resolves through the index at 0.90. */
 static void test_resolve_purl_index(void **state)

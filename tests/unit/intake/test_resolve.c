@@ -19,6 +19,7 @@
 #include "intake/namedb.h"
 #include "intake/policy.h"
 #include "intake/resolve.h"
+#include "unit/intake/resolve_assert.h"
 
 typedef struct fx {
     lf_namedb *db;
@@ -85,15 +86,6 @@ static lf_resolution res(fx *f, const char *name, const char *version, const cha
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     return o;
 }
-
-#define RESOLVED(o, cpe_, method_, conf_)                                                    \
-    do {                                                                                     \
-        if ((o).bucket != LF_BUCKET_RESOLVED)                                                \
-            fail_msg("unresolved (%s), want %s", (o).reason ? (o).reason : "", cpe_);       \
-        assert_string_equal((o).cpe, cpe_);                                                  \
-        assert_string_equal((o).method, method_);                                            \
-        assert_true((o).confidence > (conf_)-0.001 && (o).confidence < (conf_) + 0.001);     \
-    } while (0)
 
 static void test_dictionary_warnings(void **state)
 {
