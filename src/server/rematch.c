@@ -383,7 +383,22 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
     pthread_cond_init(&q.cv, NULL);
     pthread_t th;
     if (pthread_create(&th, NULL, scan_main, &q) != 0) {
-        rc = lf_err_set(err, LF_ENOMEM, "matching: no thread could be started");
+        /* no thread to spare: match and write in turn on this one */
+        lf_buf sb;
+        lf_buf_init(&sb, 0);
+        double t0 = lf_clock_mono();
+        for (size_t i = 0; i < g->n && !rc; i++) {
+            rc = scan_into(s, g, i, only, today, a, &sb, &q.buf[0], &q.c, err);
+            if (rc || (q.buf[0].nh < STORE_BATCH_HITS && i + 1 < g->n))
+                continue;
+            double t1 = lf_clock_mono();
+            q.c.scan_seconds += t1 - t0;
+            rc = pend_flush(s, agency, upload_id, run, &q.buf[0], err);
+            t0 = lf_clock_mono();
+            c->store_seconds += t0 - t1;
+        }
+        lf_buf_clear(&sb);
+        counts_add(c, &q.c);
         goto done;
     }
     /* the writer: the batches in the order they were filled; the one taken is the last
