@@ -482,6 +482,20 @@ static bool is_distro_eco(const char *eco)
     return strcmp(eco, "deb") == 0 || strcmp(eco, "rpm") == 0 || strcmp(eco, "apk") == 0;
 }
 
+/* A language registry's package (purl types): its name is the registry's, not a product
+ * title, and the aliases are installed-software names: npm "mysql" is a client library,
+ * not Oracle's database the alias "MySQL" names. */
+static bool is_language_eco(const char *eco)
+{
+    static const char *const lang[] = {"npm",   "pypi", "gem",   "cargo",     "golang", "maven", "composer",
+                                       "nuget", "pub",  "hex",   "cocoapods", "swift",  "conda", "cran",
+                                       "hackage"};
+    for (size_t i = 0; i < sizeof lang / sizeof lang[0]; i++)
+        if (strcmp(eco, lang[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Java's Add/Remove Programs names ("Java 8 Update 401") state the release NVD writes as
  * jre:1.8.0:update401. */
 static bool java_update(const lf_norm_result *nr, char *ver, size_t vcap, char *upd, size_t ucap)
@@ -1724,7 +1738,9 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
         size_t nv = lf_namedb_product_vendors(db, pname, ps, 3);
         for (size_t i = 0; i < nv && i < 3; i++)
             add_cand(o, ps[i], nv == 1 ? 0.55 : 0.40, "vocabulary");
-        if (is_distro_eco(eco) || !rec->name || !*rec->name) {
+        /* no name fallback for it either, unless the purl index lists products for the
+         * package: then the name may choose among those (below) */
+        if (is_distro_eco(eco) || (is_language_eco(eco) && !amb) || !rec->name || !*rec->name) {
             o->reason = bad_cpe ? bad_cpe : amb ? amb : "package not in the package map";
             return;
         }

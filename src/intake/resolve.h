@@ -17,6 +17,11 @@
  *                name (after its scope or path, '-' '.' '_' alike)                0.85
  *                otherwise UNRESOLVED, the index's products as candidates (0.60);
  *                the name may then still pick one of them (an alias), never another
+ *   A package of a distribution or of a language registry (npm, pypi, gem, cargo,
+ *   golang, maven, composer, nuget, ...) that none of the above names stays UNRESOLVED:
+ *   its name is the registry's, not a product title, and the methods below are for
+ *   installed-software names (npm "mysql" is a client library, not the database the
+ *   alias "MySQL" means). Rows without a type, or of another (purl "generic"), go on.
  *   "alias"      the folded name is an alias (aliases.tsv)                        0.98
  *   "alias-prefix" the name starts with a prefix alias (longest first), or with
  *                any alias followed only by Chinese descriptors ("…瀏覽器")       0.92

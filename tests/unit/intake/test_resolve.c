@@ -477,6 +477,15 @@ static void test_rules_squash_and_fuzzy(void **state)
     RESOLVED(o, "cpe:2.3:a:wireshark:wireshark:4.2.0:*:*:*:*:*:*:*", "alias-fuzzy", 0.85);
     o = rres(f, "Mozila Firefox", "121.0", "npm");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* nor exactly: a language package's name is the registry's (npm "firefox" is not the
+     * browser); an SBOM component without a purl type is still looked up by its name */
+    o = rres(f, "Firefox", "121.0", "npm");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_string_equal(o.reason, "package not in the package map");
+    o = rres(f, "7-Zip", "23.01", "pypi");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    o = rres(f, "Firefox", "121.0", "generic");
+    RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias", 0.98);
     /* OpenSSH is a product (packages.tsv), not a slip for OpenSSL */
     o = rres(f, "OpenSSH", "9.5", NULL);
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
