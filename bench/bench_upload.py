@@ -9,7 +9,8 @@ upload of a month creates every finding; the second replaces the snapshot and re
 them (the steady state of monthly uploads); both are printed with their ratio to target.
 
 usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
-       [--runs 2] [--perf [--perf-run K]] [--real DIR] [--reads SECONDS]
+       [--runs 2] [--perf [--perf-run K] [--perf-freq HZ]] [--real DIR] [--reads SECONDS]
+       [--reads-during N] [--server-env NAME=VALUE ...]
        (INDEX_DIR holds vulndb.lfx; a copy of it is used)
 
 --reads S: after the uploads, the read endpoints the web UI and agencies use (findings of the
@@ -17,6 +18,15 @@ agency, one finding, its sources, the agency's hosts, a host's findings, the nat
 are each loaded for S seconds by `wrk` (Debian package wrk) with 200 keep-alive connections on a
 logged-in session, on the data the uploads left; prints requests/s and p50/p99 (target: read
 endpoints at p99 <= 50 ms with 200 concurrent clients).
+
+--reads-during N: N more uploads, each while `wrk` loads the agency's findings page through a
+15 s window that outlasts the upload (a read stalled behind it is then counted, not dropped at
+the window's end); prints the reads' requests/s, p50/p90/p99 and max.
+
+--server-env NAME=VALUE: an environment override for the server (LIANFANG_HTTP_THREADS=2).
+
+Each upload also prints the server's own phases (the answer's "seconds": intake, items,
+matching and findings, which overlap, closing, commit).
 
 --real DIR: instead of the synthetic inventory, the real exports of DIR (shared/data/inventories:
 the Windows Uninstall-key CSVs and the Linux package lists) replicated, each copy under new host
