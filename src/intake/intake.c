@@ -24,8 +24,13 @@ struct lf_intake {
     lf_resolver *res;
 };
 
-static const char *const methods[] = {"cpe", "purl", "package", "alias", "alias-prefix", "alias-latin", "alias-squashed",
-                                      "alias-fuzzy", "title", "vocabulary", "purl-index"};
+/* every method resolve.h names; "other" last, so a method added there and not here is
+ * still counted and the counts always add up to the resolved records */
+static const char *const methods[] = {"cpe",           "purl",          "package",         "purl-index",
+                                      "alias",         "alias-prefix",  "alias-squashed",  "alias-latin",
+                                      "alias-fuzzy",   "alias-rewrite", "alias-typo",      "alias-publisher",
+                                      "title",         "vocabulary",    "words",           "other"};
+_Static_assert(sizeof methods / sizeof methods[0] == LF_INTAKE_NMETHODS, "one name per by_method slot");
 
 const char *lf_intake_method_name(size_t i)
 {
@@ -211,9 +216,10 @@ static int on_rec(void *ud, const lf_inv_rec *rec)
     rep->records_in++;
     if (res.bucket == LF_BUCKET_RESOLVED) {
         rep->resolved++;
-        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-            if (res.method && strcmp(res.method, methods[i]) == 0)
-                rep->by_method[i]++;
+        size_t i = 0;
+        while (i + 1 < LF_INTAKE_NMETHODS && !(res.method && strcmp(res.method, methods[i]) == 0))
+            i++;
+        rep->by_method[i]++;         /* "other" when none matched */
     } else {
         rep->unresolved++;
         count_reason(rep, LF_BUCKET_UNRESOLVED, res.reason ? res.reason : "unresolved");

@@ -54,12 +54,15 @@ typedef struct lf_intake_reason {
     size_t count;
 } lf_intake_reason;
 
+#define LF_INTAKE_NMETHODS 16   /* resolve.h's methods, and "other" last */
+
 typedef struct lf_intake_report {
     char src[256];
     const char *encoding;      /* as detected (textenc name) */
     const char *format;        /* as detected or forced */
     size_t records_in, resolved, unresolved, rejected, skipped, flagged;
-    size_t by_method[12];      /* resolved per method, names in lf_intake_method_name */
+    size_t by_method[LF_INTAKE_NMETHODS];   /* resolved per method, names in lf_intake_method_name;
+                                             * they add up to resolved */
     lf_intake_reason reasons[LF_INTAKE_MAX_REASONS];   /* unresolved and rejected, by reason */
     size_t nreasons, other_reasons;
 } lf_intake_report;
