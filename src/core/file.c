@@ -217,6 +217,21 @@ void lf_atomic_abort(lf_atomic *w)
     }
 }
 
+int lf_file_write_atomic(const char *path, const void *data, size_t len, lf_err *err)
+{
+    lf_atomic w;
+    int rc = lf_atomic_open(&w, path, err);
+    if (rc)
+        return rc;
+    if (len && fwrite(data, 1, len, w.f) != len) {
+        int e = errno;
+        lf_atomic_abort(&w);
+        lf_err_at(err, path, 0, 0, NULL);
+        return lf_err_set(err, LF_EIO, "write failed: %s", strerror(e));
+    }
+    return lf_atomic_commit(&w, err);
+}
+
 int lf_map_open(lf_map *m, const char *path, lf_err *err)
 {
     m->data = NULL;

@@ -30,6 +30,9 @@ typedef struct lf_atomic {
 int lf_atomic_open(lf_atomic *w, const char *path, lf_err *err);
 int lf_atomic_commit(lf_atomic *w, lf_err *err);
 void lf_atomic_abort(lf_atomic *w);
+/* data (len bytes) as the whole of path, through lf_atomic: a reader sees the old file or
+ * the new one, never part of it. LF_OK or LF_EIO with the path and the reason. */
+int lf_file_write_atomic(const char *path, const void *data, size_t len, lf_err *err);
 
 typedef struct lf_map {
     const unsigned char *data;

@@ -319,15 +319,7 @@ int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_p
         if (rc)
             goto fail;
     }
-    lf_atomic w;
-    if ((rc = lf_atomic_open(&w, out_path, err)))
-        goto fail;
-    if (fwrite(c.out.data, 1, c.out.len, w.f) != c.out.len) {
-        lf_atomic_abort(&w);
-        rc = lf_err_set(err, LF_EIO, "cannot write %s", out_path);
-        goto fail;
-    }
-    rc = lf_atomic_commit(&w, err);
+    rc = lf_file_write_atomic(out_path, c.out.data, c.out.len, err);
 fail:
     ctx_clear(&c);
     lf_arena_clear(&a);

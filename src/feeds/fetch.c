@@ -454,16 +454,7 @@ int lf_fetch_save_file(const char *path, const void *data, size_t len, lf_err *e
         if (rc)
             return rc;
     }
-    lf_atomic w;
-    int rc = lf_atomic_open(&w, path, err);
-    if (rc)
-        return rc;
-    if (len && fwrite(data, 1, len, w.f) != len) {
-        lf_atomic_abort(&w);
-        lf_err_at(err, path, 0, 0, NULL);
-        return lf_err_set(err, LF_EIO, "write failed: %s", strerror(errno));
-    }
-    return lf_atomic_commit(&w, err);
+    return lf_file_write_atomic(path, data, len, err);
 }
 
 /* ---- timestamps ---- */

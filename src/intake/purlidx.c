@@ -542,20 +542,12 @@ int lf_purlidx_write(const lf_purlidx *x, const char *path, lf_err *err)
 {
     lf_buf b;
     lf_buf_init(&b, 0);
-    lf_atomic w;
     int rc = lf_purlidx_write_buf(x, &b);
     if (rc) {
         rc = lf_err_set(err, rc, "out of memory writing %s", path);
         goto fail;
     }
-    if ((rc = lf_atomic_open(&w, path, err)))
-        goto fail;
-    if (fwrite(b.data, 1, b.len, w.f) != b.len) {
-        lf_atomic_abort(&w);
-        rc = lf_err_set(err, LF_EIO, "cannot write %s", path);
-        goto fail;
-    }
-    rc = lf_atomic_commit(&w, err);
+    rc = lf_file_write_atomic(path, b.data, b.len, err);
 fail:
     lf_buf_clear(&b);
     return rc;

@@ -1155,7 +1155,8 @@ static void copy_hit(lf_store_finding *f, const lf_store_hit *h, bool cpe_too)
 }
 
 /* The findings this batch inserted since *mark into the dashboard summaries (schema 10:
- * the insert trigger leaves a run's rows to this), *mark moved past them. */
+ * the insert trigger leaves a run's rows to this), *mark moved past them: it ends at the
+ * highest id of the table. */
 static int dash_flush(lf_store *s, lf_id run, lf_id *mark, lf_err *err)
 {
     lf_id top;
@@ -1463,9 +1464,7 @@ static int match_batch_tx(lf_store *s, lf_id run, const lf_store_hit *h, size_t 
     }
     if ((rc = dash_flush(s, run, &mark, err)))
         goto out;
-    lf_id top = 0;
-    if ((rc = s->ops->finding_max_id(s, &top, err)))
-        goto out;
+    lf_id top = mark;                  /* dash_flush leaves it at the highest id */
     if (top - before != (lf_id)d.new_findings) {
         rc = lf_err_set(err, LF_EIO, "match batch: %llu new findings but ids %lld..%lld",
                         (unsigned long long)d.new_findings, (long long)before + 1, (long long)top);

@@ -4155,20 +4155,10 @@ static int sq_host_summary(lf_store *s, lf_id agency, const char *today, lf_stor
                 more = true;
                 break;
             }
-            if (cnt == cap) {
-                /* grown as hosts come (an agency with 3 hosts asking for 10,000 a page) */
-                size_t nc = cap ? cap * 2 : 16;
-                if (nc > limit)
-                    nc = limit;
-                lf_store_host_sum *nv = lf_arena_alloc(a, nc * sizeof *nv);
-                if (!nv) {
-                    rc = lf_err_set(err, LF_ENOMEM, "hosts: out of memory");
-                    goto done;
-                }
-                if (cnt)
-                    memcpy(nv, v, cnt * sizeof *nv);
-                v = nv;
-                cap = nc;
+            /* grown as hosts come (an agency with 3 hosts asking for 10,000 a page) */
+            if (lf_arena_grow(a, (void **)&v, &cap, cnt, sizeof *v)) {
+                rc = lf_err_set(err, LF_ENOMEM, "hosts: out of memory");
+                goto done;
             }
             lf_store_host_sum *h = &v[cnt++];
             memset(h, 0, sizeof *h);
@@ -5470,17 +5460,9 @@ static int sq_isac_counters(lf_store *s, lf_id scope, int year, lf_arena *a, lf_
     size_t cnt = 0, cap = 0;
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            lf_store_isac_counter *nv = lf_arena_alloc(a, ncap * sizeof *nv);
-            if (!nv) {
-                rc = lf_err_set(err, LF_ENOMEM, "ISAC counters: out of memory");
-                goto done;
-            }
-            if (cnt)
-                memcpy(nv, v, cnt * sizeof *nv);
-            v = nv;
-            cap = ncap;
+        if (lf_arena_grow(a, (void **)&v, &cap, cnt, sizeof *v)) {
+            rc = lf_err_set(err, LF_ENOMEM, "ISAC counters: out of memory");
+            goto done;
         }
         if (!row_icounter(st, a, &v[cnt])) {
             rc = lf_err_set(err, LF_ENOMEM, "ISAC counters: out of memory");
