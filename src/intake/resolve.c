@@ -487,9 +487,13 @@ static bool is_distro_eco(const char *eco)
  * not Oracle's database the alias "MySQL" names. */
 static bool is_language_eco(const char *eco)
 {
-    static const char *const lang[] = {"npm",   "pypi", "gem",   "cargo",     "golang", "maven", "composer",
-                                       "nuget", "pub",  "hex",   "cocoapods", "swift",  "conda", "cran",
-                                       "hackage"};
+    /* the purl types of package registries, and the ecosystems purlidx.h names for
+     * syft's (pear, pecl, wordpress-plugin, wordpress-theme); not generic, docker or
+     * github, whose names may well be a product's */
+    static const char *const lang[] = {"npm",       "pypi",  "gem",    "cargo",  "golang",           "maven",
+                                       "composer",  "pear",  "pecl",   "nuget",  "pub",              "hex",
+                                       "cocoapods", "swift", "conda",  "cran",   "hackage",          "wordpress-plugin",
+                                       "wordpress-theme"};
     for (size_t i = 0; i < sizeof lang / sizeof lang[0]; i++)
         if (strcmp(eco, lang[i]) == 0)
             return true;
