@@ -114,6 +114,9 @@ typedef struct breview {
 typedef struct bhint {
     uint32_t k, flags;         /* position in the product's hint list */
 } bhint;
+typedef struct btrev {
+    uint32_t pc, reason;
+} btrev;
 typedef struct bscan {
     uint32_t prod, platform, stop;
 } bscan;
@@ -156,6 +159,7 @@ typedef struct bset {
 #define IV_TRIV 1u
 #define IV_DYN  2u
 #define IV_HINT 4u
+#define IV_TREV 8u   /* a direct review (below) */
 typedef struct vset {
     uint32_t *key, *stamp;
     uint8_t *val;
@@ -303,6 +307,8 @@ struct lf_matcher {
     size_t nhints, caphints;
     lf_hit *hits;
     size_t nhits, caphits;
+    lf_hit *rhits;            /* the host's direct reviews (appended after pass 2) */
+    size_t nrhits, caprhits;
     size_t dyn_first;         /* hits[dyn_first..] are the pass 1/2 hits, all in seen */
     uint64_t *seen_key;       /* (vuln, item) pairs with a pass 1/2 hit this host */
     uint32_t *seen_gen;       /* slot in use when == sgen */
@@ -313,10 +319,11 @@ struct lf_matcher {
     uint32_t *b_triv, *b_stamp;
     bpair *b_pair;
     breview *b_rev;
+    btrev *b_trev;
     bhint *b_hint;
     bscan *b_scan;
-    size_t b_ntriv, b_captriv, b_npair, b_cappair, b_nstamp, b_capstamp, b_nrev, b_caprev, b_nhint, b_caphint,
-        b_nscan, b_capscan;
+    size_t b_ntriv, b_captriv, b_npair, b_cappair, b_nstamp, b_capstamp, b_nrev, b_caprev, b_ntrev, b_captrev,
+        b_nhint, b_caphint, b_nscan, b_capscan;
     uint32_t b_prod;          /* the item's product (its hints' list) */
     bool b_platform;          /* the product being scanned matched a platform criterion */
     unsigned char *enc;       /* the built record, coded */
@@ -1182,7 +1189,7 @@ static int build_hints(lf_matcher *m, uint32_t prod, const item_ctx *it)
         /* a vuln already hit by this item (trivially, or by an earlier hint) keeps
          * that hit; one that a pass 1/2 hit may take is checked per host */
         uint8_t v = vset_get(&m->iv, xd->vuln);
-        if (v & (IV_TRIV | IV_HINT))
+        if (v & (IV_TRIV | IV_HINT | IV_TREV))
             continue;
         if (v & IV_DYN)
             flags |= HINT_COLLIDE;
@@ -1245,7 +1252,7 @@ static bool item_probe(const lf_matcher *m, const lf_cpe *c, iprobe *pr)
 static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *tested)
 {
     const lf_vdb *db = m->db;
-    m->b_ntriv = m->b_npair = m->b_nstamp = m->b_nrev = m->b_nhint = m->b_nscan = 0;
+    m->b_ntriv = m->b_npair = m->b_nstamp = m->b_nrev = m->b_ntrev = m->b_nhint = m->b_nscan = 0;
     m->b_prod = UINT32_MAX;
     *tested = false;
     uint32_t p = UINT32_MAX;
@@ -1283,8 +1290,17 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
         m->b_pair[np++] = m->b_pair[k];
     }
     m->b_npair = np;
+    /* Reviews. One in a one-node OR configuration (TRIVIAL) that can make a hit, of a
+     * vuln no pair or other review of the record can hit, is direct: its hit is certain
+     * (pass 2 would stamp it and find its configuration satisfied), so the record holds
+     * the hit itself, the first of each vuln, and pass 2 never sees it. A trivial
+     * configuration's criteria are asked about by no other configuration, so nothing
+     * misses the stamp. The others are decided first: they may give the vuln a
+     * dynamic hit, which then comes first as before. */
     for (size_t k = 0; k < m->b_nrev; k++) {
         const vx_pcrit *pc = &db->pcrit[m->b_rev[k].pc];
+        if ((pc->flags & VXC_TRIVIAL) && rec_can_hit(m, pc))
+            continue;   /* second loop */
         if (db->node[pc->node].flags & VXN_NEGATE)
             m->b_rev[k].flags |= RV_NEG;
         if (!rec_can_hit(m, pc))
@@ -1292,6 +1308,24 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
         else if (vset_or(&m->iv, pc->vuln, IV_DYN))
             return LF_ENOMEM;
     }
+    size_t nr = 0;
+    for (size_t k = 0; k < m->b_nrev; k++) {
+        const vx_pcrit *pc = &db->pcrit[m->b_rev[k].pc];
+        if ((pc->flags & VXC_TRIVIAL) && rec_can_hit(m, pc)) {
+            uint8_t v = vset_get(&m->iv, pc->vuln);
+            if (v & IV_TREV)
+                continue;   /* the vuln's first direct review makes its hit */
+            if (!(v & IV_DYN)) {
+                if (vset_or(&m->iv, pc->vuln, IV_TREV))
+                    return LF_ENOMEM;
+                GROW(m->b_trev, m->b_ntrev, m->b_captrev);
+                m->b_trev[m->b_ntrev++] = (btrev){m->b_rev[k].pc, m->b_rev[k].flags & RV_REASON};
+                continue;
+            }
+        }
+        m->b_rev[nr++] = m->b_rev[k];
+    }
+    m->b_nrev = nr;
     if (p != UINT32_MAX && db->prod[p].hint_n) {
         m->b_prod = p;
         if (build_hints(m, p, &it))
@@ -1303,13 +1337,14 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
 /* -------------------------------------------------------- record coding ---- */
 
 /*
- * A coded record: varint counts (triv, pair, stamp, review, hint, scan), then each list.
+ * A coded record: varint counts (triv, pair, stamp, review, direct, hint, scan), then each list.
  * Positions are coded as the zigzag difference to the previous one of their list: a
  * product's criteria are scanned in PCRIT order, so most take one or two bytes.
  *   triv    d(pc)
  *   pair    d(crit) config
  *   stamp   d(crit)
  *   review  d(crit) config flags [node, when RV_NEG]
+ *   direct  d(pc) reason            (a direct review: the REVIEW hit itself)
  *   hint    the product's first HINTDOC position (replay reads no product record), then
  *           per hint (k - previous k) << 2 | flags
  *   scan    product << 1 | platform, stop
@@ -1357,7 +1392,7 @@ static uint32_t unzz(uint32_t v, uint32_t prev)
 /* Code the scratch record into m->enc; returns its length or 0 on no memory. */
 static size_t rec_encode(lf_matcher *m)
 {
-    size_t worst = 6 * 5 + m->b_ntriv * 5 + m->b_npair * 10 + m->b_nstamp * 5 + m->b_nrev * 16 + 5 +
+    size_t worst = 7 * 5 + m->b_ntriv * 5 + m->b_npair * 10 + m->b_nstamp * 5 + m->b_nrev * 16 + m->b_ntrev * 6 + 5 +
                    m->b_nhint * 5 + m->b_nscan * 10;
     if (worst > m->capenc) {
         unsigned char *ne = realloc(m->enc, worst * 2);
@@ -1371,6 +1406,7 @@ static size_t rec_encode(lf_matcher *m)
     p = put_uv(p, (uint32_t)m->b_npair);
     p = put_uv(p, (uint32_t)m->b_nstamp);
     p = put_uv(p, (uint32_t)m->b_nrev);
+    p = put_uv(p, (uint32_t)m->b_ntrev);
     p = put_uv(p, (uint32_t)m->b_nhint);
     p = put_uv(p, (uint32_t)m->b_nscan);
     uint32_t prev = 0;
@@ -1397,6 +1433,12 @@ static size_t rec_encode(lf_matcher *m)
         if (m->b_rev[k].flags & RV_NEG)
             p = put_uv(p, m->b_rev[k].node);
         prev = m->b_rev[k].crit;
+    }
+    prev = 0;
+    for (size_t k = 0; k < m->b_ntrev; k++) {
+        p = put_uv(p, zz(m->b_trev[k].pc, prev));
+        *p++ = (unsigned char)m->b_trev[k].reason;
+        prev = m->b_trev[k].pc;
     }
     if (m->b_nhint) {
         p = put_uv(p, m->db->prod[m->b_prod].hint_first);
@@ -1720,12 +1762,14 @@ void lf_matcher_free(lf_matcher *m)
     free(m->reviews);
     free(m->hints);
     free(m->hits);
+    free(m->rhits);
     free(m->seen_key);
     free(m->seen_gen);
     free(m->b_triv);
     free(m->b_stamp);
     free(m->b_pair);
     free(m->b_rev);
+    free(m->b_trev);
     free(m->b_hint);
     free(m->b_scan);
     free(m->enc);
@@ -1748,10 +1792,10 @@ void lf_matcher_free(lf_matcher *m)
 static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
 {
     uint32_t ntriv = get_uv(&p), npair = get_uv(&p), nstamp = get_uv(&p), nrev = get_uv(&p);
-    uint32_t nhint = get_uv(&p), nscan = get_uv(&p);
+    uint32_t ntrev = get_uv(&p), nhint = get_uv(&p), nscan = get_uv(&p);
     if (RESERVE(m->hits, m->nhits, m->caphits, ntriv) || RESERVE(m->pairs, m->npairs, m->cappairs, npair) ||
-        RESERVE(m->reviews, m->nreviews, m->capreviews, nrev) || RESERVE(m->hints, m->nhints, m->caphints, nhint) ||
-        RESERVE(m->hscans, m->nhscans, m->caphscans, nscan))
+        RESERVE(m->reviews, m->nreviews, m->capreviews, nrev) || RESERVE(m->rhits, m->nrhits, m->caprhits, ntrev) ||
+        RESERVE(m->hints, m->nhints, m->caphints, nhint) || RESERVE(m->hscans, m->nhscans, m->caphscans, nscan))
         return LF_ENOMEM;
     const tcv *t = m->tcv;
     uint32_t pc = 0;
@@ -1781,6 +1825,12 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         if ((flags & RV_NEG) && bset_add(&m->rneg, get_uv(&p)))
             return LF_ENOMEM;
         m->reviews[m->nreviews++] = (hreview){crit, config, item, flags};
+    }
+    pc = 0;
+    for (uint32_t k = 0; k < ntrev; k++) {
+        pc = unzz(get_uv(&p), pc);
+        uint8_t why = *p++;
+        m->rhits[m->nrhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_REVIEW, why, 0};
     }
     if (nhint) {
         uint32_t base = get_uv(&p), k = 0;
@@ -2309,7 +2359,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         m->nplans = 0;
         m->cgen = 1;
     }
-    m->npairs = m->nreviews = m->nhits = m->nhints = m->nhscans = m->nictx = 0;
+    m->npairs = m->nreviews = m->nhits = m->nrhits = m->nhints = m->nhscans = m->nictx = 0;
     bset_clear(&m->stamped, NULL);
     bset_clear(&m->rneg, NULL);
     bset_clear(&m->tested, &m->testval);
@@ -2418,6 +2468,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     }
     if (m->oom)
         goto oom;
+    /* then the direct reviews (certain, and of no (vuln, item) above, see item_build) */
+    if (RESERVE(m->hits, m->nhits, m->caphits, m->nrhits))
+        goto oom;
+    if (m->nrhits)
+        memcpy(m->hits + m->nhits, m->rhits, m->nrhits * sizeof(lf_hit));
+    m->nhits += m->nrhits;
 
     /* last: the hints of documents without applicability data */
     if (RESERVE(m->hits, m->nhits, m->caphits, m->nhints))
