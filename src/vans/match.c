@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/hash.h"
 #include "vans/pkgver.h"
 #include "vans/version.h"
 
@@ -106,7 +107,7 @@ static const char *const reason_text[W_N] = {
 
 /* The record being built (plain arrays); it is varint-coded for replay and the cache. */
 typedef struct bpair {
-    uint32_t pc, crit, config;
+    uint32_t pc, crit, config, ps;   /* ps: its platform set + 1, 0 = none (below) */
 } bpair;
 typedef struct breview {
     uint32_t pc, crit, config, flags, node;
@@ -123,7 +124,7 @@ typedef struct bscan {
 
 /* Host state built from records. */
 typedef struct hpair {
-    uint32_t crit, config, item;
+    uint32_t crit, config, item, vuln, ps;
 } hpair;
 typedef struct hreview {
     uint32_t crit, config, item, flags;
@@ -252,6 +253,25 @@ typedef struct ccache {
     size_t nslot, count, maxcount, used;
 } ccache;
 
+/*
+ * Platform sets. Most configurations that need evaluation are "application on
+ * platform": AND of two non-negated OR nodes, one holding the vulnerable criteria, the
+ * other only platform criteria (vulnerable: false). With the pair's criterion matched,
+ * such a configuration holds exactly when its platform node does. Thousands of
+ * configurations have the same platform node ("running on Windows", a device model),
+ * and a criterion's answer depends only on what it says (product, name, bounds,
+ * flags), not on which node holds it; so the matcher names each distinct platform
+ * node a platform set, records carry the set of each such pair, and pass 1 decides the
+ * pair by the set's value for the host: one small memo per set and host instead of a
+ * plan read per configuration.
+ */
+typedef struct psent {
+    uint64_t hash;
+    uint32_t config, node;     /* a configuration and node (ordinal) with this content */
+    uint32_t stamp;            /* == gen: val is this host's pass 1 value */
+    uint8_t val;
+} psent;
+
 /* An item's cache key, made before the lookups (items_prepare). */
 typedef struct hkey {
     uint32_t tag, off;
@@ -293,6 +313,11 @@ struct lf_matcher {
     size_t ncc;
     unsigned char *plans;
     size_t nplans;
+    uint32_t *cfg_ps;         /* per config: 0 = not looked at, 1 = no platform set, else set + 2 */
+    psent *ps;                /* platform sets (see ps_of) */
+    size_t nps, capps;
+    uint32_t *ps_slot;        /* hash table of the sets: index + 1, 0 = empty */
+    size_t nps_slot;
     uint32_t *later;          /* pairs whose configuration did not hold in pass 1 */
     size_t nlater, caplater;
     hscan *hscans;
@@ -783,6 +808,113 @@ static const family families[] = {
 
 /* ------------------------------------------------------------ item build ---- */
 
+static bool node_has_vulnerable(const lf_vdb *db, const vx_node *n)
+{
+    for (uint32_t q = 0; q < n->crit_n; q++)
+        if (db->crit[n->crit_first + q].flags & VXC_VULNERABLE)
+            return true;
+    return false;
+}
+
+/* Two criteria that every host answers alike: same product, name, bounds and flags.
+ * A complex criterion (WFN attributes beyond the version) is only like itself. */
+static bool ps_crit_same(const lf_vdb *db, uint32_t a, uint32_t b)
+{
+    const vx_crit *x = &db->crit[a], *y = &db->crit[b];
+    if (x->extra || y->extra)
+        return a == b;
+    return x->prod == y->prod && x->cpe == y->cpe && x->start == y->start && x->end == y->end &&
+           x->start_key == y->start_key && x->end_key == y->end_key && x->ver_key == y->ver_key &&
+           x->flags == y->flags;
+}
+
+static uint64_t ps_hash(const lf_vdb *db, const vx_node *n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull * (n->crit_n + 1);
+    for (uint32_t q = 0; q < n->crit_n; q++) {
+        uint32_t ci = n->crit_first + q;
+        const vx_crit *c = &db->crit[ci];
+        uint32_t v[9] = {c->prod, c->cpe, c->start, c->end, c->start_key, c->end_key, c->ver_key, c->flags,
+                         c->extra ? ci : 0};
+        h = (h ^ lf_hash64(v, sizeof v)) * 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* The platform set whose content is node o of configuration ci: found or added.
+ * UINT32_MAX when out of memory. */
+static uint32_t ps_intern(lf_matcher *m, uint32_t ci, uint32_t o)
+{
+    const lf_vdb *db = m->db;
+    const vx_node *n = &db->node[db->config[ci].node_first + o];
+    uint64_t h = ps_hash(db, n);
+    if ((m->nps + 1) * 2 > m->nps_slot) {
+        size_t nn = m->nps_slot ? m->nps_slot * 2 : 1024;
+        uint32_t *ns = calloc(nn, sizeof(uint32_t));
+        if (!ns)
+            return UINT32_MAX;
+        for (size_t k = 0; k < m->nps; k++) {
+            size_t j = (size_t)m->ps[k].hash & (nn - 1);
+            while (ns[j])
+                j = (j + 1) & (nn - 1);
+            ns[j] = (uint32_t)k + 1;
+        }
+        free(m->ps_slot);
+        m->ps_slot = ns;
+        m->nps_slot = nn;
+    }
+    size_t mask = m->nps_slot - 1, j = (size_t)h & mask;
+    for (; m->ps_slot[j]; j = (j + 1) & mask) {
+        const psent *e = &m->ps[m->ps_slot[j] - 1];
+        if (e->hash != h)
+            continue;
+        const vx_node *en = &db->node[db->config[e->config].node_first + e->node];
+        if (en->crit_n != n->crit_n)
+            continue;
+        uint32_t q = 0;
+        while (q < n->crit_n && ps_crit_same(db, en->crit_first + q, n->crit_first + q))
+            q++;
+        if (q == n->crit_n)
+            return m->ps_slot[j] - 1;
+    }
+    if (m->nps == m->capps) {
+        size_t nc = m->capps ? m->capps * 2 : 256;
+        psent *np = realloc(m->ps, nc * sizeof(*np));
+        if (!np)
+            return UINT32_MAX;
+        m->ps = np;
+        m->capps = nc;
+    }
+    m->ps[m->nps] = (psent){h, ci, o, 0, 0};
+    m->ps_slot[j] = (uint32_t)++m->nps;
+    return (uint32_t)m->nps - 1;
+}
+
+/* Configuration ci's platform set + 2; 1 when it is not "application on platform"
+ * (see psent); 0 when out of memory. */
+static uint32_t ps_of(lf_matcher *m, uint32_t ci)
+{
+    if (m->cfg_ps[ci])
+        return m->cfg_ps[ci];
+    const lf_vdb *db = m->db;
+    const vx_config *cf = &db->config[ci];
+    uint32_t v = 1;
+    if ((cf->op_and & VXF_AND) && cf->node_n == 2) {
+        const vx_node *n0 = &db->node[cf->node_first], *n1 = n0 + 1;
+        if (!(n0->flags & (VXN_AND | VXN_NEGATE)) && !(n1->flags & (VXN_AND | VXN_NEGATE))) {
+            bool v0 = node_has_vulnerable(db, n0), v1 = node_has_vulnerable(db, n1);
+            if (v0 != v1) {
+                uint32_t id = ps_intern(m, ci, v0 ? 1 : 0);
+                if (id == UINT32_MAX)
+                    return 0;
+                v = id + 2;
+            }
+        }
+    }
+    m->cfg_ps[ci] = v;
+    return v;
+}
+
 /* Test one criterion for the record being built. */
 /* Record the outcome t of testing the criterion at PCRIT position pc (its flags and
  * vuln given, so a compiled scan need not read the criterion record for a miss). */
@@ -807,8 +939,12 @@ static int test_result(lf_matcher *m, uint32_t pc, uint32_t flags, uint32_t vuln
             return LF_OK;
         }
         const vx_pcrit *c = &db->pcrit[pc];
+        uint32_t config = db->node[c->node].config;
+        uint32_t ps = ps_of(m, config);
+        if (!ps)
+            return LF_ENOMEM;
         GROW(m->b_pair, m->b_npair, m->b_cappair);
-        m->b_pair[m->b_npair++] = (bpair){pc, c->crit, db->node[c->node].config};
+        m->b_pair[m->b_npair++] = (bpair){pc, c->crit, config, ps - 1};
     } else if (t == T_REVIEW) {
         /* platform criteria too: an undecidable platform must not silently drop the
          * vulnerability it gates (pass 2 of lf_matcher_run) */
@@ -1341,7 +1477,7 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
  * Positions are coded as the zigzag difference to the previous one of their list: a
  * product's criteria are scanned in PCRIT order, so most take one or two bytes.
  *   triv    d(pc)
- *   pair    d(crit) config
+ *   pair    d(pc) config ps       (ps: platform set + 1, 0 = none)
  *   stamp   d(crit)
  *   review  d(crit) config flags [node, when RV_NEG]
  *   direct  d(pc) reason            (a direct review: the REVIEW hit itself)
@@ -1392,7 +1528,7 @@ static uint32_t unzz(uint32_t v, uint32_t prev)
 /* Code the scratch record into m->enc; returns its length or 0 on no memory. */
 static size_t rec_encode(lf_matcher *m)
 {
-    size_t worst = 7 * 5 + m->b_ntriv * 5 + m->b_npair * 10 + m->b_nstamp * 5 + m->b_nrev * 16 + m->b_ntrev * 6 + 5 +
+    size_t worst = 7 * 5 + m->b_ntriv * 5 + m->b_npair * 15 + m->b_nstamp * 5 + m->b_nrev * 16 + m->b_ntrev * 6 + 5 +
                    m->b_nhint * 5 + m->b_nscan * 10;
     if (worst > m->capenc) {
         unsigned char *ne = realloc(m->enc, worst * 2);
@@ -1416,9 +1552,10 @@ static size_t rec_encode(lf_matcher *m)
     }
     prev = 0;
     for (size_t k = 0; k < m->b_npair; k++) {
-        p = put_uv(p, zz(m->b_pair[k].crit, prev));
+        p = put_uv(p, zz(m->b_pair[k].pc, prev));
         p = put_uv(p, m->b_pair[k].config);
-        prev = m->b_pair[k].crit;
+        p = put_uv(p, m->b_pair[k].ps);
+        prev = m->b_pair[k].pc;
     }
     prev = 0;
     for (size_t k = 0; k < m->b_nstamp; k++) {
@@ -1695,6 +1832,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
     m->hp_head = calloc(db->nprod + 1, sizeof(uint32_t));
     m->hint = malloc((db->nhintdoc + 1) * sizeof(hinfo));
     m->plan_off = calloc(db->nconfig + 1, sizeof(uint32_t));
+    m->cfg_ps = calloc(db->nconfig + 1, sizeof(uint32_t));
     m->plans = big_alloc(PLAN_ARENA);
     m->cc = big_alloc(CC_ARENA);
     m->cc_off = calloc(db->nprod + 1, sizeof(uint32_t));
@@ -1704,7 +1842,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
     m->fams = calloc(NFAMILIES, sizeof(fam));
     m->pfilter = calloc(PFILTER_WORDS, sizeof(uint64_t));
     if (!m->pfilter || !m->crit_part || !m->ci || !m->tcv ||
-        !m->hp_stamp || !m->hp_head || !m->hint || !m->plan_off || !m->plans || !m->fams)
+        !m->hp_stamp || !m->hp_head || !m->hint || !m->plan_off || !m->cfg_ps || !m->plans || !m->fams)
         goto oom;
     for (size_t p = 0; p < db->nprod; p++) {
         uint32_t h = db->prod[p].hash;
@@ -1752,6 +1890,9 @@ void lf_matcher_free(lf_matcher *m)
     free(m->hint);
     free(m->plan_off);
     big_free(m->plans, PLAN_ARENA);
+    free(m->cfg_ps);
+    free(m->ps);
+    free(m->ps_slot);
     big_free(m->cc, CC_ARENA);
     free(m->cc_off);
     free(m->cc_seen);
@@ -1803,15 +1944,16 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         pc = unzz(get_uv(&p), pc);
         m->hits[m->nhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_MATCH, R_NONE, 0};
     }
-    uint32_t crit = 0;
+    pc = 0;
     for (uint32_t k = 0; k < npair; k++) {
-        crit = unzz(get_uv(&p), crit);
-        uint32_t config = get_uv(&p);
-        if (bset_add(&m->stamped, crit))
+        pc = unzz(get_uv(&p), pc);
+        uint32_t config = get_uv(&p), ps = get_uv(&p);
+        /* a pair decided by its platform set is stamped only if pass 2 needs it */
+        if (!ps && bset_add(&m->stamped, t[pc].crit))
             return LF_ENOMEM;
-        m->pairs[m->npairs++] = (hpair){crit, config, item};
+        m->pairs[m->npairs++] = (hpair){t[pc].crit, config, item, t[pc].vuln, ps};
     }
-    crit = 0;
+    uint32_t crit = 0;
     for (uint32_t k = 0; k < nstamp; k++) {
         crit = unzz(get_uv(&p), crit);
         if (bset_add(&m->stamped, crit))
@@ -2189,6 +2331,24 @@ static void plan_prefetch(const lf_matcher *m, uint32_t far_config, uint32_t nea
 }
 #define PLAN_AHEAD 24
 
+/* Platform set ps's value for this host in pass 1, evaluated once per host through the
+ * plan of the configuration it was first seen in. */
+static bool ps_value(lf_matcher *m, uint32_t ps)
+{
+    psent *e = &m->ps[ps];
+    if (e->stamp == m->gen)
+        return e->val;
+    pconf *pl = plan_get(m, e->config);
+    bool v = false;
+    if (pl)
+        v = plan_node(m, pl, e->node);
+    else
+        m->oom = true;
+    e->stamp = m->gen;
+    e->val = v;
+    return v;
+}
+
 /*
  * One hit per (vuln, item) for the hits of passes 1 and 2 (the record builder already
  * took out those that a trivial hit or hint precedes, see the top of this file). The
@@ -2245,11 +2405,11 @@ static bool seen_has(const lf_matcher *m, uint32_t vuln, uint32_t item)
     return false;
 }
 
-static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t crit, uint32_t item, int why)
+static int push_hit(lf_matcher *m, lf_hit_kind kind, uint32_t vuln, uint32_t crit, uint32_t item, int why)
 {
     if ((m->nhits - m->dyn_first + 1) * 2 > m->nseen && seen_reset(m, m->nseen * 2))
         return LF_ENOMEM;
-    uint64_t k = ((uint64_t)pl->vuln << 32) | item;
+    uint64_t k = ((uint64_t)vuln << 32) | item;
     size_t mask = m->nseen - 1;
     size_t j = seen_home(k, mask);
     while (m->seen_gen[j] == m->sgen) {
@@ -2260,7 +2420,7 @@ static int push_hit(lf_matcher *m, lf_hit_kind kind, const pconf *pl, uint32_t c
     m->seen_gen[j] = m->sgen;
     m->seen_key[j] = k;
     GROW(m->hits, m->nhits, m->caphits);
-    m->hits[m->nhits++] = (lf_hit){pl->vuln, item, crit, (uint8_t)kind, (uint8_t)why, 0};
+    m->hits[m->nhits++] = (lf_hit){vuln, item, crit, (uint8_t)kind, (uint8_t)why, 0};
     return LF_OK;
 }
 
@@ -2352,6 +2512,8 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     if (++m->gen == 0) {
         /* wrapped after 4 G hosts: clear once */
         memset(m->hp_stamp, 0, (db->nprod + 1) * sizeof(uint32_t));
+        for (size_t k = 0; k < m->nps; k++)
+            m->ps[k].stamp = 0;
         m->gen = 1;
     }
     if (++m->cgen == 0) {
@@ -2391,8 +2553,23 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     m->nlater = 0;
     for (size_t pi = 0; pi < m->npairs; pi++) {
         const hpair *pr = &m->pairs[pi];
-        plan_prefetch(m, pi + PLAN_AHEAD < m->npairs ? pr[PLAN_AHEAD].config : UINT32_MAX,
-                      pi + PLAN_AHEAD / 2 < m->npairs ? pr[PLAN_AHEAD / 2].config : UINT32_MAX);
+        plan_prefetch(m, pi + PLAN_AHEAD < m->npairs && !pr[PLAN_AHEAD].ps ? pr[PLAN_AHEAD].config : UINT32_MAX,
+                      pi + PLAN_AHEAD / 2 < m->npairs && !pr[PLAN_AHEAD / 2].ps ? pr[PLAN_AHEAD / 2].config
+                                                                               : UINT32_MAX);
+        if (pr->ps) {
+            /* application on platform: holds iff the platform set does */
+            m->st.evaluations++;
+            if (ps_value(m, pr->ps - 1)) {
+                if (push_hit(m, LF_HIT_MATCH, pr->vuln, pr->crit, pr->item, R_NONE))
+                    goto oom;
+            } else {
+                GROW(m->later, m->nlater, m->caplater);
+                m->later[m->nlater++] = (uint32_t)pi;
+                if (bset_add(&m->stamped, pr->crit))   /* pass 2 evaluates its node */
+                    goto oom;
+            }
+            continue;
+        }
         uint32_t j;
         pconf *pl = plan_for(m, pr->crit, pr->config, &j);
         if (!pl)
@@ -2405,7 +2582,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         /* it holds only if an undecided negated condition (a hotfix whose version
          * cannot be ordered, say) is absent: review */
         bool neg = negated_undecided(m, pl);
-        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl, pr->crit, pr->item, neg ? W_NEGATED : R_NONE))
+        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl->vuln, pr->crit, pr->item, neg ? W_NEGATED : R_NONE))
             goto oom;
     }
 
@@ -2437,7 +2614,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             int why = plan_config(m, pl)                          ? W_TRIAL
                       : only_platform_missing(m, pl, has_part) ? W_PLATFORM
                                                                : R_NONE;
-            if (why && push_hit(m, LF_HIT_REVIEW, pl, pr->crit, pr->item, why))
+            if (why && push_hit(m, LF_HIT_REVIEW, pl->vuln, pr->crit, pr->item, why))
                 goto oom;
         }
         for (size_t ri = 0; ri < m->nreviews; ri++) {
@@ -2462,7 +2639,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                     why = W_PLATFORM;
                 }
             }
-            if (push_hit(m, LF_HIT_REVIEW, pl, rv->crit, rv->item, why))
+            if (push_hit(m, LF_HIT_REVIEW, pl->vuln, rv->crit, rv->item, why))
                 goto oom;
         }
     }
