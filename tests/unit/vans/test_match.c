@@ -745,6 +745,90 @@ static void run_hosts(fixture *fx, const size_t *cache_sizes, size_t nm, int nho
 
 /* Random hosts over the generated index: cached, uncached and a matcher whose cache is
  * at its smallest give exactly the same hits, host by host. */
+/* Platform sets: configurations whose platform nodes say the same thing share one
+ * per-host value (match.c), so it must be decided per host, and a platform node that
+ * differs in any bound must not be taken for another. */
+static void test_match_shared_platform_sets(void **state)
+{
+    (void)state;
+    lf_vcrit a1[] = {CRIT(true, "cpe:2.3:a:rarlab:winrar:*:*:*:*:*:*:*:*", NULL, false, "7.13", false)};
+    lf_vcrit a2[] = {CRIT(true, "cpe:2.3:a:7-zip:7-zip:*:*:*:*:*:*:*:*", NULL, false, "24.00", false)};
+    lf_vcrit a3[] = {CRIT(true, "cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:*:*:*:*:*:*:*:*", NULL, false, "8.0", false)};
+    lf_vcrit win[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vcrit win2[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    /* same product as the others' platform, but only builds before 10.0.19045 */
+    lf_vcrit w10[] = {CRIT(false, "cpe:2.3:o:microsoft:windows_10:*:*:*:*:*:*:*:*", "10.0", true, "10.0.19045", false)};
+    lf_vcrit a4[] = {CRIT(true, "cpe:2.3:a:videolan:vlc_media_player:*:*:*:*:*:*:*:*", NULL, false, "3.0.20", false)};
+    lf_vcrit w10b[] = {CRIT(false, "cpe:2.3:o:microsoft:windows_10:*:*:*:*:*:*:*:*", "10.0", true, "10.0.22000", false)};
+    lf_vnode n1[] = {{false, false, 1, a1}, {false, false, 1, win}};
+    lf_vnode n2[] = {{false, false, 1, win2}, {false, false, 1, a2}};   /* platform node first */
+    lf_vnode n3[] = {{false, false, 1, a3}, {false, false, 1, w10}};
+    lf_vnode n4[] = {{false, false, 1, a4}, {false, false, 1, w10b}};
+    lf_vconfig c1[] = {{true, 2, n1, false}}, c2[] = {{true, 2, n2, false}}, c3[] = {{true, 2, n3, false}},
+               c4[] = {{true, 2, n4, false}};
+    lf_vdoc docs[] = {doc1("CVE-2025-0001", c1, 1), doc1("CVE-2025-0002", c2, 1), doc1("CVE-2025-0003", c3, 1),
+                      doc1("CVE-2025-0004", c4, 1)};
+    fixture fx;
+    fx_build(&fx, docs, 4);
+    char buf[2048];
+#define APPS "cpe:2.3:a:rarlab:winrar:6.20:*:*:*:*:*:*:*", "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*", \
+             "cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:7.9:*:*:*:*:*:*:*", \
+             "cpe:2.3:a:videolan:vlc_media_player:3.0.18:*:*:*:*:*:*:*"
+    const char *w19045 = "CVE-2025-0001:match@0,CVE-2025-0002:match@1,CVE-2025-0004:match@3";
+    const char *w17763 = "CVE-2025-0001:match@0,CVE-2025-0002:match@1,CVE-2025-0003:match@2,CVE-2025-0004:match@3";
+    for (int round = 0; round < 2; round++) {
+        assert_string_equal(RUN(&fx, APPS, "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*"), w19045);
+        assert_string_equal(RUN(&fx, APPS, "cpe:2.3:o:microsoft:windows_10:10.0.17763:*:*:*:*:*:*:*"), w17763);
+        /* a host on Linux: no platform holds, and one that lists an OS is no review */
+        assert_string_equal(RUN(&fx, APPS, "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"), "");
+        /* no OS at all: every one is a review, each of its own item */
+        assert_string_equal(RUN(&fx, APPS),
+                            "CVE-2025-0001:review@0,CVE-2025-0002:review@1,CVE-2025-0003:review@2,"
+                            "CVE-2025-0004:review@3");
+    }
+#undef APPS
+    fx_free(&fx);
+}
+
+/* Reviews of one-node configurations are made when the item's record is built: one hit
+ * per vuln and item, and a vuln that another configuration may match keeps its
+ * evaluated hit, whatever order the criteria come in. */
+static void test_match_trivial_reviews(void **state)
+{
+    (void)state;
+    /* two ranges of one product in one node: an item without a version needs review once */
+    lf_vcrit p1[] = {CRIT(true, "cpe:2.3:a:putty:putty:*:*:*:*:*:*:*:*", "0.68", true, "0.70", false),
+                     CRIT(true, "cpe:2.3:a:putty:putty:*:*:*:*:*:*:*:*", "0.75", true, "0.81", false)};
+    lf_vnode n1[] = {{false, false, 2, p1}};
+    lf_vconfig c1[] = {{false, 1, n1, false}};
+    /* a trivial configuration and an application-on-Windows one for the same vuln */
+    lf_vcrit q1[] = {CRIT(true, "cpe:2.3:a:winscp:winscp:*:*:*:*:*:*:*:*", "5.0", true, "5.9", false)};
+    lf_vcrit q2[] = {CRIT(true, "cpe:2.3:a:winscp:winscp:*:*:*:*:*:*:*:*", "6.0", true, "6.3", false)};
+    lf_vcrit qw[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode m1[] = {{false, false, 1, q1}}, m2[] = {{false, false, 1, q2}, {false, false, 1, qw}};
+    lf_vconfig c2[] = {{false, 1, m1, false}, {true, 2, m2, false}};
+    lf_vdoc docs[] = {doc1("CVE-2025-1001", c1, 1), doc1("CVE-2025-1002", c2, 2)};
+    fixture fx;
+    fx_build(&fx, docs, 2);
+    char buf[2048];
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:putty:putty:*:*:*:*:*:*:*:*"), "CVE-2025-1001:review@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:putty:putty:0.69:*:*:*:*:*:*:*"), "CVE-2025-1001:match@0");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:putty:putty:0.72:*:*:*:*:*:*:*"), "");
+    /* winscp without a version, on Windows: the evaluated configuration holds in the
+     * trial, one review */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:microsoft:windows_11:23h2:*:*:*:*:*:*:*", "cpe:2.3:a:winscp:winscp:-:*:*:*:*:*:*:*"),
+                        "CVE-2025-1002:review@1");
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:winscp:winscp:6.1:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_11:23h2:*:*:*:*:*:*:*"),
+                        "CVE-2025-1002:match@0");
+    /* on Linux, only the trivial configuration can apply: still one review */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:winscp:winscp:*:*:*:*:*:*:*:*", "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"),
+                        "CVE-2025-1002:review@0");
+    /* both items in one host: each item has its own hit */
+    assert_string_equal(RUN(&fx, "cpe:2.3:a:putty:putty:*:*:*:*:*:*:*:*", "cpe:2.3:a:putty:putty:0.76:*:*:*:*:*:*:*"),
+                        "CVE-2025-1001:match@1,CVE-2025-1001:review@0");
+    fx_free(&fx);
+}
+
 static void test_match_cache_same_hits(void **state)
 {
     (void)state;
@@ -1009,6 +1093,8 @@ int main(void)
         cmocka_unit_test(test_match_description_ranges),
         cmocka_unit_test(test_match_undecided_never_silent),
         cmocka_unit_test(test_match_prose_more_and_negated_review),
+        cmocka_unit_test(test_match_shared_platform_sets),
+        cmocka_unit_test(test_match_trivial_reviews),
         cmocka_unit_test(test_match_cache_same_hits),
         cmocka_unit_test(test_match_cache_eviction_same_hits),
         cmocka_unit_test(test_match_compiled_product_same_hits),
