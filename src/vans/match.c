@@ -312,6 +312,8 @@ typedef struct hkey {
     uint32_t tag, off;
     uint16_t len;
     uint8_t state;             /* HK_* */
+    uint8_t miss;              /* no record in the cache when looked for (items_prepare) */
+    uint32_t pslot;            /* then: its product's slot in PRODHASH, UINT32_MAX = none */
 } hkey;
 #define HKEY_MAX 512           /* longer keys are not cached */
 
@@ -2449,6 +2451,55 @@ static int push_hit(lf_matcher *m, lf_hit_kind kind, uint32_t vuln, uint32_t cri
  */
 enum { HK_NONE = 0, HK_BUILD, HK_LOOKUP };
 
+/*
+ * The items that will be built rather than replayed (not in the cache) read the index
+ * where no host has read it lately: a product lookup is three reads that depend on one
+ * another (hash slot, product, its name), then the product's criteria, blocks and hints.
+ * Done one item after another, each read waits for memory; here each step is started
+ * for all such items of the host before the next, so the waits overlap. Hints only:
+ * item_build looks everything up again.
+ */
+static void miss_prefetch(lf_matcher *m, const lf_cpe *items, size_t nitems)
+{
+    const lf_vdb *db = m->db;
+    if (!db->nprodhash)
+        return;
+    size_t mask = db->nprodhash - 1;
+    for (size_t i = 0; i < nitems; i++) {
+        hkey *hk = &m->hk[i];
+        hk->pslot = UINT32_MAX;
+        if (!hk->miss)
+            continue;
+        iprobe pr;
+        if (!item_probe(m, &items[i], &pr) || !pr.maybe_known)
+            continue;
+        hk->pslot = lf_vx_hash(pr.key, pr.kn) & (uint32_t)mask;
+        __builtin_prefetch(&db->prodhash[hk->pslot]);
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        hkey *hk = &m->hk[i];
+        if (hk->pslot == UINT32_MAX || !hk->miss)
+            continue;
+        uint32_t slot = db->prodhash[hk->pslot];
+        hk->pslot = slot ? slot - 1 : UINT32_MAX;   /* now the product */
+        if (slot)
+            __builtin_prefetch(&db->prod[slot - 1]);
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        const hkey *hk = &m->hk[i];
+        if (hk->pslot == UINT32_MAX || !hk->miss)
+            continue;
+        const vx_prod *p = &db->prod[hk->pslot];
+        __builtin_prefetch(vx_str(db, p->key));
+        const unsigned char *pc = (const unsigned char *)&db->pcrit[p->crit_first];
+        for (uint32_t k = 0; k < 4 && k * 64 < p->crit_n * sizeof(vx_pcrit); k++)
+            __builtin_prefetch(pc + k * 64);
+        __builtin_prefetch(&db->block[p->block_first]);
+        if (p->hint_n)
+            __builtin_prefetch(&m->hint[p->hint_first]);
+    }
+}
+
 static int items_prepare(lf_matcher *m, const lf_cpe *items, size_t nitems)
 {
     if (RESERVE(m->hk, 0, m->caphk, nitems))
@@ -2473,20 +2524,25 @@ static int items_prepare(lf_matcher *m, const lf_cpe *items, size_t nitems)
         m->nhkbuf += kl;
         __builtin_prefetch(&m->cache.slot[hk->tag & (m->cache.nslot - 1)]);
     }
-    if (!m->cache_on)
-        return LF_OK;
+    size_t nmiss = 0;
     for (size_t i = 0; i < nitems; i++) {
-        const hkey *hk = &m->hk[i];
+        hkey *hk = &m->hk[i];
+        hk->miss = hk->state == HK_BUILD;
         if (hk->state != HK_LOOKUP)
             continue;
         const ccache *c = &m->cache;
         size_t mask = c->nslot - 1;
+        hk->miss = 1;
         for (size_t j = hk->tag & mask; c->slot[j].ref; j = (j + 1) & mask)
             if (c->slot[j].tag == hk->tag) {
                 __builtin_prefetch(cache_at(c, c->slot[j].ref));
+                hk->miss = 0;
                 break;
             }
+        nmiss += hk->miss;
     }
+    if (nmiss)
+        miss_prefetch(m, items, nitems);
     return LF_OK;
 }
 
