@@ -129,9 +129,6 @@ typedef struct hpair {
 typedef struct hreview {
     uint32_t crit, config, item, flags;
 } hreview;
-typedef struct hhint {
-    uint32_t item, hint, flags;   /* hint: position in HINTDOC */
-} hhint;
 /* A host item whose scan of a product matched platform criteria (list per product). */
 typedef struct hscan {
     uint32_t item, platform, stop, next;
@@ -365,8 +362,8 @@ struct lf_matcher {
     size_t npairs, cappairs;
     hreview *reviews;
     size_t nreviews, capreviews;
-    hhint *hints;
-    size_t nhints, caphints;
+    lf_hit *hints;            /* the host's hint hits (replay) */
+    size_t nhints, caphints, nhcollide;
     lf_hit *hits;
     size_t nhits, caphits;
     lf_hit *rhits;            /* the host's direct reviews (appended after pass 2) */
@@ -396,6 +393,7 @@ struct lf_matcher {
     size_t nhkbuf, caphkbuf;
     vset iv;
     fam *fams;
+    unsigned fam_parts;       /* part_bit of every family prefix's part */
     bool cache_on;
     ccache cache;
     lf_matcher_stats st;
@@ -576,16 +574,18 @@ static int vset_grow(vset *s)
     return LF_OK;
 }
 
-static int vset_or(vset *s, uint32_t v, uint8_t bits)
+/* Set bits for v; returns its bits before, or -1 when out of memory. */
+static int vset_test_or(vset *s, uint32_t v, uint8_t bits)
 {
     if ((s->n + 1) * 2 > s->cap && vset_grow(s))
-        return LF_ENOMEM;
+        return -1;
     size_t mask = s->cap - 1;
     size_t j = vset_home(v, mask);
     while (s->stamp[j] == s->gen) {
         if (s->key[j] == v) {
-            s->val[j] |= bits;
-            return LF_OK;
+            uint8_t old = s->val[j];
+            s->val[j] = old | bits;
+            return old;
         }
         j = (j + 1) & mask;
     }
@@ -593,7 +593,12 @@ static int vset_or(vset *s, uint32_t v, uint8_t bits)
     s->key[j] = v;
     s->val[j] = bits;
     s->n++;
-    return LF_OK;
+    return 0;
+}
+
+static int vset_or(vset *s, uint32_t v, uint8_t bits)
+{
+    return vset_test_or(s, v, bits) < 0 ? LF_ENOMEM : LF_OK;
 }
 
 /* --------------------------------------------------------- criterion test ---- */
@@ -963,9 +968,12 @@ static int test_result(lf_matcher *m, uint32_t pc, uint32_t flags, uint32_t vuln
             /* its configuration is this one OR node: a vulnerable match is a hit at
              * once, with no stamp or configuration work (most NVD records); the first
              * criterion of a vuln in scan order makes it */
-            if ((flags & VXC_VULNERABLE) && !(vset_get(&m->iv, vuln) & IV_TRIV)) {
-                if (vset_or(&m->iv, vuln, IV_TRIV))
+            if (flags & VXC_VULNERABLE) {
+                int old = vset_test_or(&m->iv, vuln, IV_TRIV);
+                if (old < 0)
                     return LF_ENOMEM;
+                if (old & IV_TRIV)
+                    return LF_OK;
                 GROW(m->b_triv, m->b_ntriv, m->b_captriv);
                 m->b_triv[m->b_ntriv++] = pc;
             }
@@ -1382,6 +1390,11 @@ static bool rec_can_hit(lf_matcher *m, const vx_pcrit *c)
            !(vset_get(&m->iv, c->vuln) & IV_TRIV);
 }
 
+static unsigned part_bit(char part)
+{
+    return part == 'a' ? 1u : part == 'o' ? 2u : part == 'h' ? 4u : 8u;
+}
+
 /* The product an item names, before any lookup. */
 typedef struct iprobe {
     char key[LF_CPE_MAX + 8];  /* "p:vendor:product" */
@@ -1407,6 +1420,8 @@ static bool item_probe(const lf_matcher *m, const lf_cpe *c, iprobe *pr)
     pr->kn = (size_t)kn;
     pr->maybe_known = pfilter_has(m->pfilter, key_hash((const unsigned char *)pr->key, pr->kn));
     pr->nf = 0;
+    if (!(m->fam_parts & part_bit(pr->key[0])))
+        return true;   /* no family has this part (all are OSes): skip the prefix tests */
     for (size_t f = 0; f < NFAMILIES; f++) {
         const fam *fm = &m->fams[f];
         if (fm->prod == UINT32_MAX || pr->kn < fm->plen || pr->key[0] != families[f].prefix[0] ||
@@ -1876,6 +1891,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         bool exact = fl && families[f].prefix[fl - 1] == '\x01';
         const char *imp = families[f].implies;
         m->fams[f].plen = (uint16_t)(exact ? fl - 1 : fl);
+        m->fam_parts |= part_bit(families[f].prefix[0]);
         m->fams[f].exact = exact;
         m->fams[f].prod = lf_vx_find_prod(db, imp, strlen(imp), lf_vx_hash(imp, strlen(imp)));
     }
@@ -1992,11 +2008,16 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         m->rhits[m->nrhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_REVIEW, why, 0};
     }
     if (nhint) {
+        /* the hint hits themselves, with HINT_COLLIDE kept in pad_ until the end of
+         * lf_matcher_run, which drops those a pass 1/2 hit precedes */
         uint32_t base = get_uv(&p), k = 0;
         for (uint32_t q = 0; q < nhint; q++) {
             uint32_t v = get_uv(&p);
             k += v >> 2;
-            m->hints[m->nhints++] = (hhint){item, base + k, v & 3};
+            const hinfo *hi = &m->hint[base + k];
+            m->hints[m->nhints++] = (lf_hit){hi->vuln, item, hi->doc, LF_HIT_UNANALYSED,
+                                             (v & HINT_RANGE) ? W_HINT_RANGE : W_HINT, (uint16_t)(v & HINT_COLLIDE)};
+            m->nhcollide += (v & HINT_COLLIDE) != 0;
         }
     }
     for (uint32_t k = 0; k < nscan; k++) {
@@ -2592,7 +2613,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         m->nplans = 0;
         m->cgen = 1;
     }
-    m->npairs = m->nreviews = m->nhits = m->nrhits = m->nhints = m->nhscans = m->nictx = 0;
+    m->npairs = m->nreviews = m->nhits = m->nrhits = m->nhints = m->nhcollide = m->nhscans = m->nictx = 0;
     bset_clear(&m->stamped, NULL);
     bset_clear(&m->rneg, NULL);
     bset_clear(&m->tested, &m->testval);
@@ -2726,14 +2747,18 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     /* last: the hints of documents without applicability data */
     if (RESERVE(m->hits, m->nhits, m->caphits, m->nhints))
         goto oom;
-    for (size_t k = 0; k < m->nhints; k++) {
-        const hhint *hh = &m->hints[k];
-        const hinfo *hi = &m->hint[hh->hint];
-        uint32_t vuln = hi->vuln;
-        if ((hh->flags & HINT_COLLIDE) && seen_has(m, vuln, hh->item))
-            continue;
-        m->hits[m->nhits++] = (lf_hit){vuln, hh->item, hi->doc, LF_HIT_UNANALYSED,
-                                       (hh->flags & HINT_RANGE) ? W_HINT_RANGE : W_HINT, 0};
+    if (!m->nhcollide) {
+        if (m->nhints)
+            memcpy(m->hits + m->nhits, m->hints, m->nhints * sizeof(lf_hit));
+        m->nhits += m->nhints;
+    } else {
+        for (size_t k = 0; k < m->nhints; k++) {
+            lf_hit h = m->hints[k];
+            if (h.pad_ && seen_has(m, h.vuln, h.item))
+                continue;
+            h.pad_ = 0;
+            m->hits[m->nhits++] = h;
+        }
     }
     m->st.hosts++;
     m->st.items += nitems;
