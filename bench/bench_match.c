@@ -81,7 +81,7 @@ static uint64_t hit_digest(const lf_vdb *db, const lf_hit *h)
     const char *reason = lf_hit_reason(h);
     uint64_t d = mix64(((uint64_t)h->kind << 32) ^ h->vuln);
     d = mix64(d ^ ((uint64_t)lf_hit_doc(db, h) << 32) ^ h->item);
-    d = mix64(d ^ ((uint64_t)lf_hit_crit(h) << 32) ^ lf_hit_config(db, h));
+    d = mix64(d ^ ((uint64_t)lf_hit_crit(db, h) << 32) ^ lf_hit_config(db, h));
     for (const char *r = reason ? reason : ""; *r; r++)
         d = (d ^ (unsigned char)*r) * 0x100000001b3ull;
     return mix64(d);

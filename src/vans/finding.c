@@ -51,7 +51,7 @@ int lf_finding_build(const lf_vdb *db, const lf_hit *hit, const char *host, cons
     /* the configurations are never read from a finding; references and CWEs only for links */
     unsigned parts = LF_VDOC_METRICS | (links ? LF_VDOC_REFS | LF_VDOC_CWES : 0);
     memset(out, 0, sizeof(*out));
-    uint32_t doc = lf_hit_doc(db, hit), crit = lf_hit_crit(hit);
+    uint32_t doc = lf_hit_doc(db, hit), crit = lf_hit_crit(db, hit);
     out->host = host;
     out->item = item;
     out->vuln_id = lf_vdb_vuln_id(db, hit->vuln);

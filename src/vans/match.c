@@ -125,9 +125,10 @@ typedef struct bscan {
 /* Host state built from records. */
 typedef struct hpair {
     uint32_t crit, config, item, vuln, ps;
+    uint32_t pc;               /* its PCRIT position: what a hit names */
 } hpair;
 typedef struct hreview {
-    uint32_t crit, config, item, flags;
+    uint32_t crit, config, item, flags, pc;
 } hreview;
 /* A host item whose scan of a product matched platform criteria (list per product). */
 typedef struct hscan {
@@ -172,14 +173,6 @@ typedef struct hinfo {
     uint32_t doc;              /* the HINTDOC entry itself, so a hint hit reads one line */
 } hinfo;
 
-/* What a trivial MATCH hit of a PCRIT entry names, 8 bytes where the entry has 40:
- * trivial hits are the bulk of a host's hits (on the NVD-scale benchmark) and replay
- * reads one per hit, so a compact copy (in huge pages) needs a fifth of the cache lines
- * and TLB entries; a record's trivial criteria are near each other in PCRIT order, so
- * their entries share lines, and replay writes each hit whole, in one pass. */
-typedef struct tcv {
-    uint32_t crit, vuln;
-} tcv;
 
 /* What crit_matched knows about a criterion (CI_* classes, see crit_matched). */
 typedef struct cinfo {
@@ -337,7 +330,11 @@ struct lf_matcher {
     uint32_t *hp_stamp;       /* product noted by some item's scan this host ... */
     uint32_t *hp_head;        /* ... and its list in hscans */
     hinfo *hint;              /* per HINTDOC entry: what its document gives a hint */
-    tcv *tcv;                 /* per PCRIT entry: what a trivial hit names (replay) */
+    uint32_t *pvuln;          /* per PCRIT entry: its vuln. A hit names its criterion by
+                                 PCRIT position and replay reads only this, 4 bytes where the
+                                 entry has 40: trivial hits are the bulk of a host's hits and
+                                 a record's trivial criteria are near each other in PCRIT
+                                 order, so they share cache lines (huge pages, too) */
     uint64_t *pfilter;        /* bit per lf_vx_hash value class: some product has it */
     uint32_t *plan_off;       /* per config: byte offset + 1 of its plan, 0 = none */
     uint32_t *cc_off;         /* per product: offset + 1 of its compiled form, 0 = none yet,
@@ -1529,7 +1526,7 @@ static int item_build(lf_matcher *m, const lf_cpe *c, const iprobe *pr, bool *te
  *   triv    d(pc)
  *   pair    d(pc) config ps       (ps: platform set + 1, 0 = none)
  *   stamp   d(crit)
- *   review  d(crit) config flags [node, when RV_NEG]
+ *   review  d(pc) config flags [node, when RV_NEG]
  *   direct  d(pc) reason            (a direct review: the REVIEW hit itself)
  *   hint    the product's first HINTDOC position (replay reads no product record), then
  *           per hint (k - previous k) << 2 | flags
@@ -1614,12 +1611,12 @@ static size_t rec_encode(lf_matcher *m)
     }
     prev = 0;
     for (size_t k = 0; k < m->b_nrev; k++) {
-        p = put_uv(p, zz(m->b_rev[k].crit, prev));
+        p = put_uv(p, zz(m->b_rev[k].pc, prev));
         p = put_uv(p, m->b_rev[k].config);
         *p++ = (unsigned char)m->b_rev[k].flags;
         if (m->b_rev[k].flags & RV_NEG)
             p = put_uv(p, m->b_rev[k].node);
-        prev = m->b_rev[k].crit;
+        prev = m->b_rev[k].pc;
     }
     prev = 0;
     for (size_t k = 0; k < m->b_ntrev; k++) {
@@ -1859,7 +1856,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         goto oom;
     m->crit_part = calloc(db->ncrit + 1, 1);
     m->ci = big_alloc((db->ncrit + 1) * sizeof(cinfo));
-    m->tcv = big_alloc((db->nprodcrit + 1) * sizeof(tcv));
+    m->pvuln = big_alloc((db->nprodcrit + 1) * sizeof(uint32_t));
     m->hp_stamp = calloc(db->nprod + 1, sizeof(uint32_t));
     m->hp_head = calloc(db->nprod + 1, sizeof(uint32_t));
     m->hint = malloc((db->nhintdoc + 1) * sizeof(hinfo));
@@ -1873,7 +1870,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         goto oom;
     m->fams = calloc(NFAMILIES, sizeof(fam));
     m->pfilter = calloc(PFILTER_WORDS, sizeof(uint64_t));
-    if (!m->pfilter || !m->crit_part || !m->ci || !m->tcv ||
+    if (!m->pfilter || !m->crit_part || !m->ci || !m->pvuln ||
         !m->hp_stamp || !m->hp_head || !m->hint || !m->plan_off || !m->cfg_ps || !m->plans || !m->fams)
         goto oom;
     for (size_t p = 0; p < db->nprod; p++) {
@@ -1881,7 +1878,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         pfilter_add(m->pfilter, key_hash((const unsigned char *)k, strlen(k)));
     }
     for (size_t k = 0; k < db->nprodcrit; k++)
-        m->tcv[k] = (tcv){db->pcrit[k].crit, db->pcrit[k].vuln};
+        m->pvuln[k] = db->pcrit[k].vuln;
     for (size_t k = 0; k < db->nhintdoc; k++) {
         const vx_doc *d = &db->doc[db->hintdoc[k]];
         m->hint[k] = (hinfo){d->vuln, d->drange_first, d->drange_n, db->hintdoc[k]};
@@ -1917,7 +1914,7 @@ void lf_matcher_free(lf_matcher *m)
     bset_free(&m->testval);
     free(m->crit_part);
     big_free(m->ci, (m->db->ncrit + 1) * sizeof(cinfo));
-    big_free(m->tcv, (m->db->nprodcrit + 1) * sizeof(tcv));
+    big_free(m->pvuln, (m->db->nprodcrit + 1) * sizeof(uint32_t));
     free(m->hp_stamp);
     free(m->hp_head);
     free(m->hint);
@@ -1971,20 +1968,23 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         RESERVE(m->reviews, m->nreviews, m->capreviews, nrev) || RESERVE(m->rhits, m->nrhits, m->caprhits, ntrev) ||
         RESERVE(m->hints, m->nhints, m->caphints, nhint) || RESERVE(m->hscans, m->nhscans, m->caphscans, nscan))
         return LF_ENOMEM;
-    const tcv *t = m->tcv;
+    const uint32_t *pv = m->pvuln;
+    const vx_pcrit *pcrit = m->db->pcrit;
     uint32_t pc = 0;
     for (uint32_t k = 0; k < ntriv; k++) {
         pc = unzz(get_uv(&p), pc);
-        m->hits[m->nhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_MATCH, R_NONE, 0};
+        m->hits[m->nhits++] = (lf_hit){pv[pc], item, pc, LF_HIT_MATCH, R_NONE, 0};
     }
     pc = 0;
     for (uint32_t k = 0; k < npair; k++) {
         pc = unzz(get_uv(&p), pc);
         uint32_t config = get_uv(&p), ps = get_uv(&p);
-        /* a pair decided by its platform set is stamped only if pass 2 needs it */
-        if (!ps && bset_add(&m->stamped, t[pc].crit))
+        /* a pair decided by its platform set is stamped (and its criterion read) only
+         * if pass 2 needs it */
+        uint32_t crit = ps ? UINT32_MAX : pcrit[pc].crit;
+        if (!ps && bset_add(&m->stamped, crit))
             return LF_ENOMEM;
-        m->pairs[m->npairs++] = (hpair){t[pc].crit, config, item, t[pc].vuln, ps};
+        m->pairs[m->npairs++] = (hpair){crit, config, item, pv[pc], ps, pc};
     }
     uint32_t crit = 0;
     for (uint32_t k = 0; k < nstamp; k++) {
@@ -1992,20 +1992,20 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         if (bset_add(&m->stamped, crit))
             return LF_ENOMEM;
     }
-    crit = 0;
+    pc = 0;
     for (uint32_t k = 0; k < nrev; k++) {
-        crit = unzz(get_uv(&p), crit);
+        pc = unzz(get_uv(&p), pc);
         uint32_t config = get_uv(&p);
         uint32_t flags = *p++;
         if ((flags & RV_NEG) && bset_add(&m->rneg, get_uv(&p)))
             return LF_ENOMEM;
-        m->reviews[m->nreviews++] = (hreview){crit, config, item, flags};
+        m->reviews[m->nreviews++] = (hreview){pcrit[pc].crit, config, item, flags, pc};
     }
     pc = 0;
     for (uint32_t k = 0; k < ntrev; k++) {
         pc = unzz(get_uv(&p), pc);
         uint8_t why = *p++;
-        m->rhits[m->nrhits++] = (lf_hit){t[pc].vuln, item, t[pc].crit, LF_HIT_REVIEW, why, 0};
+        m->rhits[m->nrhits++] = (lf_hit){pv[pc], item, pc, LF_HIT_REVIEW, why, 0};
     }
     if (nhint) {
         /* the hint hits themselves, with HINT_COLLIDE kept in pad_ until the end of
@@ -2443,7 +2443,7 @@ static bool seen_has(const lf_matcher *m, uint32_t vuln, uint32_t item)
     return false;
 }
 
-static int push_hit(lf_matcher *m, lf_hit_kind kind, uint32_t vuln, uint32_t crit, uint32_t item, int why)
+static int push_hit(lf_matcher *m, lf_hit_kind kind, uint32_t vuln, uint32_t pc, uint32_t item, int why)
 {
     if ((m->nhits - m->dyn_first + 1) * 2 > m->nseen && seen_reset(m, m->nseen * 2))
         return LF_ENOMEM;
@@ -2458,7 +2458,7 @@ static int push_hit(lf_matcher *m, lf_hit_kind kind, uint32_t vuln, uint32_t cri
     m->seen_gen[j] = m->sgen;
     m->seen_key[j] = k;
     GROW(m->hits, m->nhits, m->caphits);
-    m->hits[m->nhits++] = (lf_hit){vuln, item, crit, (uint8_t)kind, (uint8_t)why, 0};
+    m->hits[m->nhits++] = (lf_hit){vuln, item, pc, (uint8_t)kind, (uint8_t)why, 0};
     return LF_OK;
 }
 
@@ -2652,11 +2652,12 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             /* application on platform: holds iff the platform set does */
             m->st.evaluations++;
             if (ps_value(m, pr->ps - 1)) {
-                if (push_hit(m, LF_HIT_MATCH, pr->vuln, pr->crit, pr->item, R_NONE))
+                if (push_hit(m, LF_HIT_MATCH, pr->vuln, pr->pc, pr->item, R_NONE))
                     goto oom;
             } else {
                 GROW(m->later, m->nlater, m->caplater);
                 m->later[m->nlater++] = (uint32_t)pi;
+                m->pairs[pi].crit = db->pcrit[pr->pc].crit;
                 if (bset_add(&m->stamped, pr->crit))   /* pass 2 evaluates its node */
                     goto oom;
             }
@@ -2674,7 +2675,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         /* it holds only if an undecided negated condition (a hotfix whose version
          * cannot be ordered, say) is absent: review */
         bool neg = negated_undecided(m, pl);
-        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl->vuln, pr->crit, pr->item, neg ? W_NEGATED : R_NONE))
+        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl->vuln, pr->pc, pr->item, neg ? W_NEGATED : R_NONE))
             goto oom;
     }
 
@@ -2706,7 +2707,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             int why = plan_config(m, pl)                          ? W_TRIAL
                       : only_platform_missing(m, pl, has_part) ? W_PLATFORM
                                                                : R_NONE;
-            if (why && push_hit(m, LF_HIT_REVIEW, pl->vuln, pr->crit, pr->item, why))
+            if (why && push_hit(m, LF_HIT_REVIEW, pl->vuln, pr->pc, pr->item, why))
                 goto oom;
         }
         for (size_t ri = 0; ri < m->nreviews; ri++) {
@@ -2731,7 +2732,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
                     why = W_PLATFORM;
                 }
             }
-            if (push_hit(m, LF_HIT_REVIEW, pl->vuln, rv->crit, rv->item, why))
+            if (push_hit(m, LF_HIT_REVIEW, pl->vuln, rv->pc, rv->item, why))
                 goto oom;
         }
     }
@@ -2772,24 +2773,25 @@ oom:
 
 /* ------------------------------------------------------ hit accessors ---- */
 
-uint32_t lf_hit_crit(const lf_hit *h)
+uint32_t lf_hit_crit(const lf_vdb *db, const lf_hit *h)
 {
-    return h->kind == LF_HIT_UNANALYSED ? UINT32_MAX : h->ref;
+    if (h->kind == LF_HIT_UNANALYSED || h->ref >= db->nprodcrit)
+        return UINT32_MAX;
+    return db->pcrit[h->ref].crit;
 }
 
 uint32_t lf_hit_doc(const lf_vdb *db, const lf_hit *h)
 {
     if (h->kind == LF_HIT_UNANALYSED)
         return h->ref;
-    return h->ref < db->ncrit ? db->crit[h->ref].doc : UINT32_MAX;
+    return h->ref < db->nprodcrit ? db->pcrit[h->ref].doc : UINT32_MAX;
 }
 
 uint32_t lf_hit_config(const lf_vdb *db, const lf_hit *h)
 {
-    if (h->kind == LF_HIT_UNANALYSED || h->ref >= db->ncrit)
+    if (h->kind == LF_HIT_UNANALYSED || h->ref >= db->nprodcrit)
         return UINT32_MAX;
-    const vx_crit *c = &db->crit[h->ref];
-    return db->node[c->node].config - db->doc[c->doc].config_first;
+    return db->pcrit[h->ref].config_ord;
 }
 
 const char *lf_hit_reason(const lf_hit *h)

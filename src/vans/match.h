@@ -73,14 +73,16 @@ typedef enum {
 typedef struct lf_hit {
     uint32_t vuln;        /* vulnerability index (lf_vdb_vuln_id) */
     uint32_t item;        /* index of the host item */
-    uint32_t ref;         /* MATCH/REVIEW: global criterion index; UNANALYSED: document index */
+    uint32_t ref;         /* MATCH/REVIEW: the criterion, as the index's position in its
+                             product's list (lf_hit_crit gives the global criterion index);
+                             UNANALYSED: document index */
     uint8_t kind;         /* lf_hit_kind */
     uint8_t why;          /* reason code (lf_hit_reason), 0 = none */
     uint16_t pad_;
 } lf_hit;
 
 /* Global criterion index of a hit, UINT32_MAX for UNANALYSED (no criterion). */
-uint32_t lf_hit_crit(const lf_hit *h);
+uint32_t lf_hit_crit(const lf_vdb *db, const lf_hit *h);
 /* Document index of a hit (lf_vdb_doc): the criterion's document, or the hinted one. */
 uint32_t lf_hit_doc(const lf_vdb *db, const lf_hit *h);
 /* Configuration ordinal of a hit within its document, UINT32_MAX for UNANALYSED. */

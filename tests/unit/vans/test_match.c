@@ -307,7 +307,7 @@ static void test_match_hit_fields(void **state)
         assert_string_equal(lf_vdb_vuln_id(fx.db, h[0].vuln), "CVE-7-0001");
         assert_int_equal(lf_hit_doc(fx.db, &h[0]), d1);
         assert_int_equal(lf_hit_config(fx.db, &h[0]), 1);
-        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[0]), &ci), LF_OK);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(fx.db, &h[0]), &ci), LF_OK);
         assert_string_equal(ci.cpe, second[0].cpe);
         assert_null(lf_hit_reason(&h[0]));
         /* an AND configuration (the third), evaluated for the host */
@@ -315,7 +315,7 @@ static void test_match_hit_fields(void **state)
         assert_int_equal(h[1].item, 2);
         assert_int_equal(lf_hit_doc(fx.db, &h[1]), d1);
         assert_int_equal(lf_hit_config(fx.db, &h[1]), 2);
-        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[1]), &ci), LF_OK);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(fx.db, &h[1]), &ci), LF_OK);
         assert_string_equal(ci.cpe, third[0].cpe);
         assert_int_equal(ci.node_ordinal, 0);
         assert_null(lf_hit_reason(&h[1]));
@@ -325,7 +325,7 @@ static void test_match_hit_fields(void **state)
         assert_string_equal(lf_vdb_vuln_id(fx.db, h[2].vuln), "CVE-7-0003");
         assert_int_equal(lf_hit_doc(fx.db, &h[2]), d3);
         assert_int_equal(lf_hit_config(fx.db, &h[2]), 0);
-        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(&h[2]), &ci), LF_OK);
+        assert_int_equal(lf_matcher_crit_info(fx.db, lf_hit_crit(fx.db, &h[2]), &ci), LF_OK);
         assert_string_equal(ci.cpe, rv[0].cpe);
         assert_string_equal(lf_hit_reason(&h[2]),
                             "the inventory gives no version for a product with version-ranged vulnerabilities");
@@ -335,7 +335,7 @@ static void test_match_hit_fields(void **state)
         assert_string_equal(lf_vdb_vuln_id(fx.db, h[3].vuln), "CVE-7-0002");
         assert_int_equal(lf_hit_doc(fx.db, &h[3]), d2);
         assert_int_equal(lf_hit_config(fx.db, &h[3]), UINT32_MAX);
-        assert_int_equal(lf_hit_crit(&h[3]), UINT32_MAX);
+        assert_int_equal(lf_hit_crit(fx.db, &h[3]), UINT32_MAX);
         assert_string_equal(lf_hit_reason(&h[3]), "no applicability data yet; the description names this product and "
                                                   "a version range that includes this version");
     }
