@@ -320,8 +320,10 @@ int main(int argc, char **argv)
            (unsigned long long)ms.cache_evicted, (unsigned long long)ms.cache_entries,
            (double)ms.cache_used / 1048576.0,
            ms.cache_entries ? (double)ms.cache_used / (double)ms.cache_entries : 0.0);
-    printf("evaluation: %.1f configurations evaluated per host\n",
-           ms.hosts ? (double)ms.evaluations / (double)ms.hosts : 0.0);
+    printf("evaluation: %.1f configurations evaluated per host, %.1f of them by one of %llu platform sets\n",
+           ms.hosts ? (double)ms.evaluations / (double)ms.hosts : 0.0,
+           ms.hosts ? (double)ms.platform_decided / (double)ms.hosts : 0.0,
+           (unsigned long long)ms.platform_sets);
     printf("work memory: plans %.1f MB, %llu compiled products %.1f MB\n", (double)ms.plan_bytes / 1048576.0,
            (unsigned long long)ms.compiled_products, (double)ms.compiled_bytes / 1048576.0);
     if (c.ref)

@@ -1824,6 +1824,7 @@ void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st)
     st->cache_bytes = m->cache_on ? m->cache.segbytes * CACHE_NSEG + m->cache.nslot * sizeof(cslot) : 0;
     st->plan_bytes = m->nplans;
     st->compiled_bytes = m->ncc;
+    st->platform_sets = m->nps;
 }
 
 void lf_matcher_opts_init(lf_matcher_opts *o)
@@ -2651,6 +2652,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (pr->ps) {
             /* application on platform: holds iff the platform set does */
             m->st.evaluations++;
+            m->st.platform_decided++;
             if (ps_value(m, pr->ps - 1)) {
                 if (push_hit(m, LF_HIT_MATCH, pr->vuln, pr->pc, pr->item, R_NONE))
                     goto oom;

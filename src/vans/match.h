@@ -122,13 +122,16 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
  * cache_evicted = records dropped to make room; cache_entries/cache_used = records and
  * their bytes now; cache_bytes = the memory the cache holds (records area + table);
  * plan_bytes, compiled_bytes = the arenas' bytes in use; compiled_products = products
- * compiled; evaluations = pairs and reviews whose configuration was evaluated. */
+ * compiled; evaluations = pairs and reviews whose configuration was evaluated;
+ * platform_sets = distinct platform nodes named so far, platform_decided = the pairs of
+ * those evaluations that a platform set decided (see match.c). */
 typedef struct lf_matcher_stats {
     uint64_t hosts, items, probes, criteria_tested, hits;
     uint64_t cache_hits, cache_misses, cache_uncached, cache_evicted;
     uint64_t cache_entries, cache_used, cache_bytes;
     uint64_t plan_bytes, compiled_bytes, compiled_products;
     uint64_t evaluations;
+    uint64_t platform_sets, platform_decided;
 } lf_matcher_stats;
 void lf_matcher_get_stats(const lf_matcher *m, lf_matcher_stats *st);
 
