@@ -16,10 +16,12 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/file.h"
+#include "core/hash.h"
 #include "feeds/csaf.h"
 #include "feeds/cve5.h"
 #include "feeds/osv.h"
@@ -453,6 +455,64 @@ out:
     return status;
 }
 
+/* What the CPE dictionary digest holds: its lines (titles), the distinct products
+ * (counted by a set of 64-bit hashes of the first column, as one dictionary may list a
+ * product's titles apart) and when it was written. False when there is none or it cannot
+ * be read. */
+typedef struct cpedict_info {
+    size_t titles, products;
+    char when[32];
+} cpedict_info;
+
+static bool cpedict_stat(const char *path, cpedict_info *ci)
+{
+    memset(ci, 0, sizeof *ci);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return false;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char line[4096];
+    size_t cap = 1u << 16;
+    uint64_t *set = calloc(cap, sizeof(uint64_t));
+    while (set && fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        ci->titles++;
+        uint64_t h = lf_hash64(line, (size_t)(tab - line)) | 1;   /* 0 = empty slot */
+        size_t j = (size_t)h & (cap - 1);
+        while (set[j] && set[j] != h)
+            j = (j + 1) & (cap - 1);
+        if (set[j])
+            continue;
+        set[j] = h;
+        if (++ci->products * 2 > cap) {
+            uint64_t *ns = calloc(cap * 2, sizeof(uint64_t));
+            if (!ns)
+                break;
+            for (size_t k = 0; k < cap; k++)
+                if (set[k]) {
+                    size_t q = (size_t)set[k] & (cap * 2 - 1);
+                    while (ns[q])
+                        q = (q + 1) & (cap * 2 - 1);
+                    ns[q] = set[k];
+                }
+            free(set);
+            set = ns;
+            cap *= 2;
+        }
+    }
+    free(set);
+    fclose(f);
+    struct tm tm;
+    time_t t = sb.st_mtime;
+    if (gmtime_r(&t, &tm))
+        strftime(ci->when, sizeof ci->when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return true;
+}
+
 static int feed_status(int argc, char **argv, const lf_cli_env *env)
 {
     bool json = argc > 1 && !strcmp(argv[1], "--json");
@@ -506,6 +566,11 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
     }
     lf_purlidx_stats ps;
     lf_purlidx_get_stats(px, &ps);
+    /* the CPE dictionary digest (feed import cpedict): one line per product title */
+    char cpath[4200];
+    snprintf(cpath, sizeof cpath, "%s/cpedict.tsv", env->data_dir);
+    cpedict_info ci;
+    bool have_cd = cpedict_stat(cpath, &ci);
     lf_purlidx_eco pe[LF_PURLIDX_MAX_ECOSYSTEMS];
     size_t npe = lf_purlidx_ecosystems(px, pe, LF_PURLIDX_MAX_ECOSYSTEMS);
     if (npe > LF_PURLIDX_MAX_ECOSYSTEMS)
@@ -538,6 +603,11 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         } else {
             printf(",\"purl_index\":null");
         }
+        if (have_cd)
+            printf(",\"cpe_dictionary\":{\"path\":\"%s\",\"titles\":%zu,\"products\":%zu,\"imported\":\"%s\"}",
+                   cpath, ci.titles, ci.products, ci.when);
+        else
+            printf(",\"cpe_dictionary\":null");
         printf("}\n");
     } else {
         printf("index        %s (%.1f MB, built %s, opened in %.3f s)\n", env->index_path, (double)st.file_bytes / 1e6,
@@ -569,6 +639,11 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         } else {
             printf("purl index   not imported (feed import purlidx FILE: syft's cpe-index.json)\n");
         }
+        if (have_cd)
+            printf("CPE dict     %zu titles of %zu products (%s, imported %s)\n", ci.titles, ci.products, cpath,
+                   ci.when);
+        else
+            printf("CPE dict     not imported (feed import cpedict FILE: NVD's official CPE dictionary)\n");
     }
     lf_purlidx_free(px);
     lf_epss_close(ep);
