@@ -108,9 +108,10 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
 void lf_matcher_free(lf_matcher *m);
 
 /* Match one host. There is one hit per (vuln, item), of the strongest kind: a vuln that
- * MATCHes an item does not also list REVIEW or UNANALYSED hits for it. Hits come kind
- * by kind (MATCH, REVIEW, UNANALYSED), each in item order; callers that want another
- * order sort them (the CLI sorts findings by KEV, then CVSS). */
+ * MATCHes an item does not also list REVIEW or UNANALYSED hits for it. Hits come
+ * mostly kind by kind (MATCH, REVIEW, UNANALYSED; a MATCH that only an undecided negated
+ * condition could undo is a REVIEW among the MATCHes), in no promised order within a kind;
+ * callers that want an order sort them (the CLI sorts findings by KEV, then CVSS). */
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
                    size_t *nhits, lf_err *err);
 
