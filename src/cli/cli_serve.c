@@ -201,6 +201,7 @@ int lf_cli_serve(int argc, char **argv, const lf_cli_env *env)
     so.dict_dir = dict;
     so.cpedict_path = cpedict;
     so.purlidx_path = purlidx;
+    so.match_in_turn = !lf_config_bool(cfg, "match.overlap");
     so.log = on_error;
     lf_deadline_policy dl;
     lf_deadline_defaults(&dl);

@@ -46,6 +46,9 @@ static const cfg_key keys[] = {
     {"http.threads", LF_CONFIG_INT, "-1", -1, 1024, 0,
      "Threads polling the connections; -1 = one per CPU (at least 2); 0 = one thread per "
      "connection. Slow handlers (uploads, reloads) run on workers of their own either way."},
+    {"match.overlap", LF_CONFIG_BOOL, "true", 0, 0, 0,
+     "Match an upload's or re-match's hosts on a thread of their own while the request's thread "
+     "writes the findings; false = match and write in turn on one thread (a one-CPU machine)."},
     {"http.max_connections", LF_CONFIG_INT, "1024", 1, 65536, 0,
      "Most connections open at once; beyond it new connections are closed at once."},
     {"http.timeout", LF_CONFIG_DURATION, "60s", 1, 86400, 0,

@@ -382,8 +382,9 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
     pthread_mutex_init(&q.mu, NULL);
     pthread_cond_init(&q.cv, NULL);
     pthread_t th;
-    if (pthread_create(&th, NULL, scan_main, &q) != 0) {
-        /* no thread to spare: match and write in turn on this one */
+    if (s->match_in_turn || pthread_create(&th, NULL, scan_main, &q) != 0) {
+        /* configured so (match.overlap = false), or no thread to spare: match and write in
+         * turn on this one */
         lf_buf sb;
         lf_buf_init(&sb, 0);
         double t0 = lf_clock_mono();

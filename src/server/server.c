@@ -38,6 +38,9 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
     s->log = o->log;
     s->log_ud = o->log_ud;
     s->session_ttl = o->session_ttl > 0 ? o->session_ttl : DEFAULT_SESSION_TTL;
+    s->match_in_turn = o->match_in_turn;
+    if (s->match_in_turn)
+        lf_server_logf(s, "match.overlap is false: uploads and re-matches match and write in turn on one thread");
     if (o->deadline)
         s->deadline = *o->deadline;
     else

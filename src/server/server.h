@@ -19,6 +19,7 @@
 #ifndef LF_SERVER_SERVER_H
 #define LF_SERVER_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -37,6 +38,7 @@ typedef struct lf_server_opts {
     const char *purlidx_path;    /* purl index (intake/purlidx.h), may be NULL or absent */
     int64_t session_ttl;         /* seconds of an idle web session; 0 = 8 hours */
     const lf_deadline_policy *deadline;   /* NULL = the defaults of deadline.h */
+    bool match_in_turn;          /* match and write on one thread (config match.overlap = false) */
     lf_http_error_fn log;        /* problems worth an operator's eye (index missing, 500s); may be NULL */
     void *log_ud;
 } lf_server_opts;

@@ -31,6 +31,7 @@ struct lf_server {
     lf_id national;              /* the root org: metrics scope */
     int64_t session_ttl;
     lf_deadline_policy deadline;
+    bool match_in_turn;          /* lf_server_opts.match_in_turn */
     lf_http_error_fn log;
     void *log_ud;
     lf_http_static *web;         /* the web UI's files (lf_server_routes), NULL when none found */

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Integration test of match.overlap: an upload's hosts are matched on a thread of their own
+while the request's thread writes the findings (the default), or both in turn on one thread
+(match.overlap = false, LIANFANG_MATCH_OVERLAP=false). Two real servers on data directories
+of their own, the same sample index, the same upload of 1,500 hosts (more hits than one
+batch of 32,768, so both paths hand over several batches), then the same upload again
+(every finding seen again), then a smaller one (findings fixed): the upload answers and the
+stored findings (host, CVE, CPE, kind, state, scores, dates) must be the same. The one-thread
+path is also the one taken when no thread can be started. Standard library only."""
+import datetime
+import gzip
+import json
+import os
+import random
+import sqlite3
+import sys
+
+from lfharness import Checks, Client, Instance, clean_env
+
+BIN = sys.argv[1]
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
+check = Checks()
+
+# the inventory: products the sample index names, at versions inside and outside its ranges
+with gzip.open(NVD, "rt") as f:
+    page = json.load(f)
+crit = set()
+for v in page["vulnerabilities"]:
+    for cfg in v["cve"].get("configurations", []):
+        for node in cfg["nodes"]:
+            for cm in node["cpeMatch"]:
+                p = cm["criteria"].split(":")
+                if cm.get("vulnerable") and p[2] == "a" and len(p) == 13:
+                    crit.add((p[3], p[4]))
+crit = sorted(crit)
+rnd = random.Random(11)
+hosts = []
+for h in range(1500):
+    items = set()
+    while len(items) < 60:
+        v, p = rnd.choice(crit)
+        items.add(f"cpe:2.3:a:{v}:{p}:{rnd.randint(0, 9)}.{rnd.randint(0, 20)}:*:*:*:*:*:*:*")
+    hosts.append({"host": f"host-{h:05d}", "cpes": sorted(items)})
+
+
+def body(hs):
+    return ("\n".join(json.dumps(h) for h in hs) + "\n").encode()
+
+
+def start(env):
+    lf = Instance(BIN, "lf-overlap-", env)
+    r = lf.run("feed", "import", "nvd", NVD)
+    assert r.returncode == 0, r.stderr
+    lf.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
+    lf.serve()
+    c = Client(lf.port, timeout=600)
+    c.login("admin", "admin-pass-1")
+    st, me = c.req("GET", "/api/v1/me")
+    st, kids = c.req("GET", f"/api/v1/orgs/{me['org']['id']}/children")
+    county = None
+    for rg in kids["items"]:
+        st, cj = c.req("GET", f"/api/v1/orgs/{rg['id']}/children")
+        county = county or next((x["id"] for x in cj["items"] if x["code"] == "TW-TPE"), None)
+    st, ag = c.req("POST", f"/api/v1/orgs/{county}/agencies",
+                   {"code": "TPE-OVL", "name_zh": "重疊測試", "name_en": "Overlap test", "level": "A"})
+    assert st == 201, ag
+    return lf, c, ag["id"]
+
+
+def upload(c, ag, month, raw):
+    st, js = c.req("POST", f"/api/v1/agencies/{ag}/uploads?month={month}&file_name=inv.jsonl", raw=raw)
+    check(st in (200, 201), f"upload accepted ({month})", js)
+    # what was found and decided, without ids and timings
+    return {"hosts": js.get("hosts"), "findings": js.get("findings")} if isinstance(js, dict) else js
+
+
+def findings(lf):
+    db = sqlite3.connect(os.path.join(lf.data, "lianfang.db"))
+    rows = db.execute("SELECT h.name, f.cve, f.cpe, f.kind, f.state, f.cvss, f.cvss_version, f.severity, f.kev, "
+                      "f.kev_due, f.notice_date, f.due_date, f.fixed_confirmed, f.reopened "
+                      "FROM findings f JOIN hosts h ON h.id = f.host_id ORDER BY 1, 2").fetchall()
+    db.close()
+    return rows
+
+
+overlap, c1, ag1 = start(clean_env(LIANFANG_FEEDS_POLL=0))
+in_turn, c2, ag2 = start(clean_env(LIANFANG_FEEDS_POLL=0, LIANFANG_MATCH_OVERLAP="false"))
+this = datetime.date.today()
+m1 = this.strftime("%Y-%m")
+m2 = (this.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
+steps = [(m1, body(hosts), "first upload"), (m1, body(hosts), "the same again"),
+         (m2, body(hosts[:900]), "next month, 900 hosts")]
+for month, raw, what in steps:
+    a = upload(c1, ag1, month, raw)
+    b = upload(c2, ag2, month, raw)
+    check(a == b, f"{what}: the same answer matched in turn as overlapped", f"{a}\n{b}")
+    fa, fb = findings(overlap), findings(in_turn)
+    check(len(fa) > 0 and fa == fb, f"{what}: the same {len(fa)} stored findings", f"{len(fa)} vs {len(fb)}")
+    if what == "first upload":
+        # more hits than one batch, or the test would not hand any batch over
+        hits = (a.get("findings") or {}).get("hits") if isinstance(a, dict) else None
+        check(isinstance(hits, int) and hits > 32768, f"first upload: {hits} hits, more than one batch (32,768)", a)
+states = {}
+for row in findings(in_turn):
+    states[row[4]] = states.get(row[4], 0) + 1
+check(states.get("fixed", 0) > 0 and states.get("open", 0) > 0, "the last step fixed some and kept others", states)
+overlap.stop()
+in_turn.stop()
+said = "match.overlap is false"
+check(any(said in l for l in in_turn.errlog) and not any(said in l for l in overlap.errlog),
+      "the server says when it matches in turn (and only then)", "".join(in_turn.errlog)[-2000:])
+sys.exit(check.finish("".join(overlap.errlog + in_turn.errlog)))
