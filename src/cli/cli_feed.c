@@ -455,6 +455,21 @@ out:
     return status;
 }
 
+/* s as a JSON string, quotes included (paths may hold any byte but NUL) */
+static void put_jstr(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
 /* What the CPE dictionary digest holds: its lines (titles), the distinct products
  * (counted by a set of 64-bit hashes of the first column, as one dictionary may list a
  * product's titles apart) and when it was written. False when there is none or it cannot
@@ -576,10 +591,12 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
     if (npe > LF_PURLIDX_MAX_ECOSYSTEMS)
         npe = LF_PURLIDX_MAX_ECOSYSTEMS;
     if (json) {
-        printf("{\"index\":\"%s\",\"bytes\":%zu,\"built\":\"%s\",\"digest\":\"%016llx\",\"documents\":%zu,"
+        printf("{\"index\":");
+        put_jstr(env->index_path);
+        printf(",\"bytes\":%zu,\"built\":\"%s\",\"digest\":\"%016llx\",\"documents\":%zu,"
                "\"vulnerabilities\":%zu,\"criteria\":%zu,\"products\":%zu,\"without_applicability\":%zu,"
                "\"kev\":%zu,\"kev_version\":\"%s\",\"sources\":{",
-               env->index_path, st.file_bytes, st.built, (unsigned long long)st.digest, st.docs, st.vulns, st.crits,
+               st.file_bytes, st.built, (unsigned long long)st.digest, st.docs, st.vulns, st.crits,
                st.products, st.docs_without_config, st.kev, st.kev_version);
         bool first = true;
         for (int s = 1; s < LF_SRC_COUNT; s++) {
@@ -595,8 +612,10 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
         printf(",\"other\":%zu},\"epss\":{\"scores\":%zu,\"model\":\"%s\",\"date\":\"%s\"}", counts[6], es.kept,
                es.model, es.date);
         if (px) {
-            printf(",\"purl_index\":{\"path\":\"%s\",\"packages\":%zu,\"cpes\":%zu,\"ambiguous\":%zu,\"ecosystems\":{",
-                   ppath, ps.packages, ps.cpes, ps.ambiguous);
+            printf(",\"purl_index\":{\"path\":");
+            put_jstr(ppath);
+            printf(",\"packages\":%zu,\"cpes\":%zu,\"ambiguous\":%zu,\"ecosystems\":{", ps.packages, ps.cpes,
+                   ps.ambiguous);
             for (size_t i = 0; i < npe; i++)
                 printf("%s\"%s\":%zu", i ? "," : "", pe[i].ecosystem, pe[i].packages);
             printf("}}");
@@ -604,8 +623,11 @@ static int feed_status(int argc, char **argv, const lf_cli_env *env)
             printf(",\"purl_index\":null");
         }
         if (have_cd)
-            printf(",\"cpe_dictionary\":{\"path\":\"%s\",\"titles\":%zu,\"products\":%zu,\"imported\":\"%s\"}",
-                   cpath, ci.titles, ci.products, ci.when);
+        {
+            printf(",\"cpe_dictionary\":{\"path\":");
+            put_jstr(cpath);
+            printf(",\"titles\":%zu,\"products\":%zu,\"imported\":\"%s\"}", ci.titles, ci.products, ci.when);
+        }
         else
             printf(",\"cpe_dictionary\":null");
         printf("}\n");

@@ -3,6 +3,8 @@
  */
 #include "feeds/cpedict.h"
 
+#include <stdint.h>
+
 #include <expat.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/hash.h"
 #include "intake/normalize.h"
 #include "vans/cpe.h"
 
@@ -21,8 +24,11 @@ typedef struct ctx {
     lf_norm *norm;
     bool own_norm;
     lf_buf out;
-    char prev[1024];          /* last line written: the dictionary is sorted by name, so
-                               * the versions of one product are consecutive */
+    /* the lines written, for "one line per distinct (product, title)": a table of their
+     * offsets in out (an item's versions interleave their titles, "X", "X beta", "X", so
+     * the previous line alone is not enough) */
+    struct seen_line { uint64_t hash; uint32_t off, len; } *seen;
+    size_t nseen, capseen;
     lf_cpedict_warn_fn warn;
     void *ud;
     lf_cpedict_stats *st;
@@ -31,7 +37,8 @@ typedef struct ctx {
     bool in_item, in_title, deprecated;
     long item_line;
     lf_buf title, name;
-    bool title_en, have_title;
+    bool title_cap, cap_en;   /* the title being read is kept; it is English */
+    bool have_title, have_en; /* the item has a title kept; an English one */
 } ctx;
 
 static void warn(ctx *c, long line, const char *msg, const char *what)
@@ -74,6 +81,38 @@ static bool vp_of(const char *name, char *out, size_t cap)
     return true;
 }
 
+/* Append line (n bytes) to out unless it was written before: 1 = it was, 0 = appended,
+ * -1 = out of memory. */
+static int seen_add(ctx *c, const char *line, size_t n)
+{
+    uint64_t h = lf_hash64(line, n) | 1;   /* 0 = empty slot */
+    if ((c->nseen + 1) * 2 > c->capseen) {
+        size_t nc = c->capseen ? c->capseen * 2 : 4096;
+        struct seen_line *ns = calloc(nc, sizeof(*ns));
+        if (!ns)
+            return -1;
+        for (size_t k = 0; k < c->capseen; k++)
+            if (c->seen[k].hash) {
+                size_t j = (size_t)c->seen[k].hash & (nc - 1);
+                while (ns[j].hash)
+                    j = (j + 1) & (nc - 1);
+                ns[j] = c->seen[k];
+            }
+        free(c->seen);
+        c->seen = ns;
+        c->capseen = nc;
+    }
+    size_t mask = c->capseen - 1, j = (size_t)h & mask;
+    for (; c->seen[j].hash; j = (j + 1) & mask)
+        if (c->seen[j].hash == h && c->seen[j].len == n && memcmp(c->out.data + c->seen[j].off, line, n) == 0)
+            return 1;
+    if (c->out.len > UINT32_MAX - n)
+        return -1;
+    c->seen[j] = (struct seen_line){h, (uint32_t)c->out.len, (uint32_t)n};
+    c->nseen++;
+    return lf_buf_append(&c->out, line, n) ? -1 : 0;
+}
+
 static void emit(ctx *c, const char *name, const char *title, bool deprecated, long line)
 {
     c->st->items++;
@@ -97,11 +136,11 @@ static void emit(ctx *c, const char *name, const char *title, bool deprecated, l
     int n = snprintf(line_text, sizeof line_text, "%s\t%s\n", vp, key);
     if (n < 0 || (size_t)n >= sizeof line_text)
         return;
-    if (strcmp(line_text, c->prev) == 0)
-        return;
-    memcpy(c->prev, line_text, (size_t)n + 1);
-    if (lf_buf_append(&c->out, line_text, (size_t)n))
+    int dup = seen_add(c, line_text, (size_t)n);
+    if (dup < 0)
         c->oom = 1;
+    if (dup)
+        return;
     c->st->written++;
 }
 
@@ -126,12 +165,15 @@ static void XMLCALL x_start(void *ud, const XML_Char *el, const XML_Char **a)
         c->item_line = (long)XML_GetCurrentLineNumber(p);
         lf_buf_reset(&c->title);
         lf_buf_reset(&c->name);
-        c->have_title = false;
+        c->have_title = c->have_en = false;
     } else if (c->in_item && strcmp(el, "title") == 0) {
+        /* the English title, else the first in any language (as the JSON form) */
         const char *lang = attr(a, "xml:lang");
+        bool en = !lang || strncmp(lang, "en", 2) == 0;
         c->in_title = true;
-        c->title_en = !c->have_title && (!lang || strncmp(lang, "en", 2) == 0);
-        if (c->title_en)
+        c->title_cap = (en && !c->have_en) || !c->have_title;
+        c->cap_en = en;
+        if (c->title_cap)
             lf_buf_reset(&c->title);
     } else if (c->in_item && strcmp(el, "cpe-23:cpe23-item") == 0) {
         const char *n = attr(a, "name");
@@ -147,8 +189,10 @@ static void XMLCALL x_end(void *ud, const XML_Char *el)
     ctx *c = XML_GetUserData(p);
     if (strcmp(el, "title") == 0 && c->in_title) {
         c->in_title = false;
-        if (c->title_en)
+        if (c->title_cap) {
             c->have_title = true;
+            c->have_en = c->have_en || c->cap_en;
+        }
     } else if (strcmp(el, "cpe-item") == 0 && c->in_item) {
         c->in_item = false;
         if (lf_buf_putc(&c->title, '\0') || lf_buf_putc(&c->name, '\0')) {
@@ -163,7 +207,7 @@ static void XMLCALL x_text(void *ud, const XML_Char *s, int len)
 {
     XML_Parser p = ud;
     ctx *c = XML_GetUserData(p);
-    if (c->in_title && c->title_en && lf_buf_append(&c->title, s, (size_t)len))
+    if (c->in_title && c->title_cap && lf_buf_append(&c->title, s, (size_t)len))
         c->oom = 1;
 }
 
@@ -177,16 +221,18 @@ static int read_xml(ctx *c, const char *data, size_t len, lf_err *err)
     XML_SetElementHandler(p, x_start, x_end);
     XML_SetCharacterDataHandler(p, x_text);
     int rc = LF_OK;
+    size_t items0 = c->st->items;   /* this file's items decide whether an error is fatal */
     /* feed in slices: XML_Parse takes an int length */
     size_t off = 0;
     do {
         size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
         bool last = off + n == len;
         if (XML_Parse(p, data + off, (int)n, last) == XML_STATUS_ERROR) {
-            rc = lf_err_set(err, LF_EPARSE, "XML: %s (the items before it are kept)",
-                            XML_ErrorString(XML_GetErrorCode(p)));
+            bool kept = c->st->items > items0;
+            rc = lf_err_set(err, LF_EPARSE, "XML: %s%s", XML_ErrorString(XML_GetErrorCode(p)),
+                            kept ? " (the items before it are kept)" : "");
             lf_err_at(err, c->src, (long)XML_GetCurrentLineNumber(p), (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
-            if (c->st->items) {
+            if (kept) {
                 /* a broken tail (seen in real copies) costs only what follows it */
                 c->st->bad++;
                 if (c->warn)
@@ -276,6 +322,7 @@ static int ctx_init(ctx *c, lf_norm *norm, lf_cpedict_warn_fn wfn, void *ud, lf_
 
 static void ctx_clear(ctx *c)
 {
+    free(c->seen);
     if (c->own_norm)
         lf_norm_free(c->norm);
     lf_buf_clear(&c->out);
@@ -318,6 +365,13 @@ int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_p
         free(data);
         if (rc)
             goto fail;
+    }
+    if (!st->items) {
+        /* a well-formed file of another kind (a pom.xml, an empty page) would replace the
+         * titles with nothing */
+        rc = lf_err_set(err, LF_EFORMAT, "no CPE dictionary items in %s: the digest is unchanged",
+                        npaths == 1 ? paths[0] : "these files");
+        goto fail;
     }
     rc = lf_file_write_atomic(out_path, c.out.data, c.out.len, err);
 fail:

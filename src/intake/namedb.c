@@ -966,19 +966,29 @@ int lf_namedb_load_dir(lf_namedb *db, lf_norm *norm, const char *dir, lf_namedb_
     return LF_OK;
 }
 
+static int add_title_key(lf_namedb *db, const lf_product *p, const char *key, size_t kn, lf_err *err);
+
 int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const char *title, lf_err *err)
+{
+    char key[512];
+    size_t kn = 0;
+    if (title && *title) {
+        lf_norm_result r;
+        int rc = lf_norm_name(norm, title, strlen(title), &r, err);
+        if (rc)
+            return rc;
+        kn = lf_norm_key(&r, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, key, sizeof key);
+    }
+    return add_title_key(db, p, key, kn, err);
+}
+
+/* The product, and its title key kn bytes at key (already folded as lf_namedb_add_title
+ * folds; kn = 0: the product only). */
+static int add_title_key(lf_namedb *db, const lf_product *p, const char *key, size_t kn, lf_err *err)
 {
     uint32_t pi;
     if (add_product(db, p->part, p->vendor, strlen(p->vendor), p->product, strlen(p->product), &pi))
         return lf_err_set(err, LF_ENOMEM, "out of memory");
-    if (!title || !*title)
-        return LF_OK;
-    lf_norm_result r;
-    int rc = lf_norm_name(norm, title, strlen(title), &r, err);
-    if (rc)
-        return rc;
-    char key[512];
-    size_t kn = lf_norm_key(&r, LF_NORM_KEY_NO_EDITION | LF_NORM_KEY_NO_TAILNUM, key, sizeof key);
     if (!kn)
         return LF_OK;
     slot *s;
@@ -1013,6 +1023,7 @@ int lf_namedb_add_title(lf_namedb *db, lf_norm *norm, const lf_product *p, const
 int lf_namedb_load_titles(lf_namedb *db, lf_norm *norm, const char *path, lf_namedb_warn_fn warn, void *ud,
                           lf_err *err)
 {
+    (void)norm;
     tsv t;
     int rc = tsv_open(&t, path, err);
     if (rc)
@@ -1028,7 +1039,10 @@ int lf_namedb_load_titles(lf_namedb *db, lf_norm *norm, const char *path, lf_nam
         }
         p.vendor = v;
         p.product = pr;
-        rc = lf_namedb_add_title(db, norm, &p, nf >= 2 ? f[1] : NULL, err);
+        /* the digest's titles are folded already (cpedict.c folds them as add_title does);
+         * folding again would strip a second trailing number ("windows 10 1809" ->
+         * "windows 10" -> "windows"), so norm is not needed here */
+        rc = add_title_key(db, &p, nf >= 2 ? f[1] : "", nf >= 2 ? strlen(f[1]) : 0, err);
         if (rc) {
             free(t.data);
             return rc;
