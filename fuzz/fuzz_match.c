@@ -1,11 +1,13 @@
 /*
- * fuzz_match: a differential test of the matcher's result cache. The input is a list of
- * hosts (lines of CPE names; a blank line starts the next host) matched against the
- * bundled NVD sample (data/sample/nvd-sample.json.gz, indexed once at start) by two
- * matchers, one with the smallest cache (so records are built, replayed and evicted) and
- * one without; every host must give the same hits (kind, vuln, doc, item, criterion,
- * configuration, reason) in the same order. Lines that are not CPE names are skipped.
- * The index loads once (a harness may keep state; the library does not).
+ * fuzz_match: a differential test of the matcher. The input is a list of hosts (lines of
+ * CPE names; a blank line starts the next host) matched against the bundled NVD sample
+ * (data/sample/nvd-sample.json.gz, indexed once at start) by two matchers, one with the
+ * smallest cache (so records are built, replayed and evicted) and one without; every host
+ * must give the same hits (kind, vuln, doc, item, criterion, configuration, reason) in
+ * the same order, and those hits must agree with lf_explain's plain evaluation of every
+ * document for the host, as match_explain_check.h states the relationship (H1-H6). Lines
+ * that are not CPE names are skipped. The index loads once (a harness may keep state;
+ * the library does not).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,17 +19,20 @@
 #include "feeds/feed.h"
 #include "feeds/nvd.h"
 #include "vans/match.h"
+#include "match_explain_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static lf_vdb *db;
 static lf_matcher *cached, *plain;
+static mxc *check;   /* the index's documents, for the explain check */
 static char path[128];
 
 static void cleanup(void)
 {
     lf_matcher_free(cached);
     lf_matcher_free(plain);
+    mxc_free(check);
     lf_vdb_close(db);
     unlink(path);
 }
@@ -47,6 +52,9 @@ static void setup(void)
     lf_matcher_opts small = {.cache_bytes = LF_MATCHER_CACHE_MIN};
     lf_matcher_opts off = {.cache_bytes = 0};
     if (lf_matcher_new_opts(db, &small, &cached, &err) || lf_matcher_new_opts(db, &off, &plain, &err))
+        abort();
+    const char *why;
+    if (!(check = mxc_new(db, &why)))
         abort();
     atexit(cleanup);
 }
@@ -74,6 +82,11 @@ static void same(const lf_cpe *items, size_t n)
             a->why != b->why || lf_hit_doc(db, a) != lf_hit_doc(db, b) ||
             lf_hit_config(db, a) != lf_hit_config(db, b))
             __builtin_trap();
+    }
+    char msg[1024];
+    if (mxc_check(check, items, n, copy, na, msg, sizeof msg) < 0) {
+        fprintf(stderr, "fuzz_match: %s\n", msg);
+        __builtin_trap();
     }
     free(copy);
 }

@@ -351,6 +351,8 @@ struct lf_matcher {
     size_t nps_slot;
     uint32_t *later;          /* pairs whose configuration did not hold in pass 1 */
     size_t nlater, caplater;
+    uint32_t *negs;           /* pairs that hold unless an undecided negated condition applies */
+    size_t nnegs, capnegs;
     hscan *hscans;
     size_t nhscans, caphscans;
     item_ctx *ictx;           /* items prepared for crit_matched this host */
@@ -1928,6 +1930,7 @@ void lf_matcher_free(lf_matcher *m)
     free(m->cc_off);
     free(m->cc_seen);
     free(m->later);
+    free(m->negs);
     free(m->hscans);
     free(m->ictx);
     free(m->pairs);
@@ -2245,7 +2248,7 @@ static bool plan_node(lf_matcher *m, pconf *pl, uint32_t j)
         return nd->sat;
     pent *pe = (pent *)(m->plans + nd->ent);
     bool and = (nd->flags & VXN_AND) != 0;
-    bool sat = and ? nd->crit_n > 0 : false;
+    bool sat = and;   /* an AND over no criteria holds, as lf_explain_doc has it */
     for (uint32_t k = 0; k < nd->crit_n; k++) {
         bool hit = crit_matched(m, nd->crit_first + k, &pe[k].ci);
         if (and && !hit) {
@@ -2650,6 +2653,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     if (seen_reset(m, SEEN_MIN))
         goto oom;
     m->nlater = 0;
+    m->nnegs = 0;
     for (size_t pi = 0; pi < m->npairs; pi++) {
         const hpair *pr = &m->pairs[pi];
         plan_prefetch(m, pi + PLAN_AHEAD < m->npairs && !pr[PLAN_AHEAD].ps ? pr[PLAN_AHEAD].config : UINT32_MAX,
@@ -2681,9 +2685,19 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             continue;
         }
         /* it holds only if an undecided negated condition (a hotfix whose version
-         * cannot be ordered, say) is absent: review */
-        bool neg = negated_undecided(m, pl);
-        if (push_hit(m, neg ? LF_HIT_REVIEW : LF_HIT_MATCH, pl->vuln, pr->pc, pr->item, neg ? W_NEGATED : R_NONE))
+         * cannot be ordered, say) is absent: review, after every certain MATCH of pass 1,
+         * so another configuration that holds for the same vuln and item wins */
+        if (negated_undecided(m, pl)) {
+            GROW(m->negs, m->nnegs, m->capnegs);
+            m->negs[m->nnegs++] = (uint32_t)pi;
+            continue;
+        }
+        if (push_hit(m, LF_HIT_MATCH, pl->vuln, pr->pc, pr->item, R_NONE))
+            goto oom;
+    }
+    for (size_t k = 0; k < m->nnegs; k++) {
+        const hpair *pr = &m->pairs[m->negs[k]];
+        if (push_hit(m, LF_HIT_REVIEW, pr->vuln, pr->pc, pr->item, W_NEGATED))
             goto oom;
     }
 

@@ -829,6 +829,40 @@ static void test_match_trivial_reviews(void **state)
     fx_free(&fx);
 }
 
+/* A configuration that holds unless an undecidable negated condition applies gives a
+ * REVIEW; another configuration of the same vuln that holds for the same item for certain
+ * wins (the REVIEW used to take the (vuln, item) first). An AND node over no criteria
+ * holds (it used to drop the finding silently). Found by test_match_explain. */
+static void test_match_negated_review_and_empty_node(void **state)
+{
+    (void)state;
+    lf_vcrit fx[] = {CRIT(true, "cpe:2.3:a:acme:foo:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vcrit hx[] = {{false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", "1", true, NULL, false, LF_VS_UNORDERED, NULL}};
+    lf_vnode nx[] = {{false, false, 1, fx}, {false, true, 1, hx}};
+    lf_vcrit fy[] = {CRIT(true, "cpe:2.3:a:acme:foo:*:*:*:*:*:*:*:*", NULL, false, "3.0", false)};
+    lf_vcrit wy[] = {CRIT(false, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode ny[] = {{false, false, 1, fy}, {false, false, 1, wy}};
+    lf_vconfig cxy[] = {{true, 2, nx, false}, {true, 2, ny, false}};
+    lf_vcrit fe[] = {CRIT(true, "cpe:2.3:a:acme:bar:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vnode ne[] = {{false, false, 1, fe}, {true, false, 0, NULL}};
+    lf_vconfig ce[] = {{true, 2, ne, false}};
+    lf_vdoc docs[] = {doc1("CVE-2026-2001", cxy, 2), doc1("CVE-2026-2002", ce, 1)};
+    fixture fx_;
+    fx_build(&fx_, docs, 2);
+    char buf[2048];
+    /* on Windows the second configuration holds for certain */
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*",
+                            "cpe:2.3:o:microsoft:windows_10:10.0.19045:*:*:*:*:*:*:*"),
+                        "CVE-2026-2001:match@0");
+    /* on Linux only the first can: it holds unless the hotfix applies */
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*",
+                            "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"),
+                        "CVE-2026-2001:review@0");
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:bar:1.0:*:*:*:*:*:*:*"), "CVE-2026-2002:match@0");
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:bar:2.0:*:*:*:*:*:*:*"), "");
+    fx_free(&fx_);
+}
+
 static void test_match_cache_same_hits(void **state)
 {
     (void)state;
@@ -1095,6 +1129,7 @@ int main(void)
         cmocka_unit_test(test_match_prose_more_and_negated_review),
         cmocka_unit_test(test_match_shared_platform_sets),
         cmocka_unit_test(test_match_trivial_reviews),
+        cmocka_unit_test(test_match_negated_review_and_empty_node),
         cmocka_unit_test(test_match_cache_same_hits),
         cmocka_unit_test(test_match_cache_eviction_same_hits),
         cmocka_unit_test(test_match_compiled_product_same_hits),
