@@ -464,23 +464,22 @@ static void near_version(uint64_t *s, const char *v, char *out, size_t cap)
     while (st && v[st - 1] >= '0' && v[st - 1] <= '9' && e - st < 9)
         st--;
     unsigned long num = e > st ? strtoul(v + st, NULL, 10) : 0;
-    switch (below(s, 6)) {
-    case 0: case 1: snprintf(out, cap, "%s", v); break;
-    case 2:
-        if (e > st && num > 0) {
-            snprintf(out, cap, "%.*s%lu%s", (int)st, v, num - 1, v + e);
-            break;
-        }
-        /* fall through */
-    case 3: snprintf(out, cap, "%s-rc1", v); break;
-    case 4:
-        if (e > st) {
-            snprintf(out, cap, "%.*s%lu%s", (int)st, v, num + 1, v + e);
-            break;
-        }
-        /* fall through */
-    default: snprintf(out, cap, "%s.1", v); break;
-    }
+    unsigned k = below(s, 6);
+    /* a lower number when there is one, else an rc of it; a higher one, else a .1 */
+    if (k == 2 && !(e > st && num > 0))
+        k = 3;
+    if (k == 4 && !(e > st))
+        k = 5;
+    if (k <= 1)
+        snprintf(out, cap, "%s", v);
+    else if (k == 2)
+        snprintf(out, cap, "%.*s%lu%s", (int)st, v, num - 1, v + e);
+    else if (k == 3)
+        snprintf(out, cap, "%s-rc1", v);
+    else if (k == 4)
+        snprintf(out, cap, "%.*s%lu%s", (int)st, v, num + 1, v + e);
+    else
+        snprintf(out, cap, "%s.1", v);
 }
 
 /* An item drawn from group g: one of its criteria's names, attributes beyond the version
