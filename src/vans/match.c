@@ -2638,7 +2638,8 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     for (size_t i = 0; i < nitems; i++) {
         const char *part = lf_cpe_value(&items[i], LF_CPE_PART);
         if (part)
-            has_part[part[0] == 'a' ? 0 : part[0] == 'o' ? 1 : 2] = true;
+            if (part[0] == 'a' || part[0] == 'o' || part[0] == 'h')   /* p: a package, no platform */
+                has_part[part[0] == 'a' ? 0 : part[0] == 'o' ? 1 : 2] = true;
     }
     if (items_prepare(m, items, nitems))
         goto oom;

@@ -169,6 +169,10 @@ static void test_match_firmware_on_hardware(void **state)
     assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:4.40:*:*:*:*:*:*:*", "cpe:2.3:h:zyxel:usg_flex_100:-:*:*:*:*:*:*:*"), "");
     /* firmware listed, no hardware at all: review, not silence */
     assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*"), "CVE-2022-30525:review@0");
+    /* a package row (part p) is no hardware: still review */
+    assert_string_equal(RUN(&fx, "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.10:*:*:*:*:*:*:*",
+                            "cpe:2.3:p:debian:openssl:3.0.11:*:*:*:*:*:*:*"),
+                        "CVE-2022-30525:review@0");
     fx_free(&fx);
 }
 
