@@ -21,7 +21,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/file.h"
-#include "core/hash.h"
+#include "core/strmap.h"
 #include "feeds/csaf.h"
 #include "feeds/cve5.h"
 #include "feeds/osv.h"
@@ -470,10 +470,8 @@ static void put_jstr(const char *s)
     putchar('"');
 }
 
-/* What the CPE dictionary digest holds: its lines (titles), the distinct products
- * (counted by a set of 64-bit hashes of the first column, as one dictionary may list a
- * product's titles apart) and when it was written. False when there is none or it cannot
- * be read. */
+/* What the CPE dictionary digest holds: its lines (titles), the distinct products (first
+ * column) and when it was written. False when there is none or it cannot be read. */
 typedef struct cpedict_info {
     size_t titles, products;
     char when[32];
@@ -483,44 +481,35 @@ static bool cpedict_stat(const char *path, cpedict_info *ci)
 {
     memset(ci, 0, sizeof *ci);
     struct stat sb;
+    char *data = NULL;
+    size_t len = 0;
+    lf_err err;
+    lf_err_clear(&err);
     if (stat(path, &sb) != 0)
         return false;
-    FILE *f = fopen(path, "r");
-    if (!f)
+    if (lf_file_read(path, (size_t)1 << 32, &data, &len, &err) != LF_OK) {
+        lf_cli_error(&err);   /* there, but unreadable: say why, then "not imported" */
         return false;
-    char line[4096];
-    size_t cap = 1u << 16;
-    uint64_t *set = calloc(cap, sizeof(uint64_t));
-    while (set && fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            continue;
-        ci->titles++;
-        uint64_t h = lf_hash64(line, (size_t)(tab - line)) | 1;   /* 0 = empty slot */
-        size_t j = (size_t)h & (cap - 1);
-        while (set[j] && set[j] != h)
-            j = (j + 1) & (cap - 1);
-        if (set[j])
-            continue;
-        set[j] = h;
-        if (++ci->products * 2 > cap) {
-            uint64_t *ns = calloc(cap * 2, sizeof(uint64_t));
-            if (!ns)
-                break;
-            for (size_t k = 0; k < cap; k++)
-                if (set[k]) {
-                    size_t q = (size_t)set[k] & (cap * 2 - 1);
-                    while (ns[q])
-                        q = (q + 1) & (cap * 2 - 1);
-                    ns[q] = set[k];
-                }
-            free(set);
-            set = ns;
-            cap *= 2;
-        }
     }
-    free(set);
-    fclose(f);
+    lf_strmap prods = {0};
+    lf_arena a;
+    lf_arena_init(&a, 1 << 16);
+    for (char *p = data, *end = data + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        char *tab = memchr(p, '\t', (size_t)(eol - p));
+        if (tab && *p != '#') {
+            lf_strmap_slot *sl;
+            bool ex;
+            ci->titles++;
+            if (lf_strmap_put(&prods, &a, p, (size_t)(tab - p), 0, &sl, &ex) == LF_OK && !ex)
+                ci->products++;
+        }
+        p = eol + 1;
+    }
+    lf_strmap_clear(&prods);
+    lf_arena_clear(&a);
+    free(data);
     struct tm tm;
     time_t t = sb.st_mtime;
     if (gmtime_r(&t, &tm))

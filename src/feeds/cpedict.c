@@ -15,7 +15,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/json.h"
-#include "core/hash.h"
+#include "core/strmap.h"
 #include "intake/normalize.h"
 #include "vans/cpe.h"
 
@@ -24,11 +24,10 @@ typedef struct ctx {
     lf_norm *norm;
     bool own_norm;
     lf_buf out;
-    /* the lines written, for "one line per distinct (product, title)": a table of their
-     * offsets in out (an item's versions interleave their titles, "X", "X beta", "X", so
-     * the previous line alone is not enough) */
-    struct seen_line { uint64_t hash; uint32_t off, len; } *seen;
-    size_t nseen, capseen;
+    /* the lines written, for "one line per distinct (product, title)" (an item's versions
+     * interleave their titles, "X", "X beta", "X", so the previous line is not enough) */
+    lf_strmap seen;
+    lf_arena seen_a;
     lf_cpedict_warn_fn warn;
     void *ud;
     lf_cpedict_stats *st;
@@ -85,31 +84,12 @@ static bool vp_of(const char *name, char *out, size_t cap)
  * -1 = out of memory. */
 static int seen_add(ctx *c, const char *line, size_t n)
 {
-    uint64_t h = lf_hash64(line, n) | 1;   /* 0 = empty slot */
-    if ((c->nseen + 1) * 2 > c->capseen) {
-        size_t nc = c->capseen ? c->capseen * 2 : 4096;
-        struct seen_line *ns = calloc(nc, sizeof(*ns));
-        if (!ns)
-            return -1;
-        for (size_t k = 0; k < c->capseen; k++)
-            if (c->seen[k].hash) {
-                size_t j = (size_t)c->seen[k].hash & (nc - 1);
-                while (ns[j].hash)
-                    j = (j + 1) & (nc - 1);
-                ns[j] = c->seen[k];
-            }
-        free(c->seen);
-        c->seen = ns;
-        c->capseen = nc;
-    }
-    size_t mask = c->capseen - 1, j = (size_t)h & mask;
-    for (; c->seen[j].hash; j = (j + 1) & mask)
-        if (c->seen[j].hash == h && c->seen[j].len == n && memcmp(c->out.data + c->seen[j].off, line, n) == 0)
-            return 1;
-    if (c->out.len > UINT32_MAX - n)
+    lf_strmap_slot *sl;
+    bool ex;
+    if (lf_strmap_put(&c->seen, &c->seen_a, line, n, 0, &sl, &ex))
         return -1;
-    c->seen[j] = (struct seen_line){h, (uint32_t)c->out.len, (uint32_t)n};
-    c->nseen++;
+    if (ex)
+        return 1;
     return lf_buf_append(&c->out, line, n) ? -1 : 0;
 }
 
@@ -312,6 +292,7 @@ static int ctx_init(ctx *c, lf_norm *norm, lf_cpedict_warn_fn wfn, void *ud, lf_
     lf_buf_init(&c->out, 0);
     lf_buf_init(&c->title, 0);
     lf_buf_init(&c->name, 0);
+    lf_arena_init(&c->seen_a, 1 << 16);
     if (norm) {
         c->norm = norm;
         return LF_OK;
@@ -322,7 +303,8 @@ static int ctx_init(ctx *c, lf_norm *norm, lf_cpedict_warn_fn wfn, void *ud, lf_
 
 static void ctx_clear(ctx *c)
 {
-    free(c->seen);
+    lf_strmap_clear(&c->seen);
+    lf_arena_clear(&c->seen_a);
     if (c->own_norm)
         lf_norm_free(c->norm);
     lf_buf_clear(&c->out);
@@ -369,8 +351,11 @@ int lf_cpedict_import(const char *const *paths, size_t npaths, const char *out_p
     if (!st->items) {
         /* a well-formed file of another kind (a pom.xml, an empty page) would replace the
          * titles with nothing */
-        rc = lf_err_set(err, LF_EFORMAT, "no CPE dictionary items in %s: the digest is unchanged",
-                        npaths == 1 ? paths[0] : "these files");
+        if (npaths == 1)
+            rc = lf_err_set(err, LF_EFORMAT, "no CPE dictionary items in %s: the digest is unchanged", paths[0]);
+        else
+            rc = lf_err_set(err, LF_EFORMAT, "no CPE dictionary items in %s nor in the %zu other files: the digest "
+                            "is unchanged", paths[0], npaths - 1);
         goto fail;
     }
     rc = lf_file_write_atomic(out_path, c.out.data, c.out.len, err);

@@ -918,14 +918,8 @@ static uint32_t ps_intern(lf_matcher *m, uint32_t ci, uint32_t o)
         if (q == n->crit_n)
             return m->ps_slot[j] - 1;
     }
-    if (m->nps == m->capps) {
-        size_t nc = m->capps ? m->capps * 2 : 256;
-        psent *np = realloc(m->ps, nc * sizeof(*np));
-        if (!np)
-            return UINT32_MAX;
-        m->ps = np;
-        m->capps = nc;
-    }
+    if (RESERVE(m->ps, m->nps, m->capps, 1))
+        return UINT32_MAX;
     m->ps[m->nps] = (psent){h, ci, o, 0, 0};
     m->ps_slot[j] = (uint32_t)++m->nps;
     return (uint32_t)m->nps - 1;

@@ -12,6 +12,8 @@
   st, js = c.req(...)                   or c.send(...) for (status, JSON, response, body bytes)
   lf.stop()
   run = Cli(BIN); rc, out, err = run("feed", "status", data=d)   one command, any data directory
+  recs, report = normalize(run, check, FILE, data)   `inventory normalize --json`: records by name
+  sample_app_products(NVD) / cpe_hosts(products, n, per, seed)   inventories of a feed's products
 
 Python standard library only; each test imports it from its own directory."""
 import atexit
@@ -195,3 +197,48 @@ class Client:
         assert st == 200 and re.match(r"lf_session=[0-9a-f]+", resp.getheader("Set-Cookie") or ""), \
             f"login {login}: {st} {js}"
         return js
+
+
+def normalize(run, check, path, data):
+    """`inventory normalize --json PATH` on data: ({record name: record}, report) of its one
+    file, or ({}, {}) after a failed check saying what came back."""
+    rc, out, err = run("inventory", "normalize", "--json", path, data=data)
+    try:
+        f = json.loads(out)["files"][0]
+        return {r["name"]: r for r in f["records"]}, f["report"]
+    except (ValueError, KeyError, IndexError) as e:
+        check(False, "inventory normalize --json prints the records", f"{rc} {e}\n{out[:800]}\n{err}")
+        return {}, {}
+
+
+def sample_app_products(nvd_path):
+    """The (vendor, product) pairs of the vulnerable application criteria of an NVD page
+    (plain or .gz), sorted."""
+    import gzip
+    opener = gzip.open if nvd_path.endswith(".gz") else open
+    with opener(nvd_path, "rt") as f:
+        page = json.load(f)
+    crit = set()
+    for v in page["vulnerabilities"]:
+        for cfg in v["cve"].get("configurations", []):
+            for node in cfg["nodes"]:
+                for cm in node["cpeMatch"]:
+                    p = cm["criteria"].split(":")
+                    if cm.get("vulnerable") and p[2] == "a" and len(p) == 13:
+                        crit.add((p[3], p[4]))
+    return sorted(crit)
+
+
+def cpe_hosts(products, nhosts, per_host, seed):
+    """nhosts hosts {"host", "cpes"} of per_host distinct CPEs of those products, at
+    versions 0.0-9.20 (inside and outside their ranges), from a fixed seed."""
+    import random
+    rnd = random.Random(seed)
+    hosts = []
+    for h in range(nhosts):
+        items = set()
+        while len(items) < per_host:
+            v, p = rnd.choice(products)
+            items.add(f"cpe:2.3:a:{v}:{p}:{rnd.randint(0, 9)}.{rnd.randint(0, 20)}:*:*:*:*:*:*:*")
+        hosts.append({"host": f"host-{h:05d}", "cpes": sorted(items)})
+    return hosts

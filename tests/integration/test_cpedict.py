@@ -16,7 +16,7 @@ import sys
 import tempfile
 from xml.sax.saxutils import unescape
 
-from lfharness import Checks, Cli
+from lfharness import Checks, Cli, normalize
 
 BIN = sys.argv[1]
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -105,16 +105,6 @@ def status_cd(data):
         return "missing"
 
 
-def normalize(inv, data):
-    rc, out, err = run("inventory", "normalize", "--json", inv, data=data)
-    try:
-        f = json.loads(out)["files"][0]
-        return {r["name"]: r for r in f["records"]}, f["report"]
-    except (ValueError, KeyError, IndexError) as e:
-        check(False, "inventory normalize --json prints the records", f"{rc} {e}\n{out[:800]}\n{err}")
-        return {}, {}
-
-
 def by_title(rec, cpe_prefix):
     return (rec.get("bucket") == "resolved" and rec.get("method") == "title" and
             rec.get("cpe", "").startswith(cpe_prefix) and abs(rec.get("confidence", 0) - 0.90) < 0.001)
@@ -148,7 +138,7 @@ def main():
         check(rc == 0, "feed import nvd of the bundled sample", out + err)
         check(status_cd(data) is None, "cpe_dictionary is null before any import")
 
-        recs, _ = normalize(inv, data)
+        recs, _ = normalize(run, check, inv, data)
         for name in ("Unicon Software eLux RP 6.5", "Cybozu Garoon 5.5.1"):
             check(recs.get(name, {}).get("bucket") == "unresolved",
                   f"without the dictionary {name!r} is unresolved", json.dumps(recs.get(name)))
@@ -171,7 +161,7 @@ def main():
         check(rc == 0 and f"CPE dict     2 titles of 2 products ({digest}, imported " in out,
               "feed status lists the dictionary", out + err)
 
-        recs, rep = normalize(inv, data)
+        recs, rep = normalize(run, check, inv, data)
         elux = recs.get("Unicon Software eLux RP 6.5", {})
         check(by_title(elux, "cpe:2.3:a:unicon-software:elux_rp:6.5:"),
               "a name only the dictionary's title gives resolves by \"title\" (0.90)", json.dumps(elux))
@@ -198,7 +188,7 @@ def main():
               "the product without cpeName is reported with the line it starts on", err)
         check(digest_lines(digest) == API_DIGEST, "the English title, the deprecated product left out",
               open(digest).read())
-        recs, _ = normalize(inv, data)
+        recs, _ = normalize(run, check, inv, data)
         check(by_title(recs.get("Cybozu Garoon 5.5.1", {}), "cpe:2.3:a:cybozu:garoon:5.5.1:"),
               "the JSON form's title resolves", json.dumps(recs.get("Cybozu Garoon 5.5.1")))
         check(recs.get("Unicon Software eLux RP 6.5", {}).get("bucket") == "unresolved",
@@ -215,7 +205,7 @@ def main():
         cd = status_cd(data)
         check(isinstance(cd, dict) and cd.get("titles") == 3 and cd.get("products") == 3,
               "feed status counts 3 titles of 3 products", json.dumps(cd))
-        recs, rep = normalize(inv, data)
+        recs, rep = normalize(run, check, inv, data)
         check(all(by_title(recs.get(n, {}), p) for n, p in
                   (("Unicon Software eLux RP 6.5", "cpe:2.3:a:unicon-software:elux_rp:6.5:"),
                    ("Cybozu Garoon 5.5.1", "cpe:2.3:a:cybozu:garoon:5.5.1:"))) and

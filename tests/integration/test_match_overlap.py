@@ -8,14 +8,12 @@ batch of 32,768, so both paths hand over several batches), then the same upload 
 stored findings (host, CVE, CPE, kind, state, scores, dates) must be the same. The one-thread
 path is also the one taken when no thread can be started. Standard library only."""
 import datetime
-import gzip
 import json
 import os
-import random
 import sqlite3
 import sys
 
-from lfharness import Checks, Client, Instance, clean_env
+from lfharness import Checks, Client, Instance, clean_env, cpe_hosts, sample_app_products
 
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,25 +21,7 @@ NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
 check = Checks()
 
 # the inventory: products the sample index names, at versions inside and outside its ranges
-with gzip.open(NVD, "rt") as f:
-    page = json.load(f)
-crit = set()
-for v in page["vulnerabilities"]:
-    for cfg in v["cve"].get("configurations", []):
-        for node in cfg["nodes"]:
-            for cm in node["cpeMatch"]:
-                p = cm["criteria"].split(":")
-                if cm.get("vulnerable") and p[2] == "a" and len(p) == 13:
-                    crit.add((p[3], p[4]))
-crit = sorted(crit)
-rnd = random.Random(11)
-hosts = []
-for h in range(1500):
-    items = set()
-    while len(items) < 60:
-        v, p = rnd.choice(crit)
-        items.add(f"cpe:2.3:a:{v}:{p}:{rnd.randint(0, 9)}.{rnd.randint(0, 20)}:*:*:*:*:*:*:*")
-    hosts.append({"host": f"host-{h:05d}", "cpes": sorted(items)})
+hosts = cpe_hosts(sample_app_products(NVD), 1500, 60, 11)
 
 
 def body(hs):

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from lfharness import Checks, Cli
+from lfharness import Checks, Cli, normalize
 
 BIN = sys.argv[1]
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -32,16 +32,6 @@ SBOM = {
 OTHER = {"ecosystems": {"npm": {"lodash": ["cpe:2.3:a:not_lodash:lodash:*:*:*:*:*:node.js:*:*"]}}}
 
 
-def normalize(sbom, data):
-    rc, out, err = run("inventory", "normalize", "--json", sbom, data=data)
-    try:
-        f = json.loads(out)["files"][0]
-        return {r["name"]: r for r in f["records"]}, f["report"]
-    except (ValueError, KeyError, IndexError) as e:
-        check(False, "inventory normalize --json prints the records", f"{e}\n{out[:800]}\n{err}")
-        return {}, {}
-
-
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
@@ -53,7 +43,7 @@ def main():
             json.dump(OTHER, fh)
         index = os.path.join(FX, "purlidx", "cpe-index.json")
 
-        recs, _ = normalize(sbom, data)
+        recs, _ = normalize(run, check, sbom, data)
         check(recs.get("acme-left-pad", {}).get("bucket") == "unresolved",
               "without an imported index the npm package is unresolved", json.dumps(recs.get("acme-left-pad")))
 
@@ -77,7 +67,7 @@ def main():
         check(rc == 2 and "bad.json:1:" in err and before == after,
               "a truncated file is refused with its line and changes nothing", f"{rc}\n{out}{err}")
 
-        recs, rep = normalize(sbom, data)
+        recs, rep = normalize(run, check, sbom, data)
         pad = recs.get("acme-left-pad", {})
         check(pad.get("bucket") == "resolved" and pad.get("method") == "purl-index" and
               pad.get("cpe", "").startswith("cpe:2.3:a:acme_project:acme-left-pad:1.3.0:") and

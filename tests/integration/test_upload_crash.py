@@ -10,11 +10,9 @@ run with its findings); no upload is left pending; the earlier snapshot is intac
 killed one is absent; and a new upload still works. Standard library only."""
 import atexit
 import datetime
-import gzip
 import http.client
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -26,7 +24,7 @@ import tempfile
 import threading
 import time
 
-from lfharness import Checks
+from lfharness import Checks, cpe_hosts, sample_app_products
 
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -53,25 +51,7 @@ r = run("user", "add", "--login", "admin", "--role", "national_admin", "--org", 
 assert r.returncode == 0, r.stderr
 
 # the inventory: products the sample index names, at versions inside and outside its ranges
-with gzip.open(NVD, "rt") as f:
-    page = json.load(f)
-crit = set()
-for v in page["vulnerabilities"]:
-    for cfg in v["cve"].get("configurations", []):
-        for node in cfg["nodes"]:
-            for cm in node["cpeMatch"]:
-                p = cm["criteria"].split(":")
-                if cm.get("vulnerable") and p[2] == "a" and len(p) == 13:
-                    crit.add((p[3], p[4]))
-crit = sorted(crit)
-rnd = random.Random(7)
-lines = []
-for h in range(1000):
-    items = set()
-    while len(items) < 50:
-        v, p = rnd.choice(crit)
-        items.add(f"cpe:2.3:a:{v}:{p}:{rnd.randint(0, 9)}.{rnd.randint(0, 20)}:*:*:*:*:*:*:*")
-    lines.append(json.dumps({"host": f"host-{h:05d}", "cpes": sorted(items)}))
+lines = [json.dumps(h) for h in cpe_hosts(sample_app_products(NVD), 1000, 50, 7)]
 BIG = ("\n".join(lines) + "\n").encode()
 NITEMS = 50000
 

@@ -27,6 +27,8 @@
  * (they share the fault) and is caught only here. test_match_explain_check_fails shows
  * the check itself rejects wrong hit lists (a MATCH dropped, weakened, moved, doubled).
  */
+/* qsort_r (glibc): the criteria are sorted with their index as context, no global state */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,11 +411,11 @@ typedef struct pool {
     size_t nhw;
 } pool;
 
-static const mxc *cmp_x;
-static int crit_key_cmp(const void *a, const void *b)
+static int crit_key_cmp(const void *a, const void *b, void *ud)
 {
+    const mxc *cx = *(const mxc **)ud;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    const char *kx = cmp_x->crit[x].key ? cmp_x->crit[x].key : "", *ky = cmp_x->crit[y].key ? cmp_x->crit[y].key : "";
+    const char *kx = cx->crit[x].key ? cx->crit[x].key : "", *ky = cx->crit[y].key ? cx->crit[y].key : "";
     int c = strcmp(kx, ky);
     return c ? c : (x < y ? -1 : x > y);
 }
@@ -430,8 +432,8 @@ static void pool_init(pool *p, const mxc *x)
     for (size_t c = 0; c < x->ncrit; c++)
         if (x->crit[c].key)
             p->order[n++] = (uint32_t)c;
-    cmp_x = x;
-    qsort(p->order, n, sizeof(uint32_t), crit_key_cmp);
+    const mxc *ctx = x;
+    qsort_r(p->order, n, sizeof(uint32_t), crit_key_cmp, &ctx);
     for (size_t k = 0; k < n; k++) {
         if (!k || strcmp(x->crit[p->order[k]].key, x->crit[p->order[k - 1]].key) != 0) {
             p->gfirst[p->ngroup] = (uint32_t)k;
