@@ -204,6 +204,22 @@ static void compare(fx *f)
     assert_string_equal(rb, "0\n0\n");
     free(ra);
     free(rb);
+    /* schema 18: the open findings per (agency, CVSS, notice date), in both stores and
+     * against the findings */
+    same(f, "open_cvss", "SELECT agency_id, cvss, notice, n FROM open_cvss ORDER BY 1, 2, 3");
+    const char *recvss =
+        "SELECT count(*) FROM (SELECT agency_id, coalesce(cvss, -1), coalesce(notice_date, '~'), count(*) "
+        "FROM findings WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3 "
+        "EXCEPT SELECT agency_id, cvss, notice, n FROM open_cvss) "
+        "UNION ALL SELECT count(*) FROM (SELECT agency_id, cvss, notice, n FROM open_cvss EXCEPT "
+        "SELECT agency_id, coalesce(cvss, -1), coalesce(notice_date, '~'), count(*) FROM findings "
+        "WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3)";
+    ra = dump(&f->a, recvss);
+    rb = dump(&f->b, recvss);
+    assert_string_equal(ra, "0\n0\n");
+    assert_string_equal(rb, "0\n0\n");
+    free(ra);
+    free(rb);
     same(f, "suppressions", "SELECT h.name, u.cpe, u.cve, g.cve, u.reason FROM suppressions u JOIN hosts h ON h.id = u.host_id "
                             "LEFT JOIN findings g ON g.id = u.finding_id ORDER BY 1, 2, 3");
 }
@@ -484,6 +500,46 @@ static void sources_migration(void **state)
     assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 1);
 }
 
+/* A database of schema 17 (findings_open_high, findings_agency) gets open_cvss filled from
+ * its findings, NULL CVSS and notice dates included, and loses the two indexes. */
+static void open_cvss_migration(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
+    h[1].cvss = 9.8;
+    h[2].cvss = -1;           /* no score */
+    h[2].notice_date = NULL;  /* no notice date */
+    lf_store_match_summary s = {0};
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(s.new_findings, 3);
+    lf_store_close(d->s);
+    d->s = NULL;
+    raw_exec(d, "DROP TRIGGER open_cvss_ins; DROP TRIGGER open_cvss_del; DROP TRIGGER open_cvss_upd; "
+                "DROP TRIGGER open_cvss_zero; DROP TABLE open_cvss; "
+                "CREATE INDEX findings_open_high ON findings(agency_id, cvss, notice_date) "
+                "WHERE state IN ('open', 'measure_filed'); CREATE INDEX findings_agency ON findings(agency_id); "
+                "DELETE FROM schema_version WHERE version = 18;");
+    lf_store_opts o = {0};
+    o.clock = fake_clock;
+    o.clock_ud = f;
+    lf_err e;
+    if (lf_store_open_opts(d->path, &o, &d->s, &e))
+        fail_msg("reopen: %s", e.msg);
+    assert_int_equal(raw_int(d, "SELECT max(version) FROM schema_version"), lf_store_schema_latest());
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                "('findings_open_high', 'findings_agency')"), 0);
+    char *rows = dump(d, "SELECT cvss, notice, n FROM open_cvss ORDER BY 1, 2");
+    assert_string_equal(rows, "-1.0|~|1\n5.0|2025-04-01|1\n9.8|2025-04-01|1\n");
+    free(rows);
+    /* and the triggers keep it: a finding risk-accepted leaves the open counts */
+    raw_exec(d, "UPDATE findings SET state = 'risk_accepted' WHERE cvss = 9.8");
+    rows = dump(d, "SELECT cvss, notice, n FROM open_cvss ORDER BY 1, 2");
+    assert_string_equal(rows, "-1.0|~|1\n5.0|2025-04-01|1\n");
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +547,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sources_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_after_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_migration, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_cvss_migration, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
