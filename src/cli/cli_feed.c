@@ -126,10 +126,15 @@ static int collect(paths *p, const char *path, int depth)
     return rc;
 }
 
+/* The names sources' and EPSS's warnings, capped like the record errors (a dictionary of
+ * a million broken entries would otherwise print a million lines); ud is a size_t count. */
 static void on_cpedict_warn(void *ud, const lf_err *e)
 {
-    (void)ud;
-    lf_cli_error(e);
+    size_t *shown = ud;
+    if ((*shown)++ < MAX_ERRORS_SHOWN)
+        lf_cli_error(e);
+    else if (*shown == MAX_ERRORS_SHOWN + 1)
+        fprintf(stderr, "lianfang: further warnings are counted but not shown\n");
 }
 
 /* A CSAF product nothing names (no CPE, no purl, names the dictionaries do not know): it
@@ -153,8 +158,9 @@ static int import_cpedict(int argc, char **argv, const lf_cli_env *env)
     char out[4200];
     snprintf(out, sizeof out, "%s/cpedict.tsv", env->data_dir);
     lf_cpedict_stats st;
+    size_t shown = 0;
     double t0 = lf_clock_mono();
-    if (lf_cpedict_import((const char *const *)argv + 2, (size_t)(argc - 2), out, on_cpedict_warn, NULL, &st, &err)) {
+    if (lf_cpedict_import((const char *const *)argv + 2, (size_t)(argc - 2), out, on_cpedict_warn, &shown, &st, &err)) {
         lf_cli_error(&err);
         return LF_EXIT_ERROR;
     }
@@ -180,9 +186,10 @@ static int import_purlidx(int argc, char **argv, const lf_cli_env *env)
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/purlidx.json", env->data_dir);
+    size_t shown = 0;
     double t0 = lf_clock_mono();
     for (int i = 2; i < argc; i++)
-        if (lf_purlidx_load_file(x, argv[i], on_cpedict_warn, NULL, &err) != LF_OK) {
+        if (lf_purlidx_load_file(x, argv[i], on_cpedict_warn, &shown, &err) != LF_OK) {
             lf_cli_error(&err);
             fprintf(stderr, "lianfang: the purl index is left as it was\n");
             goto out;
@@ -230,8 +237,9 @@ static int import_epss(int argc, char **argv, const lf_cli_env *env)
     char out[4200];
     snprintf(out, sizeof out, "%s/epss.lfe", env->data_dir);
     lf_epss_stats st;
+    size_t shown = 0;
     double t0 = lf_clock_mono();
-    if (lf_epss_import_file(argv[2], out, on_cpedict_warn, NULL, &st, &err) != LF_OK) {
+    if (lf_epss_import_file(argv[2], out, on_cpedict_warn, &shown, &st, &err) != LF_OK) {
         lf_cli_error(&err);
         return LF_EXIT_ERROR;
     }

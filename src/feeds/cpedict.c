@@ -35,6 +35,7 @@ typedef struct ctx {
     /* XML item state */
     bool in_item, in_title, deprecated;
     long item_line;
+    long line0;               /* lines skipped before the XML declaration */
     lf_buf title, name;
     bool title_cap, cap_en;   /* the title being read is kept; it is English */
     bool have_title, have_en; /* the item has a title kept; an English one */
@@ -75,7 +76,10 @@ static bool vp_of(const char *name, char *out, size_t cap)
     }
     if ((size_t)(e - s) >= cap)
         return false;
-    memcpy(out, s, (size_t)(e - s));
+    /* CPE names compare without case (NISTIR 7695 5.3.2) and every name the index and the
+     * resolver hold is lower-case: a hand-made dictionary's "Microsoft" must meet them */
+    for (size_t i = 0; i < (size_t)(e - s); i++)
+        out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
     out[e - s] = '\0';
     return true;
 }
@@ -142,7 +146,7 @@ static void XMLCALL x_start(void *ud, const XML_Char *el, const XML_Char **a)
         c->in_item = true;
         const char *d = attr(a, "deprecated");
         c->deprecated = d && strcmp(d, "true") == 0;
-        c->item_line = (long)XML_GetCurrentLineNumber(p);
+        c->item_line = c->line0 + (long)XML_GetCurrentLineNumber(p);
         lf_buf_reset(&c->title);
         lf_buf_reset(&c->name);
         c->have_title = c->have_en = false;
@@ -211,7 +215,8 @@ static int read_xml(ctx *c, const char *data, size_t len, lf_err *err)
             bool kept = c->st->items > items0;
             rc = lf_err_set(err, LF_EPARSE, "XML: %s%s", XML_ErrorString(XML_GetErrorCode(p)),
                             kept ? " (the items before it are kept)" : "");
-            lf_err_at(err, c->src, (long)XML_GetCurrentLineNumber(p), (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
+            long line = (long)XML_GetCurrentLineNumber(p);
+            lf_err_at(err, c->src, c->line0 + line, (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
             if (kept) {
                 /* a broken tail (seen in real copies) costs only what follows it */
                 c->st->bad++;
@@ -266,13 +271,37 @@ static int read_one(ctx *c, lf_arena *a, const char *src, const char *data, size
     if (len - k >= 3 && memcmp(data + k, "\xEF\xBB\xBF", 3) == 0)
         k += 3;
     if (k < len && data[k] == '<') {
-        rc = read_xml(c, data, len, err);
+        /* expat refuses anything before an XML declaration, but files saved by editors and
+         * concatenated by scripts start with a blank line: parse from the declaration, the
+         * lines skipped added back to every line number */
+        size_t from = 0;
+        c->line0 = 0;
+        if (len - k >= 5 && memcmp(data + k, "<?xml", 5) == 0) {
+            from = k;
+            for (size_t i = 0; i < k; i++)
+                c->line0 += data[i] == '\n';
+        }
+        rc = read_xml(c, data + from, len - from, err);
     } else if (k < len && data[k] == '{') {
+        size_t items0 = c->st->items;
         rc = lf_json_foreach(a, data, len, "products", NULL, j_product, c, err);
         if (rc == LF_ENOTFOUND)
             rc = lf_err_set(err, LF_EFORMAT, "JSON without a \"products\" array: not a CPE API 2.0 response");
         if (rc)
             lf_err_at(err, src, err->line, err->col, NULL);
+        if (rc == LF_EPARSE && c->st->items > items0 && !c->oom) {
+            /* a truncated download: the products before the break are good (each was a
+             * whole element), so they are kept and the break reported, as XML does */
+            static const char kept[] = " (the products before it are kept)";
+            size_t n = strlen(err->msg);
+            if (n + sizeof kept <= sizeof err->msg)
+                memcpy(err->msg + n, kept, sizeof kept);
+            c->st->bad++;
+            if (c->warn)
+                c->warn(c->ud, err);
+            lf_err_clear(err);
+            rc = LF_OK;
+        }
     } else {
         rc = lf_err_set(err, LF_EFORMAT, "neither the XML nor the JSON form of the CPE dictionary");
         lf_err_at(err, src, 0, 0, NULL);

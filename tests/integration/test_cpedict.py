@@ -237,6 +237,23 @@ def main():
         check(not [n for n in os.listdir(data) if ".tmp." in n], "no temporary file is left in the data directory",
               os.listdir(data))
 
+        # a dictionary of 250 broken items and one good: every broken one counted, the first
+        # 200 shown with their lines, then one line saying the rest are not shown
+        many = os.path.join(tmp, "many.xml")
+        with open(many, "w", encoding="utf-8") as fh:
+            fh.write(XML[:XML.index("  <cpe-item")])
+            for i in range(250):
+                fh.write(item(f"cpe:/a:x:broken{i}", f"Broken {i}", "cpe:2.3:a:x"))
+            fh.write(item("cpe:/a:unicon-software:elux_rp:4", "Unicon Software eLux RP 4",
+                          "cpe:2.3:a:unicon-software:elux_rp:4:*:*:*:*:*:*:*") + "</cpe-list>\n")
+        rc, out, err = run("feed", "import", "cpedict", many, data=data)
+        lines = err.strip().split("\n")
+        shown = [ln for ln in lines if MALFORMED in ln]
+        check(rc == 0 and summary(out)[0] == (251, 0, 250, 1) and len(shown) == 200 and
+              f"{many}:{XML[:XML.index('  <cpe-item')].count(chr(10)) + 1}:" in shown[0] and
+              lines[-1] == "lianfang: further warnings are counted but not shown" and len(lines) == 201,
+              "250 malformed items: all counted, 200 shown, then one line", f"{rc}\n{out}{err[-300:]}")
+
         # the real slice of NVD's dictionary
         if os.path.exists(SLICE):
             real_slice(tmp)

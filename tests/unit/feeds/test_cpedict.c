@@ -446,6 +446,53 @@ static void test_cpedict_xml_error_first(void **state)
 }
 
 /* Neither form, JSON without "products", and broken JSON: errors of the call. */
+/* A truncated JSON download keeps its whole products, as a truncated XML file does; the
+ * break is reported with its line. */
+static void test_cpedict_json_error_after_items(void **state)
+{
+    static const char cut[] = "{\"products\":[\n"
+                              "{\"cpe\":{\"cpeName\":\"cpe:2.3:a:postgresql:postgresql:14:*:*:*:*:*:*:*\","
+                              "\"titles\":[{\"title\":\"PostgreSQL 14\",\"lang\":\"en\"}]}},\n"
+                              "{\"cpe\":{\"cpeName\":\"cpe:2.3:a:foxit:pdf_reader:12.1:*:*:*:*:*:*:*\",\n"
+                              "\"titles\":[{\"title\":\"Foxit";
+    lf_buf out;
+    warns w = {0};
+    lf_cpedict_stats st;
+    lf_err err;
+    assert_int_equal(read_doc(*state, "cut.json", cut, &out, &w, &st, &err), LF_OK);
+    assert_string_equal(text(&out), "a:postgresql:postgresql\tpostgresql\n");
+    assert_int_equal(st.items, 1);
+    assert_int_equal(st.bad, 1);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.e[0].code, LF_EPARSE);
+    assert_string_equal(w.e[0].src, "cut.json");
+    assert_int_equal(w.e[0].line, 4);
+    assert_non_null(strstr(w.e[0].msg, "(the products before it are kept)"));
+    lf_buf_clear(&out);
+}
+
+/* Blank lines before the XML declaration (an editor's, a script's concatenation) are not
+ * an error, and line numbers still count them; vendor and product are lower-cased (a
+ * hand-made dictionary's "Microsoft" must meet the index's "microsoft"). */
+static void test_cpedict_xml_after_blank_lines_and_case(void **state)
+{
+    static const char xml[] = "\n \r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cpe-list>\n"
+                              "<cpe-item><title>Microsoft Edge</title><cpe-23:cpe23-item "
+                              "name=\"cpe:2.3:a:Microsoft:Edge:120.0:*:*:*:*:*:*:*\"/></cpe-item>\n"
+                              "<cpe-item><title>broken</title><cpe-23:cpe23-item name=\"cpe:2.3:a\"/></cpe-item>\n"
+                              "</cpe-list>\n";
+    lf_buf out;
+    warns w = {0};
+    lf_cpedict_stats st;
+    lf_err err;
+    assert_int_equal(read_doc(*state, "blank.xml", xml, &out, &w, &st, &err), LF_OK);
+    assert_string_equal(text(&out), "a:microsoft:edge\tmicrosoft edge\n");
+    assert_int_equal(st.items, 2);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.e[0].line, 6);   /* the broken item's line in the file, blank lines included */
+    lf_buf_clear(&out);
+}
+
 static void test_cpedict_not_a_dictionary(void **state)
 {
     static const struct {
@@ -459,9 +506,9 @@ static void test_cpedict_not_a_dictionary(void **state)
         {"{\"resultsPerPage\":0,\"vulnerabilities\":[]}", LF_EFORMAT, 0,
          "JSON without a \"products\" array: not a CPE API 2.0 response"},
         {"{\"products\":{}}", LF_EFORMAT, 0, "JSON without a \"products\" array: not a CPE API 2.0 response"},
-        /* a JSON syntax error stops the document (JSON cannot be resynchronised) */
-        {"{\"products\":[\n{\"cpe\":{\"cpeName\":\"cpe:2.3:a:v:p:1:*:*:*:*:*:*:*\"}},\n{\"cpe\": ]}", LF_EPARSE, 3,
-         NULL},
+        /* a JSON syntax error before the first product refuses the file (JSON cannot be
+         * resynchronised; test_cpedict_json_error_after_items keeps what came before) */
+        {"{\"products\":[\n\n{\"cpe\": ]}", LF_EPARSE, 3, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         lf_buf out;
@@ -915,6 +962,8 @@ int main(void)
         cmocka_unit_test(test_cpedict_xml_error_after_items),
         cmocka_unit_test(test_cpedict_xml_error_first),
         cmocka_unit_test(test_cpedict_not_a_dictionary),
+        cmocka_unit_test(test_cpedict_json_error_after_items),
+        cmocka_unit_test(test_cpedict_xml_after_blank_lines_and_case),
         cmocka_unit_test(test_cpedict_import_files),
         cmocka_unit_test(test_cpedict_import_failure_keeps_digest),
         cmocka_unit_test(test_cpedict_digest_loads_in_namedb),
