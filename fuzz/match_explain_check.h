@@ -35,7 +35,7 @@
  *       - "holds only if a criterion that cannot be decided ..." (trial): explain(D) is
  *         review or affected, and if out.config = C and C is node-certain, review;
  *       - "holds unless ... a negated criterion" (negated): C has a negated node, and
- *         explain(D) is review or affected (affected with out.config = C is divergence K1);
+ *         explain(D) is review or affected (affected with out.config = C fails: K1 below);
  *       - "vulnerable only on a platform ... not list" (platform missing): C is AND and has
  *         a non-negated OR node of vulnerable:false criteria whose parts (a, o, h) the host
  *         has no item of; explain(D) is not silent, and if it is review or affected then
@@ -46,7 +46,7 @@
  *  (H6) completeness: for every document D with explain(D) affected or review, out.crit
  *       set and out.config node-certain, the vuln v of D has a MATCH or REVIEW hit on item
  *       i = out.item; if explain(D) = affected and decided(out.crit, i), that hit is
- *       MATCH (or a negated REVIEW of a configuration with a negated node: K1).
+ *       MATCH.
  *
  * Not asserted, on purpose: explain(D) affected or review with out.crit unset (a
  * configuration satisfied by vulnerable:false criteria alone, e.g. a platform-only
@@ -60,19 +60,17 @@
  * o:microsoft:windows ...) from the one family table in match.c, and neither lets an
  * implied name meet a vulnerable criterion, so the relationship needs no exception.
  *
- * Known divergence (the check counts it in tolerated_negated):
- *   K1  the matcher reports REVIEW "holds unless ... a negated criterion" where NVD
- *       semantics give a certain match: the configuration is YES although a negated
- *       node holds an undecided criterion that cannot change it (a negated AND node with
- *       a NO criterion, an OR configuration). Smallest cases, host foo 1.0 + hotfix zz,
- *       hotfix criterion a:acme:hotfix:* from 1 with an unordered scheme (always
- *       undecided):
- *         AND[ foo <2.0 V ; NOT AND[ hotfix ; a:acme:addon:* ] ]   (addon absent)
- *         OR [ foo <2.0 V ; NOT OR[ hotfix ] ]
- *       explain: affected (item 0); matcher: REVIEW "holds unless ..." only. A weaker
- *       finding, never a silent miss. Fixed since the check was written (match.c): a
- *       negated REVIEW no longer takes the (vuln, item) slot before another configuration's
- *       certain MATCH, and an empty AND node holds in the matcher as in explain.
+ * K1, a divergence the first version of this check tolerated and match.c has fixed: the
+ * matcher reported REVIEW "holds unless ... a negated criterion" where NVD semantics give a
+ * certain match: the configuration is YES although a negated node holds an undecided
+ * criterion that cannot change it (a negated AND node with a NO criterion, an OR
+ * configuration). Smallest cases, host foo 1.0 + hotfix zz, hotfix criterion
+ * a:acme:hotfix:* from 1 with an unordered scheme (always undecided):
+ *     AND[ foo <2.0 V ; NOT AND[ hotfix ; a:acme:addon:* ] ]   (addon absent)
+ *     OR [ foo <2.0 V ; NOT OR[ hotfix ] ]
+ * Both are now MATCH, and (H4) and (H6) fail on such a REVIEW. Also fixed since the check was
+ * written: a negated REVIEW no longer takes the (vuln, item) slot before another
+ * configuration's certain MATCH, and an empty AND node holds in the matcher as in explain.
  */
 #ifndef LF_FUZZ_MATCH_EXPLAIN_CHECK_H
 #define LF_FUZZ_MATCH_EXPLAIN_CHECK_H
@@ -130,7 +128,6 @@ typedef struct mxc_stats {
     uint64_t strict_match;        /* (H6) checks that required a MATCH */
     uint64_t complete;            /* (H6) checks made */
     uint64_t platform_missing;    /* platform-missing reviews justified */
-    uint64_t tolerated_negated;   /* K1 cases met */
 } mxc_stats;
 
 typedef struct mxc {
@@ -506,7 +503,9 @@ static inline int mxc_check(mxc *x, const lf_cpe *items, size_t nitems, const lf
                 return mxc_fail(x, msg, cap, d, items, nitems, h->item, "(H4) negated review of config %u",
                                 cr->config_ord);
             if (same_cfg && x->v[d].verdict == LF_VERDICT_AFFECTED)
-                x->st.tolerated_negated++;   /* K1 (a) */
+                return mxc_fail(x, msg, cap, d, items, nitems, h->item,
+                                "(H4) negated review of config %u, which explain finds certain (K1)",
+                                cr->config_ord);
             break;
         case MXC_R_PLATFORM:
             if (!mxc_platform_missing(x, cf, has) || x->v[d].verdict == LF_VERDICT_SILENT ||
@@ -541,13 +540,6 @@ static inline int mxc_check(mxc *x, const lf_cpe *items, size_t nitems, const lf
         x->st.strict_match++;
         if (h->kind == LF_HIT_MATCH)
             continue;
-        uint32_t hc = lf_hit_crit(db, h);
-        uint32_t hd = lf_hit_doc(db, h);
-        if (mxc_reason(h) == MXC_R_NEGATED && hc < x->ncrit &&
-            x->config[x->doc[hd].config_first + x->crit[hc].config_ord].has_neg) {
-            x->st.tolerated_negated++;   /* K1 */
-            continue;
-        }
         return mxc_fail(x, msg, cap, (uint32_t)d, items, nitems, v->item,
                         "(H6) explain affected and its criterion decided for the item: want MATCH, got %s (%s)",
                         h->kind == LF_HIT_REVIEW ? "REVIEW" : "?", lf_hit_reason(h) ? lf_hit_reason(h) : "-");

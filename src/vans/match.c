@@ -319,10 +319,12 @@ struct lf_matcher {
     uint32_t gen;             /* host generation (hp_stamp) */
     uint32_t cgen;            /* generation of the node/config memo in plans (two per host) */
     bool pass2;               /* undecided criteria are stamped */
+    bool negcheck;            /* the negated-undecided criteria (negpres) count as present */
     bool oom;                 /* an allocation failed where no error can be returned */
     const lf_cpe *items;      /* the host being matched */
     bset stamped;             /* criteria matched this host (pairs, stamps; in pass 2 reviews) */
     bset rneg;                /* negated nodes holding an undecided criterion this host */
+    bset negpres;             /* those undecided criteria, while a pass-1 result is checked */
     bset tested;              /* criteria crit_matched_slow tested this host ... */
     bset testval;             /* ... those it found matched (bits only; cleared with tested) */
     uint8_t *crit_part;       /* 'a'/'o'/'h'/'?' of a criterion's name, 0 = not read yet */
@@ -352,6 +354,7 @@ struct lf_matcher {
     uint32_t *later;          /* pairs whose configuration did not hold in pass 1 */
     size_t nlater, caplater;
     uint32_t *negs;           /* pairs that hold unless an undecided negated condition applies */
+#define NEG_CERTAIN 0x80000000u   /* ... found to hold whatever it is (a flag in negs) */
     size_t nnegs, capnegs;
     hscan *hscans;
     size_t nhscans, caphscans;
@@ -1849,7 +1852,7 @@ int lf_matcher_new_opts(const lf_vdb *db, const lf_matcher_opts *opts, lf_matche
         return lf_err_set(err, LF_ENOMEM, "out of memory");
     m->db = db;
     if (bset_init(&m->stamped, db->ncrit) || bset_init(&m->rneg, db->nnode) || bset_init(&m->tested, db->ncrit) ||
-        bset_init(&m->testval, db->ncrit))
+        bset_init(&m->testval, db->ncrit) || bset_init(&m->negpres, db->ncrit))
         goto oom;
     m->crit_part = calloc(db->ncrit + 1, 1);
     m->ci = big_alloc((db->ncrit + 1) * sizeof(cinfo));
@@ -1907,6 +1910,7 @@ void lf_matcher_free(lf_matcher *m)
         return;
     bset_free(&m->stamped);
     bset_free(&m->rneg);
+    bset_free(&m->negpres);
     bset_free(&m->tested);
     bset_free(&m->testval);
     free(m->crit_part);
@@ -2129,6 +2133,8 @@ static bool crit_matched(lf_matcher *m, uint32_t crit, cinfo *ci)
     uint32_t cl = ci->pcl >> CI_SHIFT;
     /* platform criteria are stamped only in pass 2 (undecided ones) */
     if ((cl == CI_STAMP || m->pass2) && bset_has(&m->stamped, crit))
+        return true;
+    if (m->negcheck && bset_has(&m->negpres, crit))
         return true;
     if (cl == CI_STAMP)
         return false;
@@ -2620,6 +2626,8 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
     m->npairs = m->nreviews = m->nhits = m->nrhits = m->nhints = m->nhcollide = m->nhscans = m->nictx = 0;
     bset_clear(&m->stamped, NULL);
     bset_clear(&m->rneg, NULL);
+    bset_clear(&m->negpres, NULL);   /* empty unless the last host ran out of memory */
+    m->negcheck = false;
     bset_clear(&m->tested, &m->testval);
     m->dyn_first = 0;
     m->items = items;
@@ -2690,10 +2698,41 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
         if (push_hit(m, LF_HIT_MATCH, pl->vuln, pr->pc, pr->item, R_NONE))
             goto oom;
     }
-    for (size_t k = 0; k < m->nnegs; k++) {
-        const hpair *pr = &m->pairs[m->negs[k]];
-        if (push_hit(m, LF_HIT_REVIEW, pr->vuln, pr->pc, pr->item, W_NEGATED))
-            goto oom;
+    /* A configuration that holds with its negated undecided criteria absent is decided
+     * by evaluating it again with them present: NVD's configurations are monotone
+     * (negation only at node level, each criterion in one node), so holding then means
+     * holding whatever they are (a negated AND node with a criterion that fails, an OR
+     * configuration with another node that holds): a certain MATCH, pushed before the
+     * reviews so that it takes the (vuln, item). Else it holds unless they apply: review. */
+    if (m->nnegs) {
+        if (++m->cgen == 0) {
+            memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));
+            m->nplans = 0;
+            m->cgen = 1;
+        }
+        for (size_t ri = 0; ri < m->nreviews; ri++)
+            if ((m->reviews[ri].flags & RV_NEG) && bset_add(&m->negpres, m->reviews[ri].crit))
+                goto oom;
+        m->negcheck = true;
+        for (size_t k = 0; k < m->nnegs; k++) {
+            const hpair *pr = &m->pairs[m->negs[k]];
+            uint32_t j;
+            pconf *pl = plan_for(m, pr->crit, pr->config, &j);
+            if (pl && plan_node(m, pl, j) && plan_config(m, pl)) {
+                m->negs[k] |= NEG_CERTAIN;
+                if (push_hit(m, LF_HIT_MATCH, pr->vuln, pr->pc, pr->item, R_NONE))
+                    goto oom;
+            }
+        }
+        m->negcheck = false;
+        bset_clear(&m->negpres, NULL);
+        for (size_t k = 0; k < m->nnegs; k++) {
+            if (m->negs[k] & NEG_CERTAIN)
+                continue;
+            const hpair *pr = &m->pairs[m->negs[k]];
+            if (push_hit(m, LF_HIT_REVIEW, pr->vuln, pr->pc, pr->item, W_NEGATED))
+                goto oom;
+        }
     }
 
     /* Pass 2, the trial: every criterion that could not be decided for this host

@@ -867,6 +867,37 @@ static void test_match_negated_review_and_empty_node(void **state)
     fx_free(&fx_);
 }
 
+/* K1 of fuzz/match_explain_check.h: a negated node's undecided criterion that cannot
+ * change the configuration leaves a certain MATCH (it was REVIEW "holds unless"). */
+static void test_match_negated_undecided_cannot_change(void **state)
+{
+    (void)state;
+    lf_vcrit fa[] = {CRIT(true, "cpe:2.3:a:acme:foo:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vcrit ha[] = {{false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", "1", true, NULL, false, LF_VS_UNORDERED, NULL},
+                     CRIT(false, "cpe:2.3:a:acme:addon:*:*:*:*:*:*:*:*", NULL, false, NULL, false)};
+    lf_vnode na[] = {{false, false, 1, fa}, {true, true, 2, ha}};   /* AND[foo; NOT AND[hotfix; addon]] */
+    lf_vconfig ca[] = {{true, 2, na, false}};
+    lf_vcrit fb[] = {CRIT(true, "cpe:2.3:a:acme:bar:*:*:*:*:*:*:*:*", NULL, false, "2.0", false)};
+    lf_vcrit hb[] = {{false, "cpe:2.3:a:acme:hotfix:*:*:*:*:*:*:*:*", "1", true, NULL, false, LF_VS_UNORDERED, NULL}};
+    lf_vnode nb[] = {{false, false, 1, fb}, {false, true, 1, hb}};   /* OR[bar; NOT OR[hotfix]] */
+    lf_vconfig cb[] = {{false, 2, nb, false}};
+    lf_vdoc docs[] = {doc1("CVE-2026-2101", ca, 1), doc1("CVE-2026-2102", cb, 1)};
+    fixture fx_;
+    fx_build(&fx_, docs, 2);
+    char buf[2048];
+    /* no addon: NOT AND[undecided, absent] holds whatever the hotfix is */
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*"),
+                        "CVE-2026-2101:match@0");
+    /* with the addon the hotfix decides: it holds unless the hotfix applies */
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:foo:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*",
+                            "cpe:2.3:a:acme:addon:1:*:*:*:*:*:*:*"),
+                        "CVE-2026-2101:review@0");
+    /* an OR configuration whose vulnerable node holds needs nothing of the negated one */
+    assert_string_equal(RUN(&fx_, "cpe:2.3:a:acme:bar:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:acme:hotfix:zz:*:*:*:*:*:*:*"),
+                        "CVE-2026-2102:match@0");
+    fx_free(&fx_);
+}
+
 static void test_match_cache_same_hits(void **state)
 {
     (void)state;
@@ -1134,6 +1165,7 @@ int main(void)
         cmocka_unit_test(test_match_shared_platform_sets),
         cmocka_unit_test(test_match_trivial_reviews),
         cmocka_unit_test(test_match_negated_review_and_empty_node),
+        cmocka_unit_test(test_match_negated_undecided_cannot_change),
         cmocka_unit_test(test_match_cache_same_hits),
         cmocka_unit_test(test_match_cache_eviction_same_hits),
         cmocka_unit_test(test_match_compiled_product_same_hits),
