@@ -128,6 +128,23 @@ static void emit(ctx *c, const char *name, const char *title, bool deprecated, l
     c->st->written++;
 }
 
+/* A file broken after some whole entries (a truncated download, a broken tail seen in real
+ * copies) costs only what follows the break: the entries before it are kept, the break is
+ * reported as a warning with its place, marked so, and counted. */
+static int keep_before_error(ctx *c, lf_err *err, const char *what)
+{
+    char kept[64];
+    int k = snprintf(kept, sizeof kept, " (the %s before it are kept)", what);
+    size_t n = strlen(err->msg);
+    if (k > 0 && n + (size_t)k < sizeof err->msg)
+        memcpy(err->msg + n, kept, (size_t)k + 1);
+    c->st->bad++;
+    if (c->warn)
+        c->warn(c->ud, err);
+    lf_err_clear(err);
+    return LF_OK;
+}
+
 /* ---- XML ---- */
 
 static const char *attr(const XML_Char **a, const char *name)
@@ -212,19 +229,11 @@ static int read_xml(ctx *c, const char *data, size_t len, lf_err *err)
         size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
         bool last = off + n == len;
         if (XML_Parse(p, data + off, (int)n, last) == XML_STATUS_ERROR) {
-            bool kept = c->st->items > items0;
-            rc = lf_err_set(err, LF_EPARSE, "XML: %s%s", XML_ErrorString(XML_GetErrorCode(p)),
-                            kept ? " (the items before it are kept)" : "");
+            rc = lf_err_set(err, LF_EPARSE, "XML: %s", XML_ErrorString(XML_GetErrorCode(p)));
             long line = (long)XML_GetCurrentLineNumber(p);
             lf_err_at(err, c->src, c->line0 + line, (long)XML_GetCurrentColumnNumber(p) + 1, NULL);
-            if (kept) {
-                /* a broken tail (seen in real copies) costs only what follows it */
-                c->st->bad++;
-                if (c->warn)
-                    c->warn(c->ud, err);
-                lf_err_clear(err);
-                rc = LF_OK;
-            }
+            if (c->st->items > items0)
+                rc = keep_before_error(c, err, "items");
             break;
         }
         off += n;
@@ -289,19 +298,9 @@ static int read_one(ctx *c, lf_arena *a, const char *src, const char *data, size
             rc = lf_err_set(err, LF_EFORMAT, "JSON without a \"products\" array: not a CPE API 2.0 response");
         if (rc)
             lf_err_at(err, src, err->line, err->col, NULL);
-        if (rc == LF_EPARSE && c->st->items > items0 && !c->oom) {
-            /* a truncated download: the products before the break are good (each was a
-             * whole element), so they are kept and the break reported, as XML does */
-            static const char kept[] = " (the products before it are kept)";
-            size_t n = strlen(err->msg);
-            if (n + sizeof kept <= sizeof err->msg)
-                memcpy(err->msg + n, kept, sizeof kept);
-            c->st->bad++;
-            if (c->warn)
-                c->warn(c->ud, err);
-            lf_err_clear(err);
-            rc = LF_OK;
-        }
+        /* each product delivered was a whole element, so those before a break are good */
+        if (rc == LF_EPARSE && c->st->items > items0 && !c->oom)
+            rc = keep_before_error(c, err, "products");
     } else {
         rc = lf_err_set(err, LF_EFORMAT, "neither the XML nor the JSON form of the CPE dictionary");
         lf_err_at(err, src, 0, 0, NULL);

@@ -659,10 +659,14 @@ static const char schema_v13_findings_agency[] =
  * dashboard's summaries (triggers for every writer; a match run's new rows are added per
  * batch by the writer, as schema 10 does for dash_open), so the hosts page reads a few rows
  * per host instead of every open finding of its hosts (8.5 pages/s at 322k findings). */
-#define HOST_OPEN_ADD(r, d)                                                              \
-    "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " r ".host_id, " DASH_SEV(r) ", " \
-    "coalesce(" r ".kev, 0) <> 0, coalesce(" r ".due_date, ''), " d " WHERE " DASH_OPEN(r) " " \
-    "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n;"
+/* A summary of open findings (host_open, open_cvss): d more findings of row r under its key
+ * (KEY(r), the expressions of the columns cols), when r is open. */
+#define OPEN_SUMMARY_ADD(tbl, cols, KEY, r, d)                                           \
+    "INSERT INTO " tbl "(" cols ", n) SELECT " KEY(r) ", " d " WHERE " DASH_OPEN(r) " "    \
+    "ON CONFLICT(" cols ") DO UPDATE SET n = n + excluded.n;"
+#define HOST_OPEN_KEY(r)                                                                 \
+    r ".host_id, " DASH_SEV(r) ", coalesce(" r ".kev, 0) <> 0, coalesce(" r ".due_date, '')"
+#define HOST_OPEN_ADD(r, d) OPEN_SUMMARY_ADD("host_open", "host_id, sev, kev, due", HOST_OPEN_KEY, r, d)
 static const char schema_v14_host_open[] =
     "CREATE TABLE host_open ("
     "  host_id INTEGER NOT NULL, sev INTEGER NOT NULL, kev INTEGER NOT NULL, due TEXT NOT NULL,"
@@ -676,9 +680,8 @@ static const char schema_v14_host_open[] =
     HOST_OPEN_ADD("OLD", "-1") HOST_OPEN_ADD("NEW", "1") "END;"
     "CREATE TRIGGER host_open_zero AFTER UPDATE OF n ON host_open WHEN NEW.n = 0 BEGIN "
     "DELETE FROM host_open WHERE host_id = NEW.host_id AND sev = NEW.sev AND kev = NEW.kev AND due = NEW.due; END;"
-    "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", "
-    "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f WHERE " DASH_OPEN("f")
-    " GROUP BY 1, 2, 3, 4;";
+    "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " HOST_OPEN_KEY("f") ", count(*) "
+    "FROM findings f WHERE " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4;";
 
 /* READS (schema 15): a host's findings page in id order is a range of findings_host (was:
  * every finding of the host sorted per page, 3.3 ms for a host with 4,203 findings), and an
@@ -711,10 +714,9 @@ static const char schema_v17_meta[] =
  * every date). findings_agency (agency, id) is findings_state (agency, state, id) read as
  * five ranges merged in id order (F_LIST_AGENCY). Measured by inserting the 322k rows
  * again: 2.10 s with both, 1.55 without findings_open_high, 1.85 without findings_agency. */
-#define OPEN_CVSS_ADD(r, d)                                                              \
-    "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT " r ".agency_id, coalesce(" r ".cvss, -1), " \
-    "coalesce(" r ".notice_date, '~'), " d " WHERE " DASH_OPEN(r) " "                     \
-    "ON CONFLICT(agency_id, cvss, notice) DO UPDATE SET n = n + excluded.n;"
+#define OPEN_CVSS_VAL(r) "coalesce(" r ".cvss, -1), coalesce(" r ".notice_date, '~')"
+#define OPEN_CVSS_KEY(r) r ".agency_id, " OPEN_CVSS_VAL(r)
+#define OPEN_CVSS_ADD(r, d) OPEN_SUMMARY_ADD("open_cvss", "agency_id, cvss, notice", OPEN_CVSS_KEY, r, d)
 static const char schema_v18_upload_indexes[] =
     "CREATE TABLE open_cvss ("
     "  agency_id INTEGER NOT NULL, cvss REAL NOT NULL, notice TEXT NOT NULL, n INTEGER NOT NULL,"
@@ -728,8 +730,8 @@ static const char schema_v18_upload_indexes[] =
     OPEN_CVSS_ADD("OLD", "-1") OPEN_CVSS_ADD("NEW", "1") "END;"
     "CREATE TRIGGER open_cvss_zero AFTER UPDATE OF n ON open_cvss WHEN NEW.n = 0 BEGIN "
     "DELETE FROM open_cvss WHERE agency_id = NEW.agency_id AND cvss = NEW.cvss AND notice = NEW.notice; END;"
-    "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT f.agency_id, coalesce(f.cvss, -1), "
-    "coalesce(f.notice_date, '~'), count(*) FROM findings f WHERE " DASH_OPEN("f") " GROUP BY 1, 2, 3;"
+    "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT " OPEN_CVSS_KEY("f") ", count(*) "
+    "FROM findings f WHERE " DASH_OPEN("f") " GROUP BY 1, 2, 3;"
     "DROP INDEX findings_open_high;"
     "DROP INDEX findings_agency;";
 
@@ -795,18 +797,18 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "f.risk_reason, f.risk_approver, f.risk_expiry, f.fp_reason, f.notice_date, f.due_date, " \
     "f.first_seen, f.last_seen, f.fixed_at, f.fixed_confirmed, f.reopened, f.last_run, f.updated"
 /* ?1 scope, ?2 host (0 any), ?3 state, ?4 min CVSS, ?5 KEV only, ?6 CVE, ?7 after, ?8 limit */
+/* the list's filters but the state's (?3) */
+#define F_LIST_FILTERS                                                                   \
+    "AND (?2 = 0 OR f.host_id = ?2) AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) " \
+    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7"
 #define F_LIST_WHERE(key)                                                                \
     "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE " key " "   \
-    "AND (?2 = 0 OR f.host_id = ?2) AND (?3 IS NULL OR f.state = ?3) "                   \
-    "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) "                        \
-    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7 ORDER BY f.id LIMIT ?8"
+    "AND (?3 IS NULL OR f.state = ?3) " F_LIST_FILTERS " ORDER BY f.id LIMIT ?8"
 /* one state of an agency in id order, a range of findings_state; F_LIST_AGENCY merges the
  * five (SQLite's MERGE (UNION ALL): no sort, stops at the page's end). ?3 unused. */
 #define F_AGENCY_ARM(state)                                                              \
     "SELECT " F_COLS " FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.agency_id = ?1 " \
-    "AND f.state = '" state "' AND (?2 = 0 OR f.host_id = ?2) "                            \
-    "AND (?4 IS NULL OR f.cvss >= ?4) AND (?5 = 0 OR f.kev = 1) "                        \
-    "AND (?6 IS NULL OR f.cve = ?6) AND f.id > ?7"
+    "AND f.state = '" state "' " F_LIST_FILTERS
 #define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
 #define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
 /* a finding's state fields as JSON: the keys of finding_json in store.c (audit rows) */
@@ -1370,20 +1372,21 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 #define SQ_STATEMENTS_BULK(X)                                                            \
     X(BULK_PROBE, "SELECT 1 FROM findings WHERE host_id = ?1 AND cve = ?2")              \
     /* the batch's new findings into the per-host summary (schema 14), in one statement */ \
-    X(BULK_HOST_OPEN, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT b.host_id, " DASH_SEV("b") ", " \
-                      "coalesce(b.kev, 0) <> 0, coalesce(b.due_date, ''), count(*) FROM lf_bulk_hits(?1) b " \
+    X(BULK_HOST_OPEN, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " HOST_OPEN_KEY("b") ", " \
+                      "count(*) FROM lf_bulk_hits(?1) b "                                 \
                       "WHERE b.bulk_state = 1 GROUP BY 1, 2, 3, 4 "                      \
                       "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
-    X(BULK_OPEN_CVSS, "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT ?2, coalesce(b.cvss, -1), " \
-                      "coalesce(b.notice_date, '~'), count(*) FROM lf_bulk_hits(?1) b "   \
+    /* the batch's hits carry no agency: it is the run's, ?2 */                          \
+    X(BULK_OPEN_CVSS, "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT ?2, " OPEN_CVSS_VAL("b") ", " \
+                      "count(*) FROM lf_bulk_hits(?1) b "                                 \
                       "WHERE b.bulk_state = 1 GROUP BY 1, 2, 3 "                          \
                       "ON CONFLICT(agency_id, cvss, notice) DO UPDATE SET n = n + excluded.n") \
-    X(DASH_RUN_CVSS, "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT f.agency_id, coalesce(f.cvss, -1), " \
-                     "coalesce(f.notice_date, '~'), count(*) FROM findings f "           \
+    X(DASH_RUN_CVSS, "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT " OPEN_CVSS_KEY("f") ", " \
+                     "count(*) FROM findings f "                                          \
                      "WHERE f.id > ?1 AND f.last_run = ?2 AND " DASH_OPEN("f") " GROUP BY 1, 2, 3 " \
                      "ON CONFLICT(agency_id, cvss, notice) DO UPDATE SET n = n + excluded.n") \
-    X(DASH_RUN_HOST, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT f.host_id, " DASH_SEV("f") ", " \
-                     "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f " \
+    X(DASH_RUN_HOST, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " HOST_OPEN_KEY("f") ", " \
+                     "count(*) FROM findings f "                                          \
                      "WHERE f.id > ?1 AND f.last_run = ?2 AND " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4 " \
                      "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n")  \
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \

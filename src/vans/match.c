@@ -2607,6 +2607,17 @@ static int item_record(lf_matcher *m, const lf_cpe *c, uint32_t i)
     return replay(m, m->enc, i);
 }
 
+/* A new generation of the plans' node and configuration memos (each evaluation mode of a
+ * host needs its own); when the counter wraps, the memos are dropped with the plans. */
+static void memo_next(lf_matcher *m)
+{
+    if (++m->cgen == 0) {
+        memset(m->plan_off, 0, (m->db->nconfig + 1) * sizeof(uint32_t));
+        m->nplans = 0;
+        m->cgen = 1;
+    }
+}
+
 int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_hit **hits,
                    size_t *nhits, lf_err *err)
 {
@@ -2618,11 +2629,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
             m->ps[k].stamp = 0;
         m->gen = 1;
     }
-    if (++m->cgen == 0) {
-        memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));   /* drops the memos with the plans */
-        m->nplans = 0;
-        m->cgen = 1;
-    }
+    memo_next(m);
     m->npairs = m->nreviews = m->nhits = m->nrhits = m->nhints = m->nhcollide = m->nhscans = m->nictx = 0;
     bset_clear(&m->stamped, NULL);
     bset_clear(&m->rneg, NULL);
@@ -2705,11 +2712,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
      * configuration with another node that holds): a certain MATCH, pushed before the
      * reviews so that it takes the (vuln, item). Else it holds unless they apply: review. */
     if (m->nnegs) {
-        if (++m->cgen == 0) {
-            memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));
-            m->nplans = 0;
-            m->cgen = 1;
-        }
+        memo_next(m);
         for (size_t ri = 0; ri < m->nreviews; ri++)
             if ((m->reviews[ri].flags & RV_NEG) && bset_add(&m->negpres, m->reviews[ri].crit))
                 goto oom;
@@ -2740,11 +2743,7 @@ int lf_matcher_run(lf_matcher *m, const lf_cpe *items, size_t nitems, const lf_h
      * again. What holds only then is REVIEW, never a silent miss; so is a running-on
      * configuration whose platform is of a kind the inventory does not list at all. */
     if (m->nlater || m->nreviews) {
-        if (++m->cgen == 0) {
-            memset(m->plan_off, 0, (db->nconfig + 1) * sizeof(uint32_t));
-            m->nplans = 0;
-            m->cgen = 1;
-        }
+        memo_next(m);
         /* undecided counts as present, except in negated nodes, where present is the
          * restrictive choice: there it stays absent */
         m->pass2 = true;

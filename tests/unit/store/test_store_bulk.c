@@ -171,6 +171,25 @@ static void same(fx *f, const char *what, const char *sql)
     free(y);
 }
 
+/* The summary table tbl (key columns cols, count n) holds exactly the rows of `recount`
+ * (the same computed from the findings), in both stores: neither side has a row the other
+ * lacks. */
+static void recounted(fx *f, const char *tbl, const char *cols, const char *recount)
+{
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM (%s EXCEPT SELECT %s, n FROM %s) "
+             "UNION ALL SELECT count(*) FROM (SELECT %s, n FROM %s EXCEPT %s)",
+             recount, cols, tbl, cols, tbl, recount);
+    const db *d[2] = {&f->a, &f->b};
+    for (int k = 0; k < 2; k++) {
+        char *v = dump(d[k], sql);
+        if (strcmp(v, "0\n0\n") != 0)
+            fail_msg("%s is not what the findings say (missing, extra rows): %s", tbl, v);
+        free(v);
+    }
+}
+
 static void compare(fx *f)
 {
     /* by (host, CVE): ids may be handed out in another order (the set-wise part inserts
@@ -189,37 +208,16 @@ static void compare(fx *f)
     same(f, "dash_life", "SELECT * FROM dash_life ORDER BY 1, 2, 3, 4");
     same(f, "host_open", "SELECT h.name, o.sev, o.kev, o.due, o.n FROM host_open o JOIN hosts h ON h.id = o.host_id "
                          "ORDER BY 1, 2, 3, 4");
-    /* and the per-host summary is what the findings say, in both stores */
-    const char *recount =
-        "SELECT count(*) FROM (SELECT host_id, CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 "
-        "WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END AS sev, coalesce(kev, 0) <> 0 AS kev, "
-        "coalesce(due_date, '') AS due, count(*) AS n FROM findings WHERE state IN ('open', 'measure_filed') "
-        "GROUP BY 1, 2, 3, 4 EXCEPT SELECT host_id, sev, kev, due, n FROM host_open) "
-        "UNION ALL SELECT count(*) FROM (SELECT host_id, sev, kev, due, n FROM host_open EXCEPT "
-        "SELECT host_id, CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 "
-        "WHEN 'LOW' THEN 3 ELSE 4 END, coalesce(kev, 0) <> 0, coalesce(due_date, ''), count(*) FROM findings "
-        "WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3, 4)";
-    char *ra = dump(&f->a, recount), *rb = dump(&f->b, recount);
-    assert_string_equal(ra, "0\n0\n");
-    assert_string_equal(rb, "0\n0\n");
-    free(ra);
-    free(rb);
-    /* schema 18: the open findings per (agency, CVSS, notice date), in both stores and
-     * against the findings */
+    /* and the summaries are what the findings say, in both stores */
+    recounted(f, "host_open", "host_id, sev, kev, due",
+              "SELECT host_id, CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 "
+              "WHEN 'LOW' THEN 3 ELSE 4 END, coalesce(kev, 0) <> 0, coalesce(due_date, ''), count(*) FROM findings "
+              "WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3, 4");
+    /* schema 18: the open findings per (agency, CVSS, notice date) */
     same(f, "open_cvss", "SELECT agency_id, cvss, notice, n FROM open_cvss ORDER BY 1, 2, 3");
-    const char *recvss =
-        "SELECT count(*) FROM (SELECT agency_id, coalesce(cvss, -1), coalesce(notice_date, '~'), count(*) "
-        "FROM findings WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3 "
-        "EXCEPT SELECT agency_id, cvss, notice, n FROM open_cvss) "
-        "UNION ALL SELECT count(*) FROM (SELECT agency_id, cvss, notice, n FROM open_cvss EXCEPT "
-        "SELECT agency_id, coalesce(cvss, -1), coalesce(notice_date, '~'), count(*) FROM findings "
-        "WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3)";
-    ra = dump(&f->a, recvss);
-    rb = dump(&f->b, recvss);
-    assert_string_equal(ra, "0\n0\n");
-    assert_string_equal(rb, "0\n0\n");
-    free(ra);
-    free(rb);
+    recounted(f, "open_cvss", "agency_id, cvss, notice",
+              "SELECT agency_id, coalesce(cvss, -1), coalesce(notice_date, '~'), count(*) FROM findings "
+              "WHERE state IN ('open', 'measure_filed') GROUP BY 1, 2, 3");
     same(f, "suppressions", "SELECT h.name, u.cpe, u.cve, g.cve, u.reason FROM suppressions u JOIN hosts h ON h.id = u.host_id "
                             "LEFT JOIN findings g ON g.id = u.finding_id ORDER BY 1, 2, 3");
 }
@@ -459,6 +457,17 @@ static void raw_exec(const db *d, const char *sql)
     sqlite3_close(h);
 }
 
+/* Open d's file again, as a newer build would (its migrations run). */
+static void reopen(fx *f, db *d)
+{
+    lf_store_opts o = {0};
+    o.clock = fake_clock;
+    o.clock_ud = f;
+    lf_err e;
+    if (lf_store_open_opts(d->path, &o, &d->s, &e))
+        fail_msg("reopen: %s", e.msg);
+}
+
 /* A database of schema 11 (sources inline in every finding) moves them to shared texts. */
 static void sources_migration(void **state)
 {
@@ -476,12 +485,7 @@ static void sources_migration(void **state)
                 "sources_id = NULL; DROP INDEX finding_sources_hash; DROP TABLE finding_sources; "
                 "ALTER TABLE findings DROP COLUMN sources_id; DELETE FROM schema_version WHERE version = 12;");
     assert_int_equal(raw_int(d, "SELECT count(*) FROM findings WHERE sources = '{\"same\":true}'"), 2);
-    lf_store_opts o = {0};
-    o.clock = fake_clock;
-    o.clock_ud = f;
-    lf_err e;
-    if (lf_store_open_opts(d->path, &o, &d->s, &e))
-        fail_msg("reopen: %s", e.msg);
+    reopen(f, d);
     assert_int_equal(raw_int(d, "SELECT max(version) FROM schema_version"), lf_store_schema_latest());
     assert_int_equal(raw_int(d, "SELECT count(*) FROM findings WHERE sources IS NOT NULL"), 0);
     assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 1);
@@ -489,6 +493,7 @@ static void sources_migration(void **state)
     lf_arena a;
     lf_arena_init(&a, 0);
     const char *js = NULL;
+    lf_err e;
     if (lf_store_finding_sources_get(d->s, 2, &a, &js, &e))
         fail_msg("sources: %s", e.msg);
     assert_non_null(js);
@@ -521,12 +526,7 @@ static void open_cvss_migration(void **state)
                 "CREATE INDEX findings_open_high ON findings(agency_id, cvss, notice_date) "
                 "WHERE state IN ('open', 'measure_filed'); CREATE INDEX findings_agency ON findings(agency_id); "
                 "DELETE FROM schema_version WHERE version = 18;");
-    lf_store_opts o = {0};
-    o.clock = fake_clock;
-    o.clock_ud = f;
-    lf_err e;
-    if (lf_store_open_opts(d->path, &o, &d->s, &e))
-        fail_msg("reopen: %s", e.msg);
+    reopen(f, d);
     assert_int_equal(raw_int(d, "SELECT max(version) FROM schema_version"), lf_store_schema_latest());
     assert_int_equal(raw_int(d, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                 "('findings_open_high', 'findings_agency')"), 0);
