@@ -540,6 +540,82 @@ static void open_cvss_migration(void **state)
     free(rows);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static int count_in(const db *d, const char *sql, const char *needle)
+{
+    char *v = dump(d, sql);
+    int n = count_of(v, needle);
+    free(v);
+    return n;
+}
+
+/* A database of schema 18 (CHECK ... IN lists on findings.kind and state, which SQLite
+ * builds into an ephemeral index again for every row written) gets equivalent comparisons
+ * in place: the rows stay, the constraints refuse what they refused, and writing a finding
+ * builds no ephemeral index. */
+static void checks_migration(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
+    lf_store_match_summary s = {0};
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(s.new_findings, 3);
+    lf_store_close(d->s);
+    d->s = NULL;
+    const char *ins = "EXPLAIN INSERT INTO findings(host_id, agency_id, cve, cpe, kind, state, first_seen, "
+                      "last_seen, updated) VALUES (1, 1, 'CVE-1', 'c', 'match', 'open', 0, 0, 0)";
+    const char *tbl = "SELECT sql FROM sqlite_master WHERE name = 'findings'";
+    assert_int_equal(count_in(d, ins, "OpenEphemeral"), 0);
+    /* back to schema 18's text, byte for byte as schema 1 wrote it */
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(replace(sql, "
+             "'kind = ''match'' OR kind = ''review'' OR kind = ''unanalysed''', "
+             "'kind IN (''match'',''review'',''unanalysed'')'), "
+             "'state = ''open'' OR state = ''measure_filed'' OR state = ''fixed'' OR state = ''risk_accepted'' "
+             "OR state = ''false_positive''', "
+             "'state IN (''open'',''measure_filed'',''fixed'',''risk_accepted'',"
+             "                                       ''false_positive'')') WHERE name = 'findings'; "
+             "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF; "
+             "DELETE FROM schema_version WHERE version = 19;",
+             (long long)raw_int(d, "PRAGMA schema_version") + 1);
+    raw_exec(d, sql);
+    assert_int_equal(count_in(d, tbl, " IN ("), 2);
+    assert_int_equal(count_in(d, ins, "OpenEphemeral"), 2);   /* what schema 19 removes */
+    reopen(f, d);
+    assert_int_equal(raw_int(d, "SELECT max(version) FROM schema_version"), lf_store_schema_latest());
+    assert_int_equal(raw_int(d, "SELECT count(*) FROM findings"), 3);
+    assert_int_equal(count_in(d, tbl, " IN ("), 0);
+    assert_int_equal(count_in(d, tbl, "kind = 'unanalysed')"), 1);
+    assert_int_equal(count_in(d, tbl, "state = 'false_positive')"), 1);
+    assert_int_equal(count_in(d, ins, "OpenEphemeral"), 0);
+    assert_int_equal(count_in(d, "PRAGMA integrity_check", "ok"), 1);
+    /* the constraints still hold */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(d->path, &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 5000);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE findings SET state = 'closed' WHERE id = 1", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE findings SET kind = 'guess' WHERE id = 1", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE findings SET kind = 'review' WHERE id = 1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    /* and the store writes through the migrated table */
+    h[0].cve = "CVE-2025-0999";
+    one_run(f, d, h, 3, 0, &s);
+    assert_int_equal(s.new_findings, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +624,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sources_after_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(open_cvss_migration, setup, teardown),
+        cmocka_unit_test_setup_teardown(checks_migration, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
