@@ -10,7 +10,7 @@ them (the steady state of monthly uploads); both are printed with their ratio to
 
 usage: bench_upload.py LIANFANG_BIN INDEX_DIR VOCAB_JSON [--items 100000] [--hosts 1000]
        [--runs 2] [--perf [--perf-run K] [--perf-freq HZ]] [--real DIR] [--reads SECONDS]
-       [--reads-during N] [--server-env NAME=VALUE ...]
+       [--reads-during N] [--patched REGEX] [--server-env NAME=VALUE ...]
        (INDEX_DIR holds vulndb.lfx; a copy of it is used)
 
 --reads S: after the uploads, the read endpoints the web UI and agencies use (findings of the
@@ -63,6 +63,10 @@ ap.add_argument("--reads-during", type=int, default=0, metavar="N",
                 help="then N more uploads, each with wrk (200 clients) reading the agency's findings page "
                      "while it runs (a 15 s window that outlasts it, so a stalled read is counted): the reads' p50/p99 during an upload")
 ap.add_argument("--real", help="replicate the real inventories of this directory instead")
+ap.add_argument("--patched", metavar="REGEX",
+                help="then one more upload of the month without the rows whose software name (CPE for the "
+                     "synthetic inventory) matches REGEX, case-insensitive: the month an agency updated or removed "
+                     "that software everywhere, whose findings the run fixes (e.g. 'chrome|edge|firefox')")
 ap.add_argument("--keep", help="copy the data directory (database, index) here at the end, for study")
 ap.add_argument("--reads", type=float, default=0,
                 help="then SECONDS of wrk (200 keep-alive clients, a logged-in session) per read endpoint")
@@ -197,6 +201,33 @@ try:
         print(f"upload {i + 1} ({'first of the month' if i == 0 else 'replacing the snapshot'}): {dt:.2f} s "
               f"= {rows / dt:,.0f} rows/s (server CPU {dc:.2f} s); hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
               f"not affected {fd['suppressed_not_affected']}; ratio to the 3 s target {dt / TARGET:.2f}")
+        sec = js.get("seconds")
+        if sec:
+            print("  server's phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sec.items()))
+    if a.patched:
+        pat = re.compile(a.patched, re.I)
+        if fname.endswith(".csv"):
+            lines = body.decode().splitlines(keepends=True)
+            keep = [lines[0]] + [l for l in lines[1:] if not pat.search(next(csv.reader([l]))[2])]
+            body2, rows2 = "".join(keep).encode(), len(keep) - 1
+        else:
+            docs = [json.loads(l) for l in body.splitlines() if l.strip()]
+            for d in docs:
+                d["cpes"] = [c for c in d["cpes"] if not pat.search(c)]
+            body2 = "".join(json.dumps(d) + "\n" for d in docs).encode()
+            rows2 = sum(len(d["cpes"]) for d in docs)
+        c0 = cpu()
+        t0 = time.monotonic()
+        st, js, _ = req("POST", f"/api/v1/agencies/{ag['id']}/uploads?month={month}&file_name={fname}", raw=body2)
+        dt = time.monotonic() - t0
+        dc = cpu() - c0
+        if st != 201:
+            print("upload failed:", st, js)
+            sys.exit(1)
+        fd = js["findings"]
+        print(f"upload patched (without /{a.patched}/: {rows - rows2:,} rows fewer): {dt:.2f} s = {rows2 / dt:,.0f} "
+              f"rows/s (server CPU {dc:.2f} s); hits {fd['hits']}, new {fd['new']}, seen {fd['seen']}, "
+              f"fixed {fd.get('fixed', '?')}")
         sec = js.get("seconds")
         if sec:
             print("  server's phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sec.items()))

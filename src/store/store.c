@@ -1047,7 +1047,7 @@ static int json_int(lf_buf *b, bool *first, const char *key, int64_t v)
 }
 
 /* The part of a finding a person or a run changes, as the audit trail records it. */
-static int finding_json(const lf_store_finding *f, lf_buf *b)
+int lf_store_finding_json(const lf_store_finding *f, lf_buf *b)
 {
     bool first = true;
     int rc = json_str(b, &first, "state", lf_fstate_name(f->state));
@@ -1078,9 +1078,9 @@ static int audit_finding(lf_store *s, const lf_store_finding *before, const lf_s
     lf_buf_init(&b2, 1 << 20);
     int rc = LF_OK;
     if (before)
-        rc = finding_json(before, &b1);
+        rc = lf_store_finding_json(before, &b1);
     if (!rc)
-        rc = finding_json(after, &b2);
+        rc = lf_store_finding_json(after, &b2);
     if (rc) {
         rc = lf_err_set(err, rc, "audit: cannot build the finding's JSON");
         goto done;
@@ -1538,6 +1538,8 @@ int lf_store_match_add(lf_store *s, lf_id run, const lf_store_hit *h, lf_err *er
  * each; counts into *d. */
 static int fix_stale(lf_store *s, const lf_id *ids, size_t n, lf_store_match_summary *d, lf_err *err)
 {
+    if (n && s->ops->finding_fix_bulk)
+        return s->ops->finding_fix_bulk(s, ids, n, lf_store_now(s), &d->fixed, &d->confirmed, err);
     lf_arena one;
     lf_arena_init(&one, 8192);
     int64_t now = lf_store_now(s);

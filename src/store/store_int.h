@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 
+#include "core/buf.h"
 #include "store/store.h"
 
 /* The six regions and 22 counties/cities of the brief, seeded by schema version 1.
@@ -265,6 +266,12 @@ typedef struct lf_store_ops {
      * summaries of the new ones. NULL: every hit takes the general path. */
     int (*finding_bulk)(lf_store *s, lf_id agency_id, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
                         lf_err *err);
+    /* FIX: the findings ids (ascending, distinct) a run did not hit, fixed at now (or, fixed
+     * by hand, confirmed) at once, leaving the rows, their audit rows and the summaries as
+     * the general path (finding_get, finding_update, audit_add per id) does; counts into
+     * *fixed and *confirmed. NULL: one by one. */
+    int (*finding_fix_bulk)(lf_store *s, const lf_id *ids, size_t n, int64_t now, uint64_t *fixed,
+                            uint64_t *confirmed, lf_err *err);
     /* SOURCES (schema 12): texts no finding refers to, removed */
     int (*sources_gc)(lf_store *s, uint64_t *removed, lf_err *err);
     /* EPSS refresh: every finding's score set to fn's, the differing rows written */
@@ -291,5 +298,9 @@ uint32_t lf_store_page_limit(const lf_store_page *pg);
 
 /* The newest schema version the SQLite migrations know (store_sqlite.c). */
 int lf_store_sqlite_latest(void);
+
+/* A finding's audit JSON (state, cpe, measure … reopened), as every audit row of a finding
+ * holds it: the backends' set-wise paths write the same text. */
+int lf_store_finding_json(const lf_store_finding *f, lf_buf *b);
 
 #endif

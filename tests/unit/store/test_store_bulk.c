@@ -51,6 +51,18 @@ static int counting_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_s
     return rc;
 }
 
+/* and the set-wise fix of a run's stale findings (finding_fix_bulk) */
+static int (*real_fix)(lf_store *, const lf_id *, size_t, int64_t, uint64_t *, uint64_t *, lf_err *);
+static uint64_t fix_calls, fix_rows;
+
+static int counting_fix(lf_store *s, const lf_id *ids, size_t n, int64_t now, uint64_t *fixed, uint64_t *confirmed,
+                        lf_err *err)
+{
+    fix_calls++;
+    fix_rows += n;
+    return real_fix(s, ids, n, now, fixed, confirmed, err);
+}
+
 static void db_open(fx *f, db *d, bool bulk)
 {
     snprintf(d->dir, sizeof d->dir, "/tmp/lf-bulk-test-XXXXXX");
@@ -69,6 +81,9 @@ static void db_open(fx *f, db *d, bool bulk)
     real_bulk = d->ops.finding_bulk;
     d->ops.finding_bulk = bulk ? counting_bulk : NULL;
     assert_non_null(real_bulk);
+    real_fix = d->ops.finding_fix_bulk;
+    d->ops.finding_fix_bulk = bulk ? counting_fix : NULL;
+    assert_non_null(real_fix);
     d->s->ops = &d->ops;
     lf_arena a;
     lf_arena_init(&a, 0);
@@ -306,7 +321,8 @@ static void differential(void **state)
     assert_non_null(h);
     bulk_new = bulk_seen = bulk_left = 0;
     int var[sizeof hosts / sizeof hosts[0]][NCVE] = {{0}};
-    uint64_t total_new = 0, total_seen = 0, total_fixed = 0, total_reopened = 0, total_sup = 0;
+    uint64_t total_new = 0, total_seen = 0, total_fixed = 0, total_confirmed = 0, total_reopened = 0, total_sup = 0;
+    fix_calls = fix_rows = 0;
     for (int round = 0; round < 60; round++) {
         f->now += 3600 * (1 + rnd(&x) % 40);
         size_t n = 0;
@@ -343,6 +359,7 @@ static void differential(void **state)
         total_new += sa.new_findings;
         total_seen += sa.seen;
         total_fixed += sa.fixed;
+        total_confirmed += sa.confirmed;
         total_reopened += sa.reopened;
         total_sup += sa.suppressed;
         compare(f);
@@ -361,6 +378,12 @@ static void differential(void **state)
     print_message("set-wise: new %llu seen %llu left %llu\n", (unsigned long long)bulk_new,
                   (unsigned long long)bulk_seen, (unsigned long long)bulk_left);
     assert_true(bulk_new > total_new / 2 && bulk_seen > total_seen / 2 && bulk_left > 0);
+    /* every stale finding went through the set-wise fix, those fixed by hand among them */
+    print_message("set-wise fix: %llu calls, %llu findings (%llu fixed, %llu confirmed)\n",
+                  (unsigned long long)fix_calls, (unsigned long long)fix_rows, (unsigned long long)total_fixed,
+                  (unsigned long long)total_confirmed);
+    assert_int_equal(fix_rows, total_fixed + total_confirmed);
+    assert_true(fix_calls > 10 && total_confirmed > 0);
     free(h);
 }
 
