@@ -834,13 +834,12 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     "AND f.state = '" state "' " F_LIST_FILTERS
 #define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
 #define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
-/* a finding's state fields as JSON: the keys of finding_json in store.c (audit rows) */
+/* a finding's state fields as JSON, as its audit rows hold them: the SQL function
+ * lf_finding_json, whose text is lf_store_finding_json's (store.c) byte for byte */
 #define FINDING_JSON(f)                                                             \
-    "json_object('state', " f ".state, 'cpe', " f ".cpe, 'measure', " f ".measure, "      \
-    "'measure_planned', " f ".measure_planned, 'risk_reason', " f ".risk_reason, "        \
-    "'risk_approver', " f ".risk_approver, 'risk_expiry', " f ".risk_expiry, "           \
-    "'fp_reason', " f ".fp_reason, 'notice_date', " f ".notice_date, 'due_date', " f ".due_date, " \
-    "'fixed_at', " f ".fixed_at, 'fixed_confirmed', " f ".fixed_confirmed, 'reopened', " f ".reopened)"
+    "lf_finding_json(" f ".state, " f ".cpe, " f ".measure, " f ".measure_planned, "        \
+    f ".risk_reason, " f ".risk_approver, " f ".risk_expiry, " f ".fp_reason, "            \
+    f ".notice_date, " f ".due_date, " f ".fixed_at, " f ".fixed_confirmed, " f ".reopened)"
 
 #define SQ_STATEMENTS(X)                                                                 \
     X(BEGIN, "BEGIN IMMEDIATE")                                                          \
@@ -1462,9 +1461,7 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                 DASH_CLOSED("f") ", " OPEN_CVSS_VAL("f") " " FIX_FROM)                  \
     X(FIX_AUDIT, "INSERT INTO audit(at, user_id, actor, org_id, entity, entity_id, action, before_json, " \
                  "after_json) SELECT ?2, NULL, 'system', f.agency_id, 'finding', f.id, "    \
-                 "CASE WHEN f.state = 'fixed' THEN 'confirm' ELSE 'fixed' END, lf_finding_json(f.state, " \
-                 "f.cpe, f.measure, f.measure_planned, f.risk_reason, f.risk_approver, f.risk_expiry, " \
-                 "f.fp_reason, f.notice_date, f.due_date, f.fixed_at, f.fixed_confirmed, f.reopened), " \
+                 "CASE WHEN f.state = 'fixed' THEN 'confirm' ELSE 'fixed' END, " FINDING_JSON("f") ", " \
                  "lf_finding_json('fixed', f.cpe, f.measure, f.measure_planned, " FIX_KEEP("f.", "risk_reason") \
                  ", " FIX_KEEP("f.", "risk_approver") ", " FIX_KEEP("f.", "risk_expiry") ", f.fp_reason, " \
                  "f.notice_date, f.due_date, " FIX_AT("f.") ", 1, f.reopened) " FIX_FROM)  \

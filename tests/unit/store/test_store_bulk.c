@@ -639,6 +639,42 @@ static void checks_migration(void **state)
     assert_int_equal(s.new_findings, 1);
 }
 
+/* A finding nothing has changed shows its creation with the finding's JSON as the trail's
+ * other rows write it (lf_store_finding_json): a backslash and a control character in the
+ * CPE are escaped the same way (SQLite's json_object writes \t where the C writer writes
+ * \u0009). */
+static void created_json(void **state)
+{
+    fx *f = *state;
+    db *d = &f->a;
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
+    h[0].cpe = "cpe:2.3:a:acme:to\tol\\!:2.0:*:*:*:*:*:*:*";
+    lf_store_match_summary s = {0};
+    one_run(f, d, h, 1, 0, &s);
+    assert_int_equal(s.new_findings, 1);
+    lf_id id = raw_int(d, "SELECT id FROM findings");
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_store_finding fi;
+    lf_store_audit *rows;
+    size_t n;
+    lf_err e;
+    if (lf_store_finding_get(d->s, id, &a, &fi, &e) ||
+        lf_store_audit_list(d->s, d->agency, "finding", id, NULL, &a, &rows, &n, &e))
+        fail_msg("finding %lld: %s", (long long)id, e.msg);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].action, "new");
+    lf_buf want;
+    lf_buf_init(&want, 0);
+    assert_int_equal(lf_store_finding_json(&fi, &want), LF_OK);
+    assert_non_null(rows[0].after_json);
+    assert_string_equal(rows[0].after_json, want.data);
+    assert_non_null(strstr(want.data, "to\\u0009ol\\\\!"));
+    lf_buf_clear(&want);
+    lf_arena_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +684,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sources_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(open_cvss_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(checks_migration, setup, teardown),
+        cmocka_unit_test_setup_teardown(created_json, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
