@@ -657,8 +657,8 @@ static void created_json(void **state)
     lf_arena a;
     lf_arena_init(&a, 0);
     lf_store_finding fi;
-    lf_store_audit *rows;
-    size_t n;
+    lf_store_audit *rows = NULL;
+    size_t n = 0;
     lf_err e;
     if (lf_store_finding_get(d->s, id, &a, &fi, &e) ||
         lf_store_audit_list(d->s, d->agency, "finding", id, NULL, &a, &rows, &n, &e))
