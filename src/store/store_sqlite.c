@@ -744,8 +744,9 @@ static const char schema_v18_upload_indexes[] =
 /* CHECKS (schema 19): findings' two CHECK constraints as comparisons instead of IN lists.
  * SQLite builds an IN list of three or more values into an ephemeral index, and inside a
  * constraint check it does so again for every row written: two such indexes per finding
- * inserted or updated, a quarter of a first upload's insert statement (callgrind: 1.0 G of
- * its 5.2 G instructions for 98,507 new findings). The new constraints accept exactly the
+ * inserted or updated (callgrind, 98,507 new findings: clearing them alone was 1.0 G of the
+ * insert statement's 5.2 G instructions; the writer went from 6.72 to 4.84 G). The new
+ * constraints accept exactly the
  * same values (the columns are NOT NULL), so no stored row changes and the table's SQL is
  * rewritten in place by SQLite's documented procedure for changing constraints
  * (lang_altertable.html, "other kinds of table schema changes": writable_schema, then
@@ -835,7 +836,9 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
 #define AUD_COLS "a.id, a.at, a.user_id, a.actor, a.org_id, a.entity, a.entity_id, a.action, a.before_json, a.after_json"
 #define IN_SCOPE(col, p) col " IN (SELECT descendant FROM org_tree WHERE ancestor = " p ")"
 /* a finding's state fields as JSON, as its audit rows hold them: the SQL function
- * lf_finding_json, whose text is lf_store_finding_json's (store.c) byte for byte */
+ * lf_finding_json, whose text is lf_store_finding_json's (store.c) byte for byte. Our
+ * prepared statements only: the function is registered per connection, DIRECTONLY, so
+ * no trigger or view may use it. */
 #define FINDING_JSON(f)                                                             \
     "lf_finding_json(" f ".state, " f ".cpe, " f ".measure, " f ".measure_planned, "        \
     f ".risk_reason, " f ".risk_approver, " f ".risk_expiry, " f ".fp_reason, "            \
@@ -1591,86 +1594,114 @@ typedef struct bulk_rows {
 enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
        BV_EPSS, BV_NOTICE, BV_DUE, BV_SOURCES, BV_BATCH };
 
-typedef struct bulk_cursor {
+/* Table-valued functions over arrays in the caller's memory (lf_bulk_hits, lf_ids), bound
+ * with sqlite3_bind_pointer to a HIDDEN column: each is only a scan given its array, in the
+ * array's order; a cursor is the array, its length and a position. */
+typedef struct arr_cursor {
     sqlite3_vtab_cursor base;
-    const bulk_rows *r;
-    size_t i;
-} bulk_cursor;
+    const void *p;                     /* NULL: no array given */
+    size_t n, i;
+} arr_cursor;
 
-/* zeroed memory from SQLite's allocator, which xDisconnect/xClose give back */
-static void *bv_zalloc(size_t n)
+static int arr_connect(sqlite3 *db, const char *decl, sqlite3_vtab **out)
 {
-    void *p = sqlite3_malloc64(n);
-    if (p)
-        memset(p, 0, n);
-    return p;
-}
-
-static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
-{
-    (void)aux, (void)argc, (void)argv, (void)msg;
-    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(i INTEGER, host_id INTEGER, cve TEXT, cpe TEXT, kind TEXT, "
-                                      "cvss REAL, cvss_version TEXT, severity TEXT, kev INTEGER, kev_due TEXT, "
-                                      "epss REAL, notice_date TEXT, due_date TEXT, sources_id INTEGER, "
-                                      "batch HIDDEN)");
+    int rc = sqlite3_declare_vtab(db, decl);
     if (rc != SQLITE_OK)
         return rc;
-    *out = bv_zalloc(sizeof(sqlite3_vtab));
-    return *out ? SQLITE_OK : SQLITE_NOMEM;
+    /* zeroed, from SQLite's allocator, which arr_disconnect gives back */
+    *out = sqlite3_malloc64(sizeof(sqlite3_vtab));
+    if (!*out)
+        return SQLITE_NOMEM;
+    memset(*out, 0, sizeof(sqlite3_vtab));
+    return SQLITE_OK;
 }
 
-static int bv_disconnect(sqlite3_vtab *v)
+static int arr_disconnect(sqlite3_vtab *v)
 {
     sqlite3_free(v);
     return SQLITE_OK;
 }
 
-/* Only a scan given the batch: the planner must not use the function any other way */
-static int bv_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
+/* The planner must not use the function but as a scan given its array (column arr_col);
+ * an ORDER BY the position column pos_col (-1: none) is the scan's own order, so it needs
+ * no sorter. */
+static int arr_best_index(sqlite3_index_info *ix, int arr_col, int pos_col, double rows)
 {
-    (void)v;
     for (int k = 0; k < ix->nConstraint; k++)
-        if (ix->aConstraint[k].iColumn == BV_BATCH && ix->aConstraint[k].op == SQLITE_INDEX_CONSTRAINT_EQ) {
+        if (ix->aConstraint[k].iColumn == arr_col && ix->aConstraint[k].op == SQLITE_INDEX_CONSTRAINT_EQ) {
             if (!ix->aConstraint[k].usable)
                 return SQLITE_CONSTRAINT;
             ix->aConstraintUsage[k].argvIndex = 1;
             ix->aConstraintUsage[k].omit = 1;
-            ix->estimatedCost = 10000;
-            ix->estimatedRows = 10000;
-            /* the scan is in batch order: BULK_NEW's ORDER BY i needs no sorter (which
-             * copied every new row's columns once more) */
-            if (ix->nOrderBy == 1 && ix->aOrderBy[0].iColumn == BV_I && !ix->aOrderBy[0].desc)
+            ix->estimatedCost = rows;
+            ix->estimatedRows = (sqlite3_int64)rows;
+            if (pos_col >= 0 && ix->nOrderBy == 1 && ix->aOrderBy[0].iColumn == pos_col && !ix->aOrderBy[0].desc)
                 ix->orderByConsumed = 1;
             return SQLITE_OK;
         }
     return SQLITE_CONSTRAINT;
 }
 
-static int bv_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+static int arr_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
 {
     (void)v;
-    bulk_cursor *c = bv_zalloc(sizeof *c);
+    arr_cursor *c = sqlite3_malloc64(sizeof *c);
+    if (c)
+        memset(c, 0, sizeof *c);
     *out = c ? &c->base : NULL;
     return c ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-static int bv_close(sqlite3_vtab_cursor *c)
+static int arr_close(sqlite3_vtab_cursor *c)
 {
     sqlite3_free(c);
     return SQLITE_OK;
 }
 
-static void bv_skip(bulk_cursor *c)
+static int arr_eof(sqlite3_vtab_cursor *cur)
 {
-    while (c->r && c->r->only_left && c->i < c->r->n && c->r->b[c->i].state != LF_BULK_LEFT)
+    const arr_cursor *c = (const arr_cursor *)cur;
+    return !c->p || c->i >= c->n;
+}
+
+static int arr_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
+{
+    *out = (sqlite3_int64)((const arr_cursor *)cur)->i;
+    return SQLITE_OK;
+}
+
+static int bv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
+{
+    (void)aux, (void)argc, (void)argv, (void)msg;
+    return arr_connect(db,
+                       "CREATE TABLE x(i INTEGER, host_id INTEGER, cve TEXT, cpe TEXT, kind TEXT, "
+                       "cvss REAL, cvss_version TEXT, severity TEXT, kev INTEGER, kev_due TEXT, "
+                       "epss REAL, notice_date TEXT, due_date TEXT, sources_id INTEGER, batch HIDDEN)",
+                       out);
+}
+
+/* BULK_NEW's ORDER BY i is the scan's order (a sorter copied every new row's columns once
+ * more) */
+static int bv_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
+{
+    (void)v;
+    return arr_best_index(ix, BV_BATCH, BV_I, 10000);
+}
+
+static void bv_skip(arr_cursor *c)
+{
+    const bulk_rows *r = c->p;
+    while (r && r->only_left && c->i < c->n && r->b[c->i].state != LF_BULK_LEFT)
         c->i++;
 }
 
 static int bv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc, sqlite3_value **argv)
 {
     (void)idx, (void)idxs;
-    bulk_cursor *c = (bulk_cursor *)cur;
-    c->r = argc == 1 ? sqlite3_value_pointer(argv[0], BULK_PTR) : NULL;
+    arr_cursor *c = (arr_cursor *)cur;
+    const bulk_rows *r = argc == 1 ? sqlite3_value_pointer(argv[0], BULK_PTR) : NULL;
+    c->p = r;
+    c->n = r ? r->n : 0;
     c->i = 0;
     bv_skip(c);
     return SQLITE_OK;
@@ -1678,16 +1709,10 @@ static int bv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int ar
 
 static int bv_next(sqlite3_vtab_cursor *cur)
 {
-    bulk_cursor *c = (bulk_cursor *)cur;
+    arr_cursor *c = (arr_cursor *)cur;
     c->i++;
     bv_skip(c);
     return SQLITE_OK;
-}
-
-static int bv_eof(sqlite3_vtab_cursor *cur)
-{
-    const bulk_cursor *c = (const bulk_cursor *)cur;
-    return !c->r || c->i >= c->r->n;
 }
 
 static void bv_text(sqlite3_context *x, const char *v)
@@ -1708,8 +1733,9 @@ static void bv_score(sqlite3_context *x, double v)
 
 static int bv_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
 {
-    const bulk_cursor *c = (const bulk_cursor *)cur;
-    const lf_store_bulk *e = &c->r->b[c->i];
+    const arr_cursor *c = (const arr_cursor *)cur;
+    const bulk_rows *r = c->p;
+    const lf_store_bulk *e = &r->b[c->i];
     const lf_store_hit *h = e->hit;
     switch (col) {
     case BV_I: sqlite3_result_int64(x, (sqlite3_int64)c->i); break;
@@ -1726,8 +1752,8 @@ static int bv_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
     case BV_NOTICE: bv_text(x, h->notice_date); break;
     case BV_DUE: bv_text(x, h->due_date); break;
     case BV_SOURCES:
-        if (c->r->sid[c->i])
-            sqlite3_result_int64(x, c->r->sid[c->i]);
+        if (r->sid[c->i])
+            sqlite3_result_int64(x, r->sid[c->i]);
         else
             sqlite3_result_null(x);
         break;
@@ -1736,25 +1762,19 @@ static int bv_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
     return SQLITE_OK;
 }
 
-static int bv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
-{
-    *out = (sqlite3_int64)((const bulk_cursor *)cur)->i;
-    return SQLITE_OK;
-}
-
 static const sqlite3_module bulk_module = {
     .iVersion = 0,
     .xCreate = NULL,                   /* eponymous only: no CREATE VIRTUAL TABLE */
     .xConnect = bv_connect,
     .xBestIndex = bv_best_index,
-    .xDisconnect = bv_disconnect,
-    .xOpen = bv_open,
-    .xClose = bv_close,
+    .xDisconnect = arr_disconnect,
+    .xOpen = arr_open,
+    .xClose = arr_close,
     .xFilter = bv_filter,
     .xNext = bv_next,
-    .xEof = bv_eof,
+    .xEof = arr_eof,
     .xColumn = bv_column,
-    .xRowid = bv_rowid,
+    .xRowid = arr_rowid,
 };
 
 static int bulk_vtab_register(sqlite3 *db)
@@ -1762,90 +1782,50 @@ static int bulk_vtab_register(sqlite3 *db)
     return sqlite3_create_module_v2(db, "lf_bulk_hits", &bulk_module, NULL, NULL);
 }
 
-/* FIX: lf_ids(list), an eponymous table-valued function over an array of finding ids in
- * memory (id_list, bound with sqlite3_bind_pointer), for the set-wise fix of a run's stale
- * findings (sq_finding_fix_bulk). */
+/* FIX: lf_ids(list), an array table-valued function (as lf_bulk_hits) over finding ids,
+ * for the set-wise fix of a run's stale findings (sq_finding_fix_bulk). */
 typedef struct id_list {
     const lf_id *ids;
     size_t n;
 } id_list;
 #define IDS_PTR "lf_id_list"
 
-typedef struct ids_cursor {
-    sqlite3_vtab_cursor base;
-    const id_list *l;
-    size_t i;
-} ids_cursor;
-
 static int ids_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **msg)
 {
     (void)aux, (void)argc, (void)argv, (void)msg;
-    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(id INTEGER, list HIDDEN)");
-    if (rc != SQLITE_OK)
-        return rc;
-    *out = bv_zalloc(sizeof(sqlite3_vtab));
-    return *out ? SQLITE_OK : SQLITE_NOMEM;
+    return arr_connect(db, "CREATE TABLE x(id INTEGER, list HIDDEN)", out);
 }
 
-/* only a scan given the list (column 1), in the list's order */
 static int ids_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
 {
     (void)v;
-    for (int k = 0; k < ix->nConstraint; k++)
-        if (ix->aConstraint[k].iColumn == 1 && ix->aConstraint[k].op == SQLITE_INDEX_CONSTRAINT_EQ) {
-            if (!ix->aConstraint[k].usable)
-                return SQLITE_CONSTRAINT;
-            ix->aConstraintUsage[k].argvIndex = 1;
-            ix->aConstraintUsage[k].omit = 1;
-            ix->estimatedCost = 100000;
-            ix->estimatedRows = 100000;
-            return SQLITE_OK;
-        }
-    return SQLITE_CONSTRAINT;
-}
-
-static int ids_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
-{
-    (void)v;
-    ids_cursor *c = bv_zalloc(sizeof *c);
-    *out = c ? &c->base : NULL;
-    return c ? SQLITE_OK : SQLITE_NOMEM;
+    return arr_best_index(ix, 1, -1, 100000);
 }
 
 static int ids_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc, sqlite3_value **argv)
 {
     (void)idx, (void)idxs;
-    ids_cursor *c = (ids_cursor *)cur;
-    c->l = argc == 1 ? sqlite3_value_pointer(argv[0], IDS_PTR) : NULL;
+    arr_cursor *c = (arr_cursor *)cur;
+    const id_list *l = argc == 1 ? sqlite3_value_pointer(argv[0], IDS_PTR) : NULL;
+    c->p = l;
+    c->n = l ? l->n : 0;
     c->i = 0;
     return SQLITE_OK;
 }
 
 static int ids_next(sqlite3_vtab_cursor *cur)
 {
-    ((ids_cursor *)cur)->i++;
+    ((arr_cursor *)cur)->i++;
     return SQLITE_OK;
-}
-
-static int ids_eof(sqlite3_vtab_cursor *cur)
-{
-    const ids_cursor *c = (const ids_cursor *)cur;
-    return !c->l || c->i >= c->l->n;
 }
 
 static int ids_column(sqlite3_vtab_cursor *cur, sqlite3_context *x, int col)
 {
-    const ids_cursor *c = (const ids_cursor *)cur;
+    const arr_cursor *c = (const arr_cursor *)cur;
     if (col == 0)
-        sqlite3_result_int64(x, c->l->ids[c->i]);
+        sqlite3_result_int64(x, ((const id_list *)c->p)->ids[c->i]);
     else
         sqlite3_result_null(x);
-    return SQLITE_OK;
-}
-
-static int ids_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
-{
-    *out = (sqlite3_int64)((const ids_cursor *)cur)->i;
     return SQLITE_OK;
 }
 
@@ -1854,14 +1834,14 @@ static const sqlite3_module ids_module = {
     .xCreate = NULL,
     .xConnect = ids_connect,
     .xBestIndex = ids_best_index,
-    .xDisconnect = bv_disconnect,
-    .xOpen = ids_open,
-    .xClose = bv_close,
+    .xDisconnect = arr_disconnect,
+    .xOpen = arr_open,
+    .xClose = arr_close,
     .xFilter = ids_filter,
     .xNext = ids_next,
-    .xEof = ids_eof,
+    .xEof = arr_eof,
     .xColumn = ids_column,
-    .xRowid = ids_rowid,
+    .xRowid = arr_rowid,
 };
 
 /* lf_finding_json(state, cpe, measure, measure_planned, risk_reason, risk_approver,
@@ -2723,10 +2703,10 @@ static int migrate_findings_checks(sq_conn *c, lf_store *s, lf_err *err)
         rc = sq_fail(c->db, src, what, err);
         goto done;
     }
-    sqlite3_bind_text(st, 1, FINDINGS_KIND_V1, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, FINDINGS_KIND_V19, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, FINDINGS_STATE_V1, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, FINDINGS_STATE_V19, -1, SQLITE_STATIC);
+    bind_text(st, 1, FINDINGS_KIND_V1);
+    bind_text(st, 2, FINDINGS_KIND_V19);
+    bind_text(st, 3, FINDINGS_STATE_V1);
+    bind_text(st, 4, FINDINGS_STATE_V19);
     if ((src = sqlite3_step(st)) != SQLITE_DONE) {
         rc = sq_fail(c->db, src, what, err);
         goto done;
@@ -5930,69 +5910,10 @@ static lf_store_bulk *bulk_find(const lf_store_hc_map *m, lf_store_bulk *b, lf_i
     return i == UINT32_MAX ? NULL : &b[i];
 }
 
-/* the new findings of one dashboard key (severity, KEV, due date) */
-typedef struct bulk_dkey {
-    const char *severity, *due;
-    bool kev;
-    uint64_t n;
-} bulk_dkey;
-
-static int bulk_dash_add(lf_store *s, lf_id agency, int64_t now, const bulk_dkey *k, lf_err *err)
-{
-    STMT(BULK_DASH_OPEN);
-    sqlite3_bind_int64(st, 1, agency);
-    bind_text(st, 2, k->severity);
-    sqlite3_bind_int(st, 3, k->kev);
-    bind_text(st, 4, k->due);
-    sqlite3_bind_int64(st, 5, (int64_t)k->n);
-    int rc = st_exec(c, st, "dashboard summaries", err);
-    if (rc || (rc = st_get(c, ST_BULK_DASH_LIFE, &st, err)))
-        return rc;
-    sqlite3_bind_int64(st, 1, agency);
-    bind_text(st, 2, k->severity);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, (int64_t)k->n);
-    return st_exec(c, st, "dashboard summaries", err);
-}
-
-/* The new findings' summaries (schema 10: the insert trigger leaves a run's rows to the
- * writer), one pair of statements per distinct key: a batch has a handful. */
-static int bulk_dash(lf_store *s, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, lf_err *err)
-{
-    bulk_dkey *keys = NULL;
-    size_t nk = 0, cap = 0;
-    int rc = LF_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (b[i].state != LF_BULK_NEW)
-            continue;
-        const lf_store_hit *h = b[i].hit;
-        size_t k = 0;
-        while (k < nk && !(keys[k].kev == h->kev && lf_store_str_same(keys[k].severity, h->severity) &&
-                           lf_store_str_same(keys[k].due, h->due_date)))
-            k++;
-        if (k == nk) {
-            if (nk == cap) {
-                size_t nc = cap ? 2 * cap : 16;
-                bulk_dkey *nkeys = realloc(keys, nc * sizeof *nkeys);
-                if (!nkeys) {
-                    rc = lf_err_set(err, LF_ENOMEM, "dashboard summaries: out of memory");
-                    goto done;
-                }
-                keys = nkeys;
-                cap = nc;
-            }
-            keys[nk++] = (bulk_dkey){h->severity, h->due_date, h->kev, 0};
-        }
-        keys[k].n++;
-    }
-    for (size_t k = 0; k < nk && !rc; k++)
-        rc = bulk_dash_add(s, agency, now, &keys[k], err);
-done:
-    free(keys);
-    return rc;
-}
-
-/* A new finding's values under the open-findings summaries host_open and open_cvss. */
+/* A new finding's values under the summaries a run's new rows are added to by the writer
+ * (schema 10: the insert triggers leave those rows alone): dash_open and dash_life per
+ * (severity, KEV, due date), host_open per host and the same, open_cvss per score and
+ * notice date. */
 typedef struct bulk_okey {
     lf_id host;
     const char *severity, *due, *notice;
@@ -6005,15 +5926,21 @@ static int str_order(const char *a, const char *b)
     return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
 }
 
+static int okey_dash_cmp(const void *x, const void *y)
+{
+    const bulk_okey *a = x, *b = y;
+    int r = str_order(a->severity, b->severity);
+    if (!r && a->kev != b->kev)
+        r = a->kev < b->kev ? -1 : 1;
+    return r ? r : str_order(a->due, b->due);
+}
+
 static int okey_host_cmp(const void *x, const void *y)
 {
     const bulk_okey *a = x, *b = y;
     if (a->host != b->host)
         return a->host < b->host ? -1 : 1;
-    int r = str_order(a->severity, b->severity);
-    if (!r && a->kev != b->kev)
-        r = a->kev < b->kev ? -1 : 1;
-    return r ? r : str_order(a->due, b->due);
+    return okey_dash_cmp(x, y);
 }
 
 static int okey_cvss_cmp(const void *x, const void *y)
@@ -6024,16 +5951,27 @@ static int okey_cvss_cmp(const void *x, const void *y)
     return str_order(a->notice, b->notice);
 }
 
-/* The batch's nnew new findings into host_open and open_cvss: grouped here by their raw
- * values (sorted, then counted per run) and added with one statement per group, whose SQL
- * computes the summary key as the triggers do. A GROUP BY over the batch sorted every row
- * through SQLite's sorter: 13 % of a first upload's writer (callgrind). Groups are few
- * (a host's severities and due dates; a batch's scores). */
-static int bulk_open_sums(sq_conn *c, lf_id agency, const lf_store_bulk *b, size_t n, size_t nnew, lf_err *err)
+/* the end of the group of equal keys that starts at k[i] */
+static size_t okey_group(const bulk_okey *k, size_t i, size_t m, int (*cmp)(const void *, const void *))
+{
+    size_t j = i + 1;
+    while (j < m && cmp(&k[i], &k[j]) == 0)
+        j++;
+    return j;
+}
+
+/* The batch's nnew new findings into the summaries above: grouped here by their raw values
+ * (sorted, then counted per group) and added with one statement per group and summary,
+ * whose SQL computes the summary key as the triggers do. Groups are few (severities and due
+ * dates; scores). Before, a GROUP BY over the batch put every new row through SQLite's
+ * sorter, twice (0.9 G instructions of a first upload's writer, callgrind), and the
+ * dashboard keys were found by a linear search per row. */
+static int bulk_sums(sq_conn *c, lf_id agency, int64_t now, const lf_store_bulk *b, size_t n, size_t nnew,
+                     lf_err *err)
 {
     bulk_okey *k = malloc(nnew * sizeof *k);
     if (!k)
-        return lf_err_set(err, LF_ENOMEM, "open findings summaries: out of memory");
+        return lf_err_set(err, LF_ENOMEM, "match batch: summaries: out of memory");
     size_t m = 0;
     for (size_t i = 0; i < n && m < nnew; i++) {
         if (b[i].state != LF_BULK_NEW)
@@ -6044,37 +5982,55 @@ static int bulk_open_sums(sq_conn *c, lf_id agency, const lf_store_bulk *b, size
     }
     int rc = LF_OK;
     sqlite3_stmt *st = NULL;
-    qsort(k, m, sizeof *k, okey_host_cmp);
+    qsort(k, m, sizeof *k, okey_dash_cmp);
     for (size_t i = 0, j; !rc && i < m; i = j) {
-        for (j = i + 1; j < m && okey_host_cmp(&k[i], &k[j]) == 0; j++)
-            ;
-        if (!(rc = st_get(c, ST_BULK_HOST_OPEN, &st, err))) {
-            sqlite3_bind_int64(st, 1, k[i].host);
-            bind_text(st, 2, k[i].severity);
-            sqlite3_bind_int(st, 3, k[i].kev);
-            bind_text(st, 4, k[i].due);
-            sqlite3_bind_int64(st, 5, (int64_t)(j - i));
-            rc = st_exec(c, st, "host summaries", err);
-        }
+        j = okey_group(k, i, m, okey_dash_cmp);
+        if ((rc = st_get(c, ST_BULK_DASH_OPEN, &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, agency);
+        bind_text(st, 2, k[i].severity);
+        sqlite3_bind_int(st, 3, k[i].kev);
+        bind_text(st, 4, k[i].due);
+        sqlite3_bind_int64(st, 5, (int64_t)(j - i));
+        if ((rc = st_exec(c, st, "dashboard summaries", err)) || (rc = st_get(c, ST_BULK_DASH_LIFE, &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, agency);
+        bind_text(st, 2, k[i].severity);
+        sqlite3_bind_int64(st, 3, now);
+        sqlite3_bind_int64(st, 4, (int64_t)(j - i));
+        rc = st_exec(c, st, "dashboard summaries", err);
     }
-    qsort(k, m, sizeof *k, okey_cvss_cmp);
+    if (!rc)
+        qsort(k, m, sizeof *k, okey_host_cmp);
     for (size_t i = 0, j; !rc && i < m; i = j) {
-        for (j = i + 1; j < m && okey_cvss_cmp(&k[i], &k[j]) == 0; j++)
-            ;
-        if (!(rc = st_get(c, ST_BULK_OPEN_CVSS, &st, err))) {
-            sqlite3_bind_int64(st, 1, agency);
-            bind_score(st, 2, k[i].cvss);
-            bind_text(st, 3, k[i].notice);
-            sqlite3_bind_int64(st, 4, (int64_t)(j - i));
-            rc = st_exec(c, st, "open findings by CVSS", err);
-        }
+        j = okey_group(k, i, m, okey_host_cmp);
+        if ((rc = st_get(c, ST_BULK_HOST_OPEN, &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, k[i].host);
+        bind_text(st, 2, k[i].severity);
+        sqlite3_bind_int(st, 3, k[i].kev);
+        bind_text(st, 4, k[i].due);
+        sqlite3_bind_int64(st, 5, (int64_t)(j - i));
+        rc = st_exec(c, st, "host summaries", err);
+    }
+    if (!rc)
+        qsort(k, m, sizeof *k, okey_cvss_cmp);
+    for (size_t i = 0, j; !rc && i < m; i = j) {
+        j = okey_group(k, i, m, okey_cvss_cmp);
+        if ((rc = st_get(c, ST_BULK_OPEN_CVSS, &st, err)))
+            break;
+        sqlite3_bind_int64(st, 1, agency);
+        bind_score(st, 2, k[i].cvss);
+        bind_text(st, 3, k[i].notice);
+        sqlite3_bind_int64(st, 4, (int64_t)(j - i));
+        rc = st_exec(c, st, "open findings by CVSS", err);
     }
     free(k);
     return rc;
 }
 
 /* the findings of rows that do not exist yet, then their audit rows and summaries */
-static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
+static int bulk_new(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
                     lf_store_bulk *b, size_t n, const lf_store_hc_map *m, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -6103,9 +6059,7 @@ static int bulk_new(lf_store *s, sq_conn *c, lf_id agency, lf_id run, int64_t no
     st_done(st);
     if (rc || !nnew)
         return rc;
-    if ((rc = bulk_dash(s, agency, now, b, n, err)))
-        return rc;
-    return bulk_open_sums(c, agency, b, n, nnew, err);
+    return bulk_sums(c, agency, now, b, n, nnew, err);
 }
 
 /* the active findings seen again with the same scores */
@@ -6176,9 +6130,9 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
         if ((rc = bulk_touch(c, run, now, &rows, b, &m, err)))
             goto done;
         rows.only_left = true;
-        rc = bulk_new(s, c, agency, run, now, &rows, b, n, &m, err);
+        rc = bulk_new(c, agency, run, now, &rows, b, n, &m, err);
     } else {
-        if ((rc = bulk_new(s, c, agency, run, now, &rows, b, n, &m, err)))
+        if ((rc = bulk_new(c, agency, run, now, &rows, b, n, &m, err)))
             goto done;
         rows.only_left = true;
         rc = bulk_touch(c, run, now, &rows, b, &m, err);
@@ -6215,10 +6169,11 @@ typedef struct fix_sums {
 static int fix_add(fix_sums *fs, char t, lf_id who, int64_t a, int64_t b, double cvss, const char *s1,
                    const char *s2, int64_t d)
 {
-    char k[FIX_HEAD + 128];
-    size_t l1 = s1 ? strlen(s1) : 0, l2 = s2 ? strlen(s2) : 0;
-    if (l1 + l2 + 2 > sizeof k - FIX_HEAD)
-        return LF_EINVAL;              /* months, dates and due dates are short */
+    char small[FIX_HEAD + 64];         /* months and dates; a longer text takes the heap */
+    size_t l1 = s1 ? strlen(s1) : 0, l2 = s2 ? strlen(s2) : 0, len = FIX_HEAD + l1 + l2 + 2;
+    char *k = len <= sizeof small ? small : malloc(len);
+    if (!k)
+        return LF_ENOMEM;
     k[0] = t;
     memcpy(k + 1, &who, 8);
     memcpy(k + 9, &a, 8);
@@ -6228,7 +6183,10 @@ static int fix_add(fix_sums *fs, char t, lf_id who, int64_t a, int64_t b, double
     memcpy(k + FIX_HEAD + l1 + 1, s2 ? s2 : "", l2 + 1);
     lf_strmap_slot *slot;
     bool existing;
-    if (lf_strmap_put(&fs->map, &fs->arena, k, FIX_HEAD + l1 + l2 + 2, (uint32_t)fs->n, &slot, &existing))
+    int rc = lf_strmap_put(&fs->map, &fs->arena, k, len, (uint32_t)fs->n, &slot, &existing);
+    if (k != small)
+        free(k);
+    if (rc)
         return LF_ENOMEM;
     if (!existing) {
         if (fs->n == fs->cap) {
@@ -6247,7 +6205,7 @@ static int fix_add(fix_sums *fs, char t, lf_id who, int64_t a, int64_t b, double
 
 /* Every summary key of the findings in ids as they are now, d each (-1 before the update,
  * +1 after): the keys FIX_KEYS computes with the triggers' own expressions. */
-static int fix_keys(sq_conn *c, id_list *ids, int d, fix_sums *fs, uint64_t *nfixed, lf_err *err)
+static int fix_keys(sq_conn *c, id_list *ids, int d, fix_sums *fs, uint64_t *nconfirm, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = st_get(c, ST_FIX_KEYS, &st, err);
@@ -6256,8 +6214,8 @@ static int fix_keys(sq_conn *c, id_list *ids, int d, fix_sums *fs, uint64_t *nfi
     sqlite3_bind_pointer(st, 1, ids, IDS_PTR, NULL);
     int src;
     while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (nfixed)
-            *nfixed += sqlite3_column_int(st, 0) != 0;
+        if (nconfirm)                          /* fixed by hand: confirmed */
+            *nconfirm += sqlite3_column_int(st, 0) != 0;
         lf_id agency = col_i64(st, 1), host = col_i64(st, 2);
         int64_t sev = col_i64(st, 4), kev = col_i64(st, 5);
         const char *due = (const char *)sqlite3_column_text(st, 6);
@@ -6274,7 +6232,7 @@ static int fix_keys(sq_conn *c, id_list *ids, int d, fix_sums *fs, uint64_t *nfi
                          (const char *)sqlite3_column_text(st, 10), d);
     }
     if (rc)
-        rc = lf_err_set(err, rc, "fixing findings: summary keys: %s", rc == LF_ENOMEM ? "out of memory" : "key too long");
+        rc = lf_err_set(err, rc, "fixing findings: summary keys: out of memory");
     else if (src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "fixing findings", err);
     st_done(st);
@@ -6342,9 +6300,9 @@ static int sq_finding_fix_bulk(lf_store *s, const lf_id *ids, size_t n, int64_t 
     id_list l = {ids, n};
     fix_sums fs = {0};
     lf_arena_init(&fs.arena, 0);
-    uint64_t nfixed = 0;           /* of them already fixed by hand: confirmed */
+    uint64_t nconfirm = 0;
     sqlite3_stmt *st = NULL;
-    if ((rc = fix_keys(c, &l, -1, &fs, &nfixed, err)) || (rc = st_get(c, ST_FIX_AUDIT, &st, err)))
+    if ((rc = fix_keys(c, &l, -1, &fs, &nconfirm, err)) || (rc = st_get(c, ST_FIX_AUDIT, &st, err)))
         goto done;
     sqlite3_bind_pointer(st, 1, &l, IDS_PTR, NULL);
     sqlite3_bind_int64(st, 2, now);
@@ -6365,8 +6323,8 @@ static int sq_finding_fix_bulk(lf_store *s, const lf_id *ids, size_t n, int64_t 
         rc = sq_fail(c->db, on, "fixing findings: triggers on", err);
     if (rc || (rc = fix_keys(c, &l, 1, &fs, NULL, err)) || (rc = fix_flush(c, &fs, err)))
         goto done;
-    *confirmed += nfixed;
-    *fixed += n - nfixed;
+    *confirmed += nconfirm;
+    *fixed += n - nconfirm;
 done:
     free(fs.v);
     lf_strmap_clear(&fs.map);
