@@ -675,6 +675,38 @@ static void created_json(void **state)
     lf_arena_clear(&a);
 }
 
+/* Summary keys longer than fix_add's buffer go to the heap. A run's hits carry checked
+ * dates, but a row edited with another tool may hold any text: the set-wise fix leaves
+ * what the one-by-one path does. */
+static void fix_long_keys(void **state)
+{
+    fx *f = *state;
+    lf_store_hit h[3];
+    two_hosts_two_cves(h);
+    lf_store_match_summary sa = {0}, sb = {0};
+    one_run(f, &f->a, h, 3, 0, &sa);
+    one_run(f, &f->b, h, 3, 0, &sb);
+    assert_int_equal(sa.new_findings, 3);
+    char sql[1024];
+    snprintf(sql, sizeof sql, "UPDATE findings SET due_date = '%0300d' WHERE cve = 'CVE-2025-0001'; "
+                              "UPDATE findings SET notice_date = '%0200d' WHERE cve = 'CVE-2025-0002'", 7, 8);
+    raw_exec(&f->a, sql);
+    raw_exec(&f->b, sql);
+    compare(f);
+    f->now += 86400;
+    uint64_t calls = fix_calls;
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
+    one_run(f, &f->a, h, 0, 0, &sa);   /* nothing seen: all three fixed */
+    one_run(f, &f->b, h, 0, 0, &sb);
+    assert_int_equal(sa.fixed, 3);
+    assert_memory_equal(&sa, &sb, sizeof sa);
+    assert_int_equal(fix_calls, calls + 1);
+    compare(f);
+    assert_int_equal(raw_int(&f->a, "SELECT count(*) FROM host_open"), 0);
+    assert_int_equal(raw_int(&f->a, "SELECT count(*) FROM open_cvss"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -685,6 +717,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_cvss_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(checks_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(created_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(fix_long_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
