@@ -1972,11 +1972,19 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         return LF_ENOMEM;
     const uint32_t *pv = m->pvuln;
     const vx_pcrit *pcrit = m->db->pcrit;
+    /* The vulns of the trivial hits are scattered over PVULN (megabytes): decode first,
+     * prefetching each, then read them, so the misses overlap instead of stalling the
+     * decode one by one. */
     uint32_t pc = 0;
+    lf_hit *th = m->hits + m->nhits;
     for (uint32_t k = 0; k < ntriv; k++) {
         pc = unzz(get_uv(&p), pc);
-        m->hits[m->nhits++] = (lf_hit){pv[pc], item, pc, LF_HIT_MATCH, R_NONE, 0};
+        __builtin_prefetch(&pv[pc]);
+        th[k] = (lf_hit){0, item, pc, LF_HIT_MATCH, R_NONE, 0};
     }
+    for (uint32_t k = 0; k < ntriv; k++)
+        th[k].vuln = pv[th[k].ref];
+    m->nhits += ntriv;
     pc = 0;
     for (uint32_t k = 0; k < npair; k++) {
         pc = unzz(get_uv(&p), pc);
@@ -2013,14 +2021,23 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         /* the hint hits themselves, with HINT_COLLIDE kept in pad_ until the end of
          * lf_matcher_run, which drops those a pass 1/2 hit precedes */
         uint32_t base = get_uv(&p), k = 0;
-        for (uint32_t q = 0; q < nhint; q++) {
+        lf_hit *hh = m->hints + m->nhints;
+        size_t ncollide = 0;
+        for (uint32_t q = 0; q < nhint; q++) {   /* decode and prefetch, as above */
             uint32_t v = get_uv(&p);
             k += v >> 2;
-            const hinfo *hi = &m->hint[base + k];
-            m->hints[m->nhints++] = (lf_hit){hi->vuln, item, hi->doc, LF_HIT_UNANALYSED,
-                                             (v & HINT_RANGE) ? W_HINT_RANGE : W_HINT, (uint16_t)(v & HINT_COLLIDE)};
-            m->nhcollide += (v & HINT_COLLIDE) != 0;
+            __builtin_prefetch(&m->hint[base + k]);
+            hh[q] = (lf_hit){base + k, item, 0, LF_HIT_UNANALYSED, (v & HINT_RANGE) ? W_HINT_RANGE : W_HINT,
+                             (uint16_t)(v & HINT_COLLIDE)};
+            ncollide += (v & HINT_COLLIDE) != 0;
         }
+        for (uint32_t q = 0; q < nhint; q++) {
+            const hinfo *hi = &m->hint[hh[q].vuln];
+            hh[q].vuln = hi->vuln;
+            hh[q].ref = hi->doc;
+        }
+        m->nhints += nhint;
+        m->nhcollide += ncollide;
     }
     for (uint32_t k = 0; k < nscan; k++) {
         uint32_t pf = get_uv(&p), stop = get_uv(&p);
