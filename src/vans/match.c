@@ -1976,15 +1976,17 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
      * prefetching each, then read them, so the misses overlap instead of stalling the
      * decode one by one. */
     uint32_t pc = 0;
-    lf_hit *th = m->hits + m->nhits;
-    for (uint32_t k = 0; k < ntriv; k++) {
-        pc = unzz(get_uv(&p), pc);
-        __builtin_prefetch(&pv[pc]);
-        th[k] = (lf_hit){0, item, pc, LF_HIT_MATCH, R_NONE, 0};
+    if (ntriv) {   /* (m->hits is still NULL before the first hit) */
+        lf_hit *th = m->hits + m->nhits;
+        for (uint32_t k = 0; k < ntriv; k++) {
+            pc = unzz(get_uv(&p), pc);
+            __builtin_prefetch(&pv[pc]);
+            th[k] = (lf_hit){0, item, pc, LF_HIT_MATCH, R_NONE, 0};
+        }
+        for (uint32_t k = 0; k < ntriv; k++)
+            th[k].vuln = pv[th[k].ref];
+        m->nhits += ntriv;
     }
-    for (uint32_t k = 0; k < ntriv; k++)
-        th[k].vuln = pv[th[k].ref];
-    m->nhits += ntriv;
     pc = 0;
     for (uint32_t k = 0; k < npair; k++) {
         pc = unzz(get_uv(&p), pc);
