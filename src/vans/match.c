@@ -2025,7 +2025,9 @@ static int replay(lf_matcher *m, const unsigned char *p, uint32_t item)
         uint32_t base = get_uv(&p), k = 0;
         lf_hit *hh = m->hints + m->nhints;
         size_t ncollide = 0;
-        for (uint32_t q = 0; q < nhint; q++) {   /* decode and prefetch, as above */
+        /* decode and prefetch, as above; vuln holds the HINT position until the second
+         * loop puts the hint's vuln and document in place */
+        for (uint32_t q = 0; q < nhint; q++) {
             uint32_t v = get_uv(&p);
             k += v >> 2;
             __builtin_prefetch(&m->hint[base + k]);
