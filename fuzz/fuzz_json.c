@@ -6,6 +6,11 @@
  *  - lf_json_foreach on the same bytes agrees with lf_json_parse: the same elements
  *    (top-level array, or the "vulnerabilities" member), LF_ENOTFOUND when that array
  *    is not there, and the same code/line/column/message on a syntax error;
+ *  - lf_json_foreach_keep (tight limits) on bytes that parse with the default limits
+ *    delivers or skips every element of the array, in order, each delivered one equal to
+ *    the parsed one, and on a syntax error reports what lf_json_parse reports;
+ *  - lf_json_parse_head builds the kept members equal to the parsed ones and gives the
+ *    records member's type;
  *  - lf_json_write_str of the raw bytes always parses back to a string, and writing that
  *    string again gives the same bytes.
  */
@@ -133,6 +138,75 @@ static void check_foreach(const uint8_t *data, size_t size, const char *key, int
     lf_arena_clear(&a);
 }
 
+typedef struct kwalk {
+    const lf_json *want;   /* the array parsed with the default limits */
+    size_t next;           /* index expected next, delivered or skipped */
+} kwalk;
+
+static int on_keep_elem(void *ud, const lf_json *elem, size_t index, long line)
+{
+    kwalk *w = ud;
+    CHECK(index == w->next && line >= 1);
+    CHECK(equal(elem, lf_json_at(w->want, index)));
+    w->next++;
+    return 0;
+}
+
+static int on_keep_skip(void *ud, size_t index, long line, const lf_err *why)
+{
+    kwalk *w = ud;
+    CHECK(index == w->next && line >= 1);
+    CHECK(why->code == LF_ELIMIT && why->line >= line && why->msg[0]);
+    w->next++;
+    return 0;
+}
+
+/* foreach_keep and parse_head against the tree of the default limits (full) and the
+ * tight parse's verdict (prc, perr). */
+static void check_keep(const uint8_t *data, size_t size, const char *key, int prc, const lf_err *perr,
+                       int frc, const lf_json *full)
+{
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    lf_err err;
+    lf_err_clear(&err);
+    const lf_json *arr = NULL;
+    if (frc == 0)
+        arr = key ? lf_json_get(full, key) : full;
+    kwalk w = {lf_json_is(arr, LF_JSON_ARRAY) ? arr : NULL, 0};
+    if (w.want) {
+        int rc = lf_json_foreach_keep(&a, (const char *)data, size, key, &lim, on_keep_elem, on_keep_skip, &w, &err);
+        CHECK(rc == 0 && w.next == w.want->n);
+    } else if (prc == LF_EPARSE) {
+        kwalk none = {NULL, 0};
+        int rc = lf_json_foreach_keep(&a, (const char *)data, size, key, &lim, on_elem, on_keep_skip, &none, &err);
+        CHECK(rc == LF_EPARSE);
+        CHECK(err.line == perr->line && err.col == perr->col && strcmp(err.msg, perr->msg) == 0);
+    }
+    if (key && frc == 0 && lf_json_is(full, LF_JSON_OBJECT)) {
+        static const char *const keep[] = {"id", "cve", NULL};
+        lf_json *head = NULL;
+        int type = 99;
+        int rc = lf_json_parse_head(&a, (const char *)data, size, &lim, keep, key, &head, &type, &err);
+        CHECK(rc == 0 || rc == LF_ELIMIT);
+        if (rc == 0) {
+            const lf_json *rec = lf_json_get(full, key);
+            CHECK(type == (rec ? (int)rec->type : -1));
+            size_t kept = 0;
+            for (size_t i = 0; keep[i]; i++) {
+                const lf_json *x = lf_json_get(full, keep[i]), *y = lf_json_get(head, keep[i]);
+                CHECK((x == NULL) == (y == NULL));
+                if (x) {
+                    CHECK(equal(x, y));
+                    kept++;
+                }
+            }
+            CHECK(lf_json_len(head) == kept);
+        }
+    }
+    lf_arena_clear(&a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lf_arena a;
@@ -161,6 +235,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_foreach(data, size, NULL, rc, &err, root);
     check_foreach(data, size, "vulnerabilities", rc, &err, root);
+    lf_arena fa;
+    lf_arena_init(&fa, 4096);
+    lf_json *full = NULL;
+    int frc = lf_json_parse(&fa, (const char *)data, size, NULL, &full, NULL);
+    check_keep(data, size, NULL, rc, &err, frc, full);
+    check_keep(data, size, "vulnerabilities", rc, &err, frc, full);
+    lf_arena_clear(&fa);
     lf_arena_clear(&a);
 
     /* the writer: any bytes become a valid string literal, stable on a second pass */

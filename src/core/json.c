@@ -69,6 +69,7 @@ typedef struct jparser {
     unsigned char *bump;  /* current bump chunk and the bytes left in it */
     size_t bump_left;
     unsigned char outer;  /* '[' or '{' around the value parse_value starts on, or 0 */
+    lf_json_skip_fn skip; /* foreach_keep: elements over a limit go here, not to fn */
 } jparser;
 
 /* ---- errors ---------------------------------------------------------------------- */
@@ -1032,6 +1033,53 @@ static int skip_value(jparser *j, unsigned depth_base, lf_json_type *type)
     return r;
 }
 
+/* Validates one value at j->p for syntax only: the size limits bound what is built and
+ * nothing is, so only the frame stack is bounded (LF_JSON_SKIM_MAX_DEPTH). outer: the
+ * container around the value, for messages. */
+static int skim_value(jparser *j, unsigned depth_base, unsigned char outer, lf_json_type *type)
+{
+    const unsigned md = j->max_depth;
+    const size_t ms = j->max_string, mi = j->max_items;
+    j->max_depth = LF_JSON_SKIM_MAX_DEPTH;
+    j->max_string = SIZE_MAX - 1;
+    j->max_items = SIZE_MAX;
+    lf_json v;
+    j->build = false;
+    j->depth_base = depth_base;
+    j->outer = outer;
+    int r = parse_value(j, &v);
+    j->build = true;
+    j->max_depth = md;
+    j->max_string = ms;
+    j->max_items = mi;
+    if (!r && type)
+        *type = v.type;
+    return r;
+}
+
+/* foreach_keep: the element that started at `start` (line `line`, whose line began at
+ * `ls`) hit a limit. Drop what was built of it, validate it again from its start without
+ * limits, and hand the limit's error to the skip callback. Returns the skim's error
+ * (syntax: fatal) or the callback's value. */
+static int skip_element(jparser *j, unsigned depth_base, const unsigned char *start,
+                        const unsigned char *ls, long line, size_t idx, void *ud)
+{
+    lf_err why = *j->err;
+    j->nfr = 0;
+    j->top = 0;
+    lf_arena_reset(j->a);
+    j->bump = NULL;
+    j->bump_left = 0;
+    j->p = start;
+    j->line = line;
+    j->line_start = ls;
+    int r = skim_value(j, depth_base, '[', NULL);
+    if (r)
+        return r;
+    lf_err_clear(j->err);
+    return j->skip(ud, idx, line, &why);
+}
+
 /* Walks the array whose '[' is at j->p, calling fn per element (depth_base: the '['). */
 static int walk_array(jparser *j, unsigned depth_base, lf_json_elem_fn fn, void *ud)
 {
@@ -1051,14 +1099,18 @@ static int walk_array(jparser *j, unsigned depth_base, lf_json_elem_fn fn, void 
             return jfail(j, j->p, LF_EPARSE, "expected a value after ',' in array, found ']' "
                          "(trailing comma)");
         long line = j->line;
+        const unsigned char *start = j->p, *ls = j->line_start;
         lf_json v;
         j->build = true;
         j->depth_base = depth_base + 1;
         j->outer = '[';
         int r = parse_value(j, &v);
-        if (r)
+        if (r == LF_ELIMIT && j->skip)
+            r = skip_element(j, depth_base + 1, start, ls, line, idx, ud);
+        else if (!r)
+            r = fn(ud, &v, idx, line);
+        else
             return r;
-        r = fn(ud, &v, idx, line);
         lf_arena_reset(j->a);
         j->bump = NULL; /* the chunk went with the reset */
         j->bump_left = 0;
@@ -1105,7 +1157,44 @@ static int match_key(jparser *j, const char *key, size_t klen, bool *match)
     return 0;
 }
 
-static int foreach_object(jparser *j, const char *key, lf_json_elem_fn fn, void *ud)
+/* lf_json_parse_head's tree: the kept members in source order (malloc'd while parsing,
+ * copied into the arena at the end) and the type of the records member */
+typedef struct jcollect {
+    const char *const *keep;  /* NULL-terminated names to build */
+    lf_json_member *m;
+    size_t n, cap;
+    int records_type;         /* lf_json_type of the records member, -1: none yet */
+} jcollect;
+
+/* Parses a member key into the next slot of col; *build: a kept name not built yet. */
+static int collect_key(jparser *j, jcollect *col, const char *key, size_t klen, bool *match,
+                       bool *build)
+{
+    if (col->n == col->cap) {
+        size_t nc = col->cap ? col->cap * 2 : 16;
+        lf_json_member *nm = realloc(col->m, nc * sizeof(*nm));
+        if (!nm)
+            return nomem(j);
+        col->m = nm;
+        col->cap = nc;
+    }
+    lf_json_member *m = &col->m[col->n];
+    int r = parse_string(j, &m->key, &m->klen);
+    if (r)
+        return r;
+    *match = m->klen == klen && memcmp(m->key, key, klen) == 0;
+    *build = false;
+    for (const char *const *k = col->keep; k && *k && !*build; k++)
+        *build = strlen(*k) == m->klen && memcmp(*k, m->key, m->klen) == 0;
+    for (size_t i = 0; i < col->n && *build; i++)
+        *build = !(col->m[i].klen == m->klen && memcmp(col->m[i].key, m->key, m->klen) == 0);
+    return 0;
+}
+
+/* The top-level object at j->p. Walk mode (col NULL): fn per element of the first member
+ * named key, every other member validated. Collect mode: the kept members parsed into col,
+ * every other one validated for syntax only, the type of the first named key noted. */
+static int foreach_object(jparser *j, const char *key, lf_json_elem_fn fn, void *ud, jcollect *col)
 {
     char b[8];
     size_t klen = strlen(key);
@@ -1133,8 +1222,8 @@ static int foreach_object(jparser *j, const char *key, lf_json_elem_fn fn, void 
             return jfail(j, j->p, LF_ELIMIT, "object with more than max_items (%zu) members",
                          j->max_items);
         members++;
-        bool match;
-        if ((r = match_key(j, key, klen, &match)))
+        bool match, build = false;
+        if ((r = col ? collect_key(j, col, key, klen, &match, &build) : match_key(j, key, klen, &match)))
             return r;
         c = skip_ws(j);
         if (c != ':') {
@@ -1145,15 +1234,32 @@ static int foreach_object(jparser *j, const char *key, lf_json_elem_fn fn, void 
         }
         j->p++;
         c = skip_ws(j);
-        if (match && !done && c == '[') {
+        if (c < 0)
+            return jfail(j, j->p, LF_EPARSE, "truncated input: document ends inside an object");
+        if (col) {
+            if (build) {
+                j->build = true;
+                j->depth_base = 1;
+                j->outer = '{';
+                if ((r = parse_value(j, &col->m[col->n].val)))
+                    return r;
+                col->n++;
+            } else {
+                lf_json_type t;
+                if ((r = skim_value(j, 1, '{', &t)))
+                    return r;
+                if (match && !done) {
+                    done = true;
+                    col->records_type = (int)t;
+                }
+            }
+        } else if (match && !done && c == '[') {
             done = true;
             if ((r = walk_array(j, 1, fn, ud)))
                 return r;
         } else {
-            if (c < 0)
-                return jfail(j, j->p, LF_EPARSE, "truncated input: document ends inside an object");
             lf_json_type t;
-            if ((r = skip_value(j, 1, &t)))
+            if ((r = j->skip ? skim_value(j, 1, '{', &t) : skip_value(j, 1, &t)))
                 return r;
             if (match && !done) {
                 done = true;
@@ -1178,6 +1284,8 @@ out:
     if (c >= 0)
         return jfail(j, j->p, LF_EPARSE, "unexpected data after the JSON value, found %s",
                      found(c, b));
+    if (col)
+        return 0;
     if (!done)
         return not_found(j->err, "top-level object has no member \"%s\"", key);
     if (seen != LF_JSON_ARRAY)
@@ -1186,19 +1294,72 @@ out:
     return 0;
 }
 
+int lf_json_parse_head(lf_arena *a, const char *text, size_t len, const lf_json_limits *lim,
+                       const char *const *keep, const char *records, lf_json **out, int *records_type,
+                       lf_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (records_type)
+        *records_type = -1;
+    if (!a || !out || !records || (!text && len))
+        return lf_err_set(err, LF_EINVAL, "lf_json_parse_head: invalid argument");
+    jparser j;
+    jinit(&j, a, text, len, lim, err);
+    if (skip_ws(&j) != '{') {
+        jfree(&j);
+        return lf_json_parse(a, text, len, lim, out, err);
+    }
+    jcollect col = {.keep = keep, .records_type = -1};
+    int r = foreach_object(&j, records, NULL, NULL, &col);
+    lf_json *node = NULL;
+    if (!r && !(node = jalloc(&j, sizeof(*node))))
+        r = nomem(&j);
+    if (!r) {
+        node->type = LF_JSON_OBJECT;
+        node->n = (uint32_t)col.n;
+        node->num = 0;
+        node->u.members = NULL;
+        if (col.n && !(node->u.members = jalloc(&j, col.n * sizeof(lf_json_member))))
+            r = nomem(&j);
+        else if (col.n)
+            memcpy(node->u.members, col.m, col.n * sizeof(lf_json_member));
+    }
+    if (!r) {
+        *out = node;
+        if (records_type)
+            *records_type = col.records_type;
+    }
+    free(col.m);
+    jfree(&j);
+    return r;
+}
+
 int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
                     const lf_json_limits *lim, lf_json_elem_fn fn, void *ud, lf_err *err)
 {
+    return lf_json_foreach_keep(a, text, len, key, lim, fn, NULL, ud, err);
+}
+
+int lf_json_foreach_keep(lf_arena *a, const char *text, size_t len, const char *key,
+                         const lf_json_limits *lim, lf_json_elem_fn fn, lf_json_skip_fn skip,
+                         void *ud, lf_err *err)
+{
     if (!a || !fn || (!text && len))
         return lf_err_set(err, LF_EINVAL, "lf_json_foreach: invalid argument");
+    /* skip_element needs the limit's message even when the caller wants none */
+    lf_err local;
+    if (!err && skip)
+        err = &local;
     jparser j;
     jinit(&j, a, text, len, lim, err);
+    j.skip = skip;
     int r, c = skip_ws(&j);
     char b[8];
     if (c < 0) {
         r = jfail(&j, j.p, LF_EPARSE, "expected a JSON value, found end of input");
     } else if (key && c == '{') {
-        r = foreach_object(&j, key, fn, ud);
+        r = foreach_object(&j, key, fn, ud, NULL);
     } else if (!key && c == '[') {
         r = walk_array(&j, 0, fn, ud);
         if (!r && (c = skip_ws(&j)) >= 0)
@@ -1207,7 +1368,7 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
     } else {
         /* not the shape asked for: still validate, so syntax errors are reported first */
         lf_json_type t;
-        r = skip_value(&j, 0, &t);
+        r = skip ? skim_value(&j, 0, 0, &t) : skip_value(&j, 0, &t);
         if (!r && (c = skip_ws(&j)) >= 0)
             r = jfail(&j, j.p, LF_EPARSE, "unexpected data after the JSON value, found %s",
                       found(c, b));

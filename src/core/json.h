@@ -93,6 +93,41 @@ typedef int (*lf_json_elem_fn)(void *ud, const lf_json *elem, size_t index, long
 int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
                     const lf_json_limits *lim, lf_json_elem_fn fn, void *ud, lf_err *err);
 
+/*
+ * lf_json_foreach for documents that are too big in places, keeping the good elements:
+ *  - an element that hits a limit (a string longer than max_string, nesting deeper than
+ *    max_depth, a container with more than max_items) is not built: it is validated to its
+ *    end for syntax only and given to skip(ud, index, line, why) instead of fn, why
+ *    holding the limit's message and position; the walk goes on when skip returns 0 and
+ *    stops with its value otherwise;
+ *  - the members of the top-level object that are not walked (and a top level of the
+ *    wrong shape) are validated for syntax only: they are not built, so there is nothing
+ *    for the size limits to bound (a CycloneDX "dependencies" array of 2 M entries is no
+ *    reason to lose the components).
+ * Syntax-only validation still bounds nesting, at LF_JSON_SKIM_MAX_DEPTH (its frames are
+ * memory). A syntax error stops the walk as in lf_json_foreach. skip NULL: lf_json_foreach.
+ */
+#define LF_JSON_SKIM_MAX_DEPTH (1u << 20)
+typedef int (*lf_json_skip_fn)(void *ud, size_t index, long line, const lf_err *why);
+int lf_json_foreach_keep(lf_arena *a, const char *text, size_t len, const char *key,
+                         const lf_json_limits *lim, lf_json_elem_fn fn, lf_json_skip_fn skip,
+                         void *ud, lf_err *err);
+
+/*
+ * The head of a document whose records sit in one big member (an SBOM's components[]):
+ * the top-level object's members named in keep (NULL-terminated; the first of each name)
+ * are parsed as lf_json_parse would and make up the tree, in source order; every other
+ * member is validated for syntax only (no size limits, nesting up to
+ * LF_JSON_SKIM_MAX_DEPTH) and left out, so neither the records nor another big member
+ * (a "dependencies" list) cost memory or hit a limit here. *records_type (may be NULL)
+ * gets the lf_json_type of the first member named `records`, or -1 when there is none;
+ * walk it with lf_json_foreach(_keep) afterwards. A top level that is not an object is
+ * parsed exactly as lf_json_parse does (*records_type -1).
+ */
+int lf_json_parse_head(lf_arena *a, const char *text, size_t len, const lf_json_limits *lim,
+                       const char *const *keep, const char *records, lf_json **out, int *records_type,
+                       lf_err *err);
+
 /* Lookups. All NULL-safe: a NULL or wrong-typed node yields NULL / the default. */
 const lf_json *lf_json_get(const lf_json *obj, const char *key);   /* first member named key */
 const lf_json *lf_json_at(const lf_json *arr, size_t i);

@@ -187,6 +187,19 @@ static int on_json_host(void *ud, const lf_json *e, size_t index, long line)
     return json_host(w->c, w->h, e, line);
 }
 
+/* A host entry over lf_json's limits (a 1 MiB string, more than 1 Mi cpes) costs that
+ * entry only. */
+static int on_json_limit(void *ud, size_t index, long line, const lf_err *why)
+{
+    (void)index;
+    jwalk *w = ud;
+    char msg[sizeof why->msg + 64];
+    snprintf(msg, sizeof msg, "host entry too large to read: %s (line %ld, column %ld); entry skipped", why->msg,
+             why->line, why->col);
+    bad(w->c, line, "host", msg);
+    return 0;
+}
+
 int lf_cpelist_read_buffer(const char *name, const char *data, size_t len, lf_inv_host_fn fn,
                            lf_inv_error_fn on_error, void *ud, lf_inv_report *rep, lf_err *err)
 {
@@ -225,7 +238,7 @@ int lf_cpelist_read_buffer(const char *name, const char *data, size_t len, lf_in
     if (first < len && (data[first] == '[' || (data[first] == '{' && !jsonl))) {
         if (data[first] == '[') {
             jwalk w = {&c, &h};
-            rc = lf_json_foreach(&a, data, len, NULL, NULL, on_json_host, &w, err);
+            rc = lf_json_foreach_keep(&a, data, len, NULL, NULL, on_json_host, on_json_limit, &w, err);
         } else {
             lf_json *root;
             rc = lf_json_parse(&a, data, len, NULL, &root, err);

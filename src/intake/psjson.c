@@ -168,6 +168,14 @@ static int ps_element(ps_ctx *c, const lf_json *e, long line)
     return 0;
 }
 
+/* An entry over lf_json's limits (a 1 MiB string, say) costs that entry only. */
+static int on_limit(void *ud, size_t index, long line, const lf_err *why)
+{
+    (void)index;
+    ps_reject(ud, line, NULL, "entry too large to read: %s (line %ld, column %ld)", why->msg, why->line, why->col);
+    return 0;
+}
+
 static int on_elem(void *ud, const lf_json *e, size_t index, long line)
 {
     (void)index;
@@ -216,16 +224,31 @@ int lf_psjson_read(const char *src, const char *text, size_t len, const lf_inv_o
         goto done;
     }
     if (text[p] == '[') {
-        rc = lf_json_foreach(&a, text, len, NULL, NULL, on_elem, &c, err);
+        rc = lf_json_foreach_keep(&a, text, len, NULL, NULL, on_elem, on_limit, &c, err);
     } else {
-        rc = lf_json_parse(&a, text, len, NULL, &root, err);
-        if (rc == LF_OK) {
-            const lf_json *v = lf_json_get(root, "value");
-            if (lf_json_is(v, LF_JSON_ARRAY) && lf_json_get(root, "Count") && !lf_json_get(root, "DisplayName")) {
-                /* Windows PowerShell 5.1's {"value": [...], "Count": n} wrapper; the walk
-                 * resets the arena, so root is not used after this */
-                root = NULL;
-                rc = lf_json_foreach(&a, text, len, "value", NULL, on_elem, &c, err);
+        /* Windows PowerShell 5.1's {"value": [...], "Count": n} wrapper, read without
+         * building "value" (its entries are walked one by one, each within the limits),
+         * or one entry on its own (ConvertTo-Json of a single key) */
+        static const char *const head[] = {"Count", "DisplayName", NULL};
+        int vtype;
+        rc = lf_json_parse_head(&a, text, len, NULL, head, "value", &root, &vtype, err);
+        if (rc == LF_OK && vtype == LF_JSON_ARRAY && lf_json_get(root, "Count") && !lf_json_get(root, "DisplayName")) {
+            /* the walk resets the arena, so root is not used after this */
+            root = NULL;
+            rc = lf_json_foreach_keep(&a, text, len, "value", NULL, on_elem, on_limit, &c, err);
+        } else if (rc == LF_OK || rc == LF_ELIMIT) {
+            /* (a DisplayName over a limit fails the head already: the entry's own case) */
+            lf_err_clear(err);
+            lf_arena_reset(&a);
+            lf_err why;
+            lf_err_clear(&why);
+            rc = lf_json_parse(&a, text, len, NULL, &root, &why);
+            if (rc == LF_ELIMIT) {
+                /* the one entry is over a limit: it is rejected, like an entry of a list */
+                rc = on_limit(&c, 0, line_at(text, p), &why);
+            } else if (rc) {
+                if (err)
+                    *err = why;
             } else {
                 rc = ps_element(&c, root, line_at(text, p));
             }

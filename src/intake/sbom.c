@@ -1,9 +1,10 @@
 /*
  * sbom: CycloneDX JSON, SPDX JSON and SPDX tag-value inventories (see sbom.h).
  *
- * The JSON readers parse the document once into a tree (for metadata, the document's OS
- * and the format check, which may sit anywhere in the object) and then walk the record
- * array with lf_json_foreach, which is what gives each entry its line number.
+ * The JSON readers parse the document's head into a tree (the format check and metadata,
+ * which may sit anywhere in the object; everything else is only validated), then walk the
+ * record array with lf_json_foreach_keep, which gives each entry its line number and
+ * hands over an entry too big to build as a rejection instead of failing the file.
  */
 #include "intake/sbom.h"
 
@@ -29,6 +30,7 @@ typedef struct sb_ctx {
     char eco[32];          /* ecosystem of the current record */
     int stop;              /* the sink's non-zero value once it asked to stop */
     int fail;              /* LF_ENOMEM met inside a walk callback */
+    const char *records;   /* the record array's member name: "components", "packages" */
 } sb_ctx;
 
 /* ---- shared helpers ----------------------------------------------------------------- */
@@ -253,21 +255,45 @@ static int sb_finish(sb_ctx *c, int rc, lf_err *err)
     return rc;
 }
 
-/* Parse a JSON document that must be an object; LF_EFORMAT when it does not start like
- * one (then it is some other format), LF_EPARSE/LF_ELIMIT located otherwise. */
-static int sb_parse_object(sb_ctx *c, lf_arena *a, const char *text, size_t len, const char *what,
-                           lf_json **root, lf_err *err)
+/* The head of a JSON document that must be an object: the members named in keep, the
+ * type of the record array `records` in *rtype (-1 when absent); everything else, the
+ * records included, is validated for syntax only. The readers walk the records element
+ * by element afterwards, so that a record over a limit costs that record only. LF_EFORMAT when the text does not start like an object (then it is some
+ * other format), LF_EPARSE/LF_ELIMIT located otherwise. */
+static int sb_parse_head(sb_ctx *c, lf_arena *a, const char *text, size_t len, const char *what,
+                         const char *const *keep, const char *records, lf_json **root, int *rtype,
+                         lf_err *err)
 {
     size_t p = skip_ws(text, len, 0);
     if (p >= len || text[p] != '{')
         return lf_err_set(err, LF_EFORMAT, "%s: not %s (no JSON object)", c->src, what);
-    int rc = lf_json_parse(a, text, len, NULL, root, err);
+    int rc = lf_json_parse_head(a, text, len, NULL, keep, records, root, rtype, err);
     if (rc) {
         if (err)
             lf_err_at(err, c->src, err->line, err->col, NULL);
         return rc;
     }
     return LF_OK;
+}
+
+/* The type name of a member left out of the head ("an array", "a string"...). */
+static const char *sb_type_name(int type)
+{
+    lf_json v;
+    memset(&v, 0, sizeof v);
+    v.type = (lf_json_type)type;
+    return lf_json_type_name(&v);
+}
+
+/* A record the walk could not build (a string, nesting or list over lf_json's limits):
+ * rejected with its line and the limit, the walk goes on. */
+static int sb_on_limit(void *ud, size_t index, long line, const lf_err *why)
+{
+    sb_ctx *c = ud;
+    (void)index;
+    sb_reject(c, line, c->records, "%s entry too large to read: %s (line %ld, column %ld)", c->records,
+              why->msg, why->line, why->col);
+    return 0;
 }
 
 /* ---- CycloneDX ---------------------------------------------------------------------- */
@@ -386,16 +412,14 @@ static void cdx_count_subject(sb_ctx *c, const lf_json *comp)
         cdx_count_subject(c, &kids->u.items[i]);
 }
 
-/* The first operating-system component in document order (depth first). */
-static const lf_json *cdx_find_os(const lf_json *comps)
+/* The first operating-system component in document order (depth first) at or under comp. */
+static const lf_json *cdx_find_os(const lf_json *comp)
 {
-    if (!lf_json_is(comps, LF_JSON_ARRAY))
-        return NULL;
-    for (size_t i = 0; i < comps->n; i++) {
-        const lf_json *comp = &comps->u.items[i];
-        if (is_type(comp, "operating-system") && jname(comp, "name"))
-            return comp;
-        const lf_json *sub = cdx_find_os(lf_json_get(comp, "components"));
+    if (is_type(comp, "operating-system") && jname(comp, "name"))
+        return comp;
+    const lf_json *kids = lf_json_get(comp, "components");
+    for (size_t i = 0; i < lf_json_len(kids) && lf_json_is(kids, LF_JSON_ARRAY); i++) {
+        const lf_json *sub = cdx_find_os(&kids->u.items[i]);
         if (sub)
             return sub;
     }
@@ -408,6 +432,32 @@ static const char *cdx_os_text(sb_ctx *c, const lf_json *comp)
     if (!jtext(comp, "version", &ver, &why))
         ver = NULL;
     return sb_compose(c, name, name ? strlen(name) : 0, ver, ver ? strlen(ver) : 0);
+}
+
+/* First pass over components[]: the default os from the first operating-system one
+ * (composed into the keep arena, as the walk's arena goes with each element). */
+static int cdx_os_elem(void *ud, const lf_json *e, size_t index, long line)
+{
+    sb_ctx *c = ud;
+    (void)index;
+    (void)line;
+    const lf_json *osc = cdx_find_os(e);
+    if (!osc)
+        return 0;
+    const char *os = cdx_os_text(c, osc);
+    if (os)
+        c->os = os;
+    return 1;
+}
+
+/* The pre-pass leaves over-limit entries to the record pass, which reports them. */
+static int sb_ignore_limit(void *ud, size_t index, long line, const lf_err *why)
+{
+    (void)ud;
+    (void)index;
+    (void)line;
+    (void)why;
+    return 0;
 }
 
 int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv_opts *opts,
@@ -424,7 +474,10 @@ int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv
         goto done;
     }
     lf_json *root;
-    rc = sb_parse_object(&c, &tree, text, len, "a CycloneDX document", &root, err);
+    int ctype;
+    c.records = "components";
+    static const char *const head[] = {"bomFormat", "metadata", NULL};
+    rc = sb_parse_head(&c, &tree, text, len, "a CycloneDX document", head, "components", &root, &ctype, err);
     if (rc)
         goto done;
     const char *fmt = lf_json_get_str(root, "bomFormat");
@@ -433,36 +486,40 @@ int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv
         goto done;
     }
     const lf_json *subject = lf_json_get(lf_json_get(root, "metadata"), "component");
-    const lf_json *comps = lf_json_get(root, "components");
-    const char *os = NULL;
+    bool have_os = false;
     if (lf_json_is(subject, LF_JSON_OBJECT)) {
         cdx_count_subject(&c, subject);
-        if (is_type(subject, "operating-system"))
-            os = cdx_os_text(&c, subject);
-        else if (is_type(subject, "container") && jname(subject, "name"))
+        const char *os = NULL;
+        if (is_type(subject, "operating-system") && (os = cdx_os_text(&c, subject)) != NULL) {
+            c.os = os;
+            have_os = true;
+        } else if (is_type(subject, "container") && jname(subject, "name")) {
+            /* the tree lives until the end of the read */
             c.host = jname(subject, "name");
-    }
-    if (!os) {
-        const lf_json *osc = cdx_find_os(comps);
-        if (osc)
-            os = cdx_os_text(&c, osc);
+        }
     }
     if (c.fail) {
         rc = sb_finish(&c, LF_OK, err);
         goto done;
     }
-    if (os)
-        c.os = os;
-    if (!comps || comps->type == LF_JSON_NULL) {
+    if (ctype < 0 || ctype == LF_JSON_NULL) {
         rc = LF_OK;
         goto done;
     }
-    if (!lf_json_is(comps, LF_JSON_ARRAY)) {
-        sb_reject(&c, 1, "components", "components is %s, not an array", lf_json_type_name(comps));
+    if (ctype != LF_JSON_ARRAY) {
+        sb_reject(&c, 1, "components", "components is %s, not an array", sb_type_name(ctype));
         rc = LF_OK;
         goto done;
     }
-    rc = lf_json_foreach(&walk, text, len, "components", NULL, cdx_on_elem, &c, err);
+    /* a syntax error here is met again, and reported, by the record pass */
+    if (!have_os)
+        (void)lf_json_foreach_keep(&walk, text, len, "components", NULL, cdx_os_elem, sb_ignore_limit, &c,
+                                   NULL);
+    if (c.fail) {
+        rc = sb_finish(&c, LF_OK, err);
+        goto done;
+    }
+    rc = lf_json_foreach_keep(&walk, text, len, "components", NULL, cdx_on_elem, sb_on_limit, &c, err);
     rc = sb_finish(&c, rc, err);
 done:
     lf_arena_clear(&walk);
@@ -590,6 +647,42 @@ static int spdx_on_elem(void *ud, const lf_json *e, size_t index, long line)
     return spdx_package(ud, e, line);
 }
 
+/* First pass over packages[]: the default os and host from the first OPERATING-SYSTEM
+ * and CONTAINER packages (copied into the keep arena: the walk's goes with each element). */
+typedef struct spdx_defaults {
+    sb_ctx *c;
+    bool have_os, have_host;
+} spdx_defaults;
+
+static int spdx_default_elem(void *ud, const lf_json *pkg, size_t index, long line)
+{
+    spdx_defaults *d = ud;
+    sb_ctx *c = d->c;
+    (void)index;
+    (void)line;
+    const char *purpose = lf_json_get_str(pkg, "primaryPackagePurpose");
+    const char *name = jname(pkg, "name");
+    if (!purpose || !name)
+        return 0;
+    if (!d->have_os && !strcmp(purpose, "OPERATING-SYSTEM")) {
+        const char *v = NULL, *why = NULL;
+        if (!jtext(pkg, "versionInfo", &v, &why))
+            v = NULL;
+        const char *os = sb_compose(c, name, strlen(name), v, v ? strlen(v) : 0);
+        if (!os)
+            return 1; /* c->fail */
+        c->os = os;
+        d->have_os = true;
+    } else if (!d->have_host && !strcmp(purpose, "CONTAINER")) {
+        const char *host = sb_compose(c, name, strlen(name), NULL, 0);
+        if (!host)
+            return 1;
+        c->host = host;
+        d->have_host = true;
+    }
+    return d->have_os && d->have_host;
+}
+
 int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_inv_opts *opts,
                       const lf_inv_sink *sink, lf_inv_counts *counts, lf_err *err)
 {
@@ -604,7 +697,10 @@ int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_in
         goto done;
     }
     lf_json *root;
-    rc = sb_parse_object(&c, &tree, text, len, "an SPDX JSON document", &root, err);
+    int ptype;
+    c.records = "packages";
+    static const char *const head[] = {"spdxVersion", NULL};
+    rc = sb_parse_head(&c, &tree, text, len, "an SPDX JSON document", head, "packages", &root, &ptype, err);
     if (rc)
         goto done;
     const char *ver = lf_json_get_str(root, "spdxVersion");
@@ -612,40 +708,24 @@ int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_in
         rc = lf_err_set(err, LF_EFORMAT, "%s: not an SPDX JSON document (no \"spdxVersion\": \"SPDX-...\")", c.src);
         goto done;
     }
-    const lf_json *pkgs = lf_json_get(root, "packages");
-    if (!pkgs || pkgs->type == LF_JSON_NULL) {
+    if (ptype < 0 || ptype == LF_JSON_NULL) {
         rc = LF_OK;
         goto done;
     }
-    if (!lf_json_is(pkgs, LF_JSON_ARRAY)) {
-        sb_reject(&c, 1, "packages", "packages is %s, not an array", lf_json_type_name(pkgs));
+    if (ptype != LF_JSON_ARRAY) {
+        sb_reject(&c, 1, "packages", "packages is %s, not an array", sb_type_name(ptype));
         rc = LF_OK;
         goto done;
     }
-    bool have_os = false, have_host = false;
-    for (size_t i = 0; i < pkgs->n && !(have_os && have_host); i++) {
-        const lf_json *pkg = &pkgs->u.items[i];
-        const char *purpose = lf_json_get_str(pkg, "primaryPackagePurpose");
-        const char *name = jname(pkg, "name");
-        if (!purpose || !name)
-            continue;
-        if (!have_os && !strcmp(purpose, "OPERATING-SYSTEM")) {
-            const char *v = NULL, *why = NULL;
-            if (!jtext(pkg, "versionInfo", &v, &why))
-                v = NULL;
-            const char *os = sb_compose(&c, name, strlen(name), v, v ? strlen(v) : 0);
-            if (!os) {
-                rc = sb_finish(&c, LF_OK, err);
-                goto done;
-            }
-            c.os = os;
-            have_os = true;
-        } else if (!have_host && !strcmp(purpose, "CONTAINER")) {
-            c.host = name;
-            have_host = true;
-        }
+    /* a syntax error here is met again, and reported, by the record pass */
+    spdx_defaults d = {.c = &c};
+    (void)lf_json_foreach_keep(&walk, text, len, "packages", NULL, spdx_default_elem, sb_ignore_limit, &d,
+                               NULL);
+    if (c.fail) {
+        rc = sb_finish(&c, LF_OK, err);
+        goto done;
     }
-    rc = lf_json_foreach(&walk, text, len, "packages", NULL, spdx_on_elem, &c, err);
+    rc = lf_json_foreach_keep(&walk, text, len, "packages", NULL, spdx_on_elem, sb_on_limit, &c, err);
     rc = sb_finish(&c, rc, err);
 done:
     lf_arena_clear(&walk);

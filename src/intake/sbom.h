@@ -57,9 +57,14 @@
  *
  * All three: host and os come from the file (above), else opts->host / opts->os. Broken
  * JSON gives LF_EPARSE with err located and nothing delivered: the whole document is
- * parsed before the first record, since metadata may come after components, so the JSON
- * forms hold the parsed tree in memory (and lf_json's default limits apply to it, e.g.
- * 1 Mi entries per array); tag-value is read in place, in two passes.
+ * validated before the first record, since metadata may come after components. The JSON
+ * forms build only the document's head (bomFormat and metadata / spdxVersion) as a tree;
+ * the records are walked one entry at a time (a pre-pass finds the default os / host),
+ * so memory is bounded by the largest entry, a list of any length elsewhere in the file
+ * ("dependencies", "relationships") is only validated, and an entry over lf_json's
+ * limits (a string over 1 MiB, nesting over 64, a list over 1 Mi entries inside one
+ * component) is rejected with its line and the limit while the others are read.
+ * Tag-value is read in place, in two passes.
  *
  * Ownership: record strings are borrowed, valid only during the sink call.
  */

@@ -905,6 +905,172 @@ static void test_json_foreach_resets_arena(void **state)
     lf_buf_clear(&doc);
 }
 
+/* ---- foreach_keep and parse_head ------------------------------------------------------ */
+
+typedef struct skipped {
+    size_t n;
+    size_t idx[8];
+    long line[8];
+    long err_line[8], err_col[8];
+    int code[8];
+    char msg[8][512];
+    int stop;            /* returned by the callback */
+} skipped;
+
+static int record_skip(void *ud, size_t index, long line, const lf_err *why)
+{
+    skipped *k = ud;
+    assert_true(k->n < 8);
+    k->idx[k->n] = index;
+    k->line[k->n] = line;
+    k->err_line[k->n] = why->line;
+    k->err_col[k->n] = why->col;
+    k->code[k->n] = why->code;
+    snprintf(k->msg[k->n], sizeof k->msg[0], "%s", why->msg);
+    k->n++;
+    return k->stop;
+}
+
+typedef struct keep_ctx {
+    seen s;
+    skipped k;
+} keep_ctx;
+
+static int keep_elem(void *ud, const lf_json *elem, size_t index, long line)
+{
+    return record_elem(&((keep_ctx *)ud)->s, elem, index, line);
+}
+
+static int keep_skip(void *ud, size_t index, long line, const lf_err *why)
+{
+    return record_skip(&((keep_ctx *)ud)->k, index, line, why);
+}
+
+/* An element over a limit is skipped and reported (index, line, the limit located), the
+ * walk goes on with the next; lf_json_foreach stops at the same element. */
+static void test_json_foreach_keep_skips_limits(void **state)
+{
+    (void)state;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_err err;
+    lf_json_limits lim = {.max_depth = 4, .max_string = 8, .max_items = 3};
+    const char *doc = "{\"head\": \"a string longer than eight\", \"recs\": [\n"  /* 1 */
+                      "{\"id\": \"a\"},\n"                                         /* 2 */
+                      "{\"id\": \"far too long\"},\n"                               /* 3 */
+                      "{\"id\": \"b\", \"x\": [[[[1]]]]},\n"                       /* 4 */
+                      "{\"id\": \"c\"},\n"                                         /* 5 */
+                      "[1, 2, 3, 4, {\"deep\": [[[[[]]]]]}],\n"                      /* 6 */
+                      "{\"id\": \"d\"}\n"                                          /* 7 */
+                      "], \"tail\": [1, 2, 3, 4, 5]}";
+    keep_ctx x = {.s = {.a = &a, .stop_at = SIZE_MAX}};
+    assert_int_equal(lf_json_foreach_keep(&a, doc, strlen(doc), "recs", &lim, keep_elem, keep_skip, &x, &err),
+                     0);
+    assert_int_equal(x.s.n, 3);
+    assert_string_equal(x.s.id[0], "a");
+    assert_string_equal(x.s.id[1], "c");
+    assert_string_equal(x.s.id[2], "d");
+    assert_int_equal(x.s.idx[1], 3);
+    assert_int_equal(x.s.idx[2], 5);
+    assert_int_equal(x.s.line[2], 7);
+    assert_int_equal(x.k.n, 3);
+    assert_int_equal(x.k.idx[0], 1);
+    assert_int_equal(x.k.line[0], 3);
+    assert_int_equal(x.k.code[0], LF_ELIMIT);
+    assert_non_null(strstr(x.k.msg[0], "max_string (8 bytes)"));
+    assert_int_equal(x.k.err_line[0], 3);
+    assert_int_equal(x.k.err_col[0], 8); /* the string's opening quote */
+    assert_int_equal(x.k.idx[1], 2);
+    assert_non_null(strstr(x.k.msg[1], "max_depth (4)"));
+    assert_int_equal(x.k.err_line[1], 4);
+    assert_int_equal(x.k.idx[2], 4);
+    assert_non_null(strstr(x.k.msg[2], "max_items (3)"));
+    assert_int_equal(x.k.line[2], 6);
+
+    /* the plain walk stops at the first limit (here: the head member over max_string) */
+    seen s = {.a = &a, .stop_at = SIZE_MAX};
+    assert_int_equal(lf_json_foreach(&a, doc, strlen(doc), "recs", &lim, record_elem, &s, &err), LF_ELIMIT);
+    assert_int_equal(s.n, 0);
+
+    /* the callback's value stops the walk; NULL err is fine */
+    x = (keep_ctx){.s = {.a = &a, .stop_at = SIZE_MAX}, .k = {.stop = 5}};
+    assert_int_equal(lf_json_foreach_keep(&a, doc, strlen(doc), "recs", &lim, keep_elem, keep_skip, &x, NULL), 5);
+    assert_int_equal(x.s.n, 1);
+    assert_int_equal(x.k.n, 1);
+
+    /* a syntax error inside or after a skipped element still stops the walk, located */
+    const char *bad = "[{\"id\": \"a\"}, {\"id\": \"far too long\", ]}, {\"id\": \"b\"}]";
+    x = (keep_ctx){.s = {.a = &a, .stop_at = SIZE_MAX}};
+    assert_int_equal(lf_json_foreach_keep(&a, bad, strlen(bad), NULL, &lim, keep_elem, keep_skip, &x, &err),
+                     LF_EPARSE);
+    assert_int_equal(x.s.n, 1);
+    assert_int_equal(x.k.n, 0);
+    assert_int_equal(err.col, 38);
+    /* a top level of another shape is validated without limits, then not found */
+    assert_int_equal(lf_json_foreach_keep(&a, "{\"a\": \"0123456789\"}", 19, NULL, &lim, keep_elem, keep_skip,
+                                          &x, &err),
+                     LF_ENOTFOUND);
+    /* nesting is still bounded when skimming: a million '[' is an error, not a stack */
+    size_t deep = LF_JSON_SKIM_MAX_DEPTH + 8;
+    char *d = malloc(deep + 3);
+    assert_non_null(d);
+    d[0] = '[';
+    memset(d + 1, '[', deep);
+    d[deep + 1] = '\0';
+    x = (keep_ctx){.s = {.a = &a, .stop_at = SIZE_MAX}};
+    assert_int_equal(lf_json_foreach_keep(&a, d, deep + 1, NULL, NULL, keep_elem, keep_skip, &x, &err),
+                     LF_ELIMIT);
+    assert_int_equal(x.k.n, 0);
+    free(d);
+    lf_arena_clear(&a);
+}
+
+/* parse_head builds the kept members only, notes the records member's type, validates the
+ * rest without size limits, and reports syntax errors anywhere. */
+static void test_json_parse_head(void **state)
+{
+    (void)state;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_err err;
+    lf_json *root;
+    int type;
+    static const char *const keep[] = {"format", "meta", NULL};
+    lf_json_limits lim = {.max_items = 6};
+    const char *doc = "{\"recs\": [1, 2, 3, 4, 5, 6, 7], \"format\": \"X\", \"deps\": [1, 2, 3, 4, 5, 6, 7],"
+                      " \"meta\": {\"a\": [1]}, \"format\": \"second\", \"recs\": \"again\"}";
+    assert_int_equal(lf_json_parse_head(&a, doc, strlen(doc), &lim, keep, "recs", &root, &type, &err), 0);
+    assert_int_equal(type, LF_JSON_ARRAY);
+    assert_int_equal(lf_json_len(root), 2);
+    assert_string_equal(lf_json_get_str(root, "format"), "X");
+    assert_int_equal(lf_json_len(lf_json_get(lf_json_get(root, "meta"), "a")), 1);
+    assert_null(lf_json_get(root, "recs"));
+    assert_null(lf_json_get(root, "deps"));
+
+    assert_int_equal(lf_json_parse_head(&a, "{\"format\": 1}", 13, NULL, keep, "recs", &root, &type, &err), 0);
+    assert_int_equal(type, -1);
+    assert_int_equal(lf_json_parse_head(&a, "{\"recs\": null}", 14, NULL, keep, "recs", &root, &type, &err), 0);
+    assert_int_equal(type, LF_JSON_NULL);
+    assert_int_equal(lf_json_len(root), 0);
+    /* kept members keep their limits */
+    const char *big = "{\"meta\": [1, 2, 3, 4, 5, 6, 7]}";
+    assert_int_equal(lf_json_parse_head(&a, big, strlen(big), &lim, keep, "recs", &root, &type, &err), LF_ELIMIT);
+    /* syntax is checked everywhere, records included, located */
+    const char *bad = "{\"format\": \"X\",\n \"recs\": [1, 2,, 3]}";
+    assert_int_equal(lf_json_parse_head(&a, bad, strlen(bad), NULL, keep, "recs", &root, &type, &err), LF_EPARSE);
+    assert_null(root);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 16);
+    assert_int_equal(lf_json_parse_head(&a, "{\"format\": \"X\"} x", 17, NULL, keep, "recs", &root, &type, &err),
+                     LF_EPARSE);
+    /* not an object: parsed as lf_json_parse does */
+    assert_int_equal(lf_json_parse_head(&a, "[1]", 3, NULL, keep, "recs", &root, &type, &err), 0);
+    assert_int_equal(root->type, LF_JSON_ARRAY);
+    assert_int_equal(type, -1);
+    assert_int_equal(lf_json_parse_head(&a, "[1]", 3, NULL, keep, NULL, &root, &type, &err), LF_EINVAL);
+    lf_arena_clear(&a);
+}
+
 typedef struct cmp_ctx {
     const lf_json *tree;
     size_t n;
@@ -1179,6 +1345,8 @@ int main(void)
         cmocka_unit_test(test_json_foreach_error_in_element),
         cmocka_unit_test(test_json_foreach_not_found),
         cmocka_unit_test(test_json_foreach_resets_arena),
+        cmocka_unit_test(test_json_foreach_keep_skips_limits),
+        cmocka_unit_test(test_json_parse_head),
         cmocka_unit_test(test_json_foreach_matches_parse),
         cmocka_unit_test(test_json_write_str_escapes),
         cmocka_unit_test(test_json_write_str_round_trip),

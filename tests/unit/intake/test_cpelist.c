@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake/cpelist.h"
@@ -104,12 +105,36 @@ static void test_cpelist_json_forms(void **state)
     assert_int_equal(s.err_lines[0], 3);
 }
 
+/* A JSON array of hosts where one entry is over lf_json's limits (a 1 MiB + 1 host
+ * name): that entry is reported with its line, the hosts around it are read. */
+static void test_cpelist_json_entry_over_limit(void **state)
+{
+    (void)state;
+    size_t big = ((size_t)1 << 20) + 1, cap = big + 256;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    int n = snprintf(t, cap, "[{\"host\":\"a\",\"cpes\":[\"cpe:/a:x:y:1\"]},\n{\"host\":\"");
+    memset(t + n, 'h', big);
+    n += (int)big;
+    n += snprintf(t + n, cap - (size_t)n, "\",\"cpes\":[]},\n{\"host\":\"c\",\"cpes\":[\"cpe:/a:x:y:2\"]}]");
+    seen s = {0};
+    lf_inv_report r;
+    assert_int_equal(lf_cpelist_read_buffer("a.json", t, (size_t)n, on_host, on_err, &s, &r, NULL), LF_OK);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.hosts[1], "c");
+    assert_int_equal(s.errors, 1);
+    assert_int_equal(s.err_lines[0], 2);
+    assert_int_equal(r.rejected, 1);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cpelist_text_hosts),
         cmocka_unit_test(test_cpelist_default_name),
         cmocka_unit_test(test_cpelist_json_forms),
+        cmocka_unit_test(test_cpelist_json_entry_over_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

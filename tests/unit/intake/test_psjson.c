@@ -258,6 +258,53 @@ static void test_psjson_broken_json(void **state)
     free(g);
 }
 
+/* An entry over lf_json's limits (here a 1 MiB + 1 string) is rejected with its line and
+ * the limit; the entries around it are read, in both the plain and the wrapped layout. */
+static void test_psjson_entry_over_limit(void **state)
+{
+    (void)state;
+    size_t big = ((size_t)1 << 20) + 1;
+    for (int wrapped = 0; wrapped < 2; wrapped++) {
+        size_t cap = big + 256;
+        char *t = malloc(cap);
+        assert_non_null(t);
+        int n = snprintf(t, cap, "%s[\n {\"DisplayName\": \"A\"},\n {\"DisplayName\": \"",
+                         wrapped ? "{\"value\": " : "");
+        memset(t + n, 'x', big);
+        n += (int)big;
+        n += snprintf(t + n, cap - (size_t)n, "\"},\n {\"DisplayName\": \"B\"}\n]%s",
+                      wrapped ? ", \"Count\": 3}" : "");
+        got *g = got_new();
+        lf_inv_counts c;
+        lf_err err;
+        assert_int_equal(run(g, "pc.json", t, (size_t)n, NULL, &c, &err), LF_OK);
+        assert_int_equal(c.records, 2);
+        assert_string_equal(g->rec[1].name, "B");
+        assert_int_equal(g->rec[1].line, 4);
+        assert_int_equal(c.rejected, 1);
+        assert_int_equal(g->rej_line[0], 3);
+        assert_non_null(strstr(g->rej_msg[0], "max_string"));
+        free(g);
+        free(t);
+    }
+    /* one entry on its own, over the limit: rejected, not an error of the file */
+    char *t = malloc(big + 64);
+    assert_non_null(t);
+    int n = snprintf(t, big + 64, "\n{\"DisplayName\": \"");
+    memset(t + n, 'x', big);
+    n += (int)big;
+    n += snprintf(t + n, 64, "\"}\n");
+    got *g = got_new();
+    lf_inv_counts c;
+    lf_err err;
+    assert_int_equal(run(g, "pc.json", t, (size_t)n, NULL, &c, &err), LF_OK);
+    assert_int_equal(c.records, 0);
+    assert_int_equal(c.rejected, 1);
+    assert_int_equal(g->rej_line[0], 2);
+    free(g);
+    free(t);
+}
+
 /* The sink's non-zero value stops the reader and is returned. */
 static void test_psjson_sink_stop(void **state)
 {
@@ -335,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_psjson_wrapped),
         cmocka_unit_test(test_psjson_not_this_format),
         cmocka_unit_test(test_psjson_broken_json),
+        cmocka_unit_test(test_psjson_entry_over_limit),
         cmocka_unit_test(test_psjson_sink_stop),
         cmocka_unit_test(test_psjson_values),
         cmocka_unit_test(test_psjson_sniff),

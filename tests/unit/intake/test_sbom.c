@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/file.h"
 #include "intake/psjson.h"
 #include "intake/sbom.h"
@@ -285,6 +286,49 @@ static void test_sbom_cdx_stop(void **state)
     free(g);
 }
 
+/* A document too big in places (lf_json's default limits: 1 MiB strings, 1 Mi list
+ * entries): one component over a limit is rejected with its line and the limit, the rest
+ * are read; a huge list elsewhere in the document ("dependencies") costs nothing; the
+ * document's os is still found past the big component, and metadata after components is
+ * still the subject. */
+static void test_sbom_cdx_limits(void **state)
+{
+    (void)state;
+    lf_buf d;
+    lf_buf_init(&d, 0);
+    lf_buf_puts(&d, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\n\"components\":[\n"
+                    "{\"name\":\"openssl\",\"version\":\"3.0.2\"},\n"          /* line 3 */
+                    "{\"name\":\"bigdoc\",\"version\":\"1\",\"description\":\"");
+    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
+        lf_buf_putc(&d, 'x');
+    lf_buf_puts(&d, "\"},\n"                                                          /* line 4 */
+                    "{\"name\":\"curl\",\"version\":\"7.81.0\"},\n"              /* line 5 */
+                    "{\"type\":\"operating-system\",\"name\":\"ubuntu\",\"version\":\"22.04\"}\n"
+                    "],\n\"dependencies\":[");
+    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
+        lf_buf_puts(&d, i ? ",{}" : "{}");
+    lf_buf_puts(&d, "],\n\"metadata\":{\"component\":{\"type\":\"container\",\"name\":\"img-1\"}}}");
+    got *g = got_new();
+    lf_inv_counts c;
+    lf_err err;
+    assert_int_equal(run(lf_sbom_cdx_read, g, "big.json", d.data, d.len, NULL, &c, &err), LF_OK);
+    assert_int_equal(c.records, 3);
+    assert_int_equal(c.rejected, 1);
+    assert_int_equal(c.skipped, 1);
+    assert_string_equal(g->rec[0].name, "openssl");
+    assert_int_equal(g->rec[0].line, 3);
+    assert_string_equal(g->rec[1].name, "curl");
+    assert_int_equal(g->rec[1].line, 5);
+    assert_string_equal(g->rec[1].os, "ubuntu 22.04");
+    assert_string_equal(g->rec[1].host, "img-1");
+    assert_int_equal(g->rej_line[0], 4);
+    assert_string_equal(g->rej_field[0], "components");
+    assert_non_null(strstr(g->rej_msg[0], "max_string"));
+    assert_non_null(strstr(g->rej_msg[0], "line 4"));
+    free(g);
+    lf_buf_clear(&d);
+}
+
 typedef struct cdx_real {
     const char *file;
     size_t records, cpes;
@@ -475,6 +519,42 @@ static void test_sbom_spdx_errors(void **state)
     assert_int_equal(run_s(lf_sbom_spdx_read, g, "{\"spdxVersion\":\"SPDX-2.2\",\"packages\":\"none\"}", &c, &err), LF_OK);
     assert_int_equal(c.rejected, 1);
     free(g);
+}
+
+/* SPDX: a package over a limit is rejected with its line, the rest are read, and the
+ * OPERATING-SYSTEM / CONTAINER defaults come from packages after it; a huge
+ * relationships list costs nothing. */
+static void test_sbom_spdx_limits(void **state)
+{
+    (void)state;
+    lf_buf d;
+    lf_buf_init(&d, 0);
+    lf_buf_puts(&d, "{\"spdxVersion\":\"SPDX-2.3\",\"packages\":[\n"
+                    "{\"name\":\"zlib\",\"versionInfo\":\"1.2.11\"},\n"        /* line 2 */
+                    "{\"name\":\"deep\",\"versionInfo\":\"1\",\"x\":");         /* line 3 */
+    for (int i = 0; i < 80; i++)
+        lf_buf_putc(&d, '[');
+    for (int i = 0; i < 80; i++)
+        lf_buf_putc(&d, ']');
+    lf_buf_puts(&d, "},\n{\"name\":\"debian\",\"versionInfo\":\"12\",\"primaryPackagePurpose\":\"OPERATING-SYSTEM\"},\n"
+                    "{\"name\":\"box\",\"primaryPackagePurpose\":\"CONTAINER\"}\n],\"relationships\":[");
+    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
+        lf_buf_puts(&d, i ? ",1" : "1");
+    lf_buf_puts(&d, "]}");
+    got *g = got_new();
+    lf_inv_counts c;
+    lf_err err;
+    assert_int_equal(run(lf_sbom_spdx_read, g, "big.spdx.json", d.data, d.len, NULL, &c, &err), LF_OK);
+    assert_int_equal(c.records, 3);
+    assert_int_equal(c.rejected, 1);
+    assert_string_equal(g->rec[0].name, "zlib");
+    assert_string_equal(g->rec[0].os, "debian 12");
+    assert_string_equal(g->rec[0].host, "box");
+    assert_int_equal(g->rej_line[0], 3);
+    assert_string_equal(g->rej_field[0], "packages");
+    assert_non_null(strstr(g->rej_msg[0], "max_depth"));
+    free(g);
+    lf_buf_clear(&d);
 }
 
 /* ---- SPDX tag-value ----------------------------------------------------------------------- */
@@ -701,12 +781,14 @@ int main(void)
         cmocka_unit_test(test_sbom_cdx_defaults),
         cmocka_unit_test(test_sbom_cdx_errors),
         cmocka_unit_test(test_sbom_cdx_stop),
+        cmocka_unit_test(test_sbom_cdx_limits),
         cmocka_unit_test(test_sbom_cdx_real),
         cmocka_unit_test(test_sbom_cdx_group_vendor),
         cmocka_unit_test(test_sbom_spdx_fixture),
         cmocka_unit_test(test_sbom_spdx_real),
         cmocka_unit_test(test_sbom_spdx_agents),
         cmocka_unit_test(test_sbom_spdx_errors),
+        cmocka_unit_test(test_sbom_spdx_limits),
         cmocka_unit_test(test_sbom_tv_fixture),
         cmocka_unit_test(test_sbom_tv_text_blocks),
         cmocka_unit_test(test_sbom_tv_unterminated),
