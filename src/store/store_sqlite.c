@@ -1436,6 +1436,16 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                 "WHERE f.host_id = b.host_id AND f.cve = b.cve) AND NOT EXISTS (SELECT 1 FROM suppressions u " \
                 "WHERE u.host_id = b.host_id AND u.cpe = b.cpe AND u.cve = b.cve) ORDER BY b.i " \
                 "RETURNING id, host_id, cve")                                            \
+    /* BULK_NEW for hits whose host has no finding and no suppression (BULK_HOST_FRESH): \
+     * nothing to check per row, and the ids are the statement's last ones in batch order, \
+     * so no RETURNING either */                                                         \
+    X(BULK_NEW_FRESH, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
+                      "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, " \
+                      "due_date, sources_id) SELECT b.host_id, ?1, b.cve, b.cpe, b.kind, b.cvss, " \
+                      "b.cvss_version, b.severity, b.kev, b.kev_due, b.epss, 'open', ?2, ?2, ?3, ?2, " \
+                      "b.notice_date, b.due_date, b.sources_id FROM lf_bulk_hits(?4) b ORDER BY b.i") \
+    X(BULK_HOST_FRESH, "SELECT NOT EXISTS (SELECT 1 FROM findings WHERE host_id = ?1) "   \
+                       "AND NOT EXISTS (SELECT 1 FROM suppressions WHERE host_id = ?1)")  \
     /* F_TOUCH_HC for the whole batch */                                                 \
     X(BULK_TOUCH, "UPDATE findings SET cpe = b.cpe, cvss_version = b.cvss_version, kev_due = b.kev_due, " \
                   "epss = b.epss, last_seen = ?1, last_run = ?2, sources_id = coalesce(b.sources_id, findings.sources_id) " \
@@ -1589,6 +1599,8 @@ typedef struct bulk_rows {
     const lf_id *sid;                  /* each hit's sources id (0 = keep) */
     size_t n;
     bool only_left;                    /* rows the statements before left (LF_BULK_LEFT) only */
+    const bool *fresh;                 /* each hit's host has no finding or suppression */
+    signed char want_fresh;            /* rows whose fresh[] is this (1 / 0) only; -1 all */
 } bulk_rows;
 #define BULK_PTR "lf_bulk_rows"
 enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
@@ -1691,7 +1703,9 @@ static int bv_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
 static void bv_skip(arr_cursor *c)
 {
     const bulk_rows *r = c->p;
-    while (r && r->only_left && c->i < c->n && r->b[c->i].state != LF_BULK_LEFT)
+    while (r && c->i < c->n &&
+           ((r->only_left && r->b[c->i].state != LF_BULK_LEFT) ||
+            (r->want_fresh >= 0 && r->fresh[c->i] != (r->want_fresh == 1))))
         c->i++;
 }
 
@@ -6029,9 +6043,9 @@ static int bulk_sums(sq_conn *c, lf_id agency, int64_t now, const lf_store_bulk 
     return rc;
 }
 
-/* the findings of rows that do not exist yet, then their audit rows and summaries */
+/* the findings of rows that do not exist yet (*nnew more) */
 static int bulk_new(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
-                    lf_store_bulk *b, size_t n, const lf_store_hc_map *m, lf_err *err)
+                    lf_store_bulk *b, const lf_store_hc_map *m, size_t *nnew_out, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = st_get(c, ST_BULK_NEW, &st, err);
@@ -6057,9 +6071,64 @@ static int bulk_new(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows 
     if (!rc && src != SQLITE_DONE)
         rc = sq_fail(c->db, src, "match batch", err);
     st_done(st);
-    if (rc || !nnew)
+    *nnew_out += nnew;
+    return rc;
+}
+
+/* Which hits' hosts are fresh: no finding and no suppression yet, so none of their hits can
+ * meet a finding or a suppression (a batch has one hit per host and CVE). Hosts come in
+ * runs; each run is asked once. */
+static int bulk_fresh(sq_conn *c, const lf_store_bulk *b, size_t n, bool *fresh, size_t *nfresh, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    *nfresh = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && b[j].host_id == b[i].host_id; j++)
+            ;
+        int rc = st_get(c, ST_BULK_HOST_FRESH, &st, err);
+        if (rc)
+            return rc;
+        sqlite3_bind_int64(st, 1, b[i].host_id);
+        int src = sqlite3_step(st);
+        bool f = src == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        st_done(st);
+        if (src != SQLITE_ROW)
+            return sq_fail(c->db, src, "match batch: fresh hosts", err);
+        for (size_t k = i; k < j; k++)
+            fresh[k] = f;
+        if (f)
+            *nfresh += j - i;
+    }
+    return LF_OK;
+}
+
+/* The findings of the fresh hosts' hits, all new: one plain INSERT in batch order, whose
+ * ids are the last nfresh given (each new row takes max + 1). Against BULK_NEW's NOT EXISTS
+ * probes and RETURNING, 21 % fewer SQLite instructions per row (callgrind, the sqlite3
+ * shell, 98,304 rows: 3.43 G with both, 2.71 G with neither). */
+static int bulk_new_fresh(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b,
+                          size_t n, size_t nfresh, lf_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = st_get(c, ST_BULK_NEW_FRESH, &st, err);
+    if (rc)
         return rc;
-    return bulk_sums(c, agency, now, b, n, nnew, err);
+    sqlite3_bind_int64(st, 1, agency);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, run);
+    sqlite3_bind_pointer(st, 4, rows, BULK_PTR, NULL);
+    if ((rc = st_exec(c, st, "match batch: new findings", err)))
+        return rc;
+    sqlite3_int64 k = sqlite3_changes64(c->db);
+    lf_id id = sqlite3_last_insert_rowid(c->db) - k + 1;
+    if (k != (sqlite3_int64)nfresh)
+        return lf_err_set(err, LF_EIO, "match batch: %lld of %zu new findings inserted", (long long)k, nfresh);
+    for (size_t i = 0; i < n; i++)
+        if (rows->fresh[i]) {
+            b[i].state = LF_BULK_NEW;
+            b[i].id = id++;
+        }
+    return LF_OK;
 }
 
 /* the active findings seen again with the same scores */
@@ -6098,8 +6167,11 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
     if (rc || n == 0)
         return rc;
     lf_id *sid = calloc(n, sizeof *sid);
-    if (!sid || lf_store_hc_map_init(&m, n)) {
+    bool *fresh = calloc(n, sizeof *fresh);
+    size_t nfresh = 0;
+    if (!sid || !fresh || lf_store_hc_map_init(&m, n)) {
         free(sid);
+        free(fresh);
         lf_store_hc_map_free(&m);
         return lf_err_set(err, LF_ENOMEM, "match: out of memory");
     }
@@ -6110,35 +6182,54 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
         if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
             goto done;
     }
-    /* The two statements take disjoint rows (new: no finding; seen: a finding), so either
-     * may go first; the second reads only what the first left. A batch whose first hit has
-     * a finding is most likely a month's repeat: refreshing first spares the probe of
-     * every seen hit for a finding; else inserting first spares it for every new one. */
-    if ((rc = st_get(c, ST_BULK_PROBE, &st, err)))
+    /* Hits of fresh hosts (a first upload: all of them) are new without asking */
+    if ((rc = bulk_fresh(c, b, n, fresh, &nfresh, err)))
         goto done;
-    sqlite3_bind_int64(st, 1, b[0].host_id);
-    bind_text(st, 2, b[0].hit->cve);
-    int src = sqlite3_step(st);
-    bool known = src == SQLITE_ROW;
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        rc = sq_fail(c->db, src, "match batch", err);
-    st_done(st);
-    if (rc)
+    bulk_rows rows = {b, sid, n, false, fresh, 1};
+    size_t nnew = 0;
+    if (nfresh && (rc = bulk_new_fresh(c, agency, run, now, &rows, b, n, nfresh, err)))
         goto done;
-    bulk_rows rows = {b, sid, n, false};
-    if (known) {
-        if ((rc = bulk_touch(c, run, now, &rows, b, &m, err)))
+    nnew += nfresh;
+    size_t f0 = 0;
+    while (f0 < n && fresh[f0])
+        f0++;
+    if (f0 < n) {
+        /* The two statements take disjoint rows (new: no finding; seen: a finding), so
+         * either may go first; the second reads only what the first left. A batch whose
+         * first such hit has a finding is most likely a month's repeat: refreshing first
+         * spares the probe of every seen hit for a finding; else inserting first spares it
+         * for every new one. */
+        if ((rc = st_get(c, ST_BULK_PROBE, &st, err)))
             goto done;
-        rows.only_left = true;
-        rc = bulk_new(c, agency, run, now, &rows, b, n, &m, err);
-    } else {
-        if ((rc = bulk_new(c, agency, run, now, &rows, b, n, &m, err)))
+        sqlite3_bind_int64(st, 1, b[f0].host_id);
+        bind_text(st, 2, b[f0].hit->cve);
+        int src = sqlite3_step(st);
+        bool known = src == SQLITE_ROW;
+        if (src != SQLITE_ROW && src != SQLITE_DONE)
+            rc = sq_fail(c->db, src, "match batch", err);
+        st_done(st);
+        if (rc)
             goto done;
-        rows.only_left = true;
-        rc = bulk_touch(c, run, now, &rows, b, &m, err);
+        rows.want_fresh = 0;
+        if (known) {
+            if ((rc = bulk_touch(c, run, now, &rows, b, &m, err)))
+                goto done;
+            rows.only_left = true;
+            rc = bulk_new(c, agency, run, now, &rows, b, &m, &nnew, err);
+        } else {
+            if ((rc = bulk_new(c, agency, run, now, &rows, b, &m, &nnew, err)))
+                goto done;
+            rows.only_left = true;
+            rc = bulk_touch(c, run, now, &rows, b, &m, err);
+        }
+        if (rc)
+            goto done;
     }
+    if (nnew)
+        rc = bulk_sums(c, agency, now, b, n, nnew, err);
 done:
     free(sid);
+    free(fresh);
     lf_store_hc_map_free(&m);
     return rc;
 }

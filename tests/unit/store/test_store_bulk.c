@@ -491,6 +491,52 @@ static void reopen(fx *f, db *d)
         fail_msg("reopen: %s", e.msg);
 }
 
+/* Hosts with no finding and no suppression (fresh: pc-2) take the plain insert; a host with
+ * a suppression but no finding (pc-3) and a host with findings (pc-1) take the checked one,
+ * so pc-3's suppressed hit stays out. Both stores end alike, and the fresh host's findings
+ * were inserted first (lower ids), though pc-3 comes before it in the batch. */
+static void fresh_hosts(void **state)
+{
+    fx *f = *state;
+    lf_store_hit h[6];
+    two_hosts_two_cves(h);
+    h[1] = h[2];                                  /* pc-1 CVE-1, pc-1 CVE-2 */
+    lf_store_match_summary sa = {0}, sb = {0};
+    one_run(f, &f->a, h, 2, 0, &sa);
+    one_run(f, &f->b, h, 2, 0, &sb);
+    db *d[2] = {&f->a, &f->b};
+    for (int k = 0; k < 2; k++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO hosts(agency_id, name, first_seen, last_seen) VALUES (%lld, 'pc-3', 0, 0); "
+                 "INSERT INTO suppressions(host_id, cpe, cve, reason, created) SELECT id, '%s', 'CVE-2025-0001', "
+                 "'not installed', 0 FROM hosts WHERE name = 'pc-3';",
+                 (long long)d[k]->agency, cpes[0]);
+        raw_exec(d[k], sql);
+    }
+    f->now += 86400;
+    h[1] = h[0];
+    h[1].host = "pc-3";                           /* suppressed */
+    h[2] = h[1];
+    h[2].cve = "CVE-2025-0002";                   /* pc-3's new one */
+    h[3] = h[0];
+    h[3].host = "pc-2";
+    h[4] = h[3];
+    h[4].cve = "CVE-2025-0002";
+    one_run(f, &f->a, h, 5, 0, &sa);
+    one_run(f, &f->b, h, 5, 0, &sb);
+    assert_memory_equal(&sa, &sb, sizeof sa);
+    assert_int_equal(sa.new_findings, 3);
+    assert_int_equal(sa.seen, 1);
+    assert_int_equal(sa.suppressed, 1);
+    compare(f);
+    assert_int_equal(raw_int(&f->a, "SELECT count(*) FROM findings f JOIN hosts h ON h.id = f.host_id "
+                                    "WHERE h.name = 'pc-3'"), 1);
+    lf_id p2 = id_of(&f->a, "pc-2 CVE-2025-0002"), p3 = id_of(&f->a, "pc-3 CVE-2025-0002");
+    assert_true(p2 < p3);
+    assert_int_equal(id_of(&f->a, "pc-2 CVE-2025-0001") + 1, p2);
+}
+
 /* A database of schema 11 (sources inline in every finding) moves them to shared texts. */
 static void sources_migration(void **state)
 {
@@ -711,6 +757,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(differential, setup, teardown),
+        cmocka_unit_test_setup_teardown(fresh_hosts, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_after_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_migration, setup, teardown),
