@@ -1431,11 +1431,10 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     X(BULK_NEW, "INSERT INTO findings(host_id, agency_id, cve, cpe, kind, cvss, cvss_version, severity, " \
                 "kev, kev_due, epss, state, first_seen, last_seen, last_run, updated, notice_date, due_date, " \
                 "sources_id) SELECT b.host_id, ?1, b.cve, b.cpe, b.kind, b.cvss, b.cvss_version, b.severity, " \
-                "b.kev, b.kev_due, b.epss, 'open', ?2, ?2, ?3, ?2, b.notice_date, b.due_date, b.sources_id " \
-                "FROM lf_bulk_hits(?4) b WHERE NOT EXISTS (SELECT 1 FROM findings f "     \
+                "b.kev, b.kev_due, b.epss, 'open', ?2, ?2, ?3, ?2, b.notice_date, b.due_date, " \
+                "lf_bulk_mark(?4, b.i, b.sources_id) FROM lf_bulk_hits(?4) b WHERE NOT EXISTS (SELECT 1 FROM findings f "     \
                 "WHERE f.host_id = b.host_id AND f.cve = b.cve) AND NOT EXISTS (SELECT 1 FROM suppressions u " \
-                "WHERE u.host_id = b.host_id AND u.cpe = b.cpe AND u.cve = b.cve) ORDER BY b.i " \
-                "RETURNING id, host_id, cve")                                            \
+                "WHERE u.host_id = b.host_id AND u.cpe = b.cpe AND u.cve = b.cve) ORDER BY b.i") \
     /* BULK_NEW for hits whose host has no finding and no suppression (BULK_HOST_FRESH): \
      * nothing to check per row, and the ids are the statement's last ones in batch order, \
      * so no RETURNING either */                                                         \
@@ -1448,13 +1447,13 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                        "AND NOT EXISTS (SELECT 1 FROM suppressions WHERE host_id = ?1)")  \
     /* F_TOUCH_HC for the whole batch */                                                 \
     X(BULK_TOUCH, "UPDATE findings SET cpe = b.cpe, cvss_version = b.cvss_version, kev_due = b.kev_due, " \
-                  "epss = b.epss, last_seen = ?1, last_run = ?2, sources_id = coalesce(b.sources_id, findings.sources_id) " \
+                  "epss = b.epss, last_seen = ?1, last_run = lf_bulk_mark(?3, b.i, ?2), "   \
+                  "sources_id = coalesce(b.sources_id, findings.sources_id) "               \
                   "FROM lf_bulk_hits(?3) b WHERE findings.host_id = b.host_id AND findings.cve = b.cve " \
                   "AND (findings.last_run IS NULL OR findings.last_run <> ?2) "          \
                   "AND findings.state IN ('open', 'measure_filed', 'risk_accepted') "    \
                   "AND findings.kind IS b.kind AND findings.cvss IS b.cvss "             \
-                  "AND findings.severity IS b.severity AND findings.kev IS b.kev "       \
-                  "RETURNING host_id, cve")                                              \
+                  "AND findings.severity IS b.severity AND findings.kev IS b.kev")       \
     /* what the insert trigger adds for one row, for n new open findings of one key */     \
     X(BULK_DASH_OPEN, "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
                       "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), ?5 FROM (SELECT ?1 AS agency_id, " \
@@ -1601,6 +1600,8 @@ typedef struct bulk_rows {
     bool only_left;                    /* rows the statements before left (LF_BULK_LEFT) only */
     const bool *fresh;                 /* each hit's host has no finding or suppression */
     signed char want_fresh;            /* rows whose fresh[] is this (1 / 0) only; -1 all */
+    uint8_t *marked;                   /* lf_bulk_mark: the rows a statement wrote */
+    size_t nmarked;
 } bulk_rows;
 #define BULK_PTR "lf_bulk_rows"
 enum { BV_I, BV_HOST, BV_CVE, BV_CPE, BV_KIND, BV_CVSS, BV_CVSS_VERSION, BV_SEVERITY, BV_KEV, BV_KEV_DUE,
@@ -1791,9 +1792,34 @@ static const sqlite3_module bulk_module = {
     .xRowid = arr_rowid,
 };
 
+/* lf_bulk_mark(batch, i, v): v, after marking row i of the batch as written. In an
+ * UPDATE's SET or an INSERT's SELECT list it runs once for each row the statement writes,
+ * in order, which tells the writer which rows a statement took without RETURNING (whose
+ * ephemeral table of output rows cost 4,400 instructions a row: callgrind, the sqlite3
+ * shell). DIRECTONLY and bound by pointer, as lf_bulk_hits. */
+static void bulk_mark_sql(sqlite3_context *x, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    bulk_rows *r = sqlite3_value_pointer(argv[0], BULK_PTR);
+    sqlite3_int64 i = sqlite3_value_int64(argv[1]);
+    if (!r || !r->marked || i < 0 || (size_t)i >= r->n) {
+        sqlite3_result_error(x, "lf_bulk_mark: no such batch row", -1);
+        return;
+    }
+    if (!r->marked[i]) {
+        r->marked[i] = 1;
+        r->nmarked++;
+    }
+    sqlite3_result_value(x, argv[2]);
+}
+
 static int bulk_vtab_register(sqlite3 *db)
 {
-    return sqlite3_create_module_v2(db, "lf_bulk_hits", &bulk_module, NULL, NULL);
+    int src = sqlite3_create_module_v2(db, "lf_bulk_hits", &bulk_module, NULL, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_create_function_v2(db, "lf_bulk_mark", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                         bulk_mark_sql, NULL, NULL, NULL);
+    return src;
 }
 
 /* FIX: lf_ids(list), an array table-valued function (as lf_bulk_hits) over finding ids,
@@ -5917,13 +5943,6 @@ done:
 
 /* ---------------------------------------------------------------- BULK */
 
-/* the batch entry of a row RETURNING gave back (host, CVE), NULL if none */
-static lf_store_bulk *bulk_find(const lf_store_hc_map *m, lf_store_bulk *b, lf_id host_id, const char *cve)
-{
-    uint32_t i = lf_store_hc_map_get(m, host_id, cve);
-    return i == UINT32_MAX ? NULL : &b[i];
-}
-
 /* A new finding's values under the summaries a run's new rows are added to by the writer
  * (schema 10: the insert triggers leave those rows alone): dash_open and dash_life per
  * (severity, KEV, due date), host_open per host and the same, open_cvss per score and
@@ -6043,9 +6062,33 @@ static int bulk_sums(sq_conn *c, lf_id agency, int64_t now, const lf_store_bulk 
     return rc;
 }
 
-/* the findings of rows that do not exist yet (*nnew more) */
+/* The rows lf_bulk_mark marked since the statement began (rows->nmarked was `before`)
+ * that are still LF_BULK_LEFT: now `to`, with ids id, id + 1, ... in batch order when to is
+ * LF_BULK_NEW. Their number must be what the statement wrote (`wrote`). */
+static int bulk_take(bulk_rows *rows, lf_store_bulk *b, size_t before, sqlite3_int64 wrote, lf_bulk_state to,
+                     lf_id id, size_t *taken, lf_err *err)
+{
+    size_t k = 0;
+    if (rows->nmarked - before != (size_t)wrote)
+        return lf_err_set(err, LF_EIO, "match batch: %lld rows written but %zu marked", (long long)wrote,
+                          rows->nmarked - before);
+    for (size_t i = 0; i < rows->n && k < (size_t)wrote; i++)
+        if (rows->marked[i] && b[i].state == LF_BULK_LEFT) {
+            b[i].state = to;
+            if (to == LF_BULK_NEW)
+                b[i].id = id + (lf_id)k;
+            k++;
+        }
+    if (k != (size_t)wrote)
+        return lf_err_set(err, LF_EIO, "match batch: %zu of %lld written rows found", k, (long long)wrote);
+    *taken += k;
+    return LF_OK;
+}
+
+/* the findings of rows that do not exist yet (*nnew more): the rows the INSERT took are the
+ * ones it marked (lf_bulk_mark), in batch order, and its ids are the last it gave */
 static int bulk_new(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows *rows,
-                    lf_store_bulk *b, const lf_store_hc_map *m, size_t *nnew_out, lf_err *err)
+                    lf_store_bulk *b, size_t *nnew, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = st_get(c, ST_BULK_NEW, &st, err);
@@ -6055,24 +6098,11 @@ static int bulk_new(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk_rows 
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, run);
     sqlite3_bind_pointer(st, 4, rows, BULK_PTR, NULL);
-    size_t nnew = 0;
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        lf_id id = col_i64(st, 0);
-        lf_store_bulk *e = bulk_find(m, b, col_i64(st, 1), (const char *)sqlite3_column_text(st, 2));
-        if (!e || e->state != LF_BULK_LEFT) {
-            rc = lf_err_set(err, LF_EIO, "match batch: an inserted finding is not in the batch");
-            break;
-        }
-        e->state = LF_BULK_NEW;
-        e->id = id;
-        nnew++;
-    }
-    if (!rc && src != SQLITE_DONE)
-        rc = sq_fail(c->db, src, "match batch", err);
-    st_done(st);
-    *nnew_out += nnew;
-    return rc;
+    size_t before = rows->nmarked;
+    if ((rc = st_exec(c, st, "match batch: new findings", err)))
+        return rc;
+    sqlite3_int64 k = sqlite3_changes64(c->db);
+    return bulk_take(rows, b, before, k, LF_BULK_NEW, sqlite3_last_insert_rowid(c->db) - k + 1, nnew, err);
 }
 
 /* Which hits' hosts are fresh: no finding and no suppression yet, so none of their hits can
@@ -6163,9 +6193,8 @@ static int bulk_new_fresh(sq_conn *c, lf_id agency, lf_id run, int64_t now, bulk
     return LF_OK;
 }
 
-/* the active findings seen again with the same scores */
-static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b, const lf_store_hc_map *m,
-                      lf_err *err)
+/* the active findings seen again with the same scores (marked by the UPDATE) */
+static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_store_bulk *b, lf_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = st_get(c, ST_BULK_TOUCH, &st, err);
@@ -6174,19 +6203,10 @@ static int bulk_touch(sq_conn *c, lf_id run, int64_t now, bulk_rows *rows, lf_st
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, run);
     sqlite3_bind_pointer(st, 3, rows, BULK_PTR, NULL);
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        lf_store_bulk *e = bulk_find(m, b, col_i64(st, 0), (const char *)sqlite3_column_text(st, 1));
-        if (!e || e->state != LF_BULK_LEFT) {
-            rc = lf_err_set(err, LF_EIO, "match batch: a refreshed finding is not in the batch");
-            break;
-        }
-        e->state = LF_BULK_SEEN;
-    }
-    if (!rc && src != SQLITE_DONE)
-        rc = sq_fail(c->db, src, "match batch", err);
-    st_done(st);
-    return rc;
+    size_t before = rows->nmarked, seen = 0;
+    if ((rc = st_exec(c, st, "match batch: refreshed findings", err)))
+        return rc;
+    return bulk_take(rows, b, before, sqlite3_changes64(c->db), LF_BULK_SEEN, 0, &seen, err);
 }
 
 static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf_store_bulk *b, size_t n,
@@ -6194,21 +6214,19 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
 {
     sq_conn *c;
     sqlite3_stmt *st = NULL;
-    lf_store_hc_map m = {0};
     int rc = conn_get(s, &c, err);
     if (rc || n == 0)
         return rc;
     lf_id *sid = calloc(n, sizeof *sid);
     bool *fresh = calloc(n, sizeof *fresh);
+    uint8_t *marked = calloc(n, 1);
     size_t nfresh = 0;
-    if (!sid || !fresh || lf_store_hc_map_init(&m, n)) {
+    if (!sid || !fresh || !marked) {
         free(sid);
         free(fresh);
-        lf_store_hc_map_free(&m);
+        free(marked);
         return lf_err_set(err, LF_ENOMEM, "match: out of memory");
     }
-    for (size_t i = 0; i < n; i++)
-        lf_store_hc_map_put(&m, b[i].host_id, b[i].hit->cve, (uint32_t)i);
     for (size_t i = 0; i < n; i++) {
         b[i].state = LF_BULK_LEFT;
         if ((rc = srcs_intern(c, b[i].hit->sources_json, &sid[i], err)))
@@ -6217,7 +6235,7 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
     /* Hits of fresh hosts (a first upload: all of them) are new without asking */
     if ((rc = bulk_fresh(c, b, n, fresh, &nfresh, err)))
         goto done;
-    bulk_rows rows = {b, sid, n, false, fresh, 1};
+    bulk_rows rows = {b, sid, n, false, fresh, 1, marked, 0};
     size_t nnew = 0;
     if (nfresh && (rc = bulk_new_fresh(c, agency, run, now, &rows, b, n, nfresh, err)))
         goto done;
@@ -6244,15 +6262,15 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
             goto done;
         rows.want_fresh = 0;
         if (known) {
-            if ((rc = bulk_touch(c, run, now, &rows, b, &m, err)))
+            if ((rc = bulk_touch(c, run, now, &rows, b, err)))
                 goto done;
             rows.only_left = true;
-            rc = bulk_new(c, agency, run, now, &rows, b, &m, &nnew, err);
+            rc = bulk_new(c, agency, run, now, &rows, b, &nnew, err);
         } else {
-            if ((rc = bulk_new(c, agency, run, now, &rows, b, &m, &nnew, err)))
+            if ((rc = bulk_new(c, agency, run, now, &rows, b, &nnew, err)))
                 goto done;
             rows.only_left = true;
-            rc = bulk_touch(c, run, now, &rows, b, &m, err);
+            rc = bulk_touch(c, run, now, &rows, b, err);
         }
         if (rc)
             goto done;
@@ -6262,7 +6280,7 @@ static int sq_finding_bulk(lf_store *s, lf_id agency, lf_id run, int64_t now, lf
 done:
     free(sid);
     free(fresh);
-    lf_store_hc_map_free(&m);
+    free(marked);
     return rc;
 }
 
