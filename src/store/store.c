@@ -1021,15 +1021,21 @@ int lf_store_host_list(lf_store *s, lf_id scope, lf_store_page *pg, lf_arena *a,
 
 /* ---------------------------------------------------------------- audit */
 
+/* {"key": or ,"key": in one append: the keys are short ASCII literals, which
+ * lf_json_write_str would copy unchanged (every audit row of a finding has thirteen) */
 static int json_key(lf_buf *b, bool *first, const char *key)
 {
-    int rc = lf_buf_puts(b, *first ? "{" : ",");
+    char t[64];
+    size_t kl = strlen(key);
+    if (kl > sizeof t - 4)
+        return LF_EINVAL;
+    t[0] = *first ? '{' : ',';
+    t[1] = '"';
+    memcpy(t + 2, key, kl);
+    t[kl + 2] = '"';
+    t[kl + 3] = ':';
     *first = false;
-    if (!rc)
-        rc = lf_json_write_str(b, key, strlen(key));
-    if (!rc)
-        rc = lf_buf_putc(b, ':');
-    return rc;
+    return lf_buf_append(b, t, kl + 4);
 }
 
 static int json_str(lf_buf *b, bool *first, const char *key, const char *v)
@@ -1040,10 +1046,21 @@ static int json_str(lf_buf *b, bool *first, const char *key, const char *v)
     return rc;
 }
 
+/* v in decimal, as "%lld" writes it, without printf's parsing */
 static int json_int(lf_buf *b, bool *first, const char *key, int64_t v)
 {
     int rc = json_key(b, first, key);
-    return rc ? rc : lf_buf_printf(b, "%lld", (long long)v);
+    if (rc)
+        return rc;
+    char t[24], *p = t + sizeof t;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return lf_buf_append(b, p, (size_t)(t + sizeof t - p));
 }
 
 /* The part of a finding a person or a run changes, as the audit trail records it. */

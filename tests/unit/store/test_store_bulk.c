@@ -721,6 +721,39 @@ static void created_json(void **state)
     lf_arena_clear(&a);
 }
 
+/* The audit trail's finding JSON, byte for byte: keys in order, NULL as null, escapes as
+ * lf_json_write_str writes them, integers in decimal (negative too). */
+static void finding_json_text(void **state)
+{
+    (void)state;
+    lf_store_finding fi;
+    memset(&fi, 0, sizeof fi);
+    fi.state = LF_FSTATE_RISK_ACCEPTED;
+    fi.cpe = "cpe:2.3:a:acme:to\"ol:1:*:*:*:*:*:*:*";
+    fi.risk_reason = "\xe9\x9a\x94\xe9\x9b\xa2\n";
+    fi.risk_approver = "ciso";
+    fi.risk_expiry = "2026-01-01";
+    fi.notice_date = "2025-04-01";
+    fi.fixed_at = -1743465600;
+    fi.fixed_confirmed = true;
+    fi.reopened = 4294967295u;
+    lf_buf b;
+    lf_buf_init(&b, 0);
+    assert_int_equal(lf_store_finding_json(&fi, &b), LF_OK);
+    assert_string_equal(b.data, "{\"state\":\"risk_accepted\",\"cpe\":\"cpe:2.3:a:acme:to\\\"ol:1:*:*:*:*:*:*:*\","
+                                "\"measure\":null,\"measure_planned\":null,\"risk_reason\":\"\xe9\x9a\x94\xe9\x9b\xa2\\u000a\","
+                                "\"risk_approver\":\"ciso\",\"risk_expiry\":\"2026-01-01\",\"fp_reason\":null,"
+                                "\"notice_date\":\"2025-04-01\",\"due_date\":null,\"fixed_at\":-1743465600,"
+                                "\"fixed_confirmed\":1,\"reopened\":4294967295}");
+    lf_buf_reset(&b);
+    fi.fixed_at = 0;
+    fi.fixed_confirmed = false;
+    fi.reopened = 0;
+    assert_int_equal(lf_store_finding_json(&fi, &b), LF_OK);
+    assert_non_null(strstr(b.data, "\"fixed_at\":0,\"fixed_confirmed\":0,\"reopened\":0}"));
+    lf_buf_clear(&b);
+}
+
 /* Summary keys longer than fix_add's buffer go to the heap. A run's hits carry checked
  * dates, but a row edited with another tool may hold any text: the set-wise fix leaves
  * what the one-by-one path does. */
@@ -765,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(checks_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(created_json, setup, teardown),
         cmocka_unit_test_setup_teardown(fix_long_keys, setup, teardown),
+        cmocka_unit_test(finding_json_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
