@@ -111,8 +111,9 @@ static int on_item(void *ud, const lf_intake_item *it)
     bool resolved = it->res->bucket == LF_BUCKET_RESOLVED;
     lf_store_item *si = &u->items[u->nitems];
     memset(si, 0, sizeof *si);
-    char conf[32];
-    snprintf(conf, sizeof conf, "%.2f", it->res->confidence);
+    char conf[32] = "";
+    if (resolved)   /* most rows of a real export are not: spare them the printf */
+        snprintf(conf, sizeof conf, "%.2f", it->res->confidence);
     si->host = lf_arena_strdup(u->a, it->host);
     si->ip = dup_or_null(u->a, r->ip);
     si->os = dup_or_null(u->a, r->os);
