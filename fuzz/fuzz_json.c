@@ -152,11 +152,21 @@ static int on_keep_elem(void *ud, const lf_json *elem, size_t index, long line)
     return 0;
 }
 
-static int on_keep_skip(void *ud, size_t index, long line, const lf_err *why)
+static int on_keep_skip(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
 {
     kwalk *w = ud;
     CHECK(index == w->next && line >= 1);
     CHECK(why->code == LF_ELIMIT && why->line >= line && why->msg[0]);
+    CHECK(elem && elen > 0);
+    if (w->want) {
+        /* the span is the element: parsed alone with the default limits, it is the tree's */
+        lf_arena a;
+        lf_arena_init(&a, 4096);
+        lf_json *v = NULL;
+        CHECK(lf_json_parse(&a, elem, elen, NULL, &v, NULL) == 0);
+        CHECK(equal(v, lf_json_at(w->want, index)));
+        lf_arena_clear(&a);
+    }
     w->next++;
     return 0;
 }

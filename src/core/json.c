@@ -1077,7 +1077,7 @@ static int skip_element(jparser *j, unsigned depth_base, const unsigned char *st
     if (r)
         return r;
     lf_err_clear(j->err);
-    return j->skip(ud, idx, line, &why);
+    return j->skip(ud, idx, line, (const char *)start, (size_t)(j->p - start), &why);
 }
 
 /* Walks the array whose '[' is at j->p, calling fn per element (depth_base: the '['). */

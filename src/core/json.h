@@ -97,9 +97,11 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
  * lf_json_foreach for documents that are too big in places, keeping the good elements:
  *  - an element that hits a limit (a string longer than max_string, nesting deeper than
  *    max_depth, a container with more than max_items) is not built: it is validated to its
- *    end for syntax only and given to skip(ud, index, line, why) instead of fn, why
- *    holding the limit's message and position; the walk goes on when skip returns 0 and
- *    stops with its value otherwise;
+ *    end for syntax only and given to skip(ud, index, line, elem, elen, why) instead of fn:
+ *    elem[0..elen) is the element's text (inside the caller's), why the limit's message and
+ *    position; the caller may parse the element again on its own terms (a reader with the
+ *    whole file in memory can afford limits as large as the element). The walk goes on
+ *    when skip returns 0 and stops with its value otherwise;
  *  - the members of the top-level object that are not walked (and a top level of the
  *    wrong shape) are validated for syntax only: they are not built, so there is nothing
  *    for the size limits to bound (a CycloneDX "dependencies" array of 2 M entries is no
@@ -108,7 +110,8 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
  * memory). A syntax error stops the walk as in lf_json_foreach. skip NULL: lf_json_foreach.
  */
 #define LF_JSON_SKIM_MAX_DEPTH (1u << 20)
-typedef int (*lf_json_skip_fn)(void *ud, size_t index, long line, const lf_err *why);
+typedef int (*lf_json_skip_fn)(void *ud, size_t index, long line, const char *elem, size_t elen,
+                               const lf_err *why);
 int lf_json_foreach_keep(lf_arena *a, const char *text, size_t len, const char *key,
                          const lf_json_limits *lim, lf_json_elem_fn fn, lf_json_skip_fn skip,
                          void *ud, lf_err *err);

@@ -168,12 +168,29 @@ static int ps_element(ps_ctx *c, const lf_json *e, long line)
     return 0;
 }
 
-/* An entry over lf_json's limits (a 1 MiB string, say) costs that entry only. */
-static int on_limit(void *ud, size_t index, long line, const lf_err *why)
+/* An entry over lf_json's default limits (a 1 MiB string, say) is parsed again with
+ * string and list limits as large as its own text (the file is in memory already) and read
+ * like any other; only one nested deeper than 64 is rejected, with its line. */
+static int on_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
 {
     (void)index;
-    ps_reject(ud, line, NULL, "entry too large to read: %s (line %ld, column %ld)", why->msg, why->line, why->col);
-    return 0;
+    (void)why;
+    lf_arena a;
+    lf_arena_init(&a, 0);
+    lf_json_limits lim = {.max_string = elen, .max_items = elen};
+    lf_json *v;
+    lf_err again;
+    lf_err_clear(&again);
+    int rc = lf_json_parse(&a, elem, elen, &lim, &v, &again);
+    if (rc == LF_OK)
+        rc = ps_element(ud, v, line);
+    else if (rc == LF_ENOMEM)
+        ((ps_ctx *)ud)->stop = LF_ENOMEM;
+    else
+        rc = (ps_reject(ud, line, NULL, "entry too large to read: %s (line %ld)", again.msg,
+                        line + (again.line > 0 ? again.line - 1 : 0)), 0);
+    lf_arena_clear(&a);
+    return rc;
 }
 
 static int on_elem(void *ud, const lf_json *e, size_t index, long line)
@@ -245,7 +262,7 @@ int lf_psjson_read(const char *src, const char *text, size_t len, const lf_inv_o
             rc = lf_json_parse(&a, text, len, NULL, &root, &why);
             if (rc == LF_ELIMIT) {
                 /* the one entry is over a limit: it is rejected, like an entry of a list */
-                rc = on_limit(&c, 0, line_at(text, p), &why);
+                rc = on_limit(&c, 0, line_at(text, p), text + p, len - p, &why);
             } else if (rc) {
                 if (err)
                     *err = why;

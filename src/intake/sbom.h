@@ -62,8 +62,10 @@
  * the records are walked one entry at a time (a pre-pass finds the default os / host),
  * so memory is bounded by the largest entry, a list of any length elsewhere in the file
  * ("dependencies", "relationships") is only validated, and an entry over lf_json's
- * limits (a string over 1 MiB, nesting over 64, a list over 1 Mi entries inside one
- * component) is rejected with its line and the limit while the others are read.
+ * default limits (a string over 1 MiB, a list over 1 Mi entries inside one component) is
+ * parsed again on its own with limits as large as its text and read like the others;
+ * only an entry nested deeper than 64 is rejected, with its line and the limit, and the
+ * message says that nothing nested in it was read.
  * Tag-value is read in place, in two passes.
  *
  * Ownership: record strings are borrowed, valid only during the sink call.

@@ -914,13 +914,16 @@ typedef struct skipped {
     long err_line[8], err_col[8];
     int code[8];
     char msg[8][512];
+    char span[8][24];    /* the element's text: its first and last 10 bytes */
     int stop;            /* returned by the callback */
 } skipped;
 
-static int record_skip(void *ud, size_t index, long line, const lf_err *why)
+static int record_skip(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
 {
     skipped *k = ud;
     assert_true(k->n < 8);
+    assert_true(elen >= 2);
+    snprintf(k->span[k->n], sizeof k->span[0], "%.10s..%.10s", elem, elem + (elen > 10 ? elen - 10 : 0));
     k->idx[k->n] = index;
     k->line[k->n] = line;
     k->err_line[k->n] = why->line;
@@ -941,9 +944,9 @@ static int keep_elem(void *ud, const lf_json *elem, size_t index, long line)
     return record_elem(&((keep_ctx *)ud)->s, elem, index, line);
 }
 
-static int keep_skip(void *ud, size_t index, long line, const lf_err *why)
+static int keep_skip(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
 {
-    return record_skip(&((keep_ctx *)ud)->k, index, line, why);
+    return record_skip(&((keep_ctx *)ud)->k, index, line, elem, elen, why);
 }
 
 /* An element over a limit is skipped and reported (index, line, the limit located), the
@@ -986,6 +989,10 @@ static void test_json_foreach_keep_skips_limits(void **state)
     assert_int_equal(x.k.idx[2], 4);
     assert_non_null(strstr(x.k.msg[2], "max_items (3)"));
     assert_int_equal(x.k.line[2], 6);
+    /* each skipped element's own text, exactly, for the caller to parse again */
+    assert_string_equal(x.k.span[0], "{\"id\": \"fa..too long\"}");
+    assert_string_equal(x.k.span[1], "{\"id\": \"b\"..[[[[1]]]]}");
+    assert_string_equal(x.k.span[2], "[1, 2, 3, ..[[[]]]]]}]");
 
     /* the plain walk stops at the first limit (here: the head member over max_string) */
     seen s = {.a = &a, .stop_at = SIZE_MAX};

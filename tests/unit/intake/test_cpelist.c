@@ -105,25 +105,33 @@ static void test_cpelist_json_forms(void **state)
     assert_int_equal(s.err_lines[0], 3);
 }
 
-/* A JSON array of hosts where one entry is over lf_json's limits (a 1 MiB + 1 host
- * name): that entry is reported with its line, the hosts around it are read. */
+/* A JSON array of hosts where one entry is over lf_json's default limits (1 Mi + 1 cpes)
+ * is parsed again on its own and read; one nested deeper than 64 is reported with its line;
+ * the hosts around them are read. */
 static void test_cpelist_json_entry_over_limit(void **state)
 {
     (void)state;
-    size_t big = ((size_t)1 << 20) + 1, cap = big + 256;
+    size_t many = ((size_t)1 << 20) + 1, cap = many * 16 + 512;
     char *t = malloc(cap);
     assert_non_null(t);
-    int n = snprintf(t, cap, "[{\"host\":\"a\",\"cpes\":[\"cpe:/a:x:y:1\"]},\n{\"host\":\"");
-    memset(t + n, 'h', big);
-    n += (int)big;
-    n += snprintf(t + n, cap - (size_t)n, "\",\"cpes\":[]},\n{\"host\":\"c\",\"cpes\":[\"cpe:/a:x:y:2\"]}]");
+    int n = snprintf(t, cap, "[{\"host\":\"a\",\"cpes\":[\"cpe:/a:x:y:1\"]},\n{\"host\":\"b\",\"cpes\":[");
+    for (size_t i = 0; i < many; i++)
+        n += snprintf(t + n, cap - (size_t)n, "%s\"cpe:/a:x:y:%zu\"", i ? "," : "", i % 7);
+    n += snprintf(t + n, cap - (size_t)n, "]},\n{\"host\":\"deep\",\"x\":");
+    for (int k = 0; k < 70; k++)
+        t[n++] = '[';
+    for (int k = 0; k < 70; k++)
+        t[n++] = ']';
+    n += snprintf(t + n, cap - (size_t)n, ",\"cpes\":[]},\n{\"host\":\"c\",\"cpes\":[\"cpe:/a:x:y:2\"]}]");
     seen s = {0};
     lf_inv_report r;
     assert_int_equal(lf_cpelist_read_buffer("a.json", t, (size_t)n, on_host, on_err, &s, &r, NULL), LF_OK);
-    assert_int_equal(s.n, 2);
-    assert_string_equal(s.hosts[1], "c");
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.hosts[1], "b");
+    assert_int_equal(s.items[1], many);
+    assert_string_equal(s.hosts[2], "c");
     assert_int_equal(s.errors, 1);
-    assert_int_equal(s.err_lines[0], 2);
+    assert_int_equal(s.err_lines[0], 3);
     assert_int_equal(r.rejected, 1);
     free(t);
 }

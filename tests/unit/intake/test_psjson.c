@@ -258,36 +258,45 @@ static void test_psjson_broken_json(void **state)
     free(g);
 }
 
-/* An entry over lf_json's limits (here a 1 MiB + 1 string) is rejected with its line and
- * the limit; the entries around it are read, in both the plain and the wrapped layout. */
+/* An entry over lf_json's default limits (here a 1 MiB + 1 string) is parsed again on its
+ * own and read; one nested deeper than 64 is rejected with its line; the entries around
+ * them are read, in the plain and the wrapped layout, and a single big entry too. */
 static void test_psjson_entry_over_limit(void **state)
 {
     (void)state;
     size_t big = ((size_t)1 << 20) + 1;
     for (int wrapped = 0; wrapped < 2; wrapped++) {
-        size_t cap = big + 256;
+        size_t cap = big + 512;
         char *t = malloc(cap);
         assert_non_null(t);
         int n = snprintf(t, cap, "%s[\n {\"DisplayName\": \"A\"},\n {\"DisplayName\": \"",
                          wrapped ? "{\"value\": " : "");
         memset(t + n, 'x', big);
         n += (int)big;
-        n += snprintf(t + n, cap - (size_t)n, "\"},\n {\"DisplayName\": \"B\"}\n]%s",
-                      wrapped ? ", \"Count\": 3}" : "");
+        n += snprintf(t + n, cap - (size_t)n, "\"},\n {\"DisplayName\": \"deep\", \"x\": ");
+        for (int k = 0; k < 70; k++)
+            t[n++] = '[';
+        for (int k = 0; k < 70; k++)
+            t[n++] = ']';
+        n += snprintf(t + n, cap - (size_t)n, "},\n {\"DisplayName\": \"B\"}\n]%s",
+                      wrapped ? ", \"Count\": 4}" : "");
         got *g = got_new();
         lf_inv_counts c;
         lf_err err;
         assert_int_equal(run(g, "pc.json", t, (size_t)n, NULL, &c, &err), LF_OK);
-        assert_int_equal(c.records, 2);
-        assert_string_equal(g->rec[1].name, "B");
-        assert_int_equal(g->rec[1].line, 4);
+        assert_int_equal(c.records, 3);
+        assert_string_equal(g->rec[0].name, "A");
+        assert_int_equal(g->rec[1].line, 3);
+        assert_int_equal(g->rec[1].name[0], 'x');
+        assert_string_equal(g->rec[2].name, "B");
+        assert_int_equal(g->rec[2].line, 5);
         assert_int_equal(c.rejected, 1);
-        assert_int_equal(g->rej_line[0], 3);
-        assert_non_null(strstr(g->rej_msg[0], "max_string"));
+        assert_int_equal(g->rej_line[0], 4);
+        assert_non_null(strstr(g->rej_msg[0], "max_depth"));
         free(g);
         free(t);
     }
-    /* one entry on its own, over the limit: rejected, not an error of the file */
+    /* one entry on its own, over the string limit: read */
     char *t = malloc(big + 64);
     assert_non_null(t);
     int n = snprintf(t, big + 64, "\n{\"DisplayName\": \"");
@@ -298,9 +307,9 @@ static void test_psjson_entry_over_limit(void **state)
     lf_inv_counts c;
     lf_err err;
     assert_int_equal(run(g, "pc.json", t, (size_t)n, NULL, &c, &err), LF_OK);
-    assert_int_equal(c.records, 0);
-    assert_int_equal(c.rejected, 1);
-    assert_int_equal(g->rej_line[0], 2);
+    assert_int_equal(c.records, 1);
+    assert_int_equal(c.rejected, 0);
+    assert_int_equal(g->rec[0].line, 2);
     free(g);
     free(t);
 }

@@ -287,10 +287,10 @@ static void test_sbom_cdx_stop(void **state)
 }
 
 /* A document too big in places (lf_json's default limits: 1 MiB strings, 1 Mi list
- * entries): one component over a limit is rejected with its line and the limit, the rest
- * are read; a huge list elsewhere in the document ("dependencies") costs nothing; the
- * document's os is still found past the big component, and metadata after components is
- * still the subject. */
+ * entries): a component over a limit is parsed again on its own and read like the others,
+ * with its nested components (one of which holds the big string); a huge list elsewhere
+ * in the document ("dependencies") costs nothing; the document's os is still found past
+ * the big component, and metadata after components is still the subject. */
 static void test_sbom_cdx_limits(void **state)
 {
     (void)state;
@@ -303,6 +303,11 @@ static void test_sbom_cdx_limits(void **state)
         lf_buf_putc(&d, 'x');
     lf_buf_puts(&d, "\"},\n"                                                          /* line 4 */
                     "{\"name\":\"curl\",\"version\":\"7.81.0\"},\n"              /* line 5 */
+                    "{\"name\":\"parent\",\"components\":[{\"name\":\"kid1\"},{\"name\":\"kid2\","
+                    "\"description\":\"");                                                /* line 6 */
+    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
+        lf_buf_putc(&d, 'y');
+    lf_buf_puts(&d, "\"}]},\n"
                     "{\"type\":\"operating-system\",\"name\":\"ubuntu\",\"version\":\"22.04\"}\n"
                     "],\n\"dependencies\":[");
     for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
@@ -312,19 +317,18 @@ static void test_sbom_cdx_limits(void **state)
     lf_inv_counts c;
     lf_err err;
     assert_int_equal(run(lf_sbom_cdx_read, g, "big.json", d.data, d.len, NULL, &c, &err), LF_OK);
-    assert_int_equal(c.records, 3);
-    assert_int_equal(c.rejected, 1);
+    assert_int_equal(c.records, 7);
+    assert_int_equal(c.rejected, 0);
     assert_int_equal(c.skipped, 1);
-    assert_string_equal(g->rec[0].name, "openssl");
-    assert_int_equal(g->rec[0].line, 3);
-    assert_string_equal(g->rec[1].name, "curl");
-    assert_int_equal(g->rec[1].line, 5);
-    assert_string_equal(g->rec[1].os, "ubuntu 22.04");
-    assert_string_equal(g->rec[1].host, "img-1");
-    assert_int_equal(g->rej_line[0], 4);
-    assert_string_equal(g->rej_field[0], "components");
-    assert_non_null(strstr(g->rej_msg[0], "max_string"));
-    assert_non_null(strstr(g->rej_msg[0], "line 4"));
+    static const char *const names[] = {"openssl", "bigdoc", "curl", "parent", "kid1", "kid2", "ubuntu"};
+    static const long lines[] = {3, 4, 5, 6, 6, 6, 7};
+    for (size_t i = 0; i < 7; i++) {
+        assert_string_equal(g->rec[i].name, names[i]);
+        assert_int_equal(g->rec[i].line, lines[i]);
+        assert_string_equal(g->rec[i].os, "ubuntu 22.04");
+        assert_string_equal(g->rec[i].host, "img-1");
+    }
+    assert_string_equal(g->rec[1].version, "1");
     free(g);
     lf_buf_clear(&d);
 }
@@ -521,9 +525,9 @@ static void test_sbom_spdx_errors(void **state)
     free(g);
 }
 
-/* SPDX: a package over a limit is rejected with its line, the rest are read, and the
- * OPERATING-SYSTEM / CONTAINER defaults come from packages after it; a huge
- * relationships list costs nothing. */
+/* SPDX: a package nested deeper than lf_json reads (64) is rejected with its line, the
+ * rest are read, and the OPERATING-SYSTEM / CONTAINER defaults come from packages after
+ * it; a huge relationships list costs nothing. */
 static void test_sbom_spdx_limits(void **state)
 {
     (void)state;
