@@ -105,7 +105,10 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
  *  - the members of the top-level object that are not walked (and a top level of the
  *    wrong shape) are validated for syntax only: they are not built, so there is nothing
  *    for the size limits to bound (a CycloneDX "dependencies" array of 2 M entries is no
- *    reason to lose the components).
+ *    reason to lose the components). The top-level object's own member count and its
+ *    keys keep max_items and max_string, and are checked as they come: a member after the
+ *    walked array can still end the walk with LF_ELIMIT (lf_json_parse_head, with the
+ *    same checks, finds that before any element is delivered).
  * Syntax-only validation still bounds nesting, at LF_JSON_SKIM_MAX_DEPTH (its frames are
  * memory). A syntax error stops the walk as in lf_json_foreach. skip NULL: lf_json_foreach.
  */
