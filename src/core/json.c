@@ -69,7 +69,7 @@ typedef struct jparser {
     unsigned char *bump;  /* current bump chunk and the bytes left in it */
     size_t bump_left;
     unsigned char outer;  /* '[' or '{' around the value parse_value starts on, or 0 */
-    lf_json_skip_fn skip; /* foreach_keep: elements over a limit go here, not to fn */
+    lf_json_skip_fn skip; /* foreach_keep: elements still over a limit go here */
 } jparser;
 
 /* ---- errors ---------------------------------------------------------------------- */
@@ -1058,13 +1058,15 @@ static int skim_value(jparser *j, unsigned depth_base, unsigned char outer, lf_j
 }
 
 /* foreach_keep: the element that started at `start` (line `line`, whose line began at
- * `ls`) hit a limit. Drop what was built of it, validate it again from its start without
- * limits, and hand the limit's error to the skip callback. Returns the skim's error
- * (syntax: fatal) or the callback's value. */
-static int skip_element(jparser *j, unsigned depth_base, const unsigned char *start,
-                        const unsigned char *ls, long line, size_t idx, void *ud)
+ * `ls`; nested d deep in the document) hit a limit. Drop what was built of it and validate
+ * it from its start without limits (a syntax error there is fatal), then parse it alone
+ * with string and list limits as large as its own text (the caller holds that text, so the
+ * tree costs a few times the element) and nesting still bounded as in the walk: fn gets it
+ * like any element. Only an element still over a limit (nesting) goes to the skip
+ * callback, with that limit's message located in the document. */
+static int keep_element(jparser *j, unsigned d, const unsigned char *start, const unsigned char *ls, long line,
+                        size_t idx, lf_json_elem_fn fn, void *ud)
 {
-    lf_err why = *j->err;
     j->nfr = 0;
     j->top = 0;
     lf_arena_reset(j->a);
@@ -1073,11 +1075,29 @@ static int skip_element(jparser *j, unsigned depth_base, const unsigned char *st
     j->p = start;
     j->line = line;
     j->line_start = ls;
-    int r = skim_value(j, depth_base, '[', NULL);
+    int r = skim_value(j, d, '[', NULL);
     if (r)
         return r;
     lf_err_clear(j->err);
-    return j->skip(ud, idx, line, (const char *)start, (size_t)(j->p - start), &why);
+    size_t elen = (size_t)(j->p - start);
+    lf_json_limits big = {.max_depth = j->max_depth > d + 1 ? j->max_depth - d : 1, .max_string = elen,
+                          .max_items = elen};
+    lf_json *v;
+    lf_err why;
+    lf_err_clear(&why);
+    r = lf_json_parse(j->a, (const char *)start, elen, &big, &v, &why);
+    if (r == LF_OK)
+        return fn(ud, v, idx, line);
+    if (r != LF_ELIMIT)
+        return r == LF_ENOMEM ? nomem(j) : r;
+    /* only nesting can be over (the other limits are the element's size): said with the
+     * walk's limit, and located in the document (the element's line 1 starts at its first
+     * byte, not at its line's) */
+    snprintf(why.msg, sizeof why.msg, "nesting deeper than max_depth (%u)", j->max_depth);
+    if (why.line == 1)
+        why.col += (long)(start - ls);
+    why.line += line - 1;
+    return j->skip(ud, idx, line, &why);
 }
 
 /* Walks the array whose '[' is at j->p, calling fn per element (depth_base: the '['). */
@@ -1106,7 +1126,7 @@ static int walk_array(jparser *j, unsigned depth_base, lf_json_elem_fn fn, void 
         j->outer = '[';
         int r = parse_value(j, &v);
         if (r == LF_ELIMIT && j->skip)
-            r = skip_element(j, depth_base + 1, start, ls, line, idx, ud);
+            r = keep_element(j, depth_base + 1, start, ls, line, idx, fn, ud);
         else if (!r)
             r = fn(ud, &v, idx, line);
         else
@@ -1347,7 +1367,7 @@ int lf_json_foreach_keep(lf_arena *a, const char *text, size_t len, const char *
 {
     if (!a || !fn || (!text && len))
         return lf_err_set(err, LF_EINVAL, "lf_json_foreach: invalid argument");
-    /* skip_element needs the limit's message even when the caller wants none */
+    /* keep_element needs the limit's message even when the caller wants none */
     lf_err local;
     if (!err && skip)
         err = &local;

@@ -94,14 +94,14 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
                     const lf_json_limits *lim, lf_json_elem_fn fn, void *ud, lf_err *err);
 
 /*
- * lf_json_foreach for documents that are too big in places, keeping the good elements:
- *  - an element that hits a limit (a string longer than max_string, nesting deeper than
- *    max_depth, a container with more than max_items) is not built: it is validated to its
- *    end for syntax only and given to skip(ud, index, line, elem, elen, why) instead of fn:
- *    elem[0..elen) is the element's text (inside the caller's), why the limit's message and
- *    position; the caller may parse the element again on its own terms (a reader with the
- *    whole file in memory can afford limits as large as the element). The walk goes on
- *    when skip returns 0 and stops with its value otherwise;
+ * lf_json_foreach for inventory files, which must not lose a record to a limit:
+ *  - an element that hits a limit is validated to its end, then parsed again on its own
+ *    with max_string and max_items as large as its own text (the caller holds that text,
+ *    so its tree costs a few times the element; a 30 MB component is read, not lost) and
+ *    nesting bounded as in the walk, and given to fn like any element. Only an element
+ *    still over a limit (nesting deeper than max_depth) goes to skip(ud, index, line,
+ *    why), why holding the limit's message and position; the walk goes on when skip
+ *    returns 0 and stops with its value otherwise;
  *  - the members of the top-level object that are not walked (and a top level of the
  *    wrong shape) are validated for syntax only: they are not built, so there is nothing
  *    for the size limits to bound (a CycloneDX "dependencies" array of 2 M entries is no
@@ -113,8 +113,7 @@ int lf_json_foreach(lf_arena *a, const char *text, size_t len, const char *key,
  * memory). A syntax error stops the walk as in lf_json_foreach. skip NULL: lf_json_foreach.
  */
 #define LF_JSON_SKIM_MAX_DEPTH (1u << 20)
-typedef int (*lf_json_skip_fn)(void *ud, size_t index, long line, const char *elem, size_t elen,
-                               const lf_err *why);
+typedef int (*lf_json_skip_fn)(void *ud, size_t index, long line, const lf_err *why);
 int lf_json_foreach_keep(lf_arena *a, const char *text, size_t len, const char *key,
                          const lf_json_limits *lim, lf_json_elem_fn fn, lf_json_skip_fn skip,
                          void *ud, lf_err *err);

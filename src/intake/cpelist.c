@@ -187,32 +187,17 @@ static int on_json_host(void *ud, const lf_json *e, size_t index, long line)
     return json_host(w->c, w->h, e, line);
 }
 
-/* A host entry over lf_json's default limits (a 1 MiB string, more than 1 Mi cpes) is
- * parsed again with string and list limits as large as its own text (the file is in
- * memory already) and read like any other; only one nested deeper than 64 is rejected. */
-static int on_json_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
+/* A host entry lf_json_foreach_keep could not read even on its own (nested deeper than
+ * 64): rejected with its line; entries that are only big are read (json.h). */
+static int on_json_limit(void *ud, size_t index, long line, const lf_err *why)
 {
     (void)index;
-    (void)why;
     jwalk *w = ud;
-    lf_arena a;
-    lf_arena_init(&a, 0);
-    lf_json_limits lim = {.max_string = elen, .max_items = elen};
-    lf_json *v;
-    lf_err again;
-    lf_err_clear(&again);
-    int rc = lf_json_parse(&a, elem, elen, &lim, &v, &again);
-    if (rc == LF_OK) {
-        rc = json_host(w->c, w->h, v, line);
-    } else if (rc != LF_ENOMEM) {
-        char msg[sizeof again.msg + 96];
-        snprintf(msg, sizeof msg, "host entry too large to read: %s (line %ld); entry skipped", again.msg,
-                 line + (again.line > 0 ? again.line - 1 : 0));
-        bad(w->c, line, "host", msg);
-        rc = LF_OK;
-    }
-    lf_arena_clear(&a);
-    return rc;
+    char msg[sizeof why->msg + 96];
+    snprintf(msg, sizeof msg, "host entry too deeply nested to read: %s (line %ld, column %ld); entry skipped",
+             why->msg, why->line, why->col);
+    bad(w->c, line, "host", msg);
+    return 0;
 }
 
 int lf_cpelist_read_buffer(const char *name, const char *data, size_t len, lf_inv_host_fn fn,

@@ -168,29 +168,14 @@ static int ps_element(ps_ctx *c, const lf_json *e, long line)
     return 0;
 }
 
-/* An entry over lf_json's default limits (a 1 MiB string, say) is parsed again with
- * string and list limits as large as its own text (the file is in memory already) and read
- * like any other; only one nested deeper than 64 is rejected, with its line. */
-static int on_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
+/* An entry lf_json_foreach_keep could not read even on its own (nested deeper than 64):
+ * rejected with its line; entries that are only big are read (json.h). */
+static int on_limit(void *ud, size_t index, long line, const lf_err *why)
 {
     (void)index;
-    (void)why;
-    lf_arena a;
-    lf_arena_init(&a, 0);
-    lf_json_limits lim = {.max_string = elen, .max_items = elen};
-    lf_json *v;
-    lf_err again;
-    lf_err_clear(&again);
-    int rc = lf_json_parse(&a, elem, elen, &lim, &v, &again);
-    if (rc == LF_OK)
-        rc = ps_element(ud, v, line);
-    else if (rc == LF_ENOMEM)
-        ((ps_ctx *)ud)->stop = LF_ENOMEM;
-    else
-        rc = (ps_reject(ud, line, NULL, "entry too large to read: %s (line %ld)", again.msg,
-                        line + (again.line > 0 ? again.line - 1 : 0)), 0);
-    lf_arena_clear(&a);
-    return rc;
+    ps_reject(ud, line, NULL, "entry too deeply nested to read: %s (line %ld, column %ld)", why->msg, why->line,
+              why->col);
+    return 0;
 }
 
 static int on_elem(void *ud, const lf_json *e, size_t index, long line)
@@ -254,15 +239,17 @@ int lf_psjson_read(const char *src, const char *text, size_t len, const lf_inv_o
             root = NULL;
             rc = lf_json_foreach_keep(&a, text, len, "value", NULL, on_elem, on_limit, &c, err);
         } else if (rc == LF_OK || rc == LF_ELIMIT) {
-            /* (a DisplayName over a limit fails the head already: the entry's own case) */
+            /* one entry on its own: the whole text, read with limits as large as it, as
+             * foreach_keep reads an entry over the defaults (a DisplayName over a limit
+             * fails the head already: the entry's own case) */
             lf_err_clear(err);
             lf_arena_reset(&a);
+            lf_json_limits lim = {.max_string = len, .max_items = len};
             lf_err why;
             lf_err_clear(&why);
-            rc = lf_json_parse(&a, text, len, NULL, &root, &why);
+            rc = lf_json_parse(&a, text, len, &lim, &root, &why);
             if (rc == LF_ELIMIT) {
-                /* the one entry is over a limit: it is rejected, like an entry of a list */
-                rc = on_limit(&c, 0, line_at(text, p), text + p, len - p, &why);
+                rc = on_limit(&c, 0, line_at(text, p), &why);
             } else if (rc) {
                 if (err)
                     *err = why;

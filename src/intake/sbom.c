@@ -4,8 +4,7 @@
  * The JSON readers parse the document's head into a tree (the format check and metadata,
  * which may sit anywhere in the object; everything else is only validated), then walk the
  * record array with lf_json_foreach_keep, which gives each entry its line number and
- * hands over an entry too big to build (sb_on_limit parses it again on its own terms)
- * instead of failing the file.
+ * reads an entry over lf_json's default limits on its own instead of failing the file.
  */
 #include "intake/sbom.h"
 
@@ -32,8 +31,6 @@ typedef struct sb_ctx {
     int stop;              /* the sink's non-zero value once it asked to stop */
     int fail;              /* LF_ENOMEM met inside a walk callback */
     const char *records;   /* the record array's member name: "components", "packages" */
-    lf_json_elem_fn retry; /* what an entry over lf_json's limits is given once parsed again */
-    lf_arena big;          /* that entry's tree */
 } sb_ctx;
 
 /* ---- shared helpers ----------------------------------------------------------------- */
@@ -140,7 +137,6 @@ static int sb_init(sb_ctx *c, const char *src, const lf_inv_opts *opts, const lf
     }
     lf_arena_init(&c->keep, 4096);
     lf_arena_init(&c->scratch, 4096);
-    lf_arena_init(&c->big, 0);
     return sink && sink->rec ? LF_OK : LF_EINVAL;
 }
 
@@ -148,7 +144,6 @@ static void sb_clear(sb_ctx *c)
 {
     lf_arena_clear(&c->keep);
     lf_arena_clear(&c->scratch);
-    lf_arena_clear(&c->big);
 }
 
 const char *lf_sbom_purl_type(const char *purl, char *buf, size_t n)
@@ -290,38 +285,26 @@ static const char *sb_type_name(int type)
     return lf_json_type_name(&v);
 }
 
-/* An entry the walk would not build (a string over 1 MiB, a list over 1 Mi entries,
- * nesting over 64: lf_json's default limits) parsed again with string and list limits as
- * large as its own text (the file is in memory already, so the tree costs a few times the
- * entry) and nesting still at 64, which bounds the readers' recursion over nested
- * components. LF_OK with *v, or the limit it still hits (nesting) in *why. */
-static int sb_reparse(lf_arena *a, const char *elem, size_t elen, lf_json **v, lf_err *why)
-{
-    lf_json_limits lim = {.max_string = elen, .max_items = elen};
-    lf_arena_reset(a);
-    return lf_json_parse(a, elem, elen, &lim, v, why);
-}
-
-/* The record pass: the entry parsed again and read as any other (c->retry); one still over
- * the nesting limit is rejected with its line, and so is everything nested in it (the
- * message says so: those records cannot be counted one by one). */
-static int sb_on_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
+/* An entry lf_json_foreach_keep could not read even on its own (nested deeper than 64,
+ * which bounds the recursion over nested components): rejected with its line and the
+ * limit; the components nested in it cannot be counted one by one, and the message says
+ * they were not read. Entries that are only big are read (json.h). */
+static int sb_on_limit(void *ud, size_t index, long line, const lf_err *why)
 {
     sb_ctx *c = ud;
-    lf_json *v;
-    lf_err again;
-    lf_err_clear(&again);
-    int rc = sb_reparse(&c->big, elem, elen, &v, &again);
-    if (rc == LF_OK)
-        return c->retry(c, v, index, line);
-    if (rc == LF_ENOMEM) {
-        c->fail = LF_ENOMEM;
-        return 1;
-    }
+    (void)index;
+    sb_reject(c, line, c->records, "%s entry too deeply nested to read: %s (line %ld, column %ld); nothing "
+              "nested in it was read", c->records, why->msg, why->line, why->col);
+    return 0;
+}
+
+/* The pre-passes leave such an entry to the record pass, which reports it. */
+static int sb_ignore_limit(void *ud, size_t index, long line, const lf_err *why)
+{
+    (void)ud;
+    (void)index;
+    (void)line;
     (void)why;
-    /* again.line counts from the entry's first line */
-    sb_reject(c, line, c->records, "%s entry too large to read: %s (line %ld); nothing nested in it was read",
-              c->records, again.msg, line + (again.line > 0 ? again.line - 1 : 0));
     return 0;
 }
 
@@ -479,17 +462,6 @@ static int cdx_os_elem(void *ud, const lf_json *e, size_t index, long line)
     return 1;
 }
 
-/* The pre-pass reads an entry over the limits as the record pass will (sb_on_limit), so
- * the default os can come from it; one it cannot read is left to the record pass, which
- * reports it. */
-static int cdx_os_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
-{
-    sb_ctx *c = ud;
-    lf_json *v;
-    (void)why;
-    return sb_reparse(&c->big, elem, elen, &v, NULL) == LF_OK ? cdx_os_elem(c, v, index, line) : 0;
-}
-
 int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv_opts *opts,
                      const lf_inv_sink *sink, lf_inv_counts *counts, lf_err *err)
 {
@@ -543,12 +515,11 @@ int lf_sbom_cdx_read(const char *src, const char *text, size_t len, const lf_inv
     }
     /* a syntax error here is met again, and reported, by the record pass */
     if (!have_os)
-        (void)lf_json_foreach_keep(&walk, text, len, "components", NULL, cdx_os_elem, cdx_os_limit, &c, NULL);
+        (void)lf_json_foreach_keep(&walk, text, len, "components", NULL, cdx_os_elem, sb_ignore_limit, &c, NULL);
     if (c.fail) {
         rc = sb_finish(&c, LF_OK, err);
         goto done;
     }
-    c.retry = cdx_on_elem;
     rc = lf_json_foreach_keep(&walk, text, len, "components", NULL, cdx_on_elem, sb_on_limit, &c, err);
     rc = sb_finish(&c, rc, err);
 done:
@@ -713,15 +684,6 @@ static int spdx_default_elem(void *ud, const lf_json *pkg, size_t index, long li
     return d->have_os && d->have_host;
 }
 
-/* as cdx_os_limit, for the SPDX defaults */
-static int spdx_default_limit(void *ud, size_t index, long line, const char *elem, size_t elen, const lf_err *why)
-{
-    spdx_defaults *d = ud;
-    lf_json *v;
-    (void)why;
-    return sb_reparse(&d->c->big, elem, elen, &v, NULL) == LF_OK ? spdx_default_elem(d, v, index, line) : 0;
-}
-
 int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_inv_opts *opts,
                       const lf_inv_sink *sink, lf_inv_counts *counts, lf_err *err)
 {
@@ -758,13 +720,12 @@ int lf_sbom_spdx_read(const char *src, const char *text, size_t len, const lf_in
     }
     /* a syntax error here is met again, and reported, by the record pass */
     spdx_defaults d = {.c = &c};
-    (void)lf_json_foreach_keep(&walk, text, len, "packages", NULL, spdx_default_elem, spdx_default_limit, &d,
+    (void)lf_json_foreach_keep(&walk, text, len, "packages", NULL, spdx_default_elem, sb_ignore_limit, &d,
                                NULL);
     if (c.fail) {
         rc = sb_finish(&c, LF_OK, err);
         goto done;
     }
-    c.retry = spdx_on_elem;
     rc = lf_json_foreach_keep(&walk, text, len, "packages", NULL, spdx_on_elem, sb_on_limit, &c, err);
     rc = sb_finish(&c, rc, err);
 done:

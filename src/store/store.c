@@ -1388,7 +1388,7 @@ static int batch_bulk(lf_store *s, lf_id agency, lf_id run, const lf_store_hit *
     }
     for (size_t i = 0; i < n; i++)
         if (first[i] == i && !mixed[i])
-            b[nb++] = (lf_store_bulk){&h[i], hid[i], LF_BULK_LEFT, 0};
+            b[nb++] = (lf_store_bulk){&h[i], hid[i], LF_BULK_LEFT};
     if (nb && (rc = s->ops->finding_bulk(s, agency, run, lf_store_now(s), b, nb, err)))
         goto done;
     /* what became of each group, by its first hit */

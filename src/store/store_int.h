@@ -60,7 +60,6 @@ typedef struct lf_store_bulk {
     const lf_store_hit *hit;
     lf_id host_id;
     lf_bulk_state state;               /* out: LEFT = not done (the general path decides) */
-    lf_id id;                          /* out: the new finding (NEW) */
 } lf_store_bulk;
 
 typedef struct lf_store_ops {

@@ -286,6 +286,25 @@ static void test_sbom_cdx_stop(void **state)
     free(g);
 }
 
+/* Just over lf_json's default string and list limits (1 Mi). */
+#define OVER_LIMIT (((size_t)1 << 20) + 10)
+
+static void put_run(lf_buf *b, char ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        lf_buf_putc(b, ch);
+}
+
+/* n copies of item, comma-separated */
+static void put_list(lf_buf *b, const char *item, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            lf_buf_putc(b, ',');
+        lf_buf_puts(b, item);
+    }
+}
+
 /* A document too big in places (lf_json's default limits: 1 MiB strings, 1 Mi list
  * entries): a component over a limit is parsed again on its own and read like the others,
  * with its nested components (one of which holds the big string); a huge list elsewhere
@@ -299,19 +318,16 @@ static void test_sbom_cdx_limits(void **state)
     lf_buf_puts(&d, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\n\"components\":[\n"
                     "{\"name\":\"openssl\",\"version\":\"3.0.2\"},\n"          /* line 3 */
                     "{\"name\":\"bigdoc\",\"version\":\"1\",\"description\":\"");
-    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
-        lf_buf_putc(&d, 'x');
+    put_run(&d, 'x', OVER_LIMIT);
     lf_buf_puts(&d, "\"},\n"                                                          /* line 4 */
                     "{\"name\":\"curl\",\"version\":\"7.81.0\"},\n"              /* line 5 */
                     "{\"name\":\"parent\",\"components\":[{\"name\":\"kid1\"},{\"name\":\"kid2\","
                     "\"description\":\"");                                                /* line 6 */
-    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
-        lf_buf_putc(&d, 'y');
+    put_run(&d, 'y', OVER_LIMIT);
     lf_buf_puts(&d, "\"}]},\n"
                     "{\"type\":\"operating-system\",\"name\":\"ubuntu\",\"version\":\"22.04\"}\n"
                     "],\n\"dependencies\":[");
-    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
-        lf_buf_puts(&d, i ? ",{}" : "{}");
+    put_list(&d, "{}", OVER_LIMIT);
     lf_buf_puts(&d, "],\n\"metadata\":{\"component\":{\"type\":\"container\",\"name\":\"img-1\"}}}");
     got *g = got_new();
     lf_inv_counts c;
@@ -542,8 +558,7 @@ static void test_sbom_spdx_limits(void **state)
         lf_buf_putc(&d, ']');
     lf_buf_puts(&d, "},\n{\"name\":\"debian\",\"versionInfo\":\"12\",\"primaryPackagePurpose\":\"OPERATING-SYSTEM\"},\n"
                     "{\"name\":\"box\",\"primaryPackagePurpose\":\"CONTAINER\"}\n],\"relationships\":[");
-    for (size_t i = 0; i < ((size_t)1 << 20) + 10; i++)
-        lf_buf_puts(&d, i ? ",1" : "1");
+    put_list(&d, "1", OVER_LIMIT);
     lf_buf_puts(&d, "]}");
     got *g = got_new();
     lf_inv_counts c;
