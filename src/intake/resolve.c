@@ -10,19 +10,25 @@
 
 #include "intake/purlidx.h"
 
-#define CACHE_SLOTS 16384u     /* direct-mapped; ~24 MB of results */
+#define CACHE_SLOTS 16384u     /* direct-mapped; up to ~59 MB of results */
+#define CACHE_CHUNK 256u       /* entries allocated together, as slots are first used */
 
 typedef struct centry {
     uint32_t hash;
-    bool used;
     char key[480];
     lf_resolution res;
 } centry;
 
+/* The slots point at entries taken from chunks as they are first filled: a table of
+ * the entries themselves (calloc) cost a zero page and then a copy-on-write fault for
+ * every slot touched, a quarter of an upload's intake time on a VM (perf), for a file of
+ * a few thousand distinct rows. */
 struct lf_resolver {
     const lf_namedb *db;
     lf_norm *norm;
-    centry *cache;
+    centry **cache;
+    centry **chunks;
+    size_t nchunks, chunk_used;
     lf_buf vfold;            /* scratch: a version column folded (full-width digits) */
     bool nocache;
     lf_resolver_stats st;
@@ -61,8 +67,28 @@ void lf_resolver_free(lf_resolver *r)
         return;
     lf_norm_free(r->norm);
     lf_buf_clear(&r->vfold);
+    for (size_t i = 0; i < r->nchunks; i++)
+        free(r->chunks[i]);
+    free(r->chunks);
     free(r->cache);
     free(r);
+}
+
+/* a fresh entry for an empty slot, or NULL (out of memory: the result is not cached) */
+static centry *cache_entry_new(lf_resolver *r)
+{
+    if (!r->nchunks || r->chunk_used == CACHE_CHUNK) {
+        if (r->nchunks == CACHE_SLOTS / CACHE_CHUNK)
+            return NULL;             /* cannot happen: one entry per slot at most */
+        if (!r->chunks && !(r->chunks = calloc(CACHE_SLOTS / CACHE_CHUNK, sizeof *r->chunks)))
+            return NULL;
+        centry *c = malloc(CACHE_CHUNK * sizeof *c);
+        if (!c)
+            return NULL;
+        r->chunks[r->nchunks++] = c;
+        r->chunk_used = 0;
+    }
+    return &r->chunks[r->nchunks - 1][r->chunk_used++];
 }
 
 void lf_resolver_get_stats(const lf_resolver *r, lf_resolver_stats *st)
@@ -1866,7 +1892,7 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
     add_key(key, &kn, sizeof key, rec->ecosystem, &ok);
     add_key(key, &kn, sizeof key, rec->cpe, &ok);
     add_key(key, &kn, sizeof key, rec->purl, &ok);
-    centry *ce = NULL;
+    centry **slot = NULL;
     uint32_t h = 0;
     if (ok && !r->nocache) {
         h = 2166136261u;
@@ -1874,8 +1900,9 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
             h ^= (unsigned char)key[i];
             h *= 16777619u;
         }
-        ce = &r->cache[h & (CACHE_SLOTS - 1)];
-        if (ce->used && ce->hash == h && strcmp(ce->key, key) == 0) {
+        slot = &r->cache[h & (CACHE_SLOTS - 1)];
+        const centry *ce = *slot;
+        if (ce && ce->hash == h && strcmp(ce->key, key) == 0) {
             r->st.cache_hits++;
             *out = ce->res;
             return LF_OK;
@@ -1898,8 +1925,8 @@ int lf_resolve(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *out, lf_err
     add_equivalents(r->db, out);
     if (err && err->code == LF_ENOMEM)
         return err->code;
+    centry *ce = slot ? (*slot ? *slot : (*slot = cache_entry_new(r))) : NULL;
     if (ce) {
-        ce->used = true;
         ce->hash = h;
         memcpy(ce->key, key, kn + 1);
         ce->res = *out;
