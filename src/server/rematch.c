@@ -244,6 +244,13 @@ static int scan_into(lf_server *s, const lf_scan_groups *g, size_t i, const uint
     lf_store_hit *hits = p->hits + p->nh;
     lf_store_not_affected *na = p->na + p->nn;
     size_t nh = 0, nn = 0;
+    /* the host's name and the items' CPEs too are copied into the batch (see below):
+     * they were written during intake, all over the heap */
+    char *hname = lf_arena_strdup(&p->keep, h.name);
+    const char *prev_item = NULL;
+    char *item = NULL;
+    if (!hname)
+        return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
     for (size_t k = 0; k < n; k++) {
         const lf_finding *f = &fs[k];
         lf_buf_reset(sb);
@@ -275,13 +282,16 @@ static int scan_into(lf_server *s, const lf_scan_groups *g, size_t i, const uint
          * in place, the writer's every column fetch was a random access into the mapped
          * index (TLB and cache misses on the thread that bounds an upload: 11 % of its
          * samples were strlen in the vtable's column, perf); here they are hot */
+        if (f->item != prev_item && !(item = lf_arena_strdup(&p->keep, f->item)))
+            return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+        prev_item = f->item;
         char *cve = lf_arena_strdup(&p->keep, f->vuln_id);
         char *kdue = f->kev && f->kev_entry.due_date ? lf_arena_strdup(&p->keep, f->kev_entry.due_date) : NULL;
         if (!cve || (f->kev && f->kev_entry.due_date && !kdue))
             return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
-        hits[nh++] = (lf_store_hit){h.name,
+        hits[nh++] = (lf_store_hit){hname,
                                     cve,
-                                    f->item,
+                                    item,
                                     fkind_of(f->kind),
                                     score,
                                     f->has_cvss ? lf_cvss_version_name(f->cvss->version) : NULL,
