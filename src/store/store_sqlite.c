@@ -1375,17 +1375,17 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
     /* schema 10: what the insert trigger adds for one row, for a batch's new rows (a new  \
      * finding is open and unfixed, so dash_fix gets nothing) */                           \
     X(DASH_RUN_OPEN, "INSERT INTO dash_open(org_id, sev, kev, due, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
-                     "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f " \
+                     "coalesce(f.kev, 0) <> 0, coalesce(f.due_date, ''), count(*) FROM findings f NOT INDEXED " \
                      "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
                      "AND " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4 "                     \
                      "ON CONFLICT(org_id, sev, kev, due) DO UPDATE SET n = n + excluded.n") \
     X(DASH_RUN_FIX, "INSERT INTO dash_fix(org_id, month, tenths, n) SELECT t.ancestor, " \
-                    DASH_MONTH("f.fixed_at") ", " DASH_TENTHS("f") ", count(*) FROM findings f " \
+                    DASH_MONTH("f.fixed_at") ", " DASH_TENTHS("f") ", count(*) FROM findings f NOT INDEXED " \
                     "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
                     "AND f.state = 'fixed' AND f.fixed_at > 0 GROUP BY 1, 2, 3 "       \
                     "ON CONFLICT(org_id, month, tenths) DO UPDATE SET n = n + excluded.n") \
     X(DASH_RUN_LIFE, "INSERT INTO dash_life(org_id, sev, om, cm, n) SELECT t.ancestor, " DASH_SEV("f") ", " \
-                     DASH_MONTH("f.first_seen") ", " DASH_CLOSED("f") ", count(*) FROM findings f " \
+                     DASH_MONTH("f.first_seen") ", " DASH_CLOSED("f") ", count(*) FROM findings f NOT INDEXED " \
                      "JOIN org_tree t ON t.descendant = f.agency_id WHERE f.id > ?1 AND f.last_run = ?2 " \
                      "GROUP BY 1, 2, 3, 4 ON CONFLICT(org_id, sev, om, cm) DO UPDATE SET n = n + excluded.n")
 
@@ -1409,11 +1409,11 @@ int lf_store_sqlite_latest(void) { return migrations[NMIGRATIONS - 1].version; }
                       "FROM (SELECT ?2 AS cvss, ?3 AS notice_date) f WHERE true "         \
                       "ON CONFLICT(agency_id, cvss, notice) DO UPDATE SET n = n + excluded.n") \
     X(DASH_RUN_CVSS, "INSERT INTO open_cvss(agency_id, cvss, notice, n) SELECT " OPEN_CVSS_KEY("f") ", " \
-                     "count(*) FROM findings f "                                          \
+                     "count(*) FROM findings f NOT INDEXED "                             \
                      "WHERE f.id > ?1 AND f.last_run = ?2 AND " DASH_OPEN("f") " GROUP BY 1, 2, 3 " \
                      "ON CONFLICT(agency_id, cvss, notice) DO UPDATE SET n = n + excluded.n") \
     X(DASH_RUN_HOST, "INSERT INTO host_open(host_id, sev, kev, due, n) SELECT " HOST_OPEN_KEY("f") ", " \
-                     "count(*) FROM findings f "                                          \
+                     "count(*) FROM findings f NOT INDEXED "                             \
                      "WHERE f.id > ?1 AND f.last_run = ?2 AND " DASH_OPEN("f") " GROUP BY 1, 2, 3, 4 " \
                      "ON CONFLICT(host_id, sev, kev, due) DO UPDATE SET n = n + excluded.n")  \
     X(SRCS_FIND, "SELECT id FROM finding_sources WHERE hash = ?1 AND json = ?2")         \
