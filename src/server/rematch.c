@@ -181,6 +181,10 @@ typedef struct pend {
     lf_store_not_affected *na;
     size_t nh, nn, caph, capn;
     lf_arena keep;
+    /* the batch's distinct sources texts: hosts with the same software have the same
+     * texts, and one copy per batch lets the store recognise a repeat by its pointer
+     * instead of hashing and comparing ~1 KB it has not read yet (lf_store_hit) */
+    lf_strmap texts;
 } pend;
 
 static int pend_room(pend *p, size_t n)
@@ -217,6 +221,7 @@ static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pe
     if (p->nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, p->na, p->nn, err)))
         return rc;
     p->nh = p->nn = 0;
+    lf_strmap_reset(&p->texts);
     lf_arena_reset(&p->keep);
     return LF_OK;
 }
@@ -254,9 +259,13 @@ static int scan_into(lf_server *s, const lf_scan_groups *g, size_t i, const uint
     for (size_t k = 0; k < n; k++) {
         const lf_finding *f = &fs[k];
         lf_buf_reset(sb);
-        char *js = NULL;
-        if (sources_json(sb, f, s->vdb_digest) || !sb->data || !(js = lf_arena_strdup(&p->keep, sb->data)))
+        const char *js = NULL;
+        lf_strmap_slot *slot = NULL;
+        bool seen = false;
+        if (sources_json(sb, f, s->vdb_digest) || !sb->data ||
+            lf_strmap_put(&p->texts, &p->keep, sb->data, sb->len + 1, 0, &slot, &seen))
             return lf_err_set(err, LF_ENOMEM, "out of memory matching host %s", h.name);
+        js = slot->k;                /* the key includes the NUL: a C string */
         if (f->suppressed) {
             /* not an open finding: the record says which statement outweighed it */
             lf_store_not_affected *r = &na[nn++];
@@ -451,6 +460,7 @@ done:
     pthread_cond_destroy(&q.cv);
     pthread_mutex_destroy(&q.mu);
     for (int k = 0; k < 2; k++) {
+        lf_strmap_clear(&q.buf[k].texts);
         lf_arena_clear(&q.buf[k].keep);
         free(q.buf[k].hits);
         free(q.buf[k].na);

@@ -434,7 +434,8 @@ typedef struct lf_store_hit {
     const char *notice_date, *due_date;
     /* The finding's sources (JSON, lf_store_finding_sources_get), written in the same row
      * write as the hit; NULL keeps what is stored. The first hit of a (host, CVE) in a run
-     * decides them, as it decides the CPE. */
+     * decides them, as it decides the CPE. Equal texts may share one pointer, which lets
+     * a backend recognise a repeat within one call without reading it again. */
     const char *sources_json;
 } lf_store_hit;
 
