@@ -405,12 +405,17 @@ static void sources_shared(void **state)
     db *d = &f->a;
     lf_store_hit h[3];
     two_hosts_two_cves(h);
+    /* pc-2's text is pc-1's in a buffer of its own: the same text by content, not pointer */
+    char own[64];
+    snprintf(own, sizeof own, "%s", h[0].sources_json);
+    h[1].sources_json = own;
     h[2].sources_json = "{\"other\":true}";
     lf_store_match_summary s = {0};
     one_run(f, d, h, 3, 0, &s);
     assert_int_equal(s.new_findings, 3);
     assert_int_equal(raw_int(d, "SELECT count(*) FROM finding_sources"), 2);
     assert_int_equal(raw_int(d, "SELECT count(DISTINCT sources_id) FROM findings"), 2);
+    assert_int_equal(raw_int(d, "SELECT count(DISTINCT sources_id) FROM findings WHERE id IN (1, 2)"), 1);
     lf_err e;
     uint64_t gone = 99;
     if (lf_store_sources_gc(d->s, &gone, &e))
