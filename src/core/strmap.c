@@ -25,13 +25,6 @@ void lf_strmap_clear(lf_strmap *m)
     m->cap = m->n = 0;
 }
 
-void lf_strmap_reset(lf_strmap *m)
-{
-    if (m->cap)
-        memset(m->s, 0, m->cap * sizeof *m->s);
-    m->n = 0;
-}
-
 lf_strmap_slot *lf_strmap_find(const lf_strmap *m, const char *k, size_t n)
 {
     if (!m->cap)

@@ -27,8 +27,6 @@ typedef struct lf_strmap {
 
 uint32_t lf_strmap_hash(const char *s, size_t n);   /* never 0 */
 void lf_strmap_clear(lf_strmap *m);
-/* Empty the map, keeping its table for the next use. */
-void lf_strmap_reset(lf_strmap *m);
 /* The slot of k, or NULL. */
 lf_strmap_slot *lf_strmap_find(const lf_strmap *m, const char *k, size_t n);
 /* Insert k with value v unless present; *slot is its slot either way, *existing tells
