@@ -102,6 +102,34 @@ static bool split_expected(const char *e, char *part, char *v, char *p, char *ve
     return true;
 }
 
+/* A resolved row against one label: 0 correct, 1 wrong version, 2 wrong CPE. An
+ * equivalent NVD name of the same product (equivalents.tsv) counts as the label's; versions
+ * compare by lianfang's version order (trailing zeros equal: 5.80.0 == 5.80), the update
+ * field as text. */
+static int label_verdict(const lf_resolution *o, const char *part, const char *v, const char *p, const char *ver)
+{
+    const char *ov = o->vendor, *op = o->product;
+    char av[256], ap[256];
+    for (int e = 0; e < o->nalso && (strcmp(ov, v) || strcmp(op, p)); e++) {
+        lf_cpe ac;
+        if (lf_cpe_parse(&ac, o->also[e], strlen(o->also[e]), NULL) == LF_OK &&
+            lf_cpe_plain(&ac, LF_CPE_VENDOR, av, sizeof av) >= 0 &&
+            lf_cpe_plain(&ac, LF_CPE_PRODUCT, ap, sizeof ap) >= 0 && !strcmp(av, v) && !strcmp(ap, p)) {
+            ov = av;
+            op = ap;
+        }
+    }
+    char gpart[2] = {o->cpe[8], 0};
+    char gv[200];
+    snprintf(gv, sizeof gv, "%s%s%s", o->version[0] ? o->version : "*", o->update[0] ? ":" : "", o->update);
+    if (strcmp(gpart, part) || strcmp(ov, v) || strcmp(op, p))
+        return 2;
+    if (strcmp(gv, ver) != 0 && (strchr(gv, ':') || strchr(ver, ':') || lf_version_cmp(gv, ver) != 0))
+        return 1;
+    return 0;
+}
+
+
 typedef struct tally {
     char style[32];
     size_t n, correct, wrong_cpe, wrong_version, missed, none_n;
@@ -270,47 +298,27 @@ int main(int argc, char **argv)
         if (!want) {
             verdict = o.bucket == LF_BUCKET_RESOLVED ? "wrong" : "correct";
         } else if (o.bucket != LF_BUCKET_RESOLVED) {
-            verdict = "missed";
+            /* "alt=none" on a CPE row: calling it none is also defensible */
+            verdict = strstr(rows[i].f[6], "alt=none") ? "correct" : "missed";
         } else {
-            /* the note may give equally valid labels ("alt=a:v:p:ver"): NVD files some
-             * products under two names (cups: apple and openprinting) */
+            /* the label, then the equally valid ones the note may give ("alt=a:v:p:ver":
+             * NVD files some products under two names, cups: apple and openprinting);
+             * the best verdict of them counts */
+            int best = label_verdict(&o, part, v, p, ver);
             const char *alt = strstr(rows[i].f[6], "alt=");
-            while (alt) {
+            while (alt && best > 0) {
                 char al[256];
                 size_t an = strcspn(alt + 4, " ;,)");
                 snprintf(al, sizeof al, "%.*s", (int)an, alt + 4);
                 char ap[256], av[256], apr[256], aver[256];
-                if (split_expected(al, ap, av, apr, aver, sizeof ap) && !strcmp(av, o.vendor) && !strcmp(apr, o.product)) {
-                    memcpy(part, ap, sizeof part);
-                    memcpy(v, av, sizeof v);
-                    memcpy(p, apr, sizeof p);
-                    memcpy(ver, aver, sizeof ver);
-                    break;
+                if (split_expected(al, ap, av, apr, aver, sizeof ap)) {
+                    int vd = label_verdict(&o, ap, av, apr, aver);
+                    if (vd < best)
+                        best = vd;
                 }
                 alt = strstr(alt + 4, "alt=");
             }
-            /* an equivalent NVD name of the same product (equivalents.tsv) counts as the label's */
-            for (int e = 0; e < o.nalso && (strcmp(o.vendor, v) || strcmp(o.product, p)); e++) {
-                lf_cpe ac;
-                char av[256], ap[256];
-                if (lf_cpe_parse(&ac, o.also[e], strlen(o.also[e]), NULL) == LF_OK &&
-                    lf_cpe_plain(&ac, LF_CPE_VENDOR, av, sizeof av) >= 0 &&
-                    lf_cpe_plain(&ac, LF_CPE_PRODUCT, ap, sizeof ap) >= 0 && !strcmp(av, v) && !strcmp(ap, p)) {
-                    snprintf(o.vendor, sizeof o.vendor, "%s", av);
-                    snprintf(o.product, sizeof o.product, "%s", ap);
-                }
-            }
-            char gpart[2] = {o.cpe[8], 0};
-            char gv[200];
-            snprintf(gv, sizeof gv, "%s%s%s", o.version[0] ? o.version : "*", o.update[0] ? ":" : "", o.update);
-            /* versions compare by lianfang's version order (trailing zeros equal:
-             * 5.80.0 == 5.80), the update field as text */
-            if (strcmp(gpart, part) || strcmp(o.vendor, v) || strcmp(o.product, p))
-                verdict = "wrong";
-            else if (strcmp(gv, ver) != 0 && (strchr(gv, ':') || strchr(ver, ':') || lf_version_cmp(gv, ver) != 0))
-                verdict = "wrongver";
-            else
-                verdict = "correct";
+            verdict = best == 0 ? "correct" : best == 1 ? "wrongver" : "wrong";
         }
         for (int k = 0; k < 4; k++) {
             if (!tt[k])

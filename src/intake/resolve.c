@@ -668,8 +668,12 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
 
 /* CJK words that change what a product name means (its updater, language pack, plug-in,
  * component, driver, help): a name ending in them is not the product. */
+/* CJK words that make a name something else than the product it names: an update, a
+ * language pack, a plug-in, a driver, ... or a helper built around it ("Chrome
+ * 書籤匯出小幫手", a bookmark-export helper, is not Chrome) */
 static const char *const cjk_stop[] = {"更新", "語言", "外掛", "增益集", "元件", "驅動", "說明", "移除", "套件",
-                                       "修補", "範例", "文件", "校訂", "工具組", "開發", NULL};
+                                       "修補", "範例", "文件", "校訂", "工具組", "開發", "小幫手", "助手", "幫手",
+                                       "擴充", "匯出", "匯入", "導出", "導入", "書籤", "轉檔", "下載器", "插件", NULL};
 
 static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
 {

@@ -323,6 +323,59 @@ static void test_cache_same_answer(void **state)
     assert_string_equal(a.cpe, c.cpe);
 }
 
+/* Thousands of distinct rows repeated (a file's rows over its hosts) are all answered
+ * from the cache the second time, and past the cache's capacity the answers stay right. */
+static void test_cache_many_rows(void **state)
+{
+    fx *f = *state;
+    char name[64], ver[32];
+    lf_resolver_stats s0, s1;
+    for (int pass = 0; pass < 2; pass++) {
+        lf_resolver_get_stats(f->r, &s0);
+        for (int i = 0; i < 3000; i++) {
+            snprintf(name, sizeof name, "Google Chrome");
+            snprintf(ver, sizeof ver, "120.0.%d.1", i);
+            lf_resolution o = res(f, name, ver, NULL);
+            char want[128];
+            snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:120.0.%d.1:*:*:*:*:*:*:*", i);
+            assert_string_equal(o.cpe, want);
+        }
+        lf_resolver_get_stats(f->r, &s1);
+        if (pass == 1)
+            assert_int_equal(s1.cache_hits - s0.cache_hits, 3000);
+    }
+    /* 40,000 more distinct rows: more than the cache holds */
+    for (int i = 0; i < 40000; i++) {
+        snprintf(ver, sizeof ver, "121.0.%d.7", i);
+        lf_resolution o = res(f, "Google Chrome", ver, NULL);
+        char want[128];
+        snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:121.0.%d.7:*:*:*:*:*:*:*", i);
+        assert_string_equal(o.cpe, want);
+    }
+    for (int i = 0; i < 3000; i += 97) {
+        snprintf(ver, sizeof ver, "120.0.%d.1", i);
+        lf_resolution o = res(f, "Google Chrome", ver, NULL);
+        char want[128];
+        snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:120.0.%d.1:*:*:*:*:*:*:*", i);
+        assert_string_equal(o.cpe, want);
+    }
+}
+
+/* A Chinese name that makes a brand's name a helper of it is not the brand: "Chrome
+ * 書籤匯出小幫手" is a bookmark-export helper, not Chrome (a false notice otherwise). A
+ * plain descriptor ("瀏覽器", browser) still leaves the product. */
+static void test_cjk_helper_words(void **state)
+{
+    fx *f = *state;
+    lf_resolution o = res(f, "Google Chrome 書籤匯出小幫手", "1.0.2", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    o = res(f, "Google Chrome 擴充套件", "1.0", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    o = res(f, "Google Chrome 瀏覽器", "120.0.6099.109", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_RESOLVED);
+    assert_string_equal(o.cpe, "cpe:2.3:a:google:chrome:120.0.6099.109:*:*:*:*:*:*:*");
+}
+
 static void test_policy(void **state)
 {
     fx *f = *state;
@@ -687,6 +740,8 @@ int main(void)
         cmocka_unit_test(test_pkg_version),
         cmocka_unit_test(test_version_cleanup),
         cmocka_unit_test(test_cache_same_answer),
+        cmocka_unit_test(test_cache_many_rows),
+        cmocka_unit_test(test_cjk_helper_words),
         cmocka_unit_test(test_policy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
