@@ -587,8 +587,22 @@ static bool name_year(const lf_norm_result *nr, char *out, size_t cap)
     return false;
 }
 
-/* "Cumulative Update 13", "CU13", "SP1", "Service Pack 2" in a name: NVD's update field
- * (exchange_server:2019:cumulative_update_13, windows_7:-:sp1). */
+/* The Chinese names of a patch level, as zh-TW Windows and Exchange write them: 累積更新
+ * (cumulative update), 服務套件 (service pack); *upd_prefix (may be NULL) gets NVD's prefix. */
+static bool cjk_patch_word(const lf_norm_result *nr, const lf_norm_tok *t, const char **upd_prefix)
+{
+    static const char *const words[][2] = {{"累積更新", "cumulative_update_"}, {"服務套件", "sp"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (t->len == strlen(words[i][0]) && memcmp(nr->text + t->off, words[i][0], t->len) == 0) {
+            if (upd_prefix)
+                *upd_prefix = words[i][1];
+            return true;
+        }
+    return false;
+}
+
+/* "Cumulative Update 13", "CU13", "SP1", "Service Pack 2", "累積更新 13" in a name: NVD's
+ * update field (exchange_server:2019:cumulative_update_13, windows_7:-:sp1). */
 static bool name_update(const lf_norm_result *nr, char *upd, size_t cap)
 {
     for (size_t i = 0; i < nr->ntok; i++) {
@@ -597,6 +611,11 @@ static bool name_update(const lf_norm_result *nr, char *upd, size_t cap)
         const lf_norm_tok *nx = i + 1 < nr->ntok ? &nr->tok[i + 1] : NULL;
         const lf_norm_tok *nx2 = i + 2 < nr->ntok ? &nr->tok[i + 2] : NULL;
         bool nxnum = nx && nx->cls == LF_TOK_NUM && nx->len <= 3;
+        const char *pre = NULL;
+        if (nxnum && cjk_patch_word(nr, &nr->tok[i], &pre)) {
+            snprintf(upd, cap, "%s%.*s", pre, (int)nx->len, nr->text + nx->off);
+            return true;
+        }
         if (l == 10 && memcmp(t, "cumulative", 10) == 0 && nx && nx->len == 6 &&
             memcmp(nr->text + nx->off, "update", 6) == 0 && nx2 && nx2->cls == LF_TOK_NUM && nx2->len <= 3) {
             snprintf(upd, cap, "cumulative_update_%.*s", (int)nx2->len, nr->text + nx2->off);
@@ -679,6 +698,8 @@ static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
 {
     if (!t->cjk)
         return false;
+    if (cjk_patch_word(nr, t, NULL))
+        return true;                 /* a patch level ("累積更新 22"): name_update reads it */
     for (size_t i = 0; cjk_stop[i]; i++) {
         size_t l = strlen(cjk_stop[i]);
         for (size_t k = 0; k + l <= t->len; k++)

@@ -164,6 +164,10 @@ static void test_squashed_and_updates(void **state)
     RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-squashed", 0.94);
     o = res(f, "Microsoft Exchange Server 2019 Cumulative Update 13", "15.2.1258.12", "Microsoft Corporation");
     RESOLVED(o, "cpe:2.3:a:microsoft:exchange_server:2019:cumulative_update_13:*:*:*:*:*:*", "alias-prefix", 0.92);
+    /* the same in Chinese (zh-TW Windows): 累積更新 = cumulative update */
+    o = res(f, "微軟 Exchange Server 2019 累積更新 13", "15.2.1258.12", "微軟");
+    assert_int_equal(o.bucket, LF_BUCKET_RESOLVED);
+    assert_string_equal(o.cpe, "cpe:2.3:a:microsoft:exchange_server:2019:cumulative_update_13:*:*:*:*:*:*");
     /* an updater is not the product */
     o = res(f, "Microsoft Exchange Server 2019 Update Service", "1.0", NULL);
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
