@@ -147,6 +147,24 @@ size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
 
 /* ---- helpers ---- */
 
+/* A distribution's OpenJDK 9+ package carries the build: RHEL's java-17-openjdk is
+ * 17.0.9.0.9 (17.0.9+9), Debian's openjdk-17 17.0.9+9; NVD writes the release, 17.0.9,
+ * and a build read as a fifth number would put the package past every fixed range. */
+static void openjdk_version(const lf_product *p, char *ver)
+{
+    if (strcmp(p->vendor, "oracle") != 0 || strcmp(p->product, "openjdk") != 0 || atoi(ver) < 9)
+        return;
+    char *plus = strchr(ver, '+');
+    if (plus)
+        *plus = '\0';
+    int dots = 0;
+    for (char *c = ver; *c; c++)
+        if (*c == '.' && ++dots == 3) {
+            *c = '\0';
+            break;
+        }
+}
+
 static void copy_trim(char *dst, size_t cap, const char *s)
 {
     dst[0] = '\0';
@@ -1766,6 +1784,8 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
             char upd[64] = "";
             if (is_distro_eco(eco))
                 pkg_prerelease(pver, upd, sizeof upd);
+            if (is_distro_eco(eco))
+                openjdk_version(p, ver);
             set_resolved(o, p, ver, upd, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
             return;
         }

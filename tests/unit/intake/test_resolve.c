@@ -237,6 +237,17 @@ static void test_packages_and_purls(void **state)
     rec.version = "5.15.0-91.101";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     RESOLVED(o, "cpe:2.3:a:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*", "package", 0.95);
+    /* OpenJDK's build is not part of NVD's version: RHEL 17.0.9.0.9, Debian 17.0.9+9 */
+    rec.name = "openjdk-17-jre-headless";
+    rec.version = "17.0.9+9-1~deb12u1";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:oracle:openjdk:17.0.9:*:*:*:*:*:*:*", "package", 0.95);
+    rec.name = "java-17-openjdk-headless";
+    rec.version = "17.0.9.0.9-2.el9";
+    rec.ecosystem = "rpm";
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    RESOLVED(o, "cpe:2.3:a:oracle:openjdk:17.0.9:*:*:*:*:*:*:*", "package", 0.95);
+    rec.ecosystem = "deb";
     rec.name = "libssl1.1:amd64";
     rec.version = "1.1.1n-0+deb11u5";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
