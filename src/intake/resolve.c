@@ -152,7 +152,7 @@ size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
  * and a build read as a fifth number would put the package past every fixed range. */
 static void openjdk_version(const lf_product *p, char *ver)
 {
-    if (strcmp(p->vendor, "oracle") != 0 || strcmp(p->product, "openjdk") != 0 || atoi(ver) < 9)
+    if (strcmp(p->vendor, "oracle") != 0 || strcmp(p->product, "openjdk") != 0 || strtol(ver, NULL, 10) < 9)
         return;
     char *plus = strchr(ver, '+');
     if (plus)
