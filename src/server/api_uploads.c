@@ -274,6 +274,9 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_store_upload up;
     lf_id uid = 0;
     bool matched = false, locked = false, in_tx = false;
+    lf_rematch_pipe *pipe = NULL;
+    lf_arena ha;
+    bool ha_live = false;
     int rc;
 
     /* where the time goes, in the answer and the log: a slow upload says which part */
@@ -295,6 +298,14 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
         rc = LF_OK;
         goto done;
     }
+    /* matching starts now, on its own thread, while this one stores the items: the first
+     * batch of hits is ready when the writer wants it */
+    char today[11];
+    lf_rematch_today(s, today);
+    lf_arena_init(&ha, 1 << 16);
+    ha_live = true;
+    if ((rc = lf_rematch_pipe_start(s, &u.g, NULL, today, &ha, &pipe, &err)))
+        goto fail;
     if ((rc = lf_store_begin(s->store, &err)))
         goto fail;
     in_tx = true;
@@ -314,14 +325,15 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
     t.items = (t1 = lf_clock_mono()) - t0;
     if (s->m) {
         lf_id run;
-        char today[11];
-        lf_rematch_today(s, today);
-        lf_arena ha;
-        lf_arena_init(&ha, 1 << 16);
         rc = lf_store_match_begin(s->store, agency, uid, true, &run, &err);
+        lf_rematch_pipe *p = pipe;
+        pipe = NULL;                 /* _store ends it, and _cancel on a failed begin */
         if (!rc)
-            rc = lf_rematch_store_groups(s, agency, uid, run, true, &u.g, NULL, today, &ha, &mc, &err);
+            rc = lf_rematch_pipe_store(p, s, agency, uid, run, true, &mc, &err);
+        else
+            lf_rematch_pipe_cancel(p);
         lf_arena_clear(&ha);
+        ha_live = false;
         t0 = lf_clock_mono();
         if (rc || (rc = lf_store_match_end(s->store, run, &sum, &err)))
             goto fail;
@@ -369,6 +381,9 @@ static int upload_create(void *app, lf_http_req *req, lf_http_resp *resp)
                        "and will be matched once one is imported\"}}\n");
     goto done;
 fail:
+    lf_rematch_pipe_cancel(pipe);    /* before the lock goes: the producer reads the index */
+    if (ha_live)
+        lf_arena_clear(&ha);
     if (locked)
         pthread_mutex_unlock(&s->work);
     if (in_tx)

@@ -393,6 +393,13 @@ static void *scan_main(void *arg)
     int rc = LF_OK, k = 0;
     double t0 = lf_clock_mono();
     for (size_t i = 0; i < q->g->n && !rc; i++) {
+        pthread_mutex_lock(&q->mu);
+        bool stop = q->stop;         /* cancelled before the writer began (lf_rematch_pipe_cancel) */
+        pthread_mutex_unlock(&q->mu);
+        if (stop) {
+            rc = LF_EIO;
+            break;
+        }
         rc = scan_into(q->s, q->g, i, q->only, q->today, q->a, &sb, &q->buf[k], &q->c, &q->err);
         if (rc || q->buf[k].nh < STORE_BATCH_HITS)
             continue;
@@ -431,86 +438,135 @@ static void counts_add(lf_rematch_counts *c, const lf_rematch_counts *d)
     c->scan_seconds += d->scan_seconds;
 }
 
-int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
-                            const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
-                            lf_rematch_counts *c, lf_err *err)
+struct lf_rematch_pipe {
+    scan_pipe q;
+    pthread_t th;
+    bool threaded;               /* the producer runs on th; else matching and writing take turns */
+};
+
+int lf_rematch_pipe_start(lf_server *s, const lf_scan_groups *g, const uint8_t *only, const char *today,
+                          lf_arena *a, lf_rematch_pipe **out, lf_err *err)
 {
-    int rc = LF_OK;
-    if (full && (rc = lf_store_not_affected_clear(s->store, agency, err)))
-        return rc;
+    *out = NULL;
     if (!s->m)
         return LF_OK;
-    c->distribution_packages += g->distro_items;
-    scan_pipe q;
-    memset(&q, 0, sizeof q);
-    q.s = s;
-    q.g = g;
-    q.only = only;
-    q.today = today;
-    q.a = a;
-    lf_err_clear(&q.err);
+    lf_rematch_pipe *p = calloc(1, sizeof *p);
+    if (!p)
+        return lf_err_set(err, LF_ENOMEM, "out of memory starting the match");
+    scan_pipe *q = &p->q;
+    q->s = s;
+    q->g = g;
+    q->only = only;
+    q->today = today;
+    q->a = a;
+    lf_err_clear(&q->err);
     for (int k = 0; k < 2; k++)
-        lf_arena_init(&q.buf[k].keep, 1 << 20);
-    pthread_mutex_init(&q.mu, NULL);
-    pthread_cond_init(&q.cv, NULL);
-    pthread_t th;
-    if (s->match_in_turn || pthread_create(&th, NULL, scan_main, &q) != 0) {
-        /* configured so (match.overlap = false), or no thread to spare: match and write in
-         * turn on this one */
+        lf_arena_init(&q->buf[k].keep, 1 << 20);
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    /* configured so (match.overlap = false), or no thread to spare: match and write in
+     * turn on the caller's thread, in lf_rematch_pipe_store */
+    p->threaded = !s->match_in_turn && pthread_create(&p->th, NULL, scan_main, q) == 0;
+    *out = p;
+    return LF_OK;
+}
+
+void lf_rematch_pipe_cancel(lf_rematch_pipe *p)
+{
+    if (!p)
+        return;
+    scan_pipe *q = &p->q;
+    if (p->threaded) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(p->th, NULL);
+    }
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+    for (int k = 0; k < 2; k++) {
+        free(q->buf[k].texts);
+        lf_arena_clear(&q->buf[k].keep);
+        free(q->buf[k].hits);
+        free(q->buf[k].na);
+    }
+    free(p);
+}
+
+int lf_rematch_pipe_store(lf_rematch_pipe *p, lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
+                          lf_rematch_counts *c, lf_err *err)
+{
+    int rc = LF_OK;
+    if (full && (rc = lf_store_not_affected_clear(s->store, agency, err))) {
+        lf_rematch_pipe_cancel(p);
+        return rc;
+    }
+    if (!p)
+        return LF_OK;
+    scan_pipe *q = &p->q;
+    const lf_scan_groups *g = q->g;
+    c->distribution_packages += g->distro_items;
+    if (!p->threaded) {
         lf_buf sb;
         lf_buf_init(&sb, 0);
         double t0 = lf_clock_mono();
         for (size_t i = 0; i < g->n && !rc; i++) {
-            rc = scan_into(s, g, i, only, today, a, &sb, &q.buf[0], &q.c, err);
-            if (rc || (q.buf[0].nh < STORE_BATCH_HITS && i + 1 < g->n))
+            rc = scan_into(s, g, i, q->only, q->today, q->a, &sb, &q->buf[0], &q->c, err);
+            if (rc || (q->buf[0].nh < STORE_BATCH_HITS && i + 1 < g->n))
                 continue;
             double t1 = lf_clock_mono();
-            q.c.scan_seconds += t1 - t0;
-            rc = pend_flush(s, agency, upload_id, run, &q.buf[0], err);
+            q->c.scan_seconds += t1 - t0;
+            rc = pend_flush(s, agency, upload_id, run, &q->buf[0], err);
             t0 = lf_clock_mono();
             c->store_seconds += t0 - t1;
         }
         lf_buf_clear(&sb);
-        counts_add(c, &q.c);
-        goto done;
+        counts_add(c, &q->c);
+        lf_rematch_pipe_cancel(p);
+        return rc;
     }
     /* the writer: the batches in the order they were filled; the one taken is the last
      * when the producer has finished and the other is not waiting */
     for (int k = 0;; k ^= 1) {
-        pthread_mutex_lock(&q.mu);
-        while (!q.ready[k] && !q.finished)
-            pthread_cond_wait(&q.cv, &q.mu);
-        bool have = q.ready[k], last = q.finished && !q.ready[k ^ 1];
-        pthread_mutex_unlock(&q.mu);
+        pthread_mutex_lock(&q->mu);
+        while (!q->ready[k] && !q->finished)
+            pthread_cond_wait(&q->cv, &q->mu);
+        bool have = q->ready[k], last = q->finished && !q->ready[k ^ 1];
+        pthread_mutex_unlock(&q->mu);
         if (!have)
             break;                   /* the producer failed: its error is reported below */
         double t1 = lf_clock_mono();
-        rc = pend_flush(s, agency, upload_id, run, &q.buf[k], err);
+        rc = pend_flush(s, agency, upload_id, run, &q->buf[k], err);
         c->store_seconds += lf_clock_mono() - t1;
-        pthread_mutex_lock(&q.mu);
-        q.ready[k] = false;
-        q.stop = rc != LF_OK;
-        pthread_cond_broadcast(&q.cv);
-        pthread_mutex_unlock(&q.mu);
+        pthread_mutex_lock(&q->mu);
+        q->ready[k] = false;
+        q->stop = rc != LF_OK;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
         if (rc || last)
             break;
     }
-    pthread_join(th, NULL);
-    if (!rc && q.rc) {
-        rc = q.rc;
-        *err = q.err;
+    pthread_join(p->th, NULL);
+    p->threaded = false;
+    if (!rc && q->rc) {
+        rc = q->rc;
+        *err = q->err;
     }
-    counts_add(c, &q.c);
-done:
-    pthread_cond_destroy(&q.cv);
-    pthread_mutex_destroy(&q.mu);
-    for (int k = 0; k < 2; k++) {
-        free(q.buf[k].texts);
-        lf_arena_clear(&q.buf[k].keep);
-        free(q.buf[k].hits);
-        free(q.buf[k].na);
-    }
+    counts_add(c, &q->c);
+    lf_rematch_pipe_cancel(p);
     return rc;
+}
+
+int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
+                            const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
+                            lf_rematch_counts *c, lf_err *err)
+{
+    lf_rematch_pipe *p = NULL;
+    int rc = lf_rematch_pipe_start(s, g, only, today, a, &p, err);
+    if (rc)
+        return rc;
+    return lf_rematch_pipe_store(p, s, agency, upload_id, run, full, c, err);
 }
 
 /* ---------------------------------------------------------------- re-matching snapshots */

@@ -81,6 +81,21 @@ int lf_rematch_store_groups(lf_server *s, lf_id agency, lf_id upload_id, lf_id r
                             const lf_scan_groups *g, const uint8_t *only, const char *today, lf_arena *a,
                             lf_rematch_counts *c, lf_err *err);
 
+/*
+ * The same in two steps, so that matching starts before the caller's transaction is ready
+ * (an upload stores its items meanwhile): _start begins matching g on a thread of its own
+ * (g, only, today and a must stay valid and unchanged until _store or _cancel returns;
+ * *out is NULL when no index is loaded); _store writes the hits into run as
+ * lf_rematch_store_groups does, and ends the pipe whatever it returns; _cancel stops and
+ * ends a pipe that will not be stored (NULL is fine).
+ */
+typedef struct lf_rematch_pipe lf_rematch_pipe;
+int lf_rematch_pipe_start(lf_server *s, const lf_scan_groups *g, const uint8_t *only, const char *today,
+                          lf_arena *a, lf_rematch_pipe **out, lf_err *err);
+int lf_rematch_pipe_store(lf_rematch_pipe *p, lf_server *s, lf_id agency, lf_id upload_id, lf_id run, bool full,
+                          lf_rematch_counts *c, lf_err *err);
+void lf_rematch_pipe_cancel(lf_rematch_pipe *p);
+
 typedef struct lf_rematch_report {
     bool reloaded;               /* a new index was opened and swapped in */
     bool rematched;              /* the snapshots were re-matched */
