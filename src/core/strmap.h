@@ -1,5 +1,5 @@
 /*
- * strmap: a string → uint32 hash map (open addressing, FNV-1a) for dictionaries that are
+ * strmap: a string → uint32 hash map (open addressing, lf_hash64) for dictionaries that are
  * built once and read many times (name aliases, publishers, policy lists). Keys are
  * byte strings with a length (no NUL needed) copied into the caller's arena.
  *
@@ -27,6 +27,8 @@ typedef struct lf_strmap {
 
 uint32_t lf_strmap_hash(const char *s, size_t n);   /* never 0 */
 void lf_strmap_clear(lf_strmap *m);
+/* Empty the map, keeping its table for the next use (the keys' arena is the caller's). */
+void lf_strmap_reset(lf_strmap *m);
 /* The slot of k, or NULL. */
 lf_strmap_slot *lf_strmap_find(const lf_strmap *m, const char *k, size_t n);
 /* Insert k with value v unless present; *slot is its slot either way, *existing tells

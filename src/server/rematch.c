@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/hash.h"
 #include "core/file.h"
 #include "core/strmap.h"
 #include "server/server_int.h"
@@ -182,58 +181,21 @@ typedef struct pend {
     lf_store_not_affected *na;
     size_t nh, nn, caph, capn;
     lf_arena keep;
-    /* the batch's distinct sources texts (open addressing by lf_hash64; FNV-1a byte by
-     * byte was a fifth of the producer's time): hosts with the same software have the
-     * same texts, and one copy per batch lets the store recognise a repeat by its
-     * pointer instead of hashing and comparing ~1 KB it has not read yet (lf_store_hit) */
-    struct ptext {
-        uint64_t hash;
-        size_t len;
-        const char *text;
-    } *texts;
-    size_t ntexts, captexts;
+    /* the batch's distinct sources texts: hosts with the same software have the same
+     * texts, and one copy per batch lets the store recognise a repeat by its pointer
+     * instead of hashing and comparing ~1 KB it has not read yet (lf_store_hit) */
+    lf_strmap texts;
 } pend;
 
 /* The batch's copy of text (len bytes, NUL-terminated), made if it has none; NULL when
- * out of memory. */
+ * out of memory. The key includes the NUL, so the copy is a C string. */
 static const char *pend_text(pend *p, const char *text, size_t len)
 {
-    if ((p->ntexts + 1) * 2 > p->captexts) {
-        size_t nc = p->captexts ? p->captexts * 2 : 1024;
-        struct ptext *nt = calloc(nc, sizeof *nt);
-        if (!nt)
-            return NULL;
-        for (size_t i = 0; i < p->captexts; i++) {
-            if (!p->texts[i].text)
-                continue;
-            size_t j = p->texts[i].hash & (nc - 1);
-            while (nt[j].text)
-                j = (j + 1) & (nc - 1);
-            nt[j] = p->texts[i];
-        }
-        free(p->texts);
-        p->texts = nt;
-        p->captexts = nc;
-    }
-    uint64_t h = lf_hash64(text, len);
-    size_t i = h & (p->captexts - 1);
-    for (; p->texts[i].text; i = (i + 1) & (p->captexts - 1))
-        if (p->texts[i].hash == h && p->texts[i].len == len && !memcmp(p->texts[i].text, text, len))
-            return p->texts[i].text;
-    char *c = lf_arena_alloc(&p->keep, len + 1);
-    if (!c)
+    lf_strmap_slot *slot;
+    bool existing;
+    if (lf_strmap_put(&p->texts, &p->keep, text, len + 1, 0, &slot, &existing))
         return NULL;
-    memcpy(c, text, len + 1);
-    p->texts[i] = (struct ptext){h, len, c};
-    p->ntexts++;
-    return c;
-}
-
-static void pend_texts_reset(pend *p)
-{
-    if (p->captexts)
-        memset(p->texts, 0, p->captexts * sizeof *p->texts);
-    p->ntexts = 0;
+    return slot->k;
 }
 
 static int pend_room(pend *p, size_t n)
@@ -270,7 +232,7 @@ static int pend_flush(lf_server *s, lf_id agency, lf_id upload_id, lf_id run, pe
     if (p->nn && (rc = lf_store_not_affected_add(s->store, agency, upload_id, p->na, p->nn, err)))
         return rc;
     p->nh = p->nn = 0;
-    pend_texts_reset(p);
+    lf_strmap_reset(&p->texts);
     lf_arena_reset(&p->keep);
     return LF_OK;
 }
@@ -486,7 +448,7 @@ void lf_rematch_pipe_cancel(lf_rematch_pipe *p)
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);
     for (int k = 0; k < 2; k++) {
-        free(q->buf[k].texts);
+        lf_strmap_clear(&q->buf[k].texts);
         lf_arena_clear(&q->buf[k].keep);
         free(q->buf[k].hits);
         free(q->buf[k].na);

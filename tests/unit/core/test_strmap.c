@@ -47,6 +47,15 @@ static void test_put_find_grow(void **state)
     assert_null(lf_strmap_find(&m, "a\0c", 3));
     assert_int_equal(lf_strmap_find(&m, "a\0b", 3)->v, 7);
     assert_true(lf_strmap_hash("", 0) != 0);
+    /* reset empties the map and keeps its table */
+    size_t cap = m.cap;
+    lf_strmap_reset(&m);
+    assert_int_equal(m.n, 0);
+    assert_int_equal(m.cap, cap);
+    assert_null(lf_strmap_find(&m, "key-5", 5));
+    assert_int_equal(lf_strmap_put(&m, &a, "key-5", 5, 42, &s, &ex), 0);
+    assert_false(ex);
+    assert_int_equal(lf_strmap_find(&m, "key-5", 5)->v, 42);
     lf_strmap_clear(&m);
     assert_null(lf_strmap_find(&m, "key-5", 5));
     lf_arena_clear(&a);

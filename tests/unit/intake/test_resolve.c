@@ -338,41 +338,40 @@ static void test_cache_same_answer(void **state)
     assert_string_equal(a.cpe, c.cpe);
 }
 
+/* "Google Chrome" at version ver resolves to Chrome at that version */
+static void chrome_at(fx *f, const char *ver)
+{
+    lf_resolution o = res(f, "Google Chrome", ver, NULL);
+    char want[128];
+    snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:%s:*:*:*:*:*:*:*", ver);
+    assert_string_equal(o.cpe, want);
+}
+
 /* Thousands of distinct rows repeated (a file's rows over its hosts) are all answered
- * from the cache the second time, and past the cache's capacity the answers stay right. */
+ * from the cache the second time (a direct-mapped table misses the colliding ones), and
+ * past the cache's capacity the answers stay right. */
 static void test_cache_many_rows(void **state)
 {
     fx *f = *state;
-    char name[64], ver[32];
-    lf_resolver_stats s0, s1;
+    char ver[32];
     for (int pass = 0; pass < 2; pass++) {
+        lf_resolver_stats s0, s1;
         lf_resolver_get_stats(f->r, &s0);
         for (int i = 0; i < 3000; i++) {
-            snprintf(name, sizeof name, "Google Chrome");
             snprintf(ver, sizeof ver, "120.0.%d.1", i);
-            lf_resolution o = res(f, name, ver, NULL);
-            char want[128];
-            snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:120.0.%d.1:*:*:*:*:*:*:*", i);
-            assert_string_equal(o.cpe, want);
+            chrome_at(f, ver);
         }
         lf_resolver_get_stats(f->r, &s1);
         if (pass == 1)
             assert_int_equal(s1.cache_hits - s0.cache_hits, 3000);
     }
-    /* 40,000 more distinct rows: more than the cache holds */
-    for (int i = 0; i < 40000; i++) {
+    for (int i = 0; i < 40000; i++) {   /* more distinct rows than the cache holds */
         snprintf(ver, sizeof ver, "121.0.%d.7", i);
-        lf_resolution o = res(f, "Google Chrome", ver, NULL);
-        char want[128];
-        snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:121.0.%d.7:*:*:*:*:*:*:*", i);
-        assert_string_equal(o.cpe, want);
+        chrome_at(f, ver);
     }
     for (int i = 0; i < 3000; i += 97) {
         snprintf(ver, sizeof ver, "120.0.%d.1", i);
-        lf_resolution o = res(f, "Google Chrome", ver, NULL);
-        char want[128];
-        snprintf(want, sizeof want, "cpe:2.3:a:google:chrome:120.0.%d.1:*:*:*:*:*:*:*", i);
-        assert_string_equal(o.cpe, want);
+        chrome_at(f, ver);
     }
 }
 
