@@ -16,6 +16,9 @@
 
 /* packages.tsv value of a package known to have no CPE */
 #define NOCPE_PKG UINT32_MAX
+/* a package's value: the product index, and in the top bits its line's segments= (0-9) */
+#define PKG_SEG_SHIFT 28
+#define PKG_PROD_MASK ((1u << PKG_SEG_SHIFT) - 1)
 
 const lf_product lf_namedb_no_cpe = {'-', "", ""};
 
@@ -813,6 +816,17 @@ static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn
             continue;
         }
         uint32_t pi = NOCPE_PKG;
+        unsigned seg = 0;
+        /* options: segments=N, the version read from the package keeps its first N
+         * dot-separated parts and no +build (as aliases.tsv's option) */
+        if (nf > 3 && f[3][0]) {
+            if (strlen(f[3]) == 10 && memcmp(f[3], "segments=", 9) == 0 && f[3][9] >= '1' && f[3][9] <= '9') {
+                seg = (unsigned)(f[3][9] - '0');
+            } else {
+                warn_at(warn, ud, &t, "unknown option '%s' (known: segments=N)", f[3]);
+                continue;
+            }
+        }
         if (strcmp(f[2], "-") == 0) {
             /* a known package with no CPE of its own (documentation, fonts, meta packages) */
         } else if (!parse_vp(f[2], strlen(f[2]), &part, v, sizeof v, p, sizeof p)) {
@@ -821,6 +835,10 @@ static int load_packages(lf_namedb *db, const char *path, lf_namedb_warn_fn warn
         } else if (add_product(db, part, v, strlen(v), p, strlen(p), &pi)) {
             goto oom;
         }
+        if (pi != NOCPE_PKG && pi > PKG_PROD_MASK)
+            goto oom;                /* 268 M products: cannot happen short of memory */
+        if (pi != NOCPE_PKG)
+            pi |= (uint32_t)seg << PKG_SEG_SHIFT;
         for (char *nm = f[1]; nm && *nm;) {
             char *bar = strchr(nm, '|');
             if (bar)
@@ -1177,16 +1195,23 @@ const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const
     return NULL;
 }
 
-const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n)
+const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n,
+                                    unsigned *segments)
 {
+    if (segments)
+        *segments = 0;
     char key[512];
     int kn = pkg_key(ecosystem, name, n, key, sizeof key);
     if (kn <= 0)
         return NULL;
     const slot *s = lf_strmap_find(&db->pkg_map, key, (size_t)kn);
-    if (s && s->v == NOCPE_PKG)
+    if (!s)
+        return NULL;
+    if (s->v == NOCPE_PKG)
         return &lf_namedb_no_cpe;
-    return s ? &db->prod[s->v] : NULL;
+    if (segments)
+        *segments = s->v >> PKG_SEG_SHIFT;
+    return &db->prod[s->v & PKG_PROD_MASK];
 }
 
 const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts)

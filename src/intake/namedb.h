@@ -115,8 +115,10 @@ const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size
  * from two different words. */
 const char *lf_namedb_word_fix(const lf_namedb *db, const char *w, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
-/* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none. */
-const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n);
+/* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none.
+ * *segments (may be NULL) gets its line's segments= option, 0 when none. */
+const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n,
+                                    unsigned *segments);
 extern const lf_product lf_namedb_no_cpe;
 /* A CPE-dictionary title: the product, and how many distinct products share the title. */
 const lf_product *lf_namedb_title(const lf_namedb *db, const char *key, size_t n, unsigned *nproducts);

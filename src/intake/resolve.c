@@ -147,20 +147,18 @@ size_t lf_resolve_pkg_version(const char *v, char *out, size_t cap)
 
 /* ---- helpers ---- */
 
-/* A distribution's OpenJDK 9+ package carries the build: RHEL's java-17-openjdk is
- * 17.0.9.0.9 (17.0.9+9), Debian's openjdk-17 17.0.9+9; NVD writes the release, 17.0.9,
- * and a build read as a fifth number would put the package past every fixed range. */
-static void openjdk_version(const lf_product *p, char *ver)
+/* The segments=N option of aliases.tsv and packages.tsv (0: none): a version that starts
+ * with a digit keeps its first N dot-separated parts and no +build ("17.0.9.0.9" and
+ * "17.0.9+9" with 3: "17.0.9"; NVD writes the release, and a build read as one more number
+ * puts the item past every fixed range). */
+static void cut_segments(char *ver, unsigned segments)
 {
-    if (strcmp(p->vendor, "oracle") != 0 || strcmp(p->product, "openjdk") != 0 || strtol(ver, NULL, 10) < 9)
+    if (!segments || ver[0] < '0' || ver[0] > '9')
         return;
-    char *plus = strchr(ver, '+');
-    if (plus)
-        *plus = '\0';
-    int dots = 0;
-    for (char *c = ver; *c; c++)
-        if (*c == '.' && ++dots == 3) {
-            *c = '\0';
+    unsigned seg = 1;
+    for (size_t i = 0; ver[i]; i++)
+        if (ver[i] == '+' || (ver[i] == '.' && ++seg > segments)) {
+            ver[i] = '\0';
             break;
         }
 }
@@ -478,21 +476,21 @@ static bool parse_purl(const char *s, purl *p)
 
 /* ---- packages ---- */
 
-static const lf_product *find_package(const lf_namedb *db, const char *eco, const char *name)
+static const lf_product *find_package(const lf_namedb *db, const char *eco, const char *name, unsigned *seg)
 {
     char n[256];
     snprintf(n, sizeof n, "%s", name);
     char *colon = strchr(n, ':');
     if (colon && strcmp(eco, "maven") != 0)
         *colon = '\0';                                    /* libc6:amd64 */
-    const lf_product *p = lf_namedb_package(db, eco, n, strlen(n));
+    const lf_product *p = lf_namedb_package(db, eco, n, strlen(n), seg);
     if (p)
         return p;
     /* linux-image-5.15.0-91-generic → linux-image; cut at the first "-<digit>" */
     for (char *c = n; *c; c++)
         if (*c == '-' && c[1] >= '0' && c[1] <= '9' && c > n) {
             *c = '\0';
-            if ((p = lf_namedb_package(db, eco, n, strlen(n))))
+            if ((p = lf_namedb_package(db, eco, n, strlen(n), seg)))
                 return p;
             break;
         }
@@ -501,7 +499,7 @@ static const lf_product *find_package(const lf_namedb *db, const char *eco, cons
     while (l && ((n[l - 1] >= '0' && n[l - 1] <= '9') || n[l - 1] == '.')) {
         l--;
         if (l && n[l - 1] != '.' && (n[l] == '.' || (n[l - 1] < '0' || n[l - 1] > '9'))) {
-            if ((p = lf_namedb_package(db, eco, n, l)))
+            if ((p = lf_namedb_package(db, eco, n, l, seg)))
                 return p;
         }
     }
@@ -661,14 +659,7 @@ static bool name_update(const lf_norm_result *nr, char *upd, size_t cap)
 /* The alias's segments= and vmap= options (namedb.h) on a version read from the row. */
 static void alias_version_rules(const lf_alias *al, char *ver, size_t cap)
 {
-    if (al->segments && ver[0] >= '0' && ver[0] <= '9') {
-        unsigned seg = 1;
-        for (size_t i = 0; ver[i]; i++)
-            if (ver[i] == '.' && ++seg > al->segments) {
-                ver[i] = '\0';
-                break;
-            }
-    }
+    cut_segments(ver, al->segments);
     if (al->vmap_from && strcmp(ver, al->vmap_from) == 0)
         snprintf(ver, cap, "%s", al->vmap_to);
 }
@@ -1757,7 +1748,8 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
     if (!pver[0] && rec->version)
         copy_trim(pver, sizeof pver, rec->version);
     if (eco[0] && pname[0]) {
-        const lf_product *p = find_package(db, eco, pname);
+        unsigned pseg = 0;
+        const lf_product *p = find_package(db, eco, pname, &pseg);
         char ver[128];
         if (is_distro_eco(eco)) {
             lf_resolve_pkg_version(pver, ver, sizeof ver);
@@ -1784,8 +1776,7 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
             char upd[64] = "";
             if (is_distro_eco(eco))
                 pkg_prerelease(pver, upd, sizeof upd);
-            if (is_distro_eco(eco))
-                openjdk_version(p, ver);
+            cut_segments(ver, pseg);
             set_resolved(o, p, ver, upd, rec->purl && *rec->purl ? 0.97 : 0.95, rec->purl && *rec->purl ? "purl" : "package");
             return;
         }
@@ -1800,7 +1791,7 @@ static void resolve_uncached(lf_resolver *r, const lf_inv_rec *rec, lf_resolutio
                 size_t pl = strlen(lang[k].prefix);
                 if (strncmp(pname, lang[k].prefix, pl) != 0 || !pname[pl])
                     continue;
-                const lf_product *lp = find_package(db, lang[k].eco, pname + pl);
+                const lf_product *lp = find_package(db, lang[k].eco, pname + pl, NULL);
                 if (lp && lp != &lf_namedb_no_cpe) {
                     set_resolved(o, lp, ver, NULL, 0.92, "package");
                     return;

@@ -90,12 +90,15 @@ static lf_resolution res(fx *f, const char *name, const char *version, const cha
 static void test_dictionary_warnings(void **state)
 {
     fx *f = *state;
-    /* aliases.tsv lines 12 (no tabs) and 13 (not a CPE) are reported and skipped, and
-     * equivalents.tsv line 3 (not a CPE, then a group of one) */
-    assert_int_equal(f->warnings, 4);
+    /* aliases.tsv lines 12 (no tabs) and 13 (not a CPE) are reported and skipped, then
+     * packages.tsv line 9 (an unknown option), and equivalents.tsv line 3 (not a CPE,
+     * then a group of one) */
+    assert_int_equal(f->warnings, 5);
     assert_int_equal(f->warn_lines[0], 12);
     assert_int_equal(f->warn_lines[1], 13);
-    assert_int_equal(f->warn_lines[2], 3);
+    assert_int_equal(f->warn_lines[2], 9);
+    assert_int_equal(f->warn_lines[3], 3);
+    assert_null(lf_namedb_package(f->db, "deb", "badopt-pkg", 10, NULL));
     lf_namedb_counts c;
     lf_namedb_get_counts(f->db, &c);
     assert_int_equal(c.aliases, 14);
@@ -237,7 +240,7 @@ static void test_packages_and_purls(void **state)
     rec.version = "5.15.0-91.101";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     RESOLVED(o, "cpe:2.3:a:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*", "package", 0.95);
-    /* OpenJDK's build is not part of NVD's version: RHEL 17.0.9.0.9, Debian 17.0.9+9 */
+    /* OpenJDK 9+'s build is not part of NVD's version: RHEL 17.0.9.0.9, Debian 17.0.9+9 */
     rec.name = "openjdk-17-jre-headless";
     rec.version = "17.0.9+9-1~deb12u1";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
@@ -247,6 +250,12 @@ static void test_packages_and_purls(void **state)
     rec.ecosystem = "rpm";
     assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
     RESOLVED(o, "cpe:2.3:a:oracle:openjdk:17.0.9:*:*:*:*:*:*:*", "package", 0.95);
+    /* ... an option of those lines (segments=3); OpenJDK 8's line has none */
+    unsigned seg = 99;
+    assert_non_null(lf_namedb_package(f->db, "deb", "openjdk-17-jre-headless", 23, &seg));
+    assert_int_equal(seg, 3);
+    assert_non_null(lf_namedb_package(f->db, "deb", "openjdk-8-jre-headless", 22, &seg));
+    assert_int_equal(seg, 0);
     rec.ecosystem = "deb";
     rec.name = "libssl1.1:amd64";
     rec.version = "1.1.1n-0+deb11u5";
