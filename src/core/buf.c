@@ -60,11 +60,6 @@ int lf_buf_append(lf_buf *b, const void *p, size_t n)
     return LF_OK;
 }
 
-int lf_buf_puts(lf_buf *b, const char *s)
-{
-    return lf_buf_append(b, s, strlen(s));
-}
-
 size_t lf_u64_digits(uint64_t v, char t[20])
 {
     char r[20];
@@ -135,11 +130,6 @@ int lf_buf_put_hex64(lf_buf *b, uint64_t v)
     for (int i = 15; i >= 0; i--, v >>= 4)
         t[i] = hexd[v & 15];
     return lf_buf_append(b, t, sizeof t);
-}
-
-int lf_buf_putc(lf_buf *b, char c)
-{
-    return lf_buf_append(b, &c, 1);
 }
 
 int lf_buf_vprintf(lf_buf *b, const char *fmt, va_list ap)
