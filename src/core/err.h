@@ -25,7 +25,8 @@
     X(EFORMAT,  -8, "unknown or unsupported format")                 \
     X(ECORRUPT, -9, "corrupt or incompatible data file")             \
     X(EEXIST,  -10, "already exists")                                \
-    X(EUSAGE,  -11, "usage error")
+    X(EUSAGE,  -11, "usage error")                                   \
+    X(EBUSY,   -12, "busy: try again later")
 
 enum {
     LF_OK = 0,

@@ -516,6 +516,14 @@ int lf_server_fail(lf_server *s, lf_http_resp *resp, const lf_err *e)
     case LF_EINVAL:
         lf_http_json_error(resp, 422, "invalid_field", e->msg);
         break;
+    case LF_EBUSY:
+        /* the database stayed locked by another writer (a backup, a long import, another
+         * process on the same file) for the whole busy timeout: nothing was changed */
+        lf_server_logf(s, "busy: %s", e->msg);
+        lf_http_json_error(resp, 503, "busy", "the database is busy with another writer: nothing was changed, "
+                                              "try again shortly (see Retry-After)");
+        lf_http_resp_add_header(resp, "Retry-After", "5");
+        break;
     default:
         lf_server_logf(s, "internal error: %s: %s", lf_strerror_name(e->code), e->msg);
         lf_http_json_error(resp, 500, "internal", "internal error (see the server log)");

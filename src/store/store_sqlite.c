@@ -1582,6 +1582,10 @@ static int sq_fail(sqlite3 *db, int src, const char *what, lf_err *err)
     case SQLITE_TOOBIG:
         code = LF_ELIMIT;
         break;
+    case SQLITE_BUSY:     /* another writer held the lock past the busy timeout: a retry can work */
+    case SQLITE_LOCKED:
+        code = LF_EBUSY;
+        break;
     default:
         code = LF_EIO;
         break;
