@@ -329,9 +329,14 @@ def check_packages(path, rep, vocab, missing):
     seen = {}
     count = 0
     per_eco = {}
-    for no, f in read_rows(path, rep, 3, 3):
+    for no, f in read_rows(path, rep, 3, 4):
         count += 1
-        eco, names_field, cpe = f
+        eco, names_field, cpe = f[:3]
+        for o in (f[3].split() if len(f) > 3 else []):
+            if not re.match(r"^segments=[1-9]$", o):
+                rep.error(path, no, f"unknown option {o!r} (allowed: segments=N)")
+            elif cpe == "-":
+                rep.error(path, no, f"{o} on a line without CPE")
         if eco not in ECOSYSTEMS:
             rep.error(path, no, f"unknown ecosystem {eco!r}")
         per_eco[eco] = per_eco.get(eco, 0) + 1
