@@ -546,15 +546,32 @@ static bool is_language_eco(const char *eco)
     return false;
 }
 
-/* Java's Add/Remove Programs names ("Java 8 Update 401") state the release NVD writes as
- * jre:1.8.0:update401. */
+static bool tok_is(const lf_norm_result *nr, const lf_norm_tok *t, const char *w)
+{
+    size_t l = strlen(w);
+    return t->len == l && memcmp(nr->text + t->off, w, l) == 0;
+}
+
+/* "第 N 版更新": zh-TW Windows's "Update N" in Java's name (Java 8 第 431 版更新), at i */
+static bool zh_update_at(const lf_norm_result *nr, size_t i)
+{
+    return i + 2 < nr->ntok && tok_is(nr, &nr->tok[i], "第") && nr->tok[i + 1].cls == LF_TOK_NUM &&
+           nr->tok[i + 1].len <= 4 && tok_is(nr, &nr->tok[i + 2], "版更新");
+}
+
+/* Java's Add/Remove Programs names ("Java 8 Update 401", zh-TW "Java 8 第 401 版更新")
+ * state the release NVD writes as jre:1.8.0:update401 ("8u401" is java_version's). */
 static bool java_update(const lf_norm_result *nr, char *ver, size_t vcap, char *upd, size_t ucap)
 {
-    for (size_t i = 0; i + 2 < nr->ntok; i++) {
-        const lf_norm_tok *a = &nr->tok[i], *b = &nr->tok[i + 1], *c = &nr->tok[i + 2];
-        if (a->cls == LF_TOK_NUM && b->len == 6 && memcmp(nr->text + b->off, "update", 6) == 0 &&
-            c->cls == LF_TOK_NUM && a->len <= 2 && c->len <= 4) {
-            snprintf(ver, vcap, "1.%.*s.0", (int)a->len, nr->text + a->off);
+    for (size_t i = 0; i < nr->ntok; i++) {
+        const lf_norm_tok *a = &nr->tok[i];
+        const char *t = nr->text + a->off;
+        if (i + 2 >= nr->ntok || a->cls != LF_TOK_NUM || a->len > 2)
+            continue;
+        const lf_norm_tok *b = &nr->tok[i + 1], *c = &nr->tok[i + 2];
+        if ((b->len == 6 && memcmp(nr->text + b->off, "update", 6) == 0 && c->cls == LF_TOK_NUM && c->len <= 4) ||
+            zh_update_at(nr, i + 1)) {
+            snprintf(ver, vcap, "1.%.*s.0", (int)a->len, t);
             snprintf(upd, ucap, "update%.*s", (int)c->len, nr->text + c->off);
             return true;
         }
@@ -709,6 +726,8 @@ static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
         return false;
     if (cjk_patch_word(nr, t, NULL))
         return true;                 /* a patch level ("累積更新 22"): name_update reads it */
+    if (tok_is(nr, t, "第") || tok_is(nr, t, "版更新"))
+        return true;                 /* "第 431 版更新", Java's update number: java_update reads it */
     for (size_t i = 0; cjk_stop[i]; i++) {
         size_t l = strlen(cjk_stop[i]);
         for (size_t k = 0; k + l <= t->len; k++)

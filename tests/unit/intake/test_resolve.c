@@ -156,6 +156,13 @@ static void test_java_update(void **state)
     RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update202:*:*:*:*:*:*", "alias", 0.98);
     o = res(f, "java1.8.0_401", "", NULL);
     RESOLVED(o, "cpe:2.3:a:oracle:jre:1.8.0:update401:*:*:*:*:*:*", "alias", 0.98);
+    /* zh-TW Windows: 第 N 版更新 = Update N, with or without spaces, the bitness in Chinese */
+    o = res(f, "Java 8 第 431 版更新 (64 位元)", "8.0.4310.10", "Oracle Corporation");
+    assert_int_equal(o.bucket, LF_BUCKET_RESOLVED);
+    assert_string_equal(o.cpe, "cpe:2.3:a:oracle:jre:1.8.0:update431:*:*:*:*:*:*");
+    o = res(f, "Java 8 第431版更新", "", NULL);
+    assert_int_equal(o.bucket, LF_BUCKET_RESOLVED);
+    assert_string_equal(o.cpe, "cpe:2.3:a:oracle:jre:1.8.0:update431:*:*:*:*:*:*");
 }
 
 static void test_squashed_and_updates(void **state)
