@@ -784,7 +784,7 @@ static size_t publisher_key(lf_norm *norm, const char *pub, char *key, size_t ca
         if (r.tok[i].cls == LF_TOK_PAREN)
             continue;
         bool legal = false;
-        for (size_t w = 0; legal_words[w] && !r.tok[i].cjk; w++)
+        for (size_t w = 0; legal_words[w] && !r.tok[i].cjk && !legal; w++)
             legal = strlen(legal_words[w]) == l && memcmp(legal_words[w], t, l) == 0;
         if (legal)
             continue;
@@ -1266,6 +1266,46 @@ const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const
         s = lf_strmap_find(&db->pub_map, key, cut);
         if (s)
             return db->vendors[s->v];
+    }
+    return NULL;
+}
+
+const char *lf_namedb_publisher_vocab_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
+{
+    if (!publisher || !*publisher)
+        return NULL;
+    char key[512], v[3][512];
+    size_t kn = publisher_key(norm, publisher, key, sizeof key);
+    /* the words with a letter or digit ("Acme, Inc." leaves a lone "." or ","), joined by
+     * '_' (v[0]), run together (v[1]); the first alone (v[2]) */
+    size_t n[3] = {0, 0, 0}, words = 0;
+    for (size_t i = 0; i < kn;) {
+        size_t e = i;
+        bool alnum = false;
+        while (e < kn && key[e] != ' ') {
+            unsigned char c = (unsigned char)key[e++];
+            alnum = alnum || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+        }
+        if (alnum) {
+            if (words++)
+                v[0][n[0]++] = '_';
+            memcpy(v[0] + n[0], key + i, e - i);
+            n[0] += e - i;
+            memcpy(v[1] + n[1], key + i, e - i);
+            n[1] += e - i;
+            if (words == 1) {
+                memcpy(v[2], key + i, e - i);
+                n[2] = e - i;
+            }
+        }
+        i = e + 1;
+    }
+    for (int form = 0; form < 3; form++) {
+        if (!n[form] || (form == 1 && words < 2) || (form == 2 && (words < 2 || n[2] < 5)))
+            continue;                /* nothing new, or a first word too short to be sure */
+        const slot *s = lf_strmap_find(&db->vendor_map, v[form], n[form]);
+        if (s)
+            return s->k;
     }
     return NULL;
 }

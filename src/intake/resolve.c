@@ -1574,6 +1574,10 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
             return;
         }
     }
+    /* no alias names it: a Publisher that publishers.tsv does not list may still spell a
+     * vendor of the vocabulary, which the lookups below then need for a resolution */
+    if (!pubv)
+        pubv = lf_namedb_publisher_vocab_vendor(db, r->norm, rec->vendor);
     if (pubv)
         snprintf(o->vendor, sizeof o->vendor, "%s", pubv);
     /* CPE-dictionary titles */
