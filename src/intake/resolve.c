@@ -1058,6 +1058,17 @@ static size_t join_tokens(const lf_norm_result *nr, const lf_norm_tok *const *tk
     return o;
 }
 
+/* A release-track word that NVD's product names leave out: LTS, Server, Classic, CS1..CS6. */
+static bool track_word(const lf_norm_result *nr, const lf_norm_tok *t)
+{
+    const char *w = nr->text + t->off;
+    if (t->cjk)
+        return false;
+    if (t->len == 3 && w[0] == 'c' && w[1] == 's' && w[2] >= '1' && w[2] <= '6')
+        return true;
+    return tok_is(nr, t, "lts") || tok_is(nr, t, "server") || tok_is(nr, t, "classic");
+}
+
 static void vocabulary(lf_resolver *r, const lf_norm_result *nr, const char *pub_vendor, lf_resolution *o)
 {
     const lf_namedb *db = r->db;
@@ -1099,6 +1110,22 @@ static void vocabulary(lf_resolver *r, const lf_norm_result *nr, const char *pub
                 }
                 if (from == 0)
                     break;
+            }
+            /* the vendor's product followed by a release-track word NVD leaves out
+             * ("SonarQube LTS", "RabbitMQ Server", "Dreamweaver CS6", "Fiddler Classic");
+             * any other word makes it another product of the vendor more often than not
+             * ("AutoCAD Raster Design", "Office Telemetry Processor", bench_intake) */
+            for (size_t k = nt - 1; variant == 1 && k > skip; k--) {
+                char part = 'a';
+                bool other = false;
+                for (size_t i = k; i < nt && !other; i++)
+                    other = !track_word(nr, tk[i]);
+                if (other || !join_tokens(nr, tk, skip, k, prod, sizeof prod) ||
+                    !lf_namedb_has_product(db, pub_vendor, prod, &part))
+                    continue;
+                lf_product p = {part, pub_vendor, prod};
+                add_cand(o, &p, 0.84, "vocabulary-prefix");
+                return;
             }
         }
         /* vendor from the name's first word */

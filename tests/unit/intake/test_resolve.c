@@ -236,6 +236,11 @@ static void test_title_and_vocabulary(void **state)
     /* ... but not a product the vendor does not have */
     o = res(f, "Widget Theme Pack", "1.0", "ACME Inc.");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* a release-track word NVD leaves out follows the product; another word does not */
+    o = res(f, "Widget Server LTS", "2.1", "ACME Inc.");
+    RESOLVED(o, "cpe:2.3:a:acme:widget:2.1:*:*:*:*:*:*:*", "vocabulary-prefix", 0.84);
+    o = res(f, "Widget Designer", "2.1", "ACME Inc.");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
     o = res(f, "公文製作系統", "3.2", "本機關資訊室");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
     assert_string_equal(o.reason, "no dictionary names this software");
