@@ -718,7 +718,8 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
  * 書籤匯出小幫手", a bookmark-export helper, is not Chrome) */
 static const char *const cjk_stop[] = {"更新", "語言", "外掛", "增益集", "元件", "驅動", "說明", "移除", "套件",
                                        "修補", "範例", "文件", "校訂", "工具組", "開發", "小幫手", "助手", "幫手",
-                                       "擴充", "匯出", "匯入", "導出", "導入", "書籤", "轉檔", "下載器", "插件", NULL};
+                                       "擴充", "匯出", "匯入", "導出", "導入", "書籤", "轉檔", "下載器", "插件",
+                                       "影音", NULL};
 
 static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
 {
@@ -1550,6 +1551,8 @@ static const lf_alias *publisher_lead(lf_resolver *r, const lf_norm_result *nr, 
     return al && !(al->flags & LF_ALIAS_NOCPE) && strcmp(al->prod.vendor, pubv) == 0 ? al : NULL;
 }
 
+static bool has_non_ascii(const char *s);
+
 static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o, lf_err *err)
 {
     const lf_namedb *db = r->db;
@@ -1573,6 +1576,13 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     const lf_alias *al = alias_lookup(db, &nr, pubv, r, fuzzy, colver[0] != '\0', &how, &tail);
     if (al && how == HIT_FUZZY && contradicts(db, pubv, al)) {
         add_cand(o, &al->prod, 0.60, "alias-fuzzy");
+        al = NULL;
+    }
+    /* the Latin words of a Chinese name from a Chinese-named Publisher publishers.tsv
+     * does not know: a local product may well use an international one's word ("永中Office
+     * 2019" is Yozo's, not Microsoft's), so the alias is a candidate only */
+    if (al && how == HIT_LATIN && !pubv && rec->vendor && has_non_ascii(rec->vendor) && !(al->flags & LF_ALIAS_NOCPE)) {
+        add_cand(o, &al->prod, 0.60, "alias-latin");
         al = NULL;
     }
     if (al) {

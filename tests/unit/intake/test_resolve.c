@@ -241,6 +241,15 @@ static void test_title_and_vocabulary(void **state)
     RESOLVED(o, "cpe:2.3:a:acme:widget:2.1:*:*:*:*:*:*:*", "vocabulary-prefix", 0.84);
     o = res(f, "Widget Designer", "2.1", "ACME Inc.");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    /* a Chinese publisher no list knows, its own brand before the Latin words: a local
+     * product using an international one's word (永中Office is Yozo's), a candidate only;
+     * with a publisher the lists know, or none, the Latin words answer */
+    o = res(f, "永中 Office 2016 个人版", "9.0", "永中软件股份有限公司");
+    assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
+    assert_true(o.ncand >= 1);
+    assert_string_equal(o.cand[0].cpe, "a:microsoft:office");
+    o = res(f, "微軟 Office 2016 專業版", "16.0", "微軟");
+    assert_int_equal(o.bucket, LF_BUCKET_RESOLVED);
     o = res(f, "公文製作系統", "3.2", "本機關資訊室");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
     assert_string_equal(o.reason, "no dictionary names this software");
