@@ -568,7 +568,11 @@ int lf_taxii_envelope_spans(lf_arena *a, const char *text, size_t len, lf_taxii_
         i = ws(text, len, kend);
         if (i < len && text[i] == ':')
             i = ws(text, len, i + 1);
-        if (is_objects && i < len && text[i] == '[') {
+        /* the first "objects" member is the one lf_json_get (the validator) reads: a
+         * non-array there means no objects, whatever a later duplicate holds */
+        if (is_objects && (i >= len || text[i] != '['))
+            return LF_OK;
+        if (is_objects) {
             size_t cap = 64, cnt = 0;
             lf_taxii_span *sp = lf_arena_alloc(a, cap * sizeof *sp);
             if (!sp)

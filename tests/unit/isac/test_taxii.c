@@ -198,6 +198,11 @@ static void test_taxii_envelope_spans(void **state)
     assert_int_equal(lf_taxii_envelope_spans(&a, esc, strlen(esc), &sp, &n, NULL), LF_OK);
     assert_int_equal(n, 2);
     assert_memory_equal(esc + sp[1].off, "2", 1);
+    /* ... also when the first is not an array: a later array is not what was validated
+     * (found by fuzz_taxii) */
+    const char *dup = "{\"objects\":false,\"objects\":[{\"type\":\"indicator\"}]}";
+    assert_int_equal(lf_taxii_envelope_spans(&a, dup, strlen(dup), &sp, &n, NULL), LF_OK);
+    assert_int_equal(n, 0);
     assert_int_equal(lf_taxii_envelope_spans(&a, "{\"more\":true}", 13, &sp, &n, NULL), LF_OK);
     assert_int_equal(n, 0);
     assert_int_equal(lf_taxii_envelope_spans(&a, "[1]", 3, &sp, &n, NULL), LF_EPARSE);
