@@ -99,11 +99,13 @@ try {
   check(lowShared === 22, "no county has shared 20 items yet: every row highlighted", lowShared);
   await shot("02-overview-national");
   await page.click(`#overview-table a:text-is("${EXP.region_zh}")`);
-  await page.waitForFunction((n) => (document.querySelector("h1") || { textContent: "" }).textContent.includes(n), EXP.region_zh);
+  // the title is "NAME 總覽": wait for this page's, not a title that merely contains the name
+  // (the county 臺北市 is inside its region's 臺北市區域聯防中心, so includes() passed on the old page)
+  await page.waitForFunction((n) => (document.querySelector("h1") || { textContent: "" }).textContent.startsWith(n + " "), EXP.region_zh);
   await loaded();
   await shot("03-overview-region");
   await page.click(`#overview-table a:text-is("${EXP.county_zh}")`);
-  await page.waitForFunction((n) => (document.querySelector("h1") || { textContent: "" }).textContent.includes(n), EXP.county_zh);
+  await page.waitForFunction((n) => (document.querySelector("h1") || { textContent: "" }).textContent.startsWith(n + " "), EXP.county_zh);
   await loaded();
   const countyRows = await page.locator("#overview-table tbody tr:not(.total)").count();
   check(countyRows === EXP.county_agencies, "county: one row per agency", countyRows);
