@@ -1248,38 +1248,14 @@ const char *lf_namedb_word_fix(const lf_namedb *db, const char *w, size_t n)
     return hit;
 }
 
-const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
+/* The vocabulary's vendor a Publisher key spells (namedb.h, lf_namedb_publisher_vendors). */
+static const char *vocab_vendor_of_key(const lf_namedb *db, const char *key, size_t kn)
 {
-    if (!publisher || !*publisher)
-        return NULL;
-    char key[512];
-    size_t kn = publisher_key(norm, publisher, key, sizeof key);
-    if (!kn)
-        return NULL;
-    const slot *s = lf_strmap_find(&db->pub_map, key, kn);
-    if (s)
-        return db->vendors[s->v];
-    /* "Mozilla Corporation" is covered above; "Adobe Systems Incorporated" → first words */
-    for (size_t cut = kn; cut > 0; cut--) {
-        if (key[cut] != ' ')
-            continue;
-        s = lf_strmap_find(&db->pub_map, key, cut);
-        if (s)
-            return db->vendors[s->v];
-    }
-    return NULL;
-}
-
-const char *lf_namedb_publisher_vocab_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
-{
-    if (!publisher || !*publisher)
-        return NULL;
-    char key[512], v[3][512];
-    size_t kn = publisher_key(norm, publisher, key, sizeof key);
+    char v[3][512];
     /* the words with a letter or digit ("Acme, Inc." leaves a lone "." or ","), joined by
      * '_' (v[0]), run together (v[1]); the first alone (v[2]) */
     size_t n[3] = {0, 0, 0}, words = 0;
-    for (size_t i = 0; i < kn;) {
+    for (size_t i = 0; i < kn && kn < sizeof v[0];) {
         size_t e = i;
         bool alnum = false;
         while (e < kn && key[e] != ' ') {
@@ -1308,6 +1284,38 @@ const char *lf_namedb_publisher_vocab_vendor(const lf_namedb *db, lf_norm *norm,
             return s->k;
     }
     return NULL;
+}
+
+const char *lf_namedb_publisher_vendors(const lf_namedb *db, lf_norm *norm, const char *publisher,
+                                        const char **vocab)
+{
+    if (vocab)
+        *vocab = NULL;
+    if (!publisher || !*publisher)
+        return NULL;
+    char key[512];
+    size_t kn = publisher_key(norm, publisher, key, sizeof key);
+    if (!kn)
+        return NULL;
+    const slot *s = lf_strmap_find(&db->pub_map, key, kn);
+    if (s)
+        return db->vendors[s->v];
+    /* "Mozilla Corporation" is covered above; "Adobe Systems Incorporated" → first words */
+    for (size_t cut = kn; cut > 0; cut--) {
+        if (key[cut] != ' ')
+            continue;
+        s = lf_strmap_find(&db->pub_map, key, cut);
+        if (s)
+            return db->vendors[s->v];
+    }
+    if (vocab)
+        *vocab = vocab_vendor_of_key(db, key, kn);
+    return NULL;
+}
+
+const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher)
+{
+    return lf_namedb_publisher_vendors(db, norm, publisher, NULL);
 }
 
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n,

@@ -115,12 +115,13 @@ const lf_alias *lf_namedb_alias_fuzzy(const lf_namedb *db, const char *key, size
  * from two different words. */
 const char *lf_namedb_word_fix(const lf_namedb *db, const char *w, size_t n);
 const char *lf_namedb_publisher_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
-/* The vocabulary's vendor a Publisher spells, for one publishers.tsv does not list: its
- * words (legal-form words dropped) joined by '_' or run together, else its first word when
- * that has at least 5 letters ("Rizonesoft" -> rizonesoft, "KeePassXC Team" -> keepassxc).
- * NULL when none is a vendor of the vocabulary. Weaker than publishers.tsv: only for
- * records no alias names. */
-const char *lf_namedb_publisher_vocab_vendor(const lf_namedb *db, lf_norm *norm, const char *publisher);
+/* The same, and when publishers.tsv does not know the Publisher, *vocab (may be NULL) gets
+ * the vocabulary's vendor it spells, from the same key: its words (legal-form words
+ * dropped) joined by '_' or run together, else its first word when that has at least 5
+ * letters ("Rizonesoft" -> rizonesoft, "KeePassXC Team" -> keepassxc); NULL when none is
+ * a vendor of the vocabulary. Weaker than publishers.tsv: only for records no alias names. */
+const char *lf_namedb_publisher_vendors(const lf_namedb *db, lf_norm *norm, const char *publisher,
+                                        const char **vocab);
 /* A package's product; &lf_namedb_no_cpe (part '-') for a package known to have none.
  * *segments (may be NULL) gets its line's segments= option, 0 when none. */
 const lf_product *lf_namedb_package(const lf_namedb *db, const char *ecosystem, const char *name, size_t n,

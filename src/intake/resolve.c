@@ -546,17 +546,16 @@ static bool is_language_eco(const char *eco)
     return false;
 }
 
-static bool tok_is(const lf_norm_result *nr, const lf_norm_tok *t, const char *w)
+static bool tok_eq(const lf_norm_result *nr, const lf_norm_tok *t, const char *w)
 {
-    size_t l = strlen(w);
-    return t->len == l && memcmp(nr->text + t->off, w, l) == 0;
+    return t->len == strlen(w) && memcmp(nr->text + t->off, w, t->len) == 0;
 }
 
 /* "第 N 版更新": zh-TW Windows's "Update N" in Java's name (Java 8 第 431 版更新), at i */
 static bool zh_update_at(const lf_norm_result *nr, size_t i)
 {
-    return i + 2 < nr->ntok && tok_is(nr, &nr->tok[i], "第") && nr->tok[i + 1].cls == LF_TOK_NUM &&
-           nr->tok[i + 1].len <= 4 && tok_is(nr, &nr->tok[i + 2], "版更新");
+    return i + 2 < nr->ntok && tok_eq(nr, &nr->tok[i], "第") && nr->tok[i + 1].cls == LF_TOK_NUM &&
+           nr->tok[i + 1].len <= 4 && tok_eq(nr, &nr->tok[i + 2], "版更新");
 }
 
 /* Java's Add/Remove Programs names ("Java 8 Update 401", zh-TW "Java 8 第 401 版更新")
@@ -626,7 +625,7 @@ static bool cjk_patch_word(const lf_norm_result *nr, const lf_norm_tok *t, const
 {
     static const char *const words[][2] = {{"累積更新", "cumulative_update_"}, {"服務套件", "sp"}};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (t->len == strlen(words[i][0]) && memcmp(nr->text + t->off, words[i][0], t->len) == 0) {
+        if (tok_eq(nr, t, words[i][0])) {
             if (upd_prefix)
                 *upd_prefix = words[i][1];
             return true;
@@ -711,8 +710,6 @@ static void apply_alias(lf_resolver *r, const lf_alias *al, const lf_norm_result
     set_resolved(o, &al->prod, ver, upd, conf, method);
 }
 
-/* CJK words that change what a product name means (its updater, language pack, plug-in,
- * component, driver, help): a name ending in them is not the product. */
 /* CJK words that make a name something else than the product it names: an update, a
  * language pack, a plug-in, a driver, ... or a helper built around it ("Chrome
  * 書籤匯出小幫手", a bookmark-export helper, is not Chrome) */
@@ -727,7 +724,7 @@ static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
         return false;
     if (cjk_patch_word(nr, t, NULL))
         return true;                 /* a patch level ("累積更新 22"): name_update reads it */
-    if (tok_is(nr, t, "第") || tok_is(nr, t, "版更新"))
+    if (tok_eq(nr, t, "第") || tok_eq(nr, t, "版更新"))
         return true;                 /* "第 431 版更新", Java's update number: java_update reads it */
     for (size_t i = 0; cjk_stop[i]; i++) {
         size_t l = strlen(cjk_stop[i]);
@@ -741,11 +738,6 @@ static bool cjk_descriptor(const lf_norm_result *nr, const lf_norm_tok *t)
 /* Is tok[from..nt) a patch level after a product name ("Cumulative Update 13",
  * "Service Pack 1", "SP1", "CU 5", a bare number)? Then the product is still the product
  * (name_update turns the words into the CPE update field). "Update Service" is not. */
-static bool tok_eq(const lf_norm_result *nr, const lf_norm_tok *t, const char *w)
-{
-    return t->len == strlen(w) && memcmp(nr->text + t->off, w, t->len) == 0;
-}
-
 static bool patch_words(const lf_norm_result *nr, const lf_norm_tok *const *tk, size_t from, size_t nt,
                         bool year_ok)
 {
@@ -1067,7 +1059,7 @@ static bool track_word(const lf_norm_result *nr, const lf_norm_tok *t)
         return false;
     if (t->len == 3 && w[0] == 'c' && w[1] == 's' && w[2] >= '1' && w[2] <= '6')
         return true;
-    return tok_is(nr, t, "lts") || tok_is(nr, t, "server") || tok_is(nr, t, "classic");
+    return tok_eq(nr, t, "lts") || tok_eq(nr, t, "server") || tok_eq(nr, t, "classic");
 }
 
 static void vocabulary(lf_resolver *r, const lf_norm_result *nr, const char *pub_vendor, lf_resolution *o)
@@ -1568,7 +1560,8 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     }
     char colver[128];
     copy_trim(colver, sizeof colver, rec->version);
-    const char *pubv = lf_namedb_publisher_vendor(db, r->norm, rec->vendor);
+    const char *pub_vocab;
+    const char *pubv = lf_namedb_publisher_vendors(db, r->norm, rec->vendor, &pub_vocab);
     int how;
     bool tail;
     /* package names are identifiers: a near miss is another package */
@@ -1614,7 +1607,7 @@ static void resolve_name(lf_resolver *r, const lf_inv_rec *rec, lf_resolution *o
     /* no alias names it: a Publisher that publishers.tsv does not list may still spell a
      * vendor of the vocabulary, which the lookups below then need for a resolution */
     if (!pubv)
-        pubv = lf_namedb_publisher_vocab_vendor(db, r->norm, rec->vendor);
+        pubv = pub_vocab;
     if (pubv)
         snprintf(o->vendor, sizeof o->vendor, "%s", pubv);
     /* CPE-dictionary titles */

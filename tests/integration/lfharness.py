@@ -191,12 +191,38 @@ class Client:
             self.csrf = js["csrf_token"]
         return st, js, resp
 
+    def county(self, code):
+        """The id of the county/city whose code this is (TW-TPE), found from the caller's own
+        org down through its regions."""
+        st, me = self.req("GET", "/api/v1/me")
+        st, regions = self.req("GET", f"/api/v1/orgs/{me['org']['id']}/children?limit=500")
+        for rg in regions["items"]:
+            st, cj = self.req("GET", f"/api/v1/orgs/{rg['id']}/children?limit=500")
+            for c in cj["items"]:
+                if c["code"] == code:
+                    return c["id"]
+        raise AssertionError(f"no county {code} under {me['org']['code']}")
+
     def login(self, login, pw):
         """try_login that must succeed: the JSON answer."""
         st, js, resp = self.try_login(login, pw, timeout=30)
         assert st == 200 and re.match(r"lf_session=[0-9a-f]+", resp.getheader("Set-Cookie") or ""), \
             f"login {login}: {st} {js}"
         return js
+
+
+def national_server(binary, prefix, nvd=None, env=None, timeout=300):
+    """A fresh data directory (with the NVD file nvd imported, if given), a national admin
+    (admin / admin-pass-1), the server on it and a logged-in Client: (Instance, Client)."""
+    inst = Instance(binary, prefix, env)
+    if nvd:
+        r = inst.run("feed", "import", "nvd", nvd)
+        assert r.returncode == 0, r.stderr
+    inst.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
+    inst.serve()
+    c = Client(inst.port, timeout=timeout)
+    c.login("admin", "admin-pass-1")
+    return inst, c
 
 
 def normalize(run, check, path, data):

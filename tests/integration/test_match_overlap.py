@@ -13,7 +13,7 @@ import os
 import sqlite3
 import sys
 
-from lfharness import Checks, Client, Instance, clean_env, cpe_hosts, sample_app_products
+from lfharness import Checks, clean_env, cpe_hosts, national_server, sample_app_products
 
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,20 +29,8 @@ def body(hs):
 
 
 def start(env):
-    lf = Instance(BIN, "lf-overlap-", env)
-    r = lf.run("feed", "import", "nvd", NVD)
-    assert r.returncode == 0, r.stderr
-    lf.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
-    lf.serve()
-    c = Client(lf.port, timeout=600)
-    c.login("admin", "admin-pass-1")
-    st, me = c.req("GET", "/api/v1/me")
-    st, kids = c.req("GET", f"/api/v1/orgs/{me['org']['id']}/children")
-    county = None
-    for rg in kids["items"]:
-        st, cj = c.req("GET", f"/api/v1/orgs/{rg['id']}/children")
-        county = county or next((x["id"] for x in cj["items"] if x["code"] == "TW-TPE"), None)
-    st, ag = c.req("POST", f"/api/v1/orgs/{county}/agencies",
+    lf, c = national_server(BIN, "lf-overlap-", NVD, env, timeout=600)
+    st, ag = c.req("POST", f"/api/v1/orgs/{c.county('TW-TPE')}/agencies",
                    {"code": "TPE-OVL", "name_zh": "重疊測試", "name_en": "Overlap test", "level": "A"})
     assert st == 201, ag
     return lf, c, ag["id"]

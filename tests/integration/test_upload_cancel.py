@@ -20,29 +20,16 @@ import sys
 import threading
 import time
 
-from lfharness import Checks, Client, Instance, cpe_hosts, sample_app_products
+from lfharness import Checks, cpe_hosts, national_server, sample_app_products
 
 BIN = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NVD = os.path.join(SRC, "data", "sample", "nvd-sample.json.gz")
 check = Checks()
 
-inst = Instance(BIN, "lf-cancel-")
-r = inst.run("feed", "import", "nvd", NVD)
-assert r.returncode == 0, r.stderr
-inst.add_user("admin", "national_admin", "TW", "a@example.gov.tw", "admin-pass-1")
-port = inst.serve()
-cl = Client(port, timeout=300)
-cl.login("admin", "admin-pass-1")
+inst, cl = national_server(BIN, "lf-cancel-", NVD)
 DB = os.path.join(inst.data, "lianfang.db")
-
-st, me = cl.req("GET", "/api/v1/me")
-st, kids = cl.req("GET", f"/api/v1/orgs/{me['org']['id']}/children")
-county = None
-for rg in kids["items"]:
-    st, cj = cl.req("GET", f"/api/v1/orgs/{rg['id']}/children")
-    county = county or next((c["id"] for c in cj["items"] if c["code"] == "TW-TPE"), None)
-assert county, kids
+county = cl.county("TW-TPE")
 
 
 def agency(code):

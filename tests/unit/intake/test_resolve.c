@@ -87,6 +87,19 @@ static lf_resolution res(fx *f, const char *name, const char *version, const cha
     return o;
 }
 
+/* A package row (ecosystem, name, version). */
+static lf_resolution res_pkg(fx *f, const char *eco, const char *name, const char *version)
+{
+    lf_inv_rec rec = {0};
+    rec.ecosystem = eco;
+    rec.name = name;
+    rec.version = version;
+    lf_resolution o;
+    lf_err err;
+    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    return o;
+}
+
 static void test_dictionary_warnings(void **state)
 {
     fx *f = *state;
@@ -261,24 +274,14 @@ static void test_packages_and_purls(void **state)
     lf_inv_rec rec = {0};
     lf_resolution o;
     lf_err err;
-    rec.name = "libssl3";
-    rec.version = "3.0.2-0ubuntu1.12";
-    rec.ecosystem = "deb";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "libssl3", "3.0.2-0ubuntu1.12");
     RESOLVED(o, "cpe:2.3:a:openssl:openssl:3.0.2:*:*:*:*:*:*:*", "package", 0.95);
-    rec.name = "linux-image-5.15.0-91-generic";
-    rec.version = "5.15.0-91.101";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "linux-image-5.15.0-91-generic", "5.15.0-91.101");
     RESOLVED(o, "cpe:2.3:a:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*", "package", 0.95);
     /* OpenJDK 9+'s build is not part of NVD's version: RHEL 17.0.9.0.9, Debian 17.0.9+9 */
-    rec.name = "openjdk-17-jre-headless";
-    rec.version = "17.0.9+9-1~deb12u1";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "openjdk-17-jre-headless", "17.0.9+9-1~deb12u1");
     RESOLVED(o, "cpe:2.3:a:oracle:openjdk:17.0.9:*:*:*:*:*:*:*", "package", 0.95);
-    rec.name = "java-17-openjdk-headless";
-    rec.version = "17.0.9.0.9-2.el9";
-    rec.ecosystem = "rpm";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "rpm", "java-17-openjdk-headless", "17.0.9.0.9-2.el9");
     RESOLVED(o, "cpe:2.3:a:oracle:openjdk:17.0.9:*:*:*:*:*:*:*", "package", 0.95);
     /* ... an option of those lines (segments=3); OpenJDK 8's line has none */
     unsigned seg = 99;
@@ -286,17 +289,12 @@ static void test_packages_and_purls(void **state)
     assert_int_equal(seg, 3);
     assert_non_null(lf_namedb_package(f->db, "deb", "openjdk-8-jre-headless", 22, &seg));
     assert_int_equal(seg, 0);
-    rec.ecosystem = "deb";
-    rec.name = "libssl1.1:amd64";
-    rec.version = "1.1.1n-0+deb11u5";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "libssl1.1:amd64", "1.1.1n-0+deb11u5");
     RESOLVED(o, "cpe:2.3:a:openssl:openssl:1.1.1n:*:*:*:*:*:*:*", "package", 0.95);
-    rec.name = "fonts-dejavu-core";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "fonts-dejavu-core", "1.1.1n-0+deb11u5");
     assert_int_equal(o.bucket, LF_BUCKET_UNRESOLVED);
     assert_string_equal(o.reason, "known package without a CPE of its own");
-    rec.name = "mawk";
-    assert_int_equal(lf_resolve(f->r, &rec, &o, &err), LF_OK);
+    o = res_pkg(f, "deb", "mawk", "1.1.1n-0+deb11u5");
     assert_string_equal(o.reason, "package not in the package map");
     memset(&rec, 0, sizeof rec);
     rec.name = "log4j-core";
