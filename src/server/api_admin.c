@@ -37,9 +37,9 @@ static void report_json(lf_buf *b, const lf_scheduler_report *r)
     lf_buf_printf(b,
                   ",\"today\":\"%s\",\"recorded\":{\"digest\":%u,\"upload_reminder\":%u,\"upload_overdue\":%u,"
                   "\"deadline_near\":%u,\"deadline_past\":%u,\"escalation_county\":%u,\"escalation_region\":%u},"
-                  "\"skipped_no_channel\":%u,\"deliveries\":{\"sent\":%u,\"failed\":%u,\"retry\":%u}}\n",
+                  "\"skipped_no_channel\":%u,\"risk_expired\":%u,\"deliveries\":{\"sent\":%u,\"failed\":%u,\"retry\":%u}}\n",
                   r->today, r->digest, r->upload_reminder, r->upload_overdue, r->deadline_near, r->deadline_past,
-                  r->escalation_county, r->escalation_region, r->skipped_no_channel, r->delivered, r->failed,
+                  r->escalation_county, r->escalation_region, r->skipped_no_channel, r->risk_expired, r->delivered, r->failed,
                   r->retry);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/rematch.h"
 #include "server/server_int.h"
 
 /* %.5g, with a printf-free path for what CVSS scores are: one decimal below 100 */
@@ -216,6 +217,15 @@ static int finding_transition(void *app, lf_http_req *req, lf_http_resp *resp)
         if (need(resp, reason, "reason", to) || need(resp, approver, "approver", to) ||
             need(resp, expiry, "expiry", to) || need_date(resp, expiry, "expiry"))
             return LF_OK;
+        /* the acceptance holds through its expiry day; one already over would be opened
+         * again by the scheduler's next run, so it is refused here instead */
+        char today[11];
+        lf_rematch_today(s, today);
+        if (strcmp(expiry, today) < 0) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "expiry: %s has passed (today is %s)", expiry, today);
+            return lf_http_json_error(resp, 422, "invalid_field", msg);
+        }
         ch.risk_reason = reason;
         ch.risk_approver = approver;
         ch.risk_expiry = expiry;

@@ -795,6 +795,30 @@ static int run_agency(run_ctx *r, lf_id agency_id, lf_arena *a, lf_err *err)
         nf += n;
         pg.after = pg.next;
     } while (pg.more);
+    /* risk acceptances past their expiry are open findings again, due by the policy
+     * counted from today, before the jobs below look at them (the deadline job then
+     * reminds of them like any other) */
+    for (size_t i = 0; i < nf; i++) {
+        lf_store_finding *f = &fs[i];
+        if (f->state != LF_FSTATE_RISK_ACCEPTED || !f->risk_expiry || strcmp(f->risk_expiry, r->today) >= 0)
+            continue;
+        char dbuf[11];
+        const char *due = lf_deadline_due(&r->s->o.deadline, r->today, f->cvss, f->kev, f->kev_due, dbuf) ? dbuf
+                                                                                                        : NULL;
+        bool done = false;
+        if ((rc = lf_store_finding_risk_expire(st, f->id, r->today, due, &done, err)))
+            goto fail;
+        if (!done)
+            continue;
+        if (due && !(due = lf_arena_strdup(a, due))) {
+            rc = lf_err_set(err, LF_ENOMEM, "notices: out of memory");
+            goto fail;
+        }
+        f->state = LF_FSTATE_OPEN;
+        f->risk_reason = f->risk_approver = f->risk_expiry = NULL;
+        f->due_date = due;
+        r->rep->risk_expired++;
+    }
     lf_sched_view view = {fs, nf, r->now, r->today, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     lf_id *mk[5] = {NULL, NULL, NULL, NULL, NULL};
     if ((rc = lf_store_notice_marks(st, agency_id, "digest", a, &mk[0], &view.ndigested, err)) ||

@@ -84,6 +84,7 @@ typedef struct lf_scheduler_report {
     unsigned digest, upload_reminder, upload_overdue, deadline_near, deadline_past;
     unsigned escalation_county, escalation_region;   /* notices recorded this run, by stage */
     unsigned skipped_no_channel;     /* due, but no contact (and no webhook): not recorded */
+    unsigned risk_expired;           /* risk acceptances past their expiry, opened again */
     unsigned delivered, failed, retry;   /* delivery attempts: ok, failed for good, to retry */
 } lf_scheduler_report;
 

@@ -1297,6 +1297,15 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
         copy_hit(&f, h, !again);
         if (!again)
             d->seen++;
+        /* Scored differently than when it was noticed (KEV-listed since, or rescored):
+         * the deadline the new scores set, counted from today (the hit's due date), when
+         * earlier than the one it has or it had none. A lower score never loosens a
+         * deadline already given; a tighter one is a legal change, so it is audited. */
+        if ((f.state == LF_FSTATE_OPEN || f.state == LF_FSTATE_MEASURE_FILED) && h->due_date &&
+            (!f.due_date || strcmp(h->due_date, f.due_date) < 0)) {
+            f.due_date = h->due_date;
+            action = "deadline";
+        }
         break;
     }
     if (!action)
@@ -1779,6 +1788,46 @@ int lf_store_finding_set_notice(lf_store *s, lf_id id, const char *notice_date,
     rc = s->ops->begin(s, err);
     if (!rc)
         rc = finish_tx(s, notice_tx(s, id, notice_date, due_date, who, &a, err), err);
+    lf_arena_clear(&a);
+    return rc;
+}
+
+static int risk_expire_tx(lf_store *s, lf_id id, const char *today, const char *due, bool *expired, lf_arena *a,
+                          lf_err *err)
+{
+    lf_store_finding f;
+    int rc = s->ops->finding_get(s, id, 0, NULL, a, &f, err);
+    if (rc)
+        return rc;
+    /* read again inside the transaction: a person may have reopened or renewed it since
+     * the caller listed it */
+    if (f.state != LF_FSTATE_RISK_ACCEPTED || !f.risk_expiry || strcmp(f.risk_expiry, today) >= 0)
+        return LF_OK;
+    lf_store_finding before = f;
+    f.state = LF_FSTATE_OPEN;
+    f.risk_reason = f.risk_approver = f.risk_expiry = NULL;
+    f.due_date = due;
+    if ((rc = s->ops->finding_update(s, &f, err)))
+        return rc;
+    *expired = true;
+    return audit_finding(s, &before, &f, "risk_expired", NULL, err);
+}
+
+int lf_store_finding_risk_expire(lf_store *s, lf_id id, const char *today, const char *due_date, bool *expired,
+                                 lf_err *err)
+{
+    int rc = need_store(s, err);
+    if (rc)
+        return rc;
+    NEED_OUT(expired);
+    *expired = false;
+    NEED(today && valid_date_or_null(today) && valid_date_or_null(due_date),
+         "finding: today and the due date must be YYYY-MM-DD");
+    lf_arena a;
+    lf_arena_init(&a, 4096);
+    rc = s->ops->begin(s, err);
+    if (!rc)
+        rc = finish_tx(s, risk_expire_tx(s, id, today, due_date, expired, &a, err), err);
     lf_arena_clear(&a);
     return rc;
 }

@@ -493,6 +493,12 @@ int lf_store_finding_transition(lf_store *s, lf_id id, const lf_store_fchange *c
 /* Record that the agency was notified (dates from the deadline policy); audited. */
 int lf_store_finding_set_notice(lf_store *s, lf_id id, const char *notice_date,
                                 const char *due_date, const lf_store_actor *who, lf_err *err);
+/* A risk acceptance whose expiry date is before `today`: the finding is OPEN again, its
+ * risk fields dropped, due on due_date (NULL = none; the caller's deadline policy counted
+ * from today), audited as "risk_expired" by "system". *expired says whether it was (false
+ * when the finding is no longer accepted or not yet expired: no change). */
+int lf_store_finding_risk_expire(lf_store *s, lf_id id, const char *today, const char *due_date, bool *expired,
+                                 lf_err *err);
 int lf_store_finding_get(lf_store *s, lf_id id, lf_arena *a, lf_store_finding *out, lf_err *err);
 
 typedef struct lf_store_ffilter {

@@ -150,6 +150,50 @@ check(st == 200 and tr and tr[-1]["before"]["state"] == "open" and tr[-1]["after
 st, js = agency.req("POST", f"/api/v1/findings/{fid}/transition", {"to": "open"})
 check(st == 409, "measure_filed -> open is illegal: 409", js)
 
+# ---- risk acceptance: an expiry already over is refused; one that runs out opens the finding
+# again (the scheduler's run after the day), due by the policy counted from that day
+def _due_from(f, day):
+    if f["kev"] or (f["cvss"] is not None and f["cvss"] >= 9.0):
+        d = day + _dt.timedelta(days=6)
+        if f["kev"] and f["kev_due"] and day <= _dt.date.fromisoformat(f["kev_due"]) < d:
+            d = _dt.date.fromisoformat(f["kev_due"])
+        return d.isoformat()
+    if f["cvss"] is not None and f["cvss"] >= 7.0:
+        import calendar as _cal
+        y, m = (day.year + (day.month // 12), day.month % 12 + 1)
+        return _dt.date(y, m, min(day.day, _cal.monthrange(y, m)[1])).isoformat()
+    return None
+
+
+st, js = agency.req("GET", f"/api/v1/agencies/{hr}/findings?limit=500")
+rf = [f for f in js["items"] if f["state"] == "open" and f["id"] != fid and f["cvss"] is not None and f["cvss"] >= 7][0]
+acc = {"to": "risk_accepted", "reason": "隔離網段，無對外連線", "approver": "資安長"}
+yesterday = (_today - _dt.timedelta(days=1)).isoformat()
+st, js = agency.req("POST", f"/api/v1/findings/{rf['id']}/transition", dict(acc, expiry=yesterday))
+check(st == 422 and "expiry" in js["error"]["message"], "risk_accepted with an expiry already over -> 422", js)
+st, js = agency.req("POST", f"/api/v1/findings/{rf['id']}/transition", dict(acc, expiry=_today.isoformat()))
+check(st == 200 and js["state"] == "risk_accepted" and js["risk_expiry"] == _today.isoformat(),
+      "risk_accepted through today", js)
+on_day = _dt.datetime.combine(_today, _dt.time(23, 0), _dt.timezone(_dt.timedelta(hours=8)))
+st, js = admin.req("POST", "/api/v1/admin/scheduler/run?now=" + on_day.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+check(st == 200 and js["risk_expired"] == 0, "on its expiry day the acceptance still holds", js)
+check(agency.req("GET", f"/api/v1/findings/{rf['id']}")[1]["state"] == "risk_accepted", "still accepted")
+later = _today + _dt.timedelta(days=2)
+at = _dt.datetime.combine(later, _dt.time(9, 0), _dt.timezone(_dt.timedelta(hours=8)))
+at = at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+st, js = admin.req("POST", "/api/v1/admin/scheduler/run?now=" + at)
+check(st == 200 and js["risk_expired"] == 1, "the scheduler opens the expired acceptance", js)
+st, js = agency.req("GET", f"/api/v1/findings/{rf['id']}")
+check(st == 200 and js["state"] == "open" and js["risk_expiry"] is None and js["risk_reason"] is None
+      and js["due_date"] == _due_from(rf, later), "open again, due by the policy from that day",
+      (js, _due_from(rf, later)))
+st, js = agency.req("GET", f"/api/v1/findings/{rf['id']}/audit")
+last = js["items"][-1]
+check(last["action"] == "risk_expired" and last["actor"] == "system" and last["before"]["state"] == "risk_accepted"
+      and last["after"]["state"] == "open", "audited as risk_expired by the system", last)
+st, js = admin.req("POST", "/api/v1/admin/scheduler/run?now=" + at)
+check(st == 200 and js["risk_expired"] == 0, "a second run opens nothing again", js)
+
 # ---- same month again: replaced, history of 2
 st, js = agency.req("POST", f"/api/v1/agencies/{hr}/uploads?month=2026-11", raw=body, ctype="text/csv")
 check(st == 201 and js["findings"]["new"] == 0, "re-upload: no new findings", js)

@@ -995,6 +995,101 @@ static void test_store_findings_lifecycle(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A finding scored again more severely (KEV-listed since, rescored) takes the earlier
+ * deadline its hit brings, audited "deadline"; a later or absent one never loosens it;
+ * fixed and risk-accepted findings keep theirs. */
+static void test_store_findings_deadline_tightened(void **state)
+{
+    fx *f = *state;
+    lf_id ag = mk_agency(f, f->c_tpe, "DL-1", 'B');
+    const char *cpe = "cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*";
+    lf_store_hit h = hit("pc-01", "CVE-2024-0101", cpe, 5.3);
+    h.severity = "MEDIUM";
+    h.notice_date = "2026-03-02";
+    lf_store_hit g = hit("pc-01", "CVE-2024-0102", cpe, 7.5);
+    g.notice_date = "2026-03-02";
+    g.due_date = "2026-04-02";
+    lf_store_hit both[] = {h, g};
+    run(f, ag, true, both, 2);
+    lf_store_finding x = find(f, ag, "pc-01", "CVE-2024-0101");
+    assert_null(x.due_date);
+    assert_string_equal(find(f, ag, "pc-01", "CVE-2024-0102").due_date, "2026-04-02");
+
+    /* the same scores a month later: nothing changes, whatever date the hit brings */
+    f->now += 30 * 86400;
+    g.due_date = "2026-05-01";
+    lf_store_hit same[] = {h, g};
+    run(f, ag, true, same, 2);
+    assert_string_equal(find(f, ag, "pc-01", "CVE-2024-0102").due_date, "2026-04-02");
+
+    /* the medium one is KEV-listed now, the high one rescored (still high): the first
+     * gets the critical deadline from today, the second keeps its earlier one */
+    h.kev = true;
+    h.kev_due = "2026-04-20";
+    h.due_date = "2026-04-07";
+    g.cvss = 8.1;
+    g.due_date = "2026-05-01";
+    lf_store_hit changed[] = {h, g};
+    run(f, ag, true, changed, 2);
+    x = find(f, ag, "pc-01", "CVE-2024-0101");
+    assert_true(x.kev);
+    assert_string_equal(x.due_date, "2026-04-07");
+    assert_string_equal(x.notice_date, "2026-03-02");
+    lf_store_finding y = find(f, ag, "pc-01", "CVE-2024-0102");
+    assert_string_equal(y.due_date, "2026-04-02");
+    assert_true(y.cvss > 8.0 && y.cvss < 8.2);
+    /* rescored down: no deadline from the new score, the given one stays */
+    g.cvss = 5.0;
+    g.severity = "MEDIUM";
+    g.due_date = NULL;
+    lf_store_hit lower[] = {h, g};
+    run(f, ag, true, lower, 2);
+    y = find(f, ag, "pc-01", "CVE-2024-0102");
+    assert_string_equal(y.due_date, "2026-04-02");
+    assert_true(y.cvss < 5.1);
+    char acts[256];
+    audit_actions(f, x.id, acts, sizeof acts);
+    assert_string_equal(acts, "new,deadline");
+    audit_actions(f, y.id, acts, sizeof acts);
+    assert_string_equal(acts, "new");
+
+    /* an accepted risk is not put back on a clock by a rescoring */
+    lf_err e;
+    lf_store_fchange ch = {.to = LF_FSTATE_RISK_ACCEPTED, .risk_reason = "isolated", .risk_approver = "CISO",
+                           .risk_expiry = "2026-06-30"};
+    assert_int_equal(lf_store_finding_transition(f->s, y.id, &ch, NULL, &e), LF_OK);
+    g.cvss = 9.8;
+    g.severity = "CRITICAL";
+    g.due_date = "2026-04-05";
+    lf_store_hit again[] = {h, g};
+    run(f, ag, true, again, 2);
+    y = find(f, ag, "pc-01", "CVE-2024-0102");
+    assert_int_equal(y.state, LF_FSTATE_RISK_ACCEPTED);
+    assert_string_equal(y.due_date, "2026-04-02");
+    assert_true(y.cvss > 9.7);
+
+    /* the acceptance runs out: not before its day is over, then open again with the due
+     * date given, the risk fields gone, audited by the system */
+    bool expired = true;
+    assert_int_equal(lf_store_finding_risk_expire(f->s, y.id, "2026-06-30", "2026-07-06", &expired, &e), LF_OK);
+    assert_false(expired);
+    assert_int_equal(find(f, ag, "pc-01", "CVE-2024-0102").state, LF_FSTATE_RISK_ACCEPTED);
+    assert_int_equal(lf_store_finding_risk_expire(f->s, y.id, "2026-07-01", "2026-07-07", &expired, &e), LF_OK);
+    assert_true(expired);
+    y = find(f, ag, "pc-01", "CVE-2024-0102");
+    assert_int_equal(y.state, LF_FSTATE_OPEN);
+    assert_string_equal(y.due_date, "2026-07-07");
+    assert_null(y.risk_expiry);
+    assert_null(y.risk_reason);
+    audit_actions(f, y.id, acts, sizeof acts);
+    assert_string_equal(acts, "new,transition,risk_expired");
+    /* a second call changes nothing; an open finding is not "expired" */
+    assert_int_equal(lf_store_finding_risk_expire(f->s, y.id, "2026-07-02", "2026-07-08", &expired, &e), LF_OK);
+    assert_false(expired);
+    assert_string_equal(find(f, ag, "pc-01", "CVE-2024-0102").due_date, "2026-07-07");
+    assert_int_equal(lf_store_finding_risk_expire(f->s, y.id, "2026-7-2", NULL, &expired, &e), LF_EINVAL);
+}
+
 /* People's changes: measure filed (text and date required), fixed by hand (confirmed by
  * the next full run, reopened if still there), risk accepted, forbidden transitions. */
 static void test_store_findings_transitions(void **state)
@@ -1706,6 +1801,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_upload_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_transitions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_findings_deadline_tightened, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_false_positive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_match_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_findings_creation_audit, setup, teardown),
