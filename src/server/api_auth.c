@@ -36,6 +36,16 @@ static void caller_json(lf_server *s, lf_buf *b, const lf_caller *c, lf_arena *a
         lf_buf_puts(b, "null");
 }
 
+#define LOCKED_MSG "too many failed logins: the account is locked for a while (see Retry-After)"
+
+static int too_many(lf_http_resp *resp, int64_t wait, const char *msg)
+{
+    char ra[32];
+    snprintf(ra, sizeof ra, "%lld", (long long)(wait > 0 ? wait : 1));
+    lf_http_json_error(resp, 429, "too_many_requests", msg);
+    return lf_http_resp_add_header(resp, "Retry-After", ra);
+}
+
 /* POST /api/v1/session {login, password} */
 static int session_create(void *app, lf_http_req *req, lf_http_resp *resp)
 {
@@ -50,23 +60,32 @@ static int session_create(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_arena *a = lf_http_req_arena(req);
     lf_err err;
     lf_err_clear(&err);
+    int64_t now = lf_store_now(s->store), wait = 0;
+    const char *addr = lf_http_req_client(req);
+    /* refused before the password is hashed: a blocked address costs no argon2id time */
+    if (lf_ratelimit_blocked(s->login_by_addr, addr, now, &wait))
+        return too_many(resp, wait, "too many failed logins from this address: wait (see Retry-After)");
+    if (lf_ratelimit_blocked(s->login_by_name, login, now, &wait))
+        return too_many(resp, wait, LOCKED_MSG);
     lf_auth_result res;
     lf_store_user u;
     memset(&u, 0, sizeof u);
     if (lf_store_user_check_password(s->store, login, password, &res, a, &u, &err))
         return lf_server_fail(s, resp, &err);
-    if (res == LF_AUTH_LOCKED) {
-        int64_t wait = u.locked_until - lf_store_now(s->store);
-        char ra[32];
-        snprintf(ra, sizeof ra, "%lld", (long long)(wait > 0 ? wait : 1));
-        lf_http_json_error(resp, 429, "too_many_requests",
-                           "too many failed logins: the account is locked for a while (see Retry-After)");
-        return lf_http_resp_add_header(resp, "Retry-After", ra);
-    }
+    if (res == LF_AUTH_LOCKED)
+        return too_many(resp, u.locked_until - now, LOCKED_MSG);
     if (res == LF_AUTH_DISABLED)
         return lf_http_json_error(resp, 403, "forbidden", "this account is disabled");
-    if (res != LF_AUTH_OK)
+    if (res != LF_AUTH_OK) {
+        /* known or not, the same count: a login that does not exist locks like one that
+         * does (the store locks the latter at the same failure) */
+        lf_ratelimit_fail(s->login_by_addr, addr, now);
+        lf_ratelimit_fail(s->login_by_name, login, now);
         return lf_http_json_error(resp, 401, "unauthorized", "wrong login or password");
+    }
+    /* the name's count restarts as the store's does; the address's does not, or one good
+     * account would reset the count of guesses at others */
+    lf_ratelimit_reset(s->login_by_name, login);
     char token[LF_STORE_TOKEN_SIZE];
     lf_store_session ss;
     if (lf_store_session_create(s->store, u.id, s->session_ttl, token, &ss, &err))

@@ -21,6 +21,15 @@
 #include "server/server_int.h"
 
 #define DEFAULT_SESSION_TTL (8 * 3600)
+/* Failed logins from one address: 30 in 10 minutes block it for 10 minutes. Generous, as
+ * one address can be a whole agency behind its NAT; the per-account lockout does the rest.
+ * Per login name the store's policy, counted over a day (the store counts failures in a
+ * row, with no window). */
+#define LOGIN_ADDR_FAILURES 30
+#define LOGIN_ADDR_WINDOW 600
+#define LOGIN_ADDR_BLOCK 600
+#define LOGIN_NAME_WINDOW 86400
+#define LOGIN_KEYS 4096
 
 int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
 {
@@ -47,6 +56,15 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
         lf_deadline_defaults(&s->deadline);
     if ((rc = lf_store_open(o->store_url, &s->store, err)))
         goto fail;
+    {
+        lf_ratelimit_opts ro = {LOGIN_ADDR_FAILURES, LOGIN_ADDR_WINDOW, LOGIN_ADDR_BLOCK, LOGIN_KEYS};
+        if ((rc = lf_ratelimit_new(&ro, &s->login_by_addr, err)))
+            goto fail;
+        lf_store_login_policy(s->store, &ro.max_failures, &ro.block_s);
+        ro.window_s = LOGIN_NAME_WINDOW;
+        if ((rc = lf_ratelimit_new(&ro, &s->login_by_name, err)))
+            goto fail;
+    }
     lf_arena a;
     lf_arena_init(&a, 4096);
     lf_store_org root;
@@ -113,6 +131,8 @@ void lf_server_free(lf_server *s)
     lf_store_close(s->store);
     lf_http_static_free(s->web);
     lf_dispatch_cache_free(s->bl_cache);
+    lf_ratelimit_free(s->login_by_addr);
+    lf_ratelimit_free(s->login_by_name);
     pthread_mutex_destroy(&s->work);
     free(s);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "core/ratelimit.h"
 #include "feeds/epss.h"
 #include "feeds/osv.h"
 #include "http/http.h"
@@ -30,6 +31,9 @@ struct lf_server {
     pthread_mutex_t work;        /* guards ik and m (single-threaded objects) */
     lf_id national;              /* the root org: metrics scope */
     int64_t session_ttl;
+    /* failed logins (api_auth.c): per client address, and per login name with the store's
+     * lockout policy so that logins that do not exist lock like those that do */
+    lf_ratelimit *login_by_addr, *login_by_name;
     lf_deadline_policy deadline;
     bool match_in_turn;          /* lf_server_opts.match_in_turn */
     lf_http_error_fn log;

@@ -664,6 +664,12 @@ static int dummy_hash(lf_store *s, char *out, size_t n, lf_err *err)
     return rc;
 }
 
+void lf_store_login_policy(const lf_store *s, unsigned *max_failures, int64_t *lock_seconds)
+{
+    *max_failures = s->opts.login_max_failures;
+    *lock_seconds = s->opts.login_lock_seconds;
+}
+
 int lf_store_user_check_password(lf_store *s, const char *login, const char *password,
                                  lf_auth_result *result, lf_arena *a, lf_store_user *user,
                                  lf_err *err)

@@ -227,6 +227,9 @@ typedef enum {
 int lf_store_user_check_password(lf_store *s, const char *login, const char *password,
                                  lf_auth_result *result, lf_arena *a, lf_store_user *user,
                                  lf_err *err);
+/* The lockout above: failures that lock, and for how long (the login endpoint locks
+ * logins that do not exist the same way, so a 429 tells nothing of which ones do). */
+void lf_store_login_policy(const lf_store *s, unsigned *max_failures, int64_t *lock_seconds);
 
 /* ---------------------------------------------------------------- web sessions */
 

@@ -389,6 +389,27 @@ for i in range(5):
     anon.req("POST", "/api/v1/session", {"login": "viewer", "password": "nope"})
 st, js, resp, _ = anon.send("POST", "/api/v1/session", {"login": "viewer", "password": "viewer-pass-1"})
 check(st == 429 and int(resp.getheader("Retry-After") or 0) > 0, "locked -> 429 + Retry-After", js)
+locked_msg = js["error"]["message"]
+# a login that does not exist locks the same way: a 429 does not tell which logins exist
+for i in range(5):
+    st, js = anon.req("POST", "/api/v1/session", {"login": "ghost", "password": "nope"})
+    check(st == 401, f"unknown login, failure {i + 1} -> 401", js)
+st, js, resp, _ = anon.send("POST", "/api/v1/session", {"login": "ghost", "password": "nope"})
+check(st == 429 and js["error"]["message"] == locked_msg and int(resp.getheader("Retry-After") or 0) > 800,
+      "unknown login locked like a known one", (st, js, resp.getheader("Retry-After")))
+# one address guessing at many logins is blocked after 30 failures, even for a right password
+seen = None
+for i in range(30):
+    st, js, resp, _ = anon.send("POST", "/api/v1/session", {"login": f"guess{i}", "password": "nope"})
+    if st == 429:
+        seen = i
+        break
+    check(st == 401, f"guess {i} -> 401", js)
+check(seen is not None and "address" in js["error"]["message"] and int(resp.getheader("Retry-After") or 0) > 0,
+      "the address is blocked within 30 failures", (seen, js))
+st, js = anon.req("POST", "/api/v1/session", {"login": "admin", "password": "admin-pass-1"})
+check(st == 429 and "address" in js["error"]["message"], "a blocked address cannot log in at all", js)
+check(admin.req("GET", "/api/v1/me")[0] == 200, "sessions already open are not affected")
 
 LF.stop()
 check.finish(LF.errlog)
