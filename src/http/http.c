@@ -979,6 +979,45 @@ int lf_http_metric_sample(lf_buf *out, const char *name, const char *const *labe
     return rc ? rc : lf_buf_putc(out, '\n');
 }
 
+int lf_http_metric_histogram(lf_buf *out, const char *name, const char *const *labels, const double *le,
+                             const uint64_t *counts, size_t nb, double sum)
+{
+    /* the series' labels with "le" appended: a copy, since the caller's array ends early */
+    const char *lab[2 * (LF_HTTP_METRIC_MAX_LABELS + 1) + 1];
+    size_t nl = 0;
+    for (; labels && labels[nl] && labels[nl + 1]; nl += 2) {
+        if (nl / 2 == LF_HTTP_METRIC_MAX_LABELS)
+            return LF_EINVAL;
+        lab[nl] = labels[nl];
+        lab[nl + 1] = labels[nl + 1];
+    }
+    char sample[128], bound[32];
+    if (strlen(name) + sizeof "_bucket" > sizeof sample)
+        return LF_EINVAL;
+    lab[nl] = "le";
+    lab[nl + 1] = bound;
+    lab[nl + 2] = NULL;
+    snprintf(sample, sizeof sample, "%s_bucket", name);
+    uint64_t cum = 0;
+    int rc = LF_OK;
+    for (size_t b = 0; !rc && b <= nb; b++) {
+        cum += counts[b];
+        if (b < nb)
+            snprintf(bound, sizeof bound, "%g", le[b]);
+        else
+            snprintf(bound, sizeof bound, "+Inf");
+        rc = lf_http_metric_sample(out, sample, lab, (double)cum);
+    }
+    lab[nl] = NULL;
+    snprintf(sample, sizeof sample, "%s_sum", name);
+    if (!rc)
+        rc = lf_http_metric_sample(out, sample, lab, sum);
+    snprintf(sample, sizeof sample, "%s_count", name);
+    if (!rc)
+        rc = lf_http_metric_sample(out, sample, lab, (double)cum);
+    return rc;
+}
+
 static int render_metrics(lf_http *h, lf_buf *out)
 {
     int rc = lf_http_metric_family(out, "lianfang_build_info", "gauge", "Version of the running lianfang.");
@@ -1014,27 +1053,18 @@ static int render_metrics(lf_http *h, lf_buf *out)
     if (!rc)
         rc = lf_http_metric_family(out, "lianfang_http_request_duration_seconds", "histogram",
                                    "Time from a request's headers to its response sent, by method and route pattern.");
+    double le[NBUCKETS];
+    for (size_t b = 0; b < NBUCKETS; b++)
+        le[b] = bucket_ms[b] / 1000.0;
     for (size_t i = 0; !rc && i <= h->nroutes; i++) {
         const route *r = i < h->nroutes ? h->routes[i] : h->unmatched;
-        uint_least64_t cum = 0;
-        for (size_t b = 0; !rc && b <= NBUCKETS; b++) {
-            cum += atomic_load_explicit(&r->stats.bucket[b], memory_order_relaxed);
-            char le[16];
-            if (b < NBUCKETS)
-                snprintf(le, sizeof le, "%g", bucket_ms[b] / 1000.0);
-            else
-                snprintf(le, sizeof le, "+Inf");
-            rc = lf_http_metric_sample(out, "lianfang_http_request_duration_seconds_bucket",
-                                       (const char *const[]){"method", r->method, "route", r->pattern, "le", le, NULL},
-                                       (double)cum);
-        }
-        const char *const lab[] = {"method", r->method, "route", r->pattern, NULL};
+        uint64_t n[NBUCKETS + 1];
+        for (size_t b = 0; b <= NBUCKETS; b++)
+            n[b] = atomic_load_explicit(&r->stats.bucket[b], memory_order_relaxed);
         double sum = (double)atomic_load_explicit(&r->stats.sum_us, memory_order_relaxed) / 1e6;
-        if (!rc)
-            rc = lf_http_metric_sample(out, "lianfang_http_request_duration_seconds_sum", lab, sum);
-        /* _count from the same reads as the buckets, so it always equals the +Inf bucket */
-        if (!rc)
-            rc = lf_http_metric_sample(out, "lianfang_http_request_duration_seconds_count", lab, (double)cum);
+        rc = lf_http_metric_histogram(out, "lianfang_http_request_duration_seconds",
+                                      (const char *const[]){"method", r->method, "route", r->pattern, NULL}, le, n,
+                                      NBUCKETS, sum);
     }
     if (!rc && h->o.metrics)
         rc = h->o.metrics(h->o.app, out);

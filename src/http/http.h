@@ -234,6 +234,15 @@ int lf_http_metric_family(lf_buf *out, const char *name, const char *type, const
 /* "name{k="v",...} value\n": labels is k, v, k, v, ..., NULL (or NULL for none); label
  * values are escaped (backslash, quote, newline). */
 int lf_http_metric_sample(lf_buf *out, const char *name, const char *const *labels, double value);
+/* One series of a histogram (its family line written before): name_bucket{labels,le="B"}
+ * for each of the nb upper bounds le[] (ascending, in the family's unit) and +Inf, counted
+ * cumulatively, then name_sum and name_count. counts: nb + 1 per-bucket counts, not
+ * cumulative, the last above every bound; _count is their total, so it always equals the
+ * +Inf bucket. labels as for lf_http_metric_sample, at most LF_HTTP_METRIC_MAX_LABELS
+ * pairs and no "le" among them. LF_EINVAL for a longer name or more labels. */
+#define LF_HTTP_METRIC_MAX_LABELS 7
+int lf_http_metric_histogram(lf_buf *out, const char *name, const char *const *labels, const double *le,
+                             const uint64_t *counts, size_t nb, double sum);
 
 /* ---- static files ---- */
 

@@ -60,8 +60,14 @@ struct lf_rematch {
     size_t nold;
     pthread_t thread;
     bool have_thread, stop;
-    pthread_mutex_t mu;          /* guards stop */
+    pthread_mutex_t mu;          /* guards stop and the run counters below */
     pthread_cond_t cond;
+    /* re-match runs since start, for /metrics (lf_rematch_metrics): a run is one pass over
+     * the snapshots (rematch_snapshots), from the poll, the reload endpoint or a retry */
+    uint64_t runs_ok, runs_failed;
+    double run_seconds;          /* summed over every run */
+    double last_seconds;         /* the latest run's */
+    int64_t last_ok_at;          /* store time the latest successful run ended; 0 before one */
 };
 
 static file_id file_id_of(const char *path)
@@ -832,6 +838,25 @@ done:
     return rc;
 }
 
+/* One run for /metrics: its outcome, its seconds (the clean-up of source texts included:
+ * it is part of the job) and, when it succeeded, the store time it ended. r NULL: a server
+ * without the reloader counts nothing. */
+static void count_run(lf_rematch *r, bool ok, double seconds, int64_t now)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    if (ok) {
+        r->runs_ok++;
+        r->last_ok_at = now;
+    } else {
+        r->runs_failed++;
+    }
+    r->run_seconds += seconds;
+    r->last_seconds = seconds;
+    pthread_mutex_unlock(&r->mu);
+}
+
 static int rematch_snapshots(lf_server *s, const vchange *scope, lf_rematch_report *rep, lf_err *err)
 {
     if (!s->m)
@@ -857,6 +882,7 @@ static int rematch_snapshots(lf_server *s, const vchange *scope, lf_rematch_repo
         if (lf_store_sources_gc(s->store, &rep->sources_removed, &ge))
             lf_server_logf(s, "finding sources clean-up: %s", ge.msg);
     }
+    count_run(s->rematch, rc == LF_OK, lf_clock_mono() - t0, lf_store_now(s->store));
     lf_arena_clear(&a);
     lf_arena_clear(&la);
     return rc;
@@ -1302,6 +1328,47 @@ void lf_rematch_free(lf_rematch *r)
     free(r->cpedict_path);
     free(r->purlidx_path);
     free(r);
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+/* The families look like the scheduler's jobs (lianfang_notify_job_seconds: a summary of
+ * _sum and _count, and the time of the last run): re-matches are a few a day, too few for
+ * the buckets of a histogram to say anything. */
+int lf_rematch_metrics(lf_rematch *r, lf_buf *out)
+{
+    pthread_mutex_lock(&r->mu);
+    uint64_t ok = r->runs_ok, failed = r->runs_failed;
+    double sum = r->run_seconds, last = r->last_seconds;
+    int64_t last_ok = r->last_ok_at;
+    pthread_mutex_unlock(&r->mu);
+    int rc = lf_http_metric_family(out, "lianfang_rematch_runs_total", "counter",
+                                   "Re-matches of the current snapshots after a feed update, by result (since start).");
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_runs_total", (const char *const[]){"result", "ok", NULL},
+                                   (double)ok);
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_runs_total",
+                                   (const char *const[]){"result", "failed", NULL}, (double)failed);
+    if (!rc)
+        rc = lf_http_metric_family(out, "lianfang_rematch_seconds", "summary",
+                                   "Time the re-matches took, summed over runs, failed ones included (since start).");
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_seconds_sum", NULL, sum);
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_seconds_count", NULL, (double)(ok + failed));
+    if (!rc)
+        rc = lf_http_metric_family(out, "lianfang_rematch_last_duration_seconds", "gauge",
+                                   "Time the latest re-match took; 0 before the first.");
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_last_duration_seconds", NULL, last);
+    if (!rc)
+        rc = lf_http_metric_family(out, "lianfang_rematch_last_success_timestamp_seconds", "gauge",
+                                   "When the latest successful re-match ended, in seconds since the Unix epoch; 0 "
+                                   "before the first.");
+    if (!rc)
+        rc = lf_http_metric_sample(out, "lianfang_rematch_last_success_timestamp_seconds", NULL, (double)last_ok);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- endpoints */

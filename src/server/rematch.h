@@ -125,6 +125,13 @@ int lf_rematch_all(lf_server *s, lf_rematch_report *rep, lf_err *err);
 /* "YYYY-MM-DD" today in Taiwan (UTC+8) by the store's clock. */
 void lf_rematch_today(lf_server *s, char out[11]);
 
+/* /metrics: re-match runs since start (lianfang_rematch_runs_total{result},
+ * lianfang_rematch_seconds, lianfang_rematch_last_duration_seconds,
+ * lianfang_rematch_last_success_timestamp_seconds). A run is one pass over every current
+ * snapshot: a reload whose index holds the same documents, or a server without an index,
+ * re-matches nothing and runs none. LF_OK or the buffer's error. */
+int lf_rematch_metrics(lf_rematch *r, lf_buf *out);
+
 /* POST /api/v1/admin/feeds/reload (national admin) and GET /api/v1/findings/{id}/sources. */
 int lf_rematch_routes(lf_server *s, lf_http *h, lf_err *err);
 

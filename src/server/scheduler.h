@@ -60,8 +60,8 @@ typedef struct lf_scheduler_opts {
     int64_t interval_s;              /* notify.interval; 0 = no automatic runs */
     int remind_day;                  /* notify.remind_day (7) */
     int near_days;                   /* notify.near_days (3) */
-    int escalate_county_days;        /* notify.escalate_county_days (1) */
-    int escalate_region_days;        /* notify.escalate_region_days (8) */
+    int escalate_county_days;        /* notify.escalate_county_days (3) */
+    int escalate_region_days;        /* notify.escalate_region_days (10) */
     unsigned max_attempts;           /* notify.max_attempts (5) */
     int64_t retry_base_s;            /* notify.retry_base (300) */
     const char *portal_url;          /* notify.portal_url, NULL/"" = none */

@@ -44,6 +44,11 @@ int lf_server_new(const lf_server_opts *o, lf_server **out, lf_err *err)
         free(s);
         return lf_err_set(err, LF_ENOMEM, "server: cannot create a mutex");
     }
+    if (pthread_mutex_init(&s->stats_mu, NULL)) {
+        pthread_mutex_destroy(&s->work);
+        free(s);
+        return lf_err_set(err, LF_ENOMEM, "server: cannot create a mutex");
+    }
     s->log = o->log;
     s->log_ud = o->log_ud;
     s->session_ttl = o->session_ttl > 0 ? o->session_ttl : DEFAULT_SESSION_TTL;
@@ -133,6 +138,7 @@ void lf_server_free(lf_server *s)
     lf_dispatch_cache_free(s->bl_cache);
     lf_ratelimit_free(s->login_by_addr);
     lf_ratelimit_free(s->login_by_name);
+    pthread_mutex_destroy(&s->stats_mu);
     pthread_mutex_destroy(&s->work);
     free(s);
 }
@@ -261,39 +267,52 @@ void lf_server_health(void *app, lf_http_health *h)
     lf_http_health_check(h, "index", true, s->vdb ? "loaded" : "absent: uploads are not matched");
 }
 
-int lf_server_metrics(void *app, lf_buf *out)
+/* The store's gauges: the country's findings, uploads this month, agencies, hosts, users. */
+static int store_metrics(const lf_store_metrics *m, lf_buf *out)
 {
-    lf_server *s = app;
-    lf_store_metrics m;
-    lf_err err;
-    lf_err_clear(&err);
-    if (lf_store_metrics_get(s->store, s->national, NULL, &m, &err)) {
-        lf_server_logf(s, "metrics: %s", err.msg);
-        return LF_OK;   /* the HTTP layer's own families still go out */
-    }
     int rc = lf_http_metric_family(out, "lianfang_findings", "gauge", "Findings by lifecycle state.");
     for (int st = 1; st < LF_FSTATE_COUNT && !rc; st++) {
         const char *labels[] = {"state", lf_fstate_name((lf_fstate)st), NULL};
-        rc = lf_http_metric_sample(out, "lianfang_findings", labels, (double)m.findings[st]);
+        rc = lf_http_metric_sample(out, "lianfang_findings", labels, (double)m->findings[st]);
     }
     struct {
         const char *name, *help;
         uint64_t v;
     } g[] = {
-        {"lianfang_findings_open_high", "Open or measure-filed findings with CVSS >= 7.0.", m.open_high},
-        {"lianfang_findings_open_kev", "Open or measure-filed findings listed in CISA KEV.", m.open_kev},
-        {"lianfang_uploads_month", "Uploads published this month (replaced ones included).", m.uploads_month},
+        {"lianfang_findings_open_high", "Open or measure-filed findings with CVSS >= 7.0.", m->open_high},
+        {"lianfang_findings_open_kev", "Open or measure-filed findings listed in CISA KEV.", m->open_kev},
+        {"lianfang_uploads_month", "Uploads published this month (replaced ones included).", m->uploads_month},
         {"lianfang_agencies_with_snapshot", "Agencies with a current snapshot for this month.",
-         m.agencies_with_snapshot},
-        {"lianfang_agencies", "Agencies.", m.agencies},
-        {"lianfang_hosts", "Hosts.", m.hosts},
-        {"lianfang_users", "Users.", m.users},
+         m->agencies_with_snapshot},
+        {"lianfang_agencies", "Agencies.", m->agencies},
+        {"lianfang_hosts", "Hosts.", m->hosts},
+        {"lianfang_users", "Users.", m->users},
     };
     for (size_t i = 0; i < sizeof g / sizeof g[0] && !rc; i++) {
         rc = lf_http_metric_family(out, g[i].name, "gauge", g[i].help);
         if (!rc)
             rc = lf_http_metric_sample(out, g[i].name, NULL, (double)g[i].v);
     }
+    return rc;
+}
+
+int lf_server_metrics(void *app, lf_buf *out)
+{
+    lf_server *s = app;
+    lf_store_metrics m;
+    lf_err err;
+    lf_err_clear(&err);
+    int rc = LF_OK;
+    /* a store that cannot answer costs its gauges only: the counters below live in this
+     * process and still go out, as do the HTTP layer's own families */
+    if (lf_store_metrics_get(s->store, s->national, NULL, &m, &err))
+        lf_server_logf(s, "metrics: %s", err.msg);
+    else
+        rc = store_metrics(&m, out);
+    if (!rc)   /* uploads since start: outcomes, durations, rows (api_uploads.c) */
+        rc = lf_api_uploads_metrics(s, out);
+    if (!rc && s->rematch)   /* re-matches after feed updates: runs, durations (rematch.c) */
+        rc = lf_rematch_metrics(s->rematch, out);
     if (!rc && s->sched)   /* notices: mail/webhook counters, job durations, outbox */
         rc = lf_scheduler_metrics(s->sched, out);
     return rc;

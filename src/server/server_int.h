@@ -21,6 +21,27 @@
 #include "vans/match.h"
 #include "vans/vulndb.h"
 
+/* What the upload handler can tell of how an upload ended (the outcome label of
+ * lianfang_uploads_total): from its answer's status. */
+typedef enum lf_api_uploads_result {
+    LF_UPRES_STORED,     /* 201: stored, and matched when an index is loaded */
+    LF_UPRES_REJECTED,   /* 4xx: the request or its file was refused (month, empty or unreadable file) */
+    LF_UPRES_BUSY,       /* 503: the database stayed locked by another writer; nothing was stored */
+    LF_UPRES_FAILED,     /* 500: an internal error (out of memory, a store failure) */
+    LF_UPRES_COUNT
+} lf_api_uploads_result;
+
+/* The upload handler's counters since start, for /metrics (api_uploads.c), guarded by
+ * lf_server.stats_mu: an upload takes seconds, so one lock per upload costs nothing, and
+ * /metrics reads a consistent set (the histogram's count is the stored outcome's). */
+#define LF_API_UPLOADS_NBUCKETS 10
+typedef struct lf_api_uploads_stats {
+    uint64_t result[LF_UPRES_COUNT];
+    uint64_t rows;                                    /* records read from stored uploads' files */
+    uint64_t bucket[LF_API_UPLOADS_NBUCKETS + 1];     /* stored uploads by duration, not cumulative; last +Inf */
+    double seconds;                                   /* their durations summed */
+} lf_api_uploads_stats;
+
 struct lf_server {
     lf_store *store;
     lf_vdb *vdb;                 /* NULL: no index; replaced by a reload (lf_server_index_borrow) */
@@ -45,6 +66,11 @@ struct lf_server {
     struct lf_rematch *rematch;
     lf_osv_srcmap *srcmap;
     struct lf_dispatch_cache *bl_cache;   /* built blocklists (isac/dispatch.h), made by lf_api_isac_routes */
+    /* in-process counters for /metrics (they start at zero with the process, as Prometheus
+     * counters may): requests run on several threads, so they are behind their own lock,
+     * never the work mutex an upload holds for seconds */
+    pthread_mutex_t stats_mu;
+    lf_api_uploads_stats uploads;
 };
 
 /* The authenticated caller of a request. A token has no role: it may read within its
@@ -119,6 +145,9 @@ int lf_api_orgs_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_users_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_isac_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_uploads_routes(lf_server *s, lf_http *h, lf_err *err);
+/* /metrics: the upload families (lianfang_uploads_total, lianfang_upload_seconds,
+ * lianfang_upload_rows_total) from s->uploads. LF_OK or the buffer's error. */
+int lf_api_uploads_metrics(lf_server *s, lf_buf *out);
 int lf_api_findings_routes(lf_server *s, lf_http *h, lf_err *err);
 int lf_api_overview_routes(lf_server *s, lf_http *h, lf_err *err);
 /* ISAC: the TAXII 2.1 server and its sharing groups and collections (api_taxii.c) */

@@ -14,6 +14,9 @@
   run = Cli(BIN); rc, out, err = run("feed", "status", data=d)   one command, any data directory
   recs, report = normalize(run, check, FILE, data)   `inventory normalize --json`: records by name
   sample_app_products(NVD) / cpe_hosts(products, n, per, seed)   inventories of a feed's products
+  types, samples, problems = parse_metrics(text)   /metrics parsed strictly (text format 0.0.4)
+  metric(samples, "lianfang_uploads_total", result="stored")   one sample's value, or None
+  c.metrics()                           GET /metrics and parse_metrics of its body
 
 Python standard library only; each test imports it from its own directory."""
 import atexit
@@ -122,6 +125,73 @@ class Cli:
 CLIENT = object()   # an argument left to the Client's own setting
 
 
+METRIC_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
+SAMPLE = re.compile(rf"^({METRIC_NAME})(\{{(?:{LABEL}(?:,{LABEL})*)?\}})? (\S+)$")
+
+
+def parse_labels(text):
+    return dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', text or ""))
+
+
+def parse_metrics(text):
+    """Parse Prometheus text format 0.0.4 strictly: (families {name: type}, samples [(name,
+    {labels}, value)], problems [text]). A problem: a line that is no HELP, TYPE or
+    `name{labels} value`, a bad value, a second TYPE, a family without HELP, a sample before
+    its family's TYPE or away from its family's group (a histogram's or summary's _bucket,
+    _sum and _count belong to it)."""
+    types, helps, samples, problems = {}, set(), [], []
+    current = None
+    for n, line in enumerate(text.split("\n"), 1):
+        if line == "":
+            continue
+        if line.startswith("# HELP "):
+            parts = line.split(" ", 3)
+            if len(parts) < 4 or not re.fullmatch(METRIC_NAME, parts[2]):
+                problems.append(f"line {n}: bad HELP: {line}")
+            helps.add(parts[2])
+            continue
+        if line.startswith("# TYPE "):
+            parts = line.split(" ")
+            if len(parts) != 4 or parts[3] not in ("counter", "gauge", "histogram", "summary", "untyped"):
+                problems.append(f"line {n}: bad TYPE: {line}")
+            elif parts[2] in types:
+                problems.append(f"line {n}: second TYPE for {parts[2]}")
+            else:
+                types[parts[2]] = parts[3]
+                current = parts[2]
+            continue
+        if line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        if not m:
+            problems.append(f"line {n}: not `name{{labels}} value`: {line}")
+            continue
+        name, labels, value = m.group(1), parse_labels(m.group(2)), m.group(3)
+        try:
+            v = float(value)
+        except ValueError:
+            problems.append(f"line {n}: bad value {value}")
+            continue
+        base = re.sub(r"_(bucket|sum|count)$", "", name)
+        family = base if types.get(base) in ("histogram", "summary") else name
+        if family not in types:
+            problems.append(f"line {n}: sample {name} before (or without) its TYPE")
+        elif family != current:
+            problems.append(f"line {n}: sample {name} away from its family's group (after {current})")
+        samples.append((name, labels, v))
+    for fam in types:
+        if fam not in helps:
+            problems.append(f"family {fam} has no HELP")
+    return types, samples, problems
+
+
+def metric(samples, name, **labels):
+    """The value of the sample name{labels} with exactly these labels, None when there is none."""
+    vals = [v for n, lab, v in samples if n == name and lab == labels]
+    return vals[0] if len(vals) == 1 else None
+
+
 class Client:
     """One user agent of the JSON API: keeps the session cookie and the CSRF token, or
     sends an API token (Bearer, or Basic with basic=True). media: a TAXII media type sent
@@ -180,6 +250,12 @@ class Client:
     def req(self, method, path, body=None, raw=None, headers=None, timeout=None, **kw):
         """(status, JSON or None): send() without the response."""
         return self.send(method, path, body, raw, headers, timeout=timeout, **kw)[:2]
+
+    def metrics(self):
+        """GET /metrics: parse_metrics of the answer (its status must be 200)."""
+        st, _, _, text = self.send("GET", "/metrics", accept=None)
+        assert st == 200, f"/metrics: {st}"
+        return parse_metrics(text.decode())
 
     def try_login(self, login, pw, timeout=None):
         """POST /api/v1/session: (status, JSON, response); the session is kept on 200."""

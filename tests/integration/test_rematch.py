@@ -11,16 +11,17 @@ change and a full re-match with ?force=1, and <data>/sync/nvd-changed.txt is tak
 The poll reloads are scoped: only the changed vulnerabilities' findings are re-decided (a
 KEV listing and a rejected CVE too), an unchanged CVE's finding is not rewritten; a new
 package product makes the re-match full. A re-match that fails partway is tried again at the
-next poll; the reload answer counts the source texts removed after a re-match. A new EPSS
-file reaches every stored finding's score at the next poll, also one imported while the
-server was down."""
+next poll; the reload answer counts the source texts removed after a re-match. /metrics
+counts the upload and every re-match run (ok, failed, timed, the last success's time). A
+new EPSS file reaches every stored finding's score at the next poll, also one imported while
+the server was down."""
 import datetime
 import json
 import os
 import sys
 import time
 
-from lfharness import Checks, Client, Instance, clean_env
+from lfharness import Checks, Client, Instance, clean_env, metric
 
 BIN = sys.argv[1]
 check = Checks()
@@ -87,6 +88,31 @@ st, up = admin.req("POST", f"/api/v1/agencies/{agency}/uploads?month={month}&fil
 check(st == 201 and up["findings"]["computed"] and up["findings"]["new"] == 2, "upload: 2 new findings", up)
 check(st == 201 and up["upload"]["report"]["hosts"] == 1 and "unresolved_rows" in up["upload"]["report"],
       "upload report: hosts and unresolved rows", up)
+types, samples, problems = admin.metrics()
+check(not problems, "metrics parse", "\n".join(problems[:20]))
+check(metric(samples, "lianfang_uploads_total", result="stored") == 1 and
+      metric(samples, "lianfang_upload_rows_total") == 3 and metric(samples, "lianfang_upload_seconds_count") == 1,
+      "metrics: the matched upload counted, with its 3 records",
+      [x for x in samples if x[0].startswith("lianfang_upload")])
+runs0 = metric(samples, "lianfang_rematch_runs_total", result="ok")
+check(runs0 == 0 and metric(samples, "lianfang_rematch_last_success_timestamp_seconds") == 0,
+      "metrics: no re-match yet", runs0)
+
+
+def rematch_metrics():
+    """(runs ok, runs failed, _count, _sum, last duration, last success) from /metrics, its
+    families' types checked"""
+    types, samples, problems = admin.metrics()
+    check(not problems, "metrics parse", "\n".join(problems[:20]))
+    for fam, t in (("lianfang_rematch_runs_total", "counter"), ("lianfang_rematch_seconds", "summary"),
+                   ("lianfang_rematch_last_duration_seconds", "gauge"),
+                   ("lianfang_rematch_last_success_timestamp_seconds", "gauge")):
+        check(types.get(fam) == t, f"metrics family {fam} {t}", repr(types))
+    return (metric(samples, "lianfang_rematch_runs_total", result="ok"),
+            metric(samples, "lianfang_rematch_runs_total", result="failed"),
+            metric(samples, "lianfang_rematch_seconds_count"), metric(samples, "lianfang_rematch_seconds_sum"),
+            metric(samples, "lianfang_rematch_last_duration_seconds"),
+            metric(samples, "lianfang_rematch_last_success_timestamp_seconds"))
 
 
 def wait_log(pred, seconds=30):
@@ -118,6 +144,7 @@ v2 = os.path.join(DATA, "v2.json")
 feed(v2, [record("CVE-2026-0002", "2026-02-01T00:00:00.000", "gadgetd", "4.0"),
           record("CVE-2026-0003", "2026-02-01T00:00:00.000", "doodad", "3.1", score="7.5",
                  vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")])
+before_v2 = time.time()
 r = run("feed", "import", "nvd", v2)
 check(r.returncode == 0, "feed import v2", r.stderr)
 
@@ -143,6 +170,12 @@ for _ in range(50):
 check(any("index reloaded" in l and "2 changed CVE ids" in l for l in errlog), "reload logged", "".join(errlog))
 check(any("index reloaded" in l and "2 vulnerabilities changed" in l for l in errlog),
       "the re-match was scoped to the 2 changed vulnerabilities", "".join(errlog))
+# the poll's re-match in /metrics (counted before its log line is written)
+ok, failed, count, total, last, last_ok = rematch_metrics()
+check(ok == 1 and failed == 0 and count == 1 and total is not None and total > 0 and last == total,
+      "metrics: the poll's re-match is one run, timed", (ok, failed, count, total, last))
+check(last_ok is not None and int(before_v2) <= last_ok <= time.time() + 1,
+      "metrics: its end is the last successful re-match", (before_v2, last_ok))
 check(f1.get("CVE-2026-0001", {}).get("last_seen") == f0.get("CVE-2026-0001", {}).get("last_seen") and
       f1.get("CVE-2026-0001", {}).get("updated", 0) == f0.get("CVE-2026-0001", {}).get("updated", 0),
       "the unchanged CVE's finding was not rewritten", (f0.get("CVE-2026-0001"), f1.get("CVE-2026-0001")))
@@ -220,7 +253,11 @@ st, js = off.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 403, "officer may not reload", js)
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 200 and js["reloaded"] is False and js["rematched"] is False, "unchanged index: no reload", js)
+ok0, failed0, count0, total0, _, _ = rematch_metrics()
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload?force=1")
+ok, failed, count, total, _, _ = rematch_metrics()
+check(ok == ok0 + 1 and failed == failed0 == 0 and count == count0 + 1 and total > total0,
+      "metrics: the forced re-match is one more run", ((ok0, count0, total0), (ok, count, total)))
 check(st == 200 and js["reloaded"] and js["rematched"] and js["agencies"] == 1 and js["items"] == 3 and
       js["findings"]["new"] == 0 and js["findings"]["seen"] == 1 and js["findings"]["fixed"] == 0 and
       js["scope"] == "full" and "force" in (js["full_because"] or ""),
@@ -250,6 +287,9 @@ wait_log(lambda l: "refused by the test" in l)
 check(any("refused by the test" in l and "tried again at the next poll" in l for l in errlog),
       "failed re-match logged, to be tried again", "".join(errlog))
 check("CVE-2026-0005" not in findings(), "the failed re-match wrote nothing")
+ok1, failed, count, _, _, last_ok1 = rematch_metrics()
+check(failed is not None and failed >= 1 and ok1 == ok and count == ok1 + failed,
+      "metrics: the failed re-match counted as failed", (ok1, failed, count))
 db.execute("DROP TRIGGER lf_test_refuse")
 db.commit()
 db.close()
@@ -262,6 +302,8 @@ for _ in range(300):
 check(f5.get("CVE-2026-0005", {}).get("state") == "open", "the next poll re-matched it: the finding is open", f5)
 wait_log(lambda l: "tried again: done" in l, 5)
 check(any("tried again: done" in l and "1 new findings" in l for l in errlog), "the retry logged", "".join(errlog))
+ok2, _, _, _, _, last_ok2 = rematch_metrics()
+check(ok2 == ok1 + 1 and last_ok2 >= last_ok1, "metrics: the retry is a successful run", (ok1, ok2, last_ok1, last_ok2))
 st, js = admin.req("POST", "/api/v1/admin/feeds/reload")
 check(st == 200 and js["reloaded"] is False and js["rematched"] is False and js["retried"] is False,
       "after the retry: nothing pending", js)

@@ -3,7 +3,8 @@
 kernel (--port 0, the port read from the "listening on" line), a fresh data directory.
 Covers /healthz, /metrics (parsed as Prometheus text format 0.0.4: HELP/TYPE before the
 samples, every sample `name{labels} value`, histogram buckets cumulative and ending in
-+Inf equal to _count), /api/v1/version, 404/405/413 with the JSON error body, security
++Inf equal to _count; uploads counted by outcome, rows and duration after one stored and
+three refused; every family listed in docs/api.md), /api/v1/version, 404/405/413 with the JSON error body, security
 headers on every response, keep-alive, HEAD and OPTIONS, configuration from a file and
 the environment (and errors located by file:line), a TLS run with a self-signed
 certificate made here with `openssl req`, a port already in use, and SIGTERM/SIGINT ->
@@ -23,7 +24,7 @@ import tempfile
 import threading
 import time
 
-from lfharness import Checks, clean_env
+from lfharness import Checks, Client, clean_env, metric, parse_metrics
 
 BIN = sys.argv[1]
 check = Checks()
@@ -120,63 +121,16 @@ def check_error(st, h, body, status, code, what):
     check_security_headers(h, what)
 
 
-METRIC_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
-LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
-SAMPLE = re.compile(rf"^({METRIC_NAME})(\{{(?:{LABEL}(?:,{LABEL})*)?\}})? (\S+)$")
-
-
-def parse_labels(text):
-    return dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', text or ""))
-
-
-def parse_metrics(text):
-    """Parse text format 0.0.4 strictly; return (families {name: type}, samples [(name, labels, value)], problems)."""
-    types, helps, samples, problems = {}, set(), [], []
-    for n, line in enumerate(text.split("\n"), 1):
-        if line == "":
-            continue
-        if line.startswith("# HELP "):
-            parts = line.split(" ", 3)
-            if len(parts) < 4 or not re.fullmatch(METRIC_NAME, parts[2]):
-                problems.append(f"line {n}: bad HELP: {line}")
-            helps.add(parts[2])
-            continue
-        if line.startswith("# TYPE "):
-            parts = line.split(" ")
-            if len(parts) != 4 or parts[3] not in ("counter", "gauge", "histogram", "summary", "untyped"):
-                problems.append(f"line {n}: bad TYPE: {line}")
-            elif parts[2] in types:
-                problems.append(f"line {n}: second TYPE for {parts[2]}")
-            else:
-                types[parts[2]] = parts[3]
-            continue
-        if line.startswith("#"):
-            continue
-        m = SAMPLE.match(line)
-        if not m:
-            problems.append(f"line {n}: not `name{{labels}} value`: {line}")
-            continue
-        name, labels, value = m.group(1), parse_labels(m.group(2)), m.group(3)
-        try:
-            v = float(value)
-        except ValueError:
-            problems.append(f"line {n}: bad value {value}")
-            continue
-        family = re.sub(r"_(bucket|sum|count)$", "", name) if re.sub(r"_(bucket|sum|count)$", "", name) in types \
-            else name
-        if family not in types:
-            problems.append(f"line {n}: sample {name} before (or without) its TYPE")
-        samples.append((name, labels, v))
-    for fam in types:
-        if fam not in helps:
-            problems.append(f"family {fam} has no HELP")
-    return types, samples, problems
+# every histogram the server writes, with its bucket bounds (seconds)
+BOUNDS = {"lianfang_http_request_duration_seconds": [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0],
+          "lianfang_upload_seconds": [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0]}
 
 
 def check_histograms(types, samples, what):
     for fam, t in types.items():
         if t != "histogram":
             continue
+        check(fam in BOUNDS, f"{what}: {fam} is a histogram this test knows", repr(sorted(BOUNDS)))
         series = {}
         for name, labels, v in samples:
             if name == fam + "_bucket":
@@ -187,8 +141,8 @@ def check_histograms(types, samples, what):
             les = [le for le, _ in buckets]
             check(les[-1] == "+Inf", f"{what}: {fam}{key} ends in +Inf", repr(les))
             bounds = [float(le) for le in les[:-1]]
-            check(bounds == sorted(bounds) and bounds == [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0],
-                  f"{what}: {fam}{key} bucket bounds 1..1000 ms", repr(les))
+            check(bounds == sorted(bounds) and bounds == BOUNDS.get(fam), f"{what}: {fam}{key} bucket bounds",
+                  repr(les))
             vals = [v for _, v in buckets]
             check(all(a <= b for a, b in zip(vals, vals[1:])), f"{what}: {fam}{key} cumulative", repr(vals))
             count = [v for name, labels, v in samples if name == fam + "_count"
@@ -294,6 +248,35 @@ with tempfile.TemporaryDirectory() as d:
     st, h, body = get(srv, "GET", "/api/v1/%FF")
     check_error(st, h, body, 400, "bad_request", "400 for invalid UTF-8 in the path")
 
+    # uploads for /metrics to count by outcome: one stored (no index here: stored, not
+    # matched), three refused for their input, and one by a caller refused before it started;
+    # by a national admin added beside the running server (the data directory is its own)
+    p = subprocess.run([BIN, "--data", data, "--quiet", "user", "add", "--login", "admin", "--role", "national_admin",
+                        "--org", "TW", "--email", "a@example.gov.tw"], input="admin-pass-1\n", capture_output=True,
+                       text=True, env=clean_env(), timeout=60)
+    check(p.returncode == 0, "user add", p.stderr)
+    admin = Client(srv.port)
+    admin.login("admin", "admin-pass-1")
+    st, ag = admin.req("POST", f"/api/v1/orgs/{admin.county('TW-TPE')}/agencies",
+                       {"code": "TPE-M", "name_zh": "測試機關", "name_en": "Metrics agency", "level": "B"})
+    check(st == 201, "an agency for the uploads", ag)
+    agency = ag["id"] if st == 201 else 0
+    inv = ("# host: pc-01\n"
+           "cpe:2.3:a:widgetd:widgetd:1.5:*:*:*:*:*:*:*\n"
+           "cpe:2.3:a:gadgetd:gadgetd:4.2:*:*:*:*:*:*:*\n"
+           "cpe:2.3:a:doodad:doodad:3.0:*:*:*:*:*:*:*\n").encode()
+    uploads = f"/api/v1/agencies/{agency}/uploads"
+    st, up = admin.req("POST", uploads + "?month=2026-11&file_name=pc-01.txt", raw=inv)
+    check(st == 201 and up["upload"]["report"]["records_in"] == 3, "upload stored: 3 records", up)
+    st, js = admin.req("POST", uploads + "?month=2026-11", raw=b"")
+    check(st == 422, "an empty upload is refused", js)
+    st, js = admin.req("POST", uploads + "?month=2026-11&file_name=x.xlsx", raw=b"PK\x03\x04 not a workbook")
+    check(st == 422, "a malformed upload is refused", js)
+    st, js = admin.req("POST", uploads + "?month=2026-13", raw=inv)
+    check(st == 400, "an upload for no month is refused", js)
+    st, js = Client(srv.port).req("POST", uploads + "?month=2026-11", raw=inv)
+    check(st == 401, "an upload without credentials is refused before it starts", js)
+
     # /metrics: strict parse, our families, counts we caused, histogram shape. Requests are
     # counted when their connection has finished sending, which for the closed 413
     # connection can trail the client by a moment: read until nothing else is in flight.
@@ -320,6 +303,31 @@ with tempfile.TemporaryDirectory() as d:
     inflight = [v for n, _, v in samples if n == "lianfang_http_requests_in_flight"]
     check(inflight == [1.0], "in-flight is this request", repr(inflight))
     check_histograms(types, samples, "/metrics")
+    # the uploads above by outcome (the refused caller made none), the stored one's records
+    # and duration; and the re-match families, without a run: no index, nothing to match
+    for fam, t in (("lianfang_uploads_total", "counter"), ("lianfang_upload_seconds", "histogram"),
+                   ("lianfang_upload_rows_total", "counter"), ("lianfang_rematch_runs_total", "counter"),
+                   ("lianfang_rematch_seconds", "summary"), ("lianfang_rematch_last_duration_seconds", "gauge"),
+                   ("lianfang_rematch_last_success_timestamp_seconds", "gauge")):
+        check(types.get(fam) == t, f"metrics family {fam} {t}", repr(types))
+    outcomes = {labels.get("result"): v for name, labels, v in samples if name == "lianfang_uploads_total"}
+    check(outcomes == {"stored": 1, "rejected": 3, "busy": 0, "failed": 0}, "uploads counted by outcome",
+          repr(outcomes))
+    check(metric(samples, "lianfang_upload_rows_total") == 3, "the stored upload's 3 records counted",
+          repr(metric(samples, "lianfang_upload_rows_total")))
+    count, total = metric(samples, "lianfang_upload_seconds_count"), metric(samples, "lianfang_upload_seconds_sum")
+    check(count == 1 and total is not None and total > 0, "the stored upload timed: _count 1, _sum > 0",
+          f"{count} {total}")
+    runs = {labels.get("result"): v for name, labels, v in samples if name == "lianfang_rematch_runs_total"}
+    check(runs == {"ok": 0, "failed": 0} and metric(samples, "lianfang_rematch_seconds_count") == 0 and
+          metric(samples, "lianfang_rematch_last_success_timestamp_seconds") == 0, "no re-match without an index",
+          repr(runs))
+    # docs/api.md lists every family the server writes
+    src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(src, "docs", "api.md"), encoding="utf-8") as f:
+        api_md = f.read()
+    missing = [fam for fam in types if not re.search("`" + re.escape(fam) + "[`{]", api_md)]
+    check(not missing, "every metric family is in docs/api.md", repr(missing))
 
     # access log lines on stderr
     rc, secs = srv.stop(signal.SIGTERM)

@@ -731,6 +731,35 @@ static void test_http_metrics(void **state)
     assert_int_equal(lf_http_metric_sample(&b, "m", NULL, 12345), LF_OK);
     assert_string_equal(b.data, "m 0.25\nm 1e+20\nm 12345\n");
     lf_buf_clear(&b);
+
+    /* a histogram series as the app writes one: buckets cumulative up to +Inf, which
+     * _count equals; the caller's labels come before le, and _sum and _count carry them */
+    static const double le2[] = {0.05, 2.5};
+    static const uint64_t n2[] = {1, 0, 2};
+    lf_buf_init(&b, 0);
+    assert_int_equal(lf_http_metric_histogram(&b, "h", (const char *const[]){"a", "x", NULL}, le2, n2, 2, 7.5), LF_OK);
+    assert_int_equal(lf_http_metric_histogram(&b, "g", NULL, le2, n2, 2, 0.125), LF_OK);
+    assert_string_equal(b.data, "h_bucket{a=\"x\",le=\"0.05\"} 1\n"
+                                "h_bucket{a=\"x\",le=\"2.5\"} 1\n"
+                                "h_bucket{a=\"x\",le=\"+Inf\"} 3\n"
+                                "h_sum{a=\"x\"} 7.5\n"
+                                "h_count{a=\"x\"} 3\n"
+                                "g_bucket{le=\"0.05\"} 1\n"
+                                "g_bucket{le=\"2.5\"} 1\n"
+                                "g_bucket{le=\"+Inf\"} 3\n"
+                                "g_sum 0.125\n"
+                                "g_count 3\n");
+    /* more label pairs than the copy holds, or a name the suffixes do not fit: refused */
+    const char *many[2 * LF_HTTP_METRIC_MAX_LABELS + 3];
+    for (size_t i = 0; i < 2 * LF_HTTP_METRIC_MAX_LABELS + 2; i++)
+        many[i] = "k";
+    many[2 * LF_HTTP_METRIC_MAX_LABELS + 2] = NULL;
+    assert_int_equal(lf_http_metric_histogram(&b, "h", many, le2, n2, 2, 0), LF_EINVAL);
+    char longname[200];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    assert_int_equal(lf_http_metric_histogram(&b, longname, NULL, le2, n2, 2, 0), LF_EINVAL);
+    lf_buf_clear(&b);
 }
 
 /* ---- static files ---- */
