@@ -53,8 +53,8 @@ static bool group_by_code(lf_server *s, lf_http_resp *resp, lf_arena *a, const c
     return false;
 }
 
-/* Every organisation of the group within the caller's scope. */
-static int group_in_scope(lf_server *s, const lf_caller *c, const lf_store_isac_group *g, bool *inside, lf_err *err)
+int lf_server_group_in_scope(lf_server *s, const lf_caller *c, const lf_store_isac_group *g, bool *inside,
+                             lf_err *err)
 {
     *inside = true;
     for (size_t i = 0; i < g->norgs && *inside; i++) {
@@ -162,7 +162,7 @@ static int approvals_create(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_err err;
     lf_err_clear(&err);
     bool inside;
-    if (group_in_scope(s, &c, &g, &inside, &err))
+    if (lf_server_group_in_scope(s, &c, &g, &inside, &err))
         return lf_server_fail(s, resp, &err);
     if (!inside)
         return lf_http_json_error(resp, 403, "forbidden", "the group has organisations outside your scope");
@@ -306,7 +306,7 @@ static int approvals_list(void *app, lf_http_req *req, lf_http_resp *resp)
             if (gs[k].id == v[i].group_id)
                 g = &gs[k];
         bool inside = false;
-        if (!g || group_in_scope(s, &c, g, &inside, &err))
+        if (!g || lf_server_group_in_scope(s, &c, g, &inside, &err))
             continue;
         if (!inside)
             continue;   /* another region's groups are not listed */
@@ -341,7 +341,7 @@ static int approvals_revoke(void *app, lf_http_req *req, lf_http_resp *resp)
     if (rc)
         return lf_server_fail(s, resp, &err);
     bool inside;
-    if (group_in_scope(s, &c, &g, &inside, &err))
+    if (lf_server_group_in_scope(s, &c, &g, &inside, &err))
         return lf_server_fail(s, resp, &err);
     if (!inside)
         return lf_http_json_error(resp, 403, "forbidden", "the group has organisations outside your scope");

@@ -1031,19 +1031,44 @@ static int coll_create(void *app, lf_http_req *req, lf_http_resp *resp)
         uuid4(uuid);
         id = uuid;
     }
+    lf_store_isac_group *gs;
+    size_t ng;
+    if (lf_store_isac_group_list(s->store, a, &gs, &ng, &err))
+        return lf_server_fail(s, resp, &err);
+    const lf_store_isac_group *g = NULL;
     if (group) {
-        lf_store_isac_group *gs;
-        size_t n;
-        if (lf_store_isac_group_list(s->store, a, &gs, &n, &err))
-            return lf_server_fail(s, resp, &err);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < ng; i++)
             if (!strcmp(gs[i].code, group))
-                t.group_id = gs[i].id;
-        if (!t.group_id)
+                g = &gs[i];
+        if (!g)
             return lf_http_json_error(resp, 422, "invalid_field", "group: no such sharing group");
+        t.group_id = g->id;
     } else if (rd == LF_TAXII_ACCESS_GROUP || wr == LF_TAXII_ACCESS_GROUP) {
         return lf_http_json_error(resp, 422, "invalid_field", "group access needs a group");
     }
+    /* a region analyst manages the collections of groups inside its region only, and may
+     * not take over one that is another's or nobody's (group-less: the national level's) */
+    bool inside = true;
+    if (g && lf_server_group_in_scope(s, &c, g, &inside, &err))
+        return lf_server_fail(s, resp, &err);
+    if (!inside)
+        return lf_http_json_error(resp, 403, "forbidden", "group: not within your scope");
+    lf_store_taxii_coll old;
+    int grc = lf_store_taxii_coll_get(s->store, r.id, id, a, &old, &err);
+    if (grc && grc != LF_ENOTFOUND)
+        return lf_server_fail(s, resp, &err);
+    if (!grc && c.org_id != s->national) {
+        const lf_store_isac_group *og = NULL;
+        for (size_t i = 0; i < ng; i++)
+            if (gs[i].id == old.group_id)
+                og = &gs[i];
+        inside = og != NULL;
+        if (og && lf_server_group_in_scope(s, &c, og, &inside, &err))
+            return lf_server_fail(s, resp, &err);
+        if (!inside)
+            return lf_http_json_error(resp, 403, "forbidden", "collection: it belongs to a group outside your scope");
+    }
+    lf_err_clear(&err);
     t.root_id = r.id;
     t.uuid = id;
     t.title = title;

@@ -87,6 +87,10 @@ typedef struct lf_caller {
 
 #define LF_SESSION_COOKIE "lf_session"
 
+/* Every organisation of the sharing group within the caller's scope (api_isac.c). */
+int lf_server_group_in_scope(lf_server *s, const lf_caller *c, const lf_store_isac_group *g, bool *inside,
+                             lf_err *err);
+
 /*
  * Authenticate req: session cookie or "Authorization: Bearer <token>". Unsafe methods with
  * cookie auth need X-CSRF-Token equal to the session's; a read_only user may not use
