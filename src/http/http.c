@@ -979,6 +979,12 @@ int lf_http_metric_sample(lf_buf *out, const char *name, const char *const *labe
     return rc ? rc : lf_buf_putc(out, '\n');
 }
 
+int lf_http_metric_one(lf_buf *out, const char *name, const char *type, const char *help, double value)
+{
+    int rc = lf_http_metric_family(out, name, type, help);
+    return rc ? rc : lf_http_metric_sample(out, name, NULL, value);
+}
+
 int lf_http_metric_histogram(lf_buf *out, const char *name, const char *const *labels, const double *le,
                              const uint64_t *counts, size_t nb, double sum)
 {
@@ -1025,15 +1031,11 @@ static int render_metrics(lf_http *h, lf_buf *out)
         rc = lf_http_metric_sample(out, "lianfang_build_info", (const char *const[]){"version", LF_VERSION_STRING, NULL},
                                    1);
     if (!rc)
-        rc = lf_http_metric_family(out, "lianfang_process_start_time_seconds", "gauge",
-                                   "When the server started, in seconds since the Unix epoch.");
+        rc = lf_http_metric_one(out, "lianfang_process_start_time_seconds", "gauge",
+                                "When the server started, in seconds since the Unix epoch.", (double)h->started);
     if (!rc)
-        rc = lf_http_metric_sample(out, "lianfang_process_start_time_seconds", NULL, (double)h->started);
-    if (!rc)
-        rc = lf_http_metric_family(out, "lianfang_http_requests_in_flight", "gauge",
-                                   "HTTP requests being handled now (this one included).");
-    if (!rc)
-        rc = lf_http_metric_sample(out, "lianfang_http_requests_in_flight", NULL, (double)lf_http_in_flight(h));
+        rc = lf_http_metric_one(out, "lianfang_http_requests_in_flight", "gauge",
+                                "HTTP requests being handled now (this one included).", (double)lf_http_in_flight(h));
     if (!rc)
         rc = lf_http_metric_family(out, "lianfang_http_requests_total", "counter",
                                    "HTTP requests answered, by method, route pattern and status code.");

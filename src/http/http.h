@@ -234,6 +234,8 @@ int lf_http_metric_family(lf_buf *out, const char *name, const char *type, const
 /* "name{k="v",...} value\n": labels is k, v, k, v, ..., NULL (or NULL for none); label
  * values are escaped (backslash, quote, newline). */
 int lf_http_metric_sample(lf_buf *out, const char *name, const char *const *labels, double value);
+/* A family of one unlabelled sample: its HELP and TYPE lines, then "name value\n". */
+int lf_http_metric_one(lf_buf *out, const char *name, const char *type, const char *help, double value);
 /* One series of a histogram (its family line written before): name_bucket{labels,le="B"}
  * for each of the nb upper bounds le[] (ascending, in the family's unit) and +Inf, counted
  * cumulatively, then name_sum and name_count. counts: nb + 1 per-bucket counts, not

@@ -36,6 +36,17 @@ static void caller_json(lf_server *s, lf_buf *b, const lf_caller *c, lf_arena *a
         lf_buf_puts(b, "null");
 }
 
+/* The name limiter's key: the login as the store compares it (users.login is COLLATE
+ * NOCASE: ASCII case folded), or "ALICE" would count apart from "alice" for a login that
+ * does not exist while the store locks a known one under either spelling. */
+static void login_key(const char *login, char key[257])
+{
+    size_t i = 0;
+    for (; login[i] && i < 256; i++)
+        key[i] = login[i] >= 'A' && login[i] <= 'Z' ? (char)(login[i] - 'A' + 'a') : login[i];
+    key[i] = '\0';
+}
+
 #define LOCKED_MSG "too many failed logins: the account is locked for a while (see Retry-After)"
 
 static int too_many(lf_http_resp *resp, int64_t wait, const char *msg)
@@ -62,10 +73,12 @@ static int session_create(void *app, lf_http_req *req, lf_http_resp *resp)
     lf_err_clear(&err);
     int64_t now = lf_store_now(s->store), wait = 0;
     const char *addr = lf_http_req_client(req);
+    char name[257];
+    login_key(login, name);
     /* refused before the password is hashed: a blocked address costs no argon2id time */
     if (lf_ratelimit_blocked(s->login_by_addr, addr, now, &wait))
         return too_many(resp, wait, "too many failed logins from this address: wait (see Retry-After)");
-    if (lf_ratelimit_blocked(s->login_by_name, login, now, &wait))
+    if (lf_ratelimit_blocked(s->login_by_name, name, now, &wait))
         return too_many(resp, wait, LOCKED_MSG);
     lf_auth_result res;
     lf_store_user u;
@@ -80,12 +93,12 @@ static int session_create(void *app, lf_http_req *req, lf_http_resp *resp)
         /* known or not, the same count: a login that does not exist locks like one that
          * does (the store locks the latter at the same failure) */
         lf_ratelimit_fail(s->login_by_addr, addr, now);
-        lf_ratelimit_fail(s->login_by_name, login, now);
+        lf_ratelimit_fail(s->login_by_name, name, now);
         return lf_http_json_error(resp, 401, "unauthorized", "wrong login or password");
     }
     /* the name's count restarts as the store's does; the address's does not, or one good
      * account would reset the count of guesses at others */
-    lf_ratelimit_reset(s->login_by_name, login);
+    lf_ratelimit_reset(s->login_by_name, name);
     char token[LF_STORE_TOKEN_SIZE];
     lf_store_session ss;
     if (lf_store_session_create(s->store, u.id, s->session_ttl, token, &ss, &err))

@@ -3,6 +3,7 @@
  * snapshot; the store side of matching a group set, which uploads share (see rematch.h).
  */
 #include "server/rematch.h"
+#include "server/scheduler.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -93,7 +94,7 @@ static bool file_id_eq(const file_id *a, const file_id *b)
 
 void lf_rematch_today(lf_server *s, char out[11])
 {
-    lf_date_format((long)((lf_store_now(s->store) + 8 * 3600) / 86400), out);
+    lf_sched_today(lf_store_now(s->store), out);   /* one definition of Taiwan's day */
 }
 
 /* ---------------------------------------------------------------- storing a group set */
@@ -1358,16 +1359,13 @@ int lf_rematch_metrics(lf_rematch *r, lf_buf *out)
     if (!rc)
         rc = lf_http_metric_sample(out, "lianfang_rematch_seconds_count", NULL, (double)(ok + failed));
     if (!rc)
-        rc = lf_http_metric_family(out, "lianfang_rematch_last_duration_seconds", "gauge",
-                                   "Time the latest re-match took; 0 before the first.");
+        rc = lf_http_metric_one(out, "lianfang_rematch_last_duration_seconds", "gauge",
+                                "Time the latest re-match took; 0 before the first.", last);
     if (!rc)
-        rc = lf_http_metric_sample(out, "lianfang_rematch_last_duration_seconds", NULL, last);
-    if (!rc)
-        rc = lf_http_metric_family(out, "lianfang_rematch_last_success_timestamp_seconds", "gauge",
-                                   "When the latest successful re-match ended, in seconds since the Unix epoch; 0 "
-                                   "before the first.");
-    if (!rc)
-        rc = lf_http_metric_sample(out, "lianfang_rematch_last_success_timestamp_seconds", NULL, (double)last_ok);
+        rc = lf_http_metric_one(out, "lianfang_rematch_last_success_timestamp_seconds", "gauge",
+                                "When the latest successful re-match ended, in seconds since the Unix epoch; 0 "
+                                "before the first.",
+                                (double)last_ok);
     return rc;
 }
 

@@ -1164,11 +1164,8 @@ int lf_scheduler_metrics(lf_scheduler *s, lf_buf *out)
         {"lianfang_webhook_failed_total", "Webhook attempts that failed (since start; retries included).", wf},
     };
     int rc = LF_OK;
-    for (size_t i = 0; i < sizeof c / sizeof c[0] && !rc; i++) {
-        rc = lf_http_metric_family(out, c[i].name, "counter", c[i].help);
-        if (!rc)
-            rc = lf_http_metric_sample(out, c[i].name, NULL, (double)c[i].v);
-    }
+    for (size_t i = 0; i < sizeof c / sizeof c[0] && !rc; i++)
+        rc = lf_http_metric_one(out, c[i].name, "counter", c[i].help, (double)c[i].v);
     if (!rc)
         rc = lf_http_metric_family(out, "lianfang_notify_job_seconds", "summary",
                                    "Time the scheduler's jobs took, summed over runs (since start).");
@@ -1179,10 +1176,8 @@ int lf_scheduler_metrics(lf_scheduler *s, lf_buf *out)
             rc = lf_http_metric_sample(out, "lianfang_notify_job_seconds_count", labels, (double)runs);
     }
     if (!rc)
-        rc = lf_http_metric_family(out, "lianfang_notify_last_run_timestamp_seconds", "gauge",
-                                   "Time (the run's now) of the last scheduler run; 0 before the first.");
-    if (!rc)
-        rc = lf_http_metric_sample(out, "lianfang_notify_last_run_timestamp_seconds", NULL, (double)last);
+        rc = lf_http_metric_one(out, "lianfang_notify_last_run_timestamp_seconds", "gauge",
+                                "Time (the run's now) of the last scheduler run; 0 before the first.", (double)last);
     uint64_t st[4];
     lf_err err;
     lf_err_clear(&err);

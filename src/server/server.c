@@ -288,11 +288,8 @@ static int store_metrics(const lf_store_metrics *m, lf_buf *out)
         {"lianfang_hosts", "Hosts.", m->hosts},
         {"lianfang_users", "Users.", m->users},
     };
-    for (size_t i = 0; i < sizeof g / sizeof g[0] && !rc; i++) {
-        rc = lf_http_metric_family(out, g[i].name, "gauge", g[i].help);
-        if (!rc)
-            rc = lf_http_metric_sample(out, g[i].name, NULL, (double)g[i].v);
-    }
+    for (size_t i = 0; i < sizeof g / sizeof g[0] && !rc; i++)
+        rc = lf_http_metric_one(out, g[i].name, "gauge", g[i].help, (double)g[i].v);
     return rc;
 }
 

@@ -1306,8 +1306,10 @@ static int match_one(lf_store *s, lf_id run, lf_id agency, lf_id host_id, const 
         /* Scored differently than when it was noticed (KEV-listed since, or rescored):
          * the deadline the new scores set, counted from today (the hit's due date), when
          * earlier than the one it has or it had none. A lower score never loosens a
-         * deadline already given; a tighter one is a legal change, so it is audited. */
-        if ((f.state == LF_FSTATE_OPEN || f.state == LF_FSTATE_MEASURE_FILED) && h->due_date &&
+         * deadline already given; a tighter one is a legal change, so it is audited. A
+         * second hit of the run on the CVE scores it as the first (scores are the CVE's),
+         * which decided already. */
+        if (!again && (f.state == LF_FSTATE_OPEN || f.state == LF_FSTATE_MEASURE_FILED) && h->due_date &&
             (!f.due_date || strcmp(h->due_date, f.due_date) < 0)) {
             f.due_date = h->due_date;
             action = "deadline";

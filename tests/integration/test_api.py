@@ -397,6 +397,10 @@ for i in range(5):
 st, js, resp, _ = anon.send("POST", "/api/v1/session", {"login": "ghost", "password": "nope"})
 check(st == 429 and js["error"]["message"] == locked_msg and int(resp.getheader("Retry-After") or 0) > 800,
       "unknown login locked like a known one", (st, js, resp.getheader("Retry-After")))
+st, js = anon.req("POST", "/api/v1/session", {"login": "GHOST", "password": "nope"})
+check(st == 429 and js["error"]["message"] == locked_msg, "the lock holds under another case, as the store's does", js)
+st, js = anon.req("POST", "/api/v1/session", {"login": "VIEWER", "password": "viewer-pass-1"})
+check(st == 429 and js["error"]["message"] == locked_msg, "a known login locked under another case", js)
 # one address guessing at many logins is blocked after 30 failures, even for a right password
 seen = None
 for i in range(30):

@@ -370,6 +370,8 @@ def coll_scoped(c, t):
     if not isac_admin(c):
         return 403
     g = t.extra
+    if g == "pub":   # an existing group-less collection is the national level's to change
+        return t.ok if c.org == ORG["TW"] else 403
     return t.ok if g is None or all(within(o, c.org) for o in GROUP_ORGS[g]) else 403
 
 
@@ -576,12 +578,13 @@ TABLE = [
     Row("GET", "/api/v1/isac/groups", scoped(reader, scope=False), [T("-", {}, NAT)]),
     Row("POST", "/api/v1/isac/collections", coll_scoped,
         [T("new", {}, None, ok=201), T("new, group south", {}, None, ok=201, extra="south"),
-         T("NORTH again", {}, None, ok=201, extra="north"), T("SOUTH again", {}, None, ok=201, extra="south")],
+         T("NORTH again", {}, None, ok=201, extra="north"), T("SOUTH again", {}, None, ok=201, extra="south"),
+         T("PUB again", {}, None, ok=201, extra="pub")],
         body=lambda c, t: ({"title": "probe", "can_read": "none", "can_write": "none", "default_tlp": "CLEAR"}
                            if t.label == "new" else
                            {"title": "probe", "group": "south", "can_read": "none", "can_write": "none",
                             "default_tlp": "CLEAR"} if t.label.startswith("new") else
-                           COLL_BODY["NORTH" if t.extra == "north" else "SOUTH"])),
+                           COLL_BODY[t.extra.upper()])),
     Row("POST", "/api/v1/isac/approvals", group_scoped(isac_admin),
         [T(g, {}, None, ok=201, extra=g) for g in ("north", "east", "south")],
         body=lambda c, t: {"indicators": [APPROVE], "group": t.extra, "expires": DAY}),

@@ -995,6 +995,8 @@ static void test_store_findings_lifecycle(void **state)
     assert_int_equal(n, 0);
 }
 
+static void run_batch(fx *f, lf_id agency, bool full, const lf_store_hit *h, size_t n);
+
 /* A finding scored again more severely (KEV-listed since, rescored) takes the earlier
  * deadline its hit brings, audited "deadline"; a later or absent one never loosens it;
  * fixed and risk-accepted findings keep theirs. */
@@ -1088,6 +1090,32 @@ static void test_store_findings_deadline_tightened(void **state)
     assert_false(expired);
     assert_string_equal(find(f, ag, "pc-01", "CVE-2024-0102").due_date, "2026-07-07");
     assert_int_equal(lf_store_finding_risk_expire(f->s, y.id, "2026-7-2", NULL, &expired, &e), LF_EINVAL);
+
+    /* the server's path: batches (the bulk statements first, the general path for the
+     * changed), two items of the host on the CVE, the second scored as the first */
+    lf_id ag2 = mk_agency(f, f->c_tpe, "DL-2", 'B');
+    lf_store_hit b = hit("pc-09", "CVE-2024-0103", cpe, 5.3);
+    b.severity = "MEDIUM";
+    b.notice_date = "2026-03-02";
+    lf_store_hit b2 = b;
+    b2.cpe = "cpe:2.3:a:7-zip:7-zip:22.00:*:*:*:*:*:*:*";
+    lf_store_hit first[] = {b, b2};
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    run_batch(f, ag2, true, first, 2);
+    assert_int_equal(lf_store_commit(f->s, &e), LF_OK);
+    assert_null(find(f, ag2, "pc-09", "CVE-2024-0103").due_date);
+    b.kev = b2.kev = true;
+    b.kev_due = b2.kev_due = "2026-08-01";
+    b.due_date = b2.due_date = "2026-07-07";
+    lf_store_hit kev[] = {b, b2};
+    assert_int_equal(lf_store_begin(f->s, &e), LF_OK);
+    run_batch(f, ag2, true, kev, 2);
+    assert_int_equal(lf_store_commit(f->s, &e), LF_OK);
+    lf_store_finding z = find(f, ag2, "pc-09", "CVE-2024-0103");
+    assert_string_equal(z.due_date, "2026-07-07");
+    assert_true(z.kev);
+    audit_actions(f, z.id, acts, sizeof acts);
+    assert_string_equal(acts, "new,deadline");
 }
 
 /* People's changes: measure filed (text and date required), fixed by hand (confirmed by
