@@ -292,6 +292,15 @@ static bool is_version(const char *t, size_t n)
     return false;
 }
 
+/* 2023-12, 2023-12-23: a release date ("Eclipse IDE … 2023-12"), not a version NVD writes */
+static bool is_date(const char *t, size_t n)
+{
+    if ((n != 7 && n != 10) || !is_digits(t, 4) || t[4] != '-' || !is_digits(t + 5, 2) ||
+        (t[0] != '1' && t[0] != '2') || (t[1] != '9' && t[1] != '0'))
+        return false;
+    return n == 7 || (t[7] == '-' && is_digits(t + 8, 2));
+}
+
 static int classify(const char *t, size_t n, bool cjk, bool paren)
 {
     if (in_list(t, n, arch_words))
@@ -302,7 +311,7 @@ static int classify(const char *t, size_t n, bool cjk, bool paren)
         return LF_TOK_VER;
     if (paren)
         return LF_TOK_PAREN;
-    if (in_list(t, n, noise_words))
+    if (in_list(t, n, noise_words) || is_date(t, n))
         return LF_TOK_NOISE;
     if (in_list(t, n, edition_words))
         return LF_TOK_EDITION;
@@ -343,6 +352,19 @@ int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_er
     }
     memcpy(r->text, n->fold.data, tl);
     r->text[tl] = '\0';
+    /* "notepad ++", "c #": a '+' or '#' suffix written apart is the name's own */
+    for (size_t i = 1; i + 1 < tl; i++) {
+        if (r->text[i] != ' ' || (r->text[i + 1] != '+' && r->text[i + 1] != '#') ||
+            !((r->text[i - 1] >= 'a' && r->text[i - 1] <= 'z') || (r->text[i - 1] >= '0' && r->text[i - 1] <= '9')))
+            continue;
+        size_t e = i + 1;
+        while (e < tl && (r->text[e] == '+' || r->text[e] == '#'))
+            e++;
+        if (e < tl && r->text[e] != ' ' && r->text[e] != ')' && r->text[e] != ',')
+            continue;   /* "c #1", "a +b": not a suffix */
+        memmove(r->text + i, r->text + i + 1, tl - i);   /* the NUL moves too */
+        tl--;
+    }
     r->textlen = tl;
     r->ntok = 0;
     r->version_tok = -1;
@@ -486,6 +508,15 @@ int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_er
             (tok_is(b, bl, "bit") || tok_is(b, bl, "位元") || tok_is(b, bl, "位") || tok_is(b, bl, "bits"))) {
             r->tok[j].cls = r->tok[j + 1].cls = LF_TOK_ARCH;
         }
+    }
+    /* "2023 年 9 月", "2023年9月版": a release month, not part of the name */
+    for (size_t j = 0; j + 3 < r->ntok; j++) {
+        lf_norm_tok *t = &r->tok[j];
+        if (t[0].cls != LF_TOK_YEAR || !t[1].cjk || t[1].len != 3 || memcmp(r->text + t[1].off, "年", 3) != 0 ||
+            t[2].cls != LF_TOK_NUM || !t[3].cjk || t[3].len > 6 || memcmp(r->text + t[3].off, "月", 3) != 0)
+            continue;
+        t[0].cls = t[1].cls = t[2].cls = t[3].cls = LF_TOK_NOISE;
+        j += 3;
     }
     for (size_t j = 0; j < r->ntok; j++)
         if (r->tok[j].cls == LF_TOK_VER) {

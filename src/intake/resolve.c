@@ -1246,7 +1246,10 @@ static const lf_alias *rewrite_lookup(lf_resolver *r, const lf_norm_result *nr, 
                     hl = strlen(head);
                     k |= RW_ABBREV;
                 }
-            int sl = snprintf(split, sizeof split, "%.*s %.*s", (int)hl, head, (int)(t->len - nl), w + nl);
+            /* "cygwin64", "mingw32": the build's bitness, not a release */
+            bool bits = t->len - nl == 2 && (memcmp(w + nl, "64", 2) == 0 || memcmp(w + nl, "32", 2) == 0);
+            int sl = bits ? snprintf(split, sizeof split, "%.*s", (int)hl, head)
+                          : snprintf(split, sizeof split, "%.*s %.*s", (int)hl, head, (int)(t->len - nl), w + nl);
             if (sl > 0 && (size_t)sl < sizeof split) {
                 rep = split;
                 k |= RW_SPLIT;

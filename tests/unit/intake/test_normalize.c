@@ -62,6 +62,17 @@ static const kcase cases[] = {
     {"7zip.install", "7zip", "7zip", ""},
     {"git.portable", "git", "git", ""},
     {"TeamViewer 15 (x64) Corporate", "teamviewer 15 corporate", "teamviewer 15", ""},
+    /* a '+' or '#' suffix written apart joins the name; not "#1" or "+b" */
+    {"notepad ++ 8.5.8", "notepad++", "notepad++", "8.5.8"},
+    {"Microsoft Visual C ++ 2010", "microsoft visual c++ 2010", "microsoft visual c++ 2010", ""},
+    {"Tool #1", "tool 1", "tool 1", "1"},
+    /* release dates and months are not part of the name, nor its version */
+    {"Eclipse IDE for Java Developers 2023-12", "eclipse ide for java developers", "eclipse ide for java developers", ""},
+    {"MinIO 2023-12-23", "minio", "minio", ""},
+    {"Microsoft Power BI Report Server - 2023 年 9 月", "microsoft power bi report server",
+     "microsoft power bi report server", ""},
+    {"Power BI Report Server 2023年9月版", "power bi report server", "power bi report server", ""},
+    {"Office 2016 年度版", "office 2016 年度版", "office 2016 年度版", ""},
     {"", "", "", ""},
 };
 
