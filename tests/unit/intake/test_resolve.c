@@ -451,6 +451,7 @@ static void test_policy(void **state)
 /* A small dictionary written to a temporary directory, so each rule is tested on entries
  * the test states (the shipped data changes). */
 static const char rules_aliases[] =
+    "other\ta:cygwin:cygwin\tCygwin\n"
     "browser\ta:mozilla:firefox\tMozilla Firefox|Firefox\n"
     "devtool\ta:wireshark:wireshark\tWireshark\tprefix\n"
     "archiver\ta:7-zip:7-zip\t7-Zip\n"
@@ -675,6 +676,11 @@ static void test_rules_rewrites(void **state)
     RESOLVED(o, "cpe:2.3:a:teamviewer:teamviewer:15.48.4:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
     o = rres(f, "Mozilla Firefox for Windows", "121.0", NULL);
     RESOLVED(o, "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
+    /* a glued 32/64 is the build's bitness, not a release */
+    o = rres(f, "Cygwin64", "", NULL);
+    RESOLVED(o, "cpe:2.3:a:cygwin:cygwin:*:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
+    o = rres(f, "Cygwin64", "3.4.10", NULL);
+    RESOLVED(o, "cpe:2.3:a:cygwin:cygwin:3.4.10:*:*:*:*:*:*:*", "alias-rewrite", 0.90);
     /* two words mistyped, neither within one letter of the whole name */
     o = rres(f, "Micrsoft SQL Servr 2019", "15.0.2000.5", NULL);
     RESOLVED(o, "cpe:2.3:a:microsoft:sql_server_2019:15.0.2000.5:*:*:*:*:*:*:*", "alias-typo", 0.85);
