@@ -292,11 +292,15 @@ static bool is_version(const char *t, size_t n)
     return false;
 }
 
-/* 2023-12, 2023-12-23: a release date ("Eclipse IDE … 2023-12"), not a version NVD writes */
+/* 2023-12, 2023-12-23: a release date ("Eclipse IDE … 2023-12"), not a version NVD writes;
+ * the month must be one, so a year range ("2019-20") is not a date */
 static bool is_date(const char *t, size_t n)
 {
     if ((n != 7 && n != 10) || !is_digits(t, 4) || t[4] != '-' || !is_digits(t + 5, 2) ||
         (t[0] != '1' && t[0] != '2') || (t[1] != '9' && t[1] != '0'))
+        return false;
+    int month = (t[5] - '0') * 10 + (t[6] - '0');
+    if (month < 1 || month > 12)
         return false;
     return n == 7 || (t[7] == '-' && is_digits(t + 8, 2));
 }
@@ -352,8 +356,10 @@ int lf_norm_name(lf_norm *n, const char *s, size_t len, lf_norm_result *r, lf_er
     }
     memcpy(r->text, n->fold.data, tl);
     r->text[tl] = '\0';
-    /* "notepad ++", "c #": a '+' or '#' suffix written apart is the name's own */
-    for (size_t i = 1; i + 1 < tl; i++) {
+    /* "notepad ++", "c #": a '+' or '#' suffix written apart is the name's own (few names
+     * have either, so most skip the byte loop) */
+    bool suffix = memchr(r->text, '+', tl) || memchr(r->text, '#', tl);
+    for (size_t i = 1; suffix && i + 1 < tl; i++) {
         if (r->text[i] != ' ' || (r->text[i + 1] != '+' && r->text[i + 1] != '#') ||
             !((r->text[i - 1] >= 'a' && r->text[i - 1] <= 'z') || (r->text[i - 1] >= '0' && r->text[i - 1] <= '9')))
             continue;

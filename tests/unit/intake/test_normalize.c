@@ -69,6 +69,7 @@ static const kcase cases[] = {
     /* release dates and months are not part of the name, nor its version */
     {"Eclipse IDE for Java Developers 2023-12", "eclipse ide for java developers", "eclipse ide for java developers", ""},
     {"MinIO 2023-12-23", "minio", "minio", ""},
+    {"Office 2019-20", "office 2019-20", "office 2019-20", ""},   /* a year range, not a date */
     {"Microsoft Power BI Report Server - 2023 年 9 月", "microsoft power bi report server",
      "microsoft power bi report server", ""},
     {"Power BI Report Server 2023年9月版", "power bi report server", "power bi report server", ""},
